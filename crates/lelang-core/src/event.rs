@@ -1,0 +1,214 @@
+//! Events: the append-only, totally ordered record under every change.
+//!
+//! Each state-changing command produces one or more events, stored in the same transaction as the
+//! state change. An event's payload is kept as canonical JSON (RFC 8785) so that its bytes are
+//! stable: the transparency log hashes exactly these bytes (with confidential fields replaced by
+//! commitments in the public form).
+
+use crate::canonical::{CanonicalError, to_canonical_string};
+use crate::ids::{ApiTokenId, EventId, TenantId, UserId, VendorId, WorkUnitId};
+use crate::model::TimeZone;
+use crate::role::Role;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// What happened. The `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum EventPayload {
+    /// A regency joined the deployment.
+    TenantCreated {
+        /// The new regency.
+        tenant_id: TenantId,
+        /// Its URL name.
+        slug: String,
+        /// Its official name.
+        name: String,
+        /// Its time zone.
+        time_zone: TimeZone,
+    },
+    /// A work unit was created in a regency.
+    WorkUnitCreated {
+        /// The new work unit.
+        work_unit_id: WorkUnitId,
+        /// Its regency.
+        tenant_id: TenantId,
+        /// Its short code.
+        code: String,
+        /// Its name.
+        name: String,
+    },
+    /// A vendor company was registered.
+    VendorRegistered {
+        /// The company.
+        vendor_id: VendorId,
+        /// Its name.
+        name: String,
+        /// Its NIB.
+        nib: String,
+        /// Its home regency, if one of ours.
+        home_tenant_id: Option<TenantId>,
+    },
+    /// A user account was created.
+    UserCreated {
+        /// The new user.
+        user_id: UserId,
+        /// Sign-in name.
+        username: String,
+        /// Display name.
+        display_name: String,
+        /// E-mail (personal data: committed, not shown, in the public log).
+        email: Option<String>,
+        /// Their regency.
+        tenant_id: Option<TenantId>,
+        /// Their vendor company.
+        vendor_id: Option<VendorId>,
+    },
+    /// A role was granted to a user.
+    RoleGranted {
+        /// The user.
+        user_id: UserId,
+        /// The role.
+        role: Role,
+        /// The regency of the grant.
+        tenant_id: Option<TenantId>,
+        /// The work unit of the grant.
+        work_unit_id: Option<WorkUnitId>,
+    },
+    /// A user's password was set anew (the hash is never part of an event).
+    PasswordChanged {
+        /// The user.
+        user_id: UserId,
+    },
+    /// Every session of a user was ended (sign out everywhere, or by an administrator).
+    SessionsRevoked {
+        /// The user.
+        user_id: UserId,
+    },
+    /// An API token was issued (its secret is never part of an event).
+    ApiTokenCreated {
+        /// The token.
+        token_id: ApiTokenId,
+        /// Its owner.
+        user_id: UserId,
+        /// Its name.
+        name: String,
+        /// The role it is scoped to.
+        role: Role,
+        /// The regency of that role.
+        tenant_id: Option<TenantId>,
+    },
+    /// An API token was revoked.
+    ApiTokenRevoked {
+        /// The token.
+        token_id: ApiTokenId,
+        /// Its owner.
+        user_id: UserId,
+    },
+}
+
+impl EventPayload {
+    /// The event type, as stored in its own column for filtering.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventPayload::TenantCreated { .. } => "tenant_created",
+            EventPayload::WorkUnitCreated { .. } => "work_unit_created",
+            EventPayload::VendorRegistered { .. } => "vendor_registered",
+            EventPayload::UserCreated { .. } => "user_created",
+            EventPayload::RoleGranted { .. } => "role_granted",
+            EventPayload::PasswordChanged { .. } => "password_changed",
+            EventPayload::SessionsRevoked { .. } => "sessions_revoked",
+            EventPayload::ApiTokenCreated { .. } => "api_token_created",
+            EventPayload::ApiTokenRevoked { .. } => "api_token_revoked",
+        }
+    }
+}
+
+/// An event about to be appended: everything but its position in the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    /// Its id.
+    pub id: EventId,
+    /// When the command was decided.
+    pub at: OffsetDateTime,
+    /// The regency it belongs to (None: platform-wide).
+    pub tenant_id: Option<TenantId>,
+    /// Who did it (None: the system itself, e.g. the demo loader or a migration).
+    pub actor_id: Option<UserId>,
+    /// In which role.
+    pub actor_role: Option<Role>,
+    /// The event type.
+    pub event_type: &'static str,
+    /// The payload as canonical JSON.
+    pub payload: String,
+}
+
+impl NewEvent {
+    /// Builds an event, canonicalising its payload once, here.
+    pub fn new(
+        at: OffsetDateTime,
+        tenant_id: Option<TenantId>,
+        actor_id: Option<UserId>,
+        actor_role: Option<Role>,
+        payload: &EventPayload,
+    ) -> Result<Self, CanonicalError> {
+        Ok(Self {
+            id: EventId::new(),
+            at,
+            tenant_id,
+            actor_id,
+            actor_role,
+            event_type: payload.type_name(),
+            payload: to_canonical_string(payload)?,
+        })
+    }
+}
+
+/// An event as stored: its position `seq` is gapless and totally orders the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Event {
+    /// Position in the log, from 1.
+    pub seq: i64,
+    /// Its id.
+    pub id: EventId,
+    /// When it happened.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Its regency.
+    pub tenant_id: Option<TenantId>,
+    /// Who did it.
+    pub actor_id: Option<UserId>,
+    /// In which role.
+    pub actor_role: Option<Role>,
+    /// The event type.
+    pub event_type: String,
+    /// The payload as canonical JSON.
+    pub payload: String,
+}
+
+impl Event {
+    /// The payload parsed back into its type.
+    pub fn parsed(&self) -> Result<EventPayload, serde_json::Error> {
+        serde_json::from_str(&self.payload)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_is_canonical_and_round_trips() {
+        let p = EventPayload::WorkUnitCreated {
+            work_unit_id: WorkUnitId::new(),
+            tenant_id: TenantId::new(),
+            code: "DPU".into(),
+            name: "Dinas Pekerjaan Umum".into(),
+        };
+        let e = NewEvent::new(OffsetDateTime::UNIX_EPOCH, None, None, None, &p).unwrap();
+        assert_eq!(e.event_type, "work_unit_created");
+        assert!(e.payload.starts_with(r#"{"code":"DPU","name":"Dinas Pekerjaan Umum","tenant_id":""#));
+        let back: EventPayload = serde_json::from_str(&e.payload).unwrap();
+        assert_eq!(back, p);
+    }
+}

@@ -1,0 +1,69 @@
+//! Typed identifiers, so that a tenant id can never be passed where a user id is meant.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A fresh, time-ordered (UUIDv7) id: rows created together sort together.
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A regency or city government (Pemkab/Pemkot): the unit of data isolation.
+    TenantId
+);
+id_type!(
+    /// A work unit (SKPD/OPD) of one regency.
+    WorkUnitId
+);
+id_type!(
+    /// A person who signs in: an official, a vendor's employee or an administrator.
+    UserId
+);
+id_type!(
+    /// A vendor company (penyedia); several users may act for it.
+    VendorId
+);
+id_type!(
+    /// A signed-in browser session.
+    SessionId
+);
+id_type!(
+    /// A machine client's API token (only its hash is stored).
+    ApiTokenId
+);
+id_type!(
+    /// One event of the append-only log.
+    EventId
+);

@@ -1,0 +1,24 @@
+//! The pure domain core of lelang.
+//!
+//! Everything here is deterministic and free of I/O so that the rules of procurement can be tested
+//! exhaustively without a database: identifiers, roles and the one authorization policy, the
+//! commands that turn a request into events, canonical JSON for the event log, the password rules,
+//! and the [`Store`](store::Store) trait that the backends implement.
+
+pub mod canonical;
+pub mod clock;
+pub mod command;
+pub mod event;
+pub mod ids;
+pub mod model;
+pub mod password;
+pub mod policy;
+pub mod role;
+pub mod store;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use event::{Event, EventPayload};
+pub use ids::{ApiTokenId, EventId, SessionId, TenantId, UserId, VendorId, WorkUnitId};
+pub use policy::{Action, Actor, Denied};
+pub use role::Role;
+pub use store::{Store, StoreError};

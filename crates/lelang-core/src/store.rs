@@ -1,0 +1,137 @@
+//! The storage contract. Two sibling crates implement it (SQLite, PostgreSQL); one conformance
+//! suite, generic over this trait, holds both to the same behaviour.
+
+use crate::command::Change;
+use crate::event::Event;
+use crate::ids::{ApiTokenId, SessionId, TenantId, UserId, VendorId};
+use crate::model::{ApiToken, Credentials, RoleGrant, Session, Tenant, User, Vendor, WorkUnit};
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+/// What can go wrong in a store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken; the string names the thing that exists already.
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// A row the change refers to does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The database could not be reached or failed.
+    #[error("database: {0}")]
+    Backend(String),
+    /// Migrations failed.
+    #[error("migration: {0}")]
+    Migration(String),
+}
+
+/// Which events to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventFilter {
+    /// Only events of this regency (Some(None): only platform-wide events; None: all).
+    pub tenant: Option<Option<TenantId>>,
+    /// Only events after this position.
+    pub after_seq: i64,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// Counts of recent failed sign-ins, for throttling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FailedLogins {
+    /// Failures for this account name.
+    pub by_account: u32,
+    /// Failures from this client address.
+    pub by_address: u32,
+}
+
+/// The storage contract. Every domain change goes through [`Store::commit`], which appends its
+/// events and applies its mutations in one transaction: there is no other way to change domain
+/// state, so no change can happen without its event.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Applies the backend's migrations.
+    async fn migrate(&self) -> Result<(), StoreError>;
+    /// Checks that the database answers (for `/readyz`).
+    async fn ping(&self) -> Result<(), StoreError>;
+    /// A short name of the backend ("sqlite", "postgres").
+    fn backend(&self) -> &'static str;
+
+    /// Appends the change's events and applies its mutations atomically; returns the stored events
+    /// with their log positions.
+    async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError>;
+
+    /// Every regency.
+    async fn tenants(&self) -> Result<Vec<Tenant>, StoreError>;
+    /// One regency by id.
+    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError>;
+    /// One regency by its URL name.
+    async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>, StoreError>;
+    /// The work units of a regency, by code.
+    async fn work_units(&self, tenant: TenantId) -> Result<Vec<WorkUnit>, StoreError>;
+    /// Every vendor company.
+    async fn vendors(&self) -> Result<Vec<Vendor>, StoreError>;
+    /// One vendor company.
+    async fn vendor(&self, id: VendorId) -> Result<Option<Vendor>, StoreError>;
+    /// Users of a regency (None: users not tied to one, i.e. platform admins and vendor users).
+    async fn users(&self, tenant: Option<TenantId>) -> Result<Vec<User>, StoreError>;
+    /// One user.
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+    /// A user and their password hash, by sign-in name (lower case).
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError>;
+    /// The roles granted to a user.
+    async fn role_grants(&self, user: UserId) -> Result<Vec<RoleGrant>, StoreError>;
+
+    /// Stores a new session.
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError>;
+    /// Finds a session by the hash of its cookie secret.
+    async fn session_by_secret(&self, secret_hash: &[u8]) -> Result<Option<Session>, StoreError>;
+    /// Records activity on a session (idle timeout).
+    async fn touch_session(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Ends one session (sign-out).
+    async fn delete_session(&self, id: SessionId) -> Result<(), StoreError>;
+    /// Removes sessions idle since `idle_before` or created before `created_before`.
+    async fn purge_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        created_before: OffsetDateTime,
+    ) -> Result<u64, StoreError>;
+    /// How many sessions a user has.
+    async fn session_count(&self, user: UserId) -> Result<u64, StoreError>;
+
+    /// Finds an API token by the hash of its secret.
+    async fn api_token_by_secret(&self, secret_hash: &[u8]) -> Result<Option<ApiToken>, StoreError>;
+    /// A user's API tokens, newest first.
+    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
+    /// One API token.
+    async fn api_token(&self, id: ApiTokenId) -> Result<Option<ApiToken>, StoreError>;
+    /// Records use of a token.
+    async fn touch_api_token(&self, id: ApiTokenId, at: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// Records a sign-in attempt.
+    async fn record_login_attempt(
+        &self,
+        account: &str,
+        address: &str,
+        success: bool,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Counts failed attempts since `since` for an account and an address.
+    async fn failed_logins(
+        &self,
+        account: &str,
+        address: &str,
+        since: OffsetDateTime,
+    ) -> Result<FailedLogins, StoreError>;
+    /// Forgets an account's failed attempts after it signs in.
+    async fn clear_failed_logins(&self, account: &str) -> Result<(), StoreError>;
+
+    /// Reads events in log order.
+    async fn events(&self, filter: EventFilter) -> Result<Vec<Event>, StoreError>;
+    /// The number of events in the log.
+    async fn event_count(&self) -> Result<i64, StoreError>;
+
+    /// Returns the named server secret, storing `candidate` first if there is none yet, so that
+    /// every app server of a deployment shares one secret.
+    async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError>;
+}

@@ -1,0 +1,613 @@
+//! lelang's [`Store`] on PostgreSQL: many regencies, many app servers.
+//!
+//! Log positions are assigned under a transaction-scoped advisory lock, so that any number of app
+//! servers append to one gapless, totally ordered log, and commit order is log order.
+
+use async_trait::async_trait;
+use lelang_core::command::{Change, Mutation};
+use lelang_core::event::Event;
+use lelang_core::ids::{ApiTokenId, EventId, SessionId, TenantId, UserId, VendorId, WorkUnitId};
+use lelang_core::model::{ApiToken, Credentials, RoleGrant, Session, Tenant, TimeZone, User, Vendor, WorkUnit};
+use lelang_core::role::Role;
+use lelang_core::store::{EventFilter, FailedLogins, Store, StoreError};
+use sqlx::postgres::{PgPoolOptions, PgRow};
+use sqlx::{PgPool, Row};
+use std::str::FromStr;
+use std::time::Duration;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Key of the advisory lock that serialises appends to the event log.
+const LOG_APPEND_LOCK: i64 = 0x6c65_6c61_6e67; // "lelang"
+
+/// The PostgreSQL store.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    reader: PgPool,
+    writer: PgPool,
+}
+
+fn backend(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e
+        && db.is_unique_violation()
+    {
+        return StoreError::Conflict(db.message().to_owned());
+    }
+    if let sqlx::Error::Database(db) = &e
+        && db.is_foreign_key_violation()
+    {
+        return StoreError::NotFound(db.message().to_owned());
+    }
+    StoreError::Backend(e.to_string())
+}
+
+fn role(s: &str) -> Result<Role, sqlx::Error> {
+    Role::from_str(s).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+impl PgStore {
+    /// Connects to a `postgres://` URL.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(backend)?;
+        Ok(Self { reader: pool.clone(), writer: pool })
+    }
+
+    /// Closes the pool (tests and shutdown).
+    pub async fn close(&self) {
+        self.writer.close().await;
+    }
+
+    /// Runs one SQL statement as it is. For operators' maintenance and for tests that must prove
+    /// what the database itself refuses (e.g. rewriting the event log); never reachable from HTTP.
+    pub async fn raw_execute(&self, sql: &str) -> Result<u64, StoreError> {
+        let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&self.writer).await.map_err(backend)?;
+        Ok(r.rows_affected())
+    }
+
+    /// Creates an empty database with a unique name on the server at `admin_url` and returns its
+    /// URL: every test gets a database of its own.
+    pub async fn create_test_database(admin_url: &str) -> Result<String, StoreError> {
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(3))
+            .connect(admin_url)
+            .await
+            .map_err(backend)?;
+        let name = format!("lelang_test_{}", Uuid::new_v4().simple());
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&admin)
+            .await
+            .map_err(backend)?;
+        admin.close().await;
+        let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+        Ok(format!("{base}/{name}"))
+    }
+}
+
+/// The server tests create their databases on: `LELANG_TEST_PG_URL`, or the local default.
+pub fn test_admin_url() -> String {
+    std::env::var("LELANG_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+fn tenant_row(r: &PgRow) -> Result<Tenant, sqlx::Error> {
+    let tz: String = r.try_get("time_zone")?;
+    Ok(Tenant {
+        id: TenantId(r.try_get("id")?),
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        time_zone: TimeZone::from_code(&tz).ok_or_else(|| sqlx::Error::Decode(format!("time zone {tz}").into()))?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn user_row(r: &PgRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        id: UserId(r.try_get("id")?),
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        email: r.try_get("email")?,
+        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+        vendor_id: r.try_get::<Option<Uuid>, _>("vendor_id")?.map(VendorId),
+        active: r.try_get("active")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn vendor_row(r: &PgRow) -> Result<Vendor, sqlx::Error> {
+    Ok(Vendor {
+        id: VendorId(r.try_get("id")?),
+        name: r.try_get("name")?,
+        nib: r.try_get("nib")?,
+        home_tenant_id: r.try_get::<Option<Uuid>, _>("home_tenant_id")?.map(TenantId),
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn session_row(r: &PgRow) -> Result<Session, sqlx::Error> {
+    Ok(Session {
+        id: SessionId(r.try_get("id")?),
+        secret_hash: r.try_get("secret_hash")?,
+        user_id: UserId(r.try_get("user_id")?),
+        role: role(r.try_get("role")?)?,
+        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+        created_at: r.try_get("created_at")?,
+        last_seen_at: r.try_get("last_seen_at")?,
+    })
+}
+
+fn token_row(r: &PgRow) -> Result<ApiToken, sqlx::Error> {
+    Ok(ApiToken {
+        id: ApiTokenId(r.try_get("id")?),
+        user_id: UserId(r.try_get("user_id")?),
+        name: r.try_get("name")?,
+        role: role(r.try_get("role")?)?,
+        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+        secret_hash: r.try_get("secret_hash")?,
+        created_at: r.try_get("created_at")?,
+        expires_at: r.try_get("expires_at")?,
+        revoked_at: r.try_get("revoked_at")?,
+        last_used_at: r.try_get("last_used_at")?,
+    })
+}
+
+fn event_row(r: &PgRow) -> Result<Event, sqlx::Error> {
+    Ok(Event {
+        seq: r.try_get("seq")?,
+        id: EventId(r.try_get("id")?),
+        at: r.try_get("at")?,
+        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+        actor_id: r.try_get::<Option<Uuid>, _>("actor_id")?.map(UserId),
+        actor_role: r.try_get::<Option<String>, _>("actor_role")?.as_deref().map(role).transpose()?,
+        event_type: r.try_get("event_type")?,
+        payload: r.try_get("payload")?,
+    })
+}
+
+async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Error> {
+    match m {
+        Mutation::InsertTenant(t) => {
+            sqlx::query("INSERT INTO tenants (id, slug, name, time_zone, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(t.id.0)
+                .bind(&t.slug)
+                .bind(&t.name)
+                .bind(t.time_zone.code())
+                .bind(t.created_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::InsertWorkUnit(w) => {
+            sqlx::query("INSERT INTO work_units (id, tenant_id, code, name, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(w.id.0)
+                .bind(w.tenant_id.0)
+                .bind(&w.code)
+                .bind(&w.name)
+                .bind(w.created_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::InsertVendor(v) => {
+            sqlx::query("INSERT INTO vendors (id, name, nib, home_tenant_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(v.id.0)
+                .bind(&v.name)
+                .bind(&v.nib)
+                .bind(v.home_tenant_id.map(|t| t.0))
+                .bind(v.created_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::InsertUser { user: u, password_hash } => {
+            sqlx::query(
+                "INSERT INTO users (id, username, display_name, email, tenant_id, vendor_id, password_hash, active, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(u.id.0)
+            .bind(&u.username)
+            .bind(&u.display_name)
+            .bind(&u.email)
+            .bind(u.tenant_id.map(|t| t.0))
+            .bind(u.vendor_id.map(|v| v.0))
+            .bind(password_hash)
+            .bind(u.active)
+            .bind(u.created_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::InsertRoleGrant(g) => {
+            sqlx::query("INSERT INTO role_grants (user_id, role, tenant_id, work_unit_id) VALUES ($1, $2, $3, $4)")
+                .bind(g.user_id.0)
+                .bind(g.role.code())
+                .bind(g.tenant_id.map(|t| t.0))
+                .bind(g.work_unit_id.map(|w| w.0))
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::SetPasswordHash { user_id, password_hash } => {
+            let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(user_id.0)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() != 1 {
+                return Err(sqlx::Error::RowNotFound);
+            }
+        }
+        Mutation::DeleteSessions { user_id } => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id.0).execute(&mut *tx).await?;
+        }
+        Mutation::InsertApiToken(t) => {
+            sqlx::query(
+                "INSERT INTO api_tokens (id, user_id, name, role, tenant_id, secret_hash, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(t.id.0)
+            .bind(t.user_id.0)
+            .bind(&t.name)
+            .bind(t.role.code())
+            .bind(t.tenant_id.map(|x| x.0))
+            .bind(&t.secret_hash)
+            .bind(t.created_at)
+            .bind(t.expires_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::RevokeApiToken { id, at } => {
+            let r = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(*at)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() != 1 {
+                return Err(sqlx::Error::RowNotFound);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations")
+            .run(&self.writer)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.reader).await.map_err(backend)?;
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(LOG_APPEND_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let last: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&mut *tx).await.map_err(backend)?;
+        let mut stored = Vec::with_capacity(change.events.len());
+        for (i, e) in change.events.iter().enumerate() {
+            let seq = last + 1 + i as i64;
+            sqlx::query(
+                "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(seq)
+            .bind(e.id.0)
+            .bind(e.at)
+            .bind(e.tenant_id.map(|t| t.0))
+            .bind(e.actor_id.map(|u| u.0))
+            .bind(e.actor_role.map(Role::code))
+            .bind(e.event_type)
+            .bind(&e.payload)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            stored.push(Event {
+                seq,
+                id: e.id,
+                at: e.at,
+                tenant_id: e.tenant_id,
+                actor_id: e.actor_id,
+                actor_role: e.actor_role,
+                event_type: e.event_type.to_owned(),
+                payload: e.payload.clone(),
+            });
+        }
+        for m in &change.mutations {
+            apply(&mut tx, m).await.map_err(|e| match e {
+                sqlx::Error::RowNotFound => StoreError::NotFound(format!("{m:?}").chars().take(80).collect()),
+                e => backend(e),
+            })?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(stored)
+    }
+
+    async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM tenants ORDER BY name").fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter().map(tenant_row).collect::<Result<_, _>>().map_err(backend)
+    }
+
+    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
+        let row = sqlx::query("SELECT * FROM tenants WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(tenant_row).transpose().map_err(backend)
+    }
+
+    async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>, StoreError> {
+        let row = sqlx::query("SELECT * FROM tenants WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(tenant_row).transpose().map_err(backend)
+    }
+
+    async fn work_units(&self, tenant: TenantId) -> Result<Vec<WorkUnit>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM work_units WHERE tenant_id = $1 ORDER BY code")
+            .bind(tenant.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(WorkUnit {
+                    id: WorkUnitId(r.try_get("id")?),
+                    tenant_id: TenantId(r.try_get("tenant_id")?),
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend)
+    }
+
+    async fn vendors(&self) -> Result<Vec<Vendor>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM vendors ORDER BY name").fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter().map(vendor_row).collect::<Result<_, _>>().map_err(backend)
+    }
+
+    async fn vendor(&self, id: VendorId) -> Result<Option<Vendor>, StoreError> {
+        let row = sqlx::query("SELECT * FROM vendors WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(vendor_row).transpose().map_err(backend)
+    }
+
+    async fn users(&self, tenant: Option<TenantId>) -> Result<Vec<User>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM users WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY username")
+            .bind(tenant.map(|t| t.0))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(user_row).collect::<Result<_, _>>().map_err(backend)
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        let row =
+            sqlx::query("SELECT * FROM users WHERE id = $1").bind(id.0).fetch_optional(&self.reader).await.map_err(backend)?;
+        row.as_ref().map(user_row).transpose().map_err(backend)
+    }
+
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
+        let row = sqlx::query("SELECT * FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref()
+            .map(|r| Ok(Credentials { user: user_row(r)?, password_hash: r.try_get("password_hash")? }))
+            .transpose()
+            .map_err(backend)
+    }
+
+    async fn role_grants(&self, user: UserId) -> Result<Vec<RoleGrant>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM role_grants WHERE user_id = $1 ORDER BY role")
+            .bind(user.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(RoleGrant {
+                    user_id: UserId(r.try_get("user_id")?),
+                    role: role(r.try_get("role")?)?,
+                    tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+                    work_unit_id: r.try_get::<Option<Uuid>, _>("work_unit_id")?.map(WorkUnitId),
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend)
+    }
+
+    async fn create_session(&self, s: &Session) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id, secret_hash, user_id, role, tenant_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(s.id.0)
+        .bind(&s.secret_hash)
+        .bind(s.user_id.0)
+        .bind(s.role.code())
+        .bind(s.tenant_id.map(|t| t.0))
+        .bind(s.created_at)
+        .bind(s.last_seen_at)
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn session_by_secret(&self, secret_hash: &[u8]) -> Result<Option<Session>, StoreError> {
+        let row = sqlx::query("SELECT * FROM sessions WHERE secret_hash = $1")
+            .bind(secret_hash)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(session_row).transpose().map_err(backend)
+    }
+
+    async fn touch_session(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id.0)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id.0).execute(&self.writer).await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> Result<u64, StoreError> {
+        let r = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+            .bind(idle_before)
+            .bind(created_before)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(r.rows_affected())
+    }
+
+    async fn session_count(&self, user: UserId) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(n as u64)
+    }
+
+    async fn api_token_by_secret(&self, secret_hash: &[u8]) -> Result<Option<ApiToken>, StoreError> {
+        let row = sqlx::query("SELECT * FROM api_tokens WHERE secret_hash = $1")
+            .bind(secret_hash)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(token_row).transpose().map_err(backend)
+    }
+
+    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC")
+            .bind(user.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(token_row).collect::<Result<_, _>>().map_err(backend)
+    }
+
+    async fn api_token(&self, id: ApiTokenId) -> Result<Option<ApiToken>, StoreError> {
+        let row = sqlx::query("SELECT * FROM api_tokens WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(token_row).transpose().map_err(backend)
+    }
+
+    async fn touch_api_token(&self, id: ApiTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id.0)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn record_login_attempt(&self, account: &str, address: &str, success: bool, at: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO login_attempts (account, address, success, at) VALUES ($1, $2, $3, $4)")
+            .bind(account)
+            .bind(address)
+            .bind(success)
+            .bind(at)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn failed_logins(&self, account: &str, address: &str, since: OffsetDateTime) -> Result<FailedLogins, StoreError> {
+        let row = sqlx::query(
+            "SELECT \
+               (SELECT COUNT(*) FROM login_attempts WHERE account = $1 AND NOT success AND at >= $2) AS by_account, \
+               (SELECT COUNT(*) FROM login_attempts WHERE address = $3 AND NOT success AND at >= $4) AS by_address",
+        )
+        .bind(account)
+        .bind(since)
+        .bind(address)
+        .bind(since)
+        .fetch_one(&self.reader)
+        .await
+        .map_err(backend)?;
+        let a: i64 = row.try_get("by_account").map_err(backend)?;
+        let b: i64 = row.try_get("by_address").map_err(backend)?;
+        Ok(FailedLogins { by_account: a as u32, by_address: b as u32 })
+    }
+
+    async fn clear_failed_logins(&self, account: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_attempts WHERE account = $1 AND NOT success")
+            .bind(account)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn events(&self, f: EventFilter) -> Result<Vec<Event>, StoreError> {
+        let limit = i64::from(if f.limit == 0 { 100 } else { f.limit });
+        let rows = match f.tenant {
+            None => sqlx::query("SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2")
+                .bind(f.after_seq)
+                .bind(limit)
+                .fetch_all(&self.reader)
+                .await,
+            Some(t) => sqlx::query("SELECT * FROM events WHERE tenant_id IS NOT DISTINCT FROM $1 AND seq > $2 ORDER BY seq LIMIT $3")
+                .bind(t.map(|t| t.0))
+                .bind(f.after_seq)
+                .bind(limit)
+                .fetch_all(&self.reader)
+                .await,
+        }
+        .map_err(backend)?;
+        rows.iter().map(event_row).collect::<Result<_, _>>().map_err(backend)
+    }
+
+    async fn event_count(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&self.reader).await.map_err(backend)
+    }
+
+    async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {
+        sqlx::query("INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(candidate)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.writer)
+            .await
+            .map_err(backend)
+    }
+}

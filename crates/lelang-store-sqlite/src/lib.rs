@@ -1,0 +1,618 @@
+//! lelang's [`Store`] on SQLite: one file in WAL mode, zero setup.
+//!
+//! Writes go through a pool of exactly one connection, so the process has a single writer: log
+//! positions are assigned without races and a transaction never fails on a lock upgrade. Reads use
+//! a separate pool and run concurrently with the writer, as WAL allows.
+
+use async_trait::async_trait;
+use lelang_core::command::{Change, Mutation};
+use lelang_core::event::Event;
+use lelang_core::ids::{ApiTokenId, EventId, SessionId, TenantId, UserId, VendorId, WorkUnitId};
+use lelang_core::model::{ApiToken, Credentials, RoleGrant, Session, Tenant, TimeZone, User, Vendor, WorkUnit};
+use lelang_core::role::Role;
+use lelang_core::store::{EventFilter, FailedLogins, Store, StoreError};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// The SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    reader: SqlitePool,
+    writer: SqlitePool,
+}
+
+fn backend(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e
+        && db.is_unique_violation()
+    {
+        return StoreError::Conflict(db.message().to_owned());
+    }
+    if let sqlx::Error::Database(db) = &e
+        && db.is_foreign_key_violation()
+    {
+        return StoreError::NotFound(db.message().to_owned());
+    }
+    StoreError::Backend(e.to_string())
+}
+
+fn us(t: OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1_000) as i64
+}
+
+fn from_us(v: i64) -> Result<OffsetDateTime, sqlx::Error> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(v) * 1_000).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+fn opt_from_us(v: Option<i64>) -> Result<Option<OffsetDateTime>, sqlx::Error> {
+    v.map(from_us).transpose()
+}
+
+fn role(s: &str) -> Result<Role, sqlx::Error> {
+    Role::from_str(s).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path`.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let opts = SqliteConnectOptions::new().filename(path).create_if_missing(true);
+        Self::with_options(opts).await
+    }
+
+    /// Opens a database from a `sqlite://` URL.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let opts = SqliteConnectOptions::from_str(url).map_err(backend)?.create_if_missing(true);
+        Self::with_options(opts).await
+    }
+
+    async fn with_options(opts: SqliteConnectOptions) -> Result<Self, StoreError> {
+        // synchronous=FULL: a committed change survives power loss, as promise 2 needs.
+        let opts = opts
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await.map_err(backend)?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await
+            .map_err(backend)?;
+        Ok(Self { reader, writer })
+    }
+
+    /// Closes both pools (tests and shutdown).
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+
+    /// Runs one SQL statement as it is. For operators' maintenance and for tests that must prove
+    /// what the database itself refuses (e.g. rewriting the event log); never reachable from HTTP.
+    pub async fn raw_execute(&self, sql: &str) -> Result<u64, StoreError> {
+        let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&self.writer).await.map_err(backend)?;
+        Ok(r.rows_affected())
+    }
+
+    /// The journal mode in force (`wal` once opened by lelang).
+    pub async fn journal_mode(&self) -> Result<String, StoreError> {
+        sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&self.reader).await.map_err(backend)
+    }
+}
+
+fn tenant_row(r: &SqliteRow) -> Result<Tenant, sqlx::Error> {
+    let tz: String = r.try_get("time_zone")?;
+    Ok(Tenant {
+        id: TenantId(r.try_get("id")?),
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        time_zone: TimeZone::from_code(&tz).ok_or_else(|| sqlx::Error::Decode(format!("time zone {tz}").into()))?,
+        created_at: from_us(r.try_get("created_at")?)?,
+    })
+}
+
+fn user_row(r: &SqliteRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        id: UserId(r.try_get("id")?),
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        email: r.try_get("email")?,
+        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+        vendor_id: r.try_get::<Option<Uuid>, _>("vendor_id")?.map(VendorId),
+        active: r.try_get("active")?,
+        created_at: from_us(r.try_get("created_at")?)?,
+    })
+}
+
+fn vendor_row(r: &SqliteRow) -> Result<Vendor, sqlx::Error> {
+    Ok(Vendor {
+        id: VendorId(r.try_get("id")?),
+        name: r.try_get("name")?,
+        nib: r.try_get("nib")?,
+        home_tenant_id: r.try_get::<Option<Uuid>, _>("home_tenant_id")?.map(TenantId),
+        created_at: from_us(r.try_get("created_at")?)?,
+    })
+}
+
+fn session_row(r: &SqliteRow) -> Result<Session, sqlx::Error> {
+    Ok(Session {
+        id: SessionId(r.try_get("id")?),
+        secret_hash: r.try_get("secret_hash")?,
+        user_id: UserId(r.try_get("user_id")?),
+        role: role(r.try_get("role")?)?,
+        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+        created_at: from_us(r.try_get("created_at")?)?,
+        last_seen_at: from_us(r.try_get("last_seen_at")?)?,
+    })
+}
+
+fn token_row(r: &SqliteRow) -> Result<ApiToken, sqlx::Error> {
+    Ok(ApiToken {
+        id: ApiTokenId(r.try_get("id")?),
+        user_id: UserId(r.try_get("user_id")?),
+        name: r.try_get("name")?,
+        role: role(r.try_get("role")?)?,
+        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+        secret_hash: r.try_get("secret_hash")?,
+        created_at: from_us(r.try_get("created_at")?)?,
+        expires_at: opt_from_us(r.try_get("expires_at")?)?,
+        revoked_at: opt_from_us(r.try_get("revoked_at")?)?,
+        last_used_at: opt_from_us(r.try_get("last_used_at")?)?,
+    })
+}
+
+fn event_row(r: &SqliteRow) -> Result<Event, sqlx::Error> {
+    Ok(Event {
+        seq: r.try_get("seq")?,
+        id: EventId(r.try_get("id")?),
+        at: from_us(r.try_get("at")?)?,
+        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+        actor_id: r.try_get::<Option<Uuid>, _>("actor_id")?.map(UserId),
+        actor_role: r.try_get::<Option<String>, _>("actor_role")?.as_deref().map(role).transpose()?,
+        event_type: r.try_get("event_type")?,
+        payload: r.try_get("payload")?,
+    })
+}
+
+async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx::Error> {
+    match m {
+        Mutation::InsertTenant(t) => {
+            sqlx::query("INSERT INTO tenants (id, slug, name, time_zone, created_at) VALUES (?, ?, ?, ?, ?)")
+                .bind(t.id.0)
+                .bind(&t.slug)
+                .bind(&t.name)
+                .bind(t.time_zone.code())
+                .bind(us(t.created_at))
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::InsertWorkUnit(w) => {
+            sqlx::query("INSERT INTO work_units (id, tenant_id, code, name, created_at) VALUES (?, ?, ?, ?, ?)")
+                .bind(w.id.0)
+                .bind(w.tenant_id.0)
+                .bind(&w.code)
+                .bind(&w.name)
+                .bind(us(w.created_at))
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::InsertVendor(v) => {
+            sqlx::query("INSERT INTO vendors (id, name, nib, home_tenant_id, created_at) VALUES (?, ?, ?, ?, ?)")
+                .bind(v.id.0)
+                .bind(&v.name)
+                .bind(&v.nib)
+                .bind(v.home_tenant_id.map(|t| t.0))
+                .bind(us(v.created_at))
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::InsertUser { user: u, password_hash } => {
+            sqlx::query(
+                "INSERT INTO users (id, username, display_name, email, tenant_id, vendor_id, password_hash, active, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(u.id.0)
+            .bind(&u.username)
+            .bind(&u.display_name)
+            .bind(&u.email)
+            .bind(u.tenant_id.map(|t| t.0))
+            .bind(u.vendor_id.map(|v| v.0))
+            .bind(password_hash)
+            .bind(u.active)
+            .bind(us(u.created_at))
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::InsertRoleGrant(g) => {
+            sqlx::query("INSERT INTO role_grants (user_id, role, tenant_id, work_unit_id) VALUES (?, ?, ?, ?)")
+                .bind(g.user_id.0)
+                .bind(g.role.code())
+                .bind(g.tenant_id.map(|t| t.0))
+                .bind(g.work_unit_id.map(|w| w.0))
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::SetPasswordHash { user_id, password_hash } => {
+            let r = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+                .bind(password_hash)
+                .bind(user_id.0)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() != 1 {
+                return Err(sqlx::Error::RowNotFound);
+            }
+        }
+        Mutation::DeleteSessions { user_id } => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(user_id.0).execute(&mut *tx).await?;
+        }
+        Mutation::InsertApiToken(t) => {
+            sqlx::query(
+                "INSERT INTO api_tokens (id, user_id, name, role, tenant_id, secret_hash, created_at, expires_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(t.id.0)
+            .bind(t.user_id.0)
+            .bind(&t.name)
+            .bind(t.role.code())
+            .bind(t.tenant_id.map(|x| x.0))
+            .bind(&t.secret_hash)
+            .bind(us(t.created_at))
+            .bind(t.expires_at.map(us))
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::RevokeApiToken { id, at } => {
+            let r = sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                .bind(us(*at))
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() != 1 {
+                return Err(sqlx::Error::RowNotFound);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations")
+            .run(&self.writer)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.reader).await.map_err(backend)?;
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let last: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&mut *tx).await.map_err(backend)?;
+        let mut stored = Vec::with_capacity(change.events.len());
+        for (i, e) in change.events.iter().enumerate() {
+            let seq = last + 1 + i as i64;
+            sqlx::query(
+                "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(seq)
+            .bind(e.id.0)
+            .bind(us(e.at))
+            .bind(e.tenant_id.map(|t| t.0))
+            .bind(e.actor_id.map(|u| u.0))
+            .bind(e.actor_role.map(Role::code))
+            .bind(e.event_type)
+            .bind(&e.payload)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            stored.push(Event {
+                seq,
+                id: e.id,
+                at: from_us(us(e.at)).map_err(backend)?,
+                tenant_id: e.tenant_id,
+                actor_id: e.actor_id,
+                actor_role: e.actor_role,
+                event_type: e.event_type.to_owned(),
+                payload: e.payload.clone(),
+            });
+        }
+        for m in &change.mutations {
+            apply(&mut tx, m).await.map_err(|e| match e {
+                sqlx::Error::RowNotFound => StoreError::NotFound(format!("{m:?}").chars().take(80).collect()),
+                e => backend(e),
+            })?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(stored)
+    }
+
+    async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM tenants ORDER BY name").fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter().map(tenant_row).collect::<Result<_, _>>().map_err(backend)
+    }
+
+    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
+        let row = sqlx::query("SELECT * FROM tenants WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(tenant_row).transpose().map_err(backend)
+    }
+
+    async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>, StoreError> {
+        let row = sqlx::query("SELECT * FROM tenants WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(tenant_row).transpose().map_err(backend)
+    }
+
+    async fn work_units(&self, tenant: TenantId) -> Result<Vec<WorkUnit>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM work_units WHERE tenant_id = ? ORDER BY code")
+            .bind(tenant.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(WorkUnit {
+                    id: WorkUnitId(r.try_get("id")?),
+                    tenant_id: TenantId(r.try_get("tenant_id")?),
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    created_at: from_us(r.try_get("created_at")?)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend)
+    }
+
+    async fn vendors(&self) -> Result<Vec<Vendor>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM vendors ORDER BY name").fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter().map(vendor_row).collect::<Result<_, _>>().map_err(backend)
+    }
+
+    async fn vendor(&self, id: VendorId) -> Result<Option<Vendor>, StoreError> {
+        let row = sqlx::query("SELECT * FROM vendors WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(vendor_row).transpose().map_err(backend)
+    }
+
+    async fn users(&self, tenant: Option<TenantId>) -> Result<Vec<User>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM users WHERE tenant_id IS ? ORDER BY username")
+            .bind(tenant.map(|t| t.0))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(user_row).collect::<Result<_, _>>().map_err(backend)
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        let row =
+            sqlx::query("SELECT * FROM users WHERE id = ?").bind(id.0).fetch_optional(&self.reader).await.map_err(backend)?;
+        row.as_ref().map(user_row).transpose().map_err(backend)
+    }
+
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
+        let row = sqlx::query("SELECT * FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref()
+            .map(|r| Ok(Credentials { user: user_row(r)?, password_hash: r.try_get("password_hash")? }))
+            .transpose()
+            .map_err(backend)
+    }
+
+    async fn role_grants(&self, user: UserId) -> Result<Vec<RoleGrant>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM role_grants WHERE user_id = ? ORDER BY role")
+            .bind(user.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(RoleGrant {
+                    user_id: UserId(r.try_get("user_id")?),
+                    role: role(r.try_get("role")?)?,
+                    tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+                    work_unit_id: r.try_get::<Option<Uuid>, _>("work_unit_id")?.map(WorkUnitId),
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend)
+    }
+
+    async fn create_session(&self, s: &Session) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id, secret_hash, user_id, role, tenant_id, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(s.id.0)
+        .bind(&s.secret_hash)
+        .bind(s.user_id.0)
+        .bind(s.role.code())
+        .bind(s.tenant_id.map(|t| t.0))
+        .bind(us(s.created_at))
+        .bind(us(s.last_seen_at))
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn session_by_secret(&self, secret_hash: &[u8]) -> Result<Option<Session>, StoreError> {
+        let row = sqlx::query("SELECT * FROM sessions WHERE secret_hash = ?")
+            .bind(secret_hash)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(session_row).transpose().map_err(backend)
+    }
+
+    async fn touch_session(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id = ?")
+            .bind(us(at))
+            .bind(id.0)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id = ?").bind(id.0).execute(&self.writer).await.map_err(backend)?;
+        Ok(())
+    }
+
+    async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> Result<u64, StoreError> {
+        let r = sqlx::query("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?")
+            .bind(us(idle_before))
+            .bind(us(created_before))
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(r.rows_affected())
+    }
+
+    async fn session_count(&self, user: UserId) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = ?")
+            .bind(user.0)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)?;
+        Ok(n as u64)
+    }
+
+    async fn api_token_by_secret(&self, secret_hash: &[u8]) -> Result<Option<ApiToken>, StoreError> {
+        let row = sqlx::query("SELECT * FROM api_tokens WHERE secret_hash = ?")
+            .bind(secret_hash)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(token_row).transpose().map_err(backend)
+    }
+
+    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC")
+            .bind(user.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(token_row).collect::<Result<_, _>>().map_err(backend)
+    }
+
+    async fn api_token(&self, id: ApiTokenId) -> Result<Option<ApiToken>, StoreError> {
+        let row = sqlx::query("SELECT * FROM api_tokens WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(token_row).transpose().map_err(backend)
+    }
+
+    async fn touch_api_token(&self, id: ApiTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")
+            .bind(us(at))
+            .bind(id.0)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn record_login_attempt(&self, account: &str, address: &str, success: bool, at: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO login_attempts (account, address, success, at) VALUES (?, ?, ?, ?)")
+            .bind(account)
+            .bind(address)
+            .bind(success)
+            .bind(us(at))
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn failed_logins(&self, account: &str, address: &str, since: OffsetDateTime) -> Result<FailedLogins, StoreError> {
+        let row = sqlx::query(
+            "SELECT \
+               (SELECT COUNT(*) FROM login_attempts WHERE account = ? AND success = 0 AND at >= ?) AS by_account, \
+               (SELECT COUNT(*) FROM login_attempts WHERE address = ? AND success = 0 AND at >= ?) AS by_address",
+        )
+        .bind(account)
+        .bind(us(since))
+        .bind(address)
+        .bind(us(since))
+        .fetch_one(&self.reader)
+        .await
+        .map_err(backend)?;
+        let a: i64 = row.try_get("by_account").map_err(backend)?;
+        let b: i64 = row.try_get("by_address").map_err(backend)?;
+        Ok(FailedLogins { by_account: a as u32, by_address: b as u32 })
+    }
+
+    async fn clear_failed_logins(&self, account: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_attempts WHERE account = ? AND success = 0")
+            .bind(account)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn events(&self, f: EventFilter) -> Result<Vec<Event>, StoreError> {
+        let limit = i64::from(if f.limit == 0 { 100 } else { f.limit });
+        let rows = match f.tenant {
+            None => sqlx::query("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
+                .bind(f.after_seq)
+                .bind(limit)
+                .fetch_all(&self.reader)
+                .await,
+            Some(t) => sqlx::query("SELECT * FROM events WHERE tenant_id IS ? AND seq > ? ORDER BY seq LIMIT ?")
+                .bind(t.map(|t| t.0))
+                .bind(f.after_seq)
+                .bind(limit)
+                .fetch_all(&self.reader)
+                .await,
+        }
+        .map_err(backend)?;
+        rows.iter().map(event_row).collect::<Result<_, _>>().map_err(backend)
+    }
+
+    async fn event_count(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&self.reader).await.map_err(backend)
+    }
+
+    async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {
+        sqlx::query("INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(candidate)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
+        sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = ?")
+            .bind(name)
+            .fetch_one(&self.writer)
+            .await
+            .map_err(backend)
+    }
+}

@@ -1,0 +1,377 @@
+//! One conformance suite for every [`Store`] backend.
+//!
+//! Each backend crate instantiates [`conformance_suite!`] with an expression that yields a fresh,
+//! migrated store (or `None`, after saying why, when the database is not available on a developer
+//! machine). Every case then runs against an empty database of its own.
+
+use lelang_core::command::{
+    self, Change, CreateTenant, CreateUser, CreateWorkUnit, Mutation, RegisterVendor, create_tenant, create_user,
+    create_work_unit, register_vendor,
+};
+use lelang_core::ids::{SessionId, UserId};
+use lelang_core::model::{Session, Tenant, TimeZone, User};
+use lelang_core::policy::{Actor, UserActor};
+use lelang_core::role::Role;
+use lelang_core::store::{EventFilter, Store, StoreError};
+use std::sync::Arc;
+use time::{Duration, OffsetDateTime};
+
+/// A fixed instant, so that the cases do not depend on the wall clock.
+pub fn t0() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// Whether a missing database must fail the run (in CI) rather than skip.
+pub fn required() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// Says that a test is skipped, or panics when running in CI where nothing may be skipped.
+pub fn skip(what: &str, why: &str) {
+    if required() {
+        panic!("{what} is required in CI but unavailable: {why}");
+    }
+    eprintln!("SKIPPED {what}: {why} (set up the prerequisite or run .ci/run to include it)");
+}
+
+fn admin() -> Actor {
+    Actor::User(UserActor {
+        user_id: UserId::new(),
+        username: "admin".into(),
+        role: Role::PlatformAdmin,
+        tenant_id: None,
+        work_unit_id: None,
+        vendor_id: None,
+    })
+}
+
+async fn tenant(store: &dyn Store, slug: &str) -> Tenant {
+    let (t, change) = create_tenant(
+        &admin(),
+        CreateTenant { slug: slug.into(), name: format!("Pemkab {slug}"), time_zone: TimeZone::Wib },
+        t0(),
+    )
+    .expect("valid tenant");
+    store.commit(change).await.expect("commit tenant");
+    t
+}
+
+async fn official(store: &dyn Store, t: &Tenant, username: &str, role: Role) -> User {
+    let (u, change) = create_user(
+        &admin(),
+        CreateUser {
+            username: username.into(),
+            display_name: format!("Pejabat {username}"),
+            email: Some(format!("{username}@example.go.id")),
+            tenant_id: Some(t.id),
+            vendor_id: None,
+            roles: vec![(role, None)],
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
+        },
+        t0(),
+    )
+    .expect("valid user");
+    store.commit(change).await.expect("commit user");
+    u
+}
+
+/// The cases, each taking a fresh migrated store.
+pub mod cases {
+    use super::*;
+
+    /// Running the migrations again changes nothing and does not fail.
+    pub async fn migrate_twice(store: Arc<dyn Store>) {
+        store.migrate().await.expect("second migrate");
+        store.ping().await.expect("ping");
+        assert_eq!(store.event_count().await.expect("count"), 0);
+    }
+
+    /// Events get gapless positions from 1, in commit order, with their payload bytes intact.
+    pub async fn events_gapless_and_ordered(store: Arc<dyn Store>) {
+        let a = tenant(store.as_ref(), "banyuwangi").await;
+        let b = tenant(store.as_ref(), "trenggalek").await;
+        let u = official(store.as_ref(), &a, "budi", Role::CommitmentOfficer).await;
+        let all = store.events(EventFilter { limit: 100, ..Default::default() }).await.expect("events");
+        assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+        assert_eq!(
+            all.iter().map(|e| e.event_type.as_str()).collect::<Vec<_>>(),
+            ["tenant_created", "tenant_created", "user_created", "role_granted"]
+        );
+        assert_eq!(all[0].at, t0());
+        assert!(all[2].payload.contains(&u.id.to_string()));
+        // Payloads come back byte-identical and still canonical.
+        for e in &all {
+            let v: serde_json_value::Value = serde_json_value::from_str(&e.payload);
+            assert_eq!(lelang_core::canonical::canonicalize(&v).expect("canonical"), e.payload);
+        }
+        let of_b = store
+            .events(EventFilter { tenant: Some(Some(b.id)), limit: 100, ..Default::default() })
+            .await
+            .expect("events of b");
+        assert_eq!(of_b.len(), 1);
+        let after = store.events(EventFilter { after_seq: 2, limit: 1, ..Default::default() }).await.expect("page");
+        assert_eq!(after.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![3]);
+        assert_eq!(store.event_count().await.expect("count"), 4);
+    }
+
+    /// A change that fails half-way leaves neither its events nor its earlier mutations behind.
+    pub async fn commit_is_atomic(store: Arc<dyn Store>) {
+        let t = tenant(store.as_ref(), "banyuwangi").await;
+        let before = store.event_count().await.expect("count");
+        let (_, mut change) = create_work_unit(
+            &admin(),
+            t.id,
+            CreateWorkUnit { code: "DPU".into(), name: "Dinas Pekerjaan Umum".into() },
+            t0(),
+        )
+        .expect("valid");
+        // The second mutation breaks the unique slug: the whole change must roll back.
+        let (_, dup) = create_tenant(
+            &admin(),
+            CreateTenant { slug: "banyuwangi".into(), name: "Duplikat".into(), time_zone: TimeZone::Wib },
+            t0(),
+        )
+        .expect("valid");
+        change.events.extend(dup.events);
+        change.mutations.extend(dup.mutations);
+        let err = store.commit(change).await.expect_err("must conflict");
+        assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+        assert_eq!(store.event_count().await.expect("count"), before);
+        assert!(store.work_units(t.id).await.expect("units").is_empty());
+        // The log goes on without a gap.
+        tenant(store.as_ref(), "trenggalek").await;
+        assert_eq!(store.event_count().await.expect("count"), before + 1);
+    }
+
+    /// Regencies, work units, vendors and users read back as written, and stay in their regency.
+    pub async fn directory_round_trip_and_isolation(store: Arc<dyn Store>) {
+        let a = tenant(store.as_ref(), "banyuwangi").await;
+        let b = tenant(store.as_ref(), "trenggalek").await;
+        assert_eq!(store.tenant_by_slug("banyuwangi").await.expect("q"), Some(a.clone()));
+        assert_eq!(store.tenant(b.id).await.expect("q"), Some(b.clone()));
+        assert_eq!(store.tenant_by_slug("nowhere").await.expect("q"), None);
+        assert_eq!(store.tenants().await.expect("q").len(), 2);
+        for (code, name) in [("DINKES", "Dinas Kesehatan"), ("DPU", "Dinas Pekerjaan Umum")] {
+            let (_, c) = create_work_unit(&admin(), a.id, CreateWorkUnit { code: code.into(), name: name.into() }, t0())
+                .expect("valid");
+            store.commit(c).await.expect("commit");
+        }
+        let (_, c) =
+            create_work_unit(&admin(), b.id, CreateWorkUnit { code: "DPU".into(), name: "DPU Trenggalek".into() }, t0())
+                .expect("valid");
+        store.commit(c).await.expect("same code in another regency is fine");
+        let units = store.work_units(a.id).await.expect("units");
+        assert_eq!(units.iter().map(|w| w.code.as_str()).collect::<Vec<_>>(), ["DINKES", "DPU"]);
+        assert!(units.iter().all(|w| w.tenant_id == a.id));
+
+        let u = official(store.as_ref(), &a, "siti", Role::UlpHead).await;
+        official(store.as_ref(), &b, "agus", Role::Auditor).await;
+        let in_a = store.users(Some(a.id)).await.expect("users");
+        assert_eq!(in_a, vec![u.clone()]);
+        assert!(store.users(None).await.expect("users").is_empty());
+        let creds = store.credentials("siti").await.expect("creds").expect("exists");
+        assert_eq!(creds.user, u);
+        assert!(creds.password_hash.starts_with("$argon2id$"));
+        let grants = store.role_grants(u.id).await.expect("grants");
+        assert_eq!(grants.len(), 1);
+        assert_eq!((grants[0].role, grants[0].tenant_id), (Role::UlpHead, Some(a.id)));
+
+        let (v, c) = register_vendor(
+            &admin(),
+            RegisterVendor { name: "CV Blambangan Jaya".into(), nib: "9120001234567".into(), home_tenant_id: Some(a.id) },
+            t0(),
+        )
+        .expect("valid");
+        store.commit(c).await.expect("commit vendor");
+        assert_eq!(store.vendor(v.id).await.expect("q"), Some(v.clone()));
+        let (_, c) = register_vendor(
+            &admin(),
+            RegisterVendor { name: "PT Lain".into(), nib: "9120001234567".into(), home_tenant_id: None },
+            t0(),
+        )
+        .expect("valid");
+        assert!(matches!(store.commit(c).await, Err(StoreError::Conflict(_))), "NIB is unique");
+        assert_eq!(store.vendors().await.expect("q").len(), 1);
+        // A username is unique across the deployment.
+        let (_, c) = create_user(
+            &admin(),
+            CreateUser {
+                username: "SITI".into(),
+                display_name: "Siti Lain".into(),
+                email: None,
+                tenant_id: Some(b.id),
+                vendor_id: None,
+                roles: vec![(Role::Auditor, None)],
+                password_hash: "x".into(),
+            },
+            t0(),
+        )
+        .expect("valid");
+        assert!(matches!(store.commit(c).await, Err(StoreError::Conflict(_))));
+    }
+
+    /// Sessions are found by secret hash, expire by idle and absolute age, and end together.
+    pub async fn sessions_lifecycle(store: Arc<dyn Store>) {
+        let t = tenant(store.as_ref(), "banyuwangi").await;
+        let u = official(store.as_ref(), &t, "rina", Role::PokjaMember).await;
+        let mk = |secret: u8, created: OffsetDateTime| Session {
+            id: SessionId::new(),
+            secret_hash: vec![secret; 32],
+            user_id: u.id,
+            role: Role::PokjaMember,
+            tenant_id: Some(t.id),
+            created_at: created,
+            last_seen_at: created,
+        };
+        let s1 = mk(1, t0());
+        let s2 = mk(2, t0() - Duration::hours(20));
+        let s3 = mk(3, t0());
+        for s in [&s1, &s2, &s3] {
+            store.create_session(s).await.expect("create");
+        }
+        assert_eq!(store.session_by_secret(&[1; 32]).await.expect("q"), Some(s1.clone()));
+        assert_eq!(store.session_by_secret(&[9; 32]).await.expect("q"), None);
+        store.touch_session(s1.id, t0() + Duration::minutes(40)).await.expect("touch");
+        assert_eq!(
+            store.session_by_secret(&[1; 32]).await.expect("q").map(|s| s.last_seen_at),
+            Some(t0() + Duration::minutes(40))
+        );
+        // At t0+45min with a 30-minute idle limit and a 12-hour absolute limit: s3 is idle, s2 too old.
+        let now = t0() + Duration::minutes(45);
+        let purged = store.purge_sessions(now - Duration::minutes(30), now - Duration::hours(12)).await.expect("purge");
+        assert_eq!(purged, 2);
+        assert_eq!(store.session_count(u.id).await.expect("count"), 1);
+        store.create_session(&mk(4, t0())).await.expect("create");
+        let change = command::revoke_sessions(&admin(), &u, t0()).expect("allowed");
+        store.commit(change).await.expect("commit");
+        assert_eq!(store.session_count(u.id).await.expect("count"), 0);
+        let last = store.events(EventFilter { after_seq: 0, limit: 100, ..Default::default() }).await.expect("ev");
+        assert_eq!(last.last().map(|e| e.event_type.as_str()), Some("sessions_revoked"));
+        store.create_session(&mk(5, t0())).await.expect("create");
+        store.delete_session(store.session_by_secret(&[5; 32]).await.expect("q").expect("s").id).await.expect("delete");
+        assert_eq!(store.session_count(u.id).await.expect("count"), 0);
+    }
+
+    /// API tokens are stored by hash, revoked once, and never revoked twice.
+    pub async fn api_tokens_lifecycle(store: Arc<dyn Store>) {
+        let t = tenant(store.as_ref(), "banyuwangi").await;
+        let u = official(store.as_ref(), &t, "dewi", Role::Auditor).await;
+        let actor = Actor::User(UserActor {
+            user_id: u.id,
+            username: u.username.clone(),
+            role: Role::Auditor,
+            tenant_id: Some(t.id),
+            work_unit_id: None,
+            vendor_id: None,
+        });
+        let (tok, c) = command::create_api_token(&actor, "rekap harian", vec![7; 32], None, t0()).expect("valid");
+        store.commit(c).await.expect("commit");
+        let found = store.api_token_by_secret(&[7; 32]).await.expect("q").expect("found");
+        assert_eq!(found, tok);
+        assert_eq!((found.role, found.tenant_id), (Role::Auditor, Some(t.id)));
+        store.touch_api_token(tok.id, t0() + Duration::seconds(5)).await.expect("touch");
+        assert_eq!(
+            store.api_token(tok.id).await.expect("q").and_then(|t| t.last_used_at),
+            Some(t0() + Duration::seconds(5))
+        );
+        let c = command::revoke_api_token(&actor, &found, t0() + Duration::minutes(1)).expect("valid");
+        store.commit(c).await.expect("revoke");
+        let listed = store.api_tokens(u.id).await.expect("list");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].revoked_at, Some(t0() + Duration::minutes(1)));
+        // Revoking again at the store level affects no row: the change fails and logs nothing.
+        let before = store.event_count().await.expect("count");
+        let again = Change {
+            events: command::revoke_api_token(&actor, &tok, t0()).expect("valid").events,
+            mutations: vec![Mutation::RevokeApiToken { id: tok.id, at: t0() }],
+        };
+        assert!(matches!(store.commit(again).await, Err(StoreError::NotFound(_))));
+        assert_eq!(store.event_count().await.expect("count"), before);
+    }
+
+    /// Failed sign-ins are counted per account and per address within the window, and cleared.
+    pub async fn login_attempts_counted(store: Arc<dyn Store>) {
+        for i in 0..3 {
+            store.record_login_attempt("budi", "10.0.0.1", false, t0() + Duration::seconds(i)).await.expect("rec");
+        }
+        store.record_login_attempt("siti", "10.0.0.1", false, t0()).await.expect("rec");
+        store.record_login_attempt("budi", "10.0.0.2", false, t0() - Duration::hours(1)).await.expect("rec");
+        store.record_login_attempt("budi", "10.0.0.1", true, t0()).await.expect("rec");
+        let f = store.failed_logins("budi", "10.0.0.1", t0() - Duration::minutes(15)).await.expect("q");
+        assert_eq!((f.by_account, f.by_address), (3, 4));
+        store.clear_failed_logins("budi").await.expect("clear");
+        let f = store.failed_logins("budi", "10.0.0.1", t0() - Duration::days(1)).await.expect("q");
+        assert_eq!((f.by_account, f.by_address), (0, 1));
+    }
+
+    /// The first secret stored under a name wins; later candidates get it back.
+    pub async fn server_secret_first_wins(store: Arc<dyn Store>) {
+        let a = store.server_secret("csrf", &[1, 2, 3]).await.expect("first");
+        let b = store.server_secret("csrf", &[9, 9, 9]).await.expect("second");
+        assert_eq!(a, vec![1, 2, 3]);
+        assert_eq!(b, a);
+    }
+
+    /// Many concurrent commits still give one gapless log.
+    pub async fn concurrent_commits_stay_gapless(store: Arc<dyn Store>) {
+        let t = tenant(store.as_ref(), "banyuwangi").await;
+        let mut tasks = Vec::new();
+        for i in 0..24 {
+            let store = store.clone();
+            tasks.push(tokio_spawn(async move {
+                let (_, c) = create_work_unit(
+                    &admin(),
+                    t.id,
+                    CreateWorkUnit { code: format!("U{i}"), name: format!("Unit {i}") },
+                    t0(),
+                )
+                .expect("valid");
+                store.commit(c).await.map(|e| e.len())
+            }));
+        }
+        for task in tasks {
+            assert_eq!(task.await.expect("join").expect("commit"), 1);
+        }
+        let all = store.events(EventFilter { limit: 1000, ..Default::default() }).await.expect("events");
+        assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=25).collect::<Vec<i64>>());
+        assert_eq!(store.work_units(t.id).await.expect("units").len(), 24);
+    }
+}
+
+/// Spawns onto the caller's tokio runtime (the suite itself does not depend on tokio's macros).
+pub fn tokio_spawn<F>(f: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    tokio::spawn(f)
+}
+
+mod serde_json_value {
+    pub use serde_json::Value;
+    pub fn from_str(s: &str) -> Value {
+        serde_json::from_str(s).unwrap_or(Value::Null)
+    }
+}
+
+/// Instantiates every conformance case as a `#[tokio::test]` for one backend. `$make` is an async
+/// expression yielding `Option<Arc<dyn Store>>`: a fresh, migrated, empty store, or `None` when the
+/// backend is unavailable on this machine (after [`skip`] said so).
+#[macro_export]
+macro_rules! conformance_suite {
+    ($make:expr) => {
+        $crate::conformance_suite!(@cases $make;
+            migrate_twice, events_gapless_and_ordered, commit_is_atomic, directory_round_trip_and_isolation,
+            sessions_lifecycle, api_tokens_lifecycle, login_attempts_counted, server_secret_first_wins,
+            concurrent_commits_stay_gapless);
+    };
+    (@cases $make:expr; $($case:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let Some(store) = $make.await else { return };
+                $crate::cases::$case(store).await;
+            }
+        )*
+    };
+}
