@@ -130,7 +130,16 @@ mod tests {
         let v = json!({"\u{20ac}": "Euro Sign", "\r": "Carriage Return", "\u{fb33}": "Hebrew Letter Dalet With Dagesh",
             "1": "One", "\u{1f600}": "Emoji: Grinning Face", "\u{0080}": "Control", "\u{00f6}": "Latin Small Letter O With Diaeresis"});
         let s = canonicalize(&v).unwrap();
-        let order: Vec<&str> = ["\\r", "1", "\u{0080}", "\u{00f6}", "\u{20ac}", "\u{1f600}", "\u{fb33}"].to_vec();
+        let order: Vec<&str> = [
+            "\\r",
+            "1",
+            "\u{0080}",
+            "\u{00f6}",
+            "\u{20ac}",
+            "\u{1f600}",
+            "\u{fb33}",
+        ]
+        .to_vec();
         let mut last = 0;
         for key in order {
             let pos = s.find(&format!("\"{key}\":")).unwrap();
@@ -147,15 +156,22 @@ mod tests {
 
     #[test]
     fn integers_plain_and_unsafe_numbers_refused() {
-        assert_eq!(canonicalize(&json!([0, -1, 9007199254740991_u64, 1.0])).unwrap(), "[0,-1,9007199254740991,1]");
+        assert_eq!(
+            canonicalize(&json!([0, -1, 9007199254740991_u64, 1.0])).unwrap(),
+            "[0,-1,9007199254740991,1]"
+        );
         assert!(canonicalize(&json!(9007199254740992_u64)).is_err());
         assert!(canonicalize(&json!(1.5)).is_err());
     }
 
     #[test]
     fn no_whitespace_and_nested() {
-        let v: Value = serde_json::from_str(r#"{ "b" : [ 1 , { "z": null, "a": true } ], "a": "x" }"#).unwrap();
-        assert_eq!(canonicalize(&v).unwrap(), r#"{"a":"x","b":[1,{"a":true,"z":null}]}"#);
+        let v: Value =
+            serde_json::from_str(r#"{ "b" : [ 1 , { "z": null, "a": true } ], "a": "x" }"#).unwrap();
+        assert_eq!(
+            canonicalize(&v).unwrap(),
+            r#"{"a":"x","b":[1,{"a":true,"z":null}]}"#
+        );
     }
 
     proptest::proptest! {

@@ -93,7 +93,13 @@ fn event(
     tenant: Option<TenantId>,
     payload: EventPayload,
 ) -> Result<NewEvent, CommandError> {
-    Ok(NewEvent::new(at, tenant, Some(actor.user_id), Some(actor.role), &payload)?)
+    Ok(NewEvent::new(
+        at,
+        tenant,
+        Some(actor.user_id),
+        Some(actor.role),
+        &payload,
+    )?)
 }
 
 /// A display name or title: trimmed, 2–200 characters, no control characters.
@@ -111,8 +117,13 @@ pub fn valid_slug(s: &str) -> Result<String, CommandError> {
     let s = s.trim();
     let ok = (2..=40).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if ok { Ok(s.to_owned()) } else { Err(invalid("slug", "invalid-slug")) }
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(invalid("slug", "invalid-slug"))
+    }
 }
 
 /// A sign-in name: 3–64 of a–z, 0–9, `.`, `_`, `-`, starting with a letter or digit; case-folded.
@@ -120,8 +131,13 @@ pub fn valid_username(s: &str) -> Result<String, CommandError> {
     let s = s.trim().to_lowercase();
     let ok = (3..=64).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c));
-    if ok { Ok(s) } else { Err(invalid("username", "invalid-username")) }
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c));
+    if ok {
+        Ok(s)
+    } else {
+        Err(invalid("username", "invalid-username"))
+    }
 }
 
 fn valid_email(s: Option<&str>) -> Result<Option<String>, CommandError> {
@@ -133,7 +149,11 @@ fn valid_email(s: Option<&str>) -> Result<Option<String>, CommandError> {
             !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         })
         && !s.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok { Ok(Some(s.to_owned())) } else { Err(invalid("email", "invalid-email")) }
+    if ok {
+        Ok(Some(s.to_owned()))
+    } else {
+        Err(invalid("email", "invalid-email"))
+    }
 }
 
 /// Input of [`create_tenant`].
@@ -148,7 +168,11 @@ pub struct CreateTenant {
 }
 
 /// A platform administrator adds a regency.
-pub fn create_tenant(actor: &Actor, input: CreateTenant, now: OffsetDateTime) -> Result<(Tenant, Change), CommandError> {
+pub fn create_tenant(
+    actor: &Actor,
+    input: CreateTenant,
+    now: OffsetDateTime,
+) -> Result<(Tenant, Change), CommandError> {
     authorize(actor, Action::ManageTenants)?;
     let a = acting(actor)?;
     let tenant = Tenant {
@@ -158,13 +182,24 @@ pub fn create_tenant(actor: &Actor, input: CreateTenant, now: OffsetDateTime) ->
         time_zone: input.time_zone,
         created_at: now,
     };
-    let ev = event(a, now, Some(tenant.id), EventPayload::TenantCreated {
-        tenant_id: tenant.id,
-        slug: tenant.slug.clone(),
-        name: tenant.name.clone(),
-        time_zone: tenant.time_zone,
-    })?;
-    Ok((tenant.clone(), Change { events: vec![ev], mutations: vec![Mutation::InsertTenant(tenant)] }))
+    let ev = event(
+        a,
+        now,
+        Some(tenant.id),
+        EventPayload::TenantCreated {
+            tenant_id: tenant.id,
+            slug: tenant.slug.clone(),
+            name: tenant.name.clone(),
+            time_zone: tenant.time_zone,
+        },
+    )?;
+    Ok((
+        tenant.clone(),
+        Change {
+            events: vec![ev],
+            mutations: vec![Mutation::InsertTenant(tenant)],
+        },
+    ))
 }
 
 /// Input of [`create_work_unit`].
@@ -188,18 +223,37 @@ pub fn create_work_unit(
     let code = input.code.trim().to_uppercase();
     let code_ok = (1..=20).contains(&code.len())
         && code.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "._-".contains(c));
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "._-".contains(c));
     if !code_ok {
         return Err(invalid("code", "invalid-code"));
     }
-    let wu = WorkUnit { id: WorkUnitId::new(), tenant_id: tenant, code, name: valid_name("name", &input.name)?, created_at: now };
-    let ev = event(a, now, Some(tenant), EventPayload::WorkUnitCreated {
-        work_unit_id: wu.id,
+    let wu = WorkUnit {
+        id: WorkUnitId::new(),
         tenant_id: tenant,
-        code: wu.code.clone(),
-        name: wu.name.clone(),
-    })?;
-    Ok((wu.clone(), Change { events: vec![ev], mutations: vec![Mutation::InsertWorkUnit(wu)] }))
+        code,
+        name: valid_name("name", &input.name)?,
+        created_at: now,
+    };
+    let ev = event(
+        a,
+        now,
+        Some(tenant),
+        EventPayload::WorkUnitCreated {
+            work_unit_id: wu.id,
+            tenant_id: tenant,
+            code: wu.code.clone(),
+            name: wu.name.clone(),
+        },
+    )?;
+    Ok((
+        wu.clone(),
+        Change {
+            events: vec![ev],
+            mutations: vec![Mutation::InsertWorkUnit(wu)],
+        },
+    ))
 }
 
 /// Input of [`register_vendor`].
@@ -214,21 +268,42 @@ pub struct RegisterVendor {
 }
 
 /// A vendor company is registered (by the platform administrator until self-registration lands).
-pub fn register_vendor(actor: &Actor, input: RegisterVendor, now: OffsetDateTime) -> Result<(Vendor, Change), CommandError> {
+pub fn register_vendor(
+    actor: &Actor,
+    input: RegisterVendor,
+    now: OffsetDateTime,
+) -> Result<(Vendor, Change), CommandError> {
     authorize(actor, Action::ManageVendors)?;
     let a = acting(actor)?;
     let nib = input.nib.trim().to_owned();
     if nib.len() != 13 || !nib.chars().all(|c| c.is_ascii_digit()) {
         return Err(invalid("nib", "invalid-nib"));
     }
-    let v = Vendor { id: VendorId::new(), name: valid_name("name", &input.name)?, nib, home_tenant_id: input.home_tenant_id, created_at: now };
-    let ev = event(a, now, None, EventPayload::VendorRegistered {
-        vendor_id: v.id,
-        name: v.name.clone(),
-        nib: v.nib.clone(),
-        home_tenant_id: v.home_tenant_id,
-    })?;
-    Ok((v.clone(), Change { events: vec![ev], mutations: vec![Mutation::InsertVendor(v)] }))
+    let v = Vendor {
+        id: VendorId::new(),
+        name: valid_name("name", &input.name)?,
+        nib,
+        home_tenant_id: input.home_tenant_id,
+        created_at: now,
+    };
+    let ev = event(
+        a,
+        now,
+        None,
+        EventPayload::VendorRegistered {
+            vendor_id: v.id,
+            name: v.name.clone(),
+            nib: v.nib.clone(),
+            home_tenant_id: v.home_tenant_id,
+        },
+    )?;
+    Ok((
+        v.clone(),
+        Change {
+            events: vec![ev],
+            mutations: vec![Mutation::InsertVendor(v)],
+        },
+    ))
 }
 
 /// Input of [`create_user`]. The password has been checked with
@@ -256,7 +331,11 @@ pub struct CreateUser {
 ///
 /// Officials belong to one regency and may hold only regency roles there; vendor users belong to a
 /// company and hold only the vendor role; platform administrators belong to no regency.
-pub fn create_user(actor: &Actor, input: CreateUser, now: OffsetDateTime) -> Result<(User, Change), CommandError> {
+pub fn create_user(
+    actor: &Actor,
+    input: CreateUser,
+    now: OffsetDateTime,
+) -> Result<(User, Change), CommandError> {
     match (input.tenant_id, input.vendor_id) {
         (Some(t), None) => authorize(actor, Action::ManageTenantUsers(t))?,
         (None, _) => authorize(actor, Action::ManageVendors)?,
@@ -291,26 +370,44 @@ pub fn create_user(actor: &Actor, input: CreateUser, now: OffsetDateTime) -> Res
         created_at: now,
     };
     let mut change = Change::default();
-    change.events.push(event(a, now, user.tenant_id, EventPayload::UserCreated {
-        user_id: user.id,
-        username: user.username.clone(),
-        display_name: user.display_name.clone(),
-        email: user.email.clone(),
-        tenant_id: user.tenant_id,
-        vendor_id: user.vendor_id,
-    })?);
-    change.mutations.push(Mutation::InsertUser { user: user.clone(), password_hash: input.password_hash });
+    change.events.push(event(
+        a,
+        now,
+        user.tenant_id,
+        EventPayload::UserCreated {
+            user_id: user.id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            email: user.email.clone(),
+            tenant_id: user.tenant_id,
+            vendor_id: user.vendor_id,
+        },
+    )?);
+    change.mutations.push(Mutation::InsertUser {
+        user: user.clone(),
+        password_hash: input.password_hash,
+    });
     let mut roles = input.roles;
     roles.sort();
     roles.dedup();
     for (role, work_unit_id) in roles {
-        let grant = RoleGrant { user_id: user.id, role, tenant_id: user.tenant_id, work_unit_id };
-        change.events.push(event(a, now, user.tenant_id, EventPayload::RoleGranted {
+        let grant = RoleGrant {
             user_id: user.id,
             role,
             tenant_id: user.tenant_id,
             work_unit_id,
-        })?);
+        };
+        change.events.push(event(
+            a,
+            now,
+            user.tenant_id,
+            EventPayload::RoleGranted {
+                user_id: user.id,
+                role,
+                tenant_id: user.tenant_id,
+                work_unit_id,
+            },
+        )?);
         change.mutations.push(Mutation::InsertRoleGrant(grant));
     }
     Ok((user, change))
@@ -342,25 +439,53 @@ pub fn bootstrap_platform_admin(
         tenant_id: None,
         vendor_id: None,
     };
-    let granted = EventPayload::RoleGranted { user_id: user.id, role: Role::PlatformAdmin, tenant_id: None, work_unit_id: None };
+    let granted = EventPayload::RoleGranted {
+        user_id: user.id,
+        role: Role::PlatformAdmin,
+        tenant_id: None,
+        work_unit_id: None,
+    };
     let change = Change {
-        events: vec![NewEvent::new(now, None, None, None, &created)?, NewEvent::new(now, None, None, None, &granted)?],
+        events: vec![
+            NewEvent::new(now, None, None, None, &created)?,
+            NewEvent::new(now, None, None, None, &granted)?,
+        ],
         mutations: vec![
-            Mutation::InsertUser { user: user.clone(), password_hash },
-            Mutation::InsertRoleGrant(RoleGrant { user_id: user.id, role: Role::PlatformAdmin, tenant_id: None, work_unit_id: None }),
+            Mutation::InsertUser {
+                user: user.clone(),
+                password_hash,
+            },
+            Mutation::InsertRoleGrant(RoleGrant {
+                user_id: user.id,
+                role: Role::PlatformAdmin,
+                tenant_id: None,
+                work_unit_id: None,
+            }),
         ],
     };
     Ok((user, change))
 }
 
 /// A user sets a new password (already checked and hashed); every session of theirs ends.
-pub fn change_password(actor: &Actor, password_hash: String, now: OffsetDateTime) -> Result<Change, CommandError> {
+pub fn change_password(
+    actor: &Actor,
+    password_hash: String,
+    now: OffsetDateTime,
+) -> Result<Change, CommandError> {
     authorize(actor, Action::ManageOwnAccount)?;
     let a = acting(actor)?;
     Ok(Change {
-        events: vec![event(a, now, a.tenant_id, EventPayload::PasswordChanged { user_id: a.user_id })?],
+        events: vec![event(
+            a,
+            now,
+            a.tenant_id,
+            EventPayload::PasswordChanged { user_id: a.user_id },
+        )?],
         mutations: vec![
-            Mutation::SetPasswordHash { user_id: a.user_id, password_hash },
+            Mutation::SetPasswordHash {
+                user_id: a.user_id,
+                password_hash,
+            },
             Mutation::DeleteSessions { user_id: a.user_id },
         ],
     })
@@ -368,10 +493,21 @@ pub fn change_password(actor: &Actor, password_hash: String, now: OffsetDateTime
 
 /// Ends every session of `target` (oneself, or a user one administers).
 pub fn revoke_sessions(actor: &Actor, target: &User, now: OffsetDateTime) -> Result<Change, CommandError> {
-    authorize(actor, Action::RevokeUserSessions { tenant: target.tenant_id, user: target.id })?;
+    authorize(
+        actor,
+        Action::RevokeUserSessions {
+            tenant: target.tenant_id,
+            user: target.id,
+        },
+    )?;
     let a = acting(actor)?;
     Ok(Change {
-        events: vec![event(a, now, target.tenant_id, EventPayload::SessionsRevoked { user_id: target.id })?],
+        events: vec![event(
+            a,
+            now,
+            target.tenant_id,
+            EventPayload::SessionsRevoked { user_id: target.id },
+        )?],
         mutations: vec![Mutation::DeleteSessions { user_id: target.id }],
     })
 }
@@ -406,18 +542,33 @@ pub fn create_api_token(
         revoked_at: None,
         last_used_at: None,
     };
-    let ev = event(a, now, a.tenant_id, EventPayload::ApiTokenCreated {
-        token_id: token.id,
-        user_id: a.user_id,
-        name: token.name.clone(),
-        role: token.role,
-        tenant_id: token.tenant_id,
-    })?;
-    Ok((token.clone(), Change { events: vec![ev], mutations: vec![Mutation::InsertApiToken(token)] }))
+    let ev = event(
+        a,
+        now,
+        a.tenant_id,
+        EventPayload::ApiTokenCreated {
+            token_id: token.id,
+            user_id: a.user_id,
+            name: token.name.clone(),
+            role: token.role,
+            tenant_id: token.tenant_id,
+        },
+    )?;
+    Ok((
+        token.clone(),
+        Change {
+            events: vec![ev],
+            mutations: vec![Mutation::InsertApiToken(token)],
+        },
+    ))
 }
 
 /// Revokes one of the actor's own API tokens.
-pub fn revoke_api_token(actor: &Actor, token: &ApiToken, now: OffsetDateTime) -> Result<Change, CommandError> {
+pub fn revoke_api_token(
+    actor: &Actor,
+    token: &ApiToken,
+    now: OffsetDateTime,
+) -> Result<Change, CommandError> {
     authorize(actor, Action::ManageOwnAccount)?;
     let a = acting(actor)?;
     if token.user_id != a.user_id {
@@ -427,8 +578,19 @@ pub fn revoke_api_token(actor: &Actor, token: &ApiToken, now: OffsetDateTime) ->
         return Err(invalid("token", "token-already-revoked"));
     }
     Ok(Change {
-        events: vec![event(a, now, token.tenant_id, EventPayload::ApiTokenRevoked { token_id: token.id, user_id: a.user_id })?],
-        mutations: vec![Mutation::RevokeApiToken { id: token.id, at: now }],
+        events: vec![event(
+            a,
+            now,
+            token.tenant_id,
+            EventPayload::ApiTokenRevoked {
+                token_id: token.id,
+                user_id: a.user_id,
+            },
+        )?],
+        mutations: vec![Mutation::RevokeApiToken {
+            id: token.id,
+            at: now,
+        }],
     })
 }
 
@@ -461,22 +623,42 @@ mod tests {
     #[test]
     fn every_change_carries_an_event() {
         let now = OffsetDateTime::UNIX_EPOCH;
-        let (t, c) = create_tenant(&admin(), CreateTenant { slug: "banyuwangi".into(), name: "Pemkab Banyuwangi".into(), time_zone: TimeZone::Wib }, now).unwrap();
+        let (t, c) = create_tenant(
+            &admin(),
+            CreateTenant {
+                slug: "banyuwangi".into(),
+                name: "Pemkab Banyuwangi".into(),
+                time_zone: TimeZone::Wib,
+            },
+            now,
+        )
+        .unwrap();
         assert_eq!(c.events.len(), 1);
         assert_eq!(c.events[0].tenant_id, Some(t.id));
-        let (_, c) = create_user(&tenant_admin(t.id), CreateUser {
-            username: "Budi.PPK".into(),
-            display_name: "Budi Santoso".into(),
-            email: Some("budi@banyuwangikab.go.id".into()),
-            tenant_id: Some(t.id),
-            vendor_id: None,
-            roles: vec![(Role::CommitmentOfficer, None), (Role::CommitmentOfficer, None)],
-            password_hash: "h".into(),
-        }, now).unwrap();
+        let (_, c) = create_user(
+            &tenant_admin(t.id),
+            CreateUser {
+                username: "Budi.PPK".into(),
+                display_name: "Budi Santoso".into(),
+                email: Some("budi@banyuwangikab.go.id".into()),
+                tenant_id: Some(t.id),
+                vendor_id: None,
+                roles: vec![(Role::CommitmentOfficer, None), (Role::CommitmentOfficer, None)],
+                password_hash: "h".into(),
+            },
+            now,
+        )
+        .unwrap();
         // user_created + one role_granted (duplicates folded); as many events as mutations.
-        assert_eq!(c.events.iter().map(|e| e.event_type).collect::<Vec<_>>(), ["user_created", "role_granted"]);
+        assert_eq!(
+            c.events.iter().map(|e| e.event_type).collect::<Vec<_>>(),
+            ["user_created", "role_granted"]
+        );
         assert_eq!(c.mutations.len(), 2);
-        assert!(!c.events[0].payload.contains("\"h\""), "hash must never reach an event");
+        assert!(
+            !c.events[0].payload.contains("\"h\""),
+            "hash must never reach an event"
+        );
     }
 
     #[test]
@@ -492,16 +674,40 @@ mod tests {
             roles: vec![(role, None)],
             password_hash: "h".into(),
         };
-        assert!(matches!(create_user(&tenant_admin(mine), input(other, Role::Auditor), now), Err(CommandError::Denied(_))));
-        assert!(matches!(create_user(&tenant_admin(mine), input(mine, Role::PlatformAdmin), now), Err(CommandError::Invalid { .. })));
-        assert!(matches!(create_user(&tenant_admin(mine), input(mine, Role::Vendor), now), Err(CommandError::Invalid { .. })));
+        assert!(matches!(
+            create_user(&tenant_admin(mine), input(other, Role::Auditor), now),
+            Err(CommandError::Denied(_))
+        ));
+        assert!(matches!(
+            create_user(&tenant_admin(mine), input(mine, Role::PlatformAdmin), now),
+            Err(CommandError::Invalid { .. })
+        ));
+        assert!(matches!(
+            create_user(&tenant_admin(mine), input(mine, Role::Vendor), now),
+            Err(CommandError::Invalid { .. })
+        ));
         assert!(create_user(&tenant_admin(mine), input(mine, Role::Auditor), now).is_ok());
     }
 
     #[test]
     fn validation_names_the_field() {
-        let e = create_tenant(&admin(), CreateTenant { slug: "Bad Slug".into(), name: "x".into(), time_zone: TimeZone::Wib }, OffsetDateTime::UNIX_EPOCH).unwrap_err();
-        assert_eq!(e, CommandError::Invalid { field: "slug", code: "invalid-slug" });
+        let e = create_tenant(
+            &admin(),
+            CreateTenant {
+                slug: "Bad Slug".into(),
+                name: "x".into(),
+                time_zone: TimeZone::Wib,
+            },
+            OffsetDateTime::UNIX_EPOCH,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            CommandError::Invalid {
+                field: "slug",
+                code: "invalid-slug"
+            }
+        );
         assert_eq!(valid_username(" Budi.PPK ").unwrap(), "budi.ppk");
         assert!(valid_username("a b").is_err());
         assert!(valid_email(Some("no-at-sign")).is_err());

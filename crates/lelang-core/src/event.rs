@@ -207,7 +207,10 @@ mod tests {
         };
         let e = NewEvent::new(OffsetDateTime::UNIX_EPOCH, None, None, None, &p).unwrap();
         assert_eq!(e.event_type, "work_unit_created");
-        assert!(e.payload.starts_with(r#"{"code":"DPU","name":"Dinas Pekerjaan Umum","tenant_id":""#));
+        assert!(
+            e.payload
+                .starts_with(r#"{"code":"DPU","name":"Dinas Pekerjaan Umum","tenant_id":""#)
+        );
         let back: EventPayload = serde_json::from_str(&e.payload).unwrap();
         assert_eq!(back, p);
     }

@@ -83,13 +83,25 @@ mod tests {
     #[test]
     fn rules() {
         assert_eq!(check_new_password("short", &[]), Err(PasswordError::TooShort));
-        assert_eq!(check_new_password(&"a".repeat(129), &[]), Err(PasswordError::TooLong));
+        assert_eq!(
+            check_new_password(&"a".repeat(129), &[]),
+            Err(PasswordError::TooLong)
+        );
         assert_eq!(check_new_password("password123", &[]), Err(PasswordError::Weak));
         assert_eq!(check_new_password("qwertyuiop", &[]), Err(PasswordError::Weak));
-        assert_eq!(check_new_password("budi.santoso1", &["budi.santoso"]), Err(PasswordError::Contextual));
-        assert_eq!(check_new_password("lelang2026!", &[]), Err(PasswordError::Contextual));
+        assert_eq!(
+            check_new_password("budi.santoso1", &["budi.santoso"]),
+            Err(PasswordError::Contextual)
+        );
+        assert_eq!(
+            check_new_password("lelang2026!", &[]),
+            Err(PasswordError::Contextual)
+        );
         // Spaces and any Unicode are allowed; no composition rule is imposed.
-        assert_eq!(check_new_password("kopi tubruk di pelabuhan ketapang", &[]), Ok(()));
+        assert_eq!(
+            check_new_password("kopi tubruk di pelabuhan ketapang", &[]),
+            Ok(())
+        );
         assert_eq!(check_new_password("sambal terasi pedas sekali 🌶", &[]), Ok(()));
     }
 }

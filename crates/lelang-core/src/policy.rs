@@ -173,12 +173,42 @@ mod tests {
         let (mine, other) = (TenantId::new(), TenantId::new());
         let a = actor(Role::TenantAdmin, Some(mine));
         assert!(authorize(&a, Action::ManageTenantUsers(mine)).is_ok());
-        assert_eq!(authorize(&a, Action::ManageTenantUsers(other)), Err(Denied::Forbidden));
+        assert_eq!(
+            authorize(&a, Action::ManageTenantUsers(other)),
+            Err(Denied::Forbidden)
+        );
         assert_eq!(authorize(&a, Action::ManageTenants), Err(Denied::Forbidden));
         let victim = UserId::new();
-        assert!(authorize(&a, Action::RevokeUserSessions { tenant: Some(mine), user: victim }).is_ok());
-        assert!(authorize(&a, Action::RevokeUserSessions { tenant: Some(other), user: victim }).is_err());
-        assert!(authorize(&a, Action::RevokeUserSessions { tenant: None, user: victim }).is_err());
+        assert!(
+            authorize(
+                &a,
+                Action::RevokeUserSessions {
+                    tenant: Some(mine),
+                    user: victim
+                }
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize(
+                &a,
+                Action::RevokeUserSessions {
+                    tenant: Some(other),
+                    user: victim
+                }
+            )
+            .is_err()
+        );
+        assert!(
+            authorize(
+                &a,
+                Action::RevokeUserSessions {
+                    tenant: None,
+                    user: victim
+                }
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -100,7 +100,10 @@ mod tests {
     fn codes_round_trip_and_match_serde() {
         for r in Role::ALL {
             assert_eq!(r.code().parse::<Role>().unwrap(), r);
-            assert_eq!(serde_json::to_value(r).unwrap(), serde_json::Value::String(r.code().into()));
+            assert_eq!(
+                serde_json::to_value(r).unwrap(),
+                serde_json::Value::String(r.code().into())
+            );
         }
         assert!("root".parse::<Role>().is_err());
     }

@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use lelang_core::command::{Change, Mutation};
 use lelang_core::event::Event;
 use lelang_core::ids::{ApiTokenId, EventId, SessionId, TenantId, UserId, VendorId, WorkUnitId};
-use lelang_core::model::{ApiToken, Credentials, RoleGrant, Session, Tenant, TimeZone, User, Vendor, WorkUnit};
+use lelang_core::model::{
+    ApiToken, Credentials, RoleGrant, Session, Tenant, TimeZone, User, Vendor, WorkUnit,
+};
 use lelang_core::role::Role;
 use lelang_core::store::{EventFilter, FailedLogins, Store, StoreError};
 use sqlx::postgres::{PgPoolOptions, PgRow};
@@ -54,7 +56,10 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(backend)?;
-        Ok(Self { reader: pool.clone(), writer: pool })
+        Ok(Self {
+            reader: pool.clone(),
+            writer: pool,
+        })
     }
 
     /// Closes the pool (tests and shutdown).
@@ -65,7 +70,10 @@ impl PgStore {
     /// Runs one SQL statement as it is. For operators' maintenance and for tests that must prove
     /// what the database itself refuses (e.g. rewriting the event log); never reachable from HTTP.
     pub async fn raw_execute(&self, sql: &str) -> Result<u64, StoreError> {
-        let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&self.writer).await.map_err(backend)?;
+        let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
         Ok(r.rows_affected())
     }
 
@@ -91,7 +99,8 @@ impl PgStore {
 
 /// The server tests create their databases on: `LELANG_TEST_PG_URL`, or the local default.
 pub fn test_admin_url() -> String {
-    std::env::var("LELANG_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+    std::env::var("LELANG_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
 fn tenant_row(r: &PgRow) -> Result<Tenant, sqlx::Error> {
@@ -100,7 +109,8 @@ fn tenant_row(r: &PgRow) -> Result<Tenant, sqlx::Error> {
         id: TenantId(r.try_get("id")?),
         slug: r.try_get("slug")?,
         name: r.try_get("name")?,
-        time_zone: TimeZone::from_code(&tz).ok_or_else(|| sqlx::Error::Decode(format!("time zone {tz}").into()))?,
+        time_zone: TimeZone::from_code(&tz)
+            .ok_or_else(|| sqlx::Error::Decode(format!("time zone {tz}").into()))?,
         created_at: r.try_get("created_at")?,
     })
 }
@@ -162,7 +172,11 @@ fn event_row(r: &PgRow) -> Result<Event, sqlx::Error> {
         at: r.try_get("at")?,
         tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
         actor_id: r.try_get::<Option<Uuid>, _>("actor_id")?.map(UserId),
-        actor_role: r.try_get::<Option<String>, _>("actor_role")?.as_deref().map(role).transpose()?,
+        actor_role: r
+            .try_get::<Option<String>, _>("actor_role")?
+            .as_deref()
+            .map(role)
+            .transpose()?,
         event_type: r.try_get("event_type")?,
         payload: r.try_get("payload")?,
     })
@@ -171,36 +185,45 @@ fn event_row(r: &PgRow) -> Result<Event, sqlx::Error> {
 async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Error> {
     match m {
         Mutation::InsertTenant(t) => {
-            sqlx::query("INSERT INTO tenants (id, slug, name, time_zone, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(t.id.0)
-                .bind(&t.slug)
-                .bind(&t.name)
-                .bind(t.time_zone.code())
-                .bind(t.created_at)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO tenants (id, slug, name, time_zone, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(t.id.0)
+            .bind(&t.slug)
+            .bind(&t.name)
+            .bind(t.time_zone.code())
+            .bind(t.created_at)
+            .execute(&mut *tx)
+            .await?;
         }
         Mutation::InsertWorkUnit(w) => {
-            sqlx::query("INSERT INTO work_units (id, tenant_id, code, name, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(w.id.0)
-                .bind(w.tenant_id.0)
-                .bind(&w.code)
-                .bind(&w.name)
-                .bind(w.created_at)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO work_units (id, tenant_id, code, name, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(w.id.0)
+            .bind(w.tenant_id.0)
+            .bind(&w.code)
+            .bind(&w.name)
+            .bind(w.created_at)
+            .execute(&mut *tx)
+            .await?;
         }
         Mutation::InsertVendor(v) => {
-            sqlx::query("INSERT INTO vendors (id, name, nib, home_tenant_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(v.id.0)
-                .bind(&v.name)
-                .bind(&v.nib)
-                .bind(v.home_tenant_id.map(|t| t.0))
-                .bind(v.created_at)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO vendors (id, name, nib, home_tenant_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(v.id.0)
+            .bind(&v.name)
+            .bind(&v.nib)
+            .bind(v.home_tenant_id.map(|t| t.0))
+            .bind(v.created_at)
+            .execute(&mut *tx)
+            .await?;
         }
-        Mutation::InsertUser { user: u, password_hash } => {
+        Mutation::InsertUser {
+            user: u,
+            password_hash,
+        } => {
             sqlx::query(
                 "INSERT INTO users (id, username, display_name, email, tenant_id, vendor_id, password_hash, active, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -218,15 +241,20 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Er
             .await?;
         }
         Mutation::InsertRoleGrant(g) => {
-            sqlx::query("INSERT INTO role_grants (user_id, role, tenant_id, work_unit_id) VALUES ($1, $2, $3, $4)")
-                .bind(g.user_id.0)
-                .bind(g.role.code())
-                .bind(g.tenant_id.map(|t| t.0))
-                .bind(g.work_unit_id.map(|w| w.0))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO role_grants (user_id, role, tenant_id, work_unit_id) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(g.user_id.0)
+            .bind(g.role.code())
+            .bind(g.tenant_id.map(|t| t.0))
+            .bind(g.work_unit_id.map(|w| w.0))
+            .execute(&mut *tx)
+            .await?;
         }
-        Mutation::SetPasswordHash { user_id, password_hash } => {
+        Mutation::SetPasswordHash {
+            user_id,
+            password_hash,
+        } => {
             let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                 .bind(password_hash)
                 .bind(user_id.0)
@@ -237,7 +265,10 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Er
             }
         }
         Mutation::DeleteSessions { user_id } => {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id.0).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id.0)
+                .execute(&mut *tx)
+                .await?;
         }
         Mutation::InsertApiToken(t) => {
             sqlx::query(
@@ -279,7 +310,10 @@ impl Store for PgStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.reader).await.map_err(backend)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.reader)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 
@@ -294,8 +328,10 @@ impl Store for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        let last: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&mut *tx).await.map_err(backend)?;
+        let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
         let mut stored = Vec::with_capacity(change.events.len());
         for (i, e) in change.events.iter().enumerate() {
             let seq = last + 1 + i as i64;
@@ -336,8 +372,14 @@ impl Store for PgStore {
     }
 
     async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM tenants ORDER BY name").fetch_all(&self.reader).await.map_err(backend)?;
-        rows.iter().map(tenant_row).collect::<Result<_, _>>().map_err(backend)
+        let rows = sqlx::query("SELECT * FROM tenants ORDER BY name")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(tenant_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
     }
 
     async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
@@ -379,8 +421,14 @@ impl Store for PgStore {
     }
 
     async fn vendors(&self) -> Result<Vec<Vendor>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM vendors ORDER BY name").fetch_all(&self.reader).await.map_err(backend)?;
-        rows.iter().map(vendor_row).collect::<Result<_, _>>().map_err(backend)
+        let rows = sqlx::query("SELECT * FROM vendors ORDER BY name")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(vendor_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
     }
 
     async fn vendor(&self, id: VendorId) -> Result<Option<Vendor>, StoreError> {
@@ -393,17 +441,24 @@ impl Store for PgStore {
     }
 
     async fn users(&self, tenant: Option<TenantId>) -> Result<Vec<User>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM users WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY username")
-            .bind(tenant.map(|t| t.0))
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
-        rows.iter().map(user_row).collect::<Result<_, _>>().map_err(backend)
+        let rows =
+            sqlx::query("SELECT * FROM users WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY username")
+                .bind(tenant.map(|t| t.0))
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
+        rows.iter()
+            .map(user_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        let row =
-            sqlx::query("SELECT * FROM users WHERE id = $1").bind(id.0).fetch_optional(&self.reader).await.map_err(backend)?;
+        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
         row.as_ref().map(user_row).transpose().map_err(backend)
     }
 
@@ -414,7 +469,12 @@ impl Store for PgStore {
             .await
             .map_err(backend)?;
         row.as_ref()
-            .map(|r| Ok(Credentials { user: user_row(r)?, password_hash: r.try_get("password_hash")? }))
+            .map(|r| {
+                Ok(Credentials {
+                    user: user_row(r)?,
+                    password_hash: r.try_get("password_hash")?,
+                })
+            })
             .transpose()
             .map_err(backend)
     }
@@ -475,11 +535,19 @@ impl Store for PgStore {
     }
 
     async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id.0).execute(&self.writer).await.map_err(backend)?;
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id.0)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 
-    async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> Result<u64, StoreError> {
+    async fn purge_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        created_before: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
         let r = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
             .bind(idle_before)
             .bind(created_before)
@@ -508,12 +576,16 @@ impl Store for PgStore {
     }
 
     async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC")
-            .bind(user.0)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
-        rows.iter().map(token_row).collect::<Result<_, _>>().map_err(backend)
+        let rows =
+            sqlx::query("SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC")
+                .bind(user.0)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
+        rows.iter()
+            .map(token_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
     }
 
     async fn api_token(&self, id: ApiTokenId) -> Result<Option<ApiToken>, StoreError> {
@@ -535,7 +607,13 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn record_login_attempt(&self, account: &str, address: &str, success: bool, at: OffsetDateTime) -> Result<(), StoreError> {
+    async fn record_login_attempt(
+        &self,
+        account: &str,
+        address: &str,
+        success: bool,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO login_attempts (account, address, success, at) VALUES ($1, $2, $3, $4)")
             .bind(account)
             .bind(address)
@@ -547,7 +625,12 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn failed_logins(&self, account: &str, address: &str, since: OffsetDateTime) -> Result<FailedLogins, StoreError> {
+    async fn failed_logins(
+        &self,
+        account: &str,
+        address: &str,
+        since: OffsetDateTime,
+    ) -> Result<FailedLogins, StoreError> {
         let row = sqlx::query(
             "SELECT \
                (SELECT COUNT(*) FROM login_attempts WHERE account = $1 AND NOT success AND at >= $2) AS by_account, \
@@ -562,7 +645,10 @@ impl Store for PgStore {
         .map_err(backend)?;
         let a: i64 = row.try_get("by_account").map_err(backend)?;
         let b: i64 = row.try_get("by_address").map_err(backend)?;
-        Ok(FailedLogins { by_account: a as u32, by_address: b as u32 })
+        Ok(FailedLogins {
+            by_account: a as u32,
+            by_address: b as u32,
+        })
     }
 
     async fn clear_failed_logins(&self, account: &str) -> Result<(), StoreError> {
@@ -590,11 +676,17 @@ impl Store for PgStore {
                 .await,
         }
         .map_err(backend)?;
-        rows.iter().map(event_row).collect::<Result<_, _>>().map_err(backend)
+        rows.iter()
+            .map(event_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
     }
 
     async fn event_count(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&self.reader).await.map_err(backend)
+        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)
     }
 
     async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {

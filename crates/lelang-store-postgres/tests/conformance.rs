@@ -35,7 +35,11 @@ async fn events_table_is_append_only() {
     let pg = PgStore::connect(&url).await.expect("connect");
     pg.migrate().await.expect("migrate");
     lelang_store_tests::cases::events_gapless_and_ordered(Arc::new(pg.clone())).await;
-    for sql in ["UPDATE events SET payload = '{}' WHERE seq = 1", "DELETE FROM events WHERE seq = 1", "TRUNCATE events"] {
+    for sql in [
+        "UPDATE events SET payload = '{}' WHERE seq = 1",
+        "DELETE FROM events WHERE seq = 1",
+        "TRUNCATE events",
+    ] {
         let err = pg.raw_execute(sql).await.expect_err("must be refused");
         assert!(err.to_string().contains("append-only"), "{err}");
     }

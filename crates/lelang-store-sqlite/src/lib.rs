@@ -8,10 +8,14 @@ use async_trait::async_trait;
 use lelang_core::command::{Change, Mutation};
 use lelang_core::event::Event;
 use lelang_core::ids::{ApiTokenId, EventId, SessionId, TenantId, UserId, VendorId, WorkUnitId};
-use lelang_core::model::{ApiToken, Credentials, RoleGrant, Session, Tenant, TimeZone, User, Vendor, WorkUnit};
+use lelang_core::model::{
+    ApiToken, Credentials, RoleGrant, Session, Tenant, TimeZone, User, Vendor, WorkUnit,
+};
 use lelang_core::role::Role;
 use lelang_core::store::{EventFilter, FailedLogins, Store, StoreError};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
@@ -45,7 +49,8 @@ fn us(t: OffsetDateTime) -> i64 {
 }
 
 fn from_us(v: i64) -> Result<OffsetDateTime, sqlx::Error> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(v) * 1_000).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(v) * 1_000)
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 fn opt_from_us(v: Option<i64>) -> Result<Option<OffsetDateTime>, sqlx::Error> {
@@ -65,7 +70,9 @@ impl SqliteStore {
 
     /// Opens a database from a `sqlite://` URL.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let opts = SqliteConnectOptions::from_str(url).map_err(backend)?.create_if_missing(true);
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(backend)?
+            .create_if_missing(true);
         Self::with_options(opts).await
     }
 
@@ -76,7 +83,11 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await.map_err(backend)?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await
+            .map_err(backend)?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(opts)
@@ -94,13 +105,19 @@ impl SqliteStore {
     /// Runs one SQL statement as it is. For operators' maintenance and for tests that must prove
     /// what the database itself refuses (e.g. rewriting the event log); never reachable from HTTP.
     pub async fn raw_execute(&self, sql: &str) -> Result<u64, StoreError> {
-        let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&self.writer).await.map_err(backend)?;
+        let r = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
         Ok(r.rows_affected())
     }
 
     /// The journal mode in force (`wal` once opened by lelang).
     pub async fn journal_mode(&self) -> Result<String, StoreError> {
-        sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&self.reader).await.map_err(backend)
+        sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)
     }
 }
 
@@ -110,7 +127,8 @@ fn tenant_row(r: &SqliteRow) -> Result<Tenant, sqlx::Error> {
         id: TenantId(r.try_get("id")?),
         slug: r.try_get("slug")?,
         name: r.try_get("name")?,
-        time_zone: TimeZone::from_code(&tz).ok_or_else(|| sqlx::Error::Decode(format!("time zone {tz}").into()))?,
+        time_zone: TimeZone::from_code(&tz)
+            .ok_or_else(|| sqlx::Error::Decode(format!("time zone {tz}").into()))?,
         created_at: from_us(r.try_get("created_at")?)?,
     })
 }
@@ -172,7 +190,11 @@ fn event_row(r: &SqliteRow) -> Result<Event, sqlx::Error> {
         at: from_us(r.try_get("at")?)?,
         tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
         actor_id: r.try_get::<Option<Uuid>, _>("actor_id")?.map(UserId),
-        actor_role: r.try_get::<Option<String>, _>("actor_role")?.as_deref().map(role).transpose()?,
+        actor_role: r
+            .try_get::<Option<String>, _>("actor_role")?
+            .as_deref()
+            .map(role)
+            .transpose()?,
         event_type: r.try_get("event_type")?,
         payload: r.try_get("payload")?,
     })
@@ -191,26 +213,33 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
                 .await?;
         }
         Mutation::InsertWorkUnit(w) => {
-            sqlx::query("INSERT INTO work_units (id, tenant_id, code, name, created_at) VALUES (?, ?, ?, ?, ?)")
-                .bind(w.id.0)
-                .bind(w.tenant_id.0)
-                .bind(&w.code)
-                .bind(&w.name)
-                .bind(us(w.created_at))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO work_units (id, tenant_id, code, name, created_at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(w.id.0)
+            .bind(w.tenant_id.0)
+            .bind(&w.code)
+            .bind(&w.name)
+            .bind(us(w.created_at))
+            .execute(&mut *tx)
+            .await?;
         }
         Mutation::InsertVendor(v) => {
-            sqlx::query("INSERT INTO vendors (id, name, nib, home_tenant_id, created_at) VALUES (?, ?, ?, ?, ?)")
-                .bind(v.id.0)
-                .bind(&v.name)
-                .bind(&v.nib)
-                .bind(v.home_tenant_id.map(|t| t.0))
-                .bind(us(v.created_at))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO vendors (id, name, nib, home_tenant_id, created_at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(v.id.0)
+            .bind(&v.name)
+            .bind(&v.nib)
+            .bind(v.home_tenant_id.map(|t| t.0))
+            .bind(us(v.created_at))
+            .execute(&mut *tx)
+            .await?;
         }
-        Mutation::InsertUser { user: u, password_hash } => {
+        Mutation::InsertUser {
+            user: u,
+            password_hash,
+        } => {
             sqlx::query(
                 "INSERT INTO users (id, username, display_name, email, tenant_id, vendor_id, password_hash, active, created_at) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -228,15 +257,20 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
             .await?;
         }
         Mutation::InsertRoleGrant(g) => {
-            sqlx::query("INSERT INTO role_grants (user_id, role, tenant_id, work_unit_id) VALUES (?, ?, ?, ?)")
-                .bind(g.user_id.0)
-                .bind(g.role.code())
-                .bind(g.tenant_id.map(|t| t.0))
-                .bind(g.work_unit_id.map(|w| w.0))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO role_grants (user_id, role, tenant_id, work_unit_id) VALUES (?, ?, ?, ?)",
+            )
+            .bind(g.user_id.0)
+            .bind(g.role.code())
+            .bind(g.tenant_id.map(|t| t.0))
+            .bind(g.work_unit_id.map(|w| w.0))
+            .execute(&mut *tx)
+            .await?;
         }
-        Mutation::SetPasswordHash { user_id, password_hash } => {
+        Mutation::SetPasswordHash {
+            user_id,
+            password_hash,
+        } => {
             let r = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
                 .bind(password_hash)
                 .bind(user_id.0)
@@ -247,7 +281,10 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
             }
         }
         Mutation::DeleteSessions { user_id } => {
-            sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(user_id.0).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+                .bind(user_id.0)
+                .execute(&mut *tx)
+                .await?;
         }
         Mutation::InsertApiToken(t) => {
             sqlx::query(
@@ -289,7 +326,10 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.reader).await.map_err(backend)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.reader)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 
@@ -299,8 +339,10 @@ impl Store for SqliteStore {
 
     async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        let last: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&mut *tx).await.map_err(backend)?;
+        let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
         let mut stored = Vec::with_capacity(change.events.len());
         for (i, e) in change.events.iter().enumerate() {
             let seq = last + 1 + i as i64;
@@ -341,8 +383,14 @@ impl Store for SqliteStore {
     }
 
     async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM tenants ORDER BY name").fetch_all(&self.reader).await.map_err(backend)?;
-        rows.iter().map(tenant_row).collect::<Result<_, _>>().map_err(backend)
+        let rows = sqlx::query("SELECT * FROM tenants ORDER BY name")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(tenant_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
     }
 
     async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
@@ -384,8 +432,14 @@ impl Store for SqliteStore {
     }
 
     async fn vendors(&self) -> Result<Vec<Vendor>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM vendors ORDER BY name").fetch_all(&self.reader).await.map_err(backend)?;
-        rows.iter().map(vendor_row).collect::<Result<_, _>>().map_err(backend)
+        let rows = sqlx::query("SELECT * FROM vendors ORDER BY name")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(vendor_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
     }
 
     async fn vendor(&self, id: VendorId) -> Result<Option<Vendor>, StoreError> {
@@ -403,12 +457,18 @@ impl Store for SqliteStore {
             .fetch_all(&self.reader)
             .await
             .map_err(backend)?;
-        rows.iter().map(user_row).collect::<Result<_, _>>().map_err(backend)
+        rows.iter()
+            .map(user_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        let row =
-            sqlx::query("SELECT * FROM users WHERE id = ?").bind(id.0).fetch_optional(&self.reader).await.map_err(backend)?;
+        let row = sqlx::query("SELECT * FROM users WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
         row.as_ref().map(user_row).transpose().map_err(backend)
     }
 
@@ -419,7 +479,12 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         row.as_ref()
-            .map(|r| Ok(Credentials { user: user_row(r)?, password_hash: r.try_get("password_hash")? }))
+            .map(|r| {
+                Ok(Credentials {
+                    user: user_row(r)?,
+                    password_hash: r.try_get("password_hash")?,
+                })
+            })
             .transpose()
             .map_err(backend)
     }
@@ -480,11 +545,19 @@ impl Store for SqliteStore {
     }
 
     async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id = ?").bind(id.0).execute(&self.writer).await.map_err(backend)?;
+        sqlx::query("DELETE FROM sessions WHERE id = ?")
+            .bind(id.0)
+            .execute(&self.writer)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 
-    async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> Result<u64, StoreError> {
+    async fn purge_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        created_before: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
         let r = sqlx::query("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?")
             .bind(us(idle_before))
             .bind(us(created_before))
@@ -513,12 +586,16 @@ impl Store for SqliteStore {
     }
 
     async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC")
-            .bind(user.0)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
-        rows.iter().map(token_row).collect::<Result<_, _>>().map_err(backend)
+        let rows =
+            sqlx::query("SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC")
+                .bind(user.0)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
+        rows.iter()
+            .map(token_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
     }
 
     async fn api_token(&self, id: ApiTokenId) -> Result<Option<ApiToken>, StoreError> {
@@ -540,7 +617,13 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn record_login_attempt(&self, account: &str, address: &str, success: bool, at: OffsetDateTime) -> Result<(), StoreError> {
+    async fn record_login_attempt(
+        &self,
+        account: &str,
+        address: &str,
+        success: bool,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO login_attempts (account, address, success, at) VALUES (?, ?, ?, ?)")
             .bind(account)
             .bind(address)
@@ -552,7 +635,12 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn failed_logins(&self, account: &str, address: &str, since: OffsetDateTime) -> Result<FailedLogins, StoreError> {
+    async fn failed_logins(
+        &self,
+        account: &str,
+        address: &str,
+        since: OffsetDateTime,
+    ) -> Result<FailedLogins, StoreError> {
         let row = sqlx::query(
             "SELECT \
                (SELECT COUNT(*) FROM login_attempts WHERE account = ? AND success = 0 AND at >= ?) AS by_account, \
@@ -567,7 +655,10 @@ impl Store for SqliteStore {
         .map_err(backend)?;
         let a: i64 = row.try_get("by_account").map_err(backend)?;
         let b: i64 = row.try_get("by_address").map_err(backend)?;
-        Ok(FailedLogins { by_account: a as u32, by_address: b as u32 })
+        Ok(FailedLogins {
+            by_account: a as u32,
+            by_address: b as u32,
+        })
     }
 
     async fn clear_failed_logins(&self, account: &str) -> Result<(), StoreError> {
@@ -582,24 +673,34 @@ impl Store for SqliteStore {
     async fn events(&self, f: EventFilter) -> Result<Vec<Event>, StoreError> {
         let limit = i64::from(if f.limit == 0 { 100 } else { f.limit });
         let rows = match f.tenant {
-            None => sqlx::query("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
-                .bind(f.after_seq)
-                .bind(limit)
-                .fetch_all(&self.reader)
-                .await,
-            Some(t) => sqlx::query("SELECT * FROM events WHERE tenant_id IS ? AND seq > ? ORDER BY seq LIMIT ?")
-                .bind(t.map(|t| t.0))
-                .bind(f.after_seq)
-                .bind(limit)
-                .fetch_all(&self.reader)
-                .await,
+            None => {
+                sqlx::query("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
+                    .bind(f.after_seq)
+                    .bind(limit)
+                    .fetch_all(&self.reader)
+                    .await
+            }
+            Some(t) => {
+                sqlx::query("SELECT * FROM events WHERE tenant_id IS ? AND seq > ? ORDER BY seq LIMIT ?")
+                    .bind(t.map(|t| t.0))
+                    .bind(f.after_seq)
+                    .bind(limit)
+                    .fetch_all(&self.reader)
+                    .await
+            }
         }
         .map_err(backend)?;
-        rows.iter().map(event_row).collect::<Result<_, _>>().map_err(backend)
+        rows.iter()
+            .map(event_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
     }
 
     async fn event_count(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events").fetch_one(&self.reader).await.map_err(backend)
+        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)
     }
 
     async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {

@@ -23,7 +23,10 @@ async fn events_table_is_append_only() {
     let store = SqliteStore::open(&path).await.expect("open");
     store.migrate().await.expect("migrate");
     lelang_store_tests::cases::events_gapless_and_ordered(Arc::new(store.clone())).await;
-    for sql in ["UPDATE events SET payload = '{}' WHERE seq = 1", "DELETE FROM events WHERE seq = 1"] {
+    for sql in [
+        "UPDATE events SET payload = '{}' WHERE seq = 1",
+        "DELETE FROM events WHERE seq = 1",
+    ] {
         let err = store.raw_execute(sql).await.expect_err("must be refused");
         assert!(err.to_string().contains("append-only"), "{err}");
     }
@@ -34,6 +37,8 @@ async fn events_table_is_append_only() {
 #[tokio::test]
 async fn wal_mode() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = SqliteStore::open(&dir.path().join("lelang.db")).await.expect("open");
+    let store = SqliteStore::open(&dir.path().join("lelang.db"))
+        .await
+        .expect("open");
     assert_eq!(store.journal_mode().await.expect("pragma"), "wal");
 }

@@ -5,8 +5,8 @@
 //! machine). Every case then runs against an empty database of its own.
 
 use lelang_core::command::{
-    self, Change, CreateTenant, CreateUser, CreateWorkUnit, Mutation, RegisterVendor, create_tenant, create_user,
-    create_work_unit, register_vendor,
+    self, Change, CreateTenant, CreateUser, CreateWorkUnit, Mutation, RegisterVendor, create_tenant,
+    create_user, create_work_unit, register_vendor,
 };
 use lelang_core::ids::{SessionId, UserId};
 use lelang_core::model::{Session, Tenant, TimeZone, User};
@@ -48,7 +48,11 @@ fn admin() -> Actor {
 async fn tenant(store: &dyn Store, slug: &str) -> Tenant {
     let (t, change) = create_tenant(
         &admin(),
-        CreateTenant { slug: slug.into(), name: format!("Pemkab {slug}"), time_zone: TimeZone::Wib },
+        CreateTenant {
+            slug: slug.into(),
+            name: format!("Pemkab {slug}"),
+            time_zone: TimeZone::Wib,
+        },
         t0(),
     )
     .expect("valid tenant");
@@ -91,7 +95,13 @@ pub mod cases {
         let a = tenant(store.as_ref(), "banyuwangi").await;
         let b = tenant(store.as_ref(), "trenggalek").await;
         let u = official(store.as_ref(), &a, "budi", Role::CommitmentOfficer).await;
-        let all = store.events(EventFilter { limit: 100, ..Default::default() }).await.expect("events");
+        let all = store
+            .events(EventFilter {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .expect("events");
         assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
         assert_eq!(
             all.iter().map(|e| e.event_type.as_str()).collect::<Vec<_>>(),
@@ -102,14 +112,28 @@ pub mod cases {
         // Payloads come back byte-identical and still canonical.
         for e in &all {
             let v: serde_json_value::Value = serde_json_value::from_str(&e.payload);
-            assert_eq!(lelang_core::canonical::canonicalize(&v).expect("canonical"), e.payload);
+            assert_eq!(
+                lelang_core::canonical::canonicalize(&v).expect("canonical"),
+                e.payload
+            );
         }
         let of_b = store
-            .events(EventFilter { tenant: Some(Some(b.id)), limit: 100, ..Default::default() })
+            .events(EventFilter {
+                tenant: Some(Some(b.id)),
+                limit: 100,
+                ..Default::default()
+            })
             .await
             .expect("events of b");
         assert_eq!(of_b.len(), 1);
-        let after = store.events(EventFilter { after_seq: 2, limit: 1, ..Default::default() }).await.expect("page");
+        let after = store
+            .events(EventFilter {
+                after_seq: 2,
+                limit: 1,
+                ..Default::default()
+            })
+            .await
+            .expect("page");
         assert_eq!(after.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![3]);
         assert_eq!(store.event_count().await.expect("count"), 4);
     }
@@ -121,14 +145,21 @@ pub mod cases {
         let (_, mut change) = create_work_unit(
             &admin(),
             t.id,
-            CreateWorkUnit { code: "DPU".into(), name: "Dinas Pekerjaan Umum".into() },
+            CreateWorkUnit {
+                code: "DPU".into(),
+                name: "Dinas Pekerjaan Umum".into(),
+            },
             t0(),
         )
         .expect("valid");
         // The second mutation breaks the unique slug: the whole change must roll back.
         let (_, dup) = create_tenant(
             &admin(),
-            CreateTenant { slug: "banyuwangi".into(), name: "Duplikat".into(), time_zone: TimeZone::Wib },
+            CreateTenant {
+                slug: "banyuwangi".into(),
+                name: "Duplikat".into(),
+                time_zone: TimeZone::Wib,
+            },
             t0(),
         )
         .expect("valid");
@@ -147,21 +178,45 @@ pub mod cases {
     pub async fn directory_round_trip_and_isolation(store: Arc<dyn Store>) {
         let a = tenant(store.as_ref(), "banyuwangi").await;
         let b = tenant(store.as_ref(), "trenggalek").await;
-        assert_eq!(store.tenant_by_slug("banyuwangi").await.expect("q"), Some(a.clone()));
+        assert_eq!(
+            store.tenant_by_slug("banyuwangi").await.expect("q"),
+            Some(a.clone())
+        );
         assert_eq!(store.tenant(b.id).await.expect("q"), Some(b.clone()));
         assert_eq!(store.tenant_by_slug("nowhere").await.expect("q"), None);
         assert_eq!(store.tenants().await.expect("q").len(), 2);
         for (code, name) in [("DINKES", "Dinas Kesehatan"), ("DPU", "Dinas Pekerjaan Umum")] {
-            let (_, c) = create_work_unit(&admin(), a.id, CreateWorkUnit { code: code.into(), name: name.into() }, t0())
-                .expect("valid");
+            let (_, c) = create_work_unit(
+                &admin(),
+                a.id,
+                CreateWorkUnit {
+                    code: code.into(),
+                    name: name.into(),
+                },
+                t0(),
+            )
+            .expect("valid");
             store.commit(c).await.expect("commit");
         }
-        let (_, c) =
-            create_work_unit(&admin(), b.id, CreateWorkUnit { code: "DPU".into(), name: "DPU Trenggalek".into() }, t0())
-                .expect("valid");
-        store.commit(c).await.expect("same code in another regency is fine");
+        let (_, c) = create_work_unit(
+            &admin(),
+            b.id,
+            CreateWorkUnit {
+                code: "DPU".into(),
+                name: "DPU Trenggalek".into(),
+            },
+            t0(),
+        )
+        .expect("valid");
+        store
+            .commit(c)
+            .await
+            .expect("same code in another regency is fine");
         let units = store.work_units(a.id).await.expect("units");
-        assert_eq!(units.iter().map(|w| w.code.as_str()).collect::<Vec<_>>(), ["DINKES", "DPU"]);
+        assert_eq!(
+            units.iter().map(|w| w.code.as_str()).collect::<Vec<_>>(),
+            ["DINKES", "DPU"]
+        );
         assert!(units.iter().all(|w| w.tenant_id == a.id));
 
         let u = official(store.as_ref(), &a, "siti", Role::UlpHead).await;
@@ -178,7 +233,11 @@ pub mod cases {
 
         let (v, c) = register_vendor(
             &admin(),
-            RegisterVendor { name: "CV Blambangan Jaya".into(), nib: "9120001234567".into(), home_tenant_id: Some(a.id) },
+            RegisterVendor {
+                name: "CV Blambangan Jaya".into(),
+                nib: "9120001234567".into(),
+                home_tenant_id: Some(a.id),
+            },
             t0(),
         )
         .expect("valid");
@@ -186,11 +245,18 @@ pub mod cases {
         assert_eq!(store.vendor(v.id).await.expect("q"), Some(v.clone()));
         let (_, c) = register_vendor(
             &admin(),
-            RegisterVendor { name: "PT Lain".into(), nib: "9120001234567".into(), home_tenant_id: None },
+            RegisterVendor {
+                name: "PT Lain".into(),
+                nib: "9120001234567".into(),
+                home_tenant_id: None,
+            },
             t0(),
         )
         .expect("valid");
-        assert!(matches!(store.commit(c).await, Err(StoreError::Conflict(_))), "NIB is unique");
+        assert!(
+            matches!(store.commit(c).await, Err(StoreError::Conflict(_))),
+            "NIB is unique"
+        );
         assert_eq!(store.vendors().await.expect("q").len(), 1);
         // A username is unique across the deployment.
         let (_, c) = create_user(
@@ -229,26 +295,52 @@ pub mod cases {
         for s in [&s1, &s2, &s3] {
             store.create_session(s).await.expect("create");
         }
-        assert_eq!(store.session_by_secret(&[1; 32]).await.expect("q"), Some(s1.clone()));
-        assert_eq!(store.session_by_secret(&[9; 32]).await.expect("q"), None);
-        store.touch_session(s1.id, t0() + Duration::minutes(40)).await.expect("touch");
         assert_eq!(
-            store.session_by_secret(&[1; 32]).await.expect("q").map(|s| s.last_seen_at),
+            store.session_by_secret(&[1; 32]).await.expect("q"),
+            Some(s1.clone())
+        );
+        assert_eq!(store.session_by_secret(&[9; 32]).await.expect("q"), None);
+        store
+            .touch_session(s1.id, t0() + Duration::minutes(40))
+            .await
+            .expect("touch");
+        assert_eq!(
+            store
+                .session_by_secret(&[1; 32])
+                .await
+                .expect("q")
+                .map(|s| s.last_seen_at),
             Some(t0() + Duration::minutes(40))
         );
         // At t0+45min with a 30-minute idle limit and a 12-hour absolute limit: s3 is idle, s2 too old.
         let now = t0() + Duration::minutes(45);
-        let purged = store.purge_sessions(now - Duration::minutes(30), now - Duration::hours(12)).await.expect("purge");
+        let purged = store
+            .purge_sessions(now - Duration::minutes(30), now - Duration::hours(12))
+            .await
+            .expect("purge");
         assert_eq!(purged, 2);
         assert_eq!(store.session_count(u.id).await.expect("count"), 1);
         store.create_session(&mk(4, t0())).await.expect("create");
         let change = command::revoke_sessions(&admin(), &u, t0()).expect("allowed");
         store.commit(change).await.expect("commit");
         assert_eq!(store.session_count(u.id).await.expect("count"), 0);
-        let last = store.events(EventFilter { after_seq: 0, limit: 100, ..Default::default() }).await.expect("ev");
-        assert_eq!(last.last().map(|e| e.event_type.as_str()), Some("sessions_revoked"));
+        let last = store
+            .events(EventFilter {
+                after_seq: 0,
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .expect("ev");
+        assert_eq!(
+            last.last().map(|e| e.event_type.as_str()),
+            Some("sessions_revoked")
+        );
         store.create_session(&mk(5, t0())).await.expect("create");
-        store.delete_session(store.session_by_secret(&[5; 32]).await.expect("q").expect("s").id).await.expect("delete");
+        store
+            .delete_session(store.session_by_secret(&[5; 32]).await.expect("q").expect("s").id)
+            .await
+            .expect("delete");
         assert_eq!(store.session_count(u.id).await.expect("count"), 0);
     }
 
@@ -264,14 +356,26 @@ pub mod cases {
             work_unit_id: None,
             vendor_id: None,
         });
-        let (tok, c) = command::create_api_token(&actor, "rekap harian", vec![7; 32], None, t0()).expect("valid");
+        let (tok, c) =
+            command::create_api_token(&actor, "rekap harian", vec![7; 32], None, t0()).expect("valid");
         store.commit(c).await.expect("commit");
-        let found = store.api_token_by_secret(&[7; 32]).await.expect("q").expect("found");
+        let found = store
+            .api_token_by_secret(&[7; 32])
+            .await
+            .expect("q")
+            .expect("found");
         assert_eq!(found, tok);
         assert_eq!((found.role, found.tenant_id), (Role::Auditor, Some(t.id)));
-        store.touch_api_token(tok.id, t0() + Duration::seconds(5)).await.expect("touch");
+        store
+            .touch_api_token(tok.id, t0() + Duration::seconds(5))
+            .await
+            .expect("touch");
         assert_eq!(
-            store.api_token(tok.id).await.expect("q").and_then(|t| t.last_used_at),
+            store
+                .api_token(tok.id)
+                .await
+                .expect("q")
+                .and_then(|t| t.last_used_at),
             Some(t0() + Duration::seconds(5))
         );
         let c = command::revoke_api_token(&actor, &found, t0() + Duration::minutes(1)).expect("valid");
@@ -282,7 +386,9 @@ pub mod cases {
         // Revoking again at the store level affects no row: the change fails and logs nothing.
         let before = store.event_count().await.expect("count");
         let again = Change {
-            events: command::revoke_api_token(&actor, &tok, t0()).expect("valid").events,
+            events: command::revoke_api_token(&actor, &tok, t0())
+                .expect("valid")
+                .events,
             mutations: vec![Mutation::RevokeApiToken { id: tok.id, at: t0() }],
         };
         assert!(matches!(store.commit(again).await, Err(StoreError::NotFound(_))));
@@ -292,15 +398,33 @@ pub mod cases {
     /// Failed sign-ins are counted per account and per address within the window, and cleared.
     pub async fn login_attempts_counted(store: Arc<dyn Store>) {
         for i in 0..3 {
-            store.record_login_attempt("budi", "10.0.0.1", false, t0() + Duration::seconds(i)).await.expect("rec");
+            store
+                .record_login_attempt("budi", "10.0.0.1", false, t0() + Duration::seconds(i))
+                .await
+                .expect("rec");
         }
-        store.record_login_attempt("siti", "10.0.0.1", false, t0()).await.expect("rec");
-        store.record_login_attempt("budi", "10.0.0.2", false, t0() - Duration::hours(1)).await.expect("rec");
-        store.record_login_attempt("budi", "10.0.0.1", true, t0()).await.expect("rec");
-        let f = store.failed_logins("budi", "10.0.0.1", t0() - Duration::minutes(15)).await.expect("q");
+        store
+            .record_login_attempt("siti", "10.0.0.1", false, t0())
+            .await
+            .expect("rec");
+        store
+            .record_login_attempt("budi", "10.0.0.2", false, t0() - Duration::hours(1))
+            .await
+            .expect("rec");
+        store
+            .record_login_attempt("budi", "10.0.0.1", true, t0())
+            .await
+            .expect("rec");
+        let f = store
+            .failed_logins("budi", "10.0.0.1", t0() - Duration::minutes(15))
+            .await
+            .expect("q");
         assert_eq!((f.by_account, f.by_address), (3, 4));
         store.clear_failed_logins("budi").await.expect("clear");
-        let f = store.failed_logins("budi", "10.0.0.1", t0() - Duration::days(1)).await.expect("q");
+        let f = store
+            .failed_logins("budi", "10.0.0.1", t0() - Duration::days(1))
+            .await
+            .expect("q");
         assert_eq!((f.by_account, f.by_address), (0, 1));
     }
 
@@ -322,7 +446,10 @@ pub mod cases {
                 let (_, c) = create_work_unit(
                     &admin(),
                     t.id,
-                    CreateWorkUnit { code: format!("U{i}"), name: format!("Unit {i}") },
+                    CreateWorkUnit {
+                        code: format!("U{i}"),
+                        name: format!("Unit {i}"),
+                    },
                     t0(),
                 )
                 .expect("valid");
@@ -332,8 +459,17 @@ pub mod cases {
         for task in tasks {
             assert_eq!(task.await.expect("join").expect("commit"), 1);
         }
-        let all = store.events(EventFilter { limit: 1000, ..Default::default() }).await.expect("events");
-        assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=25).collect::<Vec<i64>>());
+        let all = store
+            .events(EventFilter {
+                limit: 1000,
+                ..Default::default()
+            })
+            .await
+            .expect("events");
+        assert_eq!(
+            all.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            (1..=25).collect::<Vec<i64>>()
+        );
         assert_eq!(store.work_units(t.id).await.expect("units").len(), 24);
     }
 }

@@ -1,1 +1,395 @@
-//! placeholder
+//! lelang's HTTP face: the JSON API under `/api/v1` (OpenAPI 3.1, RFC 9457 errors) and the
+//! server-rendered pages (askama + htmx, Bahasa Indonesia and English).
+//!
+//! Every request passes one context layer that works out who is asking (session cookie or API
+//! token), in which language to answer and which CSRF token its forms must carry; every handler
+//! then names the [`Action`](lelang_core::Action) it performs and asks the one policy.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+mod metrics;
+pub mod pages;
+mod templates;
+
+use crate::auth::{
+    Ctx, LANG_COOKIE, PRE_COOKIE, SESSION_COOKIE, TokenRejection, cookie, csrf_token, set_cookie,
+};
+use crate::error::{ApiError, PROBLEM_JSON};
+use crate::i18n::{I18n, Lang};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use lelang_core::clock::Clock;
+use lelang_core::policy::Actor;
+use lelang_core::store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure`. Browsers accept Secure cookies from `http://localhost` and
+    /// `http://127.0.0.1`; only a plain-HTTP deployment on another host needs this off.
+    pub cookie_secure: bool,
+    /// A session ends after this long without a request.
+    pub session_idle: time::Duration,
+    /// A session ends this long after sign-in, whatever happens.
+    pub session_absolute: time::Duration,
+    /// Failed sign-ins per account within the window before sign-in is refused.
+    pub max_failed_logins_per_account: u32,
+    /// Failed sign-ins per client address within the window before sign-in is refused.
+    pub max_failed_logins_per_address: u32,
+    /// The throttling window.
+    pub login_window: time::Duration,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Largest request body accepted (JSON and forms).
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            cookie_secure: true,
+            session_idle: time::Duration::minutes(30),
+            session_absolute: time::Duration::hours(12),
+            max_failed_logins_per_account: 5,
+            max_failed_logins_per_address: 50,
+            login_window: time::Duration::minutes(15),
+            trust_forwarded_for: false,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// Messages.
+    pub i18n: Arc<I18n>,
+    /// Key of the CSRF tokens, shared by every app server through the store.
+    pub csrf_key: Arc<Vec<u8>>,
+    /// Settings.
+    pub config: WebConfig,
+    metrics: Arc<metrics::Metrics>,
+}
+
+/// Why the app could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// A locale file is broken.
+    #[error(transparent)]
+    Locale(#[from] i18n::LocaleError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] lelang_core::StoreError),
+}
+
+impl AppState {
+    /// Prepares the shared state: loads messages and the deployment's CSRF key.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        config: WebConfig,
+    ) -> Result<Self, BuildError> {
+        let candidate = auth::random_secret();
+        let csrf_key = store.server_secret("csrf-hmac", candidate.as_bytes()).await?;
+        Ok(Self {
+            store,
+            clock,
+            i18n: I18n::load()?,
+            csrf_key: Arc::new(csrf_key),
+            config,
+            metrics: Arc::new(metrics::Metrics::new()),
+        })
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.max_body_bytes;
+    Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .merge(api::docs())
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/readyz", axum::routing::get(readyz))
+        .route("/metrics", axum::routing::get(metrics::render))
+        .route("/static/{file}", axum::routing::get(pages::static_file))
+        .fallback(fallback)
+        .layer(from_fn_with_state(state.clone(), context))
+        .layer(from_fn_with_state(state.clone(), finalize))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal("handler panicked".into()).into_response()
+        }))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+            let rid = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            // The path only: query strings may carry search terms, never secrets, but stay out anyway.
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %rid)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(from_fn(security_headers))
+        .with_state(state)
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => ApiError::Unavailable(e.to_string()).into_response(),
+    }
+}
+
+async fn fallback() -> ApiError {
+    ApiError::NotFound
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+fn client_address(req: &Request, trust_forwarded: bool) -> String {
+    if trust_forwarded
+        && let Some(first) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        return first.trim().chars().take(64).collect();
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |ci| ci.0.ip().to_string())
+}
+
+/// Works out who is asking and in which language, enforces CSRF on state-changing requests that
+/// a browser's cookies authenticate, and hands the handlers a [`Ctx`].
+async fn context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let now = state.clock.now();
+    let headers = req.headers().clone();
+    let path = req.uri().path().to_owned();
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let lang = cookie(&headers, LANG_COOKIE)
+        .and_then(Lang::from_tag)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::from_accept_language)
+        })
+        .unwrap_or_default();
+    let address = client_address(&req, state.config.trust_forwarded_for);
+
+    let mut ctx = Ctx {
+        actor: Actor::Anonymous,
+        user: None,
+        session: None,
+        via_token: false,
+        lang,
+        csrf: String::new(),
+        new_pre_anchor: None,
+        address,
+    };
+    let mut clear_session_cookie = false;
+
+    if let Some(auth) = headers.get(header::AUTHORIZATION) {
+        let token = auth
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let Some(token) = token else {
+            return ApiError::Unauthenticated.into_response();
+        };
+        match auth::actor_from_token(&state, token, now).await {
+            Ok((actor, user)) => {
+                ctx.actor = actor;
+                ctx.user = Some(user);
+                ctx.via_token = true;
+            }
+            Err(TokenRejection::Invalid) => return ApiError::Unauthenticated.into_response(),
+            Err(TokenRejection::Store(e)) => return e.into_response(),
+        }
+    } else if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+        match auth::actor_from_session(&state, secret, now).await {
+            Ok(Some((actor, user, session))) => {
+                ctx.actor = actor;
+                ctx.user = Some(user);
+                ctx.session = Some(session);
+            }
+            Ok(None) => clear_session_cookie = true,
+            Err(e) => return e.into_response(),
+        }
+    }
+
+    if !ctx.via_token {
+        let anchor = match (&ctx.session, cookie(&headers, PRE_COOKIE)) {
+            (Some(s), _) => s.id.to_string(),
+            (None, Some(pre)) if pre.len() >= 32 && pre.len() <= 64 => pre.to_owned(),
+            (None, _) => {
+                let fresh = auth::random_secret();
+                ctx.new_pre_anchor = Some(fresh.clone());
+                fresh
+            }
+        };
+        ctx.csrf = csrf_token(&state.csrf_key, &anchor);
+        if unsafe_method {
+            // Browsers say where a request comes from; a cross-site change is refused outright.
+            let cross_site =
+                headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+            let api_token_missing = is_api(&path)
+                && ctx.session.is_some()
+                && !headers
+                    .get(auth::CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| auth::csrf_ok(&ctx.csrf, v));
+            if cross_site || api_token_missing {
+                return if is_api(&path) {
+                    ApiError::Csrf.into_response()
+                } else {
+                    pages::error_page(&state, lang, StatusCode::FORBIDDEN, "error-csrf")
+                };
+            }
+        }
+    }
+
+    let signed_in = ctx.user.is_some();
+    let new_pre = ctx.new_pre_anchor.clone();
+    req.extensions_mut().insert(ctx);
+    let mut resp = next.run(req).await;
+    let secure = state.config.cookie_secure;
+    if let Some(pre) = new_pre
+        && let Ok(v) = HeaderValue::from_str(&set_cookie(PRE_COOKIE, &pre, None, secure, "Strict"))
+    {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    if clear_session_cookie
+        && let Ok(v) = HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", Some(0), secure, "Lax"))
+    {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    if signed_in && !resp.headers().contains_key(header::CACHE_CONTROL) {
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// Makes sure every error leaves in the right shape: problem+json under `/api/`, a page in the
+/// user's language elsewhere — including axum's own rejections (405, 413, …) and panics.
+async fn finalize(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let lang = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|_| cookie(req.headers(), LANG_COOKIE))
+        .and_then(Lang::from_tag)
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::from_accept_language)
+        })
+        .unwrap_or_default();
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let ctype = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let shaped = if is_api(&path) {
+        ctype == PROBLEM_JSON
+    } else {
+        ctype.starts_with("text/html") || ctype == PROBLEM_JSON
+    };
+    if shaped {
+        return resp;
+    }
+    let retry_after = resp.headers().get(header::RETRY_AFTER).cloned();
+    let err = match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+        StatusCode::UNAUTHORIZED => ApiError::Unauthenticated,
+        StatusCode::FORBIDDEN => ApiError::Forbidden,
+        StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable("upstream".into()),
+        s if s.is_client_error() => {
+            ApiError::BadRequest(s.canonical_reason().unwrap_or("bad request").into())
+        }
+        _ => ApiError::Internal(format!("unshaped {status} on {path}")),
+    };
+    let mut out = if is_api(&path) {
+        err.into_response()
+    } else {
+        let key = match status {
+            StatusCode::NOT_FOUND => "error-not-found",
+            StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => "error-forbidden",
+            StatusCode::PAYLOAD_TOO_LARGE => "error-payload-too-large",
+            StatusCode::SERVICE_UNAVAILABLE => "error-unavailable",
+            s if s.is_client_error() => "error-bad-form",
+            _ => "error-internal",
+        };
+        pages::error_page(&state, lang, status, key)
+    };
+    if let Some(v) = retry_after {
+        out.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    out
+}
+
+/// Headers every response carries: no framing, no sniffing, a strict content security policy
+/// (the pages load only their own scripts and styles).
+async fn security_headers(req: Request, next: Next) -> Response {
+    let docs = req.uri().path().starts_with("/api/v1/docs");
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    let csp = if docs {
+        // Swagger UI styles itself inline.
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+    } else {
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+    };
+    h.insert("content-security-policy", HeaderValue::from_static(csp));
+    resp
+}
+
+/// The route template of a request (for metrics and logs), never the raw path.
+pub(crate) fn route_of(req: &Request) -> String {
+    req.extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned())
+}
+
+/// Elapsed seconds since `start`, for histograms.
+pub(crate) fn secs_since(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64()
+}

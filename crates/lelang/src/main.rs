@@ -1,1 +1,203 @@
-fn main(){}
+//! `lelang`: serve, migrate, load the demo, create the first administrator.
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use lelang::{Settings, demo, open_store, serve};
+use lelang_core::clock::SystemClock;
+use lelang_web::WebConfig;
+use serde::Deserialize;
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// lelang: e-procurement for Indonesian regencies — sealed bids, a public verifiable log, open data.
+#[derive(Parser, Debug)]
+#[command(name = "lelang", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve lelang (creates ./lelang-data with SQLite on first start).
+    Serve(ServeArgs),
+    /// Load the demo (two regencies, every role, vendors) and serve it.
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Load the demo and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply the database migrations and exit.
+    Migrate(ServeArgs),
+    /// Create the first platform administrator (password from LELANG_ADMIN_PASSWORD or stdin).
+    CreateAdmin {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Sign-in name.
+        #[arg(long, default_value = "admin")]
+        username: String,
+        /// Display name.
+        #[arg(long, default_value = "Administrator Platform")]
+        name: String,
+    },
+}
+
+/// Options shared by every command; each is also an environment variable and a key of the
+/// optional TOML file (`--config`, or `./lelang.toml` when present). Precedence: flag, variable,
+/// file, default.
+#[derive(Args, Debug, Clone, Default)]
+struct ServeArgs {
+    /// TOML configuration file.
+    #[arg(long, env = "LELANG_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data folder (SQLite database and documents). Default: ./lelang-data
+    #[arg(long, env = "LELANG_DATA")]
+    data: Option<PathBuf>,
+    /// Address to listen on. Default: 127.0.0.1:8080
+    #[arg(long, env = "LELANG_LISTEN")]
+    listen: Option<SocketAddr>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB. Default: SQLite in the data folder.
+    #[arg(long, env = "LELANG_DATABASE")]
+    database: Option<String>,
+    /// Send cookies without the Secure flag (only for plain HTTP on a host other than localhost).
+    #[arg(long, env = "LELANG_INSECURE_COOKIES", num_args = 0..=1, default_missing_value = "true")]
+    insecure_cookies: Option<bool>,
+    /// Take client addresses from X-Forwarded-For (only behind a trusted reverse proxy).
+    #[arg(long, env = "LELANG_TRUST_FORWARDED_FOR", num_args = 0..=1, default_missing_value = "true")]
+    trust_forwarded_for: Option<bool>,
+    /// Log format: text or json.
+    #[arg(long, env = "LELANG_LOG_FORMAT")]
+    log_format: Option<String>,
+}
+
+/// The TOML file: the same keys as the flags.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileConfig {
+    data: Option<PathBuf>,
+    listen: Option<SocketAddr>,
+    database: Option<String>,
+    insecure_cookies: Option<bool>,
+    trust_forwarded_for: Option<bool>,
+    log_format: Option<String>,
+}
+
+fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
+    let path = args.config.clone().or_else(|| {
+        let p = PathBuf::from("lelang.toml");
+        p.exists().then_some(p)
+    });
+    let file: FileConfig = match &path {
+        Some(p) => {
+            toml::from_str(&std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?)
+                .with_context(|| format!("parsing {}", p.display()))?
+        }
+        None => FileConfig::default(),
+    };
+    let web = WebConfig {
+        cookie_secure: !args.insecure_cookies.or(file.insecure_cookies).unwrap_or(false),
+        trust_forwarded_for: args
+            .trust_forwarded_for
+            .or(file.trust_forwarded_for)
+            .unwrap_or(false),
+        ..WebConfig::default()
+    };
+    let settings = Settings {
+        data: args
+            .data
+            .clone()
+            .or(file.data)
+            .unwrap_or_else(|| PathBuf::from("lelang-data")),
+        database: args.database.clone().or(file.database),
+        listen: args
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+        web,
+    };
+    let log = args
+        .log_format
+        .clone()
+        .or(file.log_format)
+        .unwrap_or_else(|| "text".into());
+    if log != "text" && log != "json" {
+        bail!("log format must be text or json");
+    }
+    Ok((settings, log))
+}
+
+fn init_logs(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LELANG_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let args = match &cli.command {
+        Command::Serve(a) | Command::Migrate(a) => a,
+        Command::Demo { serve, .. } | Command::CreateAdmin { serve, .. } => serve,
+    };
+    let (settings, log) = resolve(args)?;
+    init_logs(&log);
+    let store = open_store(&settings.database_url(), &settings.data).await?;
+    match cli.command {
+        Command::Migrate(_) => {
+            println!(
+                "migrated {} ({})",
+                settings.database_url().split('@').next_back().unwrap_or(""),
+                store.backend()
+            );
+            Ok(())
+        }
+        Command::Serve(_) => serve(&settings, store).await,
+        Command::Demo { no_serve, .. } => {
+            let accounts = demo::load(store.as_ref(), &SystemClock).await?;
+            println!("{}", demo::sign_in_table(&accounts));
+            if no_serve {
+                Ok(())
+            } else {
+                serve(&settings, store).await
+            }
+        }
+        Command::CreateAdmin { username, name, .. } => {
+            let password = match std::env::var("LELANG_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("Password for {username} (one line on standard input):");
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            lelang_core::password::check_new_password(&password, &[&username, &name])
+                .map_err(|e| anyhow::anyhow!("password refused: {e}"))?;
+            if store.credentials(&username.to_lowercase()).await?.is_some() {
+                bail!("user {username} exists already");
+            }
+            let hash = lelang_web::auth::hash_password(password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (user, change) = lelang_core::command::bootstrap_platform_admin(
+                &username,
+                &name,
+                hash,
+                lelang_core::Clock::now(&SystemClock),
+            )?;
+            store.commit(change).await?;
+            println!("created platform administrator {} ({})", user.username, user.id);
+            Ok(())
+        }
+    }
+}

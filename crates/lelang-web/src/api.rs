@@ -1,0 +1,877 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI 3.1 document at `/api/v1/openapi.json`.
+//!
+//! Bodies are JSON with unknown fields rejected; every error is an RFC 9457 problem. Machine
+//! clients authenticate with `Authorization: Bearer lelang_…`; a browser session may call the API
+//! too, with its CSRF token in `X-CSRF-Token` on every change.
+
+use crate::AppState;
+use crate::auth::{self, Ctx};
+use crate::error::{ApiError, Problem};
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use lelang_core::command::{self, CreateTenant, CreateUser, CreateWorkUnit, RegisterVendor};
+use lelang_core::model::{ApiToken, Tenant, TimeZone, User, Vendor, WorkUnit};
+use lelang_core::password::check_new_password;
+use lelang_core::policy::{Action, authorize};
+use lelang_core::role::Role;
+use lelang_core::store::EventFilter;
+use lelang_core::{ApiTokenId, Event, UserId, VendorId, WorkUnitId};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_swagger_ui::SwaggerUi;
+use uuid::Uuid;
+
+/// A JSON body: `application/json`, within the size limit, every field known and well-typed.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Every API change needs someone signed in: say so before reading anything they sent.
+        if req.extensions().get::<Ctx>().is_none_or(|c| c.user.is_none()) {
+            return Err(ApiError::Unauthenticated);
+        }
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim().to_ascii_lowercase();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest(e.body_text())
+            }
+        })?;
+        serde_json::from_slice(&bytes)
+            .map(ApiJson)
+            .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))
+    }
+}
+
+/// Query parameters with unknown ones rejected.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map(ApiQuery)
+            .map_err(|e| ApiError::BadRequest(format!("invalid query: {e}")))
+    }
+}
+
+/// A regency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenantView {
+    id: Uuid,
+    /// URL name.
+    slug: String,
+    name: String,
+    /// WIB, WITA or WIT.
+    time_zone: String,
+}
+
+impl From<&Tenant> for TenantView {
+    fn from(t: &Tenant) -> Self {
+        Self {
+            id: t.id.0,
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+            time_zone: t.time_zone.code().into(),
+        }
+    }
+}
+
+/// A work unit (SKPD/OPD).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkUnitView {
+    id: Uuid,
+    code: String,
+    name: String,
+}
+
+impl From<&WorkUnit> for WorkUnitView {
+    fn from(w: &WorkUnit) -> Self {
+        Self {
+            id: w.id.0,
+            code: w.code.clone(),
+            name: w.name.clone(),
+        }
+    }
+}
+
+/// A user, as administrators see them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    id: Uuid,
+    username: String,
+    display_name: String,
+    email: Option<String>,
+    tenant_id: Option<Uuid>,
+    vendor_id: Option<Uuid>,
+    active: bool,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id.0,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            email: u.email.clone(),
+            tenant_id: u.tenant_id.map(|t| t.0),
+            vendor_id: u.vendor_id.map(|v| v.0),
+            active: u.active,
+        }
+    }
+}
+
+/// The signed-in user and the role they act in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    user: UserView,
+    /// The role of the session or token.
+    role: String,
+    tenant: Option<TenantView>,
+    /// For a browser session calling the API: the value to send in `X-CSRF-Token` on changes.
+    csrf_token: Option<String>,
+}
+
+/// A vendor company.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VendorView {
+    id: Uuid,
+    name: String,
+    nib: String,
+    home_tenant_id: Option<Uuid>,
+}
+
+impl From<&Vendor> for VendorView {
+    fn from(v: &Vendor) -> Self {
+        Self {
+            id: v.id.0,
+            name: v.name.clone(),
+            nib: v.nib.clone(),
+            home_tenant_id: v.home_tenant_id.map(|t| t.0),
+        }
+    }
+}
+
+/// One event of the log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    /// Position in the log, from 1, gapless.
+    seq: i64,
+    id: Uuid,
+    /// RFC 3339, UTC.
+    at: String,
+    tenant_id: Option<Uuid>,
+    actor_id: Option<Uuid>,
+    actor_role: Option<String>,
+    #[serde(rename = "type")]
+    event_type: String,
+    /// The payload, exactly as stored (canonical JSON, RFC 8785).
+    payload: String,
+}
+
+impl From<&Event> for EventView {
+    fn from(e: &Event) -> Self {
+        Self {
+            seq: e.seq,
+            id: e.id.0,
+            at: e
+                .at
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            tenant_id: e.tenant_id.map(|t| t.0),
+            actor_id: e.actor_id.map(|a| a.0),
+            actor_role: e.actor_role.map(|r| r.code().into()),
+            event_type: e.event_type.clone(),
+            payload: e.payload.clone(),
+        }
+    }
+}
+
+/// An API token (never its secret).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenView {
+    id: Uuid,
+    name: String,
+    role: String,
+    tenant_id: Option<Uuid>,
+    created_at: String,
+    expires_at: Option<String>,
+    revoked_at: Option<String>,
+    last_used_at: Option<String>,
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+impl From<&ApiToken> for TokenView {
+    fn from(t: &ApiToken) -> Self {
+        Self {
+            id: t.id.0,
+            name: t.name.clone(),
+            role: t.role.code().into(),
+            tenant_id: t.tenant_id.map(|x| x.0),
+            created_at: rfc3339(t.created_at),
+            expires_at: t.expires_at.map(rfc3339),
+            revoked_at: t.revoked_at.map(rfc3339),
+            last_used_at: t.last_used_at.map(rfc3339),
+        }
+    }
+}
+
+/// A new token: the secret is in this answer and nowhere else, ever.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedToken {
+    token: TokenView,
+    /// Send as `Authorization: Bearer <secret>`.
+    secret: String,
+}
+
+/// Input: a new regency.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTenant {
+    /// Lower-case URL name, e.g. `banyuwangi`.
+    slug: String,
+    /// Official name.
+    name: String,
+    /// WIB, WITA or WIT.
+    time_zone: String,
+}
+
+/// Input: a new work unit.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWorkUnit {
+    /// Short code, e.g. `DPU`.
+    code: String,
+    /// Name, e.g. "Dinas Pekerjaan Umum".
+    name: String,
+}
+
+/// Input: a new official of a regency.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOfficial {
+    username: String,
+    display_name: String,
+    email: Option<String>,
+    /// A regency role code: tenant_admin, ulp_head, pokja_member, commitment_officer,
+    /// budget_holder, auditor, law_enforcement.
+    role: String,
+    /// The work unit, for commitment_officer and budget_holder.
+    work_unit_id: Option<Uuid>,
+    /// The initial password (OWASP ASVS 5.0 rules).
+    password: String,
+}
+
+/// The same input from an HTML form, where empty fields arrive as empty strings.
+#[derive(Debug, Deserialize)]
+pub struct NewOfficialForm {
+    /// Sign-in name.
+    pub username: String,
+    /// Full name.
+    pub display_name: String,
+    /// E-mail, possibly empty.
+    pub email: Option<String>,
+    /// Role code.
+    pub role: String,
+    /// Work unit id, possibly empty.
+    pub work_unit_id: Option<String>,
+    /// Initial password.
+    pub password: String,
+}
+
+impl NewOfficialForm {
+    /// The API input, or an error if the work unit id is not a UUID.
+    pub fn into_official(self) -> Result<NewOfficial, uuid::Error> {
+        let work_unit_id = match self
+            .work_unit_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(s) => Some(Uuid::parse_str(s)?),
+            None => None,
+        };
+        Ok(NewOfficial {
+            username: self.username,
+            display_name: self.display_name,
+            email: self.email.filter(|e| !e.trim().is_empty()),
+            role: self.role,
+            work_unit_id,
+            password: self.password,
+        })
+    }
+}
+
+/// Input: the first user of a vendor company.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewVendorUser {
+    username: String,
+    display_name: String,
+    email: Option<String>,
+    password: String,
+}
+
+/// Input: a new vendor company.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewVendor {
+    name: String,
+    /// 13 digits.
+    nib: String,
+    /// Slug of the home regency, if one of ours.
+    home_tenant: Option<String>,
+    /// Its first user, created in the same transaction.
+    user: Option<NewVendorUser>,
+}
+
+/// Input: a new API token.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// A name to recognise it by.
+    name: String,
+    /// Days until it stops working (none: until revoked).
+    expires_in_days: Option<u16>,
+}
+
+/// Query of the event log.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EventQuery {
+    /// A regency's slug; without it, the whole log (platform administrators only).
+    tenant: Option<String>,
+    /// Only events after this position.
+    after: Option<i64>,
+    /// At most this many (1–1000, default 100).
+    limit: Option<u32>,
+}
+
+pub(crate) async fn tenant_or_404(state: &AppState, slug: &str) -> Result<Tenant, ApiError> {
+    state.store.tenant_by_slug(slug).await?.ok_or(ApiError::NotFound)
+}
+
+pub(crate) fn parse_time_zone(s: &str) -> Result<TimeZone, ApiError> {
+    TimeZone::from_code(s.trim()).ok_or(ApiError::Invalid {
+        field: "time_zone".into(),
+        code: "invalid-time-zone".into(),
+    })
+}
+
+/// Checks a new password against the rules, naming the user's own words.
+pub(crate) fn check_password(password: &str, context: &[&str]) -> Result<(), ApiError> {
+    check_new_password(password, context).map_err(|e| ApiError::Invalid {
+        field: "password".into(),
+        code: e.code().into(),
+    })
+}
+
+/// Who is signed in, in which role.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+    responses((status = 200, body = MeView), (status = 401, body = Problem)),
+    security(("bearer" = [])))]
+async fn me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MeView>, ApiError> {
+    authorize(&ctx.actor, Action::ViewOwnAccount)?;
+    let a = ctx.user_actor()?;
+    let user = ctx.user.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let tenant = match a.tenant_id {
+        Some(t) => state.store.tenant(t).await?.as_ref().map(TenantView::from),
+        None => None,
+    };
+    let csrf_token = ctx.session.as_ref().map(|_| ctx.csrf.clone());
+    Ok(Json(MeView {
+        user: user.into(),
+        role: a.role.code().into(),
+        tenant,
+        csrf_token,
+    }))
+}
+
+/// Every regency served (public).
+#[utoipa::path(get, path = "/api/v1/tenants", tag = "regencies", responses((status = 200, body = [TenantView])))]
+async fn list_tenants(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Vec<TenantView>>, ApiError> {
+    authorize(&ctx.actor, Action::ViewPublic)?;
+    Ok(Json(
+        state
+            .store
+            .tenants()
+            .await?
+            .iter()
+            .map(TenantView::from)
+            .collect(),
+    ))
+}
+
+/// Adds a regency (platform administrator).
+#[utoipa::path(post, path = "/api/v1/tenants", tag = "regencies", request_body = NewTenant,
+    responses((status = 201, body = TenantView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn create_tenant(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<NewTenant>,
+) -> Result<(StatusCode, Json<TenantView>), ApiError> {
+    authorize(&ctx.actor, Action::ManageTenants)?;
+    let time_zone = parse_time_zone(&input.time_zone)?;
+    let (t, change) = command::create_tenant(
+        &ctx.actor,
+        CreateTenant {
+            slug: input.slug,
+            name: input.name,
+            time_zone,
+        },
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    Ok((StatusCode::CREATED, Json((&t).into())))
+}
+
+/// The work units of a regency (public).
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/work-units", tag = "regencies",
+    params(("slug" = String, Path, description = "Regency slug")),
+    responses((status = 200, body = [WorkUnitView]), (status = 404, body = Problem)))]
+async fn list_work_units(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Json<Vec<WorkUnitView>>, ApiError> {
+    authorize(&ctx.actor, Action::ViewPublic)?;
+    let t = tenant_or_404(&state, &slug).await?;
+    Ok(Json(
+        state
+            .store
+            .work_units(t.id)
+            .await?
+            .iter()
+            .map(WorkUnitView::from)
+            .collect(),
+    ))
+}
+
+/// Adds a work unit (the regency's administrator).
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/work-units", tag = "regencies", request_body = NewWorkUnit,
+    params(("slug" = String, Path, description = "Regency slug")),
+    responses((status = 201, body = WorkUnitView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn create_work_unit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<NewWorkUnit>,
+) -> Result<(StatusCode, Json<WorkUnitView>), ApiError> {
+    let t = tenant_or_404(&state, &slug).await?;
+    let (w, change) = command::create_work_unit(
+        &ctx.actor,
+        t.id,
+        CreateWorkUnit {
+            code: input.code,
+            name: input.name,
+        },
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    Ok((StatusCode::CREATED, Json((&w).into())))
+}
+
+/// The officials of a regency (personal data: administrators, the ULP head, auditors).
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/users", tag = "regencies",
+    params(("slug" = String, Path, description = "Regency slug")),
+    responses((status = 200, body = [UserView]), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+async fn list_users(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Json<Vec<UserView>>, ApiError> {
+    let t = tenant_or_404(&state, &slug).await?;
+    authorize(&ctx.actor, Action::ViewTenantDirectory(t.id))?;
+    Ok(Json(
+        state
+            .store
+            .users(Some(t.id))
+            .await?
+            .iter()
+            .map(UserView::from)
+            .collect(),
+    ))
+}
+
+/// Creates an official of the regency and grants one role.
+pub(crate) async fn create_official(
+    state: &AppState,
+    ctx: &Ctx,
+    tenant: &Tenant,
+    input: NewOfficial,
+) -> Result<User, ApiError> {
+    authorize(&ctx.actor, Action::ManageTenantUsers(tenant.id))?;
+    let role: Role = input.role.parse().map_err(|_| ApiError::Invalid {
+        field: "role".into(),
+        code: "invalid-role".into(),
+    })?;
+    let work_unit_id = match input.work_unit_id {
+        Some(id) => {
+            let units = state.store.work_units(tenant.id).await?;
+            if !units.iter().any(|w| w.id.0 == id) {
+                return Err(ApiError::Invalid {
+                    field: "work_unit_id".into(),
+                    code: "invalid-work-unit".into(),
+                });
+            }
+            Some(WorkUnitId(id))
+        }
+        None => None,
+    };
+    let username = command::valid_username(&input.username)?;
+    check_password(
+        &input.password,
+        &[
+            &username,
+            &input.display_name,
+            input.email.as_deref().unwrap_or(""),
+        ],
+    )?;
+    let password_hash = auth::hash_password(input.password).await?;
+    let (user, change) = command::create_user(
+        &ctx.actor,
+        CreateUser {
+            username,
+            display_name: input.display_name,
+            email: input.email,
+            tenant_id: Some(tenant.id),
+            vendor_id: None,
+            roles: vec![(role, work_unit_id)],
+            password_hash,
+        },
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    Ok(user)
+}
+
+/// Adds an official to a regency (its administrator).
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/users", tag = "regencies", request_body = NewOfficial,
+    params(("slug" = String, Path, description = "Regency slug")),
+    responses((status = 201, body = UserView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn create_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<NewOfficial>,
+) -> Result<(StatusCode, Json<UserView>), ApiError> {
+    let t = tenant_or_404(&state, &slug).await?;
+    let user = create_official(&state, &ctx, &t, input).await?;
+    Ok((StatusCode::CREATED, Json((&user).into())))
+}
+
+/// Ends every session of a user (oneself, or a user of the regency one administers).
+#[utoipa::path(post, path = "/api/v1/users/{id}/revoke-sessions", tag = "account",
+    params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+async fn revoke_user_sessions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    ctx.user_actor()?;
+    let user = state.store.user(UserId(id)).await?.ok_or(ApiError::NotFound)?;
+    let change = command::revoke_sessions(&ctx.actor, &user, state.clock.now())?;
+    state.store.commit(change).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Registers a vendor company, and optionally its first user (platform administrator).
+#[utoipa::path(post, path = "/api/v1/vendors", tag = "vendors", request_body = NewVendor,
+    responses((status = 201, body = VendorView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn create_vendor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<NewVendor>,
+) -> Result<(StatusCode, Json<VendorView>), ApiError> {
+    authorize(&ctx.actor, Action::ManageVendors)?;
+    let home_tenant_id = match &input.home_tenant {
+        Some(slug) => Some(
+            state
+                .store
+                .tenant_by_slug(slug)
+                .await?
+                .ok_or(ApiError::Invalid {
+                    field: "home_tenant".into(),
+                    code: "invalid-slug".into(),
+                })?
+                .id,
+        ),
+        None => None,
+    };
+    let now = state.clock.now();
+    let (vendor, mut change) = command::register_vendor(
+        &ctx.actor,
+        RegisterVendor {
+            name: input.name,
+            nib: input.nib,
+            home_tenant_id,
+        },
+        now,
+    )?;
+    if let Some(u) = input.user {
+        let username = command::valid_username(&u.username)?;
+        check_password(
+            &u.password,
+            &[&username, &u.display_name, u.email.as_deref().unwrap_or("")],
+        )?;
+        let password_hash = auth::hash_password(u.password).await?;
+        let (_, user_change) = command::create_user(
+            &ctx.actor,
+            CreateUser {
+                username,
+                display_name: u.display_name,
+                email: u.email,
+                tenant_id: None,
+                vendor_id: Some(vendor.id),
+                roles: vec![(Role::Vendor, None)],
+                password_hash,
+            },
+            now,
+        )?;
+        change.events.extend(user_change.events);
+        change.mutations.extend(user_change.mutations);
+    }
+    state.store.commit(change).await?;
+    Ok((StatusCode::CREATED, Json((&vendor).into())))
+}
+
+/// A vendor company's profile (its own users, platform administrators).
+#[utoipa::path(get, path = "/api/v1/vendors/{id}", tag = "vendors",
+    params(("id" = Uuid, Path, description = "Vendor id")),
+    responses((status = 200, body = VendorView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+async fn get_vendor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Json<VendorView>, ApiError> {
+    authorize(&ctx.actor, Action::ViewVendor(VendorId(id)))?;
+    let v = state
+        .store
+        .vendor(VendorId(id))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json((&v).into()))
+}
+
+/// Reads the event log of a regency (auditors, law enforcement, platform administrators), or the
+/// whole log (platform administrators).
+#[utoipa::path(get, path = "/api/v1/events", tag = "log", params(EventQuery),
+    responses((status = 200, body = [EventView]), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+async fn list_events(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(q): ApiQuery<EventQuery>,
+) -> Result<Json<Vec<EventView>>, ApiError> {
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::BadRequest("limit must be 1–1000".into()));
+    }
+    let tenant = match &q.tenant {
+        Some(slug) => {
+            let t = tenant_or_404(&state, slug).await?;
+            authorize(&ctx.actor, Action::ReadEventLog(Some(t.id)))?;
+            Some(Some(t.id))
+        }
+        None => {
+            authorize(&ctx.actor, Action::ManageTenants)?;
+            None
+        }
+    };
+    let events = state
+        .store
+        .events(EventFilter {
+            tenant,
+            after_seq: q.after.unwrap_or(0),
+            limit,
+        })
+        .await?;
+    Ok(Json(events.iter().map(EventView::from).collect()))
+}
+
+/// One's own API tokens.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "account",
+    responses((status = 200, body = [TokenView]), (status = 401, body = Problem)),
+    security(("bearer" = [])))]
+async fn list_tokens(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Vec<TokenView>>, ApiError> {
+    authorize(&ctx.actor, Action::ViewOwnAccount)?;
+    let a = ctx.user_actor()?;
+    Ok(Json(
+        state
+            .store
+            .api_tokens(a.user_id)
+            .await?
+            .iter()
+            .map(TokenView::from)
+            .collect(),
+    ))
+}
+
+/// Issues an API token scoped to the role the caller acts in.
+pub(crate) async fn issue_token(
+    state: &AppState,
+    ctx: &Ctx,
+    name: &str,
+    expires_in_days: Option<u16>,
+) -> Result<(ApiToken, String), ApiError> {
+    authorize(&ctx.actor, Action::ManageOwnAccount)?;
+    let now = state.clock.now();
+    let secret = format!("{}{}", auth::TOKEN_PREFIX, auth::random_secret());
+    let expires_at = expires_in_days.map(|d| now + time::Duration::days(i64::from(d)));
+    let (token, change) =
+        command::create_api_token(&ctx.actor, name, auth::secret_hash(&secret), expires_at, now)?;
+    state.store.commit(change).await?;
+    Ok((token, secret))
+}
+
+/// Creates an API token; its secret is shown in this answer only.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "account", request_body = NewToken,
+    responses((status = 201, body = CreatedToken), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn create_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<NewToken>,
+) -> Result<Response, ApiError> {
+    let (token, secret) = issue_token(&state, &ctx, &input.name, input.expires_in_days).await?;
+    let mut resp = (
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            token: (&token).into(),
+            secret,
+        }),
+    )
+        .into_response();
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(resp)
+}
+
+/// Revokes one of one's own tokens.
+pub(crate) async fn revoke_own_token(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<(), ApiError> {
+    authorize(&ctx.actor, Action::ManageOwnAccount)?;
+    let a = ctx.user_actor()?;
+    let token = state
+        .store
+        .api_token(ApiTokenId(id))
+        .await?
+        .filter(|t| t.user_id == a.user_id)
+        .ok_or(ApiError::NotFound)?;
+    let change = command::revoke_api_token(&ctx.actor, &token, state.clock.now())?;
+    state.store.commit(change).await?;
+    Ok(())
+}
+
+/// Revokes one of one's own API tokens.
+#[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", tag = "account",
+    params(("id" = Uuid, Path, description = "Token id")),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    revoke_own_token(&state, &ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let c = openapi
+            .components
+            .get_or_insert_with(utoipa::openapi::Components::new);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "lelang API", description = "E-procurement for Indonesian regencies: open, sealed, verifiable."),
+    paths(me, list_tenants, create_tenant, list_work_units, create_work_unit, list_users, create_user,
+        revoke_user_sessions, create_vendor, get_vendor, list_events, list_tokens, create_token, revoke_token),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth),
+    tags((name = "regencies", description = "Regencies, work units and officials"),
+        (name = "vendors", description = "Vendor companies"),
+        (name = "account", description = "One's own account, sessions and tokens"),
+        (name = "log", description = "The append-only event log")),
+)]
+pub struct ApiDoc;
+
+/// The API routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/tenants", get(list_tenants).post(create_tenant))
+        .route(
+            "/api/v1/tenants/{slug}/work-units",
+            get(list_work_units).post(create_work_unit),
+        )
+        .route("/api/v1/tenants/{slug}/users", get(list_users).post(create_user))
+        .route("/api/v1/users/{id}/revoke-sessions", post(revoke_user_sessions))
+        .route("/api/v1/vendors", post(create_vendor))
+        .route("/api/v1/vendors/{id}", get(get_vendor))
+        .route("/api/v1/events", get(list_events))
+        .route("/api/v1/tokens", get(list_tokens).post(create_token))
+        .route("/api/v1/tokens/{id}/revoke", post(revoke_token))
+}
+
+/// The OpenAPI document and the vendored Swagger UI.
+pub fn docs() -> Router<AppState> {
+    SwaggerUi::new("/api/v1/docs")
+        .url("/api/v1/openapi.json", ApiDoc::openapi())
+        .into()
+}

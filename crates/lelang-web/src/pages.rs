@@ -1,0 +1,1293 @@
+//! The server-rendered pages. Each handler names its [`Action`], asks the one policy, and answers
+//! in the user's language; forms carry a CSRF token and, when an input breaks a rule, come back
+//! with the message beside them (status 422) and nothing stored.
+
+use crate::AppState;
+use crate::api::{self, NewOfficialForm};
+use crate::auth::{self, Ctx, LANG_COOKIE, SESSION_COOKIE, set_cookie};
+use crate::error::ApiError;
+use crate::i18n::{Lang, Tr};
+use crate::templates::*;
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use lelang_core::UserId;
+use lelang_core::command::{self, CreateTenant, CreateWorkUnit};
+use lelang_core::policy::{Action, authorize};
+use lelang_core::role::Role;
+use lelang_core::store::EventFilter;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+/// Every page route, for the authorization matrix test: (method, path template).
+pub const PAGE_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("POST", "/lang"),
+    ("GET", "/home"),
+    ("GET", "/account"),
+    ("POST", "/account/password"),
+    ("POST", "/account/sessions/revoke"),
+    ("POST", "/account/tokens"),
+    ("POST", "/account/tokens/{id}/revoke"),
+    ("GET", "/admin/tenants"),
+    ("POST", "/admin/tenants"),
+    ("GET", "/t/{slug}"),
+    ("GET", "/t/{slug}/users"),
+    ("POST", "/t/{slug}/users"),
+    ("POST", "/t/{slug}/users/{id}/revoke-sessions"),
+    ("GET", "/t/{slug}/work-units"),
+    ("POST", "/t/{slug}/work-units"),
+    ("GET", "/t/{slug}/events"),
+];
+
+/// The page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(landing))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/lang", post(set_lang))
+        .route("/home", get(home))
+        .route("/account", get(account))
+        .route("/account/password", post(change_password))
+        .route("/account/sessions/revoke", post(revoke_my_sessions))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+        .route("/admin/tenants", get(tenants).post(create_tenant))
+        .route("/t/{slug}", get(tenant_page))
+        .route("/t/{slug}/users", get(directory).post(create_official))
+        .route("/t/{slug}/users/{id}/revoke-sessions", post(revoke_user_sessions))
+        .route("/t/{slug}/work-units", get(work_units).post(create_work_unit))
+        .route("/t/{slug}/events", get(events))
+}
+
+static CSS: &str = include_str!("../static/lelang.css");
+static HTMX: &str = include_str!("../static/htmx-2.0.11.min.js");
+
+/// The vendored static assets, cached for a day (htmx's file name carries its version).
+pub async fn static_file(Path(file): Path<String>) -> Response {
+    let (body, ctype, cache) = match file.as_str() {
+        "lelang.css" => (CSS, "text/css; charset=utf-8", "public, max-age=3600"),
+        "htmx-2.0.11.min.js" => (
+            HTMX,
+            "text/javascript; charset=utf-8",
+            "public, max-age=31536000, immutable",
+        ),
+        _ => return ApiError::NotFound.into_response(),
+    };
+    (
+        [(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, cache)],
+        body,
+    )
+        .into_response()
+}
+
+fn html<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(e) => ApiError::Internal(format!("template: {e}")).into_response(),
+    }
+}
+
+fn tr(state: &AppState, lang: Lang) -> Tr {
+    Tr::new(state.i18n.clone(), lang)
+}
+
+/// A page that says what went wrong, in the user's language.
+pub fn error_page(state: &AppState, lang: Lang, status: StatusCode, key: &str) -> Response {
+    error_page_with(state, lang, "", status, key)
+}
+
+/// The same, keeping the page's CSRF token so its language switch still works.
+fn error_page_with(state: &AppState, lang: Lang, csrf: &str, status: StatusCode, key: &str) -> Response {
+    let t = tr(state, lang);
+    let nav = Nav {
+        user: None,
+        links: vec![link(&t, "/", "nav-public", "")],
+        csrf: csrf.to_owned(),
+        path: "/".into(),
+        flash: None,
+    };
+    let message = t.get(key);
+    html(status, &ErrorPage { t, nav, message })
+}
+
+fn link(t: &Tr, href: &str, key: &str, current: &str) -> NavLink {
+    NavLink {
+        href: href.to_owned(),
+        label: t.get(key),
+        current: href == current,
+    }
+}
+
+/// Only local paths may be redirected to, so that `next` cannot send a user elsewhere.
+fn safe_next(next: Option<&str>) -> Option<String> {
+    let n = next?.trim();
+    let ok = n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.contains('\\')
+        && !n.contains("://")
+        && n.len() < 512;
+    ok.then(|| n.to_owned())
+}
+
+/// Success messages that may appear after a redirect (`?ok=`): only these keys, never free text.
+const FLASH_KEYS: &[&str] = &[
+    "signed-out",
+    "account-password-changed",
+    "tenants-created",
+    "directory-created",
+    "directory-revoked",
+    "work-units-created",
+];
+
+#[derive(Debug, Deserialize, Default)]
+struct PageQuery {
+    ok: Option<String>,
+    next: Option<String>,
+    after: Option<i64>,
+}
+
+async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&str>) -> Nav {
+    let t = tr(state, ctx.lang);
+    let mut links = vec![link(&t, "/", "nav-public", path)];
+    let mut user = None;
+    if let (Some(a), Some(u)) = (ctx.actor.user(), &ctx.user) {
+        user = Some(NavUser {
+            name: u.display_name.clone(),
+            role: t.role(&a.role),
+        });
+        links.push(link(&t, "/home", "nav-home", path));
+        let slug = match a.tenant_id {
+            Some(id) => state.store.tenant(id).await.ok().flatten().map(|t| t.slug),
+            None => None,
+        };
+        if a.role == Role::PlatformAdmin {
+            links.push(link(&t, "/admin/tenants", "nav-tenants", path));
+        }
+        if let Some(slug) = slug {
+            let mut tenant_link = |suffix: &str, key: &str, action: Action| {
+                if authorize(&ctx.actor, action).is_ok() {
+                    links.push(link(&t, &format!("/t/{slug}/{suffix}"), key, path));
+                }
+            };
+            if let Some(tid) = a.tenant_id {
+                tenant_link("users", "nav-directory", Action::ViewTenantDirectory(tid));
+                tenant_link("work-units", "nav-work-units", Action::ManageWorkUnits(tid));
+                tenant_link("events", "nav-events", Action::ReadEventLog(Some(tid)));
+            }
+        }
+        links.push(link(&t, "/account", "nav-account", path));
+    }
+    let flash = flash.filter(|k| FLASH_KEYS.contains(k)).map(|k| t.get(k));
+    Nav {
+        user,
+        links,
+        csrf: ctx.csrf.clone(),
+        path: path.to_owned(),
+        flash,
+    }
+}
+
+/// Turns a failed request into the right answer for a browser: sign in first, a refusal page,
+/// or an error page — all in the user's language.
+fn fail(state: &AppState, ctx: &Ctx, path: &str, e: ApiError) -> Response {
+    match e {
+        ApiError::Unauthenticated => {
+            let target = format!("/login?next={}", urlencode(path));
+            Redirect::to(&target).into_response()
+        }
+        ApiError::Forbidden => error_page_with(
+            state,
+            ctx.lang,
+            &ctx.csrf,
+            StatusCode::FORBIDDEN,
+            "error-forbidden",
+        ),
+        ApiError::NotFound => error_page_with(
+            state,
+            ctx.lang,
+            &ctx.csrf,
+            StatusCode::NOT_FOUND,
+            "error-not-found",
+        ),
+        ApiError::Csrf => error_page_with(state, ctx.lang, &ctx.csrf, StatusCode::FORBIDDEN, "error-csrf"),
+        ApiError::BadRequest(_) | ApiError::UnsupportedMediaType => error_page_with(
+            state,
+            ctx.lang,
+            &ctx.csrf,
+            StatusCode::BAD_REQUEST,
+            "error-bad-form",
+        ),
+        ApiError::PayloadTooLarge => error_page_with(
+            state,
+            ctx.lang,
+            &ctx.csrf,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "error-payload-too-large",
+        ),
+        ApiError::Unavailable(_) => error_page_with(
+            state,
+            ctx.lang,
+            &ctx.csrf,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "error-unavailable",
+        ),
+        other => other.into_response(),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The message of a form error in the user's language (`None` when it is not a form error).
+fn form_error(t: &Tr, e: &ApiError) -> Option<String> {
+    match e {
+        ApiError::Invalid { code, .. } => Some(t.get(code)),
+        ApiError::Conflict(_) => Some(t.get("error-conflict")),
+        _ => None,
+    }
+}
+
+/// A form body: urlencoded, its CSRF token checked against the session (or the anonymous
+/// anchor), then read into `T`. A bad token or an unreadable body is refused before the handler.
+pub struct PageForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ctx = req.extensions().get::<Ctx>().cloned();
+        let lang = ctx.as_ref().map(|c| c.lang).unwrap_or_default();
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                error_page(
+                    state,
+                    lang,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "error-payload-too-large",
+                )
+            } else {
+                error_page(state, lang, StatusCode::BAD_REQUEST, "error-bad-form")
+            }
+        })?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| error_page(state, lang, StatusCode::BAD_REQUEST, "error-bad-form"))?;
+        let submitted = pairs
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        let expected = ctx.as_ref().map(|c| c.csrf.as_str()).unwrap_or("");
+        if !auth::csrf_ok(expected, submitted) {
+            return Err(error_page(state, lang, StatusCode::FORBIDDEN, "error-csrf"));
+        }
+        let fields: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != "csrf").collect();
+        let encoded = serde_urlencoded::to_string(&fields)
+            .map_err(|_| error_page(state, lang, StatusCode::BAD_REQUEST, "error-bad-form"))?;
+        serde_urlencoded::from_str(&encoded)
+            .map(PageForm)
+            .map_err(|_| error_page(state, lang, StatusCode::BAD_REQUEST, "error-bad-form"))
+    }
+}
+
+fn with_cookie(mut resp: Response, cookie: String) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public pages
+
+async fn landing(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
+    let r: Result<Response, ApiError> = async {
+        authorize(&ctx.actor, Action::ViewPublic)?;
+        let mut tenants = Vec::new();
+        for t in state.store.tenants().await? {
+            let n = state.store.work_units(t.id).await?.len() as i64;
+            tenants.push((t.slug, t.name, n));
+        }
+        let nav = nav(&state, &ctx, "/", q.ok.as_deref()).await;
+        Ok(html(
+            StatusCode::OK,
+            &LandingPage {
+                t: tr(&state, ctx.lang),
+                nav,
+                tenants,
+            },
+        ))
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, "/", e))
+}
+
+async fn tenant_page(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> Response {
+    let path = format!("/t/{slug}");
+    let r: Result<Response, ApiError> = async {
+        authorize(&ctx.actor, Action::ViewPublic)?;
+        let t = api::tenant_or_404(&state, &slug).await?;
+        let units = state
+            .store
+            .work_units(t.id)
+            .await?
+            .into_iter()
+            .map(|w| (w.code, w.name))
+            .collect();
+        let nav = nav(&state, &ctx, &path, None).await;
+        Ok(html(
+            StatusCode::OK,
+            &TenantPage {
+                t: tr(&state, ctx.lang),
+                nav,
+                name: t.name,
+                time_zone: t.time_zone.code().into(),
+                units,
+            },
+        ))
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, &path, e))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in, sign-out, language
+
+async fn login_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
+    if ctx.user.is_some() {
+        return see_other("/home");
+    }
+    let nav = nav(&state, &ctx, "/login", q.ok.as_deref()).await;
+    let next = safe_next(q.next.as_deref()).unwrap_or_else(|| "/home".into());
+    html(
+        StatusCode::OK,
+        &LoginPage {
+            t: tr(&state, ctx.lang),
+            nav,
+            username: String::new(),
+            next,
+            errors: vec![],
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginInput {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(State(state): State<AppState>, ctx: Ctx, PageForm(input): PageForm<LoginInput>) -> Response {
+    let t = tr(&state, ctx.lang);
+    let account: String = input.username.trim().to_lowercase().chars().take(64).collect();
+    let next = safe_next(input.next.as_deref()).unwrap_or_else(|| "/home".into());
+    let page = |status: StatusCode, nav: Nav, error: String| {
+        html(
+            status,
+            &LoginPage {
+                t: t.clone(),
+                nav,
+                username: account.clone(),
+                next: next.clone(),
+                errors: vec![error],
+            },
+        )
+    };
+    let r: Result<Response, ApiError> = async {
+        let now = state.clock.now();
+        let cfg = &state.config;
+        let failed = state
+            .store
+            .failed_logins(&account, &ctx.address, now - cfg.login_window)
+            .await?;
+        if failed.by_account >= cfg.max_failed_logins_per_account
+            || failed.by_address >= cfg.max_failed_logins_per_address
+        {
+            let minutes = cfg.login_window.whole_minutes().to_string();
+            let mut resp = page(
+                StatusCode::TOO_MANY_REQUESTS,
+                nav(&state, &ctx, "/login", None).await,
+                t.arg("login-throttled", "minutes", &minutes),
+            );
+            if let Ok(v) = HeaderValue::from_str(&cfg.login_window.whole_seconds().to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return Ok(resp);
+        }
+        let creds = state.store.credentials(&account).await?;
+        let ok = auth::verify_password(input.password, creds.as_ref().map(|c| c.password_hash.clone())).await;
+        state
+            .store
+            .record_login_attempt(&account, &ctx.address, ok, now)
+            .await?;
+        let Some(creds) = creds.filter(|_| ok) else {
+            tracing::info!(account = %account, "sign-in failed");
+            return Ok(page(
+                StatusCode::UNAUTHORIZED,
+                nav(&state, &ctx, "/login", None).await,
+                t.get("login-failed"),
+            ));
+        };
+        if !creds.user.active {
+            return Ok(page(
+                StatusCode::FORBIDDEN,
+                nav(&state, &ctx, "/login", None).await,
+                t.get("login-inactive"),
+            ));
+        }
+        state.store.clear_failed_logins(&account).await?;
+        let grants = state.store.role_grants(creds.user.id).await?;
+        let Some(secret) = auth::start_session(&state, &creds.user, &grants).await? else {
+            return Ok(page(
+                StatusCode::FORBIDDEN,
+                nav(&state, &ctx, "/login", None).await,
+                t.get("error-forbidden"),
+            ));
+        };
+        tracing::info!(user = %creds.user.id, "signed in");
+        // A session cookie (no Max-Age): it ends with the browser, and the server ends it after
+        // the idle or absolute timeout whichever comes first.
+        Ok(with_cookie(
+            see_other(&next),
+            set_cookie(SESSION_COOKIE, &secret, None, cfg.cookie_secure, "Lax"),
+        ))
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, "/login", e))
+}
+
+#[derive(Debug, Deserialize)]
+struct Empty {}
+
+async fn logout(State(state): State<AppState>, ctx: Ctx, PageForm(_): PageForm<Empty>) -> Response {
+    if let Some(s) = &ctx.session
+        && let Err(e) = state.store.delete_session(s.id).await
+    {
+        return fail(&state, &ctx, "/", e.into());
+    }
+    with_cookie(
+        see_other("/login?ok=signed-out"),
+        set_cookie(SESSION_COOKIE, "", Some(0), state.config.cookie_secure, "Lax"),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct LangInput {
+    lang: String,
+    next: Option<String>,
+}
+
+async fn set_lang(State(state): State<AppState>, ctx: Ctx, PageForm(input): PageForm<LangInput>) -> Response {
+    let Some(lang) = Lang::from_tag(&input.lang) else {
+        return error_page(
+            &state,
+            ctx.lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-bad-form",
+        );
+    };
+    let next = safe_next(input.next.as_deref()).unwrap_or_else(|| "/".into());
+    with_cookie(
+        see_other(&next),
+        set_cookie(
+            LANG_COOKIE,
+            lang.tag(),
+            Some(365 * 24 * 3600),
+            state.config.cookie_secure,
+            "Lax",
+        ),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Home pages, one per role
+
+async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r: Result<Response, ApiError> = async {
+        authorize(&ctx.actor, Action::ViewOwnAccount)?;
+        let a = ctx.user_actor()?;
+        let user = ctx.user.as_ref().ok_or(ApiError::Unauthenticated)?;
+        let t = tr(&state, ctx.lang);
+        let tenant = match a.tenant_id {
+            Some(id) => state.store.tenant(id).await?,
+            None => None,
+        };
+        let t_role = t.role(&a.role);
+        let acting_as = t.arg2(
+            "home-acting-as",
+            ("name", &user.display_name),
+            ("role", &t.role(&a.role)),
+        );
+        let mut context_line = tenant.as_ref().map(|x| t.arg("home-tenant", "tenant", &x.name));
+        let stat = |key: &str, v: i64| Stat {
+            label: t.get(key),
+            value: v.to_string(),
+        };
+        let mut stats = Vec::new();
+        let mut sections = Vec::new();
+        let lead_key = match a.role {
+            Role::PlatformAdmin => {
+                stats.push(stat(
+                    "home-stat-tenants",
+                    state.store.tenants().await?.len() as i64,
+                ));
+                stats.push(stat(
+                    "home-stat-vendors",
+                    state.store.vendors().await?.len() as i64,
+                ));
+                stats.push(stat("home-stat-events", state.store.event_count().await?));
+                "home-platform-lead"
+            }
+            Role::TenantAdmin => {
+                if let Some(x) = &tenant {
+                    stats.push(stat(
+                        "home-stat-work-units",
+                        state.store.work_units(x.id).await?.len() as i64,
+                    ));
+                    stats.push(stat(
+                        "home-stat-officials",
+                        state.store.users(Some(x.id)).await?.len() as i64,
+                    ));
+                }
+                "home-tenant-admin-lead"
+            }
+            Role::UlpHead => {
+                let mut members = Vec::new();
+                if let Some(x) = &tenant {
+                    for u in state.store.users(Some(x.id)).await? {
+                        let grants = state.store.role_grants(u.id).await?;
+                        if grants.iter().any(|g| g.role == Role::PokjaMember) {
+                            members.push(u.display_name);
+                        }
+                    }
+                }
+                sections.push(Section {
+                    title: t.get("home-pokja-members"),
+                    items: members,
+                    empty: t.get("home-pokja-none"),
+                    link: None,
+                });
+                "home-ulp-lead"
+            }
+            Role::PokjaMember => {
+                sections.push(Section {
+                    title: t.get("nav-home"),
+                    items: vec![],
+                    empty: t.get("home-no-tenders"),
+                    link: None,
+                });
+                "home-pokja-lead"
+            }
+            Role::CommitmentOfficer | Role::BudgetHolder => {
+                if let (Some(x), Some(wu)) = (&tenant, a.work_unit_id) {
+                    let units = state.store.work_units(x.id).await?;
+                    if let Some(w) = units.iter().find(|w| w.id == wu) {
+                        context_line = Some(format!(
+                            "{} · {}",
+                            context_line.unwrap_or_default(),
+                            t.arg("home-work-unit", "unit", &w.name)
+                        ));
+                    }
+                }
+                let (empty, lead) = if a.role == Role::CommitmentOfficer {
+                    ("home-no-packages", "home-ppk-lead")
+                } else {
+                    ("home-no-plans", "home-budget-lead")
+                };
+                sections.push(Section {
+                    title: t.get("nav-home"),
+                    items: vec![],
+                    empty: t.get(empty),
+                    link: None,
+                });
+                lead
+            }
+            Role::Vendor => {
+                if let Some(v) = match a.vendor_id {
+                    Some(id) => state.store.vendor(id).await?,
+                    None => None,
+                } {
+                    stats.push(Stat {
+                        label: t.get("home-vendor-company"),
+                        value: v.name,
+                    });
+                    stats.push(Stat {
+                        label: t.get("home-vendor-nib"),
+                        value: v.nib,
+                    });
+                }
+                "home-vendor-lead"
+            }
+            Role::Auditor | Role::LawEnforcement => {
+                if let Some(x) = &tenant {
+                    let recent = state
+                        .store
+                        .events(EventFilter {
+                            tenant: Some(Some(x.id)),
+                            after_seq: 0,
+                            limit: 1000,
+                        })
+                        .await?;
+                    let items = recent
+                        .iter()
+                        .rev()
+                        .take(5)
+                        .map(|e| format!("#{} {}", e.seq, e.event_type))
+                        .collect();
+                    sections.push(Section {
+                        title: t.get("home-recent-events"),
+                        items,
+                        empty: t.get("events-none"),
+                        link: Some((format!("/t/{}/events", x.slug), t.get("nav-events"))),
+                    });
+                }
+                if a.role == Role::Auditor {
+                    "home-auditor-lead"
+                } else {
+                    "home-law-lead"
+                }
+            }
+        };
+        let nav = nav(&state, &ctx, "/home", None).await;
+        Ok(html(
+            StatusCode::OK,
+            &HomePage {
+                lead: t.get(lead_key),
+                t,
+                nav,
+                role_code: a.role.code().into(),
+                role_label: t_role,
+                acting_as,
+                context_line,
+                stats,
+                sections,
+            },
+        ))
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, "/home", e))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Account: password, sessions, tokens
+
+async fn account_page(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    new_secret: Option<String>,
+    errors: Vec<String>,
+) -> Result<Response, ApiError> {
+    authorize(&ctx.actor, Action::ViewOwnAccount)?;
+    let a = ctx.user_actor()?;
+    let user = ctx.user.as_ref().ok_or(ApiError::Unauthenticated)?;
+    let t = tr(state, ctx.lang);
+    let fmt = |at: time::OffsetDateTime| {
+        at.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    let tokens = state
+        .store
+        .api_tokens(a.user_id)
+        .await?
+        .into_iter()
+        .map(|tk| TokenRow {
+            id: tk.id.to_string(),
+            name: tk.name,
+            role: t.role(&tk.role),
+            created: fmt(tk.created_at),
+            last_used: tk.last_used_at.map(fmt).unwrap_or_else(|| "—".into()),
+            revoked: tk.revoked_at.is_some(),
+        })
+        .collect();
+    let sessions = state.store.session_count(a.user_id).await? as i64;
+    let nav = nav(state, ctx, "/account", None).await;
+    Ok(html(
+        status,
+        &AccountPage {
+            role: t.role(&a.role),
+            t,
+            nav,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            read_only: a.role.is_read_only(),
+            sessions,
+            tokens,
+            new_secret,
+            errors,
+        },
+    ))
+}
+
+async fn account(State(state): State<AppState>, ctx: Ctx) -> Response {
+    account_page(&state, &ctx, StatusCode::OK, None, vec![])
+        .await
+        .unwrap_or_else(|e| fail(&state, &ctx, "/account", e))
+}
+
+#[derive(Debug, Deserialize)]
+struct PasswordInput {
+    current: String,
+    new: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(input): PageForm<PasswordInput>,
+) -> Response {
+    let t = tr(&state, ctx.lang);
+    let r: Result<Response, ApiError> = async {
+        authorize(&ctx.actor, Action::ManageOwnAccount)?;
+        let user = ctx.user.as_ref().ok_or(ApiError::Unauthenticated)?;
+        let creds = state
+            .store
+            .credentials(&user.username)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        if !auth::verify_password(input.current, Some(creds.password_hash)).await {
+            return account_page(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                vec![t.get("account-wrong-password")],
+            )
+            .await;
+        }
+        let context = [
+            user.username.as_str(),
+            user.display_name.as_str(),
+            user.email.as_deref().unwrap_or(""),
+        ];
+        if let Err(e) = api::check_password(&input.new, &context) {
+            let msg = form_error(&t, &e).unwrap_or_default();
+            return account_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, None, vec![msg]).await;
+        }
+        let hash = auth::hash_password(input.new).await?;
+        let change = command::change_password(&ctx.actor, hash, state.clock.now())?;
+        state.store.commit(change).await?;
+        Ok(with_cookie(
+            see_other("/login?ok=account-password-changed"),
+            set_cookie(SESSION_COOKIE, "", Some(0), state.config.cookie_secure, "Lax"),
+        ))
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, "/account", e))
+}
+
+async fn revoke_my_sessions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(_): PageForm<Empty>,
+) -> Response {
+    let r: Result<Response, ApiError> = async {
+        let user = ctx.user.as_ref().ok_or(ApiError::Unauthenticated)?;
+        let change = command::revoke_sessions(&ctx.actor, user, state.clock.now())?;
+        state.store.commit(change).await?;
+        Ok(with_cookie(
+            see_other("/login?ok=signed-out"),
+            set_cookie(SESSION_COOKIE, "", Some(0), state.config.cookie_secure, "Lax"),
+        ))
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, "/account", e))
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenInput {
+    name: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(input): PageForm<TokenInput>,
+) -> Response {
+    let t = tr(&state, ctx.lang);
+    let r: Result<Response, ApiError> = async {
+        match api::issue_token(&state, &ctx, &input.name, None).await {
+            // The secret is rendered into this answer (not a redirect), so it never enters a URL.
+            Ok((_, secret)) => {
+                let mut resp = account_page(&state, &ctx, StatusCode::CREATED, Some(secret), vec![]).await?;
+                resp.headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                Ok(resp)
+            }
+            Err(e) => match form_error(&t, &e) {
+                Some(msg) => {
+                    account_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, None, vec![msg]).await
+                }
+                None => Err(e),
+            },
+        }
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, "/account", e))
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    PageForm(_): PageForm<Empty>,
+) -> Response {
+    let t = tr(&state, ctx.lang);
+    let r: Result<Response, ApiError> = async {
+        match api::revoke_own_token(&state, &ctx, id).await {
+            Ok(()) => Ok(see_other("/account")),
+            Err(e) => match form_error(&t, &e) {
+                Some(msg) => {
+                    account_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, None, vec![msg]).await
+                }
+                None => Err(e),
+            },
+        }
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, "/account", e))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Platform administration
+
+async fn tenants_page(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    errors: Vec<String>,
+    form: (String, String),
+    flash: Option<&str>,
+) -> Result<Response, ApiError> {
+    authorize(&ctx.actor, Action::ManageTenants)?;
+    let tenants = state
+        .store
+        .tenants()
+        .await?
+        .into_iter()
+        .map(|t| (t.slug, t.name, t.time_zone.code().to_owned()))
+        .collect();
+    let nav = nav(state, ctx, "/admin/tenants", flash).await;
+    Ok(html(
+        status,
+        &TenantsPage {
+            t: tr(state, ctx.lang),
+            nav,
+            tenants,
+            errors,
+            slug: form.0,
+            name: form.1,
+        },
+    ))
+}
+
+async fn tenants(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
+    tenants_page(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        vec![],
+        Default::default(),
+        q.ok.as_deref(),
+    )
+    .await
+    .unwrap_or_else(|e| fail(&state, &ctx, "/admin/tenants", e))
+}
+
+#[derive(Debug, Deserialize)]
+struct TenantInput {
+    slug: String,
+    name: String,
+    time_zone: String,
+}
+
+async fn create_tenant(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PageForm(input): PageForm<TenantInput>,
+) -> Response {
+    let t = tr(&state, ctx.lang);
+    let r: Result<Response, ApiError> = async {
+        authorize(&ctx.actor, Action::ManageTenants)?;
+        let result = async {
+            let time_zone = api::parse_time_zone(&input.time_zone)?;
+            let (_, change) = command::create_tenant(
+                &ctx.actor,
+                CreateTenant {
+                    slug: input.slug.clone(),
+                    name: input.name.clone(),
+                    time_zone,
+                },
+                state.clock.now(),
+            )?;
+            state.store.commit(change).await?;
+            Ok::<_, ApiError>(())
+        }
+        .await;
+        match result {
+            Ok(()) => Ok(see_other("/admin/tenants?ok=tenants-created")),
+            Err(e) => match form_error(&t, &e) {
+                Some(msg) => {
+                    tenants_page(
+                        &state,
+                        &ctx,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        vec![msg],
+                        (input.slug, input.name),
+                        None,
+                    )
+                    .await
+                }
+                None => Err(e),
+            },
+        }
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, "/admin/tenants", e))
+}
+
+// ---------------------------------------------------------------------------------------------
+// A regency's officials and work units
+
+struct DirectoryForm {
+    username: String,
+    name: String,
+    email: String,
+}
+
+async fn directory_page(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    status: StatusCode,
+    errors: Vec<String>,
+    form: DirectoryForm,
+    flash: Option<&str>,
+) -> Result<Response, ApiError> {
+    let tenant = api::tenant_or_404(state, slug).await?;
+    authorize(&ctx.actor, Action::ViewTenantDirectory(tenant.id))?;
+    let t = tr(state, ctx.lang);
+    let mut users = Vec::new();
+    for u in state.store.users(Some(tenant.id)).await? {
+        let roles = state
+            .store
+            .role_grants(u.id)
+            .await?
+            .iter()
+            .map(|g| t.role(&g.role))
+            .collect::<Vec<_>>()
+            .join(", ");
+        users.push(UserRow {
+            id: u.id.to_string(),
+            username: u.username,
+            name: u.display_name,
+            email: u.email.unwrap_or_default(),
+            roles,
+        });
+    }
+    let can_manage = authorize(&ctx.actor, Action::ManageTenantUsers(tenant.id)).is_ok();
+    let roles = Role::ALL
+        .iter()
+        .filter(|r| r.is_tenant_scoped())
+        .map(|r| (r.code().to_owned(), t.role(r)))
+        .collect();
+    let units = state
+        .store
+        .work_units(tenant.id)
+        .await?
+        .into_iter()
+        .map(|w| (w.id.to_string(), format!("{} — {}", w.code, w.name)))
+        .collect();
+    let nav = nav(state, ctx, &format!("/t/{slug}/users"), flash).await;
+    Ok(html(
+        status,
+        &DirectoryPage {
+            t,
+            nav,
+            slug: tenant.slug,
+            tenant: tenant.name,
+            users,
+            can_manage,
+            roles,
+            units,
+            errors,
+            form_username: form.username,
+            form_name: form.name,
+            form_email: form.email,
+        },
+    ))
+}
+
+async fn directory(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let empty = DirectoryForm {
+        username: String::new(),
+        name: String::new(),
+        email: String::new(),
+    };
+    directory_page(
+        &state,
+        &ctx,
+        &slug,
+        StatusCode::OK,
+        vec![],
+        empty,
+        q.ok.as_deref(),
+    )
+    .await
+    .unwrap_or_else(|e| fail(&state, &ctx, &format!("/t/{slug}/users"), e))
+}
+
+async fn create_official(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    PageForm(input): PageForm<NewOfficialForm>,
+) -> Response {
+    let t = tr(&state, ctx.lang);
+    let path = format!("/t/{slug}/users");
+    let r: Result<Response, ApiError> = async {
+        let tenant = api::tenant_or_404(&state, &slug).await?;
+        authorize(&ctx.actor, Action::ManageTenantUsers(tenant.id))?;
+        let form = DirectoryForm {
+            username: input.username.clone(),
+            name: input.display_name.clone(),
+            email: input.email.clone().unwrap_or_default(),
+        };
+        let official = input.into_official().map_err(|_| ApiError::Invalid {
+            field: "work_unit_id".into(),
+            code: "invalid-work-unit".into(),
+        });
+        let result = match official {
+            Ok(o) => api::create_official(&state, &ctx, &tenant, o).await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => Ok(see_other(&format!("{path}?ok=directory-created"))),
+            Err(e) => match form_error(&t, &e) {
+                Some(msg) => {
+                    directory_page(
+                        &state,
+                        &ctx,
+                        &slug,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        vec![msg],
+                        form,
+                        None,
+                    )
+                    .await
+                }
+                None => Err(e),
+            },
+        }
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, &path, e))
+}
+
+async fn revoke_user_sessions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(_): PageForm<Empty>,
+) -> Response {
+    let path = format!("/t/{slug}/users");
+    let r: Result<Response, ApiError> = async {
+        let tenant = api::tenant_or_404(&state, &slug).await?;
+        authorize(&ctx.actor, Action::ManageTenantUsers(tenant.id))?;
+        let user = state
+            .store
+            .user(UserId(id))
+            .await?
+            .filter(|u| u.tenant_id == Some(tenant.id))
+            .ok_or(ApiError::NotFound)?;
+        let change = command::revoke_sessions(&ctx.actor, &user, state.clock.now())?;
+        state.store.commit(change).await?;
+        Ok(see_other(&format!("{path}?ok=directory-revoked")))
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, &path, e))
+}
+
+async fn work_units_page(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    status: StatusCode,
+    errors: Vec<String>,
+    form: (String, String),
+    flash: Option<&str>,
+) -> Result<Response, ApiError> {
+    let tenant = api::tenant_or_404(state, slug).await?;
+    authorize(&ctx.actor, Action::ManageWorkUnits(tenant.id))?;
+    let units = state
+        .store
+        .work_units(tenant.id)
+        .await?
+        .into_iter()
+        .map(|w| (w.code, w.name))
+        .collect();
+    let nav = nav(state, ctx, &format!("/t/{slug}/work-units"), flash).await;
+    Ok(html(
+        status,
+        &WorkUnitsPage {
+            t: tr(state, ctx.lang),
+            nav,
+            slug: tenant.slug,
+            tenant: tenant.name,
+            units,
+            errors,
+            code: form.0,
+            name: form.1,
+        },
+    ))
+}
+
+async fn work_units(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    work_units_page(
+        &state,
+        &ctx,
+        &slug,
+        StatusCode::OK,
+        vec![],
+        Default::default(),
+        q.ok.as_deref(),
+    )
+    .await
+    .unwrap_or_else(|e| fail(&state, &ctx, &format!("/t/{slug}/work-units"), e))
+}
+
+#[derive(Debug, Deserialize)]
+struct WorkUnitInput {
+    code: String,
+    name: String,
+}
+
+async fn create_work_unit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    PageForm(input): PageForm<WorkUnitInput>,
+) -> Response {
+    let t = tr(&state, ctx.lang);
+    let path = format!("/t/{slug}/work-units");
+    let r: Result<Response, ApiError> = async {
+        let tenant = api::tenant_or_404(&state, &slug).await?;
+        authorize(&ctx.actor, Action::ManageWorkUnits(tenant.id))?;
+        let result = async {
+            let (_, change) = command::create_work_unit(
+                &ctx.actor,
+                tenant.id,
+                CreateWorkUnit {
+                    code: input.code.clone(),
+                    name: input.name.clone(),
+                },
+                state.clock.now(),
+            )?;
+            state.store.commit(change).await?;
+            Ok::<_, ApiError>(())
+        }
+        .await;
+        match result {
+            Ok(()) => Ok(see_other(&format!("{path}?ok=work-units-created"))),
+            Err(e) => match form_error(&t, &e) {
+                Some(msg) => {
+                    work_units_page(
+                        &state,
+                        &ctx,
+                        &slug,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        vec![msg],
+                        (input.code, input.name),
+                        None,
+                    )
+                    .await
+                }
+                None => Err(e),
+            },
+        }
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, &path, e))
+}
+
+async fn events(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let path = format!("/t/{slug}/events");
+    let r: Result<Response, ApiError> = async {
+        let tenant = api::tenant_or_404(&state, &slug).await?;
+        authorize(&ctx.actor, Action::ReadEventLog(Some(tenant.id)))?;
+        const PAGE: u32 = 50;
+        let list = state
+            .store
+            .events(EventFilter {
+                tenant: Some(Some(tenant.id)),
+                after_seq: q.after.unwrap_or(0).max(0),
+                limit: PAGE,
+            })
+            .await?;
+        let t = tr(&state, ctx.lang);
+        let next =
+            (list.len() as u32 == PAGE).then(|| format!("{path}?after={}", list.last().map_or(0, |e| e.seq)));
+        let events = list
+            .into_iter()
+            .map(|e| EventRow {
+                seq: e.seq,
+                at: e
+                    .at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+                kind: e.event_type,
+                role: e.actor_role.map(|r| t.role(&r)).unwrap_or_else(|| "—".into()),
+                payload: e.payload,
+            })
+            .collect();
+        let nav = nav(&state, &ctx, &path, None).await;
+        Ok(html(
+            StatusCode::OK,
+            &EventsPage {
+                t,
+                nav,
+                tenant: tenant.name,
+                events,
+                next,
+            },
+        ))
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, &path, e))
+}

@@ -1,0 +1,194 @@
+//! The page templates (askama, compiled in). Each page struct carries the translator `t` and the
+//! navigation `nav` that the base layout needs.
+
+use crate::i18n::Tr;
+use askama::Template;
+
+/// The signed-in user, as the header shows them.
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    pub name: String,
+    pub role: String,
+}
+
+/// One navigation link.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+/// What the layout shows around every page.
+#[derive(Debug, Clone)]
+pub struct Nav {
+    pub user: Option<NavUser>,
+    pub links: Vec<NavLink>,
+    pub csrf: String,
+    pub path: String,
+    /// A success message (already translated), after a redirect.
+    pub flash: Option<String>,
+}
+
+/// A number with a label, on a home page.
+#[derive(Debug, Clone)]
+pub struct Stat {
+    pub label: String,
+    pub value: String,
+}
+
+/// A titled list on a home page.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub title: String,
+    pub items: Vec<String>,
+    pub empty: String,
+    pub link: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "landing.html")]
+pub struct LandingPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub tenants: Vec<(String, String, i64)>,
+}
+
+#[derive(Template)]
+#[template(path = "tenant.html")]
+pub struct TenantPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub name: String,
+    pub time_zone: String,
+    pub units: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub username: String,
+    pub next: String,
+    pub errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub role_code: String,
+    pub role_label: String,
+    pub acting_as: String,
+    pub context_line: Option<String>,
+    pub lead: String,
+    pub stats: Vec<Stat>,
+    pub sections: Vec<Section>,
+}
+
+/// One token row of the account page.
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub read_only: bool,
+    pub sessions: i64,
+    pub tokens: Vec<TokenRow>,
+    pub new_secret: Option<String>,
+    pub errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "tenants.html")]
+pub struct TenantsPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub tenants: Vec<(String, String, String)>,
+    pub errors: Vec<String>,
+    pub slug: String,
+    pub name: String,
+}
+
+/// One user row of the directory.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub email: String,
+    pub roles: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory.html")]
+pub struct DirectoryPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub slug: String,
+    pub tenant: String,
+    pub users: Vec<UserRow>,
+    pub can_manage: bool,
+    pub roles: Vec<(String, String)>,
+    pub units: Vec<(String, String)>,
+    pub errors: Vec<String>,
+    pub form_username: String,
+    pub form_name: String,
+    pub form_email: String,
+}
+
+#[derive(Template)]
+#[template(path = "work_units.html")]
+pub struct WorkUnitsPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub slug: String,
+    pub tenant: String,
+    pub units: Vec<(String, String)>,
+    pub errors: Vec<String>,
+    pub code: String,
+    pub name: String,
+}
+
+/// One row of the event log page.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub seq: i64,
+    pub at: String,
+    pub kind: String,
+    pub role: String,
+    pub payload: String,
+}
+
+#[derive(Template)]
+#[template(path = "events.html")]
+pub struct EventsPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub tenant: String,
+    pub events: Vec<EventRow>,
+    pub next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub message: String,
+}

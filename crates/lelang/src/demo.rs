@@ -1,0 +1,380 @@
+//! The demo: two regencies with their work units and officials in every role, and vendor
+//! companies — loaded through the same commands users run, so every row has its event. Loading is
+//! idempotent: what exists already is left alone.
+
+use anyhow::{Context, anyhow};
+use lelang_core::command::{
+    self, CreateTenant, CreateUser, CreateWorkUnit, RegisterVendor, bootstrap_platform_admin,
+};
+use lelang_core::model::{Tenant, TimeZone, User};
+use lelang_core::password::check_new_password;
+use lelang_core::policy::{Actor, UserActor};
+use lelang_core::role::Role;
+use lelang_core::store::Store;
+use lelang_core::{Clock, TenantId, WorkUnitId};
+
+/// The password of every demo account (printed by `lelang demo`; never use it elsewhere).
+pub const DEMO_PASSWORD: &str = "gandrung sewu di pantai boom";
+
+/// One account the demo creates, for the sign-in table it prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    /// Sign-in name.
+    pub username: String,
+    /// Role.
+    pub role: Role,
+    /// Where: the regency or company.
+    pub context: String,
+}
+
+struct Official {
+    username: &'static str,
+    name: &'static str,
+    role: Role,
+    unit: Option<&'static str>,
+}
+
+const fn official(
+    username: &'static str,
+    name: &'static str,
+    role: Role,
+    unit: Option<&'static str>,
+) -> Official {
+    Official {
+        username,
+        name,
+        role,
+        unit,
+    }
+}
+
+struct Regency {
+    slug: &'static str,
+    name: &'static str,
+    units: &'static [(&'static str, &'static str)],
+    admin: (&'static str, &'static str),
+    officials: &'static [Official],
+}
+
+const REGENCIES: &[Regency] = &[
+    Regency {
+        slug: "banyuwangi",
+        name: "Pemerintah Kabupaten Banyuwangi",
+        units: &[
+            ("DPU", "Dinas Pekerjaan Umum Pengairan"),
+            ("DPUCKPP", "Dinas PU Cipta Karya, Perumahan dan Permukiman"),
+            ("DINKES", "Dinas Kesehatan"),
+            ("DISPENDIK", "Dinas Pendidikan"),
+            ("DISHUB", "Dinas Perhubungan"),
+        ],
+        admin: ("bwi.admin", "Hendra Wijaya, S.Kom."),
+        officials: &[
+            official("bwi.ulp", "Ir. Suryani Rahayu, M.T.", Role::UlpHead, None),
+            official("bwi.pokja1", "Agus Setiawan, S.T.", Role::PokjaMember, None),
+            official("bwi.pokja2", "Dewi Lestari, S.E.", Role::PokjaMember, None),
+            official("bwi.pokja3", "Rudi Hartono, S.T.", Role::PokjaMember, None),
+            official("bwi.pokja4", "Nur Aini, S.H.", Role::PokjaMember, None),
+            official("bwi.pokja5", "Yusuf Maulana, S.Kom.", Role::PokjaMember, None),
+            official(
+                "bwi.ppk.dpu",
+                "Bambang Sutrisno, S.T., M.M.",
+                Role::CommitmentOfficer,
+                Some("DPU"),
+            ),
+            official(
+                "bwi.ppk.dinkes",
+                "dr. Ratna Kusuma",
+                Role::CommitmentOfficer,
+                Some("DINKES"),
+            ),
+            official("bwi.pa.dpu", "Ir. Joko Prasetyo", Role::BudgetHolder, Some("DPU")),
+            official("bwi.apip", "Siti Aminah, Ak. (Inspektorat)", Role::Auditor, None),
+            official(
+                "bwi.aph",
+                "Fajar Nugroho, S.H. (Kejaksaan Negeri)",
+                Role::LawEnforcement,
+                None,
+            ),
+        ],
+    },
+    Regency {
+        slug: "trenggalek",
+        name: "Pemerintah Kabupaten Trenggalek",
+        units: &[
+            ("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang"),
+            ("DINKES", "Dinas Kesehatan, Pengendalian Penduduk dan KB"),
+            ("DIKPORA", "Dinas Pendidikan, Pemuda dan Olahraga"),
+        ],
+        admin: ("tgl.admin", "Wahyu Hidayat, S.Kom."),
+        officials: &[
+            official("tgl.ulp", "Drs. Slamet Riyadi", Role::UlpHead, None),
+            official("tgl.pokja1", "Eko Purnomo, S.T.", Role::PokjaMember, None),
+            official("tgl.pokja2", "Lina Marlina, S.E.", Role::PokjaMember, None),
+            official("tgl.pokja3", "Hadi Santoso, S.T.", Role::PokjaMember, None),
+            official(
+                "tgl.ppk.dpupr",
+                "Teguh Wibowo, S.T.",
+                Role::CommitmentOfficer,
+                Some("DPUPR"),
+            ),
+            official(
+                "tgl.pa.dpupr",
+                "Ir. Sri Wahyuni",
+                Role::BudgetHolder,
+                Some("DPUPR"),
+            ),
+            official(
+                "tgl.apip",
+                "Indah Permatasari, Ak. (Inspektorat)",
+                Role::Auditor,
+                None,
+            ),
+            official(
+                "tgl.aph",
+                "Arif Budiman, S.H. (Kepolisian Resor)",
+                Role::LawEnforcement,
+                None,
+            ),
+        ],
+    },
+];
+
+/// (company, NIB, home regency slug, user name, user display name)
+const VENDORS: &[(&str, &str, Option<&str>, &str, &str)] = &[
+    (
+        "CV Blambangan Karya",
+        "9120301234501",
+        Some("banyuwangi"),
+        "vendor.blambangan",
+        "Made Arsana",
+    ),
+    (
+        "PT Ijen Konstruksi Utama",
+        "9120301234502",
+        Some("banyuwangi"),
+        "vendor.ijen",
+        "Rina Fitriani",
+    ),
+    (
+        "CV Prigi Sejahtera",
+        "9120301234503",
+        Some("trenggalek"),
+        "vendor.prigi",
+        "Dimas Saputra",
+    ),
+    (
+        "PT Nusantara Medika Sarana",
+        "9120301234504",
+        None,
+        "vendor.medika",
+        "Yohanes Tanuwijaya",
+    ),
+];
+
+fn actor_of(user: &User, role: Role, tenant: Option<TenantId>) -> Actor {
+    Actor::User(UserActor {
+        user_id: user.id,
+        username: user.username.clone(),
+        role,
+        tenant_id: tenant,
+        work_unit_id: None,
+        vendor_id: user.vendor_id,
+    })
+}
+
+async fn hash() -> anyhow::Result<String> {
+    lelang_web::auth::hash_password(DEMO_PASSWORD.to_owned())
+        .await
+        .map_err(|e| anyhow!("hashing: {e}"))
+}
+
+async fn existing_user(store: &dyn Store, username: &str) -> anyhow::Result<Option<User>> {
+    Ok(store.credentials(username).await?.map(|c| c.user))
+}
+
+/// Loads the demo (idempotent) and returns the accounts to sign in with.
+pub async fn load(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<Vec<DemoAccount>> {
+    check_new_password(DEMO_PASSWORD, &[]).map_err(|e| anyhow!("demo password refused: {e}"))?;
+    let mut accounts = Vec::new();
+
+    let admin = match existing_user(store, "admin").await? {
+        Some(u) => u,
+        None => {
+            let (u, change) =
+                bootstrap_platform_admin("admin", "Administrator Platform", hash().await?, clock.now())?;
+            store
+                .commit(change)
+                .await
+                .context("creating the platform administrator")?;
+            u
+        }
+    };
+    accounts.push(DemoAccount {
+        username: "admin".into(),
+        role: Role::PlatformAdmin,
+        context: "platform".into(),
+    });
+    let platform = actor_of(&admin, Role::PlatformAdmin, None);
+
+    for r in REGENCIES {
+        let tenant: Tenant = match store.tenant_by_slug(r.slug).await? {
+            Some(t) => t,
+            None => {
+                let (t, change) = command::create_tenant(
+                    &platform,
+                    CreateTenant {
+                        slug: r.slug.into(),
+                        name: r.name.into(),
+                        time_zone: TimeZone::Wib,
+                    },
+                    clock.now(),
+                )?;
+                store.commit(change).await?;
+                t
+            }
+        };
+        // The platform administrator appoints the regency's own administrator, who does the rest.
+        let tenant_admin = match existing_user(store, r.admin.0).await? {
+            Some(u) => u,
+            None => {
+                let (u, change) = command::create_user(
+                    &platform,
+                    CreateUser {
+                        username: r.admin.0.into(),
+                        display_name: r.admin.1.into(),
+                        email: Some(format!("{}@{}kab.go.id", r.admin.0.replace('.', "_"), r.slug)),
+                        tenant_id: Some(tenant.id),
+                        vendor_id: None,
+                        roles: vec![(Role::TenantAdmin, None)],
+                        password_hash: hash().await?,
+                    },
+                    clock.now(),
+                )?;
+                store.commit(change).await?;
+                u
+            }
+        };
+        accounts.push(DemoAccount {
+            username: r.admin.0.into(),
+            role: Role::TenantAdmin,
+            context: tenant.name.clone(),
+        });
+        let ta = actor_of(&tenant_admin, Role::TenantAdmin, Some(tenant.id));
+
+        let existing_units = store.work_units(tenant.id).await?;
+        for (code, name) in r.units {
+            if !existing_units.iter().any(|w| w.code == *code) {
+                let (_, change) = command::create_work_unit(
+                    &ta,
+                    tenant.id,
+                    CreateWorkUnit {
+                        code: (*code).into(),
+                        name: (*name).into(),
+                    },
+                    clock.now(),
+                )?;
+                store.commit(change).await?;
+            }
+        }
+        let units = store.work_units(tenant.id).await?;
+        for o in r.officials {
+            if existing_user(store, o.username).await?.is_none() {
+                let unit: Option<WorkUnitId> = match o.unit {
+                    Some(code) => Some(
+                        units
+                            .iter()
+                            .find(|w| w.code == code)
+                            .map(|w| w.id)
+                            .ok_or_else(|| anyhow!("no unit {code}"))?,
+                    ),
+                    None => None,
+                };
+                let (_, change) = command::create_user(
+                    &ta,
+                    CreateUser {
+                        username: o.username.into(),
+                        display_name: o.name.into(),
+                        email: Some(format!("{}@{}kab.go.id", o.username.replace('.', "_"), r.slug)),
+                        tenant_id: Some(tenant.id),
+                        vendor_id: None,
+                        roles: vec![(o.role, unit)],
+                        password_hash: hash().await?,
+                    },
+                    clock.now(),
+                )?;
+                store.commit(change).await?;
+            }
+            let context = match o.unit {
+                Some(code) => format!("{} · {code}", tenant.name),
+                None => tenant.name.clone(),
+            };
+            accounts.push(DemoAccount {
+                username: o.username.into(),
+                role: o.role,
+                context,
+            });
+        }
+    }
+
+    let vendors = store.vendors().await?;
+    for (name, nib, home, username, display) in VENDORS {
+        let vendor_id = match vendors.iter().find(|v| v.nib == *nib) {
+            Some(v) => v.id,
+            None => {
+                let home_tenant_id = match home {
+                    Some(slug) => store.tenant_by_slug(slug).await?.map(|t| t.id),
+                    None => None,
+                };
+                let (v, change) = command::register_vendor(
+                    &platform,
+                    RegisterVendor {
+                        name: (*name).into(),
+                        nib: (*nib).into(),
+                        home_tenant_id,
+                    },
+                    clock.now(),
+                )?;
+                store.commit(change).await?;
+                v.id
+            }
+        };
+        if existing_user(store, username).await?.is_none() {
+            let (_, change) = command::create_user(
+                &platform,
+                CreateUser {
+                    username: (*username).into(),
+                    display_name: (*display).into(),
+                    email: Some(format!("{}@example.co.id", username.replace('.', "_"))),
+                    tenant_id: None,
+                    vendor_id: Some(vendor_id),
+                    roles: vec![(Role::Vendor, None)],
+                    password_hash: hash().await?,
+                },
+                clock.now(),
+            )?;
+            store.commit(change).await?;
+        }
+        accounts.push(DemoAccount {
+            username: (*username).into(),
+            role: Role::Vendor,
+            context: (*name).into(),
+        });
+    }
+    Ok(accounts)
+}
+
+/// The sign-in table `lelang demo` prints.
+pub fn sign_in_table(accounts: &[DemoAccount]) -> String {
+    let mut out =
+        format!("Sign in at /login with any of these accounts; the password of each is: {DEMO_PASSWORD}\n\n");
+    out.push_str(&format!("  {:<20} {:<20} {}\n", "username", "role", "where"));
+    for a in accounts {
+        out.push_str(&format!(
+            "  {:<20} {:<20} {}\n",
+            a.username,
+            a.role.code(),
+            a.context
+        ));
+    }
+    out
+}

@@ -1,0 +1,550 @@
+//! Every route × every role × own and other regency: each answer is exactly what the policy
+//! promises. Denials hold (401 for nobody, 403 for the wrong role or regency) and the anonymous
+//! public reaches only public pages. The expectations here are written independently of the
+//! policy module, and the test checks that it covers every route the app has.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, TestApp};
+use lelang_core::role::Role;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    As(Role),
+}
+
+/// Demo users of Banyuwangi ("own" regency) and of the whole platform.
+fn username(role: Role) -> &'static str {
+    match role {
+        Role::PlatformAdmin => "admin",
+        Role::TenantAdmin => "bwi.admin",
+        Role::UlpHead => "bwi.ulp",
+        Role::PokjaMember => "bwi.pokja1",
+        Role::CommitmentOfficer => "bwi.ppk.dpu",
+        Role::BudgetHolder => "bwi.pa.dpu",
+        Role::Vendor => "vendor.blambangan",
+        Role::Auditor => "bwi.apip",
+        Role::LawEnforcement => "bwi.aph",
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    Own,
+    Other,
+}
+
+/// Who may do it: the roles allowed on their own regency, and on another.
+struct Allowed {
+    own: &'static [Role],
+    other: &'static [Role],
+    anonymous: bool,
+}
+
+const EVERYONE: Allowed = Allowed {
+    own: &Role::ALL,
+    other: &Role::ALL,
+    anonymous: true,
+};
+const SIGNED_IN: Allowed = Allowed {
+    own: &Role::ALL,
+    other: &Role::ALL,
+    anonymous: false,
+};
+const WRITERS: &[Role] = &[
+    Role::PlatformAdmin,
+    Role::TenantAdmin,
+    Role::UlpHead,
+    Role::PokjaMember,
+    Role::CommitmentOfficer,
+    Role::BudgetHolder,
+    Role::Vendor,
+    Role::Auditor,
+];
+const PLATFORM: Allowed = Allowed {
+    own: &[Role::PlatformAdmin],
+    other: &[Role::PlatformAdmin],
+    anonymous: false,
+};
+const REGENCY_ADMIN: Allowed = Allowed {
+    own: &[Role::PlatformAdmin, Role::TenantAdmin],
+    other: &[Role::PlatformAdmin],
+    anonymous: false,
+};
+
+struct Case {
+    method: &'static str,
+    template: &'static str,
+    api: bool,
+    allowed: Allowed,
+    /// The status when allowed.
+    ok: StatusCode,
+}
+
+fn cases() -> Vec<Case> {
+    use StatusCode as S;
+    let c = |method, template, api, allowed, ok| Case {
+        method,
+        template,
+        api,
+        allowed,
+        ok,
+    };
+    vec![
+        // JSON API
+        c("GET", "/api/v1/me", true, SIGNED_IN, S::OK),
+        c("GET", "/api/v1/tenants", true, EVERYONE, S::OK),
+        c("POST", "/api/v1/tenants", true, PLATFORM, S::CREATED),
+        c("GET", "/api/v1/tenants/{slug}/work-units", true, EVERYONE, S::OK),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/work-units",
+            true,
+            REGENCY_ADMIN,
+            S::CREATED,
+        ),
+        c(
+            "GET",
+            "/api/v1/tenants/{slug}/users",
+            true,
+            Allowed {
+                own: &[
+                    Role::PlatformAdmin,
+                    Role::TenantAdmin,
+                    Role::UlpHead,
+                    Role::Auditor,
+                ],
+                other: &[Role::PlatformAdmin],
+                anonymous: false,
+            },
+            S::OK,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/users",
+            true,
+            REGENCY_ADMIN,
+            S::CREATED,
+        ),
+        c(
+            "POST",
+            "/api/v1/users/{id}/revoke-sessions",
+            true,
+            REGENCY_ADMIN,
+            S::NO_CONTENT,
+        ),
+        c("POST", "/api/v1/vendors", true, PLATFORM, S::CREATED),
+        c(
+            "GET",
+            "/api/v1/vendors/{id}",
+            true,
+            Allowed {
+                own: &[Role::PlatformAdmin, Role::Vendor],
+                other: &[Role::PlatformAdmin],
+                anonymous: false,
+            },
+            S::OK,
+        ),
+        c(
+            "GET",
+            "/api/v1/events",
+            true,
+            Allowed {
+                own: &[Role::PlatformAdmin, Role::Auditor, Role::LawEnforcement],
+                other: &[Role::PlatformAdmin],
+                anonymous: false,
+            },
+            S::OK,
+        ),
+        c("GET", "/api/v1/tokens", true, SIGNED_IN, S::OK),
+        c(
+            "POST",
+            "/api/v1/tokens",
+            true,
+            Allowed {
+                own: WRITERS,
+                other: WRITERS,
+                anonymous: false,
+            },
+            S::CREATED,
+        ),
+        // Someone else's token: nobody may revoke it, and its existence is not revealed.
+        c(
+            "POST",
+            "/api/v1/tokens/{id}/revoke",
+            true,
+            Allowed {
+                own: &[],
+                other: &[],
+                anonymous: false,
+            },
+            S::NO_CONTENT,
+        ),
+        // Pages
+        c("GET", "/", false, EVERYONE, S::OK),
+        c("GET", "/t/{slug}", false, EVERYONE, S::OK),
+        c("GET", "/home", false, SIGNED_IN, S::OK),
+        c("GET", "/account", false, SIGNED_IN, S::OK),
+        c(
+            "POST",
+            "/account/tokens",
+            false,
+            Allowed {
+                own: WRITERS,
+                other: WRITERS,
+                anonymous: false,
+            },
+            S::CREATED,
+        ),
+        c(
+            "POST",
+            "/account/tokens/{id}/revoke",
+            false,
+            Allowed {
+                own: &[],
+                other: &[],
+                anonymous: false,
+            },
+            S::SEE_OTHER,
+        ),
+        // A wrong current password: allowed roles get the form back with the error.
+        c(
+            "POST",
+            "/account/password",
+            false,
+            Allowed {
+                own: WRITERS,
+                other: WRITERS,
+                anonymous: false,
+            },
+            S::UNPROCESSABLE_ENTITY,
+        ),
+        c("GET", "/admin/tenants", false, PLATFORM, S::OK),
+        c("POST", "/admin/tenants", false, PLATFORM, S::SEE_OTHER),
+        c(
+            "GET",
+            "/t/{slug}/users",
+            false,
+            Allowed {
+                own: &[
+                    Role::PlatformAdmin,
+                    Role::TenantAdmin,
+                    Role::UlpHead,
+                    Role::Auditor,
+                ],
+                other: &[Role::PlatformAdmin],
+                anonymous: false,
+            },
+            S::OK,
+        ),
+        c("POST", "/t/{slug}/users", false, REGENCY_ADMIN, S::SEE_OTHER),
+        c(
+            "POST",
+            "/t/{slug}/users/{id}/revoke-sessions",
+            false,
+            REGENCY_ADMIN,
+            S::SEE_OTHER,
+        ),
+        c("GET", "/t/{slug}/work-units", false, REGENCY_ADMIN, S::OK),
+        c("POST", "/t/{slug}/work-units", false, REGENCY_ADMIN, S::SEE_OTHER),
+        c(
+            "GET",
+            "/t/{slug}/events",
+            false,
+            Allowed {
+                own: &[Role::PlatformAdmin, Role::Auditor, Role::LawEnforcement],
+                other: &[Role::PlatformAdmin],
+                anonymous: false,
+            },
+            S::OK,
+        ),
+        // Public by nature (a sign-in with a wrong password; switching language).
+        c("POST", "/login", false, EVERYONE, S::UNAUTHORIZED),
+        c("POST", "/lang", false, EVERYONE, S::SEE_OTHER),
+        c(
+            "GET",
+            "/login",
+            false,
+            Allowed {
+                own: &[],
+                other: &[],
+                anonymous: true,
+            },
+            S::OK,
+        ),
+        // These end the session, so they run last for each actor.
+        c(
+            "POST",
+            "/account/sessions/revoke",
+            false,
+            Allowed {
+                own: WRITERS,
+                other: WRITERS,
+                anonymous: false,
+            },
+            S::SEE_OTHER,
+        ),
+        c("POST", "/logout", false, EVERYONE, S::SEE_OTHER),
+    ]
+}
+
+struct Targets {
+    own_user: String,
+    other_user: String,
+    own_vendor: String,
+    other_vendor: String,
+    foreign_token: String,
+}
+
+async fn id_of(app: &TestApp, username: &str) -> String {
+    app.store
+        .credentials(username)
+        .await
+        .expect("q")
+        .expect("demo user")
+        .user
+        .id
+        .to_string()
+}
+
+fn fill(
+    case: &Case,
+    scope: Scope,
+    t: &Targets,
+    n: usize,
+) -> (String, Option<serde_json::Value>, Vec<(String, String)>) {
+    let slug = if scope == Scope::Own {
+        "banyuwangi"
+    } else {
+        "trenggalek"
+    };
+    let user = if scope == Scope::Own {
+        &t.own_user
+    } else {
+        &t.other_user
+    };
+    let vendor = if scope == Scope::Own {
+        &t.own_vendor
+    } else {
+        &t.other_vendor
+    };
+    let id = match case.template {
+        "/api/v1/vendors/{id}" => vendor.as_str(),
+        "/api/v1/tokens/{id}/revoke" | "/account/tokens/{id}/revoke" => t.foreign_token.as_str(),
+        _ => user.as_str(),
+    };
+    let mut path = case.template.replace("{slug}", slug).replace("{id}", id);
+    if case.template == "/api/v1/events" {
+        path.push_str(&format!("?tenant={slug}"));
+    }
+    let unique = format!("m{n}");
+    let password = "tiga kata acak sekali";
+    let (json, form): (Option<serde_json::Value>, Vec<(&str, String)>) = match (case.method, case.template) {
+        ("POST", "/api/v1/tenants") => (
+            Some(json!({"slug": format!("kab-{unique}"), "name": "Pemkab Uji", "time_zone": "WITA"})),
+            vec![],
+        ),
+        ("POST", "/api/v1/tenants/{slug}/work-units") => (
+            Some(json!({"code": unique.to_uppercase(), "name": "Unit Uji"})),
+            vec![],
+        ),
+        ("POST", "/api/v1/tenants/{slug}/users") => (
+            Some(
+                json!({"username": format!("user.{unique}"), "display_name": "Pengguna Uji", "role": "pokja_member", "password": password}),
+            ),
+            vec![],
+        ),
+        ("POST", "/api/v1/vendors") => (
+            Some(json!({"name": "CV Uji", "nib": format!("{:013}", 5_000_000 + n)})),
+            vec![],
+        ),
+        ("POST", "/api/v1/tokens") => (Some(json!({"name": "matriks"})), vec![]),
+        ("POST", "/api/v1/users/{id}/revoke-sessions") | ("POST", "/api/v1/tokens/{id}/revoke") => {
+            (Some(json!({})), vec![])
+        }
+        ("POST", "/account/tokens") => (None, vec![("name", "matriks".into())]),
+        ("POST", "/account/password") => (
+            None,
+            vec![("current", "salah sekali".into()), ("new", password.into())],
+        ),
+        ("POST", "/admin/tenants") => (
+            None,
+            vec![
+                ("slug", format!("kab-p{unique}")),
+                ("name", "Pemkab Uji".into()),
+                ("time_zone", "WIT".into()),
+            ],
+        ),
+        ("POST", "/t/{slug}/users") => (
+            None,
+            vec![
+                ("username", format!("page.{unique}")),
+                ("display_name", "Pengguna Uji".into()),
+                ("email", String::new()),
+                ("role", "auditor".into()),
+                ("work_unit_id", String::new()),
+                ("password", password.into()),
+            ],
+        ),
+        ("POST", "/t/{slug}/work-units") => (
+            None,
+            vec![
+                ("code", format!("P{}", unique.to_uppercase())),
+                ("name", "Unit Uji".into()),
+            ],
+        ),
+        ("POST", "/login") => (
+            None,
+            vec![
+                ("username", format!("tamu.{unique}")),
+                ("password", "salah sekali".into()),
+            ],
+        ),
+        ("POST", "/lang") => (None, vec![("lang", "en".into()), ("next", "/".into())]),
+        _ => (None, vec![]),
+    };
+    (
+        path,
+        json,
+        form.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+    )
+}
+
+async fn run(
+    client: &mut Client,
+    case: &Case,
+    path: &str,
+    json: Option<serde_json::Value>,
+    form: &[(String, String)],
+) -> common::Resp {
+    match (case.method, case.api) {
+        ("GET", _) => client.get(path).await,
+        ("POST", true) => client.post_json(path, &json.unwrap_or(json!({})), None).await,
+        ("POST", false) => {
+            let f: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            client.post_form(path, &f).await
+        }
+        _ => unreachable!("methods are GET or POST"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_every_role_own_and_other_regency() {
+    let app = TestApp::with_demo().await;
+    let mut token_owner = app.signed_in("tgl.admin").await;
+    let r = token_owner
+        .post_json("/api/v1/tokens", &json!({"name": "milik orang lain"}), None)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let vendors = app.store.vendors().await.expect("vendors");
+    let vendor_id = |name: &str| {
+        vendors
+            .iter()
+            .find(|v| v.name == name)
+            .map(|v| v.id.to_string())
+            .expect("vendor")
+    };
+    let targets = Targets {
+        own_user: id_of(&app, "bwi.pokja5").await,
+        other_user: id_of(&app, "tgl.pokja3").await,
+        own_vendor: vendor_id("CV Blambangan Karya"),
+        other_vendor: vendor_id("CV Prigi Sejahtera"),
+        foreign_token: r.json()["token"]["id"].as_str().expect("id").to_owned(),
+    };
+
+    let cases = cases();
+    let mut whos = vec![Who::Anonymous];
+    whos.extend(Role::ALL.iter().map(|r| Who::As(*r)));
+    let mut n = 0;
+    let mut failures = Vec::new();
+    for who in whos {
+        for scope in [Scope::Own, Scope::Other] {
+            let mut client = match who {
+                Who::Anonymous => app.client(),
+                Who::As(role) => app.signed_in(username(role)).await,
+            };
+            for case in &cases {
+                n += 1;
+                let (path, json, form) = fill(case, scope, &targets, n);
+                let resp = run(&mut client, case, &path, json, &form).await;
+                let allowed = match who {
+                    Who::Anonymous => case.allowed.anonymous,
+                    Who::As(role) => {
+                        if scope == Scope::Own {
+                            case.allowed.own.contains(&role)
+                        } else {
+                            case.allowed.other.contains(&role)
+                        }
+                    }
+                };
+                let expected = match (who, allowed, case.api) {
+                    (_, true, _) => case.ok,
+                    // Someone else's token is simply not found, whoever asks.
+                    // (Law enforcement reads only: it may not manage tokens at all.)
+                    (Who::As(role), false, _) if case.template.contains("tokens/{id}") => {
+                        if role == Role::LawEnforcement {
+                            StatusCode::FORBIDDEN
+                        } else {
+                            StatusCode::NOT_FOUND
+                        }
+                    }
+                    (Who::Anonymous, false, true) => StatusCode::UNAUTHORIZED,
+                    (Who::Anonymous, false, false) => StatusCode::SEE_OTHER,
+                    (Who::As(_), false, _) if case.template == "/login" => StatusCode::SEE_OTHER,
+                    (Who::As(_), false, _) => StatusCode::FORBIDDEN,
+                };
+                let shaped = if resp.status.is_client_error() && case.api {
+                    resp.content_type() == "application/problem+json"
+                } else if !allowed && matches!(who, Who::Anonymous) && !case.api {
+                    resp.location().starts_with("/login")
+                } else {
+                    true
+                };
+                if resp.status != expected || !shaped || resp.status.is_server_error() {
+                    failures.push(format!(
+                        "{who:?} {scope:?} {} {path}: got {} (expected {expected}) {}",
+                        case.method,
+                        resp.status,
+                        resp.body.chars().take(160).collect::<String>()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {n} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The matrix above names every route the application serves.
+#[test]
+fn matrix_covers_every_route() {
+    use utoipa::OpenApi;
+    let in_matrix: BTreeSet<(String, String)> = cases()
+        .iter()
+        .map(|c| (c.method.to_owned(), c.template.to_owned()))
+        .collect();
+    let doc = serde_json::to_value(lelang_web::api::ApiDoc::openapi()).expect("doc");
+    let mut routes = BTreeSet::new();
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for method in ops.as_object().expect("ops").keys() {
+            routes.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    for (m, p) in lelang_web::pages::PAGE_ROUTES {
+        routes.insert(((*m).to_owned(), (*p).to_owned()));
+    }
+    let missing: Vec<_> = routes.difference(&in_matrix).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the matrix: {missing:?}"
+    );
+    assert!(routes.len() >= 30, "only {} routes found", routes.len());
+}

@@ -1,0 +1,242 @@
+//! What the end-to-end tests share: an app over a fresh store with the demo loaded, and a small
+//! cookie-keeping client that drives the router in-process (no sockets, real middleware).
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use lelang::demo;
+use lelang_core::clock::{Clock, FixedClock};
+use lelang_core::store::Store;
+use lelang_web::WebConfig;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// An app under test.
+pub struct TestApp {
+    pub router: Router,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<FixedClock>,
+    _dir: tempfile::TempDir,
+}
+
+/// The instant the tests' clock starts at.
+pub fn start_time() -> time::OffsetDateTime {
+    time::macros::datetime!(2026-11-02 09:00 UTC)
+}
+
+impl TestApp {
+    /// A fresh SQLite store with the demo loaded.
+    pub async fn with_demo() -> Self {
+        Self::with_demo_config(WebConfig::default()).await
+    }
+
+    /// The same with web settings of the test's choosing.
+    pub async fn with_demo_config(config: WebConfig) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("lelang.db").display());
+        let store = lelang::open_store(&url, dir.path()).await.expect("store");
+        let clock = Arc::new(FixedClock::new(start_time()));
+        demo::load(store.as_ref(), clock.as_ref()).await.expect("demo");
+        let router = lelang::app(store.clone(), clock.clone() as Arc<dyn Clock>, config)
+            .await
+            .expect("app");
+        Self {
+            router,
+            store,
+            clock,
+            _dir: dir,
+        }
+    }
+
+    /// A client without cookies.
+    pub fn client(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            cookies: BTreeMap::new(),
+            csrf: None,
+            lang: None,
+        }
+    }
+
+    /// A client signed in as a demo user.
+    pub async fn signed_in(&self, username: &str) -> Client {
+        let mut c = self.client();
+        let r = c.login(username, demo::DEMO_PASSWORD).await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "sign-in of {username} failed: {}",
+            r.body
+        );
+        c
+    }
+}
+
+/// An answer.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    /// The Content-Type.
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The Location of a redirect.
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// A browser-like client: keeps cookies, knows the page's CSRF token.
+#[derive(Clone)]
+pub struct Client {
+    router: Router,
+    pub cookies: BTreeMap<String, String>,
+    pub csrf: Option<String>,
+    pub lang: Option<&'static str>,
+}
+
+/// The value of the first hidden `csrf` input of a page.
+pub fn csrf_of(html: &str) -> Option<String> {
+    let marker = r#"name="csrf" value=""#;
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+impl Client {
+    /// Sends a request, keeping cookies and the latest CSRF token.
+    pub async fn send(&mut self, mut req: Request<Body>) -> Resp {
+        if !self.cookies.is_empty() {
+            let c = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req.headers_mut()
+                .insert(header::COOKIE, c.parse().expect("cookie header"));
+        }
+        if let Some(l) = self.lang {
+            req.headers_mut()
+                .insert(header::ACCEPT_LANGUAGE, l.parse().expect("lang"));
+        }
+        let resp = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        for v in headers.get_all(header::SET_COOKIE) {
+            let v = v.to_str().expect("ascii cookie");
+            let (kv, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = kv.split_once('=').expect("name=value");
+            if k == "lelang_session" {
+                // A new or ended session: the page's CSRF token changes with it.
+                self.csrf = None;
+            }
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), val.to_owned());
+            }
+        }
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(t) = csrf_of(&body) {
+            self.csrf = Some(t);
+        }
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// GET a path.
+    pub async fn get(&mut self, path: &str) -> Resp {
+        self.send(Request::get(path).body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// Makes sure the client holds a CSRF token for its current session.
+    pub async fn refresh_csrf(&mut self) {
+        self.get("/").await;
+    }
+
+    /// POST a form, with the CSRF token the last page carried.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        if self.csrf.is_none() {
+            self.refresh_csrf().await;
+        }
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let token = self.csrf.clone().unwrap_or_default();
+        all.push(("csrf", &token));
+        let body = serde_urlencoded::to_string(&all).expect("form");
+        self.post_raw_form(path, body.into_bytes()).await
+    }
+
+    /// POST a form body exactly as given (no token added).
+    pub async fn post_raw_form(&mut self, path: &str, body: Vec<u8>) -> Resp {
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
+    }
+
+    /// POST JSON, optionally with a bearer token and the CSRF header.
+    pub async fn post_json(&mut self, path: &str, body: &serde_json::Value, bearer: Option<&str>) -> Resp {
+        let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = bearer {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if let Some(c) = &self.csrf {
+            b = b.header("x-csrf-token", c.as_str());
+        }
+        self.send(b.body(Body::from(body.to_string())).expect("request"))
+            .await
+    }
+
+    /// GET with a bearer token.
+    pub async fn get_bearer(&mut self, path: &str, bearer: &str) -> Resp {
+        let req = Request::get(path)
+            .header(header::AUTHORIZATION, format!("Bearer {bearer}"))
+            .body(Body::empty())
+            .expect("req");
+        self.send(req).await
+    }
+
+    /// Signs in through the login form, as a browser does.
+    pub async fn login(&mut self, username: &str, password: &str) -> Resp {
+        self.get("/login").await;
+        let r = self
+            .post_form(
+                "/login",
+                &[("username", username), ("password", password), ("next", "/home")],
+            )
+            .await;
+        if r.status == StatusCode::SEE_OTHER {
+            // The session changed, and with it the CSRF token.
+            self.refresh_csrf().await;
+        }
+        r
+    }
+}
