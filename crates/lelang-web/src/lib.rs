@@ -164,8 +164,9 @@ async fn fallback() -> ApiError {
     ApiError::NotFound
 }
 
+/// Paths answered for machines (problem+json errors) rather than people (error pages).
 fn is_api(path: &str) -> bool {
-    path.starts_with("/api/")
+    path.starts_with("/api/") || matches!(path, "/healthz" | "/readyz" | "/metrics")
 }
 
 fn client_address(req: &Request, trust_forwarded: bool) -> String {
@@ -325,7 +326,7 @@ async fn finalize(State(state): State<AppState>, req: Request, next: Next) -> Re
     let shaped = if is_api(&path) {
         ctype == PROBLEM_JSON
     } else {
-        ctype.starts_with("text/html") || ctype == PROBLEM_JSON
+        ctype.starts_with("text/html")
     };
     if shaped {
         return resp;
