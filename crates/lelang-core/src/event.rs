@@ -108,6 +108,19 @@ pub enum EventPayload {
 }
 
 impl EventPayload {
+    /// Every event type, so that each can be checked to have a label in every language.
+    pub const TYPE_NAMES: [&'static str; 9] = [
+        "tenant_created",
+        "work_unit_created",
+        "vendor_registered",
+        "user_created",
+        "role_granted",
+        "password_changed",
+        "sessions_revoked",
+        "api_token_created",
+        "api_token_revoked",
+    ];
+
     /// The event type, as stored in its own column for filtering.
     pub fn type_name(&self) -> &'static str {
         match self {

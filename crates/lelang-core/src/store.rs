@@ -34,6 +34,8 @@ pub struct EventFilter {
     pub after_seq: i64,
     /// At most this many.
     pub limit: u32,
+    /// Newest first (for "recent events"), instead of log order.
+    pub newest_first: bool,
 }
 
 /// Counts of recent failed sign-ins, for throttling.

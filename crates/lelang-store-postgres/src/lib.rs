@@ -662,20 +662,26 @@ impl Store for PgStore {
 
     async fn events(&self, f: EventFilter) -> Result<Vec<Event>, StoreError> {
         let limit = i64::from(if f.limit == 0 { 100 } else { f.limit });
-        let rows = match f.tenant {
-            None => sqlx::query("SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2")
-                .bind(f.after_seq)
-                .bind(limit)
-                .fetch_all(&self.reader)
-                .await,
-            Some(t) => sqlx::query("SELECT * FROM events WHERE tenant_id IS NOT DISTINCT FROM $1 AND seq > $2 ORDER BY seq LIMIT $3")
-                .bind(t.map(|t| t.0))
-                .bind(f.after_seq)
-                .bind(limit)
-                .fetch_all(&self.reader)
-                .await,
+        let sql: &'static str = match (f.tenant.is_some(), f.newest_first) {
+            (false, false) => "SELECT * FROM events WHERE seq > $1 ORDER BY seq ASC LIMIT $2",
+            (false, true) => "SELECT * FROM events WHERE seq > $1 ORDER BY seq DESC LIMIT $2",
+            (true, false) => {
+                "SELECT * FROM events WHERE tenant_id IS NOT DISTINCT FROM $1 AND seq > $2 ORDER BY seq ASC LIMIT $3"
+            }
+            (true, true) => {
+                "SELECT * FROM events WHERE tenant_id IS NOT DISTINCT FROM $1 AND seq > $2 ORDER BY seq DESC LIMIT $3"
+            }
+        };
+        let mut query = sqlx::query(sql);
+        if let Some(t) = f.tenant {
+            query = query.bind(t.map(|t| t.0));
         }
-        .map_err(backend)?;
+        let rows = query
+            .bind(f.after_seq)
+            .bind(limit)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
         rows.iter()
             .map(event_row)
             .collect::<Result<_, _>>()

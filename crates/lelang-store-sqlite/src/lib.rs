@@ -672,24 +672,22 @@ impl Store for SqliteStore {
 
     async fn events(&self, f: EventFilter) -> Result<Vec<Event>, StoreError> {
         let limit = i64::from(if f.limit == 0 { 100 } else { f.limit });
-        let rows = match f.tenant {
-            None => {
-                sqlx::query("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
-                    .bind(f.after_seq)
-                    .bind(limit)
-                    .fetch_all(&self.reader)
-                    .await
-            }
-            Some(t) => {
-                sqlx::query("SELECT * FROM events WHERE tenant_id IS ? AND seq > ? ORDER BY seq LIMIT ?")
-                    .bind(t.map(|t| t.0))
-                    .bind(f.after_seq)
-                    .bind(limit)
-                    .fetch_all(&self.reader)
-                    .await
-            }
+        let sql: &'static str = match (f.tenant.is_some(), f.newest_first) {
+            (false, false) => "SELECT * FROM events WHERE seq > ? ORDER BY seq ASC LIMIT ?",
+            (false, true) => "SELECT * FROM events WHERE seq > ? ORDER BY seq DESC LIMIT ?",
+            (true, false) => "SELECT * FROM events WHERE tenant_id IS ? AND seq > ? ORDER BY seq ASC LIMIT ?",
+            (true, true) => "SELECT * FROM events WHERE tenant_id IS ? AND seq > ? ORDER BY seq DESC LIMIT ?",
+        };
+        let mut query = sqlx::query(sql);
+        if let Some(t) = f.tenant {
+            query = query.bind(t.map(|t| t.0));
         }
-        .map_err(backend)?;
+        let rows = query
+            .bind(f.after_seq)
+            .bind(limit)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
         rows.iter()
             .map(event_row)
             .collect::<Result<_, _>>()

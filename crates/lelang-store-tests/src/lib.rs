@@ -136,6 +136,28 @@ pub mod cases {
             .expect("page");
         assert_eq!(after.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![3]);
         assert_eq!(store.event_count().await.expect("count"), 4);
+        let newest = store
+            .events(EventFilter {
+                limit: 2,
+                newest_first: true,
+                ..Default::default()
+            })
+            .await
+            .expect("newest");
+        assert_eq!(newest.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![4, 3]);
+        let newest_of_a = store
+            .events(EventFilter {
+                tenant: Some(Some(a.id)),
+                limit: 10,
+                newest_first: true,
+                ..Default::default()
+            })
+            .await
+            .expect("newest of a");
+        assert_eq!(
+            newest_of_a.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![4, 3, 1]
+        );
     }
 
     /// A change that fails half-way leaves neither its events nor its earlier mutations behind.

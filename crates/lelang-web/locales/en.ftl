@@ -184,3 +184,13 @@ password-too-short = A password must be at least 8 characters.
 password-too-long = A password must be at most 128 characters.
 password-contextual = A password must not be the username, the name, the e-mail or the application's name.
 password-weak = That password is too common or easy to guess. Use a phrase of several words.
+
+event-tenant_created = Regency added
+event-work_unit_created = Work unit added
+event-vendor_registered = Vendor registered
+event-user_created = User created
+event-role_granted = Role granted
+event-password_changed = Password changed
+event-sessions_revoked = All sessions ended
+event-api_token_created = API token created
+event-api_token_revoked = API token revoked

@@ -184,3 +184,13 @@ password-too-short = Kata sandi minimal 8 karakter.
 password-too-long = Kata sandi maksimal 128 karakter.
 password-contextual = Kata sandi tidak boleh berupa nama pengguna, nama, surel, atau nama aplikasi.
 password-weak = Kata sandi terlalu umum atau mudah ditebak. Gunakan frasa beberapa kata.
+
+event-tenant_created = Pemerintah daerah ditambahkan
+event-work_unit_created = Unit kerja ditambahkan
+event-vendor_registered = Penyedia didaftarkan
+event-user_created = Pengguna dibuat
+event-role_granted = Peran diberikan
+event-password_changed = Kata sandi diganti
+event-sessions_revoked = Semua sesi diakhiri
+event-api_token_created = Token API dibuat
+event-api_token_revoked = Token API dicabut

@@ -726,6 +726,7 @@ async fn list_events(
             tenant,
             after_seq: q.after.unwrap_or(0),
             limit,
+            newest_first: false,
         })
         .await?;
     Ok(Json(events.iter().map(EventView::from).collect()))

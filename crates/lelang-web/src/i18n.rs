@@ -220,6 +220,12 @@ mod tests {
         for r in lelang_core::Role::ALL {
             assert!(i.has(Lang::En, &format!("role-{}", r.code())));
         }
+        for ty in lelang_core::EventPayload::TYPE_NAMES {
+            assert!(
+                i.has(Lang::Id, &format!("event-{ty}")) && i.has(Lang::En, &format!("event-{ty}")),
+                "{ty}"
+            );
+        }
         use lelang_core::password::PasswordError::*;
         for e in [TooShort, TooLong, Contextual, Weak] {
             assert!(i.has(Lang::Id, e.code()));

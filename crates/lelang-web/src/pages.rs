@@ -646,14 +646,13 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
                         .events(EventFilter {
                             tenant: Some(Some(x.id)),
                             after_seq: 0,
-                            limit: 1000,
+                            limit: 5,
+                            newest_first: true,
                         })
                         .await?;
                     let items = recent
                         .iter()
-                        .rev()
-                        .take(5)
-                        .map(|e| format!("#{} {}", e.seq, e.event_type))
+                        .map(|e| format!("#{} {}", e.seq, t.get(&format!("event-{}", e.event_type))))
                         .collect();
                     sections.push(Section {
                         title: t.get("home-recent-events"),
@@ -1258,6 +1257,7 @@ async fn events(
                 tenant: Some(Some(tenant.id)),
                 after_seq: q.after.unwrap_or(0).max(0),
                 limit: PAGE,
+                newest_first: false,
             })
             .await?;
         let t = tr(&state, ctx.lang);
@@ -1271,7 +1271,7 @@ async fn events(
                     .at
                     .format(&time::format_description::well_known::Rfc3339)
                     .unwrap_or_default(),
-                kind: e.event_type,
+                kind: t.get(&format!("event-{}", e.event_type)),
                 role: e.actor_role.map(|r| t.role(&r)).unwrap_or_else(|| "—".into()),
                 payload: e.payload,
             })

@@ -48,6 +48,7 @@ fn start(args: &[&str], cwd: &std::path::Path) -> (Child, String) {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("lelang did not report its address; it printed:\n{printed}");
 }
 

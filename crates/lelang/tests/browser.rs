@@ -1,0 +1,230 @@
+//! A real headless Chromium signs in as every demo role and sees that role's home page; an
+//! anonymous visitor switches language; a regency administrator uses a form. Screenshots go to
+//! `target/screenshots/` (CI keeps them as artifacts).
+//!
+//! Needs Debian's `chromium` and `chromium-driver`. Without them the test says it is skipped; in
+//! CI (`CI` set) it fails instead.
+
+mod common;
+
+use common::TestApp;
+use lelang::demo::DEMO_PASSWORD;
+use lelang_core::role::Role;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use thirtyfour::prelude::*;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(9515)
+}
+
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    dir
+}
+
+fn start_chromedriver() -> Option<(Driver, u16)> {
+    let bin = std::env::var("LELANG_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    if !Path::new(&bin).exists() || !Path::new("/usr/bin/chromium").exists() {
+        lelang_store_tests::skip(
+            "browser tests",
+            "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
+        );
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new(bin)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some((Driver(child), port))
+}
+
+async fn browser(port: u16, profile: &Path) -> WebDriver {
+    let mut caps = DesiredCapabilities::chrome();
+    caps.set_binary("/usr/bin/chromium").expect("binary");
+    for arg in [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-dev-shm-usage",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+        "--window-size=1280,1000",
+    ] {
+        caps.add_arg(arg).expect("arg");
+    }
+    caps.add_arg(&format!("--user-data-dir={}", profile.display()))
+        .expect("profile");
+    // An Indonesian official's browser.
+    caps.add_arg("--lang=id").expect("lang");
+    caps.add_experimental_option("prefs", serde_json::json!({"intl.accept_languages": "id,en"}))
+        .expect("prefs");
+    WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+        .await
+        .expect("webdriver session")
+}
+
+async fn serve(app: &TestApp) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+    });
+    addr
+}
+
+fn demo_user(role: Role) -> &'static str {
+    match role {
+        Role::PlatformAdmin => "admin",
+        Role::TenantAdmin => "bwi.admin",
+        Role::UlpHead => "bwi.ulp",
+        Role::PokjaMember => "bwi.pokja1",
+        Role::CommitmentOfficer => "bwi.ppk.dpu",
+        Role::BudgetHolder => "tgl.pa.dpupr",
+        Role::Vendor => "vendor.blambangan",
+        Role::Auditor => "bwi.apip",
+        Role::LawEnforcement => "tgl.aph",
+    }
+}
+
+async fn sign_in(d: &WebDriver, base: &str, username: &str) -> WebDriverResult<()> {
+    d.goto(format!("{base}/login")).await?;
+    d.find(By::Id("username")).await?.send_keys(username).await?;
+    d.find(By::Id("password")).await?.send_keys(DEMO_PASSWORD).await?;
+    d.find(By::Id("login-submit")).await?.click().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_signs_in_and_sees_its_home_page() {
+    let Some((_driver, port)) = start_chromedriver() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let base = format!("http://{}", serve(&app).await);
+    let profile = tempfile::tempdir().expect("profile");
+    let d = browser(port, profile.path()).await;
+    let shots = screenshots();
+    let result: WebDriverResult<()> = async {
+        // The public landing page, in Indonesian, then in English by the language switch.
+        d.goto(&base).await?;
+        let h1 = d.query(By::Css("h1")).first().await?.text().await?;
+        assert_eq!(h1, "Pengadaan yang aman dan selalu lancar");
+        d.screenshot(&shots.join("landing-id.png")).await?;
+        d.find(By::Id("lang-select")).await?.send_keys("English").await?;
+        d.find(By::Css("form[action='/lang'] button"))
+            .await?
+            .click()
+            .await?;
+        d.query(By::XPath(
+            "//h1[text()='Procurement that is safe and always runs smoothly']",
+        ))
+        .first()
+        .await?;
+        d.screenshot(&shots.join("landing-en.png")).await?;
+        // Keyboard users reach the skip link first.
+        d.find(By::Tag("body")).await?.send_keys(Key::Tab).await?;
+        let focused = d.active_element().await?;
+        assert_eq!(focused.class_name().await?.as_deref(), Some("skip"));
+
+        for role in Role::ALL {
+            d.delete_all_cookies().await?;
+            sign_in(&d, &base, demo_user(role)).await?;
+            let h1 = d.query(By::Css("h1[data-role]")).first().await?;
+            assert_eq!(
+                h1.attr("data-role").await?.as_deref(),
+                Some(role.code()),
+                "{role:?}"
+            );
+            assert!(d.current_url().await?.path() == "/home");
+            assert!(d.find(By::Id("sign-out")).await.is_ok());
+            d.screenshot(&shots.join(format!("home-{}.png", role.code())))
+                .await?;
+            d.find(By::Id("sign-out")).await?.click().await?;
+            d.query(By::Id("sign-in")).first().await?;
+        }
+
+        // A regency administrator adds a work unit through the form (hx-boost navigation).
+        d.delete_all_cookies().await?;
+        sign_in(&d, &base, "bwi.admin").await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}/t/banyuwangi/work-units")).await?;
+        d.find(By::Id("code")).await?.send_keys("BAPPEDA").await?;
+        d.find(By::Id("name"))
+            .await?
+            .send_keys("Badan Perencanaan Pembangunan Daerah")
+            .await?;
+        d.find(By::Css("form[action='/t/banyuwangi/work-units'] button"))
+            .await?
+            .click()
+            .await?;
+        let flash = d.query(By::Css(".flash")).first().await?.text().await?;
+        assert!(
+            flash == "Unit kerja ditambahkan." || flash == "Work unit added.",
+            "{flash}"
+        );
+        assert!(d.source().await?.contains("Badan Perencanaan Pembangunan Daerah"));
+        // A broken rule comes back as a form error beside the form.
+        d.find(By::Id("code")).await?.send_keys("kode salah!").await?;
+        d.find(By::Id("name")).await?.send_keys("Unit").await?;
+        d.find(By::Css("form[action='/t/banyuwangi/work-units'] button"))
+            .await?
+            .click()
+            .await?;
+        d.query(By::Css(".errors")).first().await?;
+        d.screenshot(&shots.join("work-units-error.png")).await?;
+        d.goto(format!("{base}/account")).await?;
+        d.screenshot(&shots.join("account.png")).await?;
+        Ok(())
+    }
+    .await;
+    let _ = d.quit().await;
+    result.expect("browser scenario");
+    let units = app
+        .store
+        .work_units(
+            app.store
+                .tenant_by_slug("banyuwangi")
+                .await
+                .expect("q")
+                .expect("t")
+                .id,
+        )
+        .await
+        .expect("q");
+    assert!(
+        units.iter().any(|w| w.code == "BAPPEDA"),
+        "the form's change is stored"
+    );
+}
