@@ -154,6 +154,8 @@ pub struct NewEvent {
     pub event_type: &'static str,
     /// The payload as canonical JSON.
     pub payload: String,
+    /// Random bytes for the commitments that hide its confidential fields in the public log.
+    pub salt: crate::public::Salt,
 }
 
 impl NewEvent {
@@ -165,6 +167,7 @@ impl NewEvent {
         actor_role: Option<Role>,
         payload: &EventPayload,
     ) -> Result<Self, CanonicalError> {
+        let salt = crate::public::new_salt()?;
         Ok(Self {
             id: EventId::new(),
             at,
@@ -173,6 +176,7 @@ impl NewEvent {
             actor_role,
             event_type: payload.type_name(),
             payload: to_canonical_string(payload)?,
+            salt,
         })
     }
 }

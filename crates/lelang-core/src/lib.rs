@@ -13,6 +13,7 @@ pub mod ids;
 pub mod model;
 pub mod password;
 pub mod policy;
+pub mod public;
 pub mod role;
 pub mod store;
 

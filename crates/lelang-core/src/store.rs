@@ -5,7 +5,10 @@ use crate::command::Change;
 use crate::event::Event;
 use crate::ids::{ApiTokenId, SessionId, TenantId, UserId, VendorId};
 use crate::model::{ApiToken, Credentials, RoleGrant, Session, Tenant, User, Vendor, WorkUnit};
+use crate::public::Salt;
 use async_trait::async_trait;
+use lelang_trust::merkle::{Hash, NodeId};
+use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// What can go wrong in a store.
@@ -36,6 +39,19 @@ pub struct EventFilter {
     pub limit: u32,
     /// Newest first (for "recent events"), instead of log order.
     pub newest_first: bool,
+}
+
+/// A signed checkpoint of the log, as kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    /// Tree size it commits to.
+    pub size: u64,
+    /// Root hash at that size.
+    pub root: Hash,
+    /// The signed note, exactly as served.
+    pub note: String,
+    /// When it was signed.
+    pub created_at: OffsetDateTime,
 }
 
 /// Counts of recent failed sign-ins, for throttling.
@@ -132,6 +148,20 @@ pub trait Store: Send + Sync + 'static {
     async fn events(&self, filter: EventFilter) -> Result<Vec<Event>, StoreError>;
     /// The number of events in the log.
     async fn event_count(&self) -> Result<i64, StoreError>;
+
+    /// Number of leaves in the transparency log (equal to the number of events once
+    /// [`Store::migrate`] has caught the log up).
+    async fn tree_size(&self) -> Result<u64, StoreError>;
+    /// The stored Merkle nodes asked for (missing ones are absent from the map).
+    async fn tree_nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, StoreError>;
+    /// `count` consecutive stored nodes of one tree level from `start` (a tile's hashes).
+    async fn tree_level(&self, level: u8, start: u64, count: u64) -> Result<Vec<Hash>, StoreError>;
+    /// The events of leaves `start .. start + count` with their salts (leaf i is event i + 1).
+    async fn leaves(&self, start: u64, count: u64) -> Result<Vec<(Event, Salt)>, StoreError>;
+    /// Keeps a signed checkpoint (a second one of the same size is ignored).
+    async fn add_checkpoint(&self, checkpoint: &StoredCheckpoint) -> Result<(), StoreError>;
+    /// The newest checkpoint.
+    async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError>;
 
     /// Returns the named server secret, storing `candidate` first if there is none yet, so that
     /// every app server of a deployment shares one secret.

@@ -10,10 +10,13 @@ use lelang_core::ids::{ApiTokenId, EventId, SessionId, TenantId, UserId, VendorI
 use lelang_core::model::{
     ApiToken, Credentials, RoleGrant, Session, Tenant, TimeZone, User, Vendor, WorkUnit,
 };
+use lelang_core::public::{self, Salt};
 use lelang_core::role::Role;
-use lelang_core::store::{EventFilter, FailedLogins, Store, StoreError};
+use lelang_core::store::{EventFilter, FailedLogins, Store, StoreError, StoredCheckpoint};
+use lelang_trust::merkle::{self, Hash, NodeId};
 use sqlx::postgres::{PgPoolOptions, PgRow};
 use sqlx::{PgPool, Row};
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -182,6 +185,163 @@ fn event_row(r: &PgRow) -> Result<Event, sqlx::Error> {
     })
 }
 
+fn hash_of(v: Vec<u8>) -> Result<Hash, sqlx::Error> {
+    v.try_into()
+        .map_err(|_| sqlx::Error::Decode("a stored hash is not 32 bytes".into()))
+}
+
+fn checkpoint_row(r: &PgRow) -> Result<StoredCheckpoint, sqlx::Error> {
+    let size: i64 = r.try_get("size")?;
+    Ok(StoredCheckpoint {
+        size: size as u64,
+        root: hash_of(r.try_get("root")?)?,
+        note: r.try_get("note")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// Reads stored nodes by id. The ids are numbers computed here, never input, so they are written
+/// into the statement directly.
+async fn load_nodes(
+    conn: &mut sqlx::PgConnection,
+    ids: &[NodeId],
+) -> Result<HashMap<NodeId, Hash>, StoreError> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(200) {
+        let list = chunk
+            .iter()
+            .map(|id| format!("({}, {})", id.level, id.index))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT level, idx, hash FROM tree_nodes WHERE (level, idx) IN (VALUES {list})");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?;
+        for r in rows {
+            let level: i16 = r.try_get("level").map_err(backend)?;
+            let idx: i64 = r.try_get("idx").map_err(backend)?;
+            let hash = hash_of(r.try_get("hash").map_err(backend)?).map_err(backend)?;
+            out.insert(NodeId::new(level as u8, idx as u64), hash);
+        }
+    }
+    Ok(out)
+}
+
+/// Appends the leaves of `events` to a tree of `size` leaves, inside the caller's transaction:
+/// the salts, the leaf hashes and every node they complete.
+async fn append_leaves(
+    conn: &mut sqlx::PgConnection,
+    size: u64,
+    events: &[(Event, Salt)],
+) -> Result<(), StoreError> {
+    append_leaves_skipping_salts(conn, size, events, &[]).await
+}
+
+/// [`append_leaves`], for events some of whose salts are stored already.
+async fn append_leaves_skipping_salts(
+    conn: &mut sqlx::PgConnection,
+    size: u64,
+    events: &[(Event, Salt)],
+    salts_stored: &[i64],
+) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let ids = merkle::frontier(size);
+    let known = load_nodes(conn, &ids).await?;
+    let frontier = ids
+        .iter()
+        .map(|id| {
+            known
+                .get(id)
+                .map(|h| (*id, *h))
+                .ok_or_else(|| StoreError::Backend(format!("log node {id:?} missing")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let leaves = events
+        .iter()
+        .map(|(e, salt)| public::leaf_hash(e, salt))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| StoreError::Backend(e.to_string()))?;
+    let nodes = merkle::append(size, &frontier, &leaves).map_err(|e| StoreError::Backend(e.to_string()))?;
+    let new_salts: Vec<&(Event, Salt)> = events
+        .iter()
+        .filter(|(e, _)| !salts_stored.contains(&e.seq))
+        .collect();
+    for chunk in new_salts.chunks(500) {
+        let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new("INSERT INTO event_salts (seq, salt) ");
+        q.push_values(chunk, |mut b, (e, salt)| {
+            b.push_bind(e.seq).push_bind(salt.to_vec());
+        });
+        q.build().execute(&mut *conn).await.map_err(backend)?;
+    }
+    for chunk in nodes.chunks(500) {
+        let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new("INSERT INTO tree_nodes (level, idx, hash) ");
+        q.push_values(chunk, |mut b, (id, h)| {
+            b.push_bind(id.level as i16)
+                .push_bind(id.index as i64)
+                .push_bind(h.to_vec());
+        });
+        q.build().execute(&mut *conn).await.map_err(backend)?;
+    }
+    Ok(())
+}
+
+async fn tree_size_in(conn: &mut sqlx::PgConnection) -> Result<u64, StoreError> {
+    let n: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(idx) + 1, 0) FROM tree_nodes WHERE level = 0")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(n as u64)
+}
+
+/// Brings the log up to the events: leaves for events that have none yet (a database created
+/// before the log existed), with fresh salts where an event has none.
+async fn catch_up_log(pool: &PgPool) -> Result<u64, StoreError> {
+    let mut added = 0;
+    loop {
+        let mut tx = pool.begin().await.map_err(backend)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(LOG_APPEND_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let size = tree_size_in(&mut tx).await?;
+        let rows = sqlx::query(
+            "SELECT e.*, s.salt FROM events e LEFT JOIN event_salts s ON s.seq = e.seq WHERE e.seq > $1 ORDER BY e.seq LIMIT 1000",
+        )
+        .bind(size as i64)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if rows.is_empty() {
+            return Ok(added);
+        }
+        let mut events = Vec::with_capacity(rows.len());
+        let mut fresh = Vec::new();
+        for r in &rows {
+            let e = event_row(r).map_err(backend)?;
+            let salt: Option<Vec<u8>> = r.try_get("salt").map_err(backend)?;
+            let salt: Salt = match salt {
+                Some(s) => hash_of(s).map_err(backend)?,
+                None => {
+                    let s = public::new_salt().map_err(|e| StoreError::Backend(e.to_string()))?;
+                    fresh.push(e.seq);
+                    s
+                }
+            };
+            events.push((e, salt));
+        }
+        // Salts that already exist are kept; append_leaves inserts only the missing ones.
+        let (have, _): (Vec<_>, Vec<_>) = events.iter().partition(|(e, _)| !fresh.contains(&e.seq));
+        let already: Vec<i64> = have.iter().map(|(e, _)| e.seq).collect();
+        append_leaves_skipping_salts(&mut tx, size, &events, &already).await?;
+        tx.commit().await.map_err(backend)?;
+        added += rows.len() as u64;
+    }
+}
+
 async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Error> {
     match m {
         Mutation::InsertTenant(t) => {
@@ -306,7 +466,9 @@ impl Store for PgStore {
         sqlx::migrate!("./migrations")
             .run(&self.writer)
             .await
-            .map_err(|e| StoreError::Migration(e.to_string()))
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        catch_up_log(&self.writer).await?;
+        Ok(())
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -361,6 +523,12 @@ impl Store for PgStore {
                 payload: e.payload.clone(),
             });
         }
+        let with_salts: Vec<(Event, Salt)> = stored
+            .iter()
+            .cloned()
+            .zip(change.events.iter().map(|e| e.salt))
+            .collect();
+        append_leaves(&mut tx, last as u64, &with_salts).await?;
         for m in &change.mutations {
             apply(&mut tx, m).await.map_err(|e| match e {
                 sqlx::Error::RowNotFound => StoreError::NotFound(format!("{m:?}").chars().take(80).collect()),
@@ -693,6 +861,71 @@ impl Store for PgStore {
             .fetch_one(&self.reader)
             .await
             .map_err(backend)
+    }
+
+    async fn tree_size(&self) -> Result<u64, StoreError> {
+        let mut conn = self.reader.acquire().await.map_err(backend)?;
+        tree_size_in(&mut conn).await
+    }
+
+    async fn tree_nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, StoreError> {
+        let mut conn = self.reader.acquire().await.map_err(backend)?;
+        load_nodes(&mut conn, ids).await
+    }
+
+    async fn tree_level(&self, level: u8, start: u64, count: u64) -> Result<Vec<Hash>, StoreError> {
+        let rows: Vec<Vec<u8>> = sqlx::query_scalar(
+            "SELECT hash FROM tree_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx",
+        )
+        .bind(level as i16)
+        .bind(start as i64)
+        .bind((start + count) as i64)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        rows.into_iter()
+            .map(hash_of)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn leaves(&self, start: u64, count: u64) -> Result<Vec<(Event, Salt)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.*, s.salt FROM events e JOIN event_salts s ON s.seq = e.seq \
+             WHERE e.seq > $1 AND e.seq <= $2 ORDER BY e.seq",
+        )
+        .bind(start as i64)
+        .bind((start + count) as i64)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| Ok((event_row(r)?, hash_of(r.try_get("salt")?)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend)
+    }
+
+    async fn add_checkpoint(&self, c: &StoredCheckpoint) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (size) DO NOTHING",
+        )
+        .bind(c.size as i64)
+        .bind(c.root.to_vec())
+        .bind(&c.note)
+        .bind(c.created_at)
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let row = sqlx::query("SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1")
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(checkpoint_row).transpose().map_err(backend)
     }
 
     async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {

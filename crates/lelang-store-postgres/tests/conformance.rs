@@ -38,7 +38,7 @@ async fn events_table_is_append_only() {
     for sql in [
         "UPDATE events SET payload = '{}' WHERE seq = 1",
         "DELETE FROM events WHERE seq = 1",
-        "TRUNCATE events",
+        "TRUNCATE events CASCADE",
     ] {
         let err = pg.raw_execute(sql).await.expect_err("must be refused");
         assert!(err.to_string().contains("append-only"), "{err}");

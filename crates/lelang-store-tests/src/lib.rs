@@ -458,6 +458,64 @@ pub mod cases {
         assert_eq!(b, a);
     }
 
+    /// Every commit extends the Merkle tree in the same transaction: one leaf per event, every
+    /// completed node stored, so the root and any proof follow from stored nodes alone.
+    pub async fn log_tree_follows_the_events(store: Arc<dyn Store>) {
+        use lelang_core::store::StoredCheckpoint;
+        use lelang_trust::merkle;
+        let a = tenant(store.as_ref(), "banyuwangi").await;
+        for i in 0..5 {
+            official(store.as_ref(), &a, &format!("pejabat{i}"), Role::PokjaMember).await;
+        }
+        let n = store.event_count().await.expect("count") as u64;
+        assert_eq!(n, 11);
+        assert_eq!(store.tree_size().await.expect("size"), n);
+        let leaves = store.leaves(0, n).await.expect("leaves");
+        assert_eq!(leaves.len() as u64, n);
+        let hashes: Vec<_> = leaves
+            .iter()
+            .map(|(e, salt)| lelang_core::public::leaf_hash(e, salt).expect("leaf"))
+            .collect();
+        assert_eq!(store.tree_level(0, 0, n).await.expect("level 0"), hashes);
+        assert_eq!(store.tree_level(0, 8, 100).await.expect("tail").len(), 3);
+        let frontier = merkle::frontier(n);
+        let nodes = store.tree_nodes(&frontier).await.expect("nodes");
+        let root = merkle::root_from_frontier(&frontier.iter().map(|id| nodes[id]).collect::<Vec<_>>());
+        assert_eq!(root, merkle::root_of(&hashes));
+        for index in [0, 5, n - 1] {
+            let ranges = merkle::inclusion_ranges(index, n);
+            let stored = store
+                .tree_nodes(&merkle::nodes_for(&ranges))
+                .await
+                .expect("proof nodes");
+            let proof = merkle::hash_ranges(&ranges, &stored).expect("complete");
+            merkle::verify_inclusion(index, n, &hashes[index as usize], &proof, &root).expect("inclusion");
+        }
+        // Personal data never reaches a leaf.
+        for (e, salt) in &leaves {
+            let leaf = String::from_utf8(lelang_core::public::leaf(e, salt).expect("leaf")).expect("utf8");
+            assert!(!leaf.contains("@example.go.id"), "{leaf}");
+        }
+        assert_eq!(store.latest_checkpoint().await.expect("q"), None);
+        for size in [4, n] {
+            let c = StoredCheckpoint {
+                size,
+                root,
+                note: format!("note {size}\n"),
+                created_at: t0(),
+            };
+            store.add_checkpoint(&c).await.expect("add");
+            store
+                .add_checkpoint(&c)
+                .await
+                .expect("adding the same size again is harmless");
+        }
+        assert_eq!(
+            store.latest_checkpoint().await.expect("q").map(|c| c.size),
+            Some(n)
+        );
+    }
+
     /// Many concurrent commits still give one gapless log.
     pub async fn concurrent_commits_stay_gapless(store: Arc<dyn Store>) {
         let t = tenant(store.as_ref(), "banyuwangi").await;
@@ -493,6 +551,19 @@ pub mod cases {
             (1..=25).collect::<Vec<i64>>()
         );
         assert_eq!(store.work_units(t.id).await.expect("units").len(), 24);
+        // The tree took every leaf in log order.
+        let leaves = store.leaves(0, 25).await.expect("leaves");
+        let hashes: Vec<_> = leaves
+            .iter()
+            .map(|(e, salt)| lelang_core::public::leaf_hash(e, salt).expect("leaf"))
+            .collect();
+        assert_eq!(store.tree_level(0, 0, 25).await.expect("level 0"), hashes);
+        let frontier = lelang_trust::merkle::frontier(25);
+        let nodes = store.tree_nodes(&frontier).await.expect("nodes");
+        let root = lelang_trust::merkle::root_from_frontier(
+            &frontier.iter().map(|id| nodes[id]).collect::<Vec<_>>(),
+        );
+        assert_eq!(root, lelang_trust::merkle::root_of(&hashes));
     }
 }
 
@@ -521,7 +592,7 @@ macro_rules! conformance_suite {
         $crate::conformance_suite!(@cases $make;
             migrate_twice, events_gapless_and_ordered, commit_is_atomic, directory_round_trip_and_isolation,
             sessions_lifecycle, api_tokens_lifecycle, login_attempts_counted, server_secret_first_wins,
-            concurrent_commits_stay_gapless);
+            log_tree_follows_the_events, concurrent_commits_stay_gapless);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

@@ -1,0 +1,128 @@
+//! The public form of an event: the bytes of its leaf in the transparency log.
+//!
+//! Every event is published, but not every field: personal data (and, as the domain grows, HPS
+//! breakdowns and bid contents) is replaced by a salted SHA-256 commitment. The full event stays in
+//! the store with its salt, so an auditor with access can show that a commitment matches a value,
+//! while the public — and anyone who copies the log — learns nothing from it.
+
+use crate::canonical::{CanonicalError, canonicalize};
+use crate::event::Event;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+use time::format_description::well_known::Rfc3339;
+
+/// Random bytes that make each commitment unguessable, one set per event.
+pub type Salt = [u8; 32];
+
+/// A fresh salt from the operating system's generator.
+pub fn new_salt() -> Result<Salt, CanonicalError> {
+    let mut salt = [0u8; 32];
+    getrandom::fill(&mut salt).map_err(|e| CanonicalError::NotJson(format!("no randomness: {e}")))?;
+    Ok(salt)
+}
+
+/// The leaf hash of an event, as the tree stores it.
+pub fn leaf_hash(event: &Event, salt: &Salt) -> Result<lelang_trust::Hash, CanonicalError> {
+    Ok(lelang_trust::merkle::leaf_hash(&leaf(event, salt)?))
+}
+
+/// Fields never published in clear, per event type.
+pub fn confidential_fields(event_type: &str) -> &'static [&'static str] {
+    match event_type {
+        // Officials' and vendor employees' contact data is personal data (UU PDP 27/2022).
+        "user_created" => &["email"],
+        _ => &[],
+    }
+}
+
+/// The commitment to one field's value: SHA-256(salt ‖ field name ‖ 0x00 ‖ canonical value).
+pub fn commitment(salt: &Salt, field: &str, value: &Value) -> Result<String, CanonicalError> {
+    let mut h = Sha256::new();
+    h.update(salt);
+    h.update(field.as_bytes());
+    h.update([0u8]);
+    h.update(canonicalize(value)?.as_bytes());
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The leaf bytes of an event: canonical JSON of its envelope and public payload.
+pub fn leaf(event: &Event, salt: &Salt) -> Result<Vec<u8>, CanonicalError> {
+    let payload: Value =
+        serde_json::from_str(&event.payload).map_err(|e| CanonicalError::NotJson(e.to_string()))?;
+    let mut public = match payload {
+        Value::Object(m) => m,
+        other => {
+            let mut m = Map::new();
+            m.insert("value".into(), other);
+            m
+        }
+    };
+    for field in confidential_fields(&event.event_type) {
+        if let Some(v) = public.get(*field).filter(|v| !v.is_null()).cloned() {
+            public.insert(
+                (*field).to_owned(),
+                json!({ "commitment": commitment(salt, field, &v)? }),
+            );
+        }
+    }
+    let envelope = json!({
+        "seq": event.seq,
+        "id": event.id,
+        "at": event.at.format(&Rfc3339).map_err(|e| CanonicalError::NotJson(e.to_string()))?,
+        "tenant_id": event.tenant_id,
+        "actor_id": event.actor_id,
+        "actor_role": event.actor_role,
+        "type": event.event_type,
+        "payload": Value::Object(public),
+    });
+    Ok(canonicalize(&envelope)?.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{EventId, UserId};
+
+    fn event(payload: &str, ty: &str) -> Event {
+        Event {
+            seq: 7,
+            id: EventId(uuid::Uuid::nil()),
+            at: time::OffsetDateTime::UNIX_EPOCH,
+            tenant_id: None,
+            actor_id: Some(UserId(uuid::Uuid::nil())),
+            actor_role: None,
+            event_type: ty.into(),
+            payload: payload.into(),
+        }
+    }
+
+    #[test]
+    fn personal_data_is_committed_not_published() {
+        let e = event(
+            r#"{"email":"budi@banyuwangikab.go.id","type":"user_created","username":"budi"}"#,
+            "user_created",
+        );
+        let leaf = String::from_utf8(leaf(&e, &[3; 32]).unwrap()).unwrap();
+        assert!(!leaf.contains("budi@banyuwangikab.go.id"), "{leaf}");
+        assert!(leaf.contains(r#""username":"budi""#));
+        let c = commitment(&[3; 32], "email", &json!("budi@banyuwangikab.go.id")).unwrap();
+        assert!(
+            leaf.contains(&c),
+            "an auditor with the salt recomputes the commitment"
+        );
+        let other_salt = String::from_utf8(super::leaf(&e, &[4; 32]).unwrap()).unwrap();
+        assert_ne!(leaf, other_salt, "the salt makes the commitment unguessable");
+        assert!(leaf.starts_with(r#"{"actor_id":"00000000-0000-0000-0000-000000000000","actor_role":null,"at":"1970-01-01T00:00:00Z","#));
+    }
+
+    #[test]
+    fn other_events_are_published_whole() {
+        let e = event(
+            r#"{"code":"DPU","type":"work_unit_created"}"#,
+            "work_unit_created",
+        );
+        let leaf = String::from_utf8(leaf(&e, &[0; 32]).unwrap()).unwrap();
+        assert!(leaf.contains(r#""payload":{"code":"DPU","type":"work_unit_created"}"#));
+        assert!(leaf.contains(r#""seq":7"#));
+    }
+}
