@@ -316,6 +316,9 @@ async fn catch_up_log(pool: &PgPool) -> Result<u64, StoreError> {
         .await
         .map_err(backend)?;
         if rows.is_empty() {
+            // Explicitly: a dropped transaction would hold its advisory lock until the pool
+            // reuses the connection.
+            tx.rollback().await.map_err(backend)?;
             return Ok(added);
         }
         let mut events = Vec::with_capacity(rows.len());
@@ -340,6 +343,62 @@ async fn catch_up_log(pool: &PgPool) -> Result<u64, StoreError> {
         tx.commit().await.map_err(backend)?;
         added += rows.len() as u64;
     }
+}
+
+/// The work of [`Store::commit`] inside its transaction: append the events and their leaves, then
+/// apply the mutations.
+async fn commit_in(conn: &mut sqlx::PgConnection, change: &Change) -> Result<Vec<Event>, StoreError> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(LOG_APPEND_LOCK)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(backend)?;
+    let mut stored = Vec::with_capacity(change.events.len());
+    for (i, e) in change.events.iter().enumerate() {
+        let seq = last + 1 + i as i64;
+        sqlx::query(
+            "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(seq)
+        .bind(e.id.0)
+        .bind(e.at)
+        .bind(e.tenant_id.map(|t| t.0))
+        .bind(e.actor_id.map(|u| u.0))
+        .bind(e.actor_role.map(Role::code))
+        .bind(e.event_type)
+        .bind(&e.payload)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+        stored.push(Event {
+            seq,
+            id: e.id,
+            at: e.at,
+            tenant_id: e.tenant_id,
+            actor_id: e.actor_id,
+            actor_role: e.actor_role,
+            event_type: e.event_type.to_owned(),
+            payload: e.payload.clone(),
+        });
+    }
+    let with_salts: Vec<(Event, Salt)> = stored
+        .iter()
+        .cloned()
+        .zip(change.events.iter().map(|e| e.salt))
+        .collect();
+    append_leaves(&mut *conn, last as u64, &with_salts).await?;
+    for m in &change.mutations {
+        apply(&mut *conn, m).await.map_err(|e| match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound(format!("{m:?}").chars().take(80).collect()),
+            e => backend(e),
+        })?;
+    }
+    Ok(stored)
 }
 
 async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Error> {
@@ -485,58 +544,18 @@ impl Store for PgStore {
 
     async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(LOG_APPEND_LOCK)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend)?;
-        let mut stored = Vec::with_capacity(change.events.len());
-        for (i, e) in change.events.iter().enumerate() {
-            let seq = last + 1 + i as i64;
-            sqlx::query(
-                "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(seq)
-            .bind(e.id.0)
-            .bind(e.at)
-            .bind(e.tenant_id.map(|t| t.0))
-            .bind(e.actor_id.map(|u| u.0))
-            .bind(e.actor_role.map(Role::code))
-            .bind(e.event_type)
-            .bind(&e.payload)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-            stored.push(Event {
-                seq,
-                id: e.id,
-                at: e.at,
-                tenant_id: e.tenant_id,
-                actor_id: e.actor_id,
-                actor_role: e.actor_role,
-                event_type: e.event_type.to_owned(),
-                payload: e.payload.clone(),
-            });
+        match commit_in(&mut tx, &change).await {
+            Ok(stored) => {
+                tx.commit().await.map_err(backend)?;
+                Ok(stored)
+            }
+            Err(e) => {
+                // Roll back now: a dropped transaction keeps its locks until the pool reuses
+                // the connection.
+                let _ = tx.rollback().await;
+                Err(e)
+            }
         }
-        let with_salts: Vec<(Event, Salt)> = stored
-            .iter()
-            .cloned()
-            .zip(change.events.iter().map(|e| e.salt))
-            .collect();
-        append_leaves(&mut tx, last as u64, &with_salts).await?;
-        for m in &change.mutations {
-            apply(&mut tx, m).await.map_err(|e| match e {
-                sqlx::Error::RowNotFound => StoreError::NotFound(format!("{m:?}").chars().take(80).collect()),
-                e => backend(e),
-            })?;
-        }
-        tx.commit().await.map_err(backend)?;
-        Ok(stored)
     }
 
     async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {

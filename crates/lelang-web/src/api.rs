@@ -842,7 +842,8 @@ impl Modify for BearerAuth {
 #[openapi(
     info(title = "lelang API", description = "E-procurement for Indonesian regencies: open, sealed, verifiable."),
     paths(me, list_tenants, create_tenant, list_work_units, create_work_unit, list_users, create_user,
-        revoke_user_sessions, create_vendor, get_vendor, list_events, list_tokens, create_token, revoke_token),
+        revoke_user_sessions, create_vendor, get_vendor, list_events, list_tokens, create_token, revoke_token,
+        crate::log::inclusion, crate::log::consistency),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags((name = "regencies", description = "Regencies, work units and officials"),

@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod log;
 mod metrics;
 pub mod pages;
 mod templates;
@@ -85,6 +86,8 @@ pub struct AppState {
     pub csrf_key: Arc<Vec<u8>>,
     /// Settings.
     pub config: WebConfig,
+    /// The transparency log's identity (origin and checkpoint key).
+    pub log: Arc<log::TransparencyLog>,
     metrics: Arc<metrics::Metrics>,
 }
 
@@ -105,6 +108,7 @@ impl AppState {
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
         config: WebConfig,
+        log: Arc<log::TransparencyLog>,
     ) -> Result<Self, BuildError> {
         let candidate = auth::random_secret();
         let csrf_key = store.server_secret("csrf-hmac", candidate.as_bytes()).await?;
@@ -114,6 +118,7 @@ impl AppState {
             i18n: I18n::load()?,
             csrf_key: Arc::new(csrf_key),
             config,
+            log,
             metrics: Arc::new(metrics::Metrics::new()),
         })
     }
@@ -125,6 +130,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(api::routes())
+        .merge(log::routes())
         .merge(api::docs())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))
@@ -166,7 +172,9 @@ async fn fallback() -> ApiError {
 
 /// Paths answered for machines (problem+json errors) rather than people (error pages).
 fn is_api(path: &str) -> bool {
-    path.starts_with("/api/") || matches!(path, "/healthz" | "/readyz" | "/metrics")
+    path.starts_with("/api/")
+        || path.starts_with("/log/")
+        || matches!(path, "/healthz" | "/readyz" | "/metrics")
 }
 
 fn client_address(req: &Request, trust_forwarded: bool) -> String {

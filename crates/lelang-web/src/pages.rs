@@ -45,6 +45,10 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/t/{slug}/work-units"),
     ("POST", "/t/{slug}/work-units"),
     ("GET", "/t/{slug}/events"),
+    ("GET", "/log"),
+    ("GET", "/log/checkpoint"),
+    ("GET", "/log/key"),
+    ("GET", "/log/tile/{*path}"),
 ];
 
 /// The page routes.
@@ -155,9 +159,27 @@ struct PageQuery {
     after: Option<i64>,
 }
 
+/// The navigation for a page outside this module.
+pub(crate) async fn nav_for(state: &AppState, ctx: &Ctx, path: &str) -> Nav {
+    nav(state, ctx, path, None).await
+}
+
+/// Renders a page outside this module.
+pub(crate) fn render<T: Template>(status: StatusCode, page: &T) -> Response {
+    html(status, page)
+}
+
+/// The browser's answer to a failed request outside this module.
+pub(crate) fn fail_page(state: &AppState, ctx: &Ctx, path: &str, e: ApiError) -> Response {
+    fail(state, ctx, path, e)
+}
+
 async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&str>) -> Nav {
     let t = tr(state, ctx.lang);
-    let mut links = vec![link(&t, "/", "nav-public", path)];
+    let mut links = vec![
+        link(&t, "/", "nav-public", path),
+        link(&t, "/log", "nav-log", path),
+    ];
     let mut user = None;
     if let (Some(a), Some(u)) = (ctx.actor.user(), &ctx.user) {
         user = Some(NavUser {

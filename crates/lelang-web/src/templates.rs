@@ -185,6 +185,30 @@ pub struct EventsPage {
     pub next: Option<String>,
 }
 
+/// One entry of the public log page.
+#[derive(Debug, Clone)]
+pub struct LogRow {
+    pub index: u64,
+    pub kind: String,
+    pub at: String,
+    pub leaf: String,
+    pub proof: String,
+}
+
+#[derive(Template)]
+#[template(path = "log.html")]
+pub struct LogPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub origin: String,
+    pub size: u64,
+    pub root: String,
+    pub signed_at: String,
+    pub vkey: String,
+    pub rows: Vec<LogRow>,
+    pub older: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {

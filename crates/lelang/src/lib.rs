@@ -3,11 +3,13 @@
 
 pub mod demo;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 use lelang_core::clock::{Clock, SystemClock};
 use lelang_core::store::Store;
 use lelang_store_postgres::PgStore;
 use lelang_store_sqlite::SqliteStore;
+use lelang_trust::note::NoteSigner;
+use lelang_web::log::TransparencyLog;
 use lelang_web::{AppState, WebConfig};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,13 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// Web settings.
     pub web: WebConfig,
+    /// The log's signing key file; default `<data>/log-signing.key`.
+    pub log_key: Option<PathBuf>,
+    /// The log's origin line (its public name); default `<hostname>/lelang`, or the name in an
+    /// existing key file.
+    pub log_origin: Option<String>,
+    /// How often the log signs a checkpoint when it grew.
+    pub checkpoint_interval: std::time::Duration,
 }
 
 impl Settings {
@@ -33,6 +42,59 @@ impl Settings {
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data.join("lelang.db").display()))
     }
+}
+
+/// The log's signing key: read from `path`, or generated on first start and written with
+/// owner-only permissions. The key's name is the log's origin, so a configured origin must match
+/// an existing key (changing the origin is a key rotation; see the README).
+pub fn load_or_create_log_key(path: &Path, origin: Option<&str>) -> anyhow::Result<NoteSigner> {
+    if path.exists() {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let signer = NoteSigner::from_key_string(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        if let Some(o) = origin
+            && o != signer.name()
+        {
+            bail!(
+                "the log key {} signs as {:?}, not {o:?}; see README (rotating the log key)",
+                path.display(),
+                signer.name()
+            );
+        }
+        return Ok(signer);
+    }
+    let origin = origin.map_or_else(default_origin, str::to_owned);
+    let signer = NoteSigner::generate(&origin).map_err(|e| anyhow!("log origin {origin:?}: {e}"))?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    use std::io::Write;
+    writeln!(f, "{}", signer.to_key_string())?;
+    f.sync_all()?;
+    tracing::info!(path = %path.display(), origin = %origin, "generated the log signing key");
+    Ok(signer)
+}
+
+/// `<hostname>/lelang`: a name that says which deployment a checkpoint comes from.
+fn default_origin() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        });
+    format!("{}/lelang", host.unwrap_or_else(|| "localhost".into()))
 }
 
 /// Opens (creating the data folder for SQLite) and migrates the store the URL names.
@@ -63,8 +125,9 @@ pub async fn app(
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     web: WebConfig,
+    log: Arc<TransparencyLog>,
 ) -> anyhow::Result<axum::Router> {
-    let state = AppState::new(store, clock, web)
+    let state = AppState::new(store, clock, web, log)
         .await
         .context("preparing the web app")?;
     Ok(lelang_web::router(state))
@@ -73,14 +136,28 @@ pub async fn app(
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
 pub async fn serve(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let router = app(store.clone(), clock.clone(), settings.web.clone()).await?;
+    let key_path = settings
+        .log_key
+        .clone()
+        .unwrap_or_else(|| settings.data.join("log-signing.key"));
+    let log = Arc::new(TransparencyLog::new(load_or_create_log_key(
+        &key_path,
+        settings.log_origin.as_deref(),
+    )?));
+    let router = app(store.clone(), clock.clone(), settings.web.clone(), log.clone()).await?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;
     let addr = listener.local_addr()?;
+    println!(
+        "transparency log {}: verifier key {}",
+        log.origin(),
+        log.verifier_key()
+    );
     println!("lelang is running at http://{addr}/  (API: http://{addr}/api/v1/docs/)");
     tracing::info!(%addr, backend = store.backend(), "listening");
-    let purge = tokio::spawn(purge_sessions(store, clock, settings.web.clone()));
+    let purge = tokio::spawn(purge_sessions(store.clone(), clock.clone(), settings.web.clone()));
+    let checkpoints = tokio::spawn(sign_checkpoints(store, clock, log, settings.checkpoint_interval));
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -89,8 +166,26 @@ pub async fn serve(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result
     .await
     .context("serving")?;
     purge.abort();
+    checkpoints.abort();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Signs a checkpoint whenever the tree grew, at most once per `every`.
+async fn sign_checkpoints(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    log: Arc<TransparencyLog>,
+    every: std::time::Duration,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = log.checkpoint(store.as_ref(), clock.as_ref()).await {
+            tracing::warn!(error = %e, "signing a checkpoint failed");
+        }
+    }
 }
 
 /// Removes timed-out sessions every ten minutes, so the table does not grow without end.

@@ -71,6 +71,17 @@ struct ServeArgs {
     /// Log format: text or json.
     #[arg(long, env = "LELANG_LOG_FORMAT")]
     log_format: Option<String>,
+    /// The transparency log's signing key file. Default: <data>/log-signing.key (created on
+    /// first start, readable by its owner only).
+    #[arg(long, env = "LELANG_LOG_KEY")]
+    log_key: Option<PathBuf>,
+    /// The transparency log's origin line, its public name (e.g. lpse.banyuwangikab.go.id/lelang).
+    /// Default: <hostname>/lelang, or the name in an existing key.
+    #[arg(long, env = "LELANG_LOG_ORIGIN")]
+    log_origin: Option<String>,
+    /// Milliseconds between checkpoints while the log grows. Default: 1000.
+    #[arg(long, env = "LELANG_CHECKPOINT_INTERVAL_MS")]
+    checkpoint_interval_ms: Option<u64>,
 }
 
 /// The TOML file: the same keys as the flags.
@@ -83,6 +94,9 @@ struct FileConfig {
     insecure_cookies: Option<bool>,
     trust_forwarded_for: Option<bool>,
     log_format: Option<String>,
+    log_key: Option<PathBuf>,
+    log_origin: Option<String>,
+    checkpoint_interval_ms: Option<u64>,
 }
 
 fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
@@ -117,6 +131,14 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
             .or(file.listen)
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
         web,
+        log_key: args.log_key.clone().or(file.log_key),
+        log_origin: args.log_origin.clone().or(file.log_origin),
+        checkpoint_interval: std::time::Duration::from_millis(
+            args.checkpoint_interval_ms
+                .or(file.checkpoint_interval_ms)
+                .unwrap_or(1000)
+                .max(10),
+        ),
     };
     let log = args
         .log_format

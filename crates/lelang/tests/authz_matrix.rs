@@ -262,6 +262,13 @@ fn cases() -> Vec<Case> {
             },
             S::OK,
         ),
+        // The public transparency log.
+        c("GET", "/log", false, EVERYONE, S::OK),
+        c("GET", "/log/checkpoint", true, EVERYONE, S::OK),
+        c("GET", "/log/key", true, EVERYONE, S::OK),
+        c("GET", "/log/tile/{*path}", true, EVERYONE, S::OK),
+        c("GET", "/api/v1/log/proof/inclusion", true, EVERYONE, S::OK),
+        c("GET", "/api/v1/log/proof/consistency", true, EVERYONE, S::OK),
         // Public by nature (a sign-in with a wrong password; switching language).
         c("POST", "/login", false, EVERYONE, S::UNAUTHORIZED),
         c("POST", "/lang", false, EVERYONE, S::SEE_OTHER),
@@ -338,8 +345,12 @@ fn fill(
         _ => user.as_str(),
     };
     let mut path = case.template.replace("{slug}", slug).replace("{id}", id);
-    if case.template == "/api/v1/events" {
-        path.push_str(&format!("?tenant={slug}"));
+    match case.template {
+        "/api/v1/events" => path.push_str(&format!("?tenant={slug}")),
+        "/log/tile/{*path}" => path = "/log/tile/0/000.p/1".into(),
+        "/api/v1/log/proof/inclusion" => path.push_str("?index=0"),
+        "/api/v1/log/proof/consistency" => path.push_str("?old=1"),
+        _ => {}
     }
     let unique = format!("m{n}");
     let password = "tiga kata acak sekali";

@@ -20,6 +20,7 @@ pub struct TestApp {
     pub router: Router,
     pub store: Arc<dyn Store>,
     pub clock: Arc<FixedClock>,
+    pub log: Arc<lelang_web::log::TransparencyLog>,
     _dir: tempfile::TempDir,
 }
 
@@ -41,13 +42,21 @@ impl TestApp {
         let store = lelang::open_store(&url, dir.path()).await.expect("store");
         let clock = Arc::new(FixedClock::new(start_time()));
         demo::load(store.as_ref(), clock.as_ref()).await.expect("demo");
-        let router = lelang::app(store.clone(), clock.clone() as Arc<dyn Clock>, config)
-            .await
-            .expect("app");
+        let signer = lelang_trust::note::NoteSigner::generate("test.lelang.local/log").expect("key");
+        let log = Arc::new(lelang_web::log::TransparencyLog::new(signer));
+        let router = lelang::app(
+            store.clone(),
+            clock.clone() as Arc<dyn Clock>,
+            config,
+            log.clone(),
+        )
+        .await
+        .expect("app");
         Self {
             router,
             store,
             clock,
+            log,
             _dir: dir,
         }
     }
