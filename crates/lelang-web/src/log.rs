@@ -63,6 +63,16 @@ impl TransparencyLog {
         Ok(merkle::root_from_frontier(&hashes))
     }
 
+    /// The newest checkpoint; the first one is signed on demand so a new log is never without.
+    /// Later ones come from [`TransparencyLog::checkpoint`], which the server runs at most once per
+    /// configured interval.
+    pub async fn latest(&self, store: &dyn Store, clock: &dyn Clock) -> Result<StoredCheckpoint, StoreError> {
+        match store.latest_checkpoint().await? {
+            Some(c) => Ok(c),
+            None => self.checkpoint(store, clock).await,
+        }
+    }
+
     /// Signs a checkpoint of the whole tree if it grew since the newest one (or none exists), and
     /// returns the newest checkpoint.
     pub async fn checkpoint(

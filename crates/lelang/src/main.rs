@@ -32,6 +32,28 @@ enum Command {
     },
     /// Apply the database migrations and exit.
     Migrate(ServeArgs),
+    /// Verify a lelang transparency log from the outside: signature, every entry and tile, the
+    /// root, consistency with the last run, and the inclusion of chosen events.
+    Verify {
+        /// The server's base URL (http://… or https://…), or a directory with its log/ copied.
+        source: String,
+        /// The log's verifier key (<name>+<id>+<key>). Default: the one remembered in the state
+        /// file, else the log's own, trusted on first use.
+        #[arg(long)]
+        key: Option<String>,
+        /// The state file that remembers the last verified checkpoint.
+        #[arg(long, default_value = "lelang-verify.state")]
+        state: PathBuf,
+        /// An event number (seq) whose inclusion to prove; repeatable.
+        #[arg(long = "event")]
+        events: Vec<u64>,
+        /// Copy everything fetched into this directory (verifiable offline later).
+        #[arg(long)]
+        mirror: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Create the first platform administrator (password from LELANG_ADMIN_PASSWORD or stdin).
     CreateAdmin {
         #[command(flatten)]
@@ -167,7 +189,38 @@ fn init_logs(format: &str) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::Verify {
+        source,
+        key,
+        state,
+        events,
+        mirror,
+        quiet,
+    } = cli.command
+    {
+        let opts = lelang::verify::Options {
+            source,
+            key,
+            state,
+            events,
+            mirror,
+            progress: !quiet,
+        };
+        let report = tokio::task::spawn_blocking(move || lelang::verify::run(&opts)).await??;
+        println!(
+            "verified {}: {} entries, root {}",
+            report.origin, report.size, report.root
+        );
+        if let Some(prev) = report.previous_size {
+            println!("consistent with the {prev} entries verified before");
+        }
+        for (seq, entry) in &report.entries {
+            println!("event {seq} is included: {entry}");
+        }
+        return Ok(());
+    }
     let args = match &cli.command {
+        Command::Verify { .. } => unreachable!("handled above"),
         Command::Serve(a) | Command::Migrate(a) => a,
         Command::Demo { serve, .. } | Command::CreateAdmin { serve, .. } => serve,
     };
@@ -175,6 +228,7 @@ async fn main() -> anyhow::Result<()> {
     init_logs(&log);
     let store = open_store(&settings.database_url(), &settings.data).await?;
     match cli.command {
+        Command::Verify { .. } => unreachable!("handled above"),
         Command::Migrate(_) => {
             println!(
                 "migrated {} ({})",

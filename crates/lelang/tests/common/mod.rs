@@ -21,6 +21,7 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub clock: Arc<FixedClock>,
     pub log: Arc<lelang_web::log::TransparencyLog>,
+    pub db_url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -39,6 +40,11 @@ impl TestApp {
     pub async fn with_demo_config(config: WebConfig) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite://{}", dir.path().join("lelang.db").display());
+        Self::with_demo_at(url, dir, config).await
+    }
+
+    /// The demo on the database at `url` (SQLite or PostgreSQL).
+    pub async fn with_demo_at(url: String, dir: tempfile::TempDir, config: WebConfig) -> Self {
         let store = lelang::open_store(&url, dir.path()).await.expect("store");
         let clock = Arc::new(FixedClock::new(start_time()));
         demo::load(store.as_ref(), clock.as_ref()).await.expect("demo");
@@ -57,8 +63,21 @@ impl TestApp {
             store,
             clock,
             log,
+            db_url: url,
             _dir: dir,
         }
+    }
+
+    /// Serves the app on a random local port, as a real server; returns its base URL.
+    pub async fn serve(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = self.router.clone();
+        tokio::spawn(async move {
+            let svc = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+            let _ = axum::serve(listener, svc).await;
+        });
+        format!("http://{addr}")
     }
 
     /// A client without cookies.
