@@ -115,6 +115,35 @@ impl SqliteStore {
         Ok(r.rows_affected())
     }
 
+    /// Inserts events as plain rows, without salts or the Merkle tree: the baseline the
+    /// log benchmark compares [`Store::commit`] with. Not for use by the application.
+    pub async fn raw_insert_events(
+        &self,
+        after_seq: i64,
+        events: &[lelang_core::event::NewEvent],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        for (i, e) in events.iter().enumerate() {
+            let seq = after_seq + 1 + i as i64;
+            sqlx::query(
+                "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(seq)
+            .bind(e.id.0)
+            .bind(us(e.at))
+            .bind(e.tenant_id.map(|t| t.0))
+            .bind(e.actor_id.map(|u| u.0))
+            .bind(e.actor_role.map(Role::code))
+            .bind(e.event_type)
+            .bind(&e.payload)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+
     /// The journal mode in force (`wal` once opened by lelang).
     pub async fn journal_mode(&self) -> Result<String, StoreError> {
         sqlx::query_scalar("PRAGMA journal_mode")

@@ -206,6 +206,29 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         d.screenshot(&shots.join("work-units-error.png")).await?;
         d.goto(format!("{base}/account")).await?;
         d.screenshot(&shots.join("account.png")).await?;
+        // The public log, as anyone sees it.
+        d.delete_all_cookies().await?;
+        d.goto(format!("{base}/log")).await?;
+        let size: u64 = d
+            .find(By::Id("log-size"))
+            .await?
+            .text()
+            .await?
+            .parse()
+            .expect("a number");
+        assert!(size > 60, "the demo's events are on the log: {size}");
+        assert!(
+            d.find(By::Id("log-vkey"))
+                .await?
+                .text()
+                .await?
+                .starts_with("test.lelang.local/log+")
+        );
+        assert!(
+            !d.source().await?.contains("@banyuwangikab.go.id"),
+            "no personal data on the public log"
+        );
+        d.screenshot(&shots.join("log.png")).await?;
         Ok(())
     }
     .await;

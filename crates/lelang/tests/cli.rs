@@ -75,6 +75,22 @@ fn serve_with_no_configuration_creates_its_data_folder_and_stops_on_sigterm() {
     assert!(data.join("lelang.db").is_file(), "SQLite database created");
     assert!(data.join("lelang.db-wal").exists(), "in WAL mode");
     assert!(data.join("documents").is_dir(), "documents folder created");
+    // The log's signing key was generated, readable by its owner only.
+    let key = data.join("log-signing.key");
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&key).expect("key file").permissions());
+    assert_eq!(mode & 0o777, 0o600, "log key permissions {mode:o}");
+    assert!(
+        std::fs::read_to_string(&key)
+            .expect("key")
+            .starts_with("PRIVATE+KEY+")
+    );
+    let served_key = http_get(&addr, "/log/key");
+    assert!(served_key.contains("/lelang+"), "{served_key}");
+    assert!(
+        http_get(&addr, "/log/checkpoint").contains("\n\n\u{2014} "),
+        "a signed checkpoint"
+    );
     let health = http_get(&addr, "/healthz");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     let ready = http_get(&addr, "/readyz");
@@ -83,6 +99,24 @@ fn serve_with_no_configuration_creates_its_data_folder_and_stops_on_sigterm() {
     assert!(landing.contains("Pengadaan yang aman"), "Indonesian landing page");
     let status = terminate(child);
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
+    // The key names the log: starting under another origin is refused, not silently re-keyed.
+    let out = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-origin",
+            "another.example/log",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("rotating the log key"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -178,6 +178,8 @@ async fn our_verifier_and_gos_agree_and_catch_every_flipped_bit() {
     grow(&app, 260, "P").await; // more than 256 leaves: full tiles, partial tiles, a level-1 tile
     let first = sign(&app).await;
     assert!(first.size > 256);
+    // Nothing new, nothing signed: the same checkpoint comes back.
+    assert_eq!(sign(&app).await, first);
     let base = app.serve().await;
     let vkey = app.log.verifier_key();
     let work = tempfile::tempdir().expect("tempdir");
