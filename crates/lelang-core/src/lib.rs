@@ -5,6 +5,7 @@
 //! commands that turn a request into events, canonical JSON for the event log, the password rules,
 //! and the [`Store`](store::Store) trait that the backends implement.
 
+pub mod calendar;
 pub mod canonical;
 pub mod clock;
 pub mod command;
@@ -15,6 +16,8 @@ pub mod password;
 pub mod policy;
 pub mod public;
 pub mod role;
+pub mod rules;
+pub mod schedule;
 pub mod store;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -1,0 +1,494 @@
+//! Rule sets: the procurement regulations as versioned data (Perpres 16/2018, its amendments
+//! 12/2021 and 46/2025). A package records the rule set it runs under; every check here names the
+//! rule it enforces, so a refusal can say which regulation and which rule.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::Date;
+
+/// Rupiah, whole.
+pub type Rupiah = i64;
+
+/// What is bought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Barang.
+    Goods,
+    /// Pekerjaan konstruksi.
+    Works,
+    /// Jasa konsultansi.
+    Consulting,
+    /// Jasa lainnya.
+    OtherServices,
+}
+
+impl Category {
+    /// Every category.
+    pub const ALL: [Category; 4] = [
+        Category::Goods,
+        Category::Works,
+        Category::Consulting,
+        Category::OtherServices,
+    ];
+}
+
+/// How a provider is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Open tender (goods, works, other services).
+    Tender,
+    /// Quick tender: price only, pre-qualified vendors.
+    TenderCepat,
+    /// Limited tender (Perpres 46/2025).
+    TenderTerbatas,
+    /// Selection (consulting).
+    Seleksi,
+    /// Direct procurement, up to the rule set's limit.
+    PengadaanLangsung,
+    /// Direct appointment in the circumstances the regulation lists.
+    PenunjukanLangsung,
+}
+
+impl Method {
+    /// Whether the method is competitive (and so only for values above the direct limit).
+    fn competitive(self) -> bool {
+        matches!(
+            self,
+            Method::Tender | Method::TenderCepat | Method::TenderTerbatas | Method::Seleksi
+        )
+    }
+}
+
+/// How bids are evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvaluationMethod {
+    /// Sistem gugur: pass/fail, then lowest price.
+    SistemGugur,
+    /// Sistem nilai: merit points.
+    SistemNilai,
+    /// Penilaian biaya selama umur ekonomis: life-cycle cost.
+    UmurEkonomis,
+    /// Kualitas dan biaya.
+    KualitasBiaya,
+    /// Kualitas.
+    Kualitas,
+    /// Pagu anggaran: fixed budget.
+    PaguAnggaran,
+    /// Biaya terendah: lowest cost.
+    BiayaTerendah,
+}
+
+/// Whether a stage's length counts working days or calendar days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayUnit {
+    /// Monday to Friday, minus holidays and cuti bersama.
+    Working,
+    /// Every day; a period that ends on a day off ends on the next working day.
+    Calendar,
+}
+
+/// One stage of a tender's schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageKind {
+    /// Announcement and registration (pengumuman).
+    Announcement,
+    /// Clarification (pemberian penjelasan).
+    Clarification,
+    /// Bid submission (upload dokumen penawaran).
+    Submission,
+    /// Opening (pembukaan).
+    Opening,
+    /// Evaluation.
+    Evaluation,
+    /// Proof of qualification (pembuktian kualifikasi).
+    QualificationProof,
+    /// Determination of the winner (penetapan).
+    Award,
+    /// Announcement of the winner.
+    AwardAnnouncement,
+    /// Objection period (masa sanggah).
+    Objection,
+    /// The pokja's answer to objections.
+    ObjectionAnswer,
+    /// Letter of award (SPPBJ).
+    AwardLetter,
+}
+
+/// A stage's minimum length under a rule set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageRule {
+    /// Which stage.
+    pub kind: StageKind,
+    /// Working or calendar days.
+    pub unit: DayUnit,
+    /// The minimum number of days.
+    pub days: u32,
+    /// Whether the figure was confirmed against the regulation (false: a configurable default).
+    pub confirmed: bool,
+}
+
+/// Periods after the award, and the bid-upload grace window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Periods {
+    /// Sanggah: calendar days after the award announcement.
+    pub objection_calendar_days: u32,
+    /// The pokja answers within this many calendar days after the objection period.
+    pub objection_answer_calendar_days: u32,
+    /// Sanggah banding (construction only): calendar days after the answer.
+    pub appeal_calendar_days: u32,
+    /// The appeal is answered within this many calendar days.
+    pub appeal_answer_calendar_days: u32,
+    /// The appeal guarantee, per mille of HPS (10 = 1 %).
+    pub appeal_guarantee_permille: u32,
+    /// Sealed files may still arrive this many minutes after the deadline if committed before it.
+    pub upload_grace_minutes: u32,
+    /// A schedule change leaves at least this many hours of submission window.
+    pub min_remaining_submission_hours: u32,
+}
+
+/// One regulation's rules, as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    /// Stable id, e.g. `perpres-46-2025`.
+    pub id: String,
+    /// Short name.
+    pub name: String,
+    /// The regulation's full title.
+    pub regulation: String,
+    /// From when it applies (`YYYY-MM-DD`).
+    #[serde(with = "iso_date")]
+    pub effective_from: Date,
+    /// A note for administrators.
+    pub note: String,
+    /// The highest value direct procurement (pengadaan langsung) may have, per category.
+    pub direct_procurement_max: BTreeMap<Category, Rupiah>,
+    /// The methods the regulation allows per category.
+    pub methods: BTreeMap<Category, Vec<Method>>,
+    /// The evaluation methods allowed per category.
+    pub evaluation_methods: BTreeMap<Category, Vec<EvaluationMethod>>,
+    /// Periods and windows.
+    pub periods: Periods,
+    /// The stages of a tender, in order, with their minimum lengths.
+    pub stages: Vec<StageRule>,
+}
+
+/// Dates as `YYYY-MM-DD` in rule-set files.
+mod iso_date {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+    use time::macros::format_description;
+
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+        format_description!("[year]-[month]-[day]");
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&d.format(FORMAT).map_err(serde::ser::Error::custom)?)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s, FORMAT).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A rule that was broken: which rule set, which rule (a stable code that is also the message key).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{rule_set}: {rule}")]
+pub struct RuleViolation {
+    /// The rule set's id.
+    pub rule_set: String,
+    /// The rule's code.
+    pub rule: &'static str,
+}
+
+/// A rule-set file that does not parse (caught by the tests).
+#[derive(Debug, thiserror::Error)]
+#[error("rule set {0}: {1}")]
+pub struct BadRuleSet(&'static str, String);
+
+const BUILT_IN: [(&str, &str); 3] = [
+    ("perpres-16-2018", include_str!("../rules/perpres-16-2018.json")),
+    ("perpres-12-2021", include_str!("../rules/perpres-12-2021.json")),
+    ("perpres-46-2025", include_str!("../rules/perpres-46-2025.json")),
+];
+
+/// The rule sets lelang ships, oldest first. Deployments may add their own as data.
+pub fn built_in() -> Result<Vec<RuleSet>, BadRuleSet> {
+    BUILT_IN
+        .iter()
+        .map(|(id, src)| serde_json::from_str::<RuleSet>(src).map_err(|e| BadRuleSet(id, e.to_string())))
+        .collect()
+}
+
+/// The rule set in force on `day`: the newest whose effective date is not after it.
+pub fn in_force(sets: &[RuleSet], day: Date) -> Option<&RuleSet> {
+    sets.iter()
+        .filter(|s| s.effective_from <= day)
+        .max_by_key(|s| s.effective_from)
+}
+
+impl RuleSet {
+    fn violation(&self, rule: &'static str) -> RuleViolation {
+        RuleViolation {
+            rule_set: self.id.clone(),
+            rule,
+        }
+    }
+
+    /// The methods allowed for a package of this category and value (its HPS).
+    pub fn allowed_methods(&self, category: Category, value: Rupiah) -> Vec<Method> {
+        self.methods
+            .get(&category)
+            .map(|ms| {
+                ms.iter()
+                    .copied()
+                    .filter(|m| self.check_method(category, value, *m).is_ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Checks a method for a package; the error names the rule.
+    pub fn check_method(
+        &self,
+        category: Category,
+        value: Rupiah,
+        method: Method,
+    ) -> Result<(), RuleViolation> {
+        if value <= 0 {
+            return Err(self.violation("value-positive"));
+        }
+        if !self.methods.get(&category).is_some_and(|ms| ms.contains(&method)) {
+            return Err(self.violation("method-not-for-category"));
+        }
+        let limit = self.direct_procurement_max.get(&category).copied().unwrap_or(0);
+        match method {
+            Method::PengadaanLangsung if value > limit => Err(self.violation("direct-procurement-limit")),
+            m if m.competitive() && value <= limit => Err(self.violation("competition-below-direct-limit")),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks an evaluation method for a category; the error names the rule.
+    pub fn check_evaluation(
+        &self,
+        category: Category,
+        method: EvaluationMethod,
+    ) -> Result<(), RuleViolation> {
+        if self
+            .evaluation_methods
+            .get(&category)
+            .is_some_and(|ms| ms.contains(&method))
+        {
+            Ok(())
+        } else {
+            Err(self.violation("evaluation-not-for-category"))
+        }
+    }
+
+    /// Checks that the budget ceiling covers the owner's estimate (pagu ≥ HPS).
+    pub fn check_budget(&self, budget_ceiling: Rupiah, owner_estimate: Rupiah) -> Result<(), RuleViolation> {
+        if owner_estimate <= 0 {
+            return Err(self.violation("value-positive"));
+        }
+        if budget_ceiling < owner_estimate {
+            return Err(self.violation("pagu-below-hps"));
+        }
+        Ok(())
+    }
+
+    /// The appeal guarantee for a construction package (1 % of HPS under every rule set so far),
+    /// rounded up to the rupiah.
+    pub fn appeal_guarantee(&self, owner_estimate: Rupiah) -> Rupiah {
+        let p = i128::from(self.periods.appeal_guarantee_permille);
+        ((i128::from(owner_estimate) * p + 999) / 1000) as Rupiah
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn set(id: &str) -> RuleSet {
+        built_in()
+            .expect("parse")
+            .into_iter()
+            .find(|s| s.id == id)
+            .expect("exists")
+    }
+
+    #[test]
+    fn built_in_sets_parse_and_cover_every_category() {
+        let sets = built_in().expect("parse");
+        assert_eq!(sets.len(), 3);
+        for s in &sets {
+            for c in Category::ALL {
+                assert!(s.direct_procurement_max.contains_key(&c), "{} {c:?}", s.id);
+                assert!(!s.methods[&c].is_empty() && !s.evaluation_methods[&c].is_empty());
+            }
+            assert_eq!(s.periods.objection_calendar_days, 5);
+            assert!(s.stages.iter().any(|st| st.kind == StageKind::Submission));
+        }
+        assert_eq!(
+            in_force(&sets, date!(2020 - 01 - 01)).map(|s| s.id.as_str()),
+            Some("perpres-16-2018")
+        );
+        assert_eq!(
+            in_force(&sets, date!(2024 - 06 - 01)).map(|s| s.id.as_str()),
+            Some("perpres-12-2021")
+        );
+        assert_eq!(
+            in_force(&sets, date!(2026 - 11 - 28)).map(|s| s.id.as_str()),
+            Some("perpres-46-2025")
+        );
+        assert_eq!(in_force(&sets, date!(2017 - 01 - 01)), None);
+    }
+
+    #[test]
+    fn allowed_methods_by_category_and_value_under_each_rule_set() {
+        use Category::*;
+        use Method::*;
+        let juta = 1_000_000;
+        // (rule set, category, value, expected)
+        let cases: &[(&str, Category, Rupiah, &[Method])] = &[
+            (
+                "perpres-16-2018",
+                Goods,
+                150 * juta,
+                &[PengadaanLangsung, PenunjukanLangsung],
+            ),
+            (
+                "perpres-16-2018",
+                Goods,
+                200 * juta,
+                &[PengadaanLangsung, PenunjukanLangsung],
+            ),
+            (
+                "perpres-16-2018",
+                Goods,
+                200 * juta + 1,
+                &[Tender, TenderCepat, PenunjukanLangsung],
+            ),
+            (
+                "perpres-16-2018",
+                Works,
+                350 * juta,
+                &[Tender, TenderCepat, PenunjukanLangsung],
+            ),
+            (
+                "perpres-16-2018",
+                Consulting,
+                100 * juta,
+                &[PengadaanLangsung, PenunjukanLangsung],
+            ),
+            (
+                "perpres-16-2018",
+                Consulting,
+                150 * juta,
+                &[Seleksi, PenunjukanLangsung],
+            ),
+            (
+                "perpres-12-2021",
+                Works,
+                350 * juta,
+                &[Tender, TenderCepat, PenunjukanLangsung],
+            ),
+            (
+                "perpres-12-2021",
+                OtherServices,
+                90 * juta,
+                &[PengadaanLangsung, PenunjukanLangsung],
+            ),
+            // Perpres 46/2025 raises the construction limit to Rp400 juta and adds Tender Terbatas.
+            (
+                "perpres-46-2025",
+                Works,
+                350 * juta,
+                &[PengadaanLangsung, PenunjukanLangsung],
+            ),
+            (
+                "perpres-46-2025",
+                Works,
+                400 * juta + 1,
+                &[Tender, TenderCepat, TenderTerbatas, PenunjukanLangsung],
+            ),
+            (
+                "perpres-46-2025",
+                Goods,
+                250 * juta,
+                &[Tender, TenderCepat, TenderTerbatas, PenunjukanLangsung],
+            ),
+            (
+                "perpres-46-2025",
+                Consulting,
+                2_000 * juta,
+                &[Seleksi, PenunjukanLangsung],
+            ),
+        ];
+        for (id, cat, value, expected) in cases {
+            assert_eq!(
+                set(id).allowed_methods(*cat, *value),
+                expected.to_vec(),
+                "{id} {cat:?} {value}"
+            );
+        }
+    }
+
+    #[test]
+    fn violations_name_their_rule() {
+        let s = set("perpres-46-2025");
+        let juta = 1_000_000;
+        let v = s
+            .check_method(Category::Goods, 250 * juta, Method::PengadaanLangsung)
+            .expect_err("over the limit");
+        assert_eq!(
+            (v.rule_set.as_str(), v.rule),
+            ("perpres-46-2025", "direct-procurement-limit")
+        );
+        assert_eq!(
+            s.check_method(Category::Consulting, 500 * juta, Method::Tender)
+                .expect_err("wrong")
+                .rule,
+            "method-not-for-category"
+        );
+        assert_eq!(
+            s.check_method(Category::Goods, 50 * juta, Method::Tender)
+                .expect_err("too small")
+                .rule,
+            "competition-below-direct-limit"
+        );
+        assert_eq!(
+            s.check_method(Category::Goods, 0, Method::Tender)
+                .expect_err("zero")
+                .rule,
+            "value-positive"
+        );
+        assert_eq!(
+            set("perpres-16-2018")
+                .check_method(Category::Works, 500 * juta, Method::TenderTerbatas)
+                .expect_err("not yet")
+                .rule,
+            "method-not-for-category"
+        );
+        assert_eq!(
+            s.check_evaluation(Category::Consulting, EvaluationMethod::SistemGugur)
+                .expect_err("x")
+                .rule,
+            "evaluation-not-for-category"
+        );
+        assert!(
+            s.check_evaluation(Category::Works, EvaluationMethod::SistemGugur)
+                .is_ok()
+        );
+        assert_eq!(s.check_budget(100, 101).expect_err("pagu").rule, "pagu-below-hps");
+        assert!(s.check_budget(101, 101).is_ok());
+        assert_eq!(s.appeal_guarantee(1_234_567_891), 12_345_679);
+    }
+}
