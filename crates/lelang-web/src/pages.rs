@@ -328,6 +328,22 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
     }
 }
 
+/// A failed form: on a broken rule, the form again with the message beside it (via `again`);
+/// anything else fails the request.
+async fn again_with<Fut>(
+    t: &Tr,
+    e: ApiError,
+    again: impl FnOnce(Vec<String>) -> Fut,
+) -> Result<Response, ApiError>
+where
+    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+{
+    match form_error(t, &e) {
+        Some(msg) => again(vec![msg]).await,
+        None => Err(e),
+    }
+}
+
 fn with_cookie(mut resp: Response, cookie: String) -> Response {
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().append(header::SET_COOKIE, v);
@@ -856,12 +872,13 @@ async fn create_token(
                     .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
                 Ok(resp)
             }
-            Err(e) => match form_error(&t, &e) {
-                Some(msg) => {
-                    account_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, None, vec![msg]).await
-                }
-                None => Err(e),
-            },
+            Err(e) => {
+                let (state, ctx) = (&state, &ctx);
+                again_with(&t, e, |errors| async move {
+                    account_page(state, ctx, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await
+                })
+                .await
+            }
         }
     }
     .await;
@@ -878,12 +895,13 @@ async fn revoke_token(
     let r: Result<Response, ApiError> = async {
         match api::revoke_own_token(&state, &ctx, id).await {
             Ok(()) => Ok(see_other("/account")),
-            Err(e) => match form_error(&t, &e) {
-                Some(msg) => {
-                    account_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, None, vec![msg]).await
-                }
-                None => Err(e),
-            },
+            Err(e) => {
+                let (state, ctx) = (&state, &ctx);
+                again_with(&t, e, |errors| async move {
+                    account_page(state, ctx, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await
+                })
+                .await
+            }
         }
     }
     .await;
@@ -968,20 +986,21 @@ async fn create_tenant(
         .await;
         match result {
             Ok(()) => Ok(see_other("/admin/tenants?ok=tenants-created")),
-            Err(e) => match form_error(&t, &e) {
-                Some(msg) => {
+            Err(e) => {
+                let (state, ctx) = (&state, &ctx);
+                again_with(&t, e, |errors| async move {
                     tenants_page(
-                        &state,
-                        &ctx,
+                        state,
+                        ctx,
                         StatusCode::UNPROCESSABLE_ENTITY,
-                        vec![msg],
+                        errors,
                         (input.slug, input.name),
                         None,
                     )
                     .await
-                }
-                None => Err(e),
-            },
+                })
+                .await
+            }
         }
     }
     .await;
@@ -1110,21 +1129,22 @@ async fn create_official(
         };
         match result {
             Ok(()) => Ok(see_other(&format!("{path}?ok=directory-created"))),
-            Err(e) => match form_error(&t, &e) {
-                Some(msg) => {
+            Err(e) => {
+                let (state, ctx) = (&state, &ctx);
+                again_with(&t, e, |errors| async move {
                     directory_page(
-                        &state,
-                        &ctx,
+                        state,
+                        ctx,
                         &slug,
                         StatusCode::UNPROCESSABLE_ENTITY,
-                        vec![msg],
+                        errors,
                         form,
                         None,
                     )
                     .await
-                }
-                None => Err(e),
-            },
+                })
+                .await
+            }
         }
     }
     .await;
@@ -1241,21 +1261,22 @@ async fn create_work_unit(
         .await;
         match result {
             Ok(()) => Ok(see_other(&format!("{path}?ok=work-units-created"))),
-            Err(e) => match form_error(&t, &e) {
-                Some(msg) => {
+            Err(e) => {
+                let (state, ctx) = (&state, &ctx);
+                again_with(&t, e, |errors| async move {
                     work_units_page(
-                        &state,
-                        &ctx,
+                        state,
+                        ctx,
                         &slug,
                         StatusCode::UNPROCESSABLE_ENTITY,
-                        vec![msg],
+                        errors,
                         (input.code, input.name),
                         None,
                     )
                     .await
-                }
-                None => Err(e),
-            },
+                })
+                .await
+            }
         }
     }
     .await;
