@@ -42,6 +42,15 @@ pub enum Mutation {
     },
     /// A new API token.
     InsertApiToken(ApiToken),
+    /// A new plan item (draft).
+    InsertPlanItem(crate::plan::PlanItem),
+    /// Plan items become public.
+    AnnouncePlanItems {
+        /// The items.
+        ids: Vec<crate::ids::PlanItemId>,
+        /// When.
+        at: OffsetDateTime,
+    },
     /// A token stops working.
     RevokeApiToken {
         /// The token.

@@ -98,6 +98,20 @@ pub enum EventPayload {
         /// The regency of that role.
         tenant_id: Option<TenantId>,
     },
+    /// A plan item (RUP) was entered.
+    PlanItemCreated {
+        /// The item as entered.
+        plan_item: Box<crate::plan::PlanItem>,
+    },
+    /// A work unit's plan for a fiscal year was announced: its items became public.
+    PlanAnnounced {
+        /// The work unit.
+        work_unit_id: WorkUnitId,
+        /// The fiscal year.
+        fiscal_year: i32,
+        /// The items announced.
+        plan_items: Vec<crate::ids::PlanItemId>,
+    },
     /// An API token was revoked.
     ApiTokenRevoked {
         /// The token.
@@ -109,7 +123,7 @@ pub enum EventPayload {
 
 impl EventPayload {
     /// Every event type, so that each can be checked to have a label in every language.
-    pub const TYPE_NAMES: [&'static str; 9] = [
+    pub const TYPE_NAMES: [&'static str; 11] = [
         "tenant_created",
         "work_unit_created",
         "vendor_registered",
@@ -119,6 +133,8 @@ impl EventPayload {
         "sessions_revoked",
         "api_token_created",
         "api_token_revoked",
+        "plan_item_created",
+        "plan_announced",
     ];
 
     /// The event type, as stored in its own column for filtering.
@@ -133,6 +149,8 @@ impl EventPayload {
             EventPayload::SessionsRevoked { .. } => "sessions_revoked",
             EventPayload::ApiTokenCreated { .. } => "api_token_created",
             EventPayload::ApiTokenRevoked { .. } => "api_token_revoked",
+            EventPayload::PlanItemCreated { .. } => "plan_item_created",
+            EventPayload::PlanAnnounced { .. } => "plan_announced",
         }
     }
 }

@@ -67,3 +67,7 @@ id_type!(
     /// One event of the append-only log.
     EventId
 );
+id_type!(
+    /// One item of a procurement plan (RUP).
+    PlanItemId
+);

@@ -13,6 +13,7 @@ pub mod event;
 pub mod ids;
 pub mod model;
 pub mod password;
+pub mod plan;
 pub mod policy;
 pub mod public;
 pub mod role;
@@ -22,7 +23,7 @@ pub mod store;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use event::{Event, EventPayload};
-pub use ids::{ApiTokenId, EventId, SessionId, TenantId, UserId, VendorId, WorkUnitId};
+pub use ids::{ApiTokenId, EventId, PlanItemId, SessionId, TenantId, UserId, VendorId, WorkUnitId};
 pub use policy::{Action, Actor, Denied};
 pub use role::Role;
 pub use store::{Store, StoreError};

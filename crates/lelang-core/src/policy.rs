@@ -81,6 +81,22 @@ pub enum Action {
     ManageVendors,
     /// See a vendor company's own profile.
     ViewVendor(VendorId),
+    /// Enter plan items for a work unit (its PPK or budget holder).
+    ManagePlan {
+        /// The regency.
+        tenant: TenantId,
+        /// The work unit.
+        work_unit: WorkUnitId,
+    },
+    /// Announce a work unit's plan (its budget holder).
+    AnnouncePlan {
+        /// The regency.
+        tenant: TenantId,
+        /// The work unit.
+        work_unit: WorkUnitId,
+    },
+    /// See a regency's plan items that are not announced yet.
+    ViewPlanDrafts(TenantId),
 }
 
 /// Why a request was refused.
@@ -127,6 +143,23 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::ReadEventLog(t) => match u.role {
             Role::PlatformAdmin => true,
             Role::Auditor | Role::LawEnforcement => t.is_some_and(own_tenant),
+            _ => false,
+        },
+        Action::ManagePlan { tenant, work_unit } => {
+            matches!(u.role, Role::CommitmentOfficer | Role::BudgetHolder)
+                && own_tenant(tenant)
+                && u.work_unit_id == Some(work_unit)
+        }
+        Action::AnnouncePlan { tenant, work_unit } => {
+            u.role == Role::BudgetHolder && own_tenant(tenant) && u.work_unit_id == Some(work_unit)
+        }
+        Action::ViewPlanDrafts(t) => match u.role {
+            Role::PlatformAdmin => true,
+            Role::TenantAdmin
+            | Role::UlpHead
+            | Role::Auditor
+            | Role::CommitmentOfficer
+            | Role::BudgetHolder => own_tenant(t),
             _ => false,
         },
         Action::ViewVendor(v) => match u.role {

@@ -31,6 +31,8 @@ pub fn confidential_fields(event_type: &str) -> &'static [&'static str] {
     match event_type {
         // Officials' and vendor employees' contact data is personal data (UU PDP 27/2022).
         "user_created" => &["email"],
+        // A plan item is internal until its plan is announced (the announcement is public).
+        "plan_item_created" => &["plan_item"],
         _ => &[],
     }
 }

@@ -9,6 +9,19 @@ use time::Date;
 /// Rupiah, whole.
 pub type Rupiah = i64;
 
+/// The stable code of a rules enum (its serde name), as stored and shown in the API.
+pub fn code<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Parses a code written by [`code`].
+pub fn from_code<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+}
+
 /// What is bought.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -178,8 +191,8 @@ pub struct RuleSet {
     pub stages: Vec<StageRule>,
 }
 
-/// Dates as `YYYY-MM-DD` in rule-set files.
-mod iso_date {
+/// Dates as `YYYY-MM-DD` (rule-set files, plan items, the public log).
+pub mod iso_date {
     use serde::{Deserialize, Deserializer, Serializer};
     use time::Date;
     use time::macros::format_description;
@@ -187,10 +200,12 @@ mod iso_date {
     const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
         format_description!("[year]-[month]-[day]");
 
+    /// Writes `YYYY-MM-DD`.
     pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&d.format(FORMAT).map_err(serde::ser::Error::custom)?)
     }
 
+    /// Reads `YYYY-MM-DD`.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         let s = String::deserialize(d)?;
         Date::parse(&s, FORMAT).map_err(serde::de::Error::custom)

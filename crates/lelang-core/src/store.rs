@@ -144,6 +144,14 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets an account's failed attempts after it signs in.
     async fn clear_failed_logins(&self, account: &str) -> Result<(), StoreError>;
 
+    /// A regency's plan items, by fiscal year, work unit and name; drafts too unless
+    /// `announced_only`.
+    async fn plan_items(
+        &self,
+        tenant: TenantId,
+        announced_only: bool,
+    ) -> Result<Vec<crate::plan::PlanItem>, StoreError>;
+
     /// Reads events in log order.
     async fn events(&self, filter: EventFilter) -> Result<Vec<Event>, StoreError>;
     /// The number of events in the log.

@@ -7,12 +7,14 @@
 use async_trait::async_trait;
 use lelang_core::command::{Change, Mutation};
 use lelang_core::event::Event;
-use lelang_core::ids::{ApiTokenId, EventId, SessionId, TenantId, UserId, VendorId, WorkUnitId};
+use lelang_core::ids::{ApiTokenId, EventId, PlanItemId, SessionId, TenantId, UserId, VendorId, WorkUnitId};
 use lelang_core::model::{
     ApiToken, Credentials, RoleGrant, Session, Tenant, TimeZone, User, Vendor, WorkUnit,
 };
+use lelang_core::plan::PlanItem;
 use lelang_core::public::{self, Salt};
 use lelang_core::role::Role;
+use lelang_core::rules;
 use lelang_core::store::{EventFilter, FailedLogins, Store, StoreError, StoredCheckpoint};
 use lelang_trust::merkle::{self, Hash, NodeId};
 use sqlx::sqlite::{
@@ -212,6 +214,27 @@ fn token_row(r: &SqliteRow) -> Result<ApiToken, sqlx::Error> {
         expires_at: opt_from_us(r.try_get("expires_at")?)?,
         revoked_at: opt_from_us(r.try_get("revoked_at")?)?,
         last_used_at: opt_from_us(r.try_get("last_used_at")?)?,
+    })
+}
+
+fn plan_item_row(r: &SqliteRow) -> Result<PlanItem, sqlx::Error> {
+    let decode = |what: &str| sqlx::Error::Decode(format!("unknown {what}").into());
+    Ok(PlanItem {
+        id: PlanItemId(r.try_get("id")?),
+        tenant_id: TenantId(r.try_get("tenant_id")?),
+        work_unit_id: WorkUnitId(r.try_get("work_unit_id")?),
+        fiscal_year: r.try_get("fiscal_year")?,
+        name: r.try_get("name")?,
+        category: rules::from_code(&r.try_get::<String, _>("category")?).ok_or_else(|| decode("category"))?,
+        budget_ceiling: r.try_get("budget_ceiling")?,
+        funding_source: r.try_get("funding_source")?,
+        planned_method: rules::from_code(&r.try_get::<String, _>("planned_method")?)
+            .ok_or_else(|| decode("method"))?,
+        planned_start: r.try_get("planned_start")?,
+        planned_end: r.try_get("planned_end")?,
+        rule_set: r.try_get("rule_set")?,
+        announced_at: opt_from_us(r.try_get("announced_at")?)?,
+        created_at: from_us(r.try_get("created_at")?)?,
     })
 }
 
@@ -540,6 +563,43 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
             .bind(t.expires_at.map(us))
             .execute(&mut *tx)
             .await?;
+        }
+        Mutation::InsertPlanItem(p) => {
+            sqlx::query(
+                "INSERT INTO plan_items (id, tenant_id, work_unit_id, fiscal_year, name, category, budget_ceiling, funding_source, \
+                 planned_method, planned_start, planned_end, rule_set, announced_at, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(p.id.0)
+            .bind(p.tenant_id.0)
+            .bind(p.work_unit_id.0)
+            .bind(p.fiscal_year)
+            .bind(&p.name)
+            .bind(rules::code(&p.category))
+            .bind(p.budget_ceiling)
+            .bind(&p.funding_source)
+            .bind(rules::code(&p.planned_method))
+            .bind(p.planned_start)
+            .bind(p.planned_end)
+            .bind(&p.rule_set)
+            .bind(p.announced_at.map(us))
+            .bind(us(p.created_at))
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::AnnouncePlanItems { ids, at } => {
+            for id in ids {
+                let r = sqlx::query(
+                    "UPDATE plan_items SET announced_at = ? WHERE id = ? AND announced_at IS NULL",
+                )
+                .bind(us(*at))
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+                if r.rows_affected() != 1 {
+                    return Err(sqlx::Error::RowNotFound);
+                }
+            }
         }
         Mutation::RevokeApiToken { id, at } => {
             let r = sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
@@ -880,6 +940,23 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+
+    async fn plan_items(&self, tenant: TenantId, announced_only: bool) -> Result<Vec<PlanItem>, StoreError> {
+        let sql: &'static str = if announced_only {
+            "SELECT * FROM plan_items WHERE tenant_id = ? AND announced_at IS NOT NULL ORDER BY fiscal_year, work_unit_id, name"
+        } else {
+            "SELECT * FROM plan_items WHERE tenant_id = ? ORDER BY fiscal_year, work_unit_id, name"
+        };
+        let rows = sqlx::query(sql)
+            .bind(tenant.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(plan_item_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)
     }
 
     async fn events(&self, f: EventFilter) -> Result<Vec<Event>, StoreError> {

@@ -527,6 +527,83 @@ pub mod cases {
         );
     }
 
+    /// Plan items read back as entered; announcing makes them public, once.
+    pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
+        use lelang_core::plan::{NewPlanItem, announce_plan, create_plan_items};
+        use lelang_core::rules::{Category, Method, built_in};
+        let t = tenant(store.as_ref(), "banyuwangi").await;
+        let (wu, c) = create_work_unit(
+            &admin(),
+            t.id,
+            CreateWorkUnit {
+                code: "DPU".into(),
+                name: "Dinas PU".into(),
+            },
+            t0(),
+        )
+        .expect("valid");
+        store.commit(c).await.expect("unit");
+        let ppk = Actor::User(UserActor {
+            user_id: UserId::new(),
+            username: "ppk".into(),
+            role: Role::CommitmentOfficer,
+            tenant_id: Some(t.id),
+            work_unit_id: Some(wu.id),
+            vendor_id: None,
+        });
+        let rules = built_in().expect("rules").pop().expect("newest");
+        let item = |name: &str, pagu| NewPlanItem {
+            fiscal_year: 2027,
+            name: name.into(),
+            category: Category::Works,
+            budget_ceiling: pagu,
+            funding_source: "DAK".into(),
+            planned_method: Method::Tender,
+            planned_start: time::macros::date!(2027 - 02 - 01),
+            planned_end: time::macros::date!(2027 - 08 - 31),
+        };
+        let (items, c) = create_plan_items(
+            &ppk,
+            t.id,
+            wu.id,
+            &[
+                item("Jembatan Bajulmati", 4_800_000_000),
+                item("Jalan Lingkar Genteng", 2_100_000_000),
+            ],
+            &rules,
+            t0(),
+        )
+        .expect("valid");
+        store.commit(c).await.expect("commit");
+        let mut read = store.plan_items(t.id, false).await.expect("plan");
+        read.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut expected = items.clone();
+        expected.sort_by(|a, b| a.name.cmp(&b.name));
+        assert_eq!(read, expected);
+        assert!(store.plan_items(t.id, true).await.expect("public").is_empty());
+        let pa = Actor::User(UserActor {
+            user_id: UserId::new(),
+            username: "pa".into(),
+            role: Role::BudgetHolder,
+            tenant_id: Some(t.id),
+            work_unit_id: Some(wu.id),
+            vendor_id: None,
+        });
+        let c = announce_plan(&pa, t.id, wu.id, 2027, &items, t0()).expect("announce");
+        store.commit(c).await.expect("commit");
+        let public = store.plan_items(t.id, true).await.expect("public");
+        assert_eq!(public.len(), 2);
+        assert!(public.iter().all(|p| p.announced_at == Some(t0())));
+        // A second announcement built from stale drafts changes nothing and logs nothing.
+        let before = store.event_count().await.expect("count");
+        let again = announce_plan(&pa, t.id, wu.id, 2027, &items, t0()).expect("built from stale drafts");
+        assert!(
+            matches!(store.commit(again).await, Err(StoreError::NotFound(_))),
+            "announced once"
+        );
+        assert_eq!(store.event_count().await.expect("count"), before);
+    }
+
     /// Many concurrent commits still give one gapless log.
     pub async fn concurrent_commits_stay_gapless(store: Arc<dyn Store>) {
         let t = tenant(store.as_ref(), "banyuwangi").await;
@@ -603,7 +680,7 @@ macro_rules! conformance_suite {
         $crate::conformance_suite!(@cases $make;
             migrate_twice, events_gapless_and_ordered, commit_is_atomic, directory_round_trip_and_isolation,
             sessions_lifecycle, api_tokens_lifecycle, login_attempts_counted, server_secret_first_wins,
-            log_tree_follows_the_events, concurrent_commits_stay_gapless);
+            log_tree_follows_the_events, plan_items_round_trip, concurrent_commits_stay_gapless);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

@@ -843,12 +843,14 @@ impl Modify for BearerAuth {
     info(title = "lelang API", description = "E-procurement for Indonesian regencies: open, sealed, verifiable."),
     paths(me, list_tenants, create_tenant, list_work_units, create_work_unit, list_users, create_user,
         revoke_user_sessions, create_vendor, get_vendor, list_events, list_tokens, create_token, revoke_token,
-        crate::log::inclusion, crate::log::consistency),
+        crate::log::inclusion, crate::log::consistency, crate::plan::list_items, crate::plan::create_items,
+        crate::plan::import_items, crate::plan::announce_plan),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags((name = "regencies", description = "Regencies, work units and officials"),
         (name = "vendors", description = "Vendor companies"),
         (name = "account", description = "One's own account, sessions and tokens"),
+        (name = "plan", description = "Procurement plans (RUP)"),
         (name = "log", description = "The append-only event log")),
 )]
 pub struct ApiDoc;

@@ -49,6 +49,10 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/log/checkpoint"),
     ("GET", "/log/key"),
     ("GET", "/log/tile/{*path}"),
+    ("GET", "/t/{slug}/plan"),
+    ("POST", "/t/{slug}/plan/items"),
+    ("POST", "/t/{slug}/plan/import"),
+    ("POST", "/t/{slug}/plan/announce"),
 ];
 
 /// The page routes.
@@ -204,6 +208,7 @@ async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&str>) -> Na
                 tenant_link("users", "nav-directory", Action::ViewTenantDirectory(tid));
                 tenant_link("work-units", "nav-work-units", Action::ManageWorkUnits(tid));
                 tenant_link("events", "nav-events", Action::ReadEventLog(Some(tid)));
+                tenant_link("plan", "nav-plan", Action::ViewPlanDrafts(tid));
             }
         }
         links.push(link(&t, "/account", "nav-account", path));
@@ -398,6 +403,7 @@ async fn tenant_page(State(state): State<AppState>, ctx: Ctx, Path(slug): Path<S
             &TenantPage {
                 t: tr(&state, ctx.lang),
                 nav,
+                slug: t.slug,
                 name: t.name,
                 time_zone: t.time_zone.code().into(),
                 units,

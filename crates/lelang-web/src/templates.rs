@@ -59,6 +59,7 @@ pub struct LandingPage {
 pub struct TenantPage {
     pub t: Tr,
     pub nav: Nav,
+    pub slug: String,
     pub name: String,
     pub time_zone: String,
     pub units: Vec<(String, String)>,
@@ -207,6 +208,39 @@ pub struct LogPage {
     pub vkey: String,
     pub rows: Vec<LogRow>,
     pub older: Option<String>,
+}
+
+/// One row of the plan page.
+#[derive(Debug, Clone)]
+pub struct PlanRow {
+    pub year: i32,
+    pub unit: String,
+    pub name: String,
+    pub category: String,
+    pub pagu: String,
+    pub source: String,
+    pub method: String,
+    pub period: String,
+    pub announced: bool,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+pub struct PlanPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub slug: String,
+    pub tenant: String,
+    pub unit: Option<String>,
+    pub rows: Vec<PlanRow>,
+    pub drafts: bool,
+    pub can_enter: bool,
+    pub can_announce: bool,
+    pub categories: Vec<(String, String)>,
+    pub methods: Vec<(String, String)>,
+    pub sources: Vec<String>,
+    pub year: i32,
+    pub errors: Vec<String>,
 }
 
 #[derive(Template)]

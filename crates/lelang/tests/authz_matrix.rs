@@ -70,6 +70,16 @@ const PLATFORM: Allowed = Allowed {
     other: &[Role::PlatformAdmin],
     anonymous: false,
 };
+const UNIT_PLANNERS: Allowed = Allowed {
+    own: &[Role::CommitmentOfficer, Role::BudgetHolder],
+    other: &[],
+    anonymous: false,
+};
+const UNIT_BUDGET_HOLDER: Allowed = Allowed {
+    own: &[Role::BudgetHolder],
+    other: &[],
+    anonymous: false,
+};
 const REGENCY_ADMIN: Allowed = Allowed {
     own: &[Role::PlatformAdmin, Role::TenantAdmin],
     other: &[Role::PlatformAdmin],
@@ -269,6 +279,46 @@ fn cases() -> Vec<Case> {
         c("GET", "/log/tile/{*path}", true, EVERYONE, S::OK),
         c("GET", "/api/v1/log/proof/inclusion", true, EVERYONE, S::OK),
         c("GET", "/api/v1/log/proof/consistency", true, EVERYONE, S::OK),
+        // The procurement plan: the work unit's PPK and budget holder enter, the budget holder
+        // announces, everyone reads what is announced.
+        c("GET", "/api/v1/tenants/{slug}/plan-items", true, EVERYONE, S::OK),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/work-units/{code}/plan-items",
+            true,
+            UNIT_PLANNERS,
+            S::CREATED,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/work-units/{code}/plan-items/import",
+            true,
+            UNIT_PLANNERS,
+            S::CREATED,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/work-units/{code}/plan/announce",
+            true,
+            UNIT_BUDGET_HOLDER,
+            S::OK,
+        ),
+        c("GET", "/t/{slug}/plan", false, EVERYONE, S::OK),
+        c("POST", "/t/{slug}/plan/items", false, UNIT_PLANNERS, S::SEE_OTHER),
+        c(
+            "POST",
+            "/t/{slug}/plan/import",
+            false,
+            UNIT_PLANNERS,
+            S::SEE_OTHER,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/plan/announce",
+            false,
+            UNIT_BUDGET_HOLDER,
+            S::SEE_OTHER,
+        ),
         // Public by nature (a sign-in with a wrong password; switching language).
         c("POST", "/login", false, EVERYONE, S::UNAUTHORIZED),
         c("POST", "/lang", false, EVERYONE, S::SEE_OTHER),
@@ -344,7 +394,12 @@ fn fill(
         "/api/v1/tokens/{id}/revoke" | "/account/tokens/{id}/revoke" => t.foreign_token.as_str(),
         _ => user.as_str(),
     };
-    let mut path = case.template.replace("{slug}", slug).replace("{id}", id);
+    let code = if scope == Scope::Own { "DPU" } else { "DPUPR" };
+    let mut path = case
+        .template
+        .replace("{slug}", slug)
+        .replace("{id}", id)
+        .replace("{code}", code);
     match case.template {
         "/api/v1/events" => path.push_str(&format!("?tenant={slug}")),
         "/log/tile/{*path}" => path = "/log/tile/0/000.p/1".into(),
@@ -377,6 +432,32 @@ fn fill(
         ("POST", "/api/v1/users/{id}/revoke-sessions") | ("POST", "/api/v1/tokens/{id}/revoke") => {
             (Some(json!({})), vec![])
         }
+        ("POST", "/api/v1/tenants/{slug}/work-units/{code}/plan-items") => (
+            Some(
+                json!({"items": [{"fiscal_year": 2026, "name": format!("Jalan {unique}"), "category": "works",
+                "budget_ceiling": 2_500_000_000_i64, "funding_source": "APBD", "planned_method": "tender",
+                "planned_start": "2026-11-16", "planned_end": "2026-12-31"}]}),
+            ),
+            vec![],
+        ),
+        ("POST", "/api/v1/tenants/{slug}/work-units/{code}/plan/announce") => {
+            (Some(json!({"fiscal_year": 2026})), vec![])
+        }
+        ("POST", "/t/{slug}/plan/items") => (
+            None,
+            vec![
+                ("name", format!("Gedung {unique}")),
+                ("category", "works".into()),
+                ("budget_ceiling", "1.500.000.000".into()),
+                ("funding_source", "APBD".into()),
+                ("fiscal_year", "2026".into()),
+                ("planned_method", "tender".into()),
+                ("planned_start", "2026-11-16".into()),
+                ("planned_end", "2026-12-31".into()),
+            ],
+        ),
+        ("POST", "/t/{slug}/plan/import") => (None, vec![("csv", plan_csv(&unique))]),
+        ("POST", "/t/{slug}/plan/announce") => (None, vec![("fiscal_year", "2026".into())]),
         ("POST", "/account/tokens") => (None, vec![("name", "matriks".into())]),
         ("POST", "/account/password") => (
             None,
@@ -425,6 +506,13 @@ fn fill(
     )
 }
 
+fn plan_csv(unique: &str) -> String {
+    format!(
+        "nama,kategori,pagu,sumber_dana,tahun_anggaran,metode,mulai,selesai\n\
+         Drainase {unique},pekerjaan konstruksi,900.000.000,APBD,2026,tender,2026-11-16,2026-12-31\n"
+    )
+}
+
 async fn run(
     client: &mut Client,
     case: &Case,
@@ -434,6 +522,18 @@ async fn run(
 ) -> common::Resp {
     match (case.method, case.api) {
         ("GET", _) => client.get(path).await,
+        ("POST", true) if case.template.ends_with("/import") => {
+            let mut req = axum::http::Request::post(path).header("content-type", "text/csv");
+            if let Some(c) = &client.csrf {
+                req = req.header("x-csrf-token", c.as_str());
+            }
+            client
+                .send(
+                    req.body(axum::body::Body::from(plan_csv("api")))
+                        .expect("request"),
+                )
+                .await
+        }
         ("POST", true) => client.post_json(path, &json.unwrap_or(json!({})), None).await,
         ("POST", false) => {
             let f: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
