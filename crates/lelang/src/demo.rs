@@ -316,6 +316,8 @@ pub async fn load(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<Vec<De
         }
     }
 
+    load_plans(store, clock).await?;
+
     let vendors = store.vendors().await?;
     for (name, nib, home, username, display) in VENDORS {
         let vendor_id = match vendors.iter().find(|v| v.nib == *nib) {
@@ -377,4 +379,185 @@ pub fn sign_in_table(accounts: &[DemoAccount]) -> String {
         ));
     }
     out
+}
+
+/// (regency, unit, PPK, budget holder, announce?, items: (name, category, pagu, source, method))
+type DemoPlan = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static [(&'static str, &'static str, i64, &'static str, &'static str)],
+);
+
+const PLANS: &[DemoPlan] = &[
+    (
+        "banyuwangi",
+        "DPU",
+        "bwi.ppk.dpu",
+        "bwi.pa.dpu",
+        true,
+        &[
+            (
+                "Rehabilitasi Jaringan Irigasi D.I. Bendung Singolatren",
+                "works",
+                3_250_000_000,
+                "APBD",
+                "tender",
+            ),
+            (
+                "Pembangunan Jembatan Desa Kedungasri",
+                "works",
+                1_850_000_000,
+                "DAK",
+                "tender",
+            ),
+            (
+                "Konsultan Pengawas Rehabilitasi Irigasi",
+                "consulting",
+                450_000_000,
+                "APBD",
+                "seleksi",
+            ),
+            (
+                "Pemeliharaan Saluran Tersier Kecamatan Genteng",
+                "works",
+                380_000_000,
+                "APBD",
+                "pengadaan_langsung",
+            ),
+        ],
+    ),
+    (
+        "banyuwangi",
+        "DINKES",
+        "bwi.ppk.dinkes",
+        "",
+        false,
+        &[
+            (
+                "Pengadaan Alat Kesehatan Puskesmas Rawat Inap",
+                "goods",
+                2_400_000_000,
+                "DAK",
+                "tender",
+            ),
+            (
+                "Obat dan Bahan Medis Habis Pakai",
+                "goods",
+                1_100_000_000,
+                "APBD",
+                "tender_cepat",
+            ),
+        ],
+    ),
+    (
+        "trenggalek",
+        "DPUPR",
+        "tgl.ppk.dpupr",
+        "tgl.pa.dpupr",
+        true,
+        &[
+            (
+                "Peningkatan Jalan Ruas Prigi - Karanggongso",
+                "works",
+                4_700_000_000,
+                "APBD",
+                "tender",
+            ),
+            (
+                "Perencanaan Teknis Drainase Kota Trenggalek",
+                "consulting",
+                300_000_000,
+                "APBD",
+                "seleksi",
+            ),
+        ],
+    ),
+];
+
+/// The actor of a demo official acting in their own grant.
+async fn official_actor(store: &dyn Store, username: &str) -> anyhow::Result<Actor> {
+    let user = existing_user(store, username)
+        .await?
+        .ok_or_else(|| anyhow!("no demo user {username}"))?;
+    let grant = store
+        .role_grants(user.id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow!("{username} has no role"))?;
+    Ok(Actor::User(UserActor {
+        user_id: user.id,
+        username: user.username,
+        role: grant.role,
+        tenant_id: grant.tenant_id,
+        work_unit_id: grant.work_unit_id,
+        vendor_id: user.vendor_id,
+    }))
+}
+
+/// Next year's procurement plans: announced for two work units, a draft for a third.
+async fn load_plans(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()> {
+    use lelang_core::plan::{NewPlanItem, announce_plan, create_plan_items};
+    use lelang_core::rules;
+    let sets = rules::built_in()?;
+    let now = clock.now();
+    let rules = rules::in_force(&sets, now.date()).ok_or_else(|| anyhow!("no rule set in force"))?;
+    let year = now.year() + 1;
+    for (slug, code, ppk, pa, announce, items) in PLANS {
+        let tenant = store
+            .tenant_by_slug(slug)
+            .await?
+            .ok_or_else(|| anyhow!("no regency {slug}"))?;
+        let unit = store
+            .work_units(tenant.id)
+            .await?
+            .into_iter()
+            .find(|w| w.code == *code)
+            .ok_or_else(|| anyhow!("no unit {code}"))?;
+        if store
+            .plan_items(tenant.id, false)
+            .await?
+            .iter()
+            .any(|p| p.work_unit_id == unit.id)
+        {
+            continue;
+        }
+        let start = time::Date::from_calendar_date(year, time::Month::February, 1)?;
+        let end = time::Date::from_calendar_date(year, time::Month::November, 30)?;
+        let new: Vec<NewPlanItem> = items
+            .iter()
+            .map(|(name, category, pagu, source, method)| {
+                Ok(NewPlanItem {
+                    fiscal_year: year,
+                    name: (*name).into(),
+                    category: rules::from_code(category).ok_or_else(|| anyhow!("category {category}"))?,
+                    budget_ceiling: *pagu,
+                    funding_source: (*source).into(),
+                    planned_method: rules::from_code(method).ok_or_else(|| anyhow!("method {method}"))?,
+                    planned_start: start,
+                    planned_end: end,
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let ppk = official_actor(store, ppk).await?;
+        let (created, change) = create_plan_items(&ppk, tenant.id, unit.id, &new, rules, clock.now())?;
+        store.commit(change).await?;
+        if *announce {
+            let pa = official_actor(store, pa).await?;
+            store
+                .commit(announce_plan(
+                    &pa,
+                    tenant.id,
+                    unit.id,
+                    year,
+                    &created,
+                    clock.now(),
+                )?)
+                .await?;
+        }
+    }
+    Ok(())
 }

@@ -289,3 +289,86 @@ async fn forms_answer_bad_input_with_form_errors_not_500() {
         "nothing was stored"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_plan_file_is_refused_row_by_row_and_nothing_is_imported() {
+    let app = TestApp::with_demo().await;
+    let mut c = app.signed_in("bwi.ppk.dpu").await;
+    let me = c.get("/api/v1/me").await.json();
+    c.csrf = me["csrf_token"].as_str().map(str::to_owned);
+    let before = app.store.event_count().await.expect("count");
+    let csv = "nama;kategori;pagu;sumber_dana;tahun_anggaran;metode;mulai;selesai\n\
+        Rehabilitasi jaringan irigasi Bendung Karangdoro;pekerjaan konstruksi;3.200.000.000;APBD;2027;tender;2027-02-01;2027-09-30\n\
+        Pengecatan kantor;pekerjaan konstruksi;seratus juta;APBD;2027;pengadaan langsung;2027-02-01;2027-03-31\n\
+        Pengawasan jembatan;jasa konsultansi;600.000.000;APBD;2027;tender;2027-02-01;2027-09-30\n\
+        Talud sungai;pekerjaan konstruksi;750.000.000;APBD;2027;tender;2027-02-30;2027-09-30\n";
+    let token = c.csrf.clone().expect("csrf token");
+    let send = |ctype: &'static str, body: String| {
+        Request::post("/api/v1/tenants/banyuwangi/work-units/DPU/plan-items/import")
+            .header(header::CONTENT_TYPE, ctype)
+            .header("x-csrf-token", token.as_str())
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let req = send("text/csv", csv.to_owned());
+    let r = c.send(req).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.content_type(), "application/problem+json");
+    let p = r.json();
+    let errors: Vec<(String, String)> = p["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap_or("").to_owned(),
+                e["code"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            ("row 3 pagu".to_owned(), "invalid-budget".to_owned()),
+            ("row 4 metode".to_owned(), "method-not-for-category".to_owned()),
+            ("row 5 mulai".to_owned(), "invalid-date".to_owned()),
+        ]
+    );
+    assert_eq!(
+        app.store.event_count().await.expect("count"),
+        before,
+        "not even the good row was stored"
+    );
+    let t = app
+        .store
+        .tenant_by_slug("banyuwangi")
+        .await
+        .expect("q")
+        .expect("t");
+    assert!(
+        app.store
+            .plan_items(t.id, false)
+            .await
+            .expect("plan")
+            .iter()
+            .all(|i| !i.name.contains("Karangdoro"))
+    );
+    let req = send("application/json", "{}".into());
+    assert_eq!(c.send(req).await.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let req = send("text/csv", "nama,pagu\nx,1\n".into());
+    let r = c.send(req).await;
+    assert_eq!(r.json()["errors"][0]["code"], "import-missing-column");
+    // Fixed, the same file goes in whole.
+    let fixed = csv
+        .replace("seratus juta", "100.000.000")
+        .replace(
+            "jasa konsultansi;600.000.000;APBD;2027;tender",
+            "jasa konsultansi;600.000.000;APBD;2027;seleksi",
+        )
+        .replace("2027-02-30", "2027-02-28");
+    let req = send("text/csv", fixed);
+    let r = c.send(req).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json().as_array().map(Vec::len), Some(4));
+    assert_eq!(app.store.event_count().await.expect("count"), before + 4);
+}

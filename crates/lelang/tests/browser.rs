@@ -206,6 +206,42 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         d.screenshot(&shots.join("work-units-error.png")).await?;
         d.goto(format!("{base}/account")).await?;
         d.screenshot(&shots.join("account.png")).await?;
+        // The procurement plan: the PPK enters an item, the budget holder announces, the public sees it.
+        d.delete_all_cookies().await?;
+        sign_in(&d, &base, "bwi.ppk.dpu").await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}/t/banyuwangi/plan")).await?;
+        d.find(By::Id("plan-name")).await?.send_keys("Rehabilitasi Jembatan Kali Setail").await?;
+        d.find(By::Id("plan-category")).await?.send_keys("Pekerjaan konstruksi").await?;
+        d.find(By::Id("plan-pagu")).await?.send_keys("2.750.000.000").await?;
+        d.find(By::Css("#plan-method option[value='tender']")).await?.click().await?;
+        d.execute(
+            "document.getElementById('plan-start').value='2026-12-01'; document.getElementById('plan-end').value='2026-12-31';",
+            vec![],
+        )
+        .await?;
+        d.find(By::Css("form[action='/t/banyuwangi/plan/items'] button")).await?.click().await?;
+        let flash = d.query(By::Css(".flash")).first().await?.text().await?;
+        assert_eq!(flash, "Paket rencana ditambahkan.");
+        d.screenshot(&shots.join("plan-ppk.png")).await?;
+        d.find(By::Id("sign-out")).await?.click().await?;
+        d.query(By::Id("sign-in")).first().await?;
+        d.delete_all_cookies().await?;
+        sign_in(&d, &base, "bwi.pa.dpu").await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}/t/banyuwangi/plan")).await?;
+        d.find(By::Id("announce-plan")).await?.click().await?;
+        let flash = d.query(By::Css(".flash")).first().await?.text().await?;
+        assert!(flash.starts_with("Rencana diumumkan"), "{flash}");
+        d.find(By::Id("sign-out")).await?.click().await?;
+        d.query(By::Id("sign-in")).first().await?;
+        d.delete_all_cookies().await?;
+        d.goto(format!("{base}/t/banyuwangi/plan")).await?;
+        let public = d.source().await?;
+        assert!(public.contains("Rehabilitasi Jembatan Kali Setail"), "the public sees the announced item");
+        assert!(public.contains("Rp2.750.000.000"));
+        d.screenshot(&shots.join("plan-public.png")).await?;
+
         // The public log, as anyone sees it.
         d.delete_all_cookies().await?;
         d.goto(format!("{base}/log")).await?;
