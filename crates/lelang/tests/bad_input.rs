@@ -117,6 +117,24 @@ async fn api_rejects_bad_bodies_with_problems() {
             "bad-request",
         ),
         (
+            "absurd tile index",
+            Request::get("/log/tile/0/x999/x999/x999/x999/x999/x999/999").body(Body::empty()).expect("req"),
+            StatusCode::NOT_FOUND,
+            "not-found",
+        ),
+        (
+            "proof beyond the log",
+            Request::get("/api/v1/log/proof/inclusion?index=5&size=999999999999").body(Body::empty()).expect("req"),
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+        ),
+        (
+            "negative proof index",
+            Request::get("/api/v1/log/proof/inclusion?index=-1").body(Body::empty()).expect("req"),
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+        ),
+        (
             "forged bearer token",
             Request::get("/api/v1/me").header(header::AUTHORIZATION, "Bearer lelang_forged").body(Body::empty()).expect("req"),
             StatusCode::UNAUTHORIZED,
