@@ -19,11 +19,88 @@ pub enum DayOffKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayOff {
     /// The date.
+    #[serde(with = "crate::rules::iso_date")]
     pub date: Date,
     /// Which kind.
     pub kind: DayOffKind,
     /// Its name, as the decree gives it.
     pub name: String,
+}
+
+impl DayOffKind {
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            DayOffKind::Holiday => "holiday",
+            DayOffKind::CutiBersama => "cuti_bersama",
+        }
+    }
+
+    /// Parses [`DayOffKind::code`].
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s {
+            "holiday" => Some(DayOffKind::Holiday),
+            "cuti_bersama" => Some(DayOffKind::CutiBersama),
+            _ => None,
+        }
+    }
+}
+
+/// A platform administrator records a national holiday or cuti bersama (from the SKB); it then
+/// counts in every regency's schedule.
+pub fn set_day_off(
+    actor: &crate::policy::Actor,
+    day: DayOff,
+    now: time::OffsetDateTime,
+) -> Result<crate::command::Change, crate::command::CommandError> {
+    use crate::command::{Change, CommandError, Mutation};
+    crate::policy::authorize(actor, crate::policy::Action::ManageCalendar)?;
+    let a = actor
+        .user()
+        .ok_or(CommandError::Denied(crate::policy::Denied::Unauthenticated))?;
+    let name = crate::command::valid_name("name", &day.name)?;
+    if !(2000..=2100).contains(&day.date.year()) {
+        return Err(CommandError::Invalid {
+            field: "date",
+            code: "invalid-date",
+        });
+    }
+    let day = DayOff { name, ..day };
+    let event = crate::event::NewEvent::new(
+        now,
+        None,
+        Some(a.user_id),
+        Some(a.role),
+        &crate::event::EventPayload::DayOffSet { day: day.clone() },
+    )?;
+    Ok(Change {
+        events: vec![event],
+        mutations: vec![Mutation::UpsertDayOff(day)],
+    })
+}
+
+/// A platform administrator removes a day off entered by mistake.
+pub fn remove_day_off(
+    actor: &crate::policy::Actor,
+    date: Date,
+    now: time::OffsetDateTime,
+) -> Result<crate::command::Change, crate::command::CommandError> {
+    use crate::command::{Change, CommandError, Mutation};
+    crate::policy::authorize(actor, crate::policy::Action::ManageCalendar)?;
+    let a = actor
+        .user()
+        .ok_or(CommandError::Denied(crate::policy::Denied::Unauthenticated))?;
+    let event = crate::event::NewEvent::new(
+        now,
+        None,
+        Some(a.user_id),
+        Some(a.role),
+        &crate::event::EventPayload::DayOffRemoved { date },
+    )?;
+    Ok(Change {
+        events: vec![event],
+        mutations: vec![Mutation::DeleteDayOff(date)],
+    })
 }
 
 /// The working-day calendar: Monday to Friday, minus the days off.

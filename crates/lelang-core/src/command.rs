@@ -51,6 +51,10 @@ pub enum Mutation {
         /// When.
         at: OffsetDateTime,
     },
+    /// A day off is recorded or renamed.
+    UpsertDayOff(crate::calendar::DayOff),
+    /// A day off is removed (none: nothing to do, and the change fails).
+    DeleteDayOff(time::Date),
     /// A token stops working.
     RevokeApiToken {
         /// The token.

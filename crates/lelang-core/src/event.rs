@@ -112,6 +112,17 @@ pub enum EventPayload {
         /// The items announced.
         plan_items: Vec<crate::ids::PlanItemId>,
     },
+    /// A national holiday or cuti bersama was recorded (or renamed).
+    DayOffSet {
+        /// The day.
+        day: crate::calendar::DayOff,
+    },
+    /// A day off was removed.
+    DayOffRemoved {
+        /// The date.
+        #[serde(with = "crate::rules::iso_date")]
+        date: time::Date,
+    },
     /// An API token was revoked.
     ApiTokenRevoked {
         /// The token.
@@ -123,7 +134,7 @@ pub enum EventPayload {
 
 impl EventPayload {
     /// Every event type, so that each can be checked to have a label in every language.
-    pub const TYPE_NAMES: [&'static str; 11] = [
+    pub const TYPE_NAMES: [&'static str; 13] = [
         "tenant_created",
         "work_unit_created",
         "vendor_registered",
@@ -135,6 +146,8 @@ impl EventPayload {
         "api_token_revoked",
         "plan_item_created",
         "plan_announced",
+        "day_off_set",
+        "day_off_removed",
     ];
 
     /// The event type, as stored in its own column for filtering.
@@ -151,6 +164,8 @@ impl EventPayload {
             EventPayload::ApiTokenRevoked { .. } => "api_token_revoked",
             EventPayload::PlanItemCreated { .. } => "plan_item_created",
             EventPayload::PlanAnnounced { .. } => "plan_announced",
+            EventPayload::DayOffSet { .. } => "day_off_set",
+            EventPayload::DayOffRemoved { .. } => "day_off_removed",
         }
     }
 }

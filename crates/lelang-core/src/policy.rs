@@ -97,6 +97,8 @@ pub enum Action {
     },
     /// See a regency's plan items that are not announced yet.
     ViewPlanDrafts(TenantId),
+    /// Keep the national working-day calendar (holidays, cuti bersama).
+    ManageCalendar,
 }
 
 /// Why a request was refused.
@@ -124,7 +126,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::ViewOwnAccount => true,
         // Law enforcement reads only; even its own tokens are issued by the regency.
         Action::ManageOwnAccount => !u.role.is_read_only(),
-        Action::ManageTenants | Action::ManageVendors => u.role == Role::PlatformAdmin,
+        Action::ManageTenants | Action::ManageVendors | Action::ManageCalendar => {
+            u.role == Role::PlatformAdmin
+        }
         Action::ViewTenantDirectory(t) => match u.role {
             Role::PlatformAdmin => true,
             Role::TenantAdmin | Role::UlpHead | Role::Auditor => own_tenant(t),

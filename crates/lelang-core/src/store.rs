@@ -152,6 +152,9 @@ pub trait Store: Send + Sync + 'static {
         announced_only: bool,
     ) -> Result<Vec<crate::plan::PlanItem>, StoreError>;
 
+    /// The days off of a year (all years if None), by date.
+    async fn days_off(&self, year: Option<i32>) -> Result<Vec<crate::calendar::DayOff>, StoreError>;
+
     /// Reads events in log order.
     async fn events(&self, filter: EventFilter) -> Result<Vec<Event>, StoreError>;
     /// The number of events in the log.

@@ -565,6 +565,26 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Er
                 }
             }
         }
+        Mutation::UpsertDayOff(d) => {
+            sqlx::query(
+                "INSERT INTO days_off (date, kind, name) VALUES ($1, $2, $3) \
+                 ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+            )
+            .bind(d.date)
+            .bind(d.kind.code())
+            .bind(&d.name)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::DeleteDayOff(date) => {
+            let r = sqlx::query("DELETE FROM days_off WHERE date = $1")
+                .bind(*date)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() != 1 {
+                return Err(sqlx::Error::RowNotFound);
+            }
+        }
         Mutation::RevokeApiToken { id, at } => {
             let r = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(*at)
@@ -921,6 +941,35 @@ impl Store for PgStore {
         rows.iter()
             .map(plan_item_row)
             .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn days_off(&self, year: Option<i32>) -> Result<Vec<lelang_core::calendar::DayOff>, StoreError> {
+        let rows = match year {
+            None => {
+                sqlx::query("SELECT * FROM days_off ORDER BY date")
+                    .fetch_all(&self.reader)
+                    .await
+            }
+            Some(y) => {
+                sqlx::query("SELECT * FROM days_off WHERE EXTRACT(YEAR FROM date) = $1 ORDER BY date")
+                    .bind(f64::from(y))
+                    .fetch_all(&self.reader)
+                    .await
+            }
+        }
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                Ok(lelang_core::calendar::DayOff {
+                    date: r.try_get("date")?,
+                    kind: lelang_core::calendar::DayOffKind::from_code(&kind)
+                        .ok_or_else(|| sqlx::Error::Decode(format!("day-off kind {kind}").into()))?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
             .map_err(backend)
     }
 

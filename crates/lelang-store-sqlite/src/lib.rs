@@ -601,6 +601,26 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
                 }
             }
         }
+        Mutation::UpsertDayOff(d) => {
+            sqlx::query(
+                "INSERT INTO days_off (date, kind, name) VALUES (?, ?, ?) \
+                 ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+            )
+            .bind(d.date)
+            .bind(d.kind.code())
+            .bind(&d.name)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::DeleteDayOff(date) => {
+            let r = sqlx::query("DELETE FROM days_off WHERE date = ?")
+                .bind(*date)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() != 1 {
+                return Err(sqlx::Error::RowNotFound);
+            }
+        }
         Mutation::RevokeApiToken { id, at } => {
             let r = sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
                 .bind(us(*at))
@@ -956,6 +976,35 @@ impl Store for SqliteStore {
         rows.iter()
             .map(plan_item_row)
             .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn days_off(&self, year: Option<i32>) -> Result<Vec<lelang_core::calendar::DayOff>, StoreError> {
+        let rows = match year {
+            None => {
+                sqlx::query("SELECT * FROM days_off ORDER BY date")
+                    .fetch_all(&self.reader)
+                    .await
+            }
+            Some(y) => {
+                sqlx::query("SELECT * FROM days_off WHERE substr(date, 1, 4) = ? ORDER BY date")
+                    .bind(format!("{y:04}"))
+                    .fetch_all(&self.reader)
+                    .await
+            }
+        }
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                Ok(lelang_core::calendar::DayOff {
+                    date: r.try_get("date")?,
+                    kind: lelang_core::calendar::DayOffKind::from_code(&kind)
+                        .ok_or_else(|| sqlx::Error::Decode(format!("day-off kind {kind}").into()))?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
             .map_err(backend)
     }
 

@@ -604,6 +604,49 @@ pub mod cases {
         assert_eq!(store.event_count().await.expect("count"), before);
     }
 
+    /// Days off are kept by date, renamed in place, read by year, and removed once.
+    pub async fn calendar_days_off(store: Arc<dyn Store>) {
+        use lelang_core::calendar::{DayOff, DayOffKind, remove_day_off, set_day_off};
+        use time::macros::date;
+        let day = |d, kind, name: &str| DayOff {
+            date: d,
+            kind,
+            name: name.into(),
+        };
+        for d in [
+            day(date!(2026 - 03 - 20), DayOffKind::Holiday, "Idul Fitri 1447 H"),
+            day(date!(2026 - 03 - 23), DayOffKind::CutiBersama, "Cuti bersama"),
+            day(
+                date!(2027 - 01 - 01),
+                DayOffKind::Holiday,
+                "Tahun Baru 2027 Masehi",
+            ),
+            day(
+                date!(2026 - 03 - 23),
+                DayOffKind::CutiBersama,
+                "Cuti bersama Idul Fitri 1447 H",
+            ),
+        ] {
+            store
+                .commit(set_day_off(&admin(), d, t0()).expect("valid"))
+                .await
+                .expect("commit");
+        }
+        let y2026 = store.days_off(Some(2026)).await.expect("2026");
+        assert_eq!(
+            y2026.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+            ["Idul Fitri 1447 H", "Cuti bersama Idul Fitri 1447 H"]
+        );
+        assert_eq!(store.days_off(None).await.expect("all").len(), 3);
+        store
+            .commit(remove_day_off(&admin(), date!(2027 - 01 - 01), t0()).expect("valid"))
+            .await
+            .expect("remove");
+        assert!(store.days_off(Some(2027)).await.expect("2027").is_empty());
+        let again = remove_day_off(&admin(), date!(2027 - 01 - 01), t0()).expect("valid");
+        assert!(matches!(store.commit(again).await, Err(StoreError::NotFound(_))));
+    }
+
     /// Many concurrent commits still give one gapless log.
     pub async fn concurrent_commits_stay_gapless(store: Arc<dyn Store>) {
         let t = tenant(store.as_ref(), "banyuwangi").await;
@@ -680,7 +723,8 @@ macro_rules! conformance_suite {
         $crate::conformance_suite!(@cases $make;
             migrate_twice, events_gapless_and_ordered, commit_is_atomic, directory_round_trip_and_isolation,
             sessions_lifecycle, api_tokens_lifecycle, login_attempts_counted, server_secret_first_wins,
-            log_tree_follows_the_events, plan_items_round_trip, concurrent_commits_stay_gapless);
+            log_tree_follows_the_events, plan_items_round_trip, calendar_days_off,
+            concurrent_commits_stay_gapless);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

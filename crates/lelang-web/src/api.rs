@@ -844,13 +844,15 @@ impl Modify for BearerAuth {
     paths(me, list_tenants, create_tenant, list_work_units, create_work_unit, list_users, create_user,
         revoke_user_sessions, create_vendor, get_vendor, list_events, list_tokens, create_token, revoke_token,
         crate::log::inclusion, crate::log::consistency, crate::plan::list_items, crate::plan::create_items,
-        crate::plan::import_items, crate::plan::announce_plan),
+        crate::plan::import_items, crate::plan::announce_plan, crate::calendar::list, crate::calendar::set,
+        crate::calendar::remove),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags((name = "regencies", description = "Regencies, work units and officials"),
         (name = "vendors", description = "Vendor companies"),
         (name = "account", description = "One's own account, sessions and tokens"),
         (name = "plan", description = "Procurement plans (RUP)"),
+        (name = "calendar", description = "The national working-day calendar"),
         (name = "log", description = "The append-only event log")),
 )]
 pub struct ApiDoc;

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod calendar;
 pub mod error;
 pub mod i18n;
 pub mod log;
@@ -132,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(log::routes())
         .merge(plan::routes())
+        .merge(calendar::routes())
         .merge(api::docs())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))

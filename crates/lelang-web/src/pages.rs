@@ -53,6 +53,9 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/t/{slug}/plan/items"),
     ("POST", "/t/{slug}/plan/import"),
     ("POST", "/t/{slug}/plan/announce"),
+    ("GET", "/calendar"),
+    ("POST", "/calendar/days-off"),
+    ("POST", "/calendar/days-off/{date}/remove"),
 ];
 
 /// The page routes.
@@ -197,6 +200,7 @@ async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&str>) -> Na
         };
         if a.role == Role::PlatformAdmin {
             links.push(link(&t, "/admin/tenants", "nav-tenants", path));
+            links.push(link(&t, "/calendar", "nav-calendar", path));
         }
         if let Some(slug) = slug {
             let mut tenant_link = |suffix: &str, key: &str, action: Action| {

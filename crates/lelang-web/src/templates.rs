@@ -243,6 +243,25 @@ pub struct PlanPage {
     pub errors: Vec<String>,
 }
 
+/// One day off on the calendar page.
+#[derive(Debug, Clone)]
+pub struct CalendarRow {
+    pub date: String,
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "calendar.html")]
+pub struct CalendarPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub year: i32,
+    pub rows: Vec<CalendarRow>,
+    pub can_manage: bool,
+    pub errors: Vec<String>,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {

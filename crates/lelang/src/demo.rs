@@ -317,6 +317,7 @@ pub async fn load(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<Vec<De
     }
 
     load_plans(store, clock).await?;
+    load_calendar(store, &platform, clock).await?;
 
     let vendors = store.vendors().await?;
     for (name, nib, home, username, display) in VENDORS {
@@ -558,6 +559,53 @@ async fn load_plans(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()> 
                 )?)
                 .await?;
         }
+    }
+    Ok(())
+}
+
+/// National holidays and cuti bersama of 2026 for the demo's schedules. Demo data: a deployment
+/// enters the dates of the year's joint decree (SKB) on the calendar page.
+const DAYS_OFF_2026: &[(&str, &str, &str)] = &[
+    ("2026-01-01", "holiday", "Tahun Baru 2026 Masehi"),
+    ("2026-01-16", "holiday", "Isra Mikraj Nabi Muhammad SAW"),
+    ("2026-02-17", "holiday", "Tahun Baru Imlek 2577 Kongzili"),
+    ("2026-03-19", "holiday", "Hari Suci Nyepi Tahun Baru Saka 1948"),
+    ("2026-03-20", "holiday", "Idul Fitri 1447 H"),
+    ("2026-03-21", "holiday", "Idul Fitri 1447 H"),
+    ("2026-03-23", "cuti_bersama", "Cuti bersama Idul Fitri 1447 H"),
+    ("2026-03-24", "cuti_bersama", "Cuti bersama Idul Fitri 1447 H"),
+    ("2026-04-03", "holiday", "Wafat Yesus Kristus"),
+    ("2026-05-01", "holiday", "Hari Buruh Internasional"),
+    ("2026-05-14", "holiday", "Kenaikan Yesus Kristus"),
+    ("2026-05-27", "holiday", "Idul Adha 1447 H"),
+    ("2026-05-31", "holiday", "Hari Raya Waisak 2570 BE"),
+    ("2026-06-01", "holiday", "Hari Lahir Pancasila"),
+    ("2026-06-16", "holiday", "Tahun Baru Islam 1448 H"),
+    ("2026-08-17", "holiday", "Hari Kemerdekaan Republik Indonesia"),
+    ("2026-08-25", "holiday", "Maulid Nabi Muhammad SAW"),
+    ("2026-12-25", "holiday", "Hari Raya Natal"),
+];
+
+async fn load_calendar(store: &dyn Store, platform: &Actor, clock: &dyn Clock) -> anyhow::Result<()> {
+    use lelang_core::calendar::{DayOff, DayOffKind, set_day_off};
+    let existing = store.days_off(Some(2026)).await?;
+    for (date, kind, name) in DAYS_OFF_2026 {
+        let date = time::Date::parse(date, time::macros::format_description!("[year]-[month]-[day]"))?;
+        if existing.iter().any(|d| d.date == date) {
+            continue;
+        }
+        let kind = DayOffKind::from_code(kind).ok_or_else(|| anyhow!("day-off kind {kind}"))?;
+        store
+            .commit(set_day_off(
+                platform,
+                DayOff {
+                    date,
+                    kind,
+                    name: (*name).into(),
+                },
+                clock.now(),
+            )?)
+            .await?;
     }
     Ok(())
 }

@@ -319,6 +319,25 @@ fn cases() -> Vec<Case> {
             UNIT_BUDGET_HOLDER,
             S::SEE_OTHER,
         ),
+        // The national working-day calendar: public to read, kept by the platform administrator.
+        c("GET", "/api/v1/calendar", true, EVERYONE, S::OK),
+        c("POST", "/api/v1/calendar/days-off", true, PLATFORM, S::NO_CONTENT),
+        c(
+            "POST",
+            "/api/v1/calendar/days-off/{date}/remove",
+            true,
+            PLATFORM,
+            S::NO_CONTENT,
+        ),
+        c("GET", "/calendar", false, EVERYONE, S::OK),
+        c("POST", "/calendar/days-off", false, PLATFORM, S::SEE_OTHER),
+        c(
+            "POST",
+            "/calendar/days-off/{date}/remove",
+            false,
+            PLATFORM,
+            S::SEE_OTHER,
+        ),
         // Public by nature (a sign-in with a wrong password; switching language).
         c("POST", "/login", false, EVERYONE, S::UNAUTHORIZED),
         c("POST", "/lang", false, EVERYONE, S::SEE_OTHER),
@@ -395,11 +414,19 @@ fn fill(
         _ => user.as_str(),
     };
     let code = if scope == Scope::Own { "DPU" } else { "DPUPR" };
+    // Days off the setup recorded, one per route and scope, so each removal finds its own.
+    let date = match (case.api, scope) {
+        (true, Scope::Own) => "2026-12-24",
+        (true, Scope::Other) => "2026-12-28",
+        (false, Scope::Own) => "2026-12-30",
+        (false, Scope::Other) => "2026-12-31",
+    };
     let mut path = case
         .template
         .replace("{slug}", slug)
         .replace("{id}", id)
-        .replace("{code}", code);
+        .replace("{code}", code)
+        .replace("{date}", date);
     match case.template {
         "/api/v1/events" => path.push_str(&format!("?tenant={slug}")),
         "/log/tile/{*path}" => path = "/log/tile/0/000.p/1".into(),
@@ -458,6 +485,18 @@ fn fill(
         ),
         ("POST", "/t/{slug}/plan/import") => (None, vec![("csv", plan_csv(&unique))]),
         ("POST", "/t/{slug}/plan/announce") => (None, vec![("fiscal_year", "2026".into())]),
+        ("POST", "/api/v1/calendar/days-off") => (
+            Some(json!({"date": "2026-08-18", "kind": "cuti_bersama", "name": "Cuti bersama HUT RI"})),
+            vec![],
+        ),
+        ("POST", "/calendar/days-off") => (
+            None,
+            vec![
+                ("date", "2026-08-19".into()),
+                ("kind", "holiday".into()),
+                ("name", "Libur uji".into()),
+            ],
+        ),
         ("POST", "/account/tokens") => (None, vec![("name", "matriks".into())]),
         ("POST", "/account/password") => (
             None,
@@ -567,6 +606,37 @@ async fn every_route_every_role_own_and_other_regency() {
         foreign_token: r.json()["token"]["id"].as_str().expect("id").to_owned(),
     };
 
+    let admin = app
+        .store
+        .credentials("admin")
+        .await
+        .expect("q")
+        .expect("admin")
+        .user;
+    let admin_actor = lelang_core::policy::Actor::User(lelang_core::policy::UserActor {
+        user_id: admin.id,
+        username: admin.username,
+        role: Role::PlatformAdmin,
+        tenant_id: None,
+        work_unit_id: None,
+        vendor_id: None,
+    });
+    for d in ["2026-12-24", "2026-12-28", "2026-12-30", "2026-12-31"] {
+        let date =
+            time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).expect("date");
+        let day = lelang_core::calendar::DayOff {
+            date,
+            kind: lelang_core::calendar::DayOffKind::CutiBersama,
+            name: "Cuti bersama".into(),
+        };
+        let change = lelang_core::calendar::set_day_off(
+            &admin_actor,
+            day,
+            lelang_core::Clock::now(app.clock.as_ref()),
+        )
+        .expect("valid");
+        app.store.commit(change).await.expect("setup");
+    }
     let cases = cases();
     let mut whos = vec![Who::Anonymous];
     whos.extend(Role::ALL.iter().map(|r| Who::As(*r)));

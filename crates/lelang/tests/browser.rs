@@ -242,6 +242,20 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         assert!(public.contains("Rp2.750.000.000"));
         d.screenshot(&shots.join("plan-public.png")).await?;
 
+        // The platform administrator keeps the working-day calendar.
+        sign_in(&d, &base, "admin").await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}/calendar?year=2026")).await?;
+        d.execute("document.getElementById('day-date').value='2026-12-24';", vec![]).await?;
+        d.find(By::Css("#day-kind option[value='cuti_bersama']")).await?.click().await?;
+        d.find(By::Id("day-name")).await?.send_keys("Cuti bersama Hari Raya Natal").await?;
+        d.find(By::Id("day-save")).await?.click().await?;
+        assert_eq!(d.query(By::Css(".flash")).first().await?.text().await?, "Hari libur dicatat.");
+        assert!(d.source().await?.contains("Cuti bersama Hari Raya Natal"));
+        d.screenshot(&shots.join("calendar.png")).await?;
+        d.find(By::Id("sign-out")).await?.click().await?;
+        d.query(By::Id("sign-in")).first().await?;
+
         // The public log, as anyone sees it.
         d.delete_all_cookies().await?;
         d.goto(format!("{base}/log")).await?;
