@@ -51,6 +51,8 @@ pub enum Mutation {
         /// When.
         at: OffsetDateTime,
     },
+    /// A new package.
+    InsertPackage(crate::package::Package),
     /// A day off is recorded or renamed.
     UpsertDayOff(crate::calendar::DayOff),
     /// A day off is removed (none: nothing to do, and the change fails).

@@ -123,6 +123,27 @@ pub enum EventPayload {
         #[serde(with = "crate::rules::iso_date")]
         date: time::Date,
     },
+    /// A package was prepared from an announced plan item.
+    PackageCreated {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The plan item.
+        plan_item_id: crate::ids::PlanItemId,
+        /// The work unit.
+        work_unit_id: WorkUnitId,
+        /// Its name.
+        name: String,
+        /// Pagu.
+        budget_ceiling: i64,
+        /// HPS total (public).
+        owner_estimate: i64,
+        /// HPS breakdown (confidential: committed, not shown, in the public log).
+        hps_breakdown: Vec<crate::package::HpsLine>,
+        /// Location.
+        location: String,
+        /// The rule set.
+        rule_set: String,
+    },
     /// An API token was revoked.
     ApiTokenRevoked {
         /// The token.
@@ -134,7 +155,7 @@ pub enum EventPayload {
 
 impl EventPayload {
     /// Every event type, so that each can be checked to have a label in every language.
-    pub const TYPE_NAMES: [&'static str; 13] = [
+    pub const TYPE_NAMES: [&'static str; 14] = [
         "tenant_created",
         "work_unit_created",
         "vendor_registered",
@@ -148,6 +169,7 @@ impl EventPayload {
         "plan_announced",
         "day_off_set",
         "day_off_removed",
+        "package_created",
     ];
 
     /// The event type, as stored in its own column for filtering.
@@ -166,6 +188,7 @@ impl EventPayload {
             EventPayload::PlanAnnounced { .. } => "plan_announced",
             EventPayload::DayOffSet { .. } => "day_off_set",
             EventPayload::DayOffRemoved { .. } => "day_off_removed",
+            EventPayload::PackageCreated { .. } => "package_created",
         }
     }
 }

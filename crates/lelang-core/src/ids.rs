@@ -71,3 +71,7 @@ id_type!(
     /// One item of a procurement plan (RUP).
     PlanItemId
 );
+id_type!(
+    /// A package (paket): what one tender buys.
+    PackageId
+);

@@ -12,6 +12,7 @@ pub mod command;
 pub mod event;
 pub mod ids;
 pub mod model;
+pub mod package;
 pub mod password;
 pub mod plan;
 pub mod policy;

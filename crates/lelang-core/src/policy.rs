@@ -99,6 +99,17 @@ pub enum Action {
     ViewPlanDrafts(TenantId),
     /// Keep the national working-day calendar (holidays, cuti bersama).
     ManageCalendar,
+    /// Prepare packages from a work unit's plan (its PPK).
+    ManagePackage {
+        /// The regency.
+        tenant: TenantId,
+        /// The work unit.
+        work_unit: WorkUnitId,
+    },
+    /// See a regency's packages before they are announced as tenders.
+    ViewPackages(TenantId),
+    /// See HPS breakdowns (confidential): PPK, pokja, auditors.
+    ViewHpsBreakdown(TenantId),
 }
 
 /// Why a request was refused.
@@ -166,6 +177,27 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             | Role::BudgetHolder => own_tenant(t),
             _ => false,
         },
+        Action::ManagePackage { tenant, work_unit } => {
+            u.role == Role::CommitmentOfficer && own_tenant(tenant) && u.work_unit_id == Some(work_unit)
+        }
+        Action::ViewPackages(t) => match u.role {
+            Role::PlatformAdmin => true,
+            Role::TenantAdmin
+            | Role::UlpHead
+            | Role::PokjaMember
+            | Role::CommitmentOfficer
+            | Role::BudgetHolder
+            | Role::Auditor => own_tenant(t),
+            _ => false,
+        },
+        // The owner's estimate breakdown: the PPK, the pokja and auditors only — not the platform
+        // administrator, not the ULP head, not law enforcement without a case.
+        Action::ViewHpsBreakdown(t) => {
+            matches!(
+                u.role,
+                Role::CommitmentOfficer | Role::PokjaMember | Role::Auditor
+            ) && own_tenant(t)
+        }
         Action::ViewVendor(v) => match u.role {
             Role::PlatformAdmin => true,
             Role::Vendor => u.vendor_id == Some(v),

@@ -33,6 +33,8 @@ pub fn confidential_fields(event_type: &str) -> &'static [&'static str] {
         "user_created" => &["email"],
         // A plan item is internal until its plan is announced (the announcement is public).
         "plan_item_created" => &["plan_item"],
+        // The HPS breakdown is confidential (Perpres 16/2018: only the total is announced).
+        "package_created" => &["hps_breakdown"],
         _ => &[],
     }
 }

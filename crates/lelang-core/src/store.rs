@@ -152,6 +152,9 @@ pub trait Store: Send + Sync + 'static {
         announced_only: bool,
     ) -> Result<Vec<crate::plan::PlanItem>, StoreError>;
 
+    /// A regency's packages, newest first.
+    async fn packages(&self, tenant: TenantId) -> Result<Vec<crate::package::Package>, StoreError>;
+
     /// The days off of a year (all years if None), by date.
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<crate::calendar::DayOff>, StoreError>;
 

@@ -601,6 +601,28 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
                 }
             }
         }
+        Mutation::InsertPackage(p) => {
+            let breakdown =
+                serde_json::to_string(&p.hps_breakdown).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            sqlx::query(
+                "INSERT INTO packages (id, tenant_id, work_unit_id, plan_item_id, name, category, budget_ceiling, owner_estimate, \
+                 hps_breakdown, location, rule_set, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(p.id.0)
+            .bind(p.tenant_id.0)
+            .bind(p.work_unit_id.0)
+            .bind(p.plan_item_id.0)
+            .bind(&p.name)
+            .bind(rules::code(&p.category))
+            .bind(p.budget_ceiling)
+            .bind(p.owner_estimate)
+            .bind(breakdown)
+            .bind(&p.location)
+            .bind(&p.rule_set)
+            .bind(us(p.created_at))
+            .execute(&mut *tx)
+            .await?;
+        }
         Mutation::UpsertDayOff(d) => {
             sqlx::query(
                 "INSERT INTO days_off (date, kind, name) VALUES (?, ?, ?) \
@@ -976,6 +998,36 @@ impl Store for SqliteStore {
         rows.iter()
             .map(plan_item_row)
             .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn packages(&self, tenant: TenantId) -> Result<Vec<lelang_core::package::Package>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM packages WHERE tenant_id = ? ORDER BY created_at DESC, id")
+            .bind(tenant.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                let breakdown: String = r.try_get("hps_breakdown")?;
+                Ok(lelang_core::package::Package {
+                    id: lelang_core::ids::PackageId(r.try_get("id")?),
+                    tenant_id: TenantId(r.try_get("tenant_id")?),
+                    work_unit_id: WorkUnitId(r.try_get("work_unit_id")?),
+                    plan_item_id: PlanItemId(r.try_get("plan_item_id")?),
+                    name: r.try_get("name")?,
+                    category: rules::from_code(&r.try_get::<String, _>("category")?)
+                        .ok_or_else(|| sqlx::Error::Decode("unknown category".into()))?,
+                    budget_ceiling: r.try_get("budget_ceiling")?,
+                    owner_estimate: r.try_get("owner_estimate")?,
+                    hps_breakdown: serde_json::from_str(&breakdown)
+                        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                    location: r.try_get("location")?,
+                    rule_set: r.try_get("rule_set")?,
+                    created_at: from_us(r.try_get("created_at")?)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
             .map_err(backend)
     }
 

@@ -594,6 +594,43 @@ pub mod cases {
         let public = store.plan_items(t.id, true).await.expect("public");
         assert_eq!(public.len(), 2);
         assert!(public.iter().all(|p| p.announced_at == Some(t0())));
+        // A package from an announced item reads back whole; a second one from the same item is refused.
+        use lelang_core::package::{HpsLine, NewPackage, create_package};
+        let announced = store.plan_items(t.id, true).await.expect("public");
+        let line = HpsLine {
+            description: "Beton K-250".into(),
+            quantity: 120,
+            unit: "m3".into(),
+            unit_price: 1_750_000,
+        };
+        let (pkg, c) = create_package(
+            &ppk,
+            &announced[0],
+            NewPackage {
+                hps_breakdown: vec![line.clone()],
+                location: "Desa Bajulmati".into(),
+            },
+            &rules,
+            t0(),
+        )
+        .expect("valid");
+        store.commit(c).await.expect("package");
+        assert_eq!(store.packages(t.id).await.expect("packages"), vec![pkg]);
+        let (_, c) = create_package(
+            &ppk,
+            &announced[0],
+            NewPackage {
+                hps_breakdown: vec![line],
+                location: "Lagi".into(),
+            },
+            &rules,
+            t0(),
+        )
+        .expect("valid");
+        assert!(
+            matches!(store.commit(c).await, Err(StoreError::Conflict(_))),
+            "one package per plan item"
+        );
         // A second announcement built from stale drafts changes nothing and logs nothing.
         let before = store.event_count().await.expect("count");
         let again = announce_plan(&pa, t.id, wu.id, 2027, &items, t0()).expect("built from stale drafts");

@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod log;
 mod metrics;
+pub mod package;
 pub mod pages;
 pub mod plan;
 mod templates;
@@ -134,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .merge(log::routes())
         .merge(plan::routes())
         .merge(calendar::routes())
+        .merge(package::routes())
         .merge(api::docs())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))

@@ -53,6 +53,8 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/t/{slug}/plan/items"),
     ("POST", "/t/{slug}/plan/import"),
     ("POST", "/t/{slug}/plan/announce"),
+    ("GET", "/t/{slug}/packages"),
+    ("POST", "/t/{slug}/packages"),
     ("GET", "/calendar"),
     ("POST", "/calendar/days-off"),
     ("POST", "/calendar/days-off/{date}/remove"),
@@ -213,6 +215,7 @@ async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&str>) -> Na
                 tenant_link("work-units", "nav-work-units", Action::ManageWorkUnits(tid));
                 tenant_link("events", "nav-events", Action::ReadEventLog(Some(tid)));
                 tenant_link("plan", "nav-plan", Action::ViewPlanDrafts(tid));
+                tenant_link("packages", "nav-packages", Action::ViewPackages(tid));
             }
         }
         links.push(link(&t, "/account", "nav-account", path));

@@ -262,6 +262,29 @@ pub struct CalendarPage {
     pub errors: Vec<String>,
 }
 
+/// One package on the packages page.
+#[derive(Debug, Clone)]
+pub struct PackageRow {
+    pub name: String,
+    pub location: String,
+    pub pagu: String,
+    pub hps: String,
+    pub lines: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "packages.html")]
+pub struct PackagesPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub slug: String,
+    pub tenant: String,
+    pub rows: Vec<PackageRow>,
+    pub breakdown: bool,
+    pub choices: Vec<(String, String)>,
+    pub errors: Vec<String>,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {

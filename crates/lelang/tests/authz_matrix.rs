@@ -75,6 +75,24 @@ const UNIT_PLANNERS: Allowed = Allowed {
     other: &[],
     anonymous: false,
 };
+const UNIT_PPK: Allowed = Allowed {
+    own: &[Role::CommitmentOfficer],
+    other: &[],
+    anonymous: false,
+};
+const PACKAGE_VIEWERS: Allowed = Allowed {
+    own: &[
+        Role::PlatformAdmin,
+        Role::TenantAdmin,
+        Role::UlpHead,
+        Role::PokjaMember,
+        Role::CommitmentOfficer,
+        Role::BudgetHolder,
+        Role::Auditor,
+    ],
+    other: &[Role::PlatformAdmin],
+    anonymous: false,
+};
 const UNIT_BUDGET_HOLDER: Allowed = Allowed {
     own: &[Role::BudgetHolder],
     other: &[],
@@ -319,6 +337,23 @@ fn cases() -> Vec<Case> {
             UNIT_BUDGET_HOLDER,
             S::SEE_OTHER,
         ),
+        // Packages: the regency's officials see them; only the unit's PPK prepares one.
+        c(
+            "GET",
+            "/api/v1/tenants/{slug}/packages",
+            true,
+            PACKAGE_VIEWERS,
+            S::OK,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/plan-items/{id}/package",
+            true,
+            UNIT_PPK,
+            S::CREATED,
+        ),
+        c("GET", "/t/{slug}/packages", false, PACKAGE_VIEWERS, S::OK),
+        c("POST", "/t/{slug}/packages", false, UNIT_PPK, S::SEE_OTHER),
         // The national working-day calendar: public to read, kept by the platform administrator.
         c("GET", "/api/v1/calendar", true, EVERYONE, S::OK),
         c("POST", "/api/v1/calendar/days-off", true, PLATFORM, S::NO_CONTENT),
@@ -369,6 +404,9 @@ fn cases() -> Vec<Case> {
 }
 
 struct Targets {
+    /// Announced plan items without a package: [API, page] of Banyuwangi DPU, and of Trenggalek DPUPR.
+    own_items: [String; 2],
+    other_items: [String; 2],
     own_user: String,
     other_user: String,
     own_vendor: String,
@@ -410,6 +448,13 @@ fn fill(
     };
     let id = match case.template {
         "/api/v1/vendors/{id}" => vendor.as_str(),
+        "/api/v1/tenants/{slug}/plan-items/{id}/package" => {
+            if scope == Scope::Own {
+                t.own_items[0].as_str()
+            } else {
+                t.other_items[0].as_str()
+            }
+        }
         "/api/v1/tokens/{id}/revoke" | "/account/tokens/{id}/revoke" => t.foreign_token.as_str(),
         _ => user.as_str(),
     };
@@ -495,6 +540,26 @@ fn fill(
                 ("date", "2026-08-19".into()),
                 ("kind", "holiday".into()),
                 ("name", "Libur uji".into()),
+            ],
+        ),
+        ("POST", "/api/v1/tenants/{slug}/plan-items/{id}/package") => (
+            Some(json!({"location": "Kecamatan Wongsorejo", "hps_breakdown": [
+                {"description": "Pekerjaan tanah", "quantity": 300, "unit": "m3", "unit_price": 150000}]})),
+            vec![],
+        ),
+        ("POST", "/t/{slug}/packages") => (
+            None,
+            vec![
+                (
+                    "plan_item_id",
+                    if scope == Scope::Own {
+                        t.own_items[1].clone()
+                    } else {
+                        t.other_items[1].clone()
+                    },
+                ),
+                ("location", "Kecamatan Wongsorejo".into()),
+                ("breakdown", "Pekerjaan tanah; 300; m3; 150.000".into()),
             ],
         ),
         ("POST", "/account/tokens") => (None, vec![("name", "matriks".into())]),
@@ -598,7 +663,25 @@ async fn every_route_every_role_own_and_other_regency() {
             .map(|v| v.id.to_string())
             .expect("vendor")
     };
+    let items_of = |slug: &'static str| {
+        let store = app.store.clone();
+        async move {
+            let t = store.tenant_by_slug(slug).await.expect("q").expect("tenant");
+            let items: Vec<String> = store
+                .plan_items(t.id, true)
+                .await
+                .expect("plan")
+                .iter()
+                .map(|i| i.id.to_string())
+                .collect();
+            [items[0].clone(), items[1].clone()]
+        }
+    };
+    let own_items = items_of("banyuwangi").await;
+    let other_items = items_of("trenggalek").await;
     let targets = Targets {
+        own_items,
+        other_items,
         own_user: id_of(&app, "bwi.pokja5").await,
         other_user: id_of(&app, "tgl.pokja3").await,
         own_vendor: vendor_id("CV Blambangan Karya"),

@@ -242,6 +242,19 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         assert!(public.contains("Rp2.750.000.000"));
         d.screenshot(&shots.join("plan-public.png")).await?;
 
+        // The PPK prepares a package from an announced plan item; the breakdown is theirs to see.
+        sign_in(&d, &base, "bwi.ppk.dpu").await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}/t/banyuwangi/packages")).await?;
+        d.find(By::Id("pkg-location")).await?.send_keys("Desa Kedungasri, Kecamatan Tegaldlimo").await?;
+        d.find(By::Id("pkg-breakdown")).await?.send_keys("Pekerjaan tanah; 300; m3; 150.000\nBeton K-250; 40; m3; 1.750.000").await?;
+        d.find(By::Id("pkg-create")).await?.click().await?;
+        assert_eq!(d.query(By::Css(".flash")).first().await?.text().await?, "Paket disiapkan.");
+        assert!(d.source().await?.contains("Rp115.000.000"), "HPS = 45 jt + 70 jt");
+        d.screenshot(&shots.join("packages-ppk.png")).await?;
+        d.find(By::Id("sign-out")).await?.click().await?;
+        d.query(By::Id("sign-in")).first().await?;
+
         // The platform administrator keeps the working-day calendar.
         sign_in(&d, &base, "admin").await?;
         d.query(By::Css("h1[data-role]")).first().await?;

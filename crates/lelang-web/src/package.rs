@@ -1,0 +1,389 @@
+//! Packages over HTTP. Field-level authorization lives here: every viewer of a package sees its
+//! HPS total, only the PPK, the pokja and auditors see the breakdown.
+
+use crate::AppState;
+use crate::api::{ApiJson, tenant_or_404};
+use crate::auth::Ctx;
+use crate::error::{ApiError, Problem};
+use crate::i18n::Tr;
+use crate::pages::{PageForm, fail_page, nav_for, render};
+use crate::templates::{PackageRow, PackagesPage};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use lelang_core::model::Tenant;
+use lelang_core::package::{HpsLine, NewPackage, Package, create_package};
+use lelang_core::policy::{Action, authorize};
+use lelang_core::rules::{self, RuleSet};
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+fn rules_today(state: &AppState) -> Result<&'static RuleSet, ApiError> {
+    static SETS: OnceLock<Vec<RuleSet>> = OnceLock::new();
+    let sets = match SETS.get() {
+        Some(s) => s,
+        None => {
+            let parsed = rules::built_in().map_err(|e| ApiError::Internal(e.to_string()))?;
+            SETS.get_or_init(|| parsed)
+        }
+    };
+    rules::in_force(sets, state.clock.now().date())
+        .ok_or_else(|| ApiError::Internal("no rule set in force".into()))
+}
+
+/// One HPS line.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HpsLineView {
+    description: String,
+    quantity: i64,
+    unit: String,
+    /// Rupiah per unit.
+    unit_price: i64,
+}
+
+/// A package. `hps_breakdown` is present only for those allowed to see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PackageView {
+    id: Uuid,
+    plan_item_id: Uuid,
+    work_unit_id: Uuid,
+    name: String,
+    category: String,
+    budget_ceiling: i64,
+    /// HPS total.
+    owner_estimate: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hps_breakdown: Option<Vec<HpsLineView>>,
+    location: String,
+    rule_set: String,
+}
+
+fn view(p: &Package, breakdown: bool) -> PackageView {
+    PackageView {
+        id: p.id.0,
+        plan_item_id: p.plan_item_id.0,
+        work_unit_id: p.work_unit_id.0,
+        name: p.name.clone(),
+        category: rules::code(&p.category),
+        budget_ceiling: p.budget_ceiling,
+        owner_estimate: p.owner_estimate,
+        hps_breakdown: breakdown.then(|| {
+            p.hps_breakdown
+                .iter()
+                .map(|l| HpsLineView {
+                    description: l.description.clone(),
+                    quantity: l.quantity,
+                    unit: l.unit.clone(),
+                    unit_price: l.unit_price,
+                })
+                .collect()
+        }),
+        location: p.location.clone(),
+        rule_set: p.rule_set.clone(),
+    }
+}
+
+/// Input: a package from an announced plan item.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackageInput {
+    location: String,
+    hps_breakdown: Vec<HpsLineView>,
+}
+
+async fn create(
+    state: &AppState,
+    ctx: &Ctx,
+    tenant: &Tenant,
+    plan_item: Uuid,
+    input: NewPackage,
+) -> Result<Package, ApiError> {
+    let item = state
+        .store
+        .plan_items(tenant.id, false)
+        .await?
+        .into_iter()
+        .find(|p| p.id.0 == plan_item)
+        .ok_or(ApiError::NotFound)?;
+    authorize(
+        &ctx.actor,
+        Action::ManagePackage {
+            tenant: tenant.id,
+            work_unit: item.work_unit_id,
+        },
+    )?;
+    let (pkg, change) = create_package(&ctx.actor, &item, input, rules_today(state)?, state.clock.now())?;
+    state.store.commit(change).await?;
+    Ok(pkg)
+}
+
+/// A regency's packages (its officials and auditors); the HPS breakdown only for the PPK, the
+/// pokja and auditors.
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/packages", tag = "packages", params(("slug" = String, Path)),
+    responses((status = 200, body = [PackageView]), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Json<Vec<PackageView>>, ApiError> {
+    let t = tenant_or_404(&state, &slug).await?;
+    authorize(&ctx.actor, Action::ViewPackages(t.id))?;
+    let breakdown = authorize(&ctx.actor, Action::ViewHpsBreakdown(t.id)).is_ok();
+    Ok(Json(
+        state
+            .store
+            .packages(t.id)
+            .await?
+            .iter()
+            .map(|p| view(p, breakdown))
+            .collect(),
+    ))
+}
+
+/// Prepares a package from an announced plan item (the PPK of its work unit).
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/plan-items/{id}/package", tag = "packages", request_body = PackageInput,
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Plan item id")),
+    responses((status = 201, body = PackageView), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn create_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    ApiJson(input): ApiJson<PackageInput>,
+) -> Result<(StatusCode, Json<PackageView>), ApiError> {
+    let t = tenant_or_404(&state, &slug).await?;
+    let lines = input
+        .hps_breakdown
+        .into_iter()
+        .map(|l| HpsLine {
+            description: l.description,
+            quantity: l.quantity,
+            unit: l.unit,
+            unit_price: l.unit_price,
+        })
+        .collect();
+    let pkg = create(
+        &state,
+        &ctx,
+        &t,
+        id,
+        NewPackage {
+            hps_breakdown: lines,
+            location: input.location,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(view(&pkg, true))))
+}
+
+/// The package routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/tenants/{slug}/packages", get(list))
+        .route("/api/v1/tenants/{slug}/plan-items/{id}/package", post(create_api))
+        .route("/t/{slug}/packages", get(page).post(page_create))
+}
+
+fn rupiah(v: i64) -> String {
+    let digits = v.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("Rp{out}")
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct OkQuery {
+    ok: Option<String>,
+}
+
+async fn page_view(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    status: StatusCode,
+    errors: Vec<String>,
+    flash: Option<&str>,
+) -> Result<Response, ApiError> {
+    let tenant = tenant_or_404(state, slug).await?;
+    authorize(&ctx.actor, Action::ViewPackages(tenant.id))?;
+    let breakdown = authorize(&ctx.actor, Action::ViewHpsBreakdown(tenant.id)).is_ok();
+    let t = Tr::new(state.i18n.clone(), ctx.lang);
+    let packages = state.store.packages(tenant.id).await?;
+    let rows = packages
+        .iter()
+        .map(|p| PackageRow {
+            name: p.name.clone(),
+            location: p.location.clone(),
+            pagu: rupiah(p.budget_ceiling),
+            hps: rupiah(p.owner_estimate),
+            lines: if breakdown {
+                p.hps_breakdown
+                    .iter()
+                    .map(|l| {
+                        format!(
+                            "{} — {} {} × {} = {}",
+                            l.description,
+                            l.quantity,
+                            l.unit,
+                            rupiah(l.unit_price),
+                            rupiah(l.quantity.saturating_mul(l.unit_price))
+                        )
+                    })
+                    .collect()
+            } else {
+                vec![]
+            },
+        })
+        .collect();
+    // The PPK's own announced plan items that have no package yet.
+    let a = ctx.actor.user();
+    let choices: Vec<(String, String)> = match a.and_then(|a| a.work_unit_id) {
+        Some(unit)
+            if authorize(
+                &ctx.actor,
+                Action::ManagePackage {
+                    tenant: tenant.id,
+                    work_unit: unit,
+                },
+            )
+            .is_ok() =>
+        {
+            state
+                .store
+                .plan_items(tenant.id, true)
+                .await?
+                .into_iter()
+                .filter(|i| i.work_unit_id == unit && !packages.iter().any(|p| p.plan_item_id == i.id))
+                .map(|i| {
+                    (
+                        i.id.to_string(),
+                        format!("{} — {} ({})", i.fiscal_year, i.name, rupiah(i.budget_ceiling)),
+                    )
+                })
+                .collect()
+        }
+        _ => vec![],
+    };
+    let mut nav = nav_for(state, ctx, &format!("/t/{slug}/packages")).await;
+    nav.flash = flash.filter(|k| *k == "package-created").map(|k| t.get(k));
+    let page = PackagesPage {
+        nav,
+        slug: tenant.slug.clone(),
+        tenant: tenant.name.clone(),
+        rows,
+        breakdown,
+        choices,
+        errors,
+        t,
+    };
+    Ok(render(status, &page))
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<OkQuery>,
+) -> Response {
+    page_view(&state, &ctx, &slug, StatusCode::OK, vec![], q.ok.as_deref())
+        .await
+        .unwrap_or_else(|e| fail_page(&state, &ctx, &format!("/t/{slug}/packages"), e))
+}
+
+#[derive(Debug, Deserialize)]
+struct PackageForm {
+    plan_item_id: String,
+    location: String,
+    breakdown: String,
+}
+
+/// `uraian; volume; satuan; harga satuan`, one line each.
+fn parse_lines(text: &str) -> Result<Vec<HpsLine>, ApiError> {
+    let bad = || ApiError::Invalid {
+        field: "hps_breakdown".into(),
+        code: "invalid-hps-line".into(),
+    };
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let parts: Vec<&str> = l.split(';').map(str::trim).collect();
+            let [description, quantity, unit, price] = parts.as_slice() else {
+                return Err(bad());
+            };
+            Ok(HpsLine {
+                description: (*description).to_owned(),
+                quantity: quantity.replace('.', "").parse().map_err(|_| bad())?,
+                unit: (*unit).to_owned(),
+                unit_price: price
+                    .trim_start_matches("Rp")
+                    .trim()
+                    .replace('.', "")
+                    .parse()
+                    .map_err(|_| bad())?,
+            })
+        })
+        .collect()
+}
+
+async fn page_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    PageForm(f): PageForm<PackageForm>,
+) -> Response {
+    let path = format!("/t/{slug}/packages");
+    let result = async {
+        let tenant = tenant_or_404(&state, &slug).await?;
+        ctx.user_actor()?;
+        let id = Uuid::parse_str(f.plan_item_id.trim()).map_err(|_| ApiError::Invalid {
+            field: "plan_item_id".into(),
+            code: "invalid-plan-item".into(),
+        })?;
+        let lines = parse_lines(&f.breakdown)?;
+        create(
+            &state,
+            &ctx,
+            &tenant,
+            id,
+            NewPackage {
+                hps_breakdown: lines,
+                location: f.location,
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("{path}?ok=package-created")).into_response(),
+        Err(e @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => {
+            let t = Tr::new(state.i18n.clone(), ctx.lang);
+            let msg = match &e {
+                ApiError::Invalid { code, .. } => t.get(code),
+                _ => t.get("error-conflict"),
+            };
+            page_view(
+                &state,
+                &ctx,
+                &slug,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![msg],
+                None,
+            )
+            .await
+            .unwrap_or_else(|e| fail_page(&state, &ctx, &path, e))
+        }
+        Err(e) => fail_page(&state, &ctx, &path, e),
+    }
+}

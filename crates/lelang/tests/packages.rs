@@ -1,0 +1,104 @@
+//! Field-level authorization on packages: the HPS total for every official who may see the
+//! package, the breakdown only for the PPK, the pokja and auditors — and never on the public log.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
+    let app = TestApp::with_demo().await;
+    let t = app
+        .store
+        .tenant_by_slug("banyuwangi")
+        .await
+        .expect("q")
+        .expect("t");
+    let mut items = app.store.plan_items(t.id, true).await.expect("plan");
+    items.sort_by_key(|i| std::cmp::Reverse(i.budget_ceiling));
+    let (item, second) = (items[0].clone(), items[1].clone());
+    let mut ppk = app.signed_in("bwi.ppk.dpu").await;
+    ppk.csrf = ppk.get("/api/v1/me").await.json()["csrf_token"]
+        .as_str()
+        .map(str::to_owned);
+    let body = json!({"location": "Desa Bajulmati, Kecamatan Wongsorejo", "hps_breakdown": [
+        {"description": "Beton struktur K-300 rahasia", "quantity": 150, "unit": "m3", "unit_price": 2_100_000},
+        {"description": "Baja tulangan", "quantity": 18_000, "unit": "kg", "unit_price": 16_500}]});
+    let r = ppk
+        .post_json(
+            &format!("/api/v1/tenants/banyuwangi/plan-items/{}/package", item.id),
+            &body,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["owner_estimate"], 612_000_000);
+
+    // Another unit's PPK may not prepare it, and the HPS may not exceed the pagu.
+    let mut other_ppk = app.signed_in("bwi.ppk.dinkes").await;
+    other_ppk.csrf = other_ppk.get("/api/v1/me").await.json()["csrf_token"]
+        .as_str()
+        .map(str::to_owned);
+    let r = other_ppk
+        .post_json(
+            &format!("/api/v1/tenants/banyuwangi/plan-items/{}/package", second.id),
+            &body,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let too_much = json!({"location": "Genteng", "hps_breakdown": [
+        {"description": "Pekerjaan", "quantity": 1, "unit": "ls", "unit_price": second.budget_ceiling + 1}]});
+    let r = ppk
+        .post_json(
+            &format!("/api/v1/tenants/banyuwangi/plan-items/{}/package", second.id),
+            &too_much,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("pagu-below-hps"))
+    );
+
+    for (user, sees_breakdown) in [
+        ("bwi.ppk.dpu", true),
+        ("bwi.pokja2", true),
+        ("bwi.apip", true),
+        ("bwi.ulp", false),
+        ("bwi.pa.dpu", false),
+        ("bwi.admin", false),
+        ("admin", false),
+    ] {
+        let mut c = app.signed_in(user).await;
+        let list = c.get("/api/v1/tenants/banyuwangi/packages").await;
+        assert_eq!(list.status, StatusCode::OK, "{user}");
+        let p = &list.json()[0];
+        assert_eq!(p["owner_estimate"], 612_000_000, "{user} sees the total");
+        assert_eq!(p.get("hps_breakdown").is_some(), sees_breakdown, "{user}: {p}");
+        let page = c.get("/t/banyuwangi/packages").await;
+        assert_eq!(
+            page.body.contains("Beton struktur K-300 rahasia"),
+            sees_breakdown,
+            "{user} on the page"
+        );
+    }
+    for user in ["bwi.aph", "vendor.blambangan", "tgl.apip"] {
+        let mut c = app.signed_in(user).await;
+        assert_eq!(
+            c.get("/api/v1/tenants/banyuwangi/packages").await.status,
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
+    }
+    // The public log commits to the breakdown without showing it.
+    let mut anon = app.client();
+    let log = anon.get("/log").await;
+    assert!(
+        log.body.contains("Desa Bajulmati"),
+        "the package is on the public log"
+    );
+    assert!(!log.body.contains("rahasia"), "its breakdown is not");
+}
