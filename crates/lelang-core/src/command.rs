@@ -53,6 +53,17 @@ pub enum Mutation {
     },
     /// A new package.
     InsertPackage(crate::package::Package),
+    /// A package's pokja.
+    InsertPokjaAssignment(crate::pokja::PokjaAssignment),
+    /// A member's declaration of no conflict of interest.
+    InsertDeclaration {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The member.
+        member: UserId,
+        /// When.
+        at: OffsetDateTime,
+    },
     /// A day off is recorded or renamed.
     UpsertDayOff(crate::calendar::DayOff),
     /// A day off is removed (none: nothing to do, and the change fails).

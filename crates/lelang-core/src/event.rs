@@ -144,6 +144,20 @@ pub enum EventPayload {
         /// The rule set.
         rule_set: String,
     },
+    /// The ULP head assigned a pokja to a package.
+    PokjaAssigned {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// Its members.
+        members: Vec<UserId>,
+    },
+    /// A pokja member declared no conflict of interest with a package.
+    NoConflictDeclared {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The member.
+        member: UserId,
+    },
     /// An API token was revoked.
     ApiTokenRevoked {
         /// The token.
@@ -155,7 +169,7 @@ pub enum EventPayload {
 
 impl EventPayload {
     /// Every event type, so that each can be checked to have a label in every language.
-    pub const TYPE_NAMES: [&'static str; 14] = [
+    pub const TYPE_NAMES: [&'static str; 16] = [
         "tenant_created",
         "work_unit_created",
         "vendor_registered",
@@ -170,6 +184,8 @@ impl EventPayload {
         "day_off_set",
         "day_off_removed",
         "package_created",
+        "pokja_assigned",
+        "no_conflict_declared",
     ];
 
     /// The event type, as stored in its own column for filtering.
@@ -189,6 +205,8 @@ impl EventPayload {
             EventPayload::DayOffSet { .. } => "day_off_set",
             EventPayload::DayOffRemoved { .. } => "day_off_removed",
             EventPayload::PackageCreated { .. } => "package_created",
+            EventPayload::PokjaAssigned { .. } => "pokja_assigned",
+            EventPayload::NoConflictDeclared { .. } => "no_conflict_declared",
         }
     }
 }

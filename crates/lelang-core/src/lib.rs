@@ -15,6 +15,7 @@ pub mod model;
 pub mod package;
 pub mod password;
 pub mod plan;
+pub mod pokja;
 pub mod policy;
 pub mod public;
 pub mod role;
@@ -24,7 +25,9 @@ pub mod store;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use event::{Event, EventPayload};
-pub use ids::{ApiTokenId, EventId, PlanItemId, SessionId, TenantId, UserId, VendorId, WorkUnitId};
+pub use ids::{
+    ApiTokenId, EventId, PackageId, PlanItemId, SessionId, TenantId, UserId, VendorId, WorkUnitId,
+};
 pub use policy::{Action, Actor, Denied};
 pub use role::Role;
 pub use store::{Store, StoreError};

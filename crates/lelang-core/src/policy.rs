@@ -110,6 +110,10 @@ pub enum Action {
     ViewPackages(TenantId),
     /// See HPS breakdowns (confidential): PPK, pokja, auditors.
     ViewHpsBreakdown(TenantId),
+    /// Assign pokja to packages and see the unit's workload (the ULP head).
+    AssignPokja(TenantId),
+    /// Declare no conflict of interest with an assigned package (a pokja member).
+    DeclareNoConflict(TenantId),
 }
 
 /// Why a request was refused.
@@ -198,6 +202,8 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
                 Role::CommitmentOfficer | Role::PokjaMember | Role::Auditor
             ) && own_tenant(t)
         }
+        Action::AssignPokja(t) => u.role == Role::UlpHead && own_tenant(t),
+        Action::DeclareNoConflict(t) => u.role == Role::PokjaMember && own_tenant(t),
         Action::ViewVendor(v) => match u.role {
             Role::PlatformAdmin => true,
             Role::Vendor => u.vendor_id == Some(v),

@@ -155,6 +155,12 @@ pub trait Store: Send + Sync + 'static {
     /// A regency's packages, newest first.
     async fn packages(&self, tenant: TenantId) -> Result<Vec<crate::package::Package>, StoreError>;
 
+    /// A regency's pokja assignments with their declarations.
+    async fn pokja_assignments(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<crate::pokja::PokjaAssignment>, StoreError>;
+
     /// The days off of a year (all years if None), by date.
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<crate::calendar::DayOff>, StoreError>;
 

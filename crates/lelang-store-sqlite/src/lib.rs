@@ -46,6 +46,11 @@ fn backend(e: sqlx::Error) -> StoreError {
     {
         return StoreError::NotFound(db.message().to_owned());
     }
+    if let sqlx::Error::Protocol(m) = &e
+        && m.starts_with("pokja_members")
+    {
+        return StoreError::Conflict(m.clone());
+    }
     StoreError::Backend(e.to_string())
 }
 
@@ -623,6 +628,46 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
             .execute(&mut *tx)
             .await?;
         }
+        Mutation::InsertPokjaAssignment(a) => {
+            let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pokja_members WHERE package_id = ?")
+                .bind(a.package_id.0)
+                .fetch_one(&mut *tx)
+                .await?;
+            if taken > 0 {
+                // One pokja per package, even if two ULP heads assign at the same moment.
+                return Err(sqlx::Error::Protocol(
+                    "pokja_members: package already has a pokja".into(),
+                ));
+            }
+            for m in &a.members {
+                sqlx::query(
+                    "INSERT INTO pokja_members (package_id, tenant_id, member_id, assigned_at) VALUES (?, ?, ?, ?)",
+                )
+                .bind(a.package_id.0)
+                .bind(a.tenant_id.0)
+                .bind(m.0)
+                .bind(us(a.assigned_at))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        Mutation::InsertDeclaration {
+            package_id,
+            member,
+            at,
+        } => {
+            let r = sqlx::query(
+                "UPDATE pokja_members SET declared_at = ? WHERE package_id = ? AND member_id = ? AND declared_at IS NULL",
+            )
+            .bind(us(*at))
+            .bind(package_id.0)
+            .bind(member.0)
+            .execute(&mut *tx)
+            .await?;
+            if r.rows_affected() != 1 {
+                return Err(sqlx::Error::RowNotFound);
+            }
+        }
         Mutation::UpsertDayOff(d) => {
             sqlx::query(
                 "INSERT INTO days_off (date, kind, name) VALUES (?, ?, ?) \
@@ -1029,6 +1074,44 @@ impl Store for SqliteStore {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(backend)
+    }
+
+    async fn pokja_assignments(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<lelang_core::pokja::PokjaAssignment>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM pokja_members WHERE tenant_id = ? ORDER BY assigned_at, package_id, member_id",
+        )
+        .bind(tenant.0)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        let mut out: Vec<lelang_core::pokja::PokjaAssignment> = Vec::new();
+        for r in &rows {
+            let package_id = lelang_core::ids::PackageId(r.try_get("package_id").map_err(backend)?);
+            let member = UserId(r.try_get("member_id").map_err(backend)?);
+            let declared = (|| -> Result<bool, sqlx::Error> {
+                Ok(r.try_get::<Option<i64>, _>("declared_at")?.is_some())
+            })()
+            .map_err(backend)?;
+            let assigned_at = (|| -> Result<_, sqlx::Error> { Ok(from_us(r.try_get("assigned_at")?)?) })()
+                .map_err(backend)?;
+            match out.iter_mut().find(|a| a.package_id == package_id) {
+                Some(a) => a.members.push(member),
+                None => out.push(lelang_core::pokja::PokjaAssignment {
+                    package_id,
+                    tenant_id: tenant,
+                    members: vec![member],
+                    declared: vec![],
+                    assigned_at,
+                }),
+            }
+            if declared && let Some(a) = out.iter_mut().find(|a| a.package_id == package_id) {
+                a.declared.push(member);
+            }
+        }
+        Ok(out)
     }
 
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<lelang_core::calendar::DayOff>, StoreError> {

@@ -631,6 +631,55 @@ pub mod cases {
             matches!(store.commit(c).await, Err(StoreError::Conflict(_))),
             "one package per plan item"
         );
+        // A pokja of three; a second assignment of the same package is refused; declarations once.
+        use lelang_core::pokja::{assign_pokja, declare_no_conflict};
+        let mut members = Vec::new();
+        for i in 0..3 {
+            members.push(
+                official(store.as_ref(), &t, &format!("pokja{i}"), Role::PokjaMember)
+                    .await
+                    .id,
+            );
+        }
+        let ulp = Actor::User(UserActor {
+            user_id: UserId::new(),
+            username: "ulp".into(),
+            role: Role::UlpHead,
+            tenant_id: Some(t.id),
+            work_unit_id: None,
+            vendor_id: None,
+        });
+        let pkg = store.packages(t.id).await.expect("packages").remove(0);
+        let (assignment, c) = assign_pokja(&ulp, &pkg, &members, &members, None, t0()).expect("valid");
+        store.commit(c).await.expect("assign");
+        let (_, again) =
+            assign_pokja(&ulp, &pkg, &members, &members, None, t0()).expect("built without the store's view");
+        assert!(
+            matches!(store.commit(again).await, Err(StoreError::Conflict(_))),
+            "one pokja per package"
+        );
+        let member = Actor::User(UserActor {
+            user_id: members[1],
+            username: "pokja1".into(),
+            role: Role::PokjaMember,
+            tenant_id: Some(t.id),
+            work_unit_id: None,
+            vendor_id: None,
+        });
+        store
+            .commit(declare_no_conflict(&member, &assignment, t0()).expect("member"))
+            .await
+            .expect("declare");
+        let read = store.pokja_assignments(t.id).await.expect("read");
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].members.len(), 3);
+        assert_eq!(read[0].declared, vec![members[1]]);
+        assert!(matches!(
+            store
+                .commit(declare_no_conflict(&member, &assignment, t0()).expect("stale"))
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
         // A second announcement built from stale drafts changes nothing and logs nothing.
         let before = store.event_count().await.expect("count");
         let again = announce_plan(&pa, t.id, wu.id, 2027, &items, t0()).expect("built from stale drafts");

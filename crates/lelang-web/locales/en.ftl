@@ -308,3 +308,27 @@ package-plan-not-announced = A package can only be prepared from an announced pl
 pagu-below-hps = The HPS exceeds the budget ceiling.
 invalid-plan-item = Plan item not found.
 event-package_created = Package prepared
+pokja-title = Pokja (working groups) of { $tenant }
+pokja-workload = Pokja members' workload
+pokja-workload-lead = Least loaded first. The suggestion checks the top three members.
+pokja-col-workload = Active packages
+pokja-assign = Assign a pokja
+pokja-choose = Choose 3 or 5 members
+pokja-mine = Packages I work on
+pokja-members = Pokja members
+pokja-coi = Integrity pact
+pokja-declare = Declare no conflict of interest
+pokja-declared-status = Declared
+pokja-assigned = Pokja assigned.
+pokja-declared = Declaration of no conflict of interest recorded.
+pokja-workload-count = { $count ->
+    [one] 1 package
+   *[other] { $count } packages
+}
+pokja-size = A pokja has 3 or 5 distinct members.
+pokja-not-member = Only this regency's pokja members can be assigned.
+pokja-already-assigned = This package already has a pokja.
+pokja-already-declared = You have already declared it.
+nav-pokja = Pokja
+event-pokja_assigned = Pokja assigned
+event-no_conflict_declared = No conflict of interest declared

@@ -308,3 +308,27 @@ package-plan-not-announced = Paket hanya dapat disiapkan dari RUP yang sudah diu
 pagu-below-hps = HPS melebihi pagu anggaran.
 invalid-plan-item = Paket RUP tidak ditemukan.
 event-package_created = Paket disiapkan
+pokja-title = Pokja pemilihan { $tenant }
+pokja-workload = Beban kerja anggota pokja
+pokja-workload-lead = Diurutkan dari yang paling ringan. Saran penugasan mencentang tiga anggota teratas.
+pokja-col-workload = Paket aktif
+pokja-assign = Tetapkan pokja
+pokja-choose = Pilih 3 atau 5 anggota
+pokja-mine = Paket yang saya tangani
+pokja-members = Anggota pokja
+pokja-coi = Pakta integritas
+pokja-declare = Nyatakan tidak ada benturan kepentingan
+pokja-declared-status = Sudah dinyatakan
+pokja-assigned = Pokja ditetapkan.
+pokja-declared = Pernyataan tidak ada benturan kepentingan dicatat.
+pokja-workload-count = { $count ->
+    [one] 1 paket
+   *[other] { $count } paket
+}
+pokja-size = Pokja terdiri atas 3 atau 5 anggota yang berbeda.
+pokja-not-member = Hanya anggota pokja pemerintah daerah ini yang dapat ditetapkan.
+pokja-already-assigned = Paket ini sudah memiliki pokja.
+pokja-already-declared = Anda sudah menyatakannya.
+nav-pokja = Pokja
+event-pokja_assigned = Pokja ditetapkan
+event-no_conflict_declared = Tidak ada benturan kepentingan dinyatakan

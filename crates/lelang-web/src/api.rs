@@ -845,7 +845,8 @@ impl Modify for BearerAuth {
         revoke_user_sessions, create_vendor, get_vendor, list_events, list_tokens, create_token, revoke_token,
         crate::log::inclusion, crate::log::consistency, crate::plan::list_items, crate::plan::create_items,
         crate::plan::import_items, crate::plan::announce_plan, crate::calendar::list, crate::calendar::set,
-        crate::calendar::remove, crate::package::list, crate::package::create_api),
+        crate::calendar::remove, crate::package::list, crate::package::create_api, crate::pokja::workload,
+        crate::pokja::assign_api, crate::pokja::declare_api),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags((name = "regencies", description = "Regencies, work units and officials"),
@@ -854,6 +855,7 @@ impl Modify for BearerAuth {
         (name = "plan", description = "Procurement plans (RUP)"),
         (name = "calendar", description = "The national working-day calendar"),
         (name = "packages", description = "Packages and their owner's estimates (HPS)"),
+        (name = "pokja", description = "Pokja assignment and declarations"),
         (name = "log", description = "The append-only event log")),
 )]
 pub struct ApiDoc;

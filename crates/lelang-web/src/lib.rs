@@ -15,6 +15,7 @@ mod metrics;
 pub mod package;
 pub mod pages;
 pub mod plan;
+pub mod pokja;
 mod templates;
 
 use crate::auth::{
@@ -136,6 +137,7 @@ pub fn router(state: AppState) -> Router {
         .merge(plan::routes())
         .merge(calendar::routes())
         .merge(package::routes())
+        .merge(pokja::routes())
         .merge(api::docs())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))

@@ -55,6 +55,9 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/t/{slug}/plan/announce"),
     ("GET", "/t/{slug}/packages"),
     ("POST", "/t/{slug}/packages"),
+    ("GET", "/t/{slug}/pokja"),
+    ("POST", "/t/{slug}/packages/{id}/pokja"),
+    ("POST", "/t/{slug}/packages/{id}/declare"),
     ("GET", "/calendar"),
     ("POST", "/calendar/days-off"),
     ("POST", "/calendar/days-off/{date}/remove"),
@@ -216,6 +219,11 @@ async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&str>) -> Na
                 tenant_link("events", "nav-events", Action::ReadEventLog(Some(tid)));
                 tenant_link("plan", "nav-plan", Action::ViewPlanDrafts(tid));
                 tenant_link("packages", "nav-packages", Action::ViewPackages(tid));
+                if authorize(&ctx.actor, Action::AssignPokja(tid)).is_ok()
+                    || authorize(&ctx.actor, Action::DeclareNoConflict(tid)).is_ok()
+                {
+                    links.push(link(&t, &format!("/t/{slug}/pokja"), "nav-pokja", path));
+                }
             }
         }
         links.push(link(&t, "/account", "nav-account", path));

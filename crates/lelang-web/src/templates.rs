@@ -285,6 +285,44 @@ pub struct PackagesPage {
     pub errors: Vec<String>,
 }
 
+/// A pokja member on the workload view.
+#[derive(Debug, Clone)]
+pub struct CandidateRow {
+    pub name: String,
+    pub workload: u32,
+    pub packages: String,
+}
+
+/// A package waiting for its pokja, with the ranked candidates (id, label, suggested).
+#[derive(Debug, Clone)]
+pub struct AssignRow {
+    pub id: String,
+    pub name: String,
+    pub candidates: Vec<(String, String, bool)>,
+}
+
+/// A package the signed-in member is on.
+#[derive(Debug, Clone)]
+pub struct DeclareRow {
+    pub id: String,
+    pub name: String,
+    pub members: String,
+    pub declared: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pokja.html")]
+pub struct PokjaPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub slug: String,
+    pub tenant: String,
+    pub workload: Vec<CandidateRow>,
+    pub unassigned: Vec<AssignRow>,
+    pub mine: Vec<DeclareRow>,
+    pub errors: Vec<String>,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {

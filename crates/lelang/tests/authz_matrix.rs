@@ -93,6 +93,16 @@ const PACKAGE_VIEWERS: Allowed = Allowed {
     other: &[Role::PlatformAdmin],
     anonymous: false,
 };
+const ULP_HEAD: Allowed = Allowed {
+    own: &[Role::UlpHead],
+    other: &[],
+    anonymous: false,
+};
+const POKJA: Allowed = Allowed {
+    own: &[Role::PokjaMember],
+    other: &[],
+    anonymous: false,
+};
 const UNIT_BUDGET_HOLDER: Allowed = Allowed {
     own: &[Role::BudgetHolder],
     other: &[],
@@ -354,6 +364,53 @@ fn cases() -> Vec<Case> {
         ),
         c("GET", "/t/{slug}/packages", false, PACKAGE_VIEWERS, S::OK),
         c("POST", "/t/{slug}/packages", false, UNIT_PPK, S::SEE_OTHER),
+        // Pokja: the ULP head assigns and sees the workload; a member declares.
+        c(
+            "GET",
+            "/api/v1/tenants/{slug}/pokja/workload",
+            true,
+            ULP_HEAD,
+            S::OK,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/packages/{id}/pokja",
+            true,
+            ULP_HEAD,
+            S::NO_CONTENT,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/packages/{id}/pokja/declare",
+            true,
+            POKJA,
+            S::NO_CONTENT,
+        ),
+        c(
+            "GET",
+            "/t/{slug}/pokja",
+            false,
+            Allowed {
+                own: &[Role::UlpHead, Role::PokjaMember],
+                other: &[],
+                anonymous: false,
+            },
+            S::OK,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/pokja",
+            false,
+            ULP_HEAD,
+            S::SEE_OTHER,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/declare",
+            false,
+            POKJA,
+            S::SEE_OTHER,
+        ),
         // The national working-day calendar: public to read, kept by the platform administrator.
         c("GET", "/api/v1/calendar", true, EVERYONE, S::OK),
         c("POST", "/api/v1/calendar/days-off", true, PLATFORM, S::NO_CONTENT),
@@ -404,6 +461,11 @@ fn cases() -> Vec<Case> {
 }
 
 struct Targets {
+    /// Packages per scope: [API assign, page assign, API declare, page declare].
+    own_packages: Vec<String>,
+    other_packages: Vec<String>,
+    /// Three pokja members of Banyuwangi.
+    own_pokja: Vec<String>,
     /// Announced plan items without a package: [API, page] of Banyuwangi DPU, and of Trenggalek DPUPR.
     own_items: [String; 2],
     other_items: [String; 2],
@@ -448,6 +510,22 @@ fn fill(
     };
     let id = match case.template {
         "/api/v1/vendors/{id}" => vendor.as_str(),
+        "/api/v1/tenants/{slug}/packages/{id}/pokja"
+        | "/t/{slug}/packages/{id}/pokja"
+        | "/api/v1/tenants/{slug}/packages/{id}/pokja/declare"
+        | "/t/{slug}/packages/{id}/declare" => {
+            let k = match case.template {
+                "/api/v1/tenants/{slug}/packages/{id}/pokja" => 0,
+                "/t/{slug}/packages/{id}/pokja" => 1,
+                "/api/v1/tenants/{slug}/packages/{id}/pokja/declare" => 2,
+                _ => 3,
+            };
+            if scope == Scope::Own {
+                t.own_packages[k].as_str()
+            } else {
+                t.other_packages[k].as_str()
+            }
+        }
         "/api/v1/tenants/{slug}/plan-items/{id}/package" => {
             if scope == Scope::Own {
                 t.own_items[0].as_str()
@@ -562,6 +640,17 @@ fn fill(
                 ("breakdown", "Pekerjaan tanah; 300; m3; 150.000".into()),
             ],
         ),
+        ("POST", "/api/v1/tenants/{slug}/packages/{id}/pokja") => {
+            (Some(json!({"members": t.own_pokja})), vec![])
+        }
+        ("POST", "/t/{slug}/packages/{id}/pokja") => (
+            None,
+            t.own_pokja
+                .iter()
+                .map(|m| (format!("m-{m}"), "on".to_owned()))
+                .map(|(k, v)| (leak(k), v))
+                .collect(),
+        ),
         ("POST", "/account/tokens") => (None, vec![("name", "matriks".into())]),
         ("POST", "/account/password") => (
             None,
@@ -608,6 +697,113 @@ fn fill(
         json,
         form.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
     )
+}
+
+/// Form field names are `&str` in the table; the few built at run time live for the test.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// Packages for the pokja rows, in both regencies: four each, the last two with a pokja that
+/// includes the matrix's pokja member (in Banyuwangi).
+async fn pokja_fixtures(
+    app: &TestApp,
+    slug: &str,
+    ppk: &str,
+    pa: &str,
+    ulp: &str,
+    pokja: [&str; 3],
+) -> (Vec<String>, Vec<String>) {
+    use lelang_core::package::{HpsLine, NewPackage, create_package};
+    use lelang_core::plan::{NewPlanItem, announce_plan, create_plan_items};
+    use lelang_core::pokja::assign_pokja;
+    use lelang_core::rules::{Category, Method, built_in};
+    let actor = |user: lelang_core::model::User, grant: lelang_core::model::RoleGrant| {
+        lelang_core::policy::Actor::User(lelang_core::policy::UserActor {
+            user_id: user.id,
+            username: user.username,
+            role: grant.role,
+            tenant_id: grant.tenant_id,
+            work_unit_id: grant.work_unit_id,
+            vendor_id: None,
+        })
+    };
+    let as_user = |name: &str| {
+        let store = app.store.clone();
+        let name = name.to_owned();
+        async move {
+            let u = store.credentials(&name).await.expect("q").expect("user").user;
+            let g = store.role_grants(u.id).await.expect("grants").remove(0);
+            (u, g)
+        }
+    };
+    let now = lelang_core::Clock::now(app.clock.as_ref());
+    let rules = built_in().expect("rules").pop().expect("rules");
+    let (u, g) = as_user(ppk).await;
+    let unit = g.work_unit_id.expect("unit");
+    let tenant = g.tenant_id.expect("tenant");
+    let ppk = actor(u, g);
+    let items: Vec<NewPlanItem> = (0..4)
+        .map(|i| NewPlanItem {
+            fiscal_year: 2028,
+            name: format!("Paket pokja {i}"),
+            category: Category::Works,
+            budget_ceiling: 900_000_000,
+            funding_source: "APBD".into(),
+            planned_method: Method::Tender,
+            planned_start: time::macros::date!(2028 - 02 - 01),
+            planned_end: time::macros::date!(2028 - 09 - 30),
+        })
+        .collect();
+    let (created, c) = create_plan_items(&ppk, tenant, unit, &items, &rules, now).expect("plan");
+    app.store.commit(c).await.expect("plan");
+    let (u, g) = as_user(pa).await;
+    app.store
+        .commit(announce_plan(&actor(u, g), tenant, unit, 2028, &created, now).expect("announce"))
+        .await
+        .expect("announce");
+    let mut ids = Vec::new();
+    let mut packages = Vec::new();
+    for item in app
+        .store
+        .plan_items(tenant, true)
+        .await
+        .expect("plan")
+        .into_iter()
+        .filter(|i| i.fiscal_year == 2028)
+    {
+        let line = HpsLine {
+            description: "Pekerjaan".into(),
+            quantity: 1,
+            unit: "ls".into(),
+            unit_price: 800_000_000,
+        };
+        let (p, c) = create_package(
+            &ppk,
+            &item,
+            NewPackage {
+                hps_breakdown: vec![line],
+                location: slug.into(),
+            },
+            &rules,
+            now,
+        )
+        .expect("package");
+        app.store.commit(c).await.expect("package");
+        ids.push(p.id.to_string());
+        packages.push(p);
+    }
+    let mut members = Vec::new();
+    for m in pokja {
+        members.push(as_user(m).await.0.id);
+    }
+    let (u, g) = as_user(ulp).await;
+    let ulp = actor(u, g);
+    for p in &packages[2..] {
+        let (_, c) = assign_pokja(&ulp, p, &members, &members, None, now).expect("assign");
+        app.store.commit(c).await.expect("assign");
+    }
+    (ids, members.iter().map(|m| m.to_string()).collect())
 }
 
 fn plan_csv(unique: &str) -> String {
@@ -678,8 +874,29 @@ async fn every_route_every_role_own_and_other_regency() {
         }
     };
     let own_items = items_of("banyuwangi").await;
+    let (own_packages, own_pokja) = pokja_fixtures(
+        &app,
+        "banyuwangi",
+        "bwi.ppk.dpu",
+        "bwi.pa.dpu",
+        "bwi.ulp",
+        ["bwi.pokja1", "bwi.pokja2", "bwi.pokja3"],
+    )
+    .await;
+    let (other_packages, _) = pokja_fixtures(
+        &app,
+        "trenggalek",
+        "tgl.ppk.dpupr",
+        "tgl.pa.dpupr",
+        "tgl.ulp",
+        ["tgl.pokja1", "tgl.pokja2", "tgl.pokja3"],
+    )
+    .await;
     let other_items = items_of("trenggalek").await;
     let targets = Targets {
+        own_packages,
+        other_packages,
+        own_pokja,
         own_items,
         other_items,
         own_user: id_of(&app, "bwi.pokja5").await,

@@ -255,6 +255,27 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         d.find(By::Id("sign-out")).await?.click().await?;
         d.query(By::Id("sign-in")).first().await?;
 
+        // The ULP head assigns a pokja, taking the suggested least-loaded members; a member declares.
+        sign_in(&d, &base, "bwi.ulp").await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
+        d.screenshot(&shots.join("pokja-ulp.png")).await?;
+        d.find(By::Css("button.assign")).await?.click().await?;
+        assert_eq!(d.query(By::Css(".flash")).first().await?.text().await?, "Pokja ditetapkan.");
+        d.find(By::Id("sign-out")).await?.click().await?;
+        d.query(By::Id("sign-in")).first().await?;
+        sign_in(&d, &base, "bwi.pokja1").await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
+        d.find(By::Css("button.declare")).await?.click().await?;
+        assert_eq!(
+            d.query(By::Css(".flash")).first().await?.text().await?,
+            "Pernyataan tidak ada benturan kepentingan dicatat."
+        );
+        d.screenshot(&shots.join("pokja-member.png")).await?;
+        d.find(By::Id("sign-out")).await?.click().await?;
+        d.query(By::Id("sign-in")).first().await?;
+
         // The platform administrator keeps the working-day calendar.
         sign_in(&d, &base, "admin").await?;
         d.query(By::Css("h1[data-role]")).first().await?;

@@ -1,0 +1,372 @@
+//! Pokja assignment over HTTP: the ULP head's workload view and assignment (the least-loaded
+//! members suggested), and each member's declaration of no conflict of interest.
+
+use crate::AppState;
+use crate::api::{ApiJson, tenant_or_404};
+use crate::auth::Ctx;
+use crate::error::{ApiError, Problem};
+use crate::i18n::Tr;
+use crate::pages::{PageForm, fail_page, nav_for, render};
+use crate::templates::{AssignRow, CandidateRow, DeclareRow, PokjaPage};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use lelang_core::model::Tenant;
+use lelang_core::package::Package;
+use lelang_core::pokja::{Candidate, PokjaAssignment, assign_pokja, declare_no_conflict, rank_candidates};
+use lelang_core::policy::{Action, authorize};
+use lelang_core::role::Role;
+use lelang_core::{PackageId, UserId};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A pokja member with their current workload.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CandidateView {
+    user_id: Uuid,
+    name: String,
+    /// Packages assigned now.
+    workload: u32,
+}
+
+/// Input: the members of a pokja.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PokjaInput {
+    /// 3 or 5 pokja members of the regency.
+    members: Vec<Uuid>,
+}
+
+/// The pokja members of a regency, with names.
+async fn members(state: &AppState, tenant: &Tenant) -> Result<Vec<(UserId, String)>, ApiError> {
+    let mut out = Vec::new();
+    for u in state.store.users(Some(tenant.id)).await? {
+        if u.active
+            && state
+                .store
+                .role_grants(u.id)
+                .await?
+                .iter()
+                .any(|g| g.role == Role::PokjaMember)
+        {
+            out.push((u.id, u.display_name));
+        }
+    }
+    Ok(out)
+}
+
+async fn ranked(
+    state: &AppState,
+    tenant: &Tenant,
+) -> Result<(Vec<Candidate>, Vec<PokjaAssignment>), ApiError> {
+    let assignments = state.store.pokja_assignments(tenant.id).await?;
+    Ok((
+        rank_candidates(&members(state, tenant).await?, &assignments),
+        assignments,
+    ))
+}
+
+async fn package(state: &AppState, tenant: &Tenant, id: Uuid) -> Result<Package, ApiError> {
+    state
+        .store
+        .packages(tenant.id)
+        .await?
+        .into_iter()
+        .find(|p| p.id.0 == id)
+        .ok_or(ApiError::NotFound)
+}
+
+async fn assign(
+    state: &AppState,
+    ctx: &Ctx,
+    tenant: &Tenant,
+    id: Uuid,
+    chosen: Vec<UserId>,
+) -> Result<(), ApiError> {
+    authorize(&ctx.actor, Action::AssignPokja(tenant.id))?;
+    let pkg = package(state, tenant, id).await?;
+    let (candidates, assignments) = ranked(state, tenant).await?;
+    let eligible: Vec<UserId> = candidates.iter().map(|c| c.user_id).collect();
+    let existing = assignments.iter().find(|a| a.package_id == pkg.id);
+    let (_, change) = assign_pokja(&ctx.actor, &pkg, &chosen, &eligible, existing, state.clock.now())?;
+    state.store.commit(change).await?;
+    Ok(())
+}
+
+async fn declare(state: &AppState, ctx: &Ctx, tenant: &Tenant, id: Uuid) -> Result<(), ApiError> {
+    authorize(&ctx.actor, Action::DeclareNoConflict(tenant.id))?;
+    let assignment = state
+        .store
+        .pokja_assignments(tenant.id)
+        .await?
+        .into_iter()
+        .find(|a| a.package_id == PackageId(id))
+        .ok_or(ApiError::NotFound)?;
+    let change = declare_no_conflict(&ctx.actor, &assignment, state.clock.now())?;
+    state.store.commit(change).await?;
+    Ok(())
+}
+
+/// The regency's pokja members, least loaded first (the ULP head).
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/pokja/workload", tag = "pokja", params(("slug" = String, Path)),
+    responses((status = 200, body = [CandidateView]), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn workload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Json<Vec<CandidateView>>, ApiError> {
+    let t = tenant_or_404(&state, &slug).await?;
+    authorize(&ctx.actor, Action::AssignPokja(t.id))?;
+    let (candidates, _) = ranked(&state, &t).await?;
+    Ok(Json(
+        candidates
+            .into_iter()
+            .map(|c| CandidateView {
+                user_id: c.user_id.0,
+                name: c.name,
+                workload: c.workload,
+            })
+            .collect(),
+    ))
+}
+
+/// Assigns a pokja of 3 or 5 members to a package (the ULP head).
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/pokja", tag = "pokja", request_body = PokjaInput,
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn assign_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    ApiJson(input): ApiJson<PokjaInput>,
+) -> Result<StatusCode, ApiError> {
+    let t = tenant_or_404(&state, &slug).await?;
+    assign(
+        &state,
+        &ctx,
+        &t,
+        id,
+        input.members.into_iter().map(UserId).collect(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Declares no conflict of interest with a package one is a pokja member of.
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/pokja/declare", tag = "pokja",
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn declare_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    ctx.user_actor()?;
+    let t = tenant_or_404(&state, &slug).await?;
+    declare(&state, &ctx, &t, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The pokja routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/tenants/{slug}/pokja/workload", get(workload))
+        .route("/api/v1/tenants/{slug}/packages/{id}/pokja", post(assign_api))
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/pokja/declare",
+            post(declare_api),
+        )
+        .route("/t/{slug}/pokja", get(page))
+        .route("/t/{slug}/packages/{id}/pokja", post(page_assign))
+        .route("/t/{slug}/packages/{id}/declare", post(page_declare))
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct OkQuery {
+    ok: Option<String>,
+}
+
+async fn view(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    status: StatusCode,
+    errors: Vec<String>,
+    flash: Option<&str>,
+) -> Result<Response, ApiError> {
+    let tenant = tenant_or_404(state, slug).await?;
+    let head = authorize(&ctx.actor, Action::AssignPokja(tenant.id)).is_ok();
+    let member = authorize(&ctx.actor, Action::DeclareNoConflict(tenant.id)).is_ok();
+    if !head && !member {
+        authorize(&ctx.actor, Action::AssignPokja(tenant.id))?;
+    }
+    let t = Tr::new(state.i18n.clone(), ctx.lang);
+    let packages = state.store.packages(tenant.id).await?;
+    let (candidates, assignments) = ranked(state, &tenant).await?;
+    let name_of = |id: &UserId| {
+        candidates
+            .iter()
+            .find(|c| c.user_id == *id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    };
+    let workload = if head {
+        candidates
+            .iter()
+            .map(|c| CandidateRow {
+                name: c.name.clone(),
+                workload: c.workload,
+                packages: assignments
+                    .iter()
+                    .filter(|a| a.members.contains(&c.user_id))
+                    .filter_map(|a| {
+                        packages
+                            .iter()
+                            .find(|p| p.id == a.package_id)
+                            .map(|p| p.name.clone())
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let unassigned = if head {
+        packages
+            .iter()
+            .filter(|p| !assignments.iter().any(|a| a.package_id == p.id))
+            .map(|p| AssignRow {
+                id: p.id.to_string(),
+                name: p.name.clone(),
+                // The suggestion: the three least-loaded members, checked in advance.
+                candidates: candidates
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        (
+                            c.user_id.to_string(),
+                            format!("{} ({})", c.name, t.count("pokja-workload-count", c.workload)),
+                            i < 3,
+                        )
+                    })
+                    .collect(),
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let me = ctx.actor.user().map(|a| a.user_id);
+    let mine = assignments
+        .iter()
+        .filter(|a| me.is_some_and(|m| a.members.contains(&m)))
+        .filter_map(|a| {
+            let p = packages.iter().find(|p| p.id == a.package_id)?;
+            Some(DeclareRow {
+                id: p.id.to_string(),
+                name: p.name.clone(),
+                members: a.members.iter().map(name_of).collect::<Vec<_>>().join(", "),
+                declared: me.is_some_and(|m| a.declared.contains(&m)),
+            })
+        })
+        .collect();
+    let mut nav = nav_for(state, ctx, &format!("/t/{slug}/pokja")).await;
+    nav.flash = flash
+        .filter(|k| ["pokja-assigned", "pokja-declared"].contains(k))
+        .map(|k| t.get(k));
+    let page = PokjaPage {
+        nav,
+        slug: tenant.slug.clone(),
+        tenant: tenant.name.clone(),
+        workload,
+        unassigned,
+        mine,
+        errors,
+        t,
+    };
+    Ok(render(status, &page))
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<OkQuery>,
+) -> Response {
+    view(&state, &ctx, &slug, StatusCode::OK, vec![], q.ok.as_deref())
+        .await
+        .unwrap_or_else(|e| fail_page(&state, &ctx, &format!("/t/{slug}/pokja"), e))
+}
+
+async fn finish(state: AppState, ctx: Ctx, slug: String, ok: &str, result: Result<(), ApiError>) -> Response {
+    let path = format!("/t/{slug}/pokja");
+    match result {
+        Ok(()) => Redirect::to(&format!("{path}?ok={ok}")).into_response(),
+        Err(e @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => {
+            let t = Tr::new(state.i18n.clone(), ctx.lang);
+            let msg = match &e {
+                ApiError::Invalid { code, .. } => t.get(code),
+                _ => t.get("pokja-already-assigned"),
+            };
+            view(
+                &state,
+                &ctx,
+                &slug,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![msg],
+                None,
+            )
+            .await
+            .unwrap_or_else(|e| fail_page(&state, &ctx, &path, e))
+        }
+        Err(e) => fail_page(&state, &ctx, &path, e),
+    }
+}
+
+async fn page_assign(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let tenant = tenant_or_404(&state, &slug).await?;
+        ctx.user_actor()?;
+        let chosen: Vec<UserId> = form
+            .keys()
+            .filter_map(|k| k.strip_prefix("m-"))
+            .filter_map(|u| Uuid::parse_str(u).ok())
+            .map(UserId)
+            .collect();
+        assign(&state, &ctx, &tenant, id, chosen).await
+    }
+    .await;
+    finish(state, ctx, slug, "pokja-assigned", result).await
+}
+
+#[derive(Debug, Deserialize)]
+struct Empty {}
+
+async fn page_declare(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(_): PageForm<Empty>,
+) -> Response {
+    let result = async {
+        let tenant = tenant_or_404(&state, &slug).await?;
+        ctx.user_actor()?;
+        declare(&state, &ctx, &tenant, id).await
+    }
+    .await;
+    finish(state, ctx, slug, "pokja-declared", result).await
+}
