@@ -1061,8 +1061,7 @@ impl Store for PgStore {
                     .is_some())
             })()
             .map_err(backend)?;
-            let assigned_at =
-                (|| -> Result<_, sqlx::Error> { Ok(r.try_get("assigned_at")?) })().map_err(backend)?;
+            let assigned_at = r.try_get("assigned_at").map_err(backend)?;
             match out.iter_mut().find(|a| a.package_id == package_id) {
                 Some(a) => a.members.push(member),
                 None => out.push(lelang_core::pokja::PokjaAssignment {

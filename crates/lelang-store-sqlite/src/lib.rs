@@ -1095,8 +1095,7 @@ impl Store for SqliteStore {
                 Ok(r.try_get::<Option<i64>, _>("declared_at")?.is_some())
             })()
             .map_err(backend)?;
-            let assigned_at = (|| -> Result<_, sqlx::Error> { Ok(from_us(r.try_get("assigned_at")?)?) })()
-                .map_err(backend)?;
+            let assigned_at = from_us(r.try_get("assigned_at").map_err(backend)?).map_err(backend)?;
             match out.iter_mut().find(|a| a.package_id == package_id) {
                 Some(a) => a.members.push(member),
                 None => out.push(lelang_core::pokja::PokjaAssignment {
