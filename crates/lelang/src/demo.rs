@@ -318,6 +318,7 @@ pub async fn load(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<Vec<De
 
     load_plans(store, clock).await?;
     load_calendar(store, &platform, clock).await?;
+    load_packages(store, clock).await?;
 
     let vendors = store.vendors().await?;
     for (name, nib, home, username, display) in VENDORS {
@@ -606,6 +607,120 @@ async fn load_calendar(store: &dyn Store, platform: &Actor, clock: &dyn Clock) -
                 clock.now(),
             )?)
             .await?;
+    }
+    Ok(())
+}
+
+/// A package in each regency with its pokja; in Banyuwangi every member has declared.
+async fn load_packages(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()> {
+    use lelang_core::package::{HpsLine, NewPackage, create_package};
+    use lelang_core::pokja::{assign_pokja, declare_no_conflict, rank_candidates};
+    let sets = lelang_core::rules::built_in()?;
+    let rules = lelang_core::rules::in_force(&sets, clock.now().date())
+        .ok_or_else(|| anyhow!("no rule set in force"))?;
+    let line = |d: &str, q: i64, u: &str, p: i64| HpsLine {
+        description: d.into(),
+        quantity: q,
+        unit: u.into(),
+        unit_price: p,
+    };
+    let cases = [
+        (
+            "banyuwangi",
+            "bwi.ppk.dpu",
+            "bwi.ulp",
+            "Rehabilitasi Jaringan Irigasi D.I. Bendung Singolatren",
+            "Kecamatan Rogojampi",
+            true,
+            vec![
+                line("Galian tanah saluran", 4_200, "m3", 95_000),
+                line("Pasangan batu kali 1:4", 1_850, "m3", 980_000),
+                line("Beton K-225 bangunan bagi", 320, "m3", 1_650_000),
+                line("Pintu air baja", 12, "unit", 27_500_000),
+            ],
+        ),
+        (
+            "trenggalek",
+            "tgl.ppk.dpupr",
+            "tgl.ulp",
+            "Peningkatan Jalan Ruas Prigi - Karanggongso",
+            "Kecamatan Watulimo",
+            false,
+            vec![
+                line("Lapis pondasi agregat kelas A", 2_600, "m3", 690_000),
+                line("Laston lapis aus (AC-WC)", 1_150, "ton", 1_780_000),
+                line("Drainase beton U-ditch", 900, "m", 520_000),
+            ],
+        ),
+    ];
+    for (slug, ppk, ulp, item_name, location, declare, lines) in cases {
+        let tenant = store
+            .tenant_by_slug(slug)
+            .await?
+            .ok_or_else(|| anyhow!("no regency {slug}"))?;
+        let Some(item) = store
+            .plan_items(tenant.id, true)
+            .await?
+            .into_iter()
+            .find(|i| i.name == item_name)
+        else {
+            continue;
+        };
+        if store
+            .packages(tenant.id)
+            .await?
+            .iter()
+            .any(|p| p.plan_item_id == item.id)
+        {
+            continue;
+        }
+        let (pkg, change) = create_package(
+            &official_actor(store, ppk).await?,
+            &item,
+            NewPackage {
+                hps_breakdown: lines,
+                location: location.into(),
+            },
+            rules,
+            clock.now(),
+        )?;
+        store.commit(change).await?;
+        let mut members = Vec::new();
+        for u in store.users(Some(tenant.id)).await? {
+            if store
+                .role_grants(u.id)
+                .await?
+                .iter()
+                .any(|g| g.role == Role::PokjaMember)
+            {
+                members.push((u.id, u.display_name));
+            }
+        }
+        let assignments = store.pokja_assignments(tenant.id).await?;
+        let chosen: Vec<_> = rank_candidates(&members, &assignments)
+            .iter()
+            .take(3)
+            .map(|c| c.user_id)
+            .collect();
+        let eligible: Vec<_> = members.iter().map(|(id, _)| *id).collect();
+        let (assignment, change) = assign_pokja(
+            &official_actor(store, ulp).await?,
+            &pkg,
+            &chosen,
+            &eligible,
+            None,
+            clock.now(),
+        )?;
+        store.commit(change).await?;
+        if declare {
+            for m in &assignment.members {
+                let user = store.user(*m).await?.ok_or_else(|| anyhow!("member"))?;
+                let actor = official_actor(store, &user.username).await?;
+                store
+                    .commit(declare_no_conflict(&actor, &assignment, clock.now())?)
+                    .await?;
+            }
+        }
     }
     Ok(())
 }
