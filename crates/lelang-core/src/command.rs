@@ -589,6 +589,34 @@ pub fn create_api_token(
     ))
 }
 
+/// The record of a read of confidential data, when the reader is an auditor or law enforcement
+/// (None for other readers, whose reads are part of their daily work).
+pub fn confidential_read(
+    actor: &Actor,
+    tenant: TenantId,
+    subject: &str,
+    records: u64,
+    now: OffsetDateTime,
+) -> Result<Option<Change>, CommandError> {
+    let Some(a) = actor
+        .user()
+        .filter(|a| matches!(a.role, Role::Auditor | Role::LawEnforcement))
+    else {
+        return Ok(None);
+    };
+    if records == 0 {
+        return Ok(None);
+    }
+    let payload = EventPayload::ConfidentialDataRead {
+        subject: subject.to_owned(),
+        records,
+    };
+    Ok(Some(Change {
+        events: vec![event(a, now, Some(tenant), payload)?],
+        mutations: vec![],
+    }))
+}
+
 /// Revokes one of the actor's own API tokens.
 pub fn revoke_api_token(
     actor: &Actor,

@@ -158,6 +158,13 @@ pub enum EventPayload {
         /// The member.
         member: UserId,
     },
+    /// An auditor or law enforcement read confidential data (promise 4: such reads are logged).
+    ConfidentialDataRead {
+        /// What was read, e.g. `hps_breakdown`, `event_log`.
+        subject: String,
+        /// How many records.
+        records: u64,
+    },
     /// An API token was revoked.
     ApiTokenRevoked {
         /// The token.
@@ -169,7 +176,7 @@ pub enum EventPayload {
 
 impl EventPayload {
     /// Every event type, so that each can be checked to have a label in every language.
-    pub const TYPE_NAMES: [&'static str; 16] = [
+    pub const TYPE_NAMES: [&'static str; 17] = [
         "tenant_created",
         "work_unit_created",
         "vendor_registered",
@@ -186,6 +193,7 @@ impl EventPayload {
         "package_created",
         "pokja_assigned",
         "no_conflict_declared",
+        "confidential_data_read",
     ];
 
     /// The event type, as stored in its own column for filtering.
@@ -207,6 +215,7 @@ impl EventPayload {
             EventPayload::PackageCreated { .. } => "package_created",
             EventPayload::PokjaAssigned { .. } => "pokja_assigned",
             EventPayload::NoConflictDeclared { .. } => "no_conflict_declared",
+            EventPayload::ConfidentialDataRead { .. } => "confidential_data_read",
         }
     }
 }

@@ -39,6 +39,52 @@ pub fn confidential_fields(event_type: &str) -> &'static [&'static str] {
     }
 }
 
+/// Which permission a confidential field needs, by field name: the same field is confidential in
+/// the same way in every event type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confidential {
+    /// Personal data (contact details of officials and vendor staff).
+    PersonalData,
+    /// An owner's estimate breakdown.
+    HpsBreakdown,
+    /// A plan item not yet announced.
+    DraftPlan,
+}
+
+/// The kind of confidentiality of a field.
+pub fn confidentiality(field: &str) -> Confidential {
+    match field {
+        "hps_breakdown" => Confidential::HpsBreakdown,
+        "plan_item" => Confidential::DraftPlan,
+        _ => Confidential::PersonalData,
+    }
+}
+
+/// An event's payload for a reader of the full log: confidential fields the reader may not see are
+/// replaced by `{"redacted": true}`. Returns the payload and whether any confidential field was
+/// shown in clear (such reads by auditors and law enforcement are themselves logged).
+pub fn redacted_payload(event: &Event, may_see: impl Fn(Confidential) -> bool) -> (String, bool) {
+    let fields = confidential_fields(&event.event_type);
+    if fields.is_empty() {
+        return (event.payload.clone(), false);
+    }
+    let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(&event.payload) else {
+        return (r#"{"redacted":true}"#.to_owned(), false);
+    };
+    let mut shown = false;
+    for f in fields {
+        if map.get(*f).is_some_and(|v| !v.is_null()) {
+            if may_see(confidentiality(f)) {
+                shown = true;
+            } else {
+                map.insert((*f).to_owned(), json!({ "redacted": true }));
+            }
+        }
+    }
+    let text = canonicalize(&Value::Object(map)).unwrap_or_else(|_| r#"{"redacted":true}"#.to_owned());
+    (text, shown)
+}
+
 /// The commitment to one field's value: SHA-256(salt ‖ field name ‖ 0x00 ‖ canonical value).
 pub fn commitment(salt: &Salt, field: &str, value: &Value) -> Result<String, CanonicalError> {
     let mut h = Sha256::new();

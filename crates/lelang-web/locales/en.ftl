@@ -332,3 +332,4 @@ pokja-already-declared = You have already declared it.
 nav-pokja = Pokja
 event-pokja_assigned = Pokja assigned
 event-no_conflict_declared = No conflict of interest declared
+event-confidential_data_read = Confidential data read

@@ -332,3 +332,4 @@ pokja-already-declared = Anda sudah menyatakannya.
 nav-pokja = Pokja
 event-pokja_assigned = Pokja ditetapkan
 event-no_conflict_declared = Tidak ada benturan kepentingan dinyatakan
+event-confidential_data_read = Data rahasia dibaca

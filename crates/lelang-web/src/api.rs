@@ -374,6 +374,56 @@ pub struct EventQuery {
     limit: Option<u32>,
 }
 
+/// What of an event's confidential content this actor may read in clear.
+pub(crate) fn may_see(
+    actor: &lelang_core::policy::Actor,
+    tenant: Option<lelang_core::TenantId>,
+) -> impl Fn(lelang_core::public::Confidential) -> bool + '_ {
+    use lelang_core::public::Confidential;
+    move |c| match (c, tenant) {
+        (Confidential::PersonalData, Some(t)) => authorize(actor, Action::ViewTenantDirectory(t)).is_ok(),
+        (Confidential::HpsBreakdown, Some(t)) => authorize(actor, Action::ViewHpsBreakdown(t)).is_ok(),
+        (Confidential::DraftPlan, Some(t)) => authorize(actor, Action::ViewPlanDrafts(t)).is_ok(),
+        (_, None) => authorize(actor, Action::ManageTenants).is_ok(),
+    }
+}
+
+/// Events as a reader of the full log sees them: confidential fields they may not read are
+/// redacted, and reading the rest in clear is itself logged for auditors and law enforcement.
+pub(crate) async fn readable_events(
+    state: &AppState,
+    ctx: &Ctx,
+    tenant: Option<lelang_core::TenantId>,
+    events: Vec<Event>,
+) -> Result<Vec<Event>, ApiError> {
+    let mut shown = 0u64;
+    let total = events.len() as u64;
+    let out: Vec<Event> = events
+        .into_iter()
+        .map(|mut e| {
+            let (payload, clear) =
+                lelang_core::public::redacted_payload(&e, may_see(&ctx.actor, e.tenant_id));
+            shown += u64::from(clear);
+            e.payload = payload;
+            e
+        })
+        .collect();
+    // Law enforcement's every read of the record is logged (its access is scoped by an MoU); an
+    // auditor's when it included confidential data in clear.
+    let records = if ctx.actor.role() == Some(Role::LawEnforcement) {
+        total
+    } else {
+        shown
+    };
+    if let Some(t) = tenant
+        && let Some(change) =
+            command::confidential_read(&ctx.actor, t, "event_log", records, state.clock.now())?
+    {
+        state.store.commit(change).await?;
+    }
+    Ok(out)
+}
+
 pub(crate) async fn tenant_or_404(state: &AppState, slug: &str) -> Result<Tenant, ApiError> {
     state.store.tenant_by_slug(slug).await?.ok_or(ApiError::NotFound)
 }
@@ -729,6 +779,7 @@ async fn list_events(
             newest_first: false,
         })
         .await?;
+    let events = readable_events(&state, &ctx, tenant.flatten(), events).await?;
     Ok(Json(events.iter().map(EventView::from).collect()))
 }
 

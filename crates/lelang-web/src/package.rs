@@ -7,6 +7,7 @@ use crate::auth::Ctx;
 use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
 use crate::pages::{PageForm, fail_page, nav_for, render};
+use crate::plan::{rules_today, rupiah};
 use crate::templates::{PackageRow, PackagesPage};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -16,24 +17,10 @@ use axum::{Json, Router};
 use lelang_core::model::Tenant;
 use lelang_core::package::{HpsLine, NewPackage, Package, create_package};
 use lelang_core::policy::{Action, authorize};
-use lelang_core::rules::{self, RuleSet};
+use lelang_core::rules;
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-fn rules_today(state: &AppState) -> Result<&'static RuleSet, ApiError> {
-    static SETS: OnceLock<Vec<RuleSet>> = OnceLock::new();
-    let sets = match SETS.get() {
-        Some(s) => s,
-        None => {
-            let parsed = rules::built_in().map_err(|e| ApiError::Internal(e.to_string()))?;
-            SETS.get_or_init(|| parsed)
-        }
-    };
-    rules::in_force(sets, state.clock.now().date())
-        .ok_or_else(|| ApiError::Internal("no rule set in force".into()))
-}
 
 /// One HPS line.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -122,6 +109,30 @@ async fn create(
     Ok(pkg)
 }
 
+/// An auditor's (or law enforcement's) read of HPS breakdowns goes on the record.
+async fn log_breakdown_read(
+    state: &AppState,
+    ctx: &Ctx,
+    tenant: &Tenant,
+    shown: bool,
+    count: usize,
+) -> Result<(), ApiError> {
+    if !shown {
+        return Ok(());
+    }
+    let change = lelang_core::command::confidential_read(
+        &ctx.actor,
+        tenant.id,
+        "hps_breakdown",
+        count as u64,
+        state.clock.now(),
+    )?;
+    if let Some(change) = change {
+        state.store.commit(change).await?;
+    }
+    Ok(())
+}
+
 /// A regency's packages (its officials and auditors); the HPS breakdown only for the PPK, the
 /// pokja and auditors.
 #[utoipa::path(get, path = "/api/v1/tenants/{slug}/packages", tag = "packages", params(("slug" = String, Path)),
@@ -135,15 +146,9 @@ pub(crate) async fn list(
     let t = tenant_or_404(&state, &slug).await?;
     authorize(&ctx.actor, Action::ViewPackages(t.id))?;
     let breakdown = authorize(&ctx.actor, Action::ViewHpsBreakdown(t.id)).is_ok();
-    Ok(Json(
-        state
-            .store
-            .packages(t.id)
-            .await?
-            .iter()
-            .map(|p| view(p, breakdown))
-            .collect(),
-    ))
+    let packages = state.store.packages(t.id).await?;
+    log_breakdown_read(&state, &ctx, &t, breakdown, packages.len()).await?;
+    Ok(Json(packages.iter().map(|p| view(p, breakdown)).collect()))
 }
 
 /// Prepares a package from an announced plan item (the PPK of its work unit).
@@ -191,18 +196,6 @@ pub fn routes() -> Router<AppState> {
         .route("/t/{slug}/packages", get(page).post(page_create))
 }
 
-fn rupiah(v: i64) -> String {
-    let digits = v.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("Rp{out}")
-}
-
 #[derive(Debug, Deserialize, Default)]
 struct OkQuery {
     ok: Option<String>,
@@ -221,6 +214,7 @@ async fn page_view(
     let breakdown = authorize(&ctx.actor, Action::ViewHpsBreakdown(tenant.id)).is_ok();
     let t = Tr::new(state.i18n.clone(), ctx.lang);
     let packages = state.store.packages(tenant.id).await?;
+    log_breakdown_read(state, ctx, &tenant, breakdown, packages.len()).await?;
     let rows = packages
         .iter()
         .map(|p| PackageRow {

@@ -1324,6 +1324,7 @@ async fn events(
                 newest_first: false,
             })
             .await?;
+        let list = api::readable_events(&state, &ctx, Some(tenant.id), list).await?;
         let t = tr(&state, ctx.lang);
         let next =
             (list.len() as u32 == PAGE).then(|| format!("{path}?after={}", list.last().map_or(0, |e| e.seq)));

@@ -26,8 +26,8 @@ use uuid::Uuid;
 /// Largest plan file accepted.
 const MAX_IMPORT_BYTES: usize = 1024 * 1024;
 
-/// The rule set in force today.
-fn rules_today(state: &AppState) -> Result<&'static RuleSet, ApiError> {
+/// The rule set in force today (the built-in sets are parsed once).
+pub(crate) fn rules_today(state: &AppState) -> Result<&'static RuleSet, ApiError> {
     static SETS: OnceLock<Vec<RuleSet>> = OnceLock::new();
     let sets = match SETS.get() {
         Some(s) => s,
@@ -412,7 +412,8 @@ pub fn routes() -> Router<AppState> {
         .route("/t/{slug}/plan/announce", post(page_announce))
 }
 
-fn rupiah(v: i64) -> String {
+/// Rupiah as Indonesians write it: `Rp2.750.000.000`.
+pub(crate) fn rupiah(v: i64) -> String {
     let digits = v.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

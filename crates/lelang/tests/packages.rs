@@ -39,7 +39,7 @@ async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
         .as_str()
         .map(str::to_owned);
     let body = json!({"location": "Desa Bajulmati, Kecamatan Wongsorejo", "hps_breakdown": [
-        {"description": "Beton struktur K-300 rahasia", "quantity": 150, "unit": "m3", "unit_price": 2_100_000},
+        {"description": "Beton struktur K-300 kode-7731", "quantity": 150, "unit": "m3", "unit_price": 2_100_000},
         {"description": "Baja tulangan", "quantity": 18_000, "unit": "kg", "unit_price": 16_500}]});
     let r = ppk
         .post_json(
@@ -101,7 +101,7 @@ async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
         assert_eq!(p.get("hps_breakdown").is_some(), sees_breakdown, "{user}: {p}");
         let page = c.get("/t/banyuwangi/packages").await;
         assert_eq!(
-            page.body.contains("Beton struktur K-300 rahasia"),
+            page.body.contains("Beton struktur K-300 kode-7731"),
             sees_breakdown,
             "{user} on the page"
         );
@@ -114,6 +114,53 @@ async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
             "{user}"
         );
     }
+    // Law enforcement reads the regency's event log with what it may not see redacted; the
+    // auditor reads it whole — and every read of confidential data by either is on the record.
+    let mut aph = app.signed_in("bwi.aph").await;
+    let events = aph.get("/api/v1/events?tenant=banyuwangi&limit=1000").await;
+    assert_eq!(events.status, StatusCode::OK);
+    assert!(
+        !events.body.contains("kode-7731") && !events.body.contains("@banyuwangikab.go.id"),
+        "redacted for APH"
+    );
+    assert!(
+        events.body.contains(r#"\"hps_breakdown\":{\"redacted\":true}"#),
+        "{}",
+        &events.body[..400.min(events.body.len())]
+    );
+    let mut apip = app.signed_in("bwi.apip").await;
+    let events = apip.get("/api/v1/events?tenant=banyuwangi&limit=1000").await;
+    assert!(
+        events.body.contains("kode-7731") && events.body.contains("@banyuwangikab.go.id"),
+        "the auditor reads it whole"
+    );
+    let all = app
+        .store
+        .events(lelang_core::store::EventFilter {
+            limit: 5000,
+            ..Default::default()
+        })
+        .await
+        .expect("events");
+    let reads: Vec<_> = all
+        .iter()
+        .filter(|e| e.event_type == "confidential_data_read")
+        .collect();
+    assert!(reads.iter().any(
+        |e| e.actor_role == Some(lelang_core::role::Role::Auditor) && e.payload.contains("hps_breakdown")
+    ));
+    assert!(
+        reads.iter().any(
+            |e| e.actor_role == Some(lelang_core::role::Role::Auditor) && e.payload.contains("event_log")
+        )
+    );
+    assert!(
+        !reads
+            .iter()
+            .any(|e| e.actor_role == Some(lelang_core::role::Role::CommitmentOfficer)),
+        "a PPK's reads are daily work"
+    );
+
     // The public log commits to the breakdown without showing it.
     let mut anon = app.client();
     let log = anon.get("/log").await;
@@ -121,5 +168,5 @@ async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
         log.body.contains("Desa Bajulmati"),
         "the package is on the public log"
     );
-    assert!(!log.body.contains("rahasia"), "its breakdown is not");
+    assert!(!log.body.contains("kode-7731"), "its breakdown is not");
 }
