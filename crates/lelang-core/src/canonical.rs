@@ -20,6 +20,9 @@ pub enum CanonicalError {
     /// A number that is not an integer within ±(2^53 − 1).
     #[error("number {0} is not an integer within the IEEE-754 safe range")]
     UnsafeNumber(String),
+    /// An event payload larger than a log entry may be.
+    #[error("payload of {0} bytes exceeds the log's entry limit")]
+    TooLarge(usize),
     /// The value could not be turned into JSON at all.
     #[error("value is not representable as JSON: {0}")]
     NotJson(String),

@@ -40,6 +40,13 @@ pub enum Mutation {
         /// The user.
         user_id: UserId,
     },
+    /// Every API token of the user stops working.
+    RevokeAllApiTokens {
+        /// The user.
+        user_id: UserId,
+        /// When.
+        at: OffsetDateTime,
+    },
     /// A new API token.
     InsertApiToken(ApiToken),
     /// A new plan item (draft).
@@ -513,6 +520,10 @@ pub fn change_password(
                 password_hash,
             },
             Mutation::DeleteSessions { user_id: a.user_id },
+            Mutation::RevokeAllApiTokens {
+                user_id: a.user_id,
+                at: now,
+            },
         ],
     })
 }
@@ -534,7 +545,13 @@ pub fn revoke_sessions(actor: &Actor, target: &User, now: OffsetDateTime) -> Res
             target.tenant_id,
             EventPayload::SessionsRevoked { user_id: target.id },
         )?],
-        mutations: vec![Mutation::DeleteSessions { user_id: target.id }],
+        mutations: vec![
+            Mutation::DeleteSessions { user_id: target.id },
+            Mutation::RevokeAllApiTokens {
+                user_id: target.id,
+                at: now,
+            },
+        ],
     })
 }
 

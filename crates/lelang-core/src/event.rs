@@ -220,6 +220,9 @@ impl EventPayload {
     }
 }
 
+/// The largest payload an event may carry, leaving room for the envelope within a 64 KiB entry.
+pub const MAX_PAYLOAD_BYTES: usize = 60_000;
+
 /// An event about to be appended: everything but its position in the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEvent {
@@ -251,6 +254,11 @@ impl NewEvent {
         payload: &EventPayload,
     ) -> Result<Self, CanonicalError> {
         let salt = crate::public::new_salt()?;
+        let payload_text = to_canonical_string(payload)?;
+        // A log entry is at most 65,535 bytes (C2SP entry bundles); the envelope needs a little.
+        if payload_text.len() > MAX_PAYLOAD_BYTES {
+            return Err(CanonicalError::TooLarge(payload_text.len()));
+        }
         Ok(Self {
             id: EventId::new(),
             at,
@@ -258,7 +266,7 @@ impl NewEvent {
             actor_id,
             actor_role,
             event_type: payload.type_name(),
-            payload: to_canonical_string(payload)?,
+            payload: payload_text,
             salt,
         })
     }

@@ -183,20 +183,26 @@ pub fn announce_plan(
     if ids.is_empty() {
         return Err(invalid("fiscal_year", "invalid-nothing-to-announce"));
     }
-    Ok(Change {
-        events: vec![NewEvent::new(
+    // Several events for a long plan, so that no log entry outgrows an entry bundle's 64 KiB.
+    let mut change = Change::default();
+    for chunk in ids.chunks(500) {
+        let payload = EventPayload::PlanAnnounced {
+            work_unit_id: work_unit,
+            fiscal_year,
+            plan_items: chunk.to_vec(),
+        };
+        change.events.push(NewEvent::new(
             now,
             Some(tenant),
             Some(a.user_id),
             Some(a.role),
-            &EventPayload::PlanAnnounced {
-                work_unit_id: work_unit,
-                fiscal_year,
-                plan_items: ids.clone(),
-            },
-        )?],
-        mutations: vec![Mutation::AnnouncePlanItems { ids, at: now }],
-    })
+            &payload,
+        )?);
+    }
+    change
+        .mutations
+        .push(Mutation::AnnouncePlanItems { ids, at: now });
+    Ok(change)
 }
 
 /// One problem in an imported plan, by row (the line number in the file) and column.

@@ -517,6 +517,13 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Er
                 .execute(&mut *tx)
                 .await?;
         }
+        Mutation::RevokeAllApiTokens { user_id, at } => {
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(*at)
+                .bind(user_id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
         Mutation::InsertApiToken(t) => {
             sqlx::query(
                 "INSERT INTO api_tokens (id, user_id, name, role, tenant_id, secret_hash, created_at, expires_at) \

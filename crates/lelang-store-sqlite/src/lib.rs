@@ -129,7 +129,9 @@ impl SqliteStore {
         after_seq: i64,
         events: &[lelang_core::event::NewEvent],
     ) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
+        // IMMEDIATE: take the write lock first, so another process writing the same file makes us
+        // wait (busy_timeout) instead of failing a read-then-write upgrade.
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
         for (i, e) in events.iter().enumerate() {
             let seq = after_seq + 1 + i as i64;
             sqlx::query(
@@ -376,7 +378,7 @@ async fn tree_size_in(conn: &mut sqlx::SqliteConnection) -> Result<u64, StoreErr
 async fn catch_up_log(pool: &SqlitePool) -> Result<u64, StoreError> {
     let mut added = 0;
     loop {
-        let mut tx = pool.begin().await.map_err(backend)?;
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
 
         let size = tree_size_in(&mut tx).await?;
         let rows = sqlx::query(
@@ -549,6 +551,13 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
         }
         Mutation::DeleteSessions { user_id } => {
             sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+                .bind(user_id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::RevokeAllApiTokens { user_id, at } => {
+            sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+                .bind(us(*at))
                 .bind(user_id.0)
                 .execute(&mut *tx)
                 .await?;
@@ -726,7 +735,9 @@ impl Store for SqliteStore {
     }
 
     async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
+        // IMMEDIATE: take the write lock first, so another process writing the same file makes us
+        // wait (busy_timeout) instead of failing a read-then-write upgrade.
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
         match commit_in(&mut tx, &change).await {
             Ok(stored) => {
                 tx.commit().await.map_err(backend)?;

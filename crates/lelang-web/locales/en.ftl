@@ -333,3 +333,4 @@ nav-pokja = Pokja
 event-pokja_assigned = Pokja assigned
 event-no_conflict_declared = No conflict of interest declared
 event-confidential_data_read = Confidential data read
+event-too-large = The submission is too large for one record; split it into parts.

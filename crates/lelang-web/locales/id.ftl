@@ -333,3 +333,4 @@ nav-pokja = Pokja
 event-pokja_assigned = Pokja ditetapkan
 event-no_conflict_declared = Tidak ada benturan kepentingan dinyatakan
 event-confidential_data_read = Data rahasia dibaca
+event-too-large = Isian terlalu besar untuk satu catatan; bagi menjadi beberapa bagian.

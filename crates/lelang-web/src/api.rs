@@ -809,6 +809,10 @@ pub(crate) async fn issue_token(
     expires_in_days: Option<u16>,
 ) -> Result<(ApiToken, String), ApiError> {
     authorize(&ctx.actor, Action::ManageOwnAccount)?;
+    if ctx.via_token {
+        // A token cannot mint tokens: that would let an expiring or narrow token outlive itself.
+        return Err(ApiError::Forbidden);
+    }
     let now = state.clock.now();
     let secret = format!("{}{}", auth::TOKEN_PREFIX, auth::random_secret());
     let expires_at = expires_in_days.map(|d| now + time::Duration::days(i64::from(d)));

@@ -217,6 +217,12 @@ impl From<CommandError> for ApiError {
                 field: field.into(),
                 code: code.into(),
             },
+            CommandError::Canonical(lelang_core::canonical::CanonicalError::TooLarge(_)) => {
+                ApiError::Invalid {
+                    field: "payload".into(),
+                    code: "event-too-large".into(),
+                }
+            }
             CommandError::Canonical(c) => ApiError::Internal(c.to_string()),
         }
     }

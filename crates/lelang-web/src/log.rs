@@ -137,7 +137,7 @@ fn text(body: String, cache: &'static str) -> Response {
 async fn checkpoint(State(state): State<AppState>) -> Result<Response, ApiError> {
     let c = state
         .log
-        .checkpoint(state.store.as_ref(), state.clock.as_ref())
+        .latest(state.store.as_ref(), state.clock.as_ref())
         .await?;
     Ok(text(c.note, "no-cache"))
 }
@@ -245,7 +245,7 @@ async fn size_or_latest(state: &AppState, size: Option<u64>) -> Result<u64, ApiE
         Some(s) => Ok(s),
         None => Ok(state
             .log
-            .checkpoint(state.store.as_ref(), state.clock.as_ref())
+            .latest(state.store.as_ref(), state.clock.as_ref())
             .await?
             .size),
     }
@@ -324,7 +324,7 @@ async fn log_page(
         authorize(&ctx.actor, Action::ViewPublic)?;
         let c = state
             .log
-            .checkpoint(state.store.as_ref(), state.clock.as_ref())
+            .latest(state.store.as_ref(), state.clock.as_ref())
             .await?;
         const PAGE: u64 = 50;
         let end = q.before.unwrap_or(c.size).min(c.size);

@@ -109,6 +109,34 @@ async fn create(
     Ok(pkg)
 }
 
+/// Which packages' HPS breakdowns this actor may read: an auditor of the regency every one; the
+/// PPK those of their own work unit; a pokja member those of the packages they are assigned to.
+async fn visible_breakdowns(
+    state: &AppState,
+    ctx: &Ctx,
+    tenant: &Tenant,
+    packages: &[Package],
+) -> Result<Vec<bool>, ApiError> {
+    if authorize(&ctx.actor, Action::ViewHpsBreakdown(tenant.id)).is_err() {
+        return Ok(vec![false; packages.len()]);
+    }
+    let Some(a) = ctx.actor.user() else {
+        return Ok(vec![false; packages.len()]);
+    };
+    let assignments = state.store.pokja_assignments(tenant.id).await?;
+    Ok(packages
+        .iter()
+        .map(|p| match a.role {
+            lelang_core::role::Role::Auditor => true,
+            lelang_core::role::Role::CommitmentOfficer => a.work_unit_id == Some(p.work_unit_id),
+            lelang_core::role::Role::PokjaMember => assignments
+                .iter()
+                .any(|x| x.package_id == p.id && x.members.contains(&a.user_id)),
+            _ => false,
+        })
+        .collect())
+}
+
 /// An auditor's (or law enforcement's) read of HPS breakdowns goes on the record.
 async fn log_breakdown_read(
     state: &AppState,
@@ -145,10 +173,13 @@ pub(crate) async fn list(
 ) -> Result<Json<Vec<PackageView>>, ApiError> {
     let t = tenant_or_404(&state, &slug).await?;
     authorize(&ctx.actor, Action::ViewPackages(t.id))?;
-    let breakdown = authorize(&ctx.actor, Action::ViewHpsBreakdown(t.id)).is_ok();
     let packages = state.store.packages(t.id).await?;
-    log_breakdown_read(&state, &ctx, &t, breakdown, packages.len()).await?;
-    Ok(Json(packages.iter().map(|p| view(p, breakdown)).collect()))
+    let visible = visible_breakdowns(&state, &ctx, &t, &packages).await?;
+    let shown = visible.iter().filter(|v| **v).count();
+    log_breakdown_read(&state, &ctx, &t, shown > 0, shown).await?;
+    Ok(Json(
+        packages.iter().zip(visible).map(|(p, v)| view(p, v)).collect(),
+    ))
 }
 
 /// Prepares a package from an announced plan item (the PPK of its work unit).
@@ -211,13 +242,16 @@ async fn page_view(
 ) -> Result<Response, ApiError> {
     let tenant = tenant_or_404(state, slug).await?;
     authorize(&ctx.actor, Action::ViewPackages(tenant.id))?;
-    let breakdown = authorize(&ctx.actor, Action::ViewHpsBreakdown(tenant.id)).is_ok();
     let t = Tr::new(state.i18n.clone(), ctx.lang);
     let packages = state.store.packages(tenant.id).await?;
-    log_breakdown_read(state, ctx, &tenant, breakdown, packages.len()).await?;
+    let visible = visible_breakdowns(state, ctx, &tenant, &packages).await?;
+    let shown = visible.iter().filter(|v| **v).count();
+    log_breakdown_read(state, ctx, &tenant, shown > 0, shown).await?;
+    let breakdown = shown > 0;
     let rows = packages
         .iter()
-        .map(|p| PackageRow {
+        .zip(visible)
+        .map(|(p, breakdown)| PackageRow {
             name: p.name.clone(),
             location: p.location.clone(),
             pagu: rupiah(p.budget_ceiling),

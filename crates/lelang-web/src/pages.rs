@@ -709,6 +709,8 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
                             newest_first: true,
                         })
                         .await?;
+                    // Law enforcement's reads of the record are logged, like the event log's.
+                    let recent = api::readable_events(&state, &ctx, Some(x.id), recent).await?;
                     let items = recent
                         .iter()
                         .map(|e| format!("#{} {}", e.seq, t.get(&format!("event-{}", e.event_type))))

@@ -190,7 +190,8 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message("verifying");
-    let mut leaves: Vec<Hash> = Vec::with_capacity(n as usize);
+    // Grown as entries arrive: the size comes from the log and is not trusted for allocation.
+    let mut leaves: Vec<Hash> = Vec::with_capacity(n.min(1 << 20) as usize);
     let mut wanted: HashMap<u64, String> = opts
         .events
         .iter()

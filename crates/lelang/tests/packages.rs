@@ -78,9 +78,47 @@ async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("pagu-below-hps"))
     );
 
+    // The ULP head assigns a pokja; only its members among the pokja see the breakdown.
+    let mut ulp = app.signed_in("bwi.ulp").await;
+    ulp.csrf = ulp.get("/api/v1/me").await.json()["csrf_token"]
+        .as_str()
+        .map(str::to_owned);
+    let pkg_id = app
+        .store
+        .packages(t.id)
+        .await
+        .expect("packages")
+        .iter()
+        .find(|p| p.owner_estimate == 612_000_000)
+        .expect("ours")
+        .id;
+    let mut members = Vec::new();
+    for u in ["bwi.pokja1", "bwi.pokja2", "bwi.pokja3"] {
+        members.push(
+            app.store
+                .credentials(u)
+                .await
+                .expect("q")
+                .expect("member")
+                .user
+                .id
+                .to_string(),
+        );
+    }
+    let r = ulp
+        .post_json(
+            &format!("/api/v1/tenants/banyuwangi/packages/{pkg_id}/pokja"),
+            &json!({"members": members}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+
     for (user, sees_breakdown) in [
         ("bwi.ppk.dpu", true),
         ("bwi.pokja2", true),
+        ("bwi.pokja5", false),
+        ("bwi.ppk.dinkes", false),
         ("bwi.apip", true),
         ("bwi.ulp", false),
         ("bwi.pa.dpu", false),

@@ -194,6 +194,15 @@ async fn an_administrator_ends_every_session_of_a_user() {
         .expect("user")
         .user;
     assert_eq!(app.store.session_count(user.id).await.expect("count"), 2);
+    // A token of theirs ends with the sessions: "end everything" means everything.
+    laptop.get("/account").await;
+    let r = laptop.post_form("/account/tokens", &[("name", "skrip")]).await;
+    let start = r.body.find(r#"<code id="new-token">"#).expect("secret") + r#"<code id="new-token">"#.len();
+    let secret = r.body[start..].split('<').next().expect("secret").to_owned();
+    assert_eq!(
+        app.client().get_bearer("/api/v1/me", &secret).await.status,
+        StatusCode::OK
+    );
     let mut admin = app.signed_in("bwi.admin").await;
     admin.get("/t/banyuwangi/users").await;
     let r = admin
@@ -203,6 +212,10 @@ async fn an_administrator_ends_every_session_of_a_user() {
     assert_eq!(app.store.session_count(user.id).await.expect("count"), 0);
     assert_eq!(laptop.get("/home").await.status, StatusCode::SEE_OTHER);
     assert_eq!(phone.get("/home").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client().get_bearer("/api/v1/me", &secret).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(
         event_types(&app).await.last().map(String::as_str),
         Some("sessions_revoked")
@@ -303,6 +316,17 @@ async fn api_tokens_are_shown_once_scoped_and_revocable() {
     let listed = machine.get_bearer("/api/v1/tokens", &secret).await;
     assert!(!listed.body.contains(&secret));
     let token_id = listed.json()[0]["id"].as_str().expect("id").to_owned();
+    // A token cannot mint a token (it could outlive its own expiry or revocation that way).
+    let minted = machine
+        .send(
+            axum::http::Request::post("/api/v1/tokens")
+                .header(header::AUTHORIZATION, format!("Bearer {secret}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(axum::body::Body::from(json!({"name": "anak"}).to_string()))
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(minted.status, StatusCode::FORBIDDEN);
     assert_eq!(
         machine
             .get_bearer("/api/v1/events?tenant=banyuwangi", &secret)
