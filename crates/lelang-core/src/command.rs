@@ -71,6 +71,8 @@ pub enum Mutation {
         /// When.
         at: OffsetDateTime,
     },
+    /// A tender's setup, new or changed.
+    UpsertTenderSetup(crate::tender::TenderSetup),
     /// A day off is recorded or renamed.
     UpsertDayOff(crate::calendar::DayOff),
     /// A day off is removed (none: nothing to do, and the change fails).

@@ -165,6 +165,30 @@ pub enum EventPayload {
         /// How many records.
         records: u64,
     },
+    /// The pokja set a tender's method and schedule.
+    TenderScheduled {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The method.
+        method: crate::rules::Method,
+        /// The evaluation method.
+        evaluation: crate::rules::EvaluationMethod,
+        /// The stages.
+        stages: Vec<crate::schedule::PlannedStage>,
+    },
+    /// The pokja changed a tender's schedule, with a published reason.
+    ScheduleChanged {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The stage moved.
+        stage: crate::rules::StageKind,
+        /// Why.
+        reason: String,
+        /// Whether the submission window was extended to keep its minimum remaining time.
+        submission_extended: bool,
+        /// The stages after the change.
+        stages: Vec<crate::schedule::PlannedStage>,
+    },
     /// An API token was revoked.
     ApiTokenRevoked {
         /// The token.
@@ -176,7 +200,7 @@ pub enum EventPayload {
 
 impl EventPayload {
     /// Every event type, so that each can be checked to have a label in every language.
-    pub const TYPE_NAMES: [&'static str; 17] = [
+    pub const TYPE_NAMES: [&'static str; 19] = [
         "tenant_created",
         "work_unit_created",
         "vendor_registered",
@@ -194,6 +218,8 @@ impl EventPayload {
         "pokja_assigned",
         "no_conflict_declared",
         "confidential_data_read",
+        "tender_scheduled",
+        "schedule_changed",
     ];
 
     /// The event type, as stored in its own column for filtering.
@@ -216,6 +242,8 @@ impl EventPayload {
             EventPayload::PokjaAssigned { .. } => "pokja_assigned",
             EventPayload::NoConflictDeclared { .. } => "no_conflict_declared",
             EventPayload::ConfidentialDataRead { .. } => "confidential_data_read",
+            EventPayload::TenderScheduled { .. } => "tender_scheduled",
+            EventPayload::ScheduleChanged { .. } => "schedule_changed",
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod role;
 pub mod rules;
 pub mod schedule;
 pub mod store;
+pub mod tender;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use event::{Event, EventPayload};

@@ -114,6 +114,8 @@ pub enum Action {
     AssignPokja(TenantId),
     /// Declare no conflict of interest with an assigned package (a pokja member).
     DeclareNoConflict(TenantId),
+    /// Set up and run a tender (a pokja member; the package's own pokja is checked by the command).
+    RunTender(TenantId),
 }
 
 /// Why a request was refused.
@@ -203,7 +205,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             ) && own_tenant(t)
         }
         Action::AssignPokja(t) => u.role == Role::UlpHead && own_tenant(t),
-        Action::DeclareNoConflict(t) => u.role == Role::PokjaMember && own_tenant(t),
+        Action::DeclareNoConflict(t) | Action::RunTender(t) => u.role == Role::PokjaMember && own_tenant(t),
         Action::ViewVendor(v) => match u.role {
             Role::PlatformAdmin => true,
             Role::Vendor => u.vendor_id == Some(v),

@@ -27,7 +27,7 @@ impl Default for WorkingHours {
 }
 
 /// One stage, by days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PlannedStage {
     /// Which stage.
     pub kind: StageKind,
@@ -36,8 +36,10 @@ pub struct PlannedStage {
     /// Its length in that unit.
     pub days: u32,
     /// Its first day.
+    #[serde(with = "crate::rules::iso_date")]
     pub first_day: Date,
     /// Its last day (always a working day).
+    #[serde(with = "crate::rules::iso_date")]
     pub last_day: Date,
 }
 

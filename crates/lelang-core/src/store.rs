@@ -161,6 +161,9 @@ pub trait Store: Send + Sync + 'static {
         tenant: TenantId,
     ) -> Result<Vec<crate::pokja::PokjaAssignment>, StoreError>;
 
+    /// A regency's tender setups.
+    async fn tender_setups(&self, tenant: TenantId) -> Result<Vec<crate::tender::TenderSetup>, StoreError>;
+
     /// The days off of a year (all years if None), by date.
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<crate::calendar::DayOff>, StoreError>;
 

@@ -677,6 +677,18 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
                 return Err(sqlx::Error::RowNotFound);
             }
         }
+        Mutation::UpsertTenderSetup(t) => {
+            let json = serde_json::to_string(t).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            sqlx::query(
+                "INSERT INTO tender_setups (package_id, tenant_id, setup) VALUES (?, ?, ?) \
+                 ON CONFLICT (package_id) DO UPDATE SET setup = excluded.setup",
+            )
+            .bind(t.package_id.0)
+            .bind(t.tenant_id.0)
+            .bind(json)
+            .execute(&mut *tx)
+            .await?;
+        }
         Mutation::UpsertDayOff(d) => {
             sqlx::query(
                 "INSERT INTO days_off (date, kind, name) VALUES (?, ?, ?) \
@@ -1122,6 +1134,21 @@ impl Store for SqliteStore {
             }
         }
         Ok(out)
+    }
+
+    async fn tender_setups(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<lelang_core::tender::TenderSetup>, StoreError> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT setup FROM tender_setups WHERE tenant_id = ? ORDER BY package_id")
+                .bind(tenant.0)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
+        rows.iter()
+            .map(|r| serde_json::from_str(r).map_err(|e| StoreError::Backend(format!("tender setup: {e}"))))
+            .collect()
     }
 
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<lelang_core::calendar::DayOff>, StoreError> {

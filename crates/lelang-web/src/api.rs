@@ -901,7 +901,8 @@ impl Modify for BearerAuth {
         crate::log::inclusion, crate::log::consistency, crate::plan::list_items, crate::plan::create_items,
         crate::plan::import_items, crate::plan::announce_plan, crate::calendar::list, crate::calendar::set,
         crate::calendar::remove, crate::package::list, crate::package::create_api, crate::pokja::workload,
-        crate::pokja::assign_api, crate::pokja::declare_api),
+        crate::pokja::assign_api, crate::pokja::declare_api, crate::tender::get_api, crate::tender::setup_api,
+        crate::tender::change_api),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags((name = "regencies", description = "Regencies, work units and officials"),
@@ -911,6 +912,7 @@ impl Modify for BearerAuth {
         (name = "calendar", description = "The national working-day calendar"),
         (name = "packages", description = "Packages and their owner's estimates (HPS)"),
         (name = "pokja", description = "Pokja assignment and declarations"),
+        (name = "tenders", description = "Tender method and schedule"),
         (name = "log", description = "The append-only event log")),
 )]
 pub struct ApiDoc;

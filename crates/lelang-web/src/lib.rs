@@ -17,6 +17,7 @@ pub mod pages;
 pub mod plan;
 pub mod pokja;
 mod templates;
+pub mod tender;
 
 use crate::auth::{
     Ctx, LANG_COOKIE, PRE_COOKIE, SESSION_COOKIE, TokenRejection, cookie, csrf_token, set_cookie,
@@ -138,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .merge(calendar::routes())
         .merge(package::routes())
         .merge(pokja::routes())
+        .merge(tender::routes())
         .merge(api::docs())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))

@@ -252,6 +252,7 @@ async fn page_view(
         .iter()
         .zip(visible)
         .map(|(p, breakdown)| PackageRow {
+            id: p.id.to_string(),
             name: p.name.clone(),
             location: p.location.clone(),
             pagu: rupiah(p.budget_ceiling),

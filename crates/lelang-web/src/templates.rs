@@ -265,6 +265,7 @@ pub struct CalendarPage {
 /// One package on the packages page.
 #[derive(Debug, Clone)]
 pub struct PackageRow {
+    pub id: String,
     pub name: String,
     pub location: String,
     pub pagu: String,
@@ -320,6 +321,35 @@ pub struct PokjaPage {
     pub workload: Vec<CandidateRow>,
     pub unassigned: Vec<AssignRow>,
     pub mine: Vec<DeclareRow>,
+    pub errors: Vec<String>,
+}
+
+/// One stage of a tender's schedule, in local time.
+#[derive(Debug, Clone)]
+pub struct StageRow {
+    pub code: String,
+    pub kind: String,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Template)]
+#[template(path = "tender.html")]
+pub struct TenderPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub slug: String,
+    pub id: String,
+    pub name: String,
+    pub hps: String,
+    pub method: Option<String>,
+    pub evaluation: Option<String>,
+    pub stages: Vec<StageRow>,
+    pub can_set_up: bool,
+    pub can_change: bool,
+    pub methods: Vec<(String, String)>,
+    pub evaluations: Vec<(String, String)>,
+    pub today: String,
     pub errors: Vec<String>,
 }
 

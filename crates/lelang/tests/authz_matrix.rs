@@ -411,6 +411,49 @@ fn cases() -> Vec<Case> {
             POKJA,
             S::SEE_OTHER,
         ),
+        // The tender's method and schedule: its pokja sets and changes them, officials read them.
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/packages/{id}/tender",
+            true,
+            POKJA,
+            S::CREATED,
+        ),
+        c(
+            "GET",
+            "/api/v1/tenants/{slug}/packages/{id}/tender",
+            true,
+            PACKAGE_VIEWERS,
+            S::OK,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/packages/{id}/tender/schedule-change",
+            true,
+            POKJA,
+            S::OK,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/tender",
+            false,
+            POKJA,
+            S::SEE_OTHER,
+        ),
+        c(
+            "GET",
+            "/t/{slug}/packages/{id}/tender",
+            false,
+            PACKAGE_VIEWERS,
+            S::OK,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/tender/schedule",
+            false,
+            POKJA,
+            S::SEE_OTHER,
+        ),
         // The national working-day calendar: public to read, kept by the platform administrator.
         c("GET", "/api/v1/calendar", true, EVERYONE, S::OK),
         c("POST", "/api/v1/calendar/days-off", true, PLATFORM, S::NO_CONTENT),
@@ -519,6 +562,21 @@ fn fill(
                 "/t/{slug}/packages/{id}/pokja" => 1,
                 "/api/v1/tenants/{slug}/packages/{id}/pokja/declare" => 2,
                 _ => 3,
+            };
+            if scope == Scope::Own {
+                t.own_packages[k].as_str()
+            } else {
+                t.other_packages[k].as_str()
+            }
+        }
+        "/api/v1/tenants/{slug}/packages/{id}/tender"
+        | "/t/{slug}/packages/{id}/tender"
+        | "/api/v1/tenants/{slug}/packages/{id}/tender/schedule-change"
+        | "/t/{slug}/packages/{id}/tender/schedule" => {
+            let k = match (case.method, case.api) {
+                ("GET", _) => 6,
+                (_, true) => 4,
+                (_, false) => 5,
             };
             if scope == Scope::Own {
                 t.own_packages[k].as_str()
@@ -651,6 +709,32 @@ fn fill(
                 .map(|(k, v)| (leak(k), v))
                 .collect(),
         ),
+        ("POST", "/api/v1/tenants/{slug}/packages/{id}/tender") => (
+            Some(json!({"method": "tender", "evaluation": "sistem_gugur", "first_day": "2026-11-16"})),
+            vec![],
+        ),
+        ("POST", "/api/v1/tenants/{slug}/packages/{id}/tender/schedule-change") => (
+            Some(
+                json!({"stage": "submission", "new_last_day": "2026-11-27", "reason": "Adendum dokumen pemilihan"}),
+            ),
+            vec![],
+        ),
+        ("POST", "/t/{slug}/packages/{id}/tender") => (
+            None,
+            vec![
+                ("method", "tender".into()),
+                ("evaluation", "sistem_gugur".into()),
+                ("first_day", "2026-11-16".into()),
+            ],
+        ),
+        ("POST", "/t/{slug}/packages/{id}/tender/schedule") => (
+            None,
+            vec![
+                ("stage", "submission".into()),
+                ("new_last_day", "2026-11-27".into()),
+                ("reason", "Adendum dokumen pemilihan".into()),
+            ],
+        ),
         ("POST", "/account/tokens") => (None, vec![("name", "matriks".into())]),
         ("POST", "/account/password") => (
             None,
@@ -743,7 +827,7 @@ async fn pokja_fixtures(
     let unit = g.work_unit_id.expect("unit");
     let tenant = g.tenant_id.expect("tenant");
     let ppk = actor(u, g);
-    let items: Vec<NewPlanItem> = (0..4)
+    let items: Vec<NewPlanItem> = (0..7)
         .map(|i| NewPlanItem {
             fiscal_year: 2028,
             name: format!("Paket pokja {i}"),
@@ -799,10 +883,29 @@ async fn pokja_fixtures(
     }
     let (u, g) = as_user(ulp).await;
     let ulp = actor(u, g);
+    let mut assignments = Vec::new();
     for p in &packages[2..] {
-        let (_, c) = assign_pokja(&ulp, p, &members, &members, None, now).expect("assign");
+        let (a, c) = assign_pokja(&ulp, p, &members, &members, None, now).expect("assign");
         app.store.commit(c).await.expect("assign");
+        assignments.push(a);
     }
+    // The last package already has its schedule, for the rows that read one.
+    let (u, g) = as_user(pokja[0]).await;
+    let (_, c) = lelang_core::tender::set_up(
+        &actor(u, g),
+        &packages[6],
+        assignments.last(),
+        Method::Tender,
+        lelang_core::rules::EvaluationMethod::SistemGugur,
+        time::macros::date!(2026 - 11 - 16),
+        lelang_core::model::TimeZone::Wib,
+        &rules,
+        &lelang_core::calendar::WorkingCalendar::default(),
+        None,
+        now,
+    )
+    .expect("set up");
+    app.store.commit(c).await.expect("set up");
     (ids, members.iter().map(|m| m.to_string()).collect())
 }
 

@@ -273,6 +273,23 @@ async fn every_role_signs_in_and_sees_its_home_page() {
             "Pernyataan tidak ada benturan kepentingan dicatat."
         );
         d.screenshot(&shots.join("pokja-member.png")).await?;
+        // The member sets the tender's method and schedule, then moves the upload deadline.
+        d.find(By::LinkText("Rehabilitasi Jembatan Kali Setail")).await?.click().await?;
+        d.query(By::Id("tender-first-day")).first().await?;
+        d.execute("document.getElementById('tender-first-day').value='2026-11-16';", vec![]).await?;
+        d.find(By::Id("tender-submit")).await?.click().await?;
+        assert_eq!(d.query(By::Css(".flash")).first().await?.text().await?, "Metode dan jadwal ditetapkan.");
+        let end = d.find(By::Css("tr[data-stage='submission'] .stage-end")).await?.text().await?;
+        assert_eq!(end, "2026-11-24 16:00 WIB");
+        d.find(By::Css("#change-stage option[value='submission']")).await?.click().await?;
+        d.execute("document.getElementById('change-day').value='2026-11-27';", vec![]).await?;
+        d.find(By::Id("change-reason")).await?.send_keys("Adendum spesifikasi teknis jembatan").await?;
+        d.find(By::Id("change-submit")).await?.click().await?;
+// Wait for the new page: the old one carries a flash message too.
+        d.query(By::XPath("//p[@class='flash' and text()='Jadwal diubah dan diumumkan.']")).first().await?;
+        let end = d.find(By::Css("tr[data-stage='submission'] .stage-end")).await?.text().await?;
+        assert_eq!(end, "2026-11-27 16:00 WIB");
+        d.screenshot(&shots.join("tender-schedule.png")).await?;
         d.find(By::Id("sign-out")).await?.click().await?;
         d.query(By::Id("sign-in")).first().await?;
 

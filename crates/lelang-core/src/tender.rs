@@ -1,0 +1,350 @@
+//! A tender's setup by its pokja: the method and evaluation method (checked against the package's
+//! rule set and HPS) and the schedule laid on the working-day calendar. Every schedule change needs
+//! a reason, is published on the log, moves the later stages, and extends a submission window a
+//! late change would leave too short.
+
+use crate::calendar::WorkingCalendar;
+use crate::command::{Change, CommandError, Mutation};
+use crate::event::{EventPayload, NewEvent};
+use crate::ids::{PackageId, TenantId};
+use crate::model::TimeZone;
+use crate::package::Package;
+use crate::pokja::PokjaAssignment;
+use crate::policy::{Action, Actor, Denied, authorize};
+use crate::rules::{EvaluationMethod, Method, RuleSet, StageKind};
+use crate::schedule::{PlannedStage, Schedule, WorkingHours};
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, OffsetDateTime};
+
+/// A tender as its pokja set it up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenderSetup {
+    /// The package.
+    pub package_id: PackageId,
+    /// The regency.
+    pub tenant_id: TenantId,
+    /// The method.
+    pub method: Method,
+    /// The evaluation method.
+    pub evaluation: EvaluationMethod,
+    /// The regency's time zone.
+    pub time_zone: TimeZone,
+    /// The stages.
+    pub stages: Vec<PlannedStage>,
+}
+
+impl TenderSetup {
+    /// The schedule, to compute instants and changes with.
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            time_zone: self.time_zone,
+            hours: WorkingHours::default(),
+            stages: self.stages.clone(),
+        }
+    }
+}
+
+fn invalid(field: &'static str, code: &'static str) -> CommandError {
+    CommandError::Invalid { field, code }
+}
+
+fn member_of(actor: &Actor, assignment: Option<&PokjaAssignment>) -> Result<(), CommandError> {
+    let a = actor
+        .user()
+        .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
+    match assignment {
+        Some(x) if x.members.contains(&a.user_id) => Ok(()),
+        _ => Err(Denied::Forbidden.into()),
+    }
+}
+
+/// The package's pokja sets the method, the evaluation method and the schedule from `first_day`
+/// (not in the past), with the rule set's stage lengths.
+#[allow(clippy::too_many_arguments)]
+pub fn set_up(
+    actor: &Actor,
+    package: &Package,
+    assignment: Option<&PokjaAssignment>,
+    method: Method,
+    evaluation: EvaluationMethod,
+    first_day: Date,
+    time_zone: TimeZone,
+    rules: &RuleSet,
+    calendar: &WorkingCalendar,
+    existing: Option<&TenderSetup>,
+    now: OffsetDateTime,
+) -> Result<(TenderSetup, Change), CommandError> {
+    authorize(actor, Action::RunTender(package.tenant_id))?;
+    member_of(actor, assignment)?;
+    let a = actor
+        .user()
+        .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
+    if existing.is_some() {
+        return Err(invalid("package_id", "tender-already-set-up"));
+    }
+    rules
+        .check_method(package.category, package.owner_estimate, method)
+        .map_err(|v| invalid("method", v.rule))?;
+    rules
+        .check_evaluation(package.category, evaluation)
+        .map_err(|v| invalid("evaluation", v.rule))?;
+    let today = now
+        .to_offset(
+            time::UtcOffset::from_hms(time_zone.utc_offset_hours(), 0, 0).unwrap_or(time::UtcOffset::UTC),
+        )
+        .date();
+    if first_day < today {
+        return Err(invalid("first_day", "tender-start-in-past"));
+    }
+    let schedule = Schedule::from_rules(rules, time_zone, first_day, calendar)
+        .map_err(|_| invalid("first_day", "invalid-date"))?;
+    let setup = TenderSetup {
+        package_id: package.id,
+        tenant_id: package.tenant_id,
+        method,
+        evaluation,
+        time_zone,
+        stages: schedule.stages,
+    };
+    let event = NewEvent::new(
+        now,
+        Some(package.tenant_id),
+        Some(a.user_id),
+        Some(a.role),
+        &EventPayload::TenderScheduled {
+            package_id: package.id,
+            method,
+            evaluation,
+            stages: setup.stages.clone(),
+        },
+    )?;
+    Ok((
+        setup.clone(),
+        Change {
+            events: vec![event],
+            mutations: vec![Mutation::UpsertTenderSetup(setup)],
+        },
+    ))
+}
+
+/// A member of the pokja moves the end of one stage, with a reason that is published.
+#[allow(clippy::too_many_arguments)]
+pub fn change_schedule(
+    actor: &Actor,
+    setup: &TenderSetup,
+    assignment: Option<&PokjaAssignment>,
+    stage: StageKind,
+    new_last_day: Date,
+    reason: &str,
+    rules: &RuleSet,
+    calendar: &WorkingCalendar,
+    now: OffsetDateTime,
+) -> Result<(TenderSetup, bool, Change), CommandError> {
+    authorize(actor, Action::RunTender(setup.tenant_id))?;
+    member_of(actor, assignment)?;
+    let a = actor
+        .user()
+        .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
+    let reason = reason.trim();
+    if reason.chars().count() < 10 || reason.chars().count() > 1000 {
+        return Err(invalid("reason", "schedule-reason"));
+    }
+    let schedule = setup.schedule();
+    let index = schedule
+        .stages
+        .iter()
+        .position(|s| s.kind == stage)
+        .ok_or(invalid("stage", "schedule-no-stage"))?;
+    let times = schedule.times();
+    if times[index].end <= now {
+        return Err(invalid("stage", "schedule-stage-over"));
+    }
+    let changed = schedule
+        .change_last_day(index, new_last_day, calendar)
+        .map_err(|e| match e {
+            crate::schedule::ScheduleError::EndBeforeStart => {
+                invalid("new_last_day", "schedule-end-before-start")
+            }
+            _ => invalid("new_last_day", "invalid-date"),
+        })?;
+    changed
+        .check(rules, calendar)
+        .map_err(|_| invalid("new_last_day", "stage-too-short"))?;
+    let min = Duration::hours(i64::from(rules.periods.min_remaining_submission_hours));
+    let (changed, extended) = changed
+        .protect_submission(now, min, calendar)
+        .map_err(|_| invalid("new_last_day", "invalid-date"))?;
+    let new = TenderSetup {
+        stages: changed.stages,
+        ..setup.clone()
+    };
+    let event = NewEvent::new(
+        now,
+        Some(setup.tenant_id),
+        Some(a.user_id),
+        Some(a.role),
+        &EventPayload::ScheduleChanged {
+            package_id: setup.package_id,
+            stage,
+            reason: reason.to_owned(),
+            submission_extended: extended,
+            stages: new.stages.clone(),
+        },
+    )?;
+    Ok((
+        new.clone(),
+        extended,
+        Change {
+            events: vec![event],
+            mutations: vec![Mutation::UpsertTenderSetup(new)],
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{UserId, WorkUnitId};
+    use crate::policy::UserActor;
+    use crate::role::Role;
+    use crate::rules::Category;
+    use time::macros::{date, datetime};
+
+    fn member(id: UserId, tenant: TenantId) -> Actor {
+        Actor::User(UserActor {
+            user_id: id,
+            username: "pokja".into(),
+            role: Role::PokjaMember,
+            tenant_id: Some(tenant),
+            work_unit_id: None,
+            vendor_id: None,
+        })
+    }
+
+    #[test]
+    fn the_pokja_sets_method_and_schedule_and_changes_it_with_a_reason() {
+        let rules = crate::rules::built_in().expect("rules").pop().expect("46/2025");
+        let cal = WorkingCalendar::default();
+        let tenant = TenantId::new();
+        let package = Package {
+            id: PackageId::new(),
+            tenant_id: tenant,
+            work_unit_id: WorkUnitId::new(),
+            plan_item_id: crate::ids::PlanItemId::new(),
+            name: "Jembatan".into(),
+            category: Category::Works,
+            budget_ceiling: 1_000_000_000,
+            owner_estimate: 900_000_000,
+            hps_breakdown: vec![],
+            location: "Genteng".into(),
+            rule_set: rules.id.clone(),
+            created_at: OffsetDateTime::UNIX_EPOCH,
+        };
+        let ids: Vec<UserId> = (0..3).map(|_| UserId::new()).collect();
+        let pokja = PokjaAssignment {
+            package_id: package.id,
+            tenant_id: tenant,
+            members: ids.clone(),
+            declared: vec![],
+            assigned_at: OffsetDateTime::UNIX_EPOCH,
+        };
+        let now = datetime!(2026-11-02 02:00 UTC);
+        let go = |who: &Actor, method, first| {
+            set_up(
+                who,
+                &package,
+                Some(&pokja),
+                method,
+                EvaluationMethod::SistemGugur,
+                first,
+                TimeZone::Wib,
+                &rules,
+                &cal,
+                None,
+                now,
+            )
+        };
+        let outsider = member(UserId::new(), tenant);
+        assert!(matches!(
+            go(&outsider, Method::Tender, date!(2026 - 11 - 16)),
+            Err(CommandError::Denied(_))
+        ));
+        let m = member(ids[0], tenant);
+        assert_eq!(
+            go(&m, Method::PengadaanLangsung, date!(2026 - 11 - 16)).expect_err("too big"),
+            invalid("method", "direct-procurement-limit")
+        );
+        assert_eq!(
+            go(&m, Method::Tender, date!(2026 - 10 - 30)).expect_err("past"),
+            invalid("first_day", "tender-start-in-past")
+        );
+        let (setup, change) = go(&m, Method::Tender, date!(2026 - 11 - 16)).expect("set up");
+        assert_eq!(change.events[0].event_type, "tender_scheduled");
+        let sub = setup
+            .stages
+            .iter()
+            .find(|s| s.kind == StageKind::Submission)
+            .expect("submission");
+        assert_eq!(
+            (sub.first_day, sub.last_day),
+            (date!(2026 - 11 - 20), date!(2026 - 11 - 24))
+        );
+        let change = |reason: &str, day| {
+            change_schedule(
+                &m,
+                &setup,
+                Some(&pokja),
+                StageKind::Submission,
+                day,
+                reason,
+                &rules,
+                &cal,
+                now,
+            )
+        };
+        assert_eq!(
+            change("adendum", date!(2026 - 11 - 27)).expect_err("short reason"),
+            invalid("reason", "schedule-reason")
+        );
+        assert_eq!(
+            change("Adendum spesifikasi teknis", date!(2026 - 11 - 20)).expect_err("below the minimum"),
+            invalid("new_last_day", "stage-too-short")
+        );
+        let (moved, extended, c) =
+            change("Adendum spesifikasi teknis", date!(2026 - 11 - 27)).expect("moved");
+        assert!(!extended);
+        assert!(
+            c.events[0].payload.contains("Adendum spesifikasi teknis"),
+            "the reason is published"
+        );
+        let opening = moved
+            .stages
+            .iter()
+            .find(|s| s.kind == StageKind::Opening)
+            .expect("opening");
+        assert_eq!(opening.first_day, date!(2026 - 11 - 30), "later stages follow");
+        // A change on the last afternoon of the window extends it to keep 24 hours.
+        let late = datetime!(2026-11-24 06:00 UTC);
+        let (after, extended, _) = change_schedule(
+            &m,
+            &setup,
+            Some(&pokja),
+            StageKind::Submission,
+            date!(2026 - 11 - 24),
+            "Adendum di hari terakhir",
+            &rules,
+            &cal,
+            late,
+        )
+        .expect("late change");
+        assert!(extended, "a late change extends the window");
+        let end = after
+            .schedule()
+            .times()
+            .into_iter()
+            .find(|t| t.kind == StageKind::Submission)
+            .expect("submission")
+            .end;
+        assert!(end - late >= Duration::hours(24));
+    }
+}

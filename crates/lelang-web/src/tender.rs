@@ -1,0 +1,489 @@
+//! A tender's setup and schedule over HTTP: the package's pokja sets the method and the schedule
+//! (from the rule set and the working-day calendar) and changes it with a published reason; every
+//! official who may see the package sees the schedule, in the regency's local time.
+
+use crate::AppState;
+use crate::api::{ApiJson, tenant_or_404};
+use crate::auth::Ctx;
+use crate::error::{ApiError, Problem};
+use crate::i18n::Tr;
+use crate::pages::{PageForm, fail_page, nav_for, render};
+use crate::templates::{StageRow, TenderPage};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use lelang_core::calendar::WorkingCalendar;
+use lelang_core::model::Tenant;
+use lelang_core::package::Package;
+use lelang_core::pokja::PokjaAssignment;
+use lelang_core::policy::{Action, authorize};
+use lelang_core::rules::{self, EvaluationMethod, Method, RuleSet, StageKind};
+use lelang_core::tender::{TenderSetup, change_schedule, set_up};
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// One stage, in UTC and in the regency's local time.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StageView {
+    /// announcement, clarification, submission, …
+    kind: String,
+    /// RFC 3339, UTC.
+    start: String,
+    /// RFC 3339, UTC.
+    end: String,
+}
+
+/// A tender's setup.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenderView {
+    package_id: Uuid,
+    method: String,
+    evaluation: String,
+    /// WIB, WITA or WIT.
+    time_zone: String,
+    stages: Vec<StageView>,
+}
+
+/// Input: set a tender up.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetupInput {
+    /// tender, tender_cepat, tender_terbatas, seleksi, …
+    method: String,
+    /// sistem_gugur, sistem_nilai, umur_ekonomis, kualitas_biaya, …
+    evaluation: String,
+    /// The first day of the announcement, YYYY-MM-DD.
+    first_day: String,
+}
+
+/// Input: move the end of one stage.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeInput {
+    /// The stage, e.g. submission.
+    stage: String,
+    /// Its new last day, YYYY-MM-DD.
+    new_last_day: String,
+    /// Why (published with the change).
+    reason: String,
+}
+
+/// The outcome of a schedule change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Changed {
+    /// Whether the submission window was extended to keep its minimum remaining time.
+    submission_extended: bool,
+}
+
+struct Loaded {
+    tenant: Tenant,
+    package: Package,
+    assignment: Option<PokjaAssignment>,
+    setup: Option<TenderSetup>,
+}
+
+async fn load(state: &AppState, ctx: &Ctx, slug: &str, id: Uuid) -> Result<Loaded, ApiError> {
+    let tenant = tenant_or_404(state, slug).await?;
+    authorize(&ctx.actor, Action::ViewPackages(tenant.id))?;
+    let package = state
+        .store
+        .packages(tenant.id)
+        .await?
+        .into_iter()
+        .find(|p| p.id.0 == id)
+        .ok_or(ApiError::NotFound)?;
+    let assignment = state
+        .store
+        .pokja_assignments(tenant.id)
+        .await?
+        .into_iter()
+        .find(|a| a.package_id == package.id);
+    let setup = state
+        .store
+        .tender_setups(tenant.id)
+        .await?
+        .into_iter()
+        .find(|s| s.package_id == package.id);
+    Ok(Loaded {
+        tenant,
+        package,
+        assignment,
+        setup,
+    })
+}
+
+fn rule_set(package: &Package) -> Result<RuleSet, ApiError> {
+    rules::built_in()
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .into_iter()
+        .find(|r| r.id == package.rule_set)
+        .ok_or_else(|| ApiError::Internal(format!("rule set {} missing", package.rule_set)))
+}
+
+async fn calendar(state: &AppState) -> Result<WorkingCalendar, ApiError> {
+    Ok(WorkingCalendar::new(state.store.days_off(None).await?))
+}
+
+fn date(s: &str, field: &str) -> Result<Date, ApiError> {
+    Date::parse(
+        s.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| ApiError::Invalid {
+        field: field.into(),
+        code: "invalid-date".into(),
+    })
+}
+
+fn code<T: serde::de::DeserializeOwned>(s: &str, field: &str, error: &str) -> Result<T, ApiError> {
+    rules::from_code(s.trim()).ok_or_else(|| ApiError::Invalid {
+        field: field.into(),
+        code: error.into(),
+    })
+}
+
+async fn do_setup(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    id: Uuid,
+    input: SetupInput,
+) -> Result<(), ApiError> {
+    let l = load(state, ctx, slug, id).await?;
+    authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
+    let method: Method = code(&input.method, "method", "invalid-method")?;
+    let evaluation: EvaluationMethod = code(&input.evaluation, "evaluation", "invalid-evaluation")?;
+    let first_day = date(&input.first_day, "first_day")?;
+    let rules = rule_set(&l.package)?;
+    let cal = calendar(state).await?;
+    let (_, change) = set_up(
+        &ctx.actor,
+        &l.package,
+        l.assignment.as_ref(),
+        method,
+        evaluation,
+        first_day,
+        l.tenant.time_zone,
+        &rules,
+        &cal,
+        l.setup.as_ref(),
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    Ok(())
+}
+
+async fn do_change(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    id: Uuid,
+    input: ChangeInput,
+) -> Result<bool, ApiError> {
+    let l = load(state, ctx, slug, id).await?;
+    authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
+    let setup = l.setup.as_ref().ok_or(ApiError::Invalid {
+        field: "package_id".into(),
+        code: "tender-not-set-up".into(),
+    })?;
+    let stage: StageKind = code(&input.stage, "stage", "schedule-no-stage")?;
+    let last = date(&input.new_last_day, "new_last_day")?;
+    let rules = rule_set(&l.package)?;
+    let cal = calendar(state).await?;
+    let (_, extended, change) = change_schedule(
+        &ctx.actor,
+        setup,
+        l.assignment.as_ref(),
+        stage,
+        last,
+        &input.reason,
+        &rules,
+        &cal,
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    Ok(extended)
+}
+
+fn view(setup: &TenderSetup) -> TenderView {
+    let rfc = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    TenderView {
+        package_id: setup.package_id.0,
+        method: rules::code(&setup.method),
+        evaluation: rules::code(&setup.evaluation),
+        time_zone: setup.time_zone.code().into(),
+        stages: setup
+            .schedule()
+            .times()
+            .into_iter()
+            .map(|s| StageView {
+                kind: rules::code(&s.kind),
+                start: rfc(s.start),
+                end: rfc(s.end),
+            })
+            .collect(),
+    }
+}
+
+/// A tender's method and schedule (officials who may see the package).
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/packages/{id}/tender", tag = "tenders",
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = TenderView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn get_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+) -> Result<Json<TenderView>, ApiError> {
+    let l = load(&state, &ctx, &slug, id).await?;
+    Ok(Json(view(l.setup.as_ref().ok_or(ApiError::NotFound)?)))
+}
+
+/// Sets a tender up: method, evaluation method and schedule (a member of the package's pokja).
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/tender", tag = "tenders", request_body = SetupInput,
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 201), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn setup_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    ApiJson(input): ApiJson<SetupInput>,
+) -> Result<StatusCode, ApiError> {
+    do_setup(&state, &ctx, &slug, id, input).await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// Moves the end of a stage, with a published reason (a member of the package's pokja).
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/tender/schedule-change", tag = "tenders", request_body = ChangeInput,
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = Changed), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn change_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    ApiJson(input): ApiJson<ChangeInput>,
+) -> Result<Json<Changed>, ApiError> {
+    let submission_extended = do_change(&state, &ctx, &slug, id, input).await?;
+    Ok(Json(Changed { submission_extended }))
+}
+
+/// The tender routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/tender",
+            get(get_api).post(setup_api),
+        )
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/tender/schedule-change",
+            post(change_api),
+        )
+        .route("/t/{slug}/packages/{id}/tender", get(page).post(page_setup))
+        .route("/t/{slug}/packages/{id}/tender/schedule", post(page_change))
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct OkQuery {
+    ok: Option<String>,
+}
+
+async fn page_view(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    id: Uuid,
+    status: StatusCode,
+    errors: Vec<String>,
+    flash: Option<&str>,
+) -> Result<Response, ApiError> {
+    let l = load(state, ctx, slug, id).await?;
+    let t = Tr::new(state.i18n.clone(), ctx.lang);
+    let offset = time::UtcOffset::from_hms(l.tenant.time_zone.utc_offset_hours(), 0, 0)
+        .unwrap_or(time::UtcOffset::UTC);
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    let tz = l.tenant.time_zone.code();
+    let local =
+        |x: time::OffsetDateTime| format!("{} {tz}", x.to_offset(offset).format(&fmt).unwrap_or_default());
+    let stages = l
+        .setup
+        .as_ref()
+        .map(|s| {
+            s.schedule()
+                .times()
+                .into_iter()
+                .map(|st| StageRow {
+                    code: rules::code(&st.kind),
+                    kind: t.get(&format!("stage-{}", rules::code(&st.kind))),
+                    start: local(st.start),
+                    end: local(st.end),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let me = ctx.actor.user().map(|a| a.user_id);
+    let is_member = authorize(&ctx.actor, Action::RunTender(l.tenant.id)).is_ok()
+        && l.assignment
+            .as_ref()
+            .is_some_and(|a| me.is_some_and(|m| a.members.contains(&m)));
+    let rules = rule_set(&l.package)?;
+    let methods = rules
+        .allowed_methods(l.package.category, l.package.owner_estimate)
+        .iter()
+        .map(|m| (rules::code(m), t.get(&format!("method-{}", rules::code(m)))))
+        .collect();
+    let evaluations = rules
+        .evaluation_methods
+        .get(&l.package.category)
+        .map(|v| {
+            v.iter()
+                .map(|e| (rules::code(e), t.get(&format!("evaluation-{}", rules::code(e)))))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut nav = nav_for(state, ctx, &format!("/t/{slug}/packages/{id}/tender")).await;
+    nav.flash = flash
+        .filter(|k| ["tender-set-up-done", "schedule-changed", "schedule-extended"].contains(k))
+        .map(|k| t.get(k));
+    let page = TenderPage {
+        nav,
+        slug: l.tenant.slug.clone(),
+        id: id.to_string(),
+        name: l.package.name.clone(),
+        hps: crate::plan::rupiah(l.package.owner_estimate),
+        method: l
+            .setup
+            .as_ref()
+            .map(|s| t.get(&format!("method-{}", rules::code(&s.method)))),
+        evaluation: l
+            .setup
+            .as_ref()
+            .map(|s| t.get(&format!("evaluation-{}", rules::code(&s.evaluation)))),
+        stages,
+        can_set_up: is_member && l.setup.is_none(),
+        can_change: is_member && l.setup.is_some(),
+        methods,
+        evaluations,
+        today: state.clock.now().to_offset(offset).date().to_string(),
+        errors,
+        t,
+    };
+    Ok(render(status, &page))
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    Query(q): Query<OkQuery>,
+) -> Response {
+    page_view(&state, &ctx, &slug, id, StatusCode::OK, vec![], q.ok.as_deref())
+        .await
+        .unwrap_or_else(|e| fail_page(&state, &ctx, &format!("/t/{slug}/packages/{id}/tender"), e))
+}
+
+async fn finish(
+    state: AppState,
+    ctx: Ctx,
+    slug: String,
+    id: Uuid,
+    ok: &str,
+    result: Result<(), ApiError>,
+) -> Response {
+    let path = format!("/t/{slug}/packages/{id}/tender");
+    match result {
+        Ok(()) => Redirect::to(&format!("{path}?ok={ok}")).into_response(),
+        Err(ApiError::Invalid { code, .. }) => {
+            let t = Tr::new(state.i18n.clone(), ctx.lang);
+            page_view(
+                &state,
+                &ctx,
+                &slug,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![t.get(&code)],
+                None,
+            )
+            .await
+            .unwrap_or_else(|e| fail_page(&state, &ctx, &path, e))
+        }
+        Err(e) => fail_page(&state, &ctx, &path, e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct SetupForm {
+    method: String,
+    evaluation: String,
+    first_day: String,
+}
+
+async fn page_setup(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(f): PageForm<SetupForm>,
+) -> Response {
+    let result = async {
+        ctx.user_actor()?;
+        do_setup(
+            &state,
+            &ctx,
+            &slug,
+            id,
+            SetupInput {
+                method: f.method,
+                evaluation: f.evaluation,
+                first_day: f.first_day,
+            },
+        )
+        .await
+    }
+    .await;
+    finish(state.clone(), ctx, slug, id, "tender-set-up-done", result).await
+}
+
+#[derive(Debug, Deserialize)]
+struct ChangeForm {
+    stage: String,
+    new_last_day: String,
+    reason: String,
+}
+
+async fn page_change(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(f): PageForm<ChangeForm>,
+) -> Response {
+    let result = async {
+        ctx.user_actor()?;
+        do_change(
+            &state,
+            &ctx,
+            &slug,
+            id,
+            ChangeInput {
+                stage: f.stage,
+                new_last_day: f.new_last_day,
+                reason: f.reason,
+            },
+        )
+        .await
+    }
+    .await;
+    let ok = if matches!(result, Ok(true)) {
+        "schedule-extended"
+    } else {
+        "schedule-changed"
+    };
+    finish(state.clone(), ctx, slug, id, ok, result.map(|_| ())).await
+}
