@@ -11,7 +11,7 @@ use crate::plan::{rules_today, rupiah};
 use crate::templates::{PackageRow, PackagesPage};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use lelang_core::model::Tenant;
@@ -394,25 +394,22 @@ async fn page_create(
         .await
     }
     .await;
-    match result {
-        Ok(_) => Redirect::to(&format!("{path}?ok=package-created")).into_response(),
-        Err(e @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => {
-            let t = Tr::new(state.i18n.clone(), ctx.lang);
-            let msg = match &e {
-                ApiError::Invalid { code, .. } => t.get(code),
-                _ => t.get("error-conflict"),
-            };
-            page_view(
-                &state,
-                &ctx,
-                &slug,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                vec![msg],
-                None,
-            )
-            .await
-            .unwrap_or_else(|e| fail_page(&state, &ctx, &path, e))
-        }
-        Err(e) => fail_page(&state, &ctx, &path, e),
-    }
+    let again = |errors| {
+        page_view(
+            &state,
+            &ctx,
+            &slug,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            None,
+        )
+    };
+    crate::pages::form_done(
+        &state,
+        &ctx,
+        &path,
+        result.map(|_| format!("{path}?ok=package-created")),
+        again,
+    )
+    .await
 }

@@ -351,6 +351,31 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
     }
 }
 
+/// The end of a form handler outside this module: on success the redirect to `to`; on a broken
+/// rule or a conflict the page again (via `again`, status 422) with the message in the user's
+/// language; anything else the error page.
+pub(crate) async fn form_done<Fut>(
+    state: &AppState,
+    ctx: &Ctx,
+    path: &str,
+    result: Result<String, ApiError>,
+    again: impl FnOnce(Vec<String>) -> Fut,
+) -> Response
+where
+    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+{
+    let t = tr(state, ctx.lang);
+    match result {
+        Ok(to) => see_other(&to),
+        Err(e) => match form_error(&t, &e) {
+            Some(msg) => again(vec![msg])
+                .await
+                .unwrap_or_else(|e| fail(state, ctx, path, e)),
+            None => fail(state, ctx, path, e),
+        },
+    }
+}
+
 /// A failed form: on a broken rule, the form again with the message beside it (via `again`);
 /// anything else fails the request.
 async fn again_with<Fut>(

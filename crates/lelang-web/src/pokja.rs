@@ -10,7 +10,7 @@ use crate::pages::{PageForm, fail_page, nav_for, render};
 use crate::templates::{AssignRow, CandidateRow, DeclareRow, PokjaPage};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use lelang_core::model::Tenant;
@@ -309,27 +309,18 @@ async fn page(
 
 async fn finish(state: AppState, ctx: Ctx, slug: String, ok: &str, result: Result<(), ApiError>) -> Response {
     let path = format!("/t/{slug}/pokja");
-    match result {
-        Ok(()) => Redirect::to(&format!("{path}?ok={ok}")).into_response(),
-        Err(e @ (ApiError::Invalid { .. } | ApiError::Conflict(_))) => {
-            let t = Tr::new(state.i18n.clone(), ctx.lang);
-            let msg = match &e {
-                ApiError::Invalid { code, .. } => t.get(code),
-                _ => t.get("pokja-already-assigned"),
-            };
-            view(
-                &state,
-                &ctx,
-                &slug,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                vec![msg],
-                None,
-            )
-            .await
-            .unwrap_or_else(|e| fail_page(&state, &ctx, &path, e))
-        }
-        Err(e) => fail_page(&state, &ctx, &path, e),
-    }
+    let to = format!("{path}?ok={ok}");
+    let again = |errors| {
+        view(
+            &state,
+            &ctx,
+            &slug,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            None,
+        )
+    };
+    crate::pages::form_done(&state, &ctx, &path, result.map(|()| to), again).await
 }
 
 async fn page_assign(

@@ -11,7 +11,7 @@ use crate::pages::{PageForm, fail_page, nav_for, render};
 use crate::templates::{StageRow, TenderPage};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use lelang_core::calendar::WorkingCalendar;
@@ -399,24 +399,19 @@ async fn finish(
     result: Result<(), ApiError>,
 ) -> Response {
     let path = format!("/t/{slug}/packages/{id}/tender");
-    match result {
-        Ok(()) => Redirect::to(&format!("{path}?ok={ok}")).into_response(),
-        Err(ApiError::Invalid { code, .. }) => {
-            let t = Tr::new(state.i18n.clone(), ctx.lang);
-            page_view(
-                &state,
-                &ctx,
-                &slug,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                vec![t.get(&code)],
-                None,
-            )
-            .await
-            .unwrap_or_else(|e| fail_page(&state, &ctx, &path, e))
-        }
-        Err(e) => fail_page(&state, &ctx, &path, e),
-    }
+    let to = format!("{path}?ok={ok}");
+    let again = |errors| {
+        page_view(
+            &state,
+            &ctx,
+            &slug,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            None,
+        )
+    };
+    crate::pages::form_done(&state, &ctx, &path, result.map(|()| to), again).await
 }
 
 #[derive(Debug, Deserialize)]
