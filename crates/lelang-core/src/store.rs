@@ -97,6 +97,9 @@ pub trait Store: Send + Sync + 'static {
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
     /// A user and their password hash, by sign-in name (lower case).
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError>;
+    /// Every role grant of a regency, for pages that list officials with their roles in one read
+    /// instead of one query per official.
+    async fn tenant_role_grants(&self, tenant: TenantId) -> Result<Vec<RoleGrant>, StoreError>;
     /// The roles granted to a user.
     async fn role_grants(&self, user: UserId) -> Result<Vec<RoleGrant>, StoreError>;
 

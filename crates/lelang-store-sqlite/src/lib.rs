@@ -890,6 +890,25 @@ impl Store for SqliteStore {
             .map_err(backend)
     }
 
+    async fn tenant_role_grants(&self, tenant: TenantId) -> Result<Vec<RoleGrant>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM role_grants WHERE tenant_id = ? ORDER BY user_id, role")
+            .bind(tenant.0)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(RoleGrant {
+                    user_id: UserId(r.try_get("user_id")?),
+                    role: role(r.try_get("role")?)?,
+                    tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+                    work_unit_id: r.try_get::<Option<Uuid>, _>("work_unit_id")?.map(WorkUnitId),
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend)
+    }
+
     async fn create_session(&self, s: &Session) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO sessions (id, secret_hash, user_id, role, tenant_id, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -260,6 +260,19 @@ pub mod cases {
         let creds = store.credentials("siti").await.expect("creds").expect("exists");
         assert_eq!(creds.user, u);
         assert!(creds.password_hash.starts_with("$argon2id$"));
+        let of_a = store.tenant_role_grants(a.id).await.expect("regency grants");
+        assert_eq!(
+            of_a.iter().map(|g| (g.user_id, g.role)).collect::<Vec<_>>(),
+            vec![(u.id, Role::UlpHead)]
+        );
+        assert_eq!(
+            store
+                .tenant_role_grants(b.id)
+                .await
+                .expect("regency grants")
+                .len(),
+            1
+        );
         let grants = store.role_grants(u.id).await.expect("grants");
         assert_eq!(grants.len(), 1);
         assert_eq!((grants[0].role, grants[0].tenant_id), (Role::UlpHead, Some(a.id)));

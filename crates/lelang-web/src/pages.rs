@@ -660,15 +660,14 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
                 "home-tenant-admin-lead"
             }
             Role::UlpHead => {
-                let mut members = Vec::new();
-                if let Some(x) = &tenant {
-                    for u in state.store.users(Some(x.id)).await? {
-                        let grants = state.store.role_grants(u.id).await?;
-                        if grants.iter().any(|g| g.role == Role::PokjaMember) {
-                            members.push(u.display_name);
-                        }
-                    }
-                }
+                let members = match &tenant {
+                    Some(x) => crate::pokja::members(&state, x)
+                        .await?
+                        .into_iter()
+                        .map(|(_, name)| name)
+                        .collect(),
+                    None => Vec::new(),
+                };
                 sections.push(Section {
                     title: t.get("home-pokja-members"),
                     items: members,
@@ -1079,13 +1078,12 @@ async fn directory_page(
     let tenant = api::tenant_or_404(state, slug).await?;
     authorize(&ctx.actor, Action::ViewTenantDirectory(tenant.id))?;
     let t = tr(state, ctx.lang);
+    let grants = state.store.tenant_role_grants(tenant.id).await?;
     let mut users = Vec::new();
     for u in state.store.users(Some(tenant.id)).await? {
-        let roles = state
-            .store
-            .role_grants(u.id)
-            .await?
+        let roles = grants
             .iter()
+            .filter(|g| g.user_id == u.id)
             .map(|g| t.role(&g.role))
             .collect::<Vec<_>>()
             .join(", ");

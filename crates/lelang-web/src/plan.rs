@@ -26,17 +26,19 @@ use uuid::Uuid;
 /// Largest plan file accepted.
 const MAX_IMPORT_BYTES: usize = 1024 * 1024;
 
-/// The rule set in force today (the built-in sets are parsed once).
-pub(crate) fn rules_today(state: &AppState) -> Result<&'static RuleSet, ApiError> {
+/// The built-in rule sets, parsed once per process.
+pub(crate) fn rule_sets() -> Result<&'static [RuleSet], ApiError> {
     static SETS: OnceLock<Vec<RuleSet>> = OnceLock::new();
-    let sets = match SETS.get() {
-        Some(s) => s,
-        None => {
-            let parsed = rules::built_in().map_err(|e| ApiError::Internal(e.to_string()))?;
-            SETS.get_or_init(|| parsed)
-        }
-    };
-    rules::in_force(sets, state.clock.now().date())
+    if let Some(s) = SETS.get() {
+        return Ok(s);
+    }
+    let parsed = rules::built_in().map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(SETS.get_or_init(|| parsed))
+}
+
+/// The rule set in force today.
+pub(crate) fn rules_today(state: &AppState) -> Result<&'static RuleSet, ApiError> {
+    rules::in_force(rule_sets()?, state.clock.now().date())
         .ok_or_else(|| ApiError::Internal("no rule set in force".into()))
 }
 

@@ -116,10 +116,9 @@ async fn load(state: &AppState, ctx: &Ctx, slug: &str, id: Uuid) -> Result<Loade
     })
 }
 
-fn rule_set(package: &Package) -> Result<RuleSet, ApiError> {
-    rules::built_in()
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .into_iter()
+fn rule_set(package: &Package) -> Result<&'static RuleSet, ApiError> {
+    crate::plan::rule_sets()?
+        .iter()
         .find(|r| r.id == package.rule_set)
         .ok_or_else(|| ApiError::Internal(format!("rule set {} missing", package.rule_set)))
 }
@@ -168,7 +167,7 @@ async fn do_setup(
         evaluation,
         first_day,
         l.tenant.time_zone,
-        &rules,
+        rules,
         &cal,
         l.setup.as_ref(),
         state.clock.now(),
@@ -201,7 +200,7 @@ async fn do_change(
         stage,
         last,
         &input.reason,
-        &rules,
+        rules,
         &cal,
         state.clock.now(),
     )?;
