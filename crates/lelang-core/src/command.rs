@@ -73,6 +73,41 @@ pub enum Mutation {
     },
     /// A tender's setup, new or changed.
     UpsertTenderSetup(crate::tender::TenderSetup),
+    /// A company's qualification profile, new or replaced (clears its verifications).
+    UpsertVendorProfile {
+        /// The company.
+        vendor_id: VendorId,
+        /// The profile.
+        profile: crate::vendor::VendorProfile,
+        /// When.
+        at: OffsetDateTime,
+    },
+    /// A regency's verification of a company, new or replacing its earlier one.
+    UpsertVerification(crate::vendor::Verification),
+    /// A tender announced: a row of the public list.
+    InsertPublicTender(crate::tender::PublicTender),
+    /// An announced tender's submission deadline moved (no-op before the announcement).
+    SetSubmissionDeadline {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The new deadline.
+        deadline: OffsetDateTime,
+    },
+    /// A document version published.
+    InsertDocument(crate::document::Document),
+    /// A company registered for a tender.
+    InsertParticipant {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+        /// When.
+        at: OffsetDateTime,
+    },
+    /// A clarification question.
+    InsertQuestion(crate::clarification::Question),
+    /// A question's answer (the question as answered; refused if it was answered already).
+    AnswerQuestion(crate::clarification::Question),
     /// A day off is recorded or renamed.
     UpsertDayOff(crate::calendar::DayOff),
     /// A day off is removed (none: nothing to do, and the change fails).
@@ -175,7 +210,7 @@ pub fn valid_username(s: &str) -> Result<String, CommandError> {
     }
 }
 
-fn valid_email(s: Option<&str>) -> Result<Option<String>, CommandError> {
+pub(crate) fn valid_email(s: Option<&str>) -> Result<Option<String>, CommandError> {
     let Some(s) = s.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };

@@ -189,6 +189,73 @@ pub enum EventPayload {
         /// The stages after the change.
         stages: Vec<crate::schedule::PlannedStage>,
     },
+    /// A company's qualification profile was entered or replaced (confidential: committed, not
+    /// shown, in the public log).
+    VendorProfileUpdated {
+        /// The company.
+        vendor_id: VendorId,
+        /// The profile.
+        profile: Box<crate::vendor::VendorProfile>,
+    },
+    /// A regency verified (or rejected) a company's profile.
+    VendorVerified {
+        /// The company.
+        vendor_id: VendorId,
+        /// The decision.
+        status: crate::vendor::VerificationStatus,
+        /// Why.
+        note: String,
+    },
+    /// The pokja announced a tender.
+    TenderAnnounced {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// Its name.
+        name: String,
+        /// The work unit.
+        work_unit_id: WorkUnitId,
+        /// Category.
+        category: crate::rules::Category,
+        /// Method.
+        method: crate::rules::Method,
+        /// HPS total.
+        owner_estimate: i64,
+        /// The submission deadline.
+        #[serde(with = "time::serde::rfc3339")]
+        submission_deadline: OffsetDateTime,
+    },
+    /// A tender document (or a new version of one) was published.
+    DocumentPublished {
+        /// The document, with the SHA-256 of its bytes.
+        document: Box<crate::document::Document>,
+    },
+    /// A company registered for a tender (who: committed, not shown, in the public log).
+    TenderJoined {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+    },
+    /// A registered company asked a clarification question (who: committed, not shown).
+    QuestionAsked {
+        /// The question.
+        question_id: crate::ids::QuestionId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+        /// The question.
+        text: String,
+    },
+    /// The pokja answered a question.
+    QuestionAnswered {
+        /// The question.
+        question_id: crate::ids::QuestionId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The answer.
+        answer: String,
+    },
     /// An API token was revoked.
     ApiTokenRevoked {
         /// The token.
@@ -200,7 +267,7 @@ pub enum EventPayload {
 
 impl EventPayload {
     /// Every event type, so that each can be checked to have a label in every language.
-    pub const TYPE_NAMES: [&'static str; 19] = [
+    pub const TYPE_NAMES: [&'static str; 26] = [
         "tenant_created",
         "work_unit_created",
         "vendor_registered",
@@ -220,6 +287,13 @@ impl EventPayload {
         "confidential_data_read",
         "tender_scheduled",
         "schedule_changed",
+        "vendor_profile_updated",
+        "vendor_verified",
+        "tender_announced",
+        "document_published",
+        "tender_joined",
+        "question_asked",
+        "question_answered",
     ];
 
     /// The event type, as stored in its own column for filtering.
@@ -244,6 +318,13 @@ impl EventPayload {
             EventPayload::ConfidentialDataRead { .. } => "confidential_data_read",
             EventPayload::TenderScheduled { .. } => "tender_scheduled",
             EventPayload::ScheduleChanged { .. } => "schedule_changed",
+            EventPayload::VendorProfileUpdated { .. } => "vendor_profile_updated",
+            EventPayload::VendorVerified { .. } => "vendor_verified",
+            EventPayload::TenderAnnounced { .. } => "tender_announced",
+            EventPayload::DocumentPublished { .. } => "document_published",
+            EventPayload::TenderJoined { .. } => "tender_joined",
+            EventPayload::QuestionAsked { .. } => "question_asked",
+            EventPayload::QuestionAnswered { .. } => "question_answered",
         }
     }
 }

@@ -75,3 +75,11 @@ id_type!(
     /// A package (paket): what one tender buys.
     PackageId
 );
+id_type!(
+    /// One published document of a tender (a specification, an addendum, minutes): one version.
+    DocumentId
+);
+id_type!(
+    /// One clarification question of a vendor about a tender.
+    QuestionId
+);

@@ -7,8 +7,10 @@
 
 pub mod calendar;
 pub mod canonical;
+pub mod clarification;
 pub mod clock;
 pub mod command;
+pub mod document;
 pub mod event;
 pub mod ids;
 pub mod model;
@@ -21,13 +23,16 @@ pub mod public;
 pub mod role;
 pub mod rules;
 pub mod schedule;
+pub mod stem;
 pub mod store;
 pub mod tender;
+pub mod vendor;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use event::{Event, EventPayload};
 pub use ids::{
-    ApiTokenId, EventId, PackageId, PlanItemId, SessionId, TenantId, UserId, VendorId, WorkUnitId,
+    ApiTokenId, DocumentId, EventId, PackageId, PlanItemId, QuestionId, SessionId, TenantId, UserId,
+    VendorId, WorkUnitId,
 };
 pub use policy::{Action, Actor, Denied};
 pub use role::Role;

@@ -116,6 +116,13 @@ pub enum Action {
     DeclareNoConflict(TenantId),
     /// Set up and run a tender (a pokja member; the package's own pokja is checked by the command).
     RunTender(TenantId),
+    /// Act for a vendor company: its profile, tender registrations, questions (its own users).
+    ActForVendor(VendorId),
+    /// See companies' profiles and verify them for a regency (its administrator, its ULP head).
+    ReviewVendors(TenantId),
+    /// See which companies take part in a regency's tenders and who asked what (auditors, law
+    /// enforcement): kept even from the pokja before opening.
+    ViewParticipants(TenantId),
 }
 
 /// Why a request was refused.
@@ -207,10 +214,15 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::AssignPokja(t) => u.role == Role::UlpHead && own_tenant(t),
         Action::DeclareNoConflict(t) | Action::RunTender(t) => u.role == Role::PokjaMember && own_tenant(t),
         Action::ViewVendor(v) => match u.role {
-            Role::PlatformAdmin => true,
+            Role::PlatformAdmin | Role::TenantAdmin | Role::UlpHead | Role::Auditor => true,
             Role::Vendor => u.vendor_id == Some(v),
             _ => false,
         },
+        Action::ActForVendor(v) => u.role == Role::Vendor && u.vendor_id == Some(v),
+        Action::ReviewVendors(t) => matches!(u.role, Role::TenantAdmin | Role::UlpHead) && own_tenant(t),
+        Action::ViewParticipants(t) => {
+            matches!(u.role, Role::Auditor | Role::LawEnforcement) && own_tenant(t)
+        }
     };
     if allowed { Ok(()) } else { Err(Denied::Forbidden) }
 }

@@ -35,6 +35,10 @@ pub fn confidential_fields(event_type: &str) -> &'static [&'static str] {
         "plan_item_created" => &["plan_item"],
         // The HPS breakdown is confidential (Perpres 16/2018: only the total is announced).
         "package_created" => &["hps_breakdown"],
+        // A company's profile names its staff and its tax details.
+        "vendor_profile_updated" => &["profile"],
+        // Who takes part in a tender, and who asked what, is kept from competitors.
+        "tender_joined" | "question_asked" => &["vendor_id"],
         _ => &[],
     }
 }
@@ -49,6 +53,10 @@ pub enum Confidential {
     HpsBreakdown,
     /// A plan item not yet announced.
     DraftPlan,
+    /// A company's qualification profile.
+    VendorProfile,
+    /// Which company takes part in a tender or asked a question.
+    Participant,
 }
 
 /// The kind of confidentiality of a field.
@@ -56,6 +64,8 @@ pub fn confidentiality(field: &str) -> Confidential {
     match field {
         "hps_breakdown" => Confidential::HpsBreakdown,
         "plan_item" => Confidential::DraftPlan,
+        "profile" => Confidential::VendorProfile,
+        "vendor_id" => Confidential::Participant,
         _ => Confidential::PersonalData,
     }
 }

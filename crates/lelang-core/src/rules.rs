@@ -212,6 +212,27 @@ pub mod iso_date {
     }
 }
 
+/// Serde for an optional `YYYY-MM-DD` date (null when absent).
+pub mod iso_date_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    /// Writes `YYYY-MM-DD` or null.
+    pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => super::iso_date::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads `YYYY-MM-DD` or null.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrap(#[serde(with = "super::iso_date")] Date);
+        Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+    }
+}
+
 /// A rule that was broken: which rule set, which rule (a stable code that is also the message key).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{rule_set}: {rule}")]

@@ -3,7 +3,7 @@
 
 use crate::command::Change;
 use crate::event::Event;
-use crate::ids::{ApiTokenId, SessionId, TenantId, UserId, VendorId};
+use crate::ids::{ApiTokenId, PackageId, SessionId, TenantId, UserId, VendorId};
 use crate::model::{ApiToken, Credentials, RoleGrant, Session, Tenant, User, Vendor, WorkUnit};
 use crate::public::Salt;
 use async_trait::async_trait;
@@ -166,6 +166,36 @@ pub trait Store: Send + Sync + 'static {
 
     /// A regency's tender setups.
     async fn tender_setups(&self, tenant: TenantId) -> Result<Vec<crate::tender::TenderSetup>, StoreError>;
+
+    /// A company's qualification profile.
+    async fn vendor_profile(
+        &self,
+        vendor: VendorId,
+    ) -> Result<Option<crate::vendor::VendorProfile>, StoreError>;
+    /// Regencies' verifications of the current profiles: of one company, or of all.
+    async fn verifications(
+        &self,
+        vendor: Option<VendorId>,
+    ) -> Result<Vec<crate::vendor::Verification>, StoreError>;
+
+    /// Searches the announced tenders: keyword matches ranked first, else newest first.
+    async fn search_tenders(
+        &self,
+        query: &crate::tender::TenderQuery,
+    ) -> Result<crate::tender::TenderPage, StoreError>;
+    /// One announced tender.
+    async fn public_tender(
+        &self,
+        package: PackageId,
+    ) -> Result<Option<crate::tender::PublicTender>, StoreError>;
+    /// Every version of a package's documents, in publication order.
+    async fn documents(&self, package: PackageId) -> Result<Vec<crate::document::Document>, StoreError>;
+    /// The companies registered for a tender, with when, in that order.
+    async fn participants(&self, package: PackageId) -> Result<Vec<(VendorId, OffsetDateTime)>, StoreError>;
+    /// The tenders a company registered for, newest registration first.
+    async fn vendor_tenders(&self, vendor: VendorId) -> Result<Vec<PackageId>, StoreError>;
+    /// A tender's clarification questions, in the order asked.
+    async fn questions(&self, package: PackageId) -> Result<Vec<crate::clarification::Question>, StoreError>;
 
     /// The days off of a year (all years if None), by date.
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<crate::calendar::DayOff>, StoreError>;

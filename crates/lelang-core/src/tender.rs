@@ -196,7 +196,216 @@ pub fn change_schedule(
         extended,
         Change {
             events: vec![event],
-            mutations: vec![Mutation::UpsertTenderSetup(new)],
+            mutations: vec![
+                Mutation::SetSubmissionDeadline {
+                    package_id: new.package_id,
+                    deadline: submission_deadline(&new).ok_or(invalid("stage", "schedule-no-stage"))?,
+                },
+                Mutation::UpsertTenderSetup(new),
+            ],
+        },
+    ))
+}
+
+/// An announced tender as the public finds it: one row of the public list, with the words it is
+/// found by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicTender {
+    /// The package.
+    pub package_id: PackageId,
+    /// The regency.
+    pub tenant_id: TenantId,
+    /// The work unit.
+    pub work_unit_id: crate::ids::WorkUnitId,
+    /// The package's name.
+    pub name: String,
+    /// Where.
+    pub location: String,
+    /// Category.
+    pub category: crate::rules::Category,
+    /// Method.
+    pub method: Method,
+    /// HPS total.
+    pub owner_estimate: crate::rules::Rupiah,
+    /// Pagu.
+    pub budget_ceiling: crate::rules::Rupiah,
+    /// When it was announced.
+    #[serde(with = "time::serde::rfc3339")]
+    pub announced_at: OffsetDateTime,
+    /// The end of the submission window (moves with schedule changes).
+    #[serde(with = "time::serde::rfc3339")]
+    pub submission_deadline: OffsetDateTime,
+    /// Stemmed Indonesian search terms (see [`crate::stem`]).
+    pub search_terms: String,
+}
+
+/// Open or closed for bids, the status a visitor filters by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TenderStatus {
+    /// Bids may still be submitted.
+    Open,
+    /// The submission deadline has passed.
+    Closed,
+}
+
+/// A search of the public tender list. Every filter is optional; `text` is matched on stemmed
+/// terms (all must occur).
+#[derive(Debug, Clone, Default)]
+pub struct TenderQuery {
+    /// Keywords.
+    pub text: Option<String>,
+    /// One regency.
+    pub tenant: Option<TenantId>,
+    /// One work unit.
+    pub work_unit: Option<crate::ids::WorkUnitId>,
+    /// One category.
+    pub category: Option<crate::rules::Category>,
+    /// One method.
+    pub method: Option<Method>,
+    /// Open or closed, as of `now`.
+    pub status: Option<TenderStatus>,
+    /// HPS at least.
+    pub min_value: Option<crate::rules::Rupiah>,
+    /// HPS at most.
+    pub max_value: Option<crate::rules::Rupiah>,
+    /// The instant the status is judged at.
+    pub now: Option<OffsetDateTime>,
+    /// Page size.
+    pub limit: u32,
+    /// Rows to skip.
+    pub offset: u32,
+}
+
+impl TenderQuery {
+    /// The search terms of `text`, stemmed as the index is.
+    pub fn terms(&self) -> Vec<String> {
+        self.text
+            .as_deref()
+            .map(crate::stem::search_terms)
+            .unwrap_or_default()
+    }
+}
+
+/// One page of search results and how many there are in all.
+#[derive(Debug, Clone, Default)]
+pub struct TenderPage {
+    /// The rows.
+    pub tenders: Vec<PublicTender>,
+    /// All matches.
+    pub total: u64,
+}
+
+/// The end of the submission window of a setup.
+pub fn submission_deadline(setup: &TenderSetup) -> Option<OffsetDateTime> {
+    setup
+        .schedule()
+        .times()
+        .into_iter()
+        .find(|t| t.kind == StageKind::Submission)
+        .map(|t| t.end)
+}
+
+/// The stage a tender is in at `now` (None before the first and after the last).
+pub fn current_stage(setup: &TenderSetup, now: OffsetDateTime) -> Option<StageKind> {
+    setup
+        .schedule()
+        .times()
+        .into_iter()
+        .find(|t| now < t.end)
+        .filter(|t| now >= t.start)
+        .map(|t| t.kind)
+}
+
+/// What [`announce`] needs to know besides the package.
+#[derive(Debug, Clone, Copy)]
+pub struct AnnounceContext<'a> {
+    /// The pokja.
+    pub assignment: Option<&'a PokjaAssignment>,
+    /// The setup.
+    pub setup: Option<&'a TenderSetup>,
+    /// Whether it is already announced.
+    pub announced: bool,
+    /// How many documents are published.
+    pub documents: usize,
+    /// The work unit's name (searchable).
+    pub work_unit_name: &'a str,
+    /// The regency's name (searchable).
+    pub regency_name: &'a str,
+}
+
+/// The pokja announces the tender: it becomes public, searchable, and open for registration. Every
+/// member must have declared no conflict of interest, the schedule must be set, at least one
+/// document published, and the announcement stage not over.
+pub fn announce(
+    actor: &Actor,
+    package: &Package,
+    cx: AnnounceContext<'_>,
+    now: OffsetDateTime,
+) -> Result<(PublicTender, Change), CommandError> {
+    authorize(actor, Action::RunTender(package.tenant_id))?;
+    member_of(actor, cx.assignment)?;
+    let a = actor
+        .user()
+        .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
+    if cx.announced {
+        return Err(invalid("package_id", "already-announced"));
+    }
+    let Some(setup) = cx.setup else {
+        return Err(invalid("package_id", "tender-not-set-up"));
+    };
+    if cx
+        .assignment
+        .is_some_and(|p| p.members.iter().any(|m| !p.declared.contains(m)))
+    {
+        return Err(invalid("package_id", "declarations-missing"));
+    }
+    if cx.documents == 0 {
+        return Err(invalid("package_id", "no-documents"));
+    }
+    let times = setup.schedule().times();
+    if times.first().is_none_or(|t| now >= t.end) {
+        return Err(invalid("package_id", "announcement-stage-over"));
+    }
+    let deadline = submission_deadline(setup).ok_or(invalid("package_id", "schedule-no-stage"))?;
+    let words = format!(
+        "{} {} {} {}",
+        package.name, package.location, cx.work_unit_name, cx.regency_name
+    );
+    let tender = PublicTender {
+        package_id: package.id,
+        tenant_id: package.tenant_id,
+        work_unit_id: package.work_unit_id,
+        name: package.name.clone(),
+        location: package.location.clone(),
+        category: package.category,
+        method: setup.method,
+        owner_estimate: package.owner_estimate,
+        budget_ceiling: package.budget_ceiling,
+        announced_at: now,
+        submission_deadline: deadline,
+        search_terms: crate::stem::index_text(&words),
+    };
+    let event = NewEvent::new(
+        now,
+        Some(package.tenant_id),
+        Some(a.user_id),
+        Some(a.role),
+        &EventPayload::TenderAnnounced {
+            package_id: package.id,
+            name: tender.name.clone(),
+            work_unit_id: package.work_unit_id,
+            category: package.category,
+            method: setup.method,
+            owner_estimate: package.owner_estimate,
+            submission_deadline: deadline,
+        },
+    )?;
+    Ok((
+        tender.clone(),
+        Change {
+            events: vec![event],
+            mutations: vec![Mutation::InsertPublicTender(tender)],
         },
     ))
 }

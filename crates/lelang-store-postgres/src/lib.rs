@@ -46,7 +46,7 @@ fn backend(e: sqlx::Error) -> StoreError {
         return StoreError::NotFound(db.message().to_owned());
     }
     if let sqlx::Error::Protocol(m) = &e
-        && m.starts_with("pokja_members")
+        && (m.starts_with("pokja_members") || m.starts_with("questions"))
     {
         return StoreError::Conflict(m.clone());
     }
@@ -122,6 +122,32 @@ fn tenant_row(r: &PgRow) -> Result<Tenant, sqlx::Error> {
         time_zone: TimeZone::from_code(&tz)
             .ok_or_else(|| sqlx::Error::Decode(format!("time zone {tz}").into()))?,
         created_at: r.try_get("created_at")?,
+    })
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, sqlx::Error> {
+    serde_json::to_string(v).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::Backend(format!("stored JSON: {e}")))
+}
+
+fn public_tender_row(r: &PgRow) -> Result<lelang_core::tender::PublicTender, sqlx::Error> {
+    let decode = |what: &str| sqlx::Error::Decode(format!("unknown {what}").into());
+    Ok(lelang_core::tender::PublicTender {
+        package_id: lelang_core::ids::PackageId(r.try_get("package_id")?),
+        tenant_id: TenantId(r.try_get("tenant_id")?),
+        work_unit_id: WorkUnitId(r.try_get("work_unit_id")?),
+        name: r.try_get("name")?,
+        location: r.try_get("location")?,
+        category: rules::from_code(&r.try_get::<String, _>("category")?).ok_or_else(|| decode("category"))?,
+        method: rules::from_code(&r.try_get::<String, _>("method")?).ok_or_else(|| decode("method"))?,
+        owner_estimate: r.try_get("owner_estimate")?,
+        budget_ceiling: r.try_get("budget_ceiling")?,
+        announced_at: r.try_get("announced_at")?,
+        submission_deadline: r.try_get("submission_deadline")?,
+        search_terms: r.try_get("search_terms")?,
     })
 }
 
@@ -651,6 +677,112 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Er
             .execute(&mut *tx)
             .await?;
         }
+        Mutation::UpsertVendorProfile {
+            vendor_id,
+            profile,
+            at,
+        } => {
+            sqlx::query(
+                "INSERT INTO vendor_profiles (vendor_id, profile, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (vendor_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at",
+            )
+            .bind(vendor_id.0)
+            .bind(to_json(profile)?)
+            .bind(*at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM vendor_verifications WHERE vendor_id = $1")
+                .bind(vendor_id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::UpsertVerification(v) => {
+            sqlx::query(
+                "INSERT INTO vendor_verifications (vendor_id, tenant_id, data) VALUES ($1, $2, $3) \
+                 ON CONFLICT (vendor_id, tenant_id) DO UPDATE SET data = excluded.data",
+            )
+            .bind(v.vendor_id.0)
+            .bind(v.tenant_id.0)
+            .bind(to_json(v)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::InsertPublicTender(t) => {
+            sqlx::query(
+                "INSERT INTO public_tenders (package_id, tenant_id, work_unit_id, name, location, category, \
+                 method, owner_estimate, budget_ceiling, announced_at, submission_deadline, search_terms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(t.package_id.0)
+            .bind(t.tenant_id.0)
+            .bind(t.work_unit_id.0)
+            .bind(&t.name)
+            .bind(&t.location)
+            .bind(rules::code(&t.category))
+            .bind(rules::code(&t.method))
+            .bind(t.owner_estimate)
+            .bind(t.budget_ceiling)
+            .bind(t.announced_at)
+            .bind(t.submission_deadline)
+            .bind(&t.search_terms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::SetSubmissionDeadline { package_id, deadline } => {
+            sqlx::query("UPDATE public_tenders SET submission_deadline = $1 WHERE package_id = $2")
+                .bind(*deadline)
+                .bind(package_id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::InsertDocument(d) => {
+            sqlx::query(
+                "INSERT INTO documents (id, package_id, tenant_id, published_at, data) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(d.id.0)
+            .bind(d.package_id.0)
+            .bind(d.tenant_id.0)
+            .bind(d.published_at)
+            .bind(to_json(d)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::InsertParticipant {
+            package_id,
+            vendor_id,
+            at,
+        } => {
+            sqlx::query("INSERT INTO participants (package_id, vendor_id, joined_at) VALUES ($1, $2, $3)")
+                .bind(package_id.0)
+                .bind(vendor_id.0)
+                .bind(*at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::InsertQuestion(q) => {
+            sqlx::query(
+                "INSERT INTO questions (id, package_id, vendor_id, asked_at, answered, data) VALUES ($1, $2, $3, $4, FALSE, $5)",
+            )
+            .bind(q.id.0)
+            .bind(q.package_id.0)
+            .bind(q.vendor_id.0)
+            .bind(q.asked_at)
+            .bind(to_json(q)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::AnswerQuestion(q) => {
+            let r = sqlx::query(
+                "UPDATE questions SET answered = TRUE, data = $1 WHERE id = $2 AND answered = FALSE",
+            )
+            .bind(to_json(q)?)
+            .bind(q.id.0)
+            .execute(&mut *tx)
+            .await?;
+            if r.rows_affected() != 1 {
+                return Err(sqlx::Error::Protocol("questions: already answered".into()));
+            }
+        }
         Mutation::UpsertDayOff(d) => {
             sqlx::query(
                 "INSERT INTO days_off (date, kind, name) VALUES ($1, $2, $3) \
@@ -1130,6 +1262,165 @@ impl Store for PgStore {
         rows.iter()
             .map(|r| serde_json::from_str(r).map_err(|e| StoreError::Backend(format!("tender setup: {e}"))))
             .collect()
+    }
+
+    async fn vendor_profile(
+        &self,
+        vendor: VendorId,
+    ) -> Result<Option<lelang_core::vendor::VendorProfile>, StoreError> {
+        let row: Option<String> =
+            sqlx::query_scalar("SELECT profile FROM vendor_profiles WHERE vendor_id = $1")
+                .bind(vendor.0)
+                .fetch_optional(&self.reader)
+                .await
+                .map_err(backend)?;
+        row.map(|s| from_json(&s)).transpose()
+    }
+
+    async fn verifications(
+        &self,
+        vendor: Option<VendorId>,
+    ) -> Result<Vec<lelang_core::vendor::Verification>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT data FROM vendor_verifications WHERE $1::uuid IS NULL OR vendor_id = $2 ORDER BY vendor_id, tenant_id",
+        )
+        .bind(vendor.map(|v| v.0))
+        .bind(vendor.map(|v| v.0))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(|s| from_json(s)).collect()
+    }
+
+    async fn search_tenders(
+        &self,
+        q: &lelang_core::tender::TenderQuery,
+    ) -> Result<lelang_core::tender::TenderPage, StoreError> {
+        let terms = q.terms();
+        let tsquery = (!terms.is_empty()).then(|| terms.join(" & "));
+        let build = |select: &str| {
+            let mut b = sqlx::QueryBuilder::<sqlx::Postgres>::new(select);
+            b.push(" WHERE 1 = 1");
+            if let Some(m) = &tsquery {
+                b.push(" AND t.search @@ to_tsquery('simple', ")
+                    .push_bind(m.clone())
+                    .push(")");
+            }
+            if let Some(t) = q.tenant {
+                b.push(" AND t.tenant_id = ").push_bind(t.0);
+            }
+            if let Some(w) = q.work_unit {
+                b.push(" AND t.work_unit_id = ").push_bind(w.0);
+            }
+            if let Some(c) = q.category {
+                b.push(" AND t.category = ").push_bind(rules::code(&c));
+            }
+            if let Some(m) = q.method {
+                b.push(" AND t.method = ").push_bind(rules::code(&m));
+            }
+            if let Some(v) = q.min_value {
+                b.push(" AND t.owner_estimate >= ").push_bind(v);
+            }
+            if let Some(v) = q.max_value {
+                b.push(" AND t.owner_estimate <= ").push_bind(v);
+            }
+            if let (Some(s), Some(now)) = (q.status, q.now) {
+                b.push(match s {
+                    lelang_core::tender::TenderStatus::Open => " AND t.submission_deadline > ",
+                    lelang_core::tender::TenderStatus::Closed => " AND t.submission_deadline <= ",
+                })
+                .push_bind(now);
+            }
+            b
+        };
+        let total: i64 = build("SELECT COUNT(*) FROM public_tenders t")
+            .build_query_scalar()
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)?;
+        let mut b = build("SELECT t.* FROM public_tenders t");
+        if let Some(m) = &tsquery {
+            b.push(" ORDER BY ts_rank(t.search, to_tsquery('simple', ")
+                .push_bind(m.clone())
+                .push(")) DESC, t.announced_at DESC, t.seq DESC");
+        } else {
+            b.push(" ORDER BY t.announced_at DESC, t.seq DESC");
+        }
+        b.push(" LIMIT ").push_bind(i64::from(q.limit.clamp(1, 200)));
+        b.push(" OFFSET ").push_bind(i64::from(q.offset));
+        let rows = b.build().fetch_all(&self.reader).await.map_err(backend)?;
+        let tenders = rows
+            .iter()
+            .map(public_tender_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)?;
+        Ok(lelang_core::tender::TenderPage {
+            tenders,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    async fn public_tender(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::tender::PublicTender>, StoreError> {
+        let row = sqlx::query("SELECT * FROM public_tenders WHERE package_id = $1")
+            .bind(package.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(public_tender_row).transpose().map_err(backend)
+    }
+
+    async fn documents(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<lelang_core::document::Document>, StoreError> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT data FROM documents WHERE package_id = $1 ORDER BY published_at, id")
+                .bind(package.0)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
+        rows.iter().map(|s| from_json(s)).collect()
+    }
+
+    async fn participants(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<(VendorId, OffsetDateTime)>, StoreError> {
+        let rows: Vec<(Uuid, OffsetDateTime)> = sqlx::query_as(
+            "SELECT vendor_id, joined_at FROM participants WHERE package_id = $1 ORDER BY joined_at, vendor_id",
+        )
+        .bind(package.0)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        Ok(rows.into_iter().map(|(v, at)| (VendorId(v), at)).collect())
+    }
+
+    async fn vendor_tenders(&self, vendor: VendorId) -> Result<Vec<lelang_core::ids::PackageId>, StoreError> {
+        let rows: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT package_id FROM participants WHERE vendor_id = $1 ORDER BY joined_at DESC, package_id",
+        )
+        .bind(vendor.0)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        Ok(rows.into_iter().map(lelang_core::ids::PackageId).collect())
+    }
+
+    async fn questions(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<lelang_core::clarification::Question>, StoreError> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT data FROM questions WHERE package_id = $1 ORDER BY asked_at, id")
+                .bind(package.0)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
+        rows.iter().map(|s| from_json(s)).collect()
     }
 
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<lelang_core::calendar::DayOff>, StoreError> {

@@ -47,7 +47,7 @@ fn backend(e: sqlx::Error) -> StoreError {
         return StoreError::NotFound(db.message().to_owned());
     }
     if let sqlx::Error::Protocol(m) = &e
-        && m.starts_with("pokja_members")
+        && (m.starts_with("pokja_members") || m.starts_with("questions"))
     {
         return StoreError::Conflict(m.clone());
     }
@@ -56,6 +56,32 @@ fn backend(e: sqlx::Error) -> StoreError {
 
 fn us(t: OffsetDateTime) -> i64 {
     (t.unix_timestamp_nanos() / 1_000) as i64
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, sqlx::Error> {
+    serde_json::to_string(v).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::Backend(format!("stored JSON: {e}")))
+}
+
+fn public_tender_row(r: &SqliteRow) -> Result<lelang_core::tender::PublicTender, sqlx::Error> {
+    let decode = |what: &str| sqlx::Error::Decode(format!("unknown {what}").into());
+    Ok(lelang_core::tender::PublicTender {
+        package_id: lelang_core::ids::PackageId(r.try_get("package_id")?),
+        tenant_id: TenantId(r.try_get("tenant_id")?),
+        work_unit_id: WorkUnitId(r.try_get("work_unit_id")?),
+        name: r.try_get("name")?,
+        location: r.try_get("location")?,
+        category: rules::from_code(&r.try_get::<String, _>("category")?).ok_or_else(|| decode("category"))?,
+        method: rules::from_code(&r.try_get::<String, _>("method")?).ok_or_else(|| decode("method"))?,
+        owner_estimate: r.try_get("owner_estimate")?,
+        budget_ceiling: r.try_get("budget_ceiling")?,
+        announced_at: from_us(r.try_get("announced_at")?)?,
+        submission_deadline: from_us(r.try_get("submission_deadline")?)?,
+        search_terms: r.try_get("search_terms")?,
+    })
 }
 
 fn from_us(v: i64) -> Result<OffsetDateTime, sqlx::Error> {
@@ -689,6 +715,110 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
             .execute(&mut *tx)
             .await?;
         }
+        Mutation::UpsertVendorProfile {
+            vendor_id,
+            profile,
+            at,
+        } => {
+            sqlx::query(
+                "INSERT INTO vendor_profiles (vendor_id, profile, updated_at) VALUES (?, ?, ?) \
+                 ON CONFLICT (vendor_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at",
+            )
+            .bind(vendor_id.0)
+            .bind(to_json(profile)?)
+            .bind(us(*at))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM vendor_verifications WHERE vendor_id = ?")
+                .bind(vendor_id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::UpsertVerification(v) => {
+            sqlx::query(
+                "INSERT INTO vendor_verifications (vendor_id, tenant_id, data) VALUES (?, ?, ?) \
+                 ON CONFLICT (vendor_id, tenant_id) DO UPDATE SET data = excluded.data",
+            )
+            .bind(v.vendor_id.0)
+            .bind(v.tenant_id.0)
+            .bind(to_json(v)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::InsertPublicTender(t) => {
+            sqlx::query(
+                "INSERT INTO public_tenders (package_id, tenant_id, work_unit_id, name, location, category, \
+                 method, owner_estimate, budget_ceiling, announced_at, submission_deadline, search_terms) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(t.package_id.0)
+            .bind(t.tenant_id.0)
+            .bind(t.work_unit_id.0)
+            .bind(&t.name)
+            .bind(&t.location)
+            .bind(rules::code(&t.category))
+            .bind(rules::code(&t.method))
+            .bind(t.owner_estimate)
+            .bind(t.budget_ceiling)
+            .bind(us(t.announced_at))
+            .bind(us(t.submission_deadline))
+            .bind(&t.search_terms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::SetSubmissionDeadline { package_id, deadline } => {
+            sqlx::query("UPDATE public_tenders SET submission_deadline = ? WHERE package_id = ?")
+                .bind(us(*deadline))
+                .bind(package_id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::InsertDocument(d) => {
+            sqlx::query(
+                "INSERT INTO documents (id, package_id, tenant_id, published_at, data) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(d.id.0)
+            .bind(d.package_id.0)
+            .bind(d.tenant_id.0)
+            .bind(us(d.published_at))
+            .bind(to_json(d)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::InsertParticipant {
+            package_id,
+            vendor_id,
+            at,
+        } => {
+            sqlx::query("INSERT INTO participants (package_id, vendor_id, joined_at) VALUES (?, ?, ?)")
+                .bind(package_id.0)
+                .bind(vendor_id.0)
+                .bind(us(*at))
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::InsertQuestion(q) => {
+            sqlx::query(
+                "INSERT INTO questions (id, package_id, vendor_id, asked_at, answered, data) VALUES (?, ?, ?, ?, 0, ?)",
+            )
+            .bind(q.id.0)
+            .bind(q.package_id.0)
+            .bind(q.vendor_id.0)
+            .bind(us(q.asked_at))
+            .bind(to_json(q)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::AnswerQuestion(q) => {
+            let r = sqlx::query("UPDATE questions SET answered = 1, data = ? WHERE id = ? AND answered = 0")
+                .bind(to_json(q)?)
+                .bind(q.id.0)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() != 1 {
+                return Err(sqlx::Error::Protocol("questions: already answered".into()));
+            }
+        }
         Mutation::UpsertDayOff(d) => {
             sqlx::query(
                 "INSERT INTO days_off (date, kind, name) VALUES (?, ?, ?) \
@@ -1168,6 +1298,171 @@ impl Store for SqliteStore {
         rows.iter()
             .map(|r| serde_json::from_str(r).map_err(|e| StoreError::Backend(format!("tender setup: {e}"))))
             .collect()
+    }
+
+    async fn vendor_profile(
+        &self,
+        vendor: VendorId,
+    ) -> Result<Option<lelang_core::vendor::VendorProfile>, StoreError> {
+        let row: Option<String> =
+            sqlx::query_scalar("SELECT profile FROM vendor_profiles WHERE vendor_id = ?")
+                .bind(vendor.0)
+                .fetch_optional(&self.reader)
+                .await
+                .map_err(backend)?;
+        row.map(|s| from_json(&s)).transpose()
+    }
+
+    async fn verifications(
+        &self,
+        vendor: Option<VendorId>,
+    ) -> Result<Vec<lelang_core::vendor::Verification>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT data FROM vendor_verifications WHERE ? IS NULL OR vendor_id = ? ORDER BY vendor_id, tenant_id",
+        )
+        .bind(vendor.map(|v| v.0))
+        .bind(vendor.map(|v| v.0))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(|s| from_json(s)).collect()
+    }
+
+    async fn search_tenders(
+        &self,
+        q: &lelang_core::tender::TenderQuery,
+    ) -> Result<lelang_core::tender::TenderPage, StoreError> {
+        let terms = q.terms();
+        let fts = (!terms.is_empty()).then(|| {
+            terms
+                .iter()
+                .map(|t| format!("\"{}\"", t.replace('"', "")))
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        let build = |select: &str| {
+            let mut b = sqlx::QueryBuilder::<sqlx::Sqlite>::new(select);
+            if let Some(m) = &fts {
+                b.push(" JOIN public_tenders_fts ON public_tenders_fts.rowid = t.seq AND public_tenders_fts MATCH ");
+                b.push_bind(m.clone());
+            }
+            b.push(" WHERE 1 = 1");
+            if let Some(t) = q.tenant {
+                b.push(" AND t.tenant_id = ").push_bind(t.0);
+            }
+            if let Some(w) = q.work_unit {
+                b.push(" AND t.work_unit_id = ").push_bind(w.0);
+            }
+            if let Some(c) = q.category {
+                b.push(" AND t.category = ").push_bind(rules::code(&c));
+            }
+            if let Some(m) = q.method {
+                b.push(" AND t.method = ").push_bind(rules::code(&m));
+            }
+            if let Some(v) = q.min_value {
+                b.push(" AND t.owner_estimate >= ").push_bind(v);
+            }
+            if let Some(v) = q.max_value {
+                b.push(" AND t.owner_estimate <= ").push_bind(v);
+            }
+            if let (Some(s), Some(now)) = (q.status, q.now) {
+                b.push(match s {
+                    lelang_core::tender::TenderStatus::Open => " AND t.submission_deadline > ",
+                    lelang_core::tender::TenderStatus::Closed => " AND t.submission_deadline <= ",
+                })
+                .push_bind(us(now));
+            }
+            b
+        };
+        let total: i64 = build("SELECT COUNT(*) FROM public_tenders t")
+            .build_query_scalar()
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)?;
+        let mut b = build("SELECT t.* FROM public_tenders t");
+        b.push(if fts.is_some() {
+            " ORDER BY public_tenders_fts.rank, t.announced_at DESC, t.seq DESC"
+        } else {
+            " ORDER BY t.announced_at DESC, t.seq DESC"
+        });
+        b.push(" LIMIT ").push_bind(i64::from(q.limit.clamp(1, 200)));
+        b.push(" OFFSET ").push_bind(i64::from(q.offset));
+        let rows = b.build().fetch_all(&self.reader).await.map_err(backend)?;
+        let tenders = rows
+            .iter()
+            .map(public_tender_row)
+            .collect::<Result<_, _>>()
+            .map_err(backend)?;
+        Ok(lelang_core::tender::TenderPage {
+            tenders,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    async fn public_tender(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::tender::PublicTender>, StoreError> {
+        let row = sqlx::query("SELECT * FROM public_tenders WHERE package_id = ?")
+            .bind(package.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(public_tender_row).transpose().map_err(backend)
+    }
+
+    async fn documents(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<lelang_core::document::Document>, StoreError> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT data FROM documents WHERE package_id = ? ORDER BY published_at, id")
+                .bind(package.0)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
+        rows.iter().map(|s| from_json(s)).collect()
+    }
+
+    async fn participants(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<(VendorId, OffsetDateTime)>, StoreError> {
+        let rows: Vec<(Uuid, i64)> = sqlx::query_as(
+            "SELECT vendor_id, joined_at FROM participants WHERE package_id = ? ORDER BY joined_at, vendor_id",
+        )
+        .bind(package.0)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        rows.into_iter()
+            .map(|(v, at)| Ok((VendorId(v), from_us(at)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend)
+    }
+
+    async fn vendor_tenders(&self, vendor: VendorId) -> Result<Vec<lelang_core::ids::PackageId>, StoreError> {
+        let rows: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT package_id FROM participants WHERE vendor_id = ? ORDER BY joined_at DESC, package_id",
+        )
+        .bind(vendor.0)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        Ok(rows.into_iter().map(lelang_core::ids::PackageId).collect())
+    }
+
+    async fn questions(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<lelang_core::clarification::Question>, StoreError> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT data FROM questions WHERE package_id = ? ORDER BY asked_at, id")
+                .bind(package.0)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
+        rows.iter().map(|s| from_json(s)).collect()
     }
 
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<lelang_core::calendar::DayOff>, StoreError> {

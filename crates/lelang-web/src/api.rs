@@ -384,6 +384,8 @@ pub(crate) fn may_see(
         (Confidential::PersonalData, Some(t)) => authorize(actor, Action::ViewTenantDirectory(t)).is_ok(),
         (Confidential::HpsBreakdown, Some(t)) => authorize(actor, Action::ViewHpsBreakdown(t)).is_ok(),
         (Confidential::DraftPlan, Some(t)) => authorize(actor, Action::ViewPlanDrafts(t)).is_ok(),
+        (Confidential::VendorProfile, Some(t)) => authorize(actor, Action::ReviewVendors(t)).is_ok(),
+        (Confidential::Participant, Some(t)) => authorize(actor, Action::ViewParticipants(t)).is_ok(),
         (_, None) => authorize(actor, Action::ManageTenants).is_ok(),
     }
 }

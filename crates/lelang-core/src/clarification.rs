@@ -1,0 +1,217 @@
+//! Clarification (pemberian penjelasan, aanwijzing): registered vendors ask, the pokja answers in
+//! public, and the minutes are generated from the questions and answers. Who asked is hidden from
+//! other vendors and from the public log (a commitment only): a question should be judged by its
+//! content, and knowing one's competitors makes collusion easier.
+
+use crate::command::{Change, CommandError, Mutation};
+use crate::event::{EventPayload, NewEvent};
+use crate::ids::{PackageId, QuestionId, TenantId, UserId, VendorId};
+use crate::pokja::PokjaAssignment;
+use crate::policy::{Action, Actor, Denied, authorize};
+use crate::role::Role;
+use crate::rules::StageKind;
+use crate::tender::{PublicTender, TenderSetup};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// A question and, once given, its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    /// Its id.
+    pub id: QuestionId,
+    /// The regency.
+    pub tenant_id: TenantId,
+    /// The tender.
+    pub package_id: PackageId,
+    /// Who asked (never shown to other vendors or the public).
+    pub vendor_id: VendorId,
+    /// The question.
+    pub text: String,
+    /// When it was asked.
+    #[serde(with = "time::serde::rfc3339")]
+    pub asked_at: OffsetDateTime,
+    /// The pokja's answer.
+    pub answer: Option<String>,
+    /// Which member answered.
+    pub answered_by: Option<UserId>,
+    /// When.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub answered_at: Option<OffsetDateTime>,
+}
+
+fn invalid(field: &'static str, code: &'static str) -> CommandError {
+    CommandError::Invalid { field, code }
+}
+
+fn body(field: &'static str, s: &str) -> Result<String, CommandError> {
+    let s = s.trim();
+    let n = s.chars().count();
+    if !(5..=4000).contains(&n)
+        || s.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(invalid(field, "clarification-text"));
+    }
+    Ok(s.replace("\r\n", "\n"))
+}
+
+/// When the clarification closes: the end of its stage (or of the announcement stage for a method
+/// without one).
+pub fn closes_at(setup: &TenderSetup) -> Option<OffsetDateTime> {
+    let times = setup.schedule().times();
+    times
+        .iter()
+        .find(|t| t.kind == StageKind::Clarification)
+        .or_else(|| times.iter().find(|t| t.kind == StageKind::Announcement))
+        .map(|t| t.end)
+}
+
+/// A registered vendor asks, from the announcement until the clarification closes.
+pub fn ask(
+    actor: &Actor,
+    vendor: VendorId,
+    tender: &PublicTender,
+    setup: &TenderSetup,
+    registered: bool,
+    text: &str,
+    now: OffsetDateTime,
+) -> Result<(Question, Change), CommandError> {
+    authorize(actor, Action::ActForVendor(vendor))?;
+    let by = actor
+        .user()
+        .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
+    if !registered {
+        return Err(invalid("package_id", "not-registered"));
+    }
+    if closes_at(setup).is_none_or(|end| now >= end) {
+        return Err(invalid("text", "clarification-closed"));
+    }
+    let q = Question {
+        id: QuestionId::new(),
+        tenant_id: tender.tenant_id,
+        package_id: tender.package_id,
+        vendor_id: vendor,
+        text: body("text", text)?,
+        asked_at: now,
+        answer: None,
+        answered_by: None,
+        answered_at: None,
+    };
+    let event = NewEvent::new(
+        now,
+        Some(tender.tenant_id),
+        Some(by.user_id),
+        Some(Role::Vendor),
+        &EventPayload::QuestionAsked {
+            question_id: q.id,
+            package_id: q.package_id,
+            vendor_id: vendor,
+            text: q.text.clone(),
+        },
+    )?;
+    Ok((
+        q.clone(),
+        Change {
+            events: vec![event],
+            mutations: vec![Mutation::InsertQuestion(q)],
+        },
+    ))
+}
+
+/// A member of the tender's pokja answers a question, once, in public, until the submission
+/// deadline (an answer after the clarification still helps every bidder equally).
+pub fn answer(
+    actor: &Actor,
+    question: &Question,
+    tender: &PublicTender,
+    assignment: Option<&PokjaAssignment>,
+    text: &str,
+    now: OffsetDateTime,
+) -> Result<(Question, Change), CommandError> {
+    authorize(actor, Action::RunTender(tender.tenant_id))?;
+    let a = actor
+        .user()
+        .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
+    if !assignment.is_some_and(|p| p.members.contains(&a.user_id)) {
+        return Err(Denied::Forbidden.into());
+    }
+    if question.answer.is_some() {
+        return Err(invalid("question_id", "already-answered"));
+    }
+    if now >= tender.submission_deadline {
+        return Err(invalid("text", "tender-closed"));
+    }
+    let text = body("text", text)?;
+    let q = Question {
+        answer: Some(text.clone()),
+        answered_by: Some(a.user_id),
+        answered_at: Some(now),
+        ..question.clone()
+    };
+    let event = NewEvent::new(
+        now,
+        Some(tender.tenant_id),
+        Some(a.user_id),
+        Some(a.role),
+        &EventPayload::QuestionAnswered {
+            question_id: q.id,
+            package_id: q.package_id,
+            answer: text,
+        },
+    )?;
+    Ok((
+        q.clone(),
+        Change {
+            events: vec![event],
+            mutations: vec![Mutation::AnswerQuestion(q)],
+        },
+    ))
+}
+
+/// The minutes of the clarification (berita acara pemberian penjelasan) as plain text, in
+/// Indonesian as the law requires: the tender, the pokja, and every question with its answer,
+/// numbered in the order asked, without the names of those who asked.
+pub fn minutes_text(
+    tender: &PublicTender,
+    regency: &str,
+    members: &[String],
+    questions: &[Question],
+    local_now: &str,
+) -> String {
+    use std::fmt::Write;
+    let mut qs: Vec<&Question> = questions.iter().collect();
+    qs.sort_by_key(|q| q.asked_at);
+    let mut s = String::new();
+    let _ = writeln!(s, "BERITA ACARA PEMBERIAN PENJELASAN");
+    let _ = writeln!(s, "{regency}");
+    let _ = writeln!(s);
+    let _ = writeln!(s, "Paket        : {}", tender.name);
+    let _ = writeln!(s, "Kode paket   : {}", tender.package_id);
+    let _ = writeln!(s, "Lokasi       : {}", tender.location);
+    let _ = writeln!(s, "Dibuat pada  : {local_now}");
+    let _ = writeln!(s, "Jumlah pertanyaan: {}", qs.len());
+    let _ = writeln!(s);
+    for (i, q) in qs.iter().enumerate() {
+        let _ = writeln!(s, "{}. Pertanyaan:", i + 1);
+        for line in q.text.lines() {
+            let _ = writeln!(s, "   {line}");
+        }
+        let _ = writeln!(s, "   Jawaban:");
+        match &q.answer {
+            Some(a) => {
+                for line in a.lines() {
+                    let _ = writeln!(s, "   {line}");
+                }
+            }
+            None => {
+                let _ = writeln!(s, "   (belum dijawab)");
+            }
+        }
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(s, "Pokja Pemilihan:");
+    for (i, m) in members.iter().enumerate() {
+        let _ = writeln!(s, "{}. {m}", i + 1);
+    }
+    s
+}

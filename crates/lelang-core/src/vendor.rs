@@ -1,0 +1,505 @@
+//! Vendors (penyedia): companies sign themselves up, keep one qualification profile that every
+//! regency reuses (as SIKaP does nationally), are verified by a regency, and register for tenders.
+//! The profile holds personal data (personnel) and tax details, so the public log holds only a
+//! commitment to it.
+
+use crate::command::{Change, CommandError, Mutation, valid_email, valid_name, valid_username};
+use crate::event::{EventPayload, NewEvent};
+use crate::ids::{TenantId, UserId, VendorId};
+use crate::model::{RoleGrant, User, Vendor};
+use crate::policy::{Action, Actor, Denied, authorize};
+use crate::role::Role;
+use crate::rules::Rupiah;
+use crate::tender::PublicTender;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// The most entries of each list in a profile (keeps an event well under its size limit).
+pub const MAX_PROFILE_ENTRIES: usize = 50;
+
+/// A business licence (izin usaha) with the KBLI codes it covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Licence {
+    /// Its kind, e.g. "NIB/OSS", "SBU", "SIUJK".
+    pub kind: String,
+    /// Its number.
+    pub number: String,
+    /// KBLI codes (5 digits each).
+    pub kbli: Vec<String>,
+    /// Valid until (None: no expiry).
+    #[serde(default, with = "crate::rules::iso_date_opt")]
+    pub valid_until: Option<time::Date>,
+}
+
+/// A completed contract (pengalaman).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Experience {
+    /// The work.
+    pub project: String,
+    /// For whom.
+    pub client: String,
+    /// Year completed.
+    pub year: i32,
+    /// Contract value, rupiah.
+    pub value: Rupiah,
+}
+
+/// A key person (tenaga ahli).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// Name (personal data).
+    pub name: String,
+    /// Position, e.g. "Site manager".
+    pub position: String,
+    /// Certificate (SKK/SKA), if any.
+    #[serde(default)]
+    pub certificate: Option<String>,
+}
+
+/// Equipment the company can deploy (peralatan).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Equipment {
+    /// What.
+    pub name: String,
+    /// How many.
+    pub quantity: u32,
+    /// Owned (true) or rented.
+    pub owned: bool,
+}
+
+/// The company's tax standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxStatus {
+    /// Registered for VAT (Pengusaha Kena Pajak).
+    pub pkp: bool,
+    /// The latest year whose annual return (SPT tahunan) was filed.
+    #[serde(default)]
+    pub last_return_year: Option<i32>,
+}
+
+/// The qualification profile of a company, reused for every tender in every regency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorProfile {
+    /// NPWP (tax number), 15 or 16 digits.
+    pub npwp: String,
+    /// Registered address.
+    pub address: String,
+    /// Business licences.
+    #[serde(default)]
+    pub licences: Vec<Licence>,
+    /// Completed contracts.
+    #[serde(default)]
+    pub experience: Vec<Experience>,
+    /// Key personnel.
+    #[serde(default)]
+    pub personnel: Vec<Person>,
+    /// Equipment.
+    #[serde(default)]
+    pub equipment: Vec<Equipment>,
+    /// Tax standing.
+    #[serde(default)]
+    pub tax: TaxStatus,
+}
+
+/// A regency's decision on a company's profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationStatus {
+    /// The documents were checked and match.
+    Verified,
+    /// Something did not match; the note says what.
+    Rejected,
+}
+
+impl VerificationStatus {
+    /// Stable code, as stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Verified => "verified",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// From a stored code.
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s {
+            "verified" => Some(Self::Verified),
+            "rejected" => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// A regency's verification of a company's current profile. A new profile clears it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    /// The company.
+    pub vendor_id: VendorId,
+    /// The regency that checked.
+    pub tenant_id: TenantId,
+    /// The decision.
+    pub status: VerificationStatus,
+    /// Why (required for a rejection).
+    pub note: String,
+    /// Who decided.
+    pub by: UserId,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+fn invalid(field: &'static str, code: &'static str) -> CommandError {
+    CommandError::Invalid { field, code }
+}
+
+fn text(field: &'static str, s: &str, min: usize, max: usize) -> Result<String, CommandError> {
+    let s = s.trim();
+    let n = s.chars().count();
+    if n < min || n > max || s.chars().any(char::is_control) {
+        return Err(invalid(field, "invalid-text"));
+    }
+    Ok(s.to_owned())
+}
+
+/// A profile as it may be stored: trimmed, every field in range, or the first field that is not.
+pub fn check_profile(p: &VendorProfile, now: OffsetDateTime) -> Result<VendorProfile, CommandError> {
+    let npwp: String = p.npwp.chars().filter(|c| !matches!(c, '.' | '-' | ' ')).collect();
+    if !(npwp.len() == 15 || npwp.len() == 16) || !npwp.chars().all(|c| c.is_ascii_digit()) {
+        return Err(invalid("npwp", "invalid-npwp"));
+    }
+    let lists = [
+        p.licences.len(),
+        p.experience.len(),
+        p.personnel.len(),
+        p.equipment.len(),
+    ];
+    if lists.iter().any(|n| *n > MAX_PROFILE_ENTRIES) {
+        return Err(invalid("profile", "too-many-entries"));
+    }
+    let year = now.year();
+    let mut licences = Vec::new();
+    for l in &p.licences {
+        if l.kbli.is_empty()
+            || l.kbli.len() > 20
+            || l.kbli
+                .iter()
+                .any(|k| k.len() != 5 || !k.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Err(invalid("licences", "invalid-kbli"));
+        }
+        licences.push(Licence {
+            kind: text("licences", &l.kind, 2, 60)?,
+            number: text("licences", &l.number, 1, 100)?,
+            kbli: l.kbli.clone(),
+            valid_until: l.valid_until,
+        });
+    }
+    let mut experience = Vec::new();
+    for e in &p.experience {
+        if e.year < 1970 || e.year > year {
+            return Err(invalid("experience", "invalid-year"));
+        }
+        if e.value <= 0 || e.value > 1_000_000_000_000_000 {
+            return Err(invalid("experience", "invalid-amount"));
+        }
+        experience.push(Experience {
+            project: text("experience", &e.project, 2, 300)?,
+            client: text("experience", &e.client, 2, 200)?,
+            ..e.clone()
+        });
+    }
+    let mut personnel = Vec::new();
+    for x in &p.personnel {
+        personnel.push(Person {
+            name: text("personnel", &x.name, 2, 200)?,
+            position: text("personnel", &x.position, 2, 100)?,
+            certificate: match x.certificate.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(c) => Some(text("personnel", c, 1, 100)?),
+            },
+        });
+    }
+    let mut equipment = Vec::new();
+    for x in &p.equipment {
+        if x.quantity == 0 || x.quantity > 10_000 {
+            return Err(invalid("equipment", "invalid-quantity"));
+        }
+        equipment.push(Equipment {
+            name: text("equipment", &x.name, 2, 200)?,
+            ..x.clone()
+        });
+    }
+    if p.tax.last_return_year.is_some_and(|y| y < 1970 || y > year) {
+        return Err(invalid("tax", "invalid-year"));
+    }
+    Ok(VendorProfile {
+        npwp,
+        address: text("address", &p.address, 5, 300)?,
+        licences,
+        experience,
+        personnel,
+        equipment,
+        tax: p.tax,
+    })
+}
+
+/// Input of [`sign_up`].
+#[derive(Debug, Clone)]
+pub struct SignUp {
+    /// Company name.
+    pub company: String,
+    /// NIB, 13 digits.
+    pub nib: String,
+    /// NPWP.
+    pub npwp: String,
+    /// Address.
+    pub address: String,
+    /// Home regency, if one of ours.
+    pub home_tenant_id: Option<TenantId>,
+    /// The first user's sign-in name.
+    pub username: String,
+    /// Their name.
+    pub display_name: String,
+    /// Their e-mail.
+    pub email: String,
+    /// PHC-format argon2id hash of their password (checked and hashed by the caller).
+    pub password_hash: String,
+}
+
+/// A company signs itself up with its first user, who acts for it in the vendor role. The events
+/// name that user as their actor: the company registered itself.
+pub fn sign_up(input: SignUp, now: OffsetDateTime) -> Result<(Vendor, User, Change), CommandError> {
+    let nib = input.nib.trim().to_owned();
+    if nib.len() != 13 || !nib.chars().all(|c| c.is_ascii_digit()) {
+        return Err(invalid("nib", "invalid-nib"));
+    }
+    let profile = check_profile(
+        &VendorProfile {
+            npwp: input.npwp,
+            address: input.address,
+            licences: vec![],
+            experience: vec![],
+            personnel: vec![],
+            equipment: vec![],
+            tax: TaxStatus::default(),
+        },
+        now,
+    )?;
+    let email = valid_email(Some(&input.email))?.ok_or(invalid("email", "invalid-email"))?;
+    let vendor = Vendor {
+        id: VendorId::new(),
+        name: valid_name("company", &input.company)?,
+        nib,
+        home_tenant_id: input.home_tenant_id,
+        created_at: now,
+    };
+    let user = User {
+        id: UserId::new(),
+        username: valid_username(&input.username)?,
+        display_name: valid_name("display_name", &input.display_name)?,
+        email: Some(email),
+        tenant_id: None,
+        vendor_id: Some(vendor.id),
+        active: true,
+        created_at: now,
+    };
+    let ev = |payload: EventPayload| {
+        NewEvent::new(now, None, Some(user.id), Some(Role::Vendor), &payload).map_err(CommandError::from)
+    };
+    let events = vec![
+        ev(EventPayload::VendorRegistered {
+            vendor_id: vendor.id,
+            name: vendor.name.clone(),
+            nib: vendor.nib.clone(),
+            home_tenant_id: vendor.home_tenant_id,
+        })?,
+        ev(EventPayload::UserCreated {
+            user_id: user.id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            email: user.email.clone(),
+            tenant_id: None,
+            vendor_id: Some(vendor.id),
+        })?,
+        ev(EventPayload::RoleGranted {
+            user_id: user.id,
+            role: Role::Vendor,
+            tenant_id: None,
+            work_unit_id: None,
+        })?,
+        ev(EventPayload::VendorProfileUpdated {
+            vendor_id: vendor.id,
+            profile: Box::new(profile.clone()),
+        })?,
+    ];
+    let mutations = vec![
+        Mutation::InsertVendor(vendor.clone()),
+        Mutation::InsertUser {
+            user: user.clone(),
+            password_hash: input.password_hash,
+        },
+        Mutation::InsertRoleGrant(RoleGrant {
+            user_id: user.id,
+            role: Role::Vendor,
+            tenant_id: None,
+            work_unit_id: None,
+        }),
+        Mutation::UpsertVendorProfile {
+            vendor_id: vendor.id,
+            profile,
+            at: now,
+        },
+    ];
+    Ok((vendor, user, Change { events, mutations }))
+}
+
+fn vendor_user(actor: &Actor, vendor: VendorId) -> Result<UserId, CommandError> {
+    authorize(actor, Action::ActForVendor(vendor))?;
+    actor
+        .user()
+        .map(|u| u.user_id)
+        .ok_or(CommandError::Denied(Denied::Unauthenticated))
+}
+
+/// A company's user replaces its profile. Every regency's verification of the old profile lapses:
+/// what was checked is no longer what is claimed.
+pub fn update_profile(
+    actor: &Actor,
+    vendor: VendorId,
+    profile: &VendorProfile,
+    now: OffsetDateTime,
+) -> Result<(VendorProfile, Change), CommandError> {
+    let by = vendor_user(actor, vendor)?;
+    let profile = check_profile(profile, now)?;
+    let event = NewEvent::new(
+        now,
+        None,
+        Some(by),
+        Some(Role::Vendor),
+        &EventPayload::VendorProfileUpdated {
+            vendor_id: vendor,
+            profile: Box::new(profile.clone()),
+        },
+    )?;
+    Ok((
+        profile.clone(),
+        Change {
+            events: vec![event],
+            mutations: vec![Mutation::UpsertVendorProfile {
+                vendor_id: vendor,
+                profile,
+                at: now,
+            }],
+        },
+    ))
+}
+
+/// A regency (its administrator or ULP head) records its check of a company's current profile.
+pub fn verify(
+    actor: &Actor,
+    tenant: TenantId,
+    vendor: &Vendor,
+    has_profile: bool,
+    status: VerificationStatus,
+    note: &str,
+    now: OffsetDateTime,
+) -> Result<(Verification, Change), CommandError> {
+    authorize(actor, Action::ReviewVendors(tenant))?;
+    let a = actor
+        .user()
+        .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
+    if !has_profile {
+        return Err(invalid("vendor_id", "vendor-no-profile"));
+    }
+    let note = note.trim();
+    if note.chars().count() > 1000
+        || note.chars().any(char::is_control)
+        || status == VerificationStatus::Rejected && note.chars().count() < 10
+    {
+        return Err(invalid("note", "verification-note"));
+    }
+    let v = Verification {
+        vendor_id: vendor.id,
+        tenant_id: tenant,
+        status,
+        note: note.to_owned(),
+        by: a.user_id,
+        at: now,
+    };
+    let event = NewEvent::new(
+        now,
+        Some(tenant),
+        Some(a.user_id),
+        Some(a.role),
+        &EventPayload::VendorVerified {
+            vendor_id: vendor.id,
+            status,
+            note: v.note.clone(),
+        },
+    )?;
+    Ok((
+        v.clone(),
+        Change {
+            events: vec![event],
+            mutations: vec![Mutation::UpsertVerification(v)],
+        },
+    ))
+}
+
+/// Whether a company may take part in tenders: some regency of the deployment verified its current
+/// profile and none of them rejected it since.
+pub fn is_verified(verifications: &[Verification]) -> bool {
+    let mut latest: Option<&Verification> = None;
+    for v in verifications {
+        if latest.is_none_or(|l| v.at >= l.at) {
+            latest = Some(v);
+        }
+    }
+    latest.is_some_and(|v| v.status == VerificationStatus::Verified)
+}
+
+/// A verified company registers for an announced tender, until its submission deadline. Who
+/// registered stays out of the public log (a commitment only) to make collusion harder.
+pub fn join_tender(
+    actor: &Actor,
+    vendor: VendorId,
+    tender: &PublicTender,
+    verifications: &[Verification],
+    already: bool,
+    now: OffsetDateTime,
+) -> Result<Change, CommandError> {
+    let by = vendor_user(actor, vendor)?;
+    if !is_verified(verifications) {
+        return Err(invalid("vendor_id", "vendor-not-verified"));
+    }
+    if already {
+        return Err(invalid("package_id", "already-registered"));
+    }
+    if now >= tender.submission_deadline {
+        return Err(invalid("package_id", "tender-closed"));
+    }
+    let event = NewEvent::new(
+        now,
+        Some(tender.tenant_id),
+        Some(by),
+        Some(Role::Vendor),
+        &EventPayload::TenderJoined {
+            package_id: tender.package_id,
+            vendor_id: vendor,
+        },
+    )?;
+    Ok(Change {
+        events: vec![event],
+        mutations: vec![Mutation::InsertParticipant {
+            package_id: tender.package_id,
+            vendor_id: vendor,
+            at: now,
+        }],
+    })
+}
