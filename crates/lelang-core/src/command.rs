@@ -79,6 +79,8 @@ pub enum Mutation {
         vendor_id: VendorId,
         /// The profile.
         profile: crate::vendor::VendorProfile,
+        /// Whether the regencies' verifications lapse (the profile changed).
+        clear_verifications: bool,
         /// When.
         at: OffsetDateTime,
     },

@@ -65,6 +65,16 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, for filters and forms.
+    pub const ALL: [Method; 6] = [
+        Method::Tender,
+        Method::TenderCepat,
+        Method::TenderTerbatas,
+        Method::Seleksi,
+        Method::PengadaanLangsung,
+        Method::PenunjukanLangsung,
+    ];
+
     /// Whether the method is competitive (and so only for values above the direct limit).
     fn competitive(self) -> bool {
         matches!(

@@ -353,6 +353,7 @@ pub fn sign_up(input: SignUp, now: OffsetDateTime) -> Result<(Vendor, User, Chan
         Mutation::UpsertVendorProfile {
             vendor_id: vendor.id,
             profile,
+            clear_verifications: true,
             at: now,
         },
     ];
@@ -367,16 +368,18 @@ fn vendor_user(actor: &Actor, vendor: VendorId) -> Result<UserId, CommandError> 
         .ok_or(CommandError::Denied(Denied::Unauthenticated))
 }
 
-/// A company's user replaces its profile. Every regency's verification of the old profile lapses:
-/// what was checked is no longer what is claimed.
+/// A company's user replaces its profile. If it changed, every regency's verification of the old
+/// profile lapses: what was checked is no longer what is claimed. Saving it unchanged keeps them.
 pub fn update_profile(
     actor: &Actor,
     vendor: VendorId,
+    current: Option<&VendorProfile>,
     profile: &VendorProfile,
     now: OffsetDateTime,
 ) -> Result<(VendorProfile, Change), CommandError> {
     let by = vendor_user(actor, vendor)?;
     let profile = check_profile(profile, now)?;
+    let changed = current != Some(&profile);
     let event = NewEvent::new(
         now,
         None,
@@ -394,6 +397,7 @@ pub fn update_profile(
             mutations: vec![Mutation::UpsertVendorProfile {
                 vendor_id: vendor,
                 profile,
+                clear_verifications: changed,
                 at: now,
             }],
         },

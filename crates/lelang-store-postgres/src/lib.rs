@@ -680,6 +680,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Er
         Mutation::UpsertVendorProfile {
             vendor_id,
             profile,
+            clear_verifications,
             at,
         } => {
             sqlx::query(
@@ -691,10 +692,12 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Er
             .bind(*at)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("DELETE FROM vendor_verifications WHERE vendor_id = $1")
-                .bind(vendor_id.0)
-                .execute(&mut *tx)
-                .await?;
+            if *clear_verifications {
+                sqlx::query("DELETE FROM vendor_verifications WHERE vendor_id = $1")
+                    .bind(vendor_id.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         Mutation::UpsertVerification(v) => {
             sqlx::query(

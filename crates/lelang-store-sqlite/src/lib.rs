@@ -718,6 +718,7 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
         Mutation::UpsertVendorProfile {
             vendor_id,
             profile,
+            clear_verifications,
             at,
         } => {
             sqlx::query(
@@ -729,10 +730,12 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
             .bind(us(*at))
             .execute(&mut *tx)
             .await?;
-            sqlx::query("DELETE FROM vendor_verifications WHERE vendor_id = ?")
-                .bind(vendor_id.0)
-                .execute(&mut *tx)
-                .await?;
+            if *clear_verifications {
+                sqlx::query("DELETE FROM vendor_verifications WHERE vendor_id = ?")
+                    .bind(vendor_id.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         Mutation::UpsertVerification(v) => {
             sqlx::query(

@@ -874,10 +874,12 @@ pub mod cases {
         let mut q = text("jalan");
         q.tenant = Some(tgl.id);
         assert_eq!(search(q).await.0, vec!["Rehabilitasi Jembatan dan Jalan Kampak"]);
-        let mut q = TenderQuery::default();
-        q.work_unit = Some(units[0].id);
-        q.limit = 1;
-        q.offset = 1;
+        let q = TenderQuery {
+            work_unit: Some(units[0].id),
+            limit: 1,
+            offset: 1,
+            ..TenderQuery::default()
+        };
         let (names, total) = search(q).await;
         assert_eq!(
             (names, total),
@@ -1026,14 +1028,15 @@ pub mod cases {
             equipment: vec![],
             tax: TaxStatus::default(),
         };
-        let put = |p: &VendorProfile| {
+        let put = |p: &VendorProfile, clear_verifications| {
             one(Mutation::UpsertVendorProfile {
                 vendor_id: vendor.id,
                 profile: p.clone(),
+                clear_verifications,
                 at: t0(),
             })
         };
-        store.commit(put(&profile)).await.expect("profile");
+        store.commit(put(&profile, true)).await.expect("profile");
         let v = Verification {
             vendor_id: vendor.id,
             tenant_id: bwi.id,
@@ -1055,7 +1058,9 @@ pub mod cases {
             store.vendor_profile(vendor.id).await.expect("read"),
             Some(profile.clone())
         );
-        store.commit(put(&profile)).await.expect("profile again");
+        store.commit(put(&profile, false)).await.expect("saved unchanged");
+        assert_eq!(store.verifications(Some(vendor.id)).await.expect("read").len(), 1);
+        store.commit(put(&profile, true)).await.expect("changed");
         assert!(
             store
                 .verifications(Some(vendor.id))

@@ -904,7 +904,11 @@ impl Modify for BearerAuth {
         crate::plan::import_items, crate::plan::announce_plan, crate::calendar::list, crate::calendar::set,
         crate::calendar::remove, crate::package::list, crate::package::create_api, crate::pokja::workload,
         crate::pokja::assign_api, crate::pokja::declare_api, crate::tender::get_api, crate::tender::setup_api,
-        crate::tender::change_api),
+        crate::tender::change_api, crate::announce::list_api, crate::announce::detail_api,
+        crate::announce::join_api, crate::announce::ask_api, crate::announce::announce_api,
+        crate::announce::answer_api, crate::document::upload_api, crate::document::minutes_api,
+        crate::vendor::profile_api, crate::vendor::update_api, crate::vendor::review_api,
+        crate::vendor::verify_api),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags((name = "regencies", description = "Regencies, work units and officials"),
@@ -914,7 +918,7 @@ impl Modify for BearerAuth {
         (name = "calendar", description = "The national working-day calendar"),
         (name = "packages", description = "Packages and their owner's estimates (HPS)"),
         (name = "pokja", description = "Pokja assignment and declarations"),
-        (name = "tenders", description = "Tender method and schedule"),
+        (name = "tenders", description = "Tenders: setup, schedule, announcement, documents, clarification"),
         (name = "log", description = "The append-only event log")),
 )]
 pub struct ApiDoc;

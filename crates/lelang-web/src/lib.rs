@@ -5,9 +5,12 @@
 //! token), in which language to answer and which CSRF token its forms must carry; every handler
 //! then names the [`Action`](lelang_core::Action) it performs and asks the one policy.
 
+pub mod announce;
 pub mod api;
 pub mod auth;
+pub mod blobs;
 pub mod calendar;
+pub mod document;
 pub mod error;
 pub mod i18n;
 pub mod log;
@@ -18,6 +21,7 @@ pub mod plan;
 pub mod pokja;
 mod templates;
 pub mod tender;
+pub mod vendor;
 
 use crate::auth::{
     Ctx, LANG_COOKIE, PRE_COOKIE, SESSION_COOKIE, TokenRejection, cookie, csrf_token, set_cookie,
@@ -60,6 +64,10 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     /// Largest request body accepted (JSON and forms).
     pub max_body_bytes: usize,
+    /// The document store's folder.
+    pub documents_dir: std::path::PathBuf,
+    /// Largest tender document accepted.
+    pub max_document_bytes: u64,
 }
 
 impl Default for WebConfig {
@@ -73,6 +81,8 @@ impl Default for WebConfig {
             login_window: time::Duration::minutes(15),
             trust_forwarded_for: false,
             max_body_bytes: 64 * 1024,
+            documents_dir: std::path::PathBuf::from("lelang-data/documents"),
+            max_document_bytes: 25 * 1024 * 1024,
         }
     }
 }
@@ -92,6 +102,8 @@ pub struct AppState {
     pub config: WebConfig,
     /// The transparency log's identity (origin and checkpoint key).
     pub log: Arc<log::TransparencyLog>,
+    /// Where tender documents are kept.
+    pub blobs: Arc<dyn blobs::BlobStore>,
     metrics: Arc<metrics::Metrics>,
 }
 
@@ -121,6 +133,7 @@ impl AppState {
             clock,
             i18n: I18n::load()?,
             csrf_key: Arc::new(csrf_key),
+            blobs: Arc::new(blobs::LocalBlobs::new(config.documents_dir.clone())),
             config,
             log,
             metrics: Arc::new(metrics::Metrics::new()),
@@ -140,6 +153,9 @@ pub fn router(state: AppState) -> Router {
         .merge(package::routes())
         .merge(pokja::routes())
         .merge(tender::routes())
+        .merge(document::routes(&state.config))
+        .merge(announce::routes())
+        .merge(vendor::routes())
         .merge(api::docs())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))

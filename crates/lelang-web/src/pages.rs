@@ -64,6 +64,21 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/calendar"),
     ("POST", "/calendar/days-off"),
     ("POST", "/calendar/days-off/{date}/remove"),
+    ("POST", "/t/{slug}/packages/{id}/tender/documents"),
+    ("POST", "/t/{slug}/packages/{id}/tender/minutes"),
+    ("POST", "/t/{slug}/packages/{id}/tender/announce"),
+    ("POST", "/t/{slug}/packages/{id}/tender/questions/{qid}/answer"),
+    ("GET", "/tenders"),
+    ("GET", "/tenders/{id}"),
+    ("GET", "/tenders/{id}/documents/{doc}"),
+    ("POST", "/tenders/{id}/join"),
+    ("POST", "/tenders/{id}/questions"),
+    ("GET", "/vendors/register"),
+    ("POST", "/vendors/register"),
+    ("GET", "/vendor/profile"),
+    ("POST", "/vendor/profile"),
+    ("GET", "/t/{slug}/vendors"),
+    ("POST", "/t/{slug}/vendors/{id}/verification"),
 ];
 
 /// The page routes.
@@ -165,6 +180,7 @@ const FLASH_KEYS: &[&str] = &[
     "directory-created",
     "directory-revoked",
     "work-units-created",
+    "vendor-registered",
 ];
 
 #[derive(Debug, Deserialize, Default)]
@@ -193,6 +209,7 @@ async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&str>) -> Na
     let t = tr(state, ctx.lang);
     let mut links = vec![
         link(&t, "/", "nav-public", path),
+        link(&t, "/tenders", "nav-tenders", path),
         link(&t, "/log", "nav-log", path),
     ];
     let mut user = None;
@@ -222,12 +239,16 @@ async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&str>) -> Na
                 tenant_link("events", "nav-events", Action::ReadEventLog(Some(tid)));
                 tenant_link("plan", "nav-plan", Action::ViewPlanDrafts(tid));
                 tenant_link("packages", "nav-packages", Action::ViewPackages(tid));
+                tenant_link("vendors", "nav-vendors", Action::ReviewVendors(tid));
                 if authorize(&ctx.actor, Action::AssignPokja(tid)).is_ok()
                     || authorize(&ctx.actor, Action::DeclareNoConflict(tid)).is_ok()
                 {
                     links.push(link(&t, &format!("/t/{slug}/pokja"), "nav-pokja", path));
                 }
             }
+        }
+        if a.role == Role::Vendor && a.vendor_id.is_some() {
+            links.push(link(&t, "/vendor/profile", "nav-vendor-profile", path));
         }
         links.push(link(&t, "/account", "nav-account", path));
     }
@@ -301,8 +322,12 @@ fn urlencode(s: &str) -> String {
 }
 
 /// The message of a form error in the user's language (`None` when it is not a form error).
-fn form_error(t: &Tr, e: &ApiError) -> Option<String> {
+pub(crate) fn form_error(t: &Tr, e: &ApiError) -> Option<String> {
     match e {
+        // A line of a list field ("licences:3"): the message says which line.
+        ApiError::Invalid { code, field } if field.contains(':') => {
+            Some(format!("{} ({field})", t.get(code)))
+        }
         ApiError::Invalid { code, .. } => Some(t.get(code)),
         ApiError::Conflict(_) => Some(t.get("error-conflict")),
         _ => None,

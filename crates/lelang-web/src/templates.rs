@@ -351,6 +351,15 @@ pub struct TenderPage {
     pub evaluations: Vec<(String, String)>,
     pub today: String,
     pub errors: Vec<String>,
+    pub public_href: Option<String>,
+    pub can_announce: bool,
+    pub can_upload: bool,
+    pub can_addendum: bool,
+    pub can_answer: bool,
+    pub documents: Vec<PublicDocRow>,
+    pub doc_choices: Vec<(String, String)>,
+    pub questions: Vec<PokjaQuestion>,
+    pub max_mib: u64,
 }
 
 #[derive(Template)]
@@ -359,4 +368,163 @@ pub struct ErrorPage {
     pub t: Tr,
     pub nav: Nav,
     pub message: String,
+}
+
+/// One row of the public tender list.
+#[derive(Debug, Clone)]
+pub struct TenderRow {
+    pub href: String,
+    pub name: String,
+    pub regency: String,
+    pub work_unit: String,
+    pub category: String,
+    pub method: String,
+    pub hps: String,
+    pub deadline: String,
+    pub open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tenders.html")]
+pub struct TenderListPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub q: String,
+    pub regency: String,
+    pub category: String,
+    pub method: String,
+    pub status: String,
+    pub min: String,
+    pub max: String,
+    pub regencies: Vec<(String, String)>,
+    pub categories: Vec<(String, String)>,
+    pub methods: Vec<(String, String)>,
+    pub total: u64,
+    pub page: u32,
+    pub pages: u64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub rows: Vec<TenderRow>,
+    pub errors: Vec<String>,
+}
+
+/// A document on a tender page.
+#[derive(Debug, Clone)]
+pub struct PublicDocRow {
+    pub href: String,
+    pub title: String,
+    pub filename: String,
+    pub kind: String,
+    pub version: u32,
+    pub size: String,
+    pub sha256: String,
+    pub published: String,
+}
+
+/// A question on a tender page (without who asked).
+#[derive(Debug, Clone)]
+pub struct PublicQuestion {
+    pub text: String,
+    pub asked: String,
+    pub answer: Option<String>,
+    pub mine: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tender_public.html")]
+pub struct TenderDetailPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub id: String,
+    pub name: String,
+    pub regency: String,
+    pub work_unit: String,
+    pub location: String,
+    pub category: String,
+    pub method: String,
+    pub evaluation: Option<String>,
+    pub hps: String,
+    pub pagu: String,
+    pub deadline: String,
+    pub open: bool,
+    pub current_stage: Option<String>,
+    pub stages: Vec<StageRow>,
+    pub documents: Vec<PublicDocRow>,
+    pub addenda: Vec<PublicDocRow>,
+    pub questions: Vec<PublicQuestion>,
+    pub is_vendor: bool,
+    pub registered: bool,
+    pub verified: bool,
+    pub clarification_open: bool,
+    pub signed_in: bool,
+    pub errors: Vec<String>,
+}
+
+/// A question on the pokja's tender page, with its id to answer it.
+#[derive(Debug, Clone)]
+pub struct PokjaQuestion {
+    pub id: String,
+    pub text: String,
+    pub asked: String,
+    pub answer: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "vendor_register.html")]
+pub struct VendorSignUpPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub regencies: Vec<(String, String)>,
+    pub company: String,
+    pub nib: String,
+    pub npwp: String,
+    pub address: String,
+    pub home_regency: String,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "vendor_profile.html")]
+pub struct VendorProfilePage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub company: String,
+    pub nib: String,
+    pub verified: bool,
+    /// Regency, status, note.
+    pub verifications: Vec<(String, String, String)>,
+    pub npwp: String,
+    pub address: String,
+    pub pkp: bool,
+    pub last_return_year: String,
+    pub licences: String,
+    pub experience: String,
+    pub personnel: String,
+    pub equipment: String,
+    pub errors: Vec<String>,
+}
+
+/// A company on a regency's review page.
+#[derive(Debug, Clone)]
+pub struct VendorReviewRow {
+    pub id: String,
+    pub name: String,
+    pub nib: String,
+    pub summary: String,
+    pub has_profile: bool,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "vendor_review.html")]
+pub struct VendorReviewPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub slug: String,
+    pub tenant: String,
+    pub rows: Vec<VendorReviewRow>,
+    pub errors: Vec<String>,
 }

@@ -79,14 +79,16 @@ pub struct Changed {
     submission_extended: bool,
 }
 
-struct Loaded {
-    tenant: Tenant,
-    package: Package,
-    assignment: Option<PokjaAssignment>,
-    setup: Option<TenderSetup>,
+/// A package with what its tender needs, as one official may see it.
+pub(crate) struct Loaded {
+    pub(crate) tenant: Tenant,
+    pub(crate) package: Package,
+    pub(crate) assignment: Option<PokjaAssignment>,
+    pub(crate) setup: Option<TenderSetup>,
 }
 
-async fn load(state: &AppState, ctx: &Ctx, slug: &str, id: Uuid) -> Result<Loaded, ApiError> {
+/// Loads a package of a regency for an official who may see packages there.
+pub(crate) async fn load(state: &AppState, ctx: &Ctx, slug: &str, id: Uuid) -> Result<Loaded, ApiError> {
     let tenant = tenant_or_404(state, slug).await?;
     authorize(&ctx.actor, Action::ViewPackages(tenant.id))?;
     let package = state
@@ -295,7 +297,7 @@ struct OkQuery {
     ok: Option<String>,
 }
 
-async fn page_view(
+pub(crate) async fn page_view(
     state: &AppState,
     ctx: &Ctx,
     slug: &str,
@@ -350,8 +352,67 @@ async fn page_view(
         .unwrap_or_default();
     let mut nav = nav_for(state, ctx, &format!("/t/{slug}/packages/{id}/tender")).await;
     nav.flash = flash
-        .filter(|k| ["tender-set-up-done", "schedule-changed", "schedule-extended"].contains(k))
+        .filter(|k| {
+            [
+                "tender-set-up-done",
+                "schedule-changed",
+                "schedule-extended",
+                "document-published",
+                "addendum-published",
+                "minutes-published",
+                "tender-announced",
+                "question-answered",
+            ]
+            .contains(k)
+        })
         .map(|k| t.get(k));
+    let public = state.store.public_tender(l.package.id).await?;
+    let docs = state.store.documents(l.package.id).await?;
+    let now = state.clock.now();
+    let is_ppk = authorize(
+        &ctx.actor,
+        Action::ManagePackage {
+            tenant: l.tenant.id,
+            work_unit: l.package.work_unit_id,
+        },
+    )
+    .is_ok();
+    let current = lelang_core::document::current(&docs);
+    let documents = current
+        .iter()
+        .map(|doc| crate::templates::PublicDocRow {
+            href: crate::document::href(doc),
+            title: doc.title.clone(),
+            filename: doc.filename.clone(),
+            kind: t.get(&format!("document-kind-{}", doc.kind.code())),
+            version: doc.version,
+            size: format!("{:.1} KB", doc.size as f64 / 1024.0),
+            sha256: doc.sha256.clone(),
+            published: crate::announce::local_time(&l.tenant, doc.published_at),
+        })
+        .collect();
+    let doc_choices = current
+        .iter()
+        .filter(|d| d.kind != lelang_core::document::DocumentKind::Minutes)
+        .map(|d| (d.id.0.to_string(), format!("{} (v{})", d.title, d.version)))
+        .collect();
+    let questions = if public.is_some() {
+        state
+            .store
+            .questions(l.package.id)
+            .await?
+            .into_iter()
+            .map(|q| crate::templates::PokjaQuestion {
+                id: q.id.0.to_string(),
+                text: q.text,
+                asked: crate::announce::local_time(&l.tenant, q.asked_at),
+                answer: q.answer,
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let open = public.as_ref().is_some_and(|p| now < p.submission_deadline);
     let page = TenderPage {
         nav,
         slug: l.tenant.slug.clone(),
@@ -373,6 +434,15 @@ async fn page_view(
         evaluations,
         today: state.clock.now().to_offset(offset).date().to_string(),
         errors,
+        public_href: public.as_ref().map(|p| format!("/tenders/{}", p.package_id.0)),
+        can_announce: is_member && l.setup.is_some() && public.is_none(),
+        can_upload: (is_member || is_ppk) && public.is_none(),
+        can_addendum: is_member && open,
+        can_answer: is_member && open,
+        documents,
+        doc_choices,
+        questions,
+        max_mib: state.config.max_document_bytes / (1024 * 1024),
         t,
     };
     Ok(render(status, &page))
@@ -389,7 +459,7 @@ async fn page(
         .unwrap_or_else(|e| fail_page(&state, &ctx, &format!("/t/{slug}/packages/{id}/tender"), e))
 }
 
-async fn finish(
+pub(crate) async fn finish(
     state: AppState,
     ctx: Ctx,
     slug: String,

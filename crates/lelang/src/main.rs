@@ -141,12 +141,17 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
             .unwrap_or(false),
         ..WebConfig::default()
     };
+    let data = args
+        .data
+        .clone()
+        .or(file.data)
+        .unwrap_or_else(|| PathBuf::from("lelang-data"));
+    let web = WebConfig {
+        documents_dir: data.join("documents"),
+        ..web
+    };
     let settings = Settings {
-        data: args
-            .data
-            .clone()
-            .or(file.data)
-            .unwrap_or_else(|| PathBuf::from("lelang-data")),
+        data,
         database: args.database.clone().or(file.database),
         listen: args
             .listen
@@ -239,7 +244,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve(_) => serve(&settings, store).await,
         Command::Demo { no_serve, .. } => {
-            let accounts = demo::load(store.as_ref(), &SystemClock).await?;
+            let documents = lelang_web::blobs::LocalBlobs::new(settings.web.documents_dir.clone());
+            let accounts = demo::load(store.as_ref(), &SystemClock, &documents).await?;
             println!("{}", demo::sign_in_table(&accounts));
             if no_serve {
                 Ok(())

@@ -45,6 +45,22 @@ struct Allowed {
     anonymous: bool,
 }
 
+const VENDOR_VIEWERS: Allowed = Allowed {
+    own: &[
+        Role::PlatformAdmin,
+        Role::TenantAdmin,
+        Role::UlpHead,
+        Role::Auditor,
+        Role::Vendor,
+    ],
+    other: &[
+        Role::PlatformAdmin,
+        Role::TenantAdmin,
+        Role::UlpHead,
+        Role::Auditor,
+    ],
+    anonymous: false,
+};
 const EVERYONE: Allowed = Allowed {
     own: &Role::ALL,
     other: &Role::ALL,
@@ -105,6 +121,26 @@ const POKJA: Allowed = Allowed {
 };
 const UNIT_BUDGET_HOLDER: Allowed = Allowed {
     own: &[Role::BudgetHolder],
+    other: &[],
+    anonymous: false,
+};
+const VENDOR_ANYWHERE: Allowed = Allowed {
+    own: &[Role::Vendor],
+    other: &[Role::Vendor],
+    anonymous: false,
+};
+const VENDOR_OWN: Allowed = Allowed {
+    own: &[Role::Vendor],
+    other: &[],
+    anonymous: false,
+};
+const VENDOR_REVIEWERS: Allowed = Allowed {
+    own: &[Role::TenantAdmin, Role::UlpHead],
+    other: &[],
+    anonymous: false,
+};
+const DOCUMENT_AUTHORS: Allowed = Allowed {
+    own: &[Role::PokjaMember, Role::CommitmentOfficer],
     other: &[],
     anonymous: false,
 };
@@ -176,16 +212,126 @@ fn cases() -> Vec<Case> {
             S::NO_CONTENT,
         ),
         c("POST", "/api/v1/vendors", true, PLATFORM, S::CREATED),
+        c("GET", "/api/v1/vendors/{id}", true, VENDOR_VIEWERS, S::OK),
+        c("GET", "/api/v1/vendors/{id}/profile", true, VENDOR_VIEWERS, S::OK),
+        // Saving the same profile again (verifications stay: the later rows need them).
+        c(
+            "PUT",
+            "/api/v1/vendors/{id}/profile",
+            true,
+            VENDOR_OWN,
+            S::NO_CONTENT,
+        ),
         c(
             "GET",
-            "/api/v1/vendors/{id}",
+            "/api/v1/tenants/{slug}/vendors",
             true,
-            Allowed {
-                own: &[Role::PlatformAdmin, Role::Vendor],
-                other: &[Role::PlatformAdmin],
-                anonymous: false,
-            },
+            VENDOR_REVIEWERS,
             S::OK,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/vendors/{id}/verification",
+            true,
+            VENDOR_REVIEWERS,
+            S::NO_CONTENT,
+        ),
+        c("GET", "/t/{slug}/vendors", false, VENDOR_REVIEWERS, S::OK),
+        c(
+            "POST",
+            "/t/{slug}/vendors/{id}/verification",
+            false,
+            VENDOR_REVIEWERS,
+            S::SEE_OTHER,
+        ),
+        c("GET", "/vendors/register", false, EVERYONE, S::OK),
+        c("POST", "/vendors/register", false, EVERYONE, S::SEE_OTHER),
+        c("GET", "/vendor/profile", false, VENDOR_ANYWHERE, S::OK),
+        c("POST", "/vendor/profile", false, VENDOR_ANYWHERE, S::SEE_OTHER),
+        // Announced tenders: everyone reads; vendors register and ask; the pokja answers,
+        // announces, publishes addenda and minutes; the PPK or the pokja add documents before.
+        c("GET", "/api/v1/tenders", true, EVERYONE, S::OK),
+        c("GET", "/api/v1/tenders/{id}", true, EVERYONE, S::OK),
+        c("GET", "/tenders", false, EVERYONE, S::OK),
+        c("GET", "/tenders/{id}", false, EVERYONE, S::OK),
+        c("GET", "/tenders/{id}/documents/{doc}", false, EVERYONE, S::OK),
+        c(
+            "POST",
+            "/api/v1/tenders/{id}/registrations",
+            true,
+            VENDOR_ANYWHERE,
+            S::CREATED,
+        ),
+        c("POST", "/tenders/{id}/join", false, VENDOR_ANYWHERE, S::SEE_OTHER),
+        c(
+            "POST",
+            "/api/v1/tenders/{id}/questions",
+            true,
+            VENDOR_ANYWHERE,
+            S::CREATED,
+        ),
+        c(
+            "POST",
+            "/tenders/{id}/questions",
+            false,
+            VENDOR_ANYWHERE,
+            S::SEE_OTHER,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/packages/{id}/tender/announce",
+            true,
+            POKJA,
+            S::CREATED,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/tender/announce",
+            false,
+            POKJA,
+            S::SEE_OTHER,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/packages/{id}/documents",
+            true,
+            DOCUMENT_AUTHORS,
+            S::CREATED,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/tender/documents",
+            false,
+            DOCUMENT_AUTHORS,
+            S::SEE_OTHER,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/packages/{id}/tender/minutes",
+            true,
+            POKJA,
+            S::CREATED,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/tender/minutes",
+            false,
+            POKJA,
+            S::SEE_OTHER,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/packages/{id}/questions/{qid}/answer",
+            true,
+            POKJA,
+            S::NO_CONTENT,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/tender/questions/{qid}/answer",
+            false,
+            POKJA,
+            S::SEE_OTHER,
         ),
         c(
             "GET",
@@ -517,6 +663,27 @@ struct Targets {
     own_vendor: String,
     other_vendor: String,
     foreign_token: String,
+    own_tenders: Tenders,
+    other_tenders: Tenders,
+    /// (package, document) of a demo tender with a stored file, per scope.
+    own_doc: (String, String),
+    other_doc: (String, String),
+    /// The matrix vendor's profile as stored, to save it again unchanged.
+    profile: serde_json::Value,
+}
+
+/// Announced (or ready) tenders for the tender rows of one regency.
+struct Tenders {
+    /// Announced, the matrix vendor not registered: [API, page].
+    join: [String; 2],
+    /// Announced, the matrix vendor registered: questions, minutes, answers, reads.
+    running: String,
+    /// Set up and ready, not announced: [API, page].
+    ready: [String; 2],
+    /// With a pokja, never announced: document uploads.
+    draft: String,
+    /// Open questions on `running`: [API, page].
+    questions: [String; 2],
 }
 
 async fn id_of(app: &TestApp, username: &str) -> String {
@@ -551,8 +718,37 @@ fn fill(
     } else {
         &t.other_vendor
     };
+    let tenders = if scope == Scope::Own {
+        &t.own_tenders
+    } else {
+        &t.other_tenders
+    };
+    let doc = if scope == Scope::Own {
+        &t.own_doc
+    } else {
+        &t.other_doc
+    };
     let id = match case.template {
-        "/api/v1/vendors/{id}" => vendor.as_str(),
+        "/api/v1/vendors/{id}"
+        | "/api/v1/vendors/{id}/profile"
+        | "/api/v1/tenants/{slug}/vendors/{id}/verification"
+        | "/t/{slug}/vendors/{id}/verification" => vendor.as_str(),
+        "/api/v1/tenders/{id}/registrations" => tenders.join[0].as_str(),
+        "/tenders/{id}/join" => tenders.join[1].as_str(),
+        "/api/v1/tenants/{slug}/packages/{id}/tender/announce" => tenders.ready[0].as_str(),
+        "/t/{slug}/packages/{id}/tender/announce" => tenders.ready[1].as_str(),
+        "/api/v1/tenants/{slug}/packages/{id}/documents" | "/t/{slug}/packages/{id}/tender/documents" => {
+            tenders.draft.as_str()
+        }
+        "/tenders/{id}/documents/{doc}" => doc.0.as_str(),
+        "/api/v1/tenders/{id}"
+        | "/tenders/{id}"
+        | "/api/v1/tenders/{id}/questions"
+        | "/tenders/{id}/questions"
+        | "/api/v1/tenants/{slug}/packages/{id}/tender/minutes"
+        | "/t/{slug}/packages/{id}/tender/minutes"
+        | "/api/v1/tenants/{slug}/packages/{id}/questions/{qid}/answer"
+        | "/t/{slug}/packages/{id}/tender/questions/{qid}/answer" => tenders.running.as_str(),
         "/api/v1/tenants/{slug}/packages/{id}/pokja"
         | "/t/{slug}/packages/{id}/pokja"
         | "/api/v1/tenants/{slug}/packages/{id}/pokja/declare"
@@ -607,7 +803,16 @@ fn fill(
         .replace("{slug}", slug)
         .replace("{id}", id)
         .replace("{code}", code)
-        .replace("{date}", date);
+        .replace("{date}", date)
+        .replace("{doc}", &doc.1)
+        .replace(
+            "{qid}",
+            if case.api {
+                &tenders.questions[0]
+            } else {
+                &tenders.questions[1]
+            },
+        );
     match case.template {
         "/api/v1/events" => path.push_str(&format!("?tenant={slug}")),
         "/log/tile/{*path}" => path = "/log/tile/0/000.p/1".into(),
@@ -733,6 +938,47 @@ fn fill(
                 ("stage", "submission".into()),
                 ("new_last_day", "2026-11-27".into()),
                 ("reason", "Adendum dokumen pemilihan".into()),
+            ],
+        ),
+        ("POST", "/api/v1/tenants/{slug}/vendors/{id}/verification") => {
+            (Some(json!({"status": "verified", "note": ""})), vec![])
+        }
+        ("POST", "/t/{slug}/vendors/{id}/verification") => (None, vec![("status", "verified".into())]),
+        ("POST", "/vendors/register") => (
+            None,
+            vec![
+                ("company", format!("CV Matriks {unique}")),
+                ("nib", format!("{:013}", 7_000_000 + n)),
+                ("npwp", "01.234.567.8-999.000".into()),
+                ("address", "Jl. Uji Coba No. 1, Banyuwangi".into()),
+                ("home_regency", String::new()),
+                ("username", format!("penyedia.{unique}")),
+                ("display_name", "Penguji Matriks".into()),
+                ("email", format!("{unique}@example.co.id")),
+                ("password", password.into()),
+            ],
+        ),
+        ("PUT", "/api/v1/vendors/{id}/profile") => (Some(t.profile.clone()), vec![]),
+        ("POST", "/vendor/profile") => (None, profile_form(&t.profile)),
+        ("POST", "/api/v1/tenders/{id}/questions") => (
+            Some(json!({"text": format!("Pertanyaan matriks {unique}?")})),
+            vec![],
+        ),
+        ("POST", "/tenders/{id}/questions") => {
+            (None, vec![("text", format!("Pertanyaan matriks {unique}?"))])
+        }
+        ("POST", "/api/v1/tenants/{slug}/packages/{id}/questions/{qid}/answer") => {
+            (Some(json!({"text": "Jawaban pokja untuk matriks."})), vec![])
+        }
+        ("POST", "/t/{slug}/packages/{id}/tender/questions/{qid}/answer") => {
+            (None, vec![("text", "Jawaban pokja untuk matriks.".into())])
+        }
+        ("POST", "/api/v1/tenants/{slug}/packages/{id}/documents")
+        | ("POST", "/t/{slug}/packages/{id}/tender/documents") => (
+            None,
+            vec![
+                ("kind", "specification".into()),
+                ("title", format!("Lampiran {unique}")),
             ],
         ),
         ("POST", "/account/tokens") => (None, vec![("name", "matriks".into())]),
@@ -909,6 +1155,265 @@ async fn pokja_fixtures(
     (ids, members.iter().map(|m| m.to_string()).collect())
 }
 
+/// The profile form a vendor's page would submit for `profile` (as the API returns it).
+fn profile_form(p: &serde_json::Value) -> Vec<(&'static str, String)> {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+    let lines = |key: &str, f: &dyn Fn(&serde_json::Value) -> String| {
+        p[key]
+            .as_array()
+            .map(|a| a.iter().map(f).collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default()
+    };
+    let mut out = vec![
+        ("npwp", text(&p["npwp"])),
+        ("address", text(&p["address"])),
+        ("last_return_year", p["tax"]["last_return_year"].to_string()),
+        (
+            "licences",
+            lines("licences", &|l| {
+                let kbli: Vec<String> = l["kbli"]
+                    .as_array()
+                    .map(|k| k.iter().map(text).collect())
+                    .unwrap_or_default();
+                format!(
+                    "{}; {}; {}; {}",
+                    text(&l["kind"]),
+                    text(&l["number"]),
+                    kbli.join(" "),
+                    text(&l["valid_until"])
+                )
+            }),
+        ),
+        (
+            "experience",
+            lines("experience", &|e| {
+                format!(
+                    "{}; {}; {}; {}",
+                    text(&e["project"]),
+                    text(&e["client"]),
+                    e["year"],
+                    e["value"]
+                )
+            }),
+        ),
+        (
+            "personnel",
+            lines("personnel", &|x| {
+                format!(
+                    "{}; {}; {}",
+                    text(&x["name"]),
+                    text(&x["position"]),
+                    text(&x["certificate"])
+                )
+            }),
+        ),
+        (
+            "equipment",
+            lines("equipment", &|x| {
+                let owned = if x["owned"].as_bool().unwrap_or(false) {
+                    "milik"
+                } else {
+                    "sewa"
+                };
+                format!("{}; {}; {owned}", text(&x["name"]), x["quantity"])
+            }),
+        ),
+    ];
+    if p["tax"]["pkp"].as_bool().unwrap_or(false) {
+        out.push(("pkp", "on".into()));
+    }
+    out
+}
+
+/// Tenders for the tender rows in one regency, made through the domain commands: two announced
+/// (the matrix vendor not registered), one running (registered, two open questions), two set up
+/// and ready to announce, one draft with a pokja.
+async fn tender_fixtures(
+    app: &TestApp,
+    slug: &str,
+    ppk: &str,
+    pa: &str,
+    ulp: &str,
+    pokja: [&str; 3],
+) -> Tenders {
+    use lelang_core::clarification::ask;
+    use lelang_core::document::{DocumentKind, NewDocument, publish};
+    use lelang_core::package::{HpsLine, NewPackage, create_package};
+    use lelang_core::plan::{NewPlanItem, announce_plan, create_plan_items};
+    use lelang_core::pokja::{assign_pokja, declare_no_conflict};
+    use lelang_core::rules::{Category, EvaluationMethod, Method, built_in};
+    use lelang_core::tender::{AnnounceContext, announce, set_up};
+    use lelang_core::vendor::join_tender;
+    let as_actor = |name: &str| {
+        let store = app.store.clone();
+        let name = name.to_owned();
+        async move {
+            let u = store.credentials(&name).await.expect("q").expect("user").user;
+            let g = store.role_grants(u.id).await.expect("grants").remove(0);
+            lelang_core::policy::Actor::User(lelang_core::policy::UserActor {
+                user_id: u.id,
+                username: u.username,
+                role: g.role,
+                tenant_id: g.tenant_id,
+                work_unit_id: g.work_unit_id,
+                vendor_id: u.vendor_id,
+            })
+        }
+    };
+    let store = &app.store;
+    let now = lelang_core::Clock::now(app.clock.as_ref());
+    let rules = built_in().expect("rules").pop().expect("rules");
+    let calendar = lelang_core::calendar::WorkingCalendar::new(store.days_off(None).await.expect("days"));
+    let ppk = as_actor(ppk).await;
+    let unit = ppk.user().and_then(|u| u.work_unit_id).expect("unit");
+    let tenant_id = ppk.tenant_id().expect("tenant");
+    let tenant = store.tenant(tenant_id).await.expect("q").expect("tenant");
+    let items: Vec<NewPlanItem> = (0..6)
+        .map(|i| NewPlanItem {
+            fiscal_year: 2029,
+            name: format!("Jalan tender matriks {slug} {i}"),
+            category: Category::Works,
+            budget_ceiling: 900_000_000,
+            funding_source: "APBD".into(),
+            planned_method: Method::Tender,
+            planned_start: time::macros::date!(2029 - 02 - 01),
+            planned_end: time::macros::date!(2029 - 09 - 30),
+        })
+        .collect();
+    let (created, c) = create_plan_items(&ppk, tenant_id, unit, &items, &rules, now).expect("plan");
+    store.commit(c).await.expect("plan");
+    let pa = as_actor(pa).await;
+    store
+        .commit(announce_plan(&pa, tenant_id, unit, 2029, &created, now).expect("announce"))
+        .await
+        .expect("announce plan");
+    let ulp = as_actor(ulp).await;
+    let mut members = Vec::new();
+    for m in pokja {
+        members.push(as_actor(m).await);
+    }
+    let member_ids: Vec<_> = members.iter().map(|m| m.user().expect("u").user_id).collect();
+    let vendor = as_actor("vendor.blambangan").await;
+    let vendor_id = vendor.user().and_then(|u| u.vendor_id).expect("vendor");
+    let mut ids = Vec::new();
+    let mut questions = Vec::new();
+    let announced = store.plan_items(tenant_id, true).await.expect("plan");
+    for (i, item) in announced.iter().filter(|p| p.fiscal_year == 2029).enumerate() {
+        let (pkg, c) = create_package(
+            &ppk,
+            item,
+            NewPackage {
+                hps_breakdown: vec![HpsLine {
+                    description: "Pekerjaan jalan".into(),
+                    quantity: 1,
+                    unit: "ls".into(),
+                    unit_price: 800_000_000,
+                }],
+                location: "Kecamatan Uji".into(),
+            },
+            &rules,
+            now,
+        )
+        .expect("package");
+        store.commit(c).await.expect("package");
+        ids.push(pkg.id.to_string());
+        let (mut assignment, c) =
+            assign_pokja(&ulp, &pkg, &member_ids, &member_ids, None, now).expect("assign");
+        store.commit(c).await.expect("assign");
+        if i == 5 {
+            continue; // the draft
+        }
+        for m in &members {
+            store
+                .commit(declare_no_conflict(m, &assignment, now).expect("declare"))
+                .await
+                .expect("declare");
+        }
+        assignment.declared = member_ids.clone();
+        let (setup, c) = set_up(
+            &members[0],
+            &pkg,
+            Some(&assignment),
+            Method::Tender,
+            EvaluationMethod::SistemGugur,
+            time::macros::date!(2026 - 11 - 02),
+            tenant.time_zone,
+            &rules,
+            &calendar,
+            None,
+            now,
+        )
+        .expect("set up");
+        store.commit(c).await.expect("set up");
+        let (doc, c) = publish(
+            &ppk,
+            &pkg,
+            Some(&assignment),
+            None,
+            &[],
+            NewDocument {
+                kind: DocumentKind::Specification,
+                title: "Dokumen Pemilihan".into(),
+                filename: "dokumen.pdf".into(),
+                size: 3,
+                sha256: "ab".repeat(32),
+                supersedes: None,
+                change_note: None,
+            },
+            1 << 20,
+            now,
+        )
+        .expect("document");
+        store.commit(c).await.expect("document");
+        if i >= 3 {
+            continue; // ready to announce
+        }
+        let (tender, c) = announce(
+            &members[0],
+            &pkg,
+            AnnounceContext {
+                assignment: Some(&assignment),
+                setup: Some(&setup),
+                announced: false,
+                documents: [doc].len(),
+                work_unit_name: "Dinas Uji",
+                regency_name: &tenant.name,
+            },
+            now,
+        )
+        .expect("announce");
+        store.commit(c).await.expect("announce");
+        if i == 2 {
+            let verifications = store.verifications(Some(vendor_id)).await.expect("v");
+            store
+                .commit(join_tender(&vendor, vendor_id, &tender, &verifications, false, now).expect("join"))
+                .await
+                .expect("join");
+            for k in 0..2 {
+                let (q, c) = ask(
+                    &vendor,
+                    vendor_id,
+                    &tender,
+                    &setup,
+                    true,
+                    &format!("Pertanyaan awal {k}?"),
+                    now,
+                )
+                .expect("ask");
+                store.commit(c).await.expect("ask");
+                questions.push(q.id.to_string());
+            }
+        }
+    }
+    Tenders {
+        join: [ids[0].clone(), ids[1].clone()],
+        running: ids[2].clone(),
+        ready: [ids[3].clone(), ids[4].clone()],
+        draft: ids[5].clone(),
+        questions: [questions[0].clone(), questions[1].clone()],
+    }
+}
+
 fn plan_csv(unique: &str) -> String {
     format!(
         "nama,kategori,pagu,sumber_dana,tahun_anggaran,metode,mulai,selesai\n\
@@ -937,12 +1442,19 @@ async fn run(
                 )
                 .await
         }
+        ("POST", _) if case.template.ends_with("/documents") => {
+            let f: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            client
+                .post_multipart(path, &f, Some(("lampiran.pdf", b"%PDF-1.4 matriks")))
+                .await
+        }
+        ("PUT", true) => client.put_json(path, &json.unwrap_or(json!({}))).await,
         ("POST", true) => client.post_json(path, &json.unwrap_or(json!({})), None).await,
         ("POST", false) => {
             let f: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             client.post_form(path, &f).await
         }
-        _ => unreachable!("methods are GET or POST"),
+        _ => unreachable!("methods are GET, POST or PUT"),
     }
 }
 
@@ -966,13 +1478,18 @@ async fn every_route_every_role_own_and_other_regency() {
         let store = app.store.clone();
         async move {
             let t = store.tenant_by_slug(slug).await.expect("q").expect("tenant");
-            let items: Vec<String> = store
-                .plan_items(t.id, true)
+            let packaged: Vec<_> = store
+                .packages(t.id)
                 .await
-                .expect("plan")
+                .expect("packages")
                 .iter()
-                .map(|i| i.id.to_string())
+                .map(|p| p.plan_item_id)
                 .collect();
+            // Items without a package first (the own regency's PPK prepares them); in the other
+            // regency any item serves, since only refusals are expected there.
+            let mut all = store.plan_items(t.id, true).await.expect("plan");
+            all.sort_by_key(|i| packaged.contains(&i.id));
+            let items: Vec<String> = all.iter().map(|i| i.id.to_string()).collect();
             [items[0].clone(), items[1].clone()]
         }
     };
@@ -996,7 +1513,57 @@ async fn every_route_every_role_own_and_other_regency() {
     )
     .await;
     let other_items = items_of("trenggalek").await;
+    let own_tenders = tender_fixtures(
+        &app,
+        "banyuwangi",
+        "bwi.ppk.dpu",
+        "bwi.pa.dpu",
+        "bwi.ulp",
+        ["bwi.pokja1", "bwi.pokja2", "bwi.pokja3"],
+    )
+    .await;
+    let other_tenders = tender_fixtures(
+        &app,
+        "trenggalek",
+        "tgl.ppk.dpupr",
+        "tgl.pa.dpupr",
+        "tgl.ulp",
+        ["tgl.pokja1", "tgl.pokja2", "tgl.pokja3"],
+    )
+    .await;
+    let demo_doc = |name: &'static str| {
+        let store = app.store.clone();
+        async move {
+            let page = store
+                .search_tenders(&lelang_core::tender::TenderQuery {
+                    text: Some(name.into()),
+                    limit: 5,
+                    ..Default::default()
+                })
+                .await
+                .expect("search");
+            let t = page.tenders.first().expect("demo tender");
+            let d = store.documents(t.package_id).await.expect("docs").remove(0);
+            (t.package_id.to_string(), d.id.to_string())
+        }
+    };
+    let own_doc = demo_doc("irigasi singolatren").await;
+    let other_doc = demo_doc("jembatan ngasinan").await;
+    let blambangan = vendor_id("CV Blambangan Karya");
+    let profile = serde_json::to_value(
+        app.store
+            .vendor_profile(lelang_core::VendorId(blambangan.parse().expect("uuid")))
+            .await
+            .expect("q")
+            .expect("demo profile"),
+    )
+    .expect("json");
     let targets = Targets {
+        own_tenders,
+        other_tenders,
+        own_doc,
+        other_doc,
+        profile,
         own_packages,
         other_packages,
         own_pokja,

@@ -39,8 +39,8 @@ async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
         .as_str()
         .map(str::to_owned);
     let body = json!({"location": "Desa Bajulmati, Kecamatan Wongsorejo", "hps_breakdown": [
-        {"description": "Beton struktur K-300 kode-7731", "quantity": 150, "unit": "m3", "unit_price": 2_100_000},
-        {"description": "Baja tulangan", "quantity": 18_000, "unit": "kg", "unit_price": 16_500}]});
+        {"description": "Beton struktur K-300 kode-7731", "quantity": 100, "unit": "m3", "unit_price": 2_100_000},
+        {"description": "Baja tulangan", "quantity": 10_000, "unit": "kg", "unit_price": 16_500}]});
     let r = ppk
         .post_json(
             &format!("/api/v1/tenants/banyuwangi/plan-items/{}/package", item.id),
@@ -49,7 +49,7 @@ async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    assert_eq!(r.json()["owner_estimate"], 612_000_000);
+    assert_eq!(r.json()["owner_estimate"], 375_000_000);
 
     // Another unit's PPK may not prepare it, and the HPS may not exceed the pagu.
     let mut other_ppk = app.signed_in("bwi.ppk.dinkes").await;
@@ -89,7 +89,7 @@ async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
         .await
         .expect("packages")
         .iter()
-        .find(|p| p.owner_estimate == 612_000_000)
+        .find(|p| p.owner_estimate == 375_000_000)
         .expect("ours")
         .id;
     let mut members = Vec::new();
@@ -133,9 +133,9 @@ async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
             .as_array()
             .expect("list")
             .iter()
-            .find(|p| p["owner_estimate"] == 612_000_000)
+            .find(|p| p["owner_estimate"] == 375_000_000)
             .expect("ours");
-        assert_eq!(p["owner_estimate"], 612_000_000, "{user} sees the total");
+        assert_eq!(p["owner_estimate"], 375_000_000, "{user} sees the total");
         assert_eq!(p.get("hps_breakdown").is_some(), sees_breakdown, "{user}: {p}");
         let page = c.get("/t/banyuwangi/packages").await;
         assert_eq!(

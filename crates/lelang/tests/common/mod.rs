@@ -47,9 +47,16 @@ impl TestApp {
     pub async fn with_demo_at(url: String, dir: tempfile::TempDir, config: WebConfig) -> Self {
         let store = lelang::open_store(&url, dir.path()).await.expect("store");
         let clock = Arc::new(FixedClock::new(start_time()));
-        demo::load(store.as_ref(), clock.as_ref()).await.expect("demo");
+        let documents = lelang_web::blobs::LocalBlobs::new(dir.path().join("documents"));
+        demo::load(store.as_ref(), clock.as_ref(), &documents)
+            .await
+            .expect("demo");
         let signer = lelang_trust::note::NoteSigner::generate("test.lelang.local/log").expect("key");
         let log = Arc::new(lelang_web::log::TransparencyLog::new(signer));
+        let config = WebConfig {
+            documents_dir: dir.path().join("documents"),
+            ..config
+        };
         let router = lelang::app(
             store.clone(),
             clock.clone() as Arc<dyn Clock>,
@@ -241,6 +248,67 @@ impl Client {
         }
         self.send(b.body(Body::from(body.to_string())).expect("request"))
             .await
+    }
+
+    /// PUT JSON with the CSRF header.
+    pub async fn put_json(&mut self, path: &str, body: &serde_json::Value) -> Resp {
+        let mut b = Request::put(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(c) = &self.csrf {
+            b = b.header("x-csrf-token", c.as_str());
+        }
+        self.send(b.body(Body::from(body.to_string())).expect("request"))
+            .await
+    }
+
+    /// POST `multipart/form-data` with one file, as a browser does: on pages the CSRF token is
+    /// the first field, on the API it goes in the header.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Resp {
+        if self.csrf.is_none() {
+            self.refresh_csrf().await;
+        }
+        let token = self.csrf.clone().unwrap_or_default();
+        let api = path.starts_with("/api/");
+        let boundary = "----lelang-test-boundary-7f3a";
+        let mut body: Vec<u8> = Vec::new();
+        let mut part = |name: &str, filename: Option<&str>, value: &[u8]| {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match filename {
+                Some(f) => body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    )
+                    .as_bytes(),
+                ),
+                None => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                ),
+            }
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        };
+        if !api {
+            part("csrf", None, token.as_bytes());
+        }
+        for (k, v) in fields {
+            part(k, None, v.as_bytes());
+        }
+        if let Some((filename, bytes)) = file {
+            part("file", Some(filename), bytes);
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut b = Request::post(path).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        if api {
+            b = b.header("x-csrf-token", token.as_str());
+        }
+        self.send(b.body(Body::from(body)).expect("request")).await
     }
 
     /// GET with a bearer token.

@@ -12,6 +12,9 @@ use lelang_core::policy::{Actor, UserActor};
 use lelang_core::role::Role;
 use lelang_core::store::Store;
 use lelang_core::{Clock, TenantId, WorkUnitId};
+use lelang_web::blobs::BlobStore;
+
+mod tenders;
 
 /// The password of every demo account (printed by `lelang demo`; never use it elsewhere).
 pub const DEMO_PASSWORD: &str = "gandrung sewu di pantai boom";
@@ -193,7 +196,11 @@ async fn existing_user(store: &dyn Store, username: &str) -> anyhow::Result<Opti
 }
 
 /// Loads the demo (idempotent) and returns the accounts to sign in with.
-pub async fn load(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<Vec<DemoAccount>> {
+pub async fn load(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    documents: &dyn BlobStore,
+) -> anyhow::Result<Vec<DemoAccount>> {
     check_new_password(DEMO_PASSWORD, &[]).map_err(|e| anyhow!("demo password refused: {e}"))?;
     let mut accounts = Vec::new();
 
@@ -364,6 +371,7 @@ pub async fn load(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<Vec<De
             context: (*name).into(),
         });
     }
+    tenders::load(store, clock, documents).await?;
     Ok(accounts)
 }
 
@@ -475,12 +483,19 @@ const PLANS: &[DemoPlan] = &[
                 "APBD",
                 "seleksi",
             ),
+            (
+                "Rehabilitasi Jembatan Kali Ngasinan Kecamatan Kampak",
+                "works",
+                2_200_000_000,
+                "DAK",
+                "tender",
+            ),
         ],
     ),
 ];
 
 /// The actor of a demo official acting in their own grant.
-async fn official_actor(store: &dyn Store, username: &str) -> anyhow::Result<Actor> {
+pub(crate) async fn official_actor(store: &dyn Store, username: &str) -> anyhow::Result<Actor> {
     let user = existing_user(store, username)
         .await?
         .ok_or_else(|| anyhow!("no demo user {username}"))?;

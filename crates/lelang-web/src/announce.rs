@@ -1,0 +1,962 @@
+//! The public face of a tender: the list of announced tenders with Indonesian full-text search and
+//! filters, the detail page with its schedule, documents and clarification, and what vendors do
+//! there (register, ask). The pokja's side (announce, answer) is here too, since it is the same
+//! tender seen from inside.
+
+use crate::AppState;
+use crate::api::{ApiJson, ApiQuery};
+use crate::auth::Ctx;
+use crate::document::{DocumentView, view as doc_view};
+use crate::error::{ApiError, Problem};
+use crate::i18n::Tr;
+use crate::pages::{PageForm, fail_page, form_done, nav_for, render};
+use crate::templates::{PublicDocRow, PublicQuestion, StageRow, TenderDetailPage, TenderListPage, TenderRow};
+use crate::tender::load;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use lelang_core::clarification::{answer, ask};
+use lelang_core::document::current;
+use lelang_core::ids::{PackageId, QuestionId, TenantId, WorkUnitId};
+use lelang_core::model::{Tenant, WorkUnit};
+use lelang_core::policy::{Action, authorize};
+use lelang_core::rules::{self, Category, Method};
+use lelang_core::tender::{
+    AnnounceContext, PublicTender, TenderQuery, TenderStatus, announce, current_stage,
+};
+use lelang_core::vendor::join_tender;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// Rows per page of the public list.
+pub const PAGE_SIZE: u32 = 20;
+
+/// A time in the regency's zone, as people there read it: `2026-11-16 08:00 WIB`.
+pub(crate) fn local_time(tenant: &Tenant, t: OffsetDateTime) -> String {
+    let offset =
+        time::UtcOffset::from_hms(tenant.time_zone.utc_offset_hours(), 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    format!(
+        "{} {}",
+        t.to_offset(offset).format(&fmt).unwrap_or_default(),
+        tenant.time_zone.code()
+    )
+}
+
+fn rfc(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Search parameters of the public tender list.
+#[derive(Debug, Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Keywords in Indonesian (matched on word stems: "membangun" finds "Pembangunan").
+    q: Option<String>,
+    /// A regency's URL name.
+    regency: Option<String>,
+    /// A work unit id.
+    work_unit: Option<String>,
+    /// goods, works, consulting, other_services
+    category: Option<String>,
+    /// tender, seleksi, tender_cepat, …
+    method: Option<String>,
+    /// open or closed (for bids, now).
+    status: Option<String>,
+    /// HPS at least, rupiah.
+    min: Option<String>,
+    /// HPS at most, rupiah.
+    max: Option<String>,
+    /// Page number, from 1.
+    page: Option<u32>,
+}
+
+fn some(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn bad(field: &str, code: &str) -> ApiError {
+    ApiError::Invalid {
+        field: field.into(),
+        code: code.into(),
+    }
+}
+
+fn amount(s: Option<&str>, field: &str) -> Result<Option<i64>, ApiError> {
+    s.map(|v| {
+        let digits: String = v.chars().filter(|c| !matches!(c, '.' | ' ' | ',')).collect();
+        digits
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| bad(field, "invalid-amount"))
+    })
+    .transpose()
+}
+
+async fn query_of(state: &AppState, p: &SearchParams) -> Result<TenderQuery, ApiError> {
+    let tenant = match some(&p.regency) {
+        Some(slug) => Some(
+            state
+                .store
+                .tenant_by_slug(slug)
+                .await?
+                .ok_or_else(|| bad("regency", "unknown-regency"))?
+                .id,
+        ),
+        None => None,
+    };
+    let text = some(&p.q).map(str::to_owned);
+    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        return Err(bad("q", "query-too-long"));
+    }
+    let page = p.page.unwrap_or(1).max(1);
+    if page > 10_000 {
+        return Err(bad("page", "invalid-page"));
+    }
+    Ok(TenderQuery {
+        text,
+        tenant,
+        work_unit: some(&p.work_unit)
+            .map(|s| {
+                Uuid::parse_str(s)
+                    .map(WorkUnitId)
+                    .map_err(|_| bad("work_unit", "unknown-work-unit"))
+            })
+            .transpose()?,
+        category: some(&p.category)
+            .map(|s| rules::from_code::<Category>(s).ok_or_else(|| bad("category", "invalid-category")))
+            .transpose()?,
+        method: some(&p.method)
+            .map(|s| rules::from_code::<Method>(s).ok_or_else(|| bad("method", "invalid-method")))
+            .transpose()?,
+        status: some(&p.status)
+            .map(|s| match s {
+                "open" => Ok(TenderStatus::Open),
+                "closed" => Ok(TenderStatus::Closed),
+                _ => Err(bad("status", "invalid-status")),
+            })
+            .transpose()?,
+        min_value: amount(some(&p.min), "min")?,
+        max_value: amount(some(&p.max), "max")?,
+        now: Some(state.clock.now()),
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+    })
+}
+
+/// One announced tender in the public list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenderSummary {
+    package_id: Uuid,
+    name: String,
+    /// The regency's URL name.
+    regency: String,
+    regency_name: String,
+    work_unit: String,
+    location: String,
+    /// goods, works, consulting, other_services
+    category: String,
+    method: String,
+    /// HPS, rupiah.
+    owner_estimate: i64,
+    /// Pagu, rupiah.
+    budget_ceiling: i64,
+    /// RFC 3339.
+    announced_at: String,
+    /// RFC 3339.
+    submission_deadline: String,
+    /// open or closed.
+    status: String,
+    /// The public page.
+    href: String,
+}
+
+/// A page of the public list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenderList {
+    /// All matches.
+    total: u64,
+    /// This page, from 1.
+    page: u32,
+    /// Rows per page.
+    page_size: u32,
+    tenders: Vec<TenderSummary>,
+}
+
+/// Names of the regencies and work units the rows refer to, read once per request.
+struct Names {
+    tenants: Vec<Tenant>,
+    units: Vec<WorkUnit>,
+}
+
+impl Names {
+    async fn of(state: &AppState, rows: &[PublicTender]) -> Result<Self, ApiError> {
+        let tenants = state.store.tenants().await?;
+        let mut ids: Vec<TenantId> = rows.iter().map(|r| r.tenant_id).collect();
+        ids.sort();
+        ids.dedup();
+        let mut units = Vec::new();
+        for t in ids {
+            units.extend(state.store.work_units(t).await?);
+        }
+        Ok(Self { tenants, units })
+    }
+
+    fn tenant(&self, id: TenantId) -> Option<&Tenant> {
+        self.tenants.iter().find(|t| t.id == id)
+    }
+
+    fn unit(&self, id: WorkUnitId) -> String {
+        self.units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn status_of(t: &PublicTender, now: OffsetDateTime) -> &'static str {
+    if now < t.submission_deadline {
+        "open"
+    } else {
+        "closed"
+    }
+}
+
+fn summary(t: &PublicTender, names: &Names, now: OffsetDateTime) -> TenderSummary {
+    let tenant = names.tenant(t.tenant_id);
+    TenderSummary {
+        package_id: t.package_id.0,
+        name: t.name.clone(),
+        regency: tenant.map(|x| x.slug.clone()).unwrap_or_default(),
+        regency_name: tenant.map(|x| x.name.clone()).unwrap_or_default(),
+        work_unit: names.unit(t.work_unit_id),
+        location: t.location.clone(),
+        category: rules::code(&t.category),
+        method: rules::code(&t.method),
+        owner_estimate: t.owner_estimate,
+        budget_ceiling: t.budget_ceiling,
+        announced_at: rfc(t.announced_at),
+        submission_deadline: rfc(t.submission_deadline),
+        status: status_of(t, now).into(),
+        href: format!("/tenders/{}", t.package_id.0),
+    }
+}
+
+/// Searches the announced tenders of every regency.
+#[utoipa::path(get, path = "/api/v1/tenders", tag = "tenders", params(SearchParams),
+    responses((status = 200, body = TenderList), (status = 400, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn list_api(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<SearchParams>,
+) -> Result<Json<TenderList>, ApiError> {
+    let q = query_of(&state, &p).await?;
+    let found = state.store.search_tenders(&q).await?;
+    let names = Names::of(&state, &found.tenders).await?;
+    let now = state.clock.now();
+    Ok(Json(TenderList {
+        total: found.total,
+        page: q.offset / PAGE_SIZE + 1,
+        page_size: PAGE_SIZE,
+        tenders: found.tenders.iter().map(|t| summary(t, &names, now)).collect(),
+    }))
+}
+
+/// A question as everyone sees it: without who asked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionView {
+    id: Uuid,
+    text: String,
+    /// RFC 3339.
+    asked_at: String,
+    answer: Option<String>,
+    /// RFC 3339.
+    answered_at: Option<String>,
+    /// Whether the requesting vendor asked it.
+    mine: bool,
+}
+
+/// A stage in UTC and local time.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStage {
+    kind: String,
+    /// RFC 3339.
+    start: String,
+    /// RFC 3339.
+    end: String,
+}
+
+/// An announced tender in full.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenderDetail {
+    #[serde(flatten)]
+    summary: TenderSummary,
+    evaluation: Option<String>,
+    /// The stage it is in now, if any.
+    current_stage: Option<String>,
+    stages: Vec<PublicStage>,
+    /// Every version of every document.
+    documents: Vec<DocumentView>,
+    questions: Vec<QuestionView>,
+    /// For a vendor: whether its company is registered.
+    registered: Option<bool>,
+}
+
+struct Detail {
+    tender: PublicTender,
+    tenant: Tenant,
+    setup: Option<lelang_core::tender::TenderSetup>,
+    documents: Vec<lelang_core::document::Document>,
+    questions: Vec<lelang_core::clarification::Question>,
+    registered: Option<bool>,
+    verified: Option<bool>,
+    names: Names,
+}
+
+async fn detail(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Detail, ApiError> {
+    let package = PackageId(id);
+    let tender = state
+        .store
+        .public_tender(package)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let tenant = state
+        .store
+        .tenant(tender.tenant_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let setup = state
+        .store
+        .tender_setups(tenant.id)
+        .await?
+        .into_iter()
+        .find(|s| s.package_id == package);
+    let vendor = ctx
+        .actor
+        .user()
+        .filter(|u| u.role == lelang_core::Role::Vendor)
+        .and_then(|u| u.vendor_id);
+    let (registered, verified) = match vendor {
+        Some(v) => (
+            Some(
+                state
+                    .store
+                    .participants(package)
+                    .await?
+                    .iter()
+                    .any(|(p, _)| *p == v),
+            ),
+            Some(lelang_core::vendor::is_verified(
+                &state.store.verifications(Some(v)).await?,
+            )),
+        ),
+        None => (None, None),
+    };
+    let names = Names::of(state, std::slice::from_ref(&tender)).await?;
+    Ok(Detail {
+        documents: state.store.documents(package).await?,
+        questions: state.store.questions(package).await?,
+        tender,
+        tenant,
+        setup,
+        registered,
+        verified,
+        names,
+    })
+}
+
+fn my_vendor(ctx: &Ctx) -> Option<lelang_core::VendorId> {
+    ctx.actor
+        .user()
+        .filter(|u| u.role == lelang_core::Role::Vendor)
+        .and_then(|u| u.vendor_id)
+}
+
+/// One announced tender: schedule, documents, questions and answers.
+#[utoipa::path(get, path = "/api/v1/tenders/{id}", tag = "tenders",
+    params(("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = TenderDetail), (status = 404, body = Problem)))]
+pub(crate) async fn detail_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Json<TenderDetail>, ApiError> {
+    let d = detail(&state, &ctx, id).await?;
+    let now = state.clock.now();
+    let mine = my_vendor(&ctx);
+    Ok(Json(TenderDetail {
+        summary: summary(&d.tender, &d.names, now),
+        evaluation: d.setup.as_ref().map(|s| rules::code(&s.evaluation)),
+        current_stage: d
+            .setup
+            .as_ref()
+            .and_then(|s| current_stage(s, now))
+            .map(|k| rules::code(&k)),
+        stages: d
+            .setup
+            .as_ref()
+            .map(|s| {
+                s.schedule()
+                    .times()
+                    .into_iter()
+                    .map(|st| PublicStage {
+                        kind: rules::code(&st.kind),
+                        start: rfc(st.start),
+                        end: rfc(st.end),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        documents: d.documents.iter().map(doc_view).collect(),
+        questions: d
+            .questions
+            .iter()
+            .map(|q| QuestionView {
+                id: q.id.0,
+                text: q.text.clone(),
+                asked_at: rfc(q.asked_at),
+                answer: q.answer.clone(),
+                answered_at: q.answered_at.map(rfc),
+                mine: mine == Some(q.vendor_id),
+            })
+            .collect(),
+        registered: d.registered,
+    }))
+}
+
+async fn do_join(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<(), ApiError> {
+    let user = ctx.user_actor()?;
+    let vendor = user.vendor_id.ok_or(ApiError::Forbidden)?;
+    authorize(&ctx.actor, Action::ActForVendor(vendor))?;
+    let package = PackageId(id);
+    let tender = state
+        .store
+        .public_tender(package)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let verifications = state.store.verifications(Some(vendor)).await?;
+    let already = state
+        .store
+        .participants(package)
+        .await?
+        .iter()
+        .any(|(v, _)| *v == vendor);
+    let change = join_tender(
+        &ctx.actor,
+        vendor,
+        &tender,
+        &verifications,
+        already,
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    Ok(())
+}
+
+/// Registers the requesting vendor's company for a tender (a verified company, before the
+/// submission deadline).
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/registrations", tag = "tenders",
+    params(("id" = Uuid, Path, description = "Package id")),
+    responses((status = 201), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn join_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    do_join(&state, &ctx, id).await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// Input: a question, or an answer.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TextInput {
+    /// 5 to 4,000 characters.
+    text: String,
+}
+
+/// The id of something created.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    id: Uuid,
+}
+
+async fn do_ask(state: &AppState, ctx: &Ctx, id: Uuid, text: &str) -> Result<QuestionId, ApiError> {
+    let user = ctx.user_actor()?;
+    let vendor = user.vendor_id.ok_or(ApiError::Forbidden)?;
+    authorize(&ctx.actor, Action::ActForVendor(vendor))?;
+    let package = PackageId(id);
+    let tender = state
+        .store
+        .public_tender(package)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let setup = state
+        .store
+        .tender_setups(tender.tenant_id)
+        .await?
+        .into_iter()
+        .find(|s| s.package_id == package)
+        .ok_or(ApiError::NotFound)?;
+    let registered = state
+        .store
+        .participants(package)
+        .await?
+        .iter()
+        .any(|(v, _)| *v == vendor);
+    let (q, change) = ask(
+        &ctx.actor,
+        vendor,
+        &tender,
+        &setup,
+        registered,
+        text,
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    Ok(q.id)
+}
+
+/// Asks the pokja a question (a registered company, until the clarification closes). Other vendors
+/// and the public see the question and its answer, never who asked.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/questions", tag = "tenders", request_body = TextInput,
+    params(("id" = Uuid, Path, description = "Package id")),
+    responses((status = 201, body = Created), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn ask_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<TextInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let q = do_ask(&state, &ctx, id, &input.text).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: q.0 })))
+}
+
+pub(crate) async fn do_announce(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    id: Uuid,
+) -> Result<PublicTender, ApiError> {
+    let l = load(state, ctx, slug, id).await?;
+    authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
+    let announced = state.store.public_tender(l.package.id).await?.is_some();
+    let documents = state.store.documents(l.package.id).await?.len();
+    let units = state.store.work_units(l.tenant.id).await?;
+    let unit = units
+        .iter()
+        .find(|u| u.id == l.package.work_unit_id)
+        .map(|u| u.name.as_str())
+        .unwrap_or("");
+    let (tender, change) = announce(
+        &ctx.actor,
+        &l.package,
+        AnnounceContext {
+            assignment: l.assignment.as_ref(),
+            setup: l.setup.as_ref(),
+            announced,
+            documents,
+            work_unit_name: unit,
+            regency_name: &l.tenant.name,
+        },
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    Ok(tender)
+}
+
+/// Announces a tender: public, searchable, open for registration (a member of its pokja, once the
+/// schedule is set, every member has declared no conflict, and a document is published).
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/tender/announce", tag = "tenders",
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 201, body = TenderSummary), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn announce_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+) -> Result<(StatusCode, Json<TenderSummary>), ApiError> {
+    let t = do_announce(&state, &ctx, &slug, id).await?;
+    let names = Names::of(&state, std::slice::from_ref(&t)).await?;
+    Ok((StatusCode::CREATED, Json(summary(&t, &names, state.clock.now()))))
+}
+
+pub(crate) async fn do_answer(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    id: Uuid,
+    question: Uuid,
+    text: &str,
+) -> Result<(), ApiError> {
+    let l = load(state, ctx, slug, id).await?;
+    authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
+    let tender = state
+        .store
+        .public_tender(l.package.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let q = state
+        .store
+        .questions(l.package.id)
+        .await?
+        .into_iter()
+        .find(|q| q.id.0 == question)
+        .ok_or(ApiError::NotFound)?;
+    let (_, change) = answer(
+        &ctx.actor,
+        &q,
+        &tender,
+        l.assignment.as_ref(),
+        text,
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    Ok(())
+}
+
+/// Answers a clarification question in public (a member of the tender's pokja, once).
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/questions/{qid}/answer", tag = "tenders", request_body = TextInput,
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id"), ("qid" = Uuid, Path, description = "Question id")),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn answer_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id, qid)): Path<(String, Uuid, Uuid)>,
+    ApiJson(input): ApiJson<TextInput>,
+) -> Result<StatusCode, ApiError> {
+    do_answer(&state, &ctx, &slug, id, qid, &input.text).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The public tender routes, and the pokja's announce and answer.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/tenders", get(list_api))
+        .route("/api/v1/tenders/{id}", get(detail_api))
+        .route("/api/v1/tenders/{id}/registrations", post(join_api))
+        .route("/api/v1/tenders/{id}/questions", post(ask_api))
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/tender/announce",
+            post(announce_api),
+        )
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/questions/{qid}/answer",
+            post(answer_api),
+        )
+        .route("/tenders", get(list_page))
+        .route("/tenders/{id}", get(detail_page))
+        .route("/tenders/{id}/join", post(join_page))
+        .route("/tenders/{id}/questions", post(ask_page))
+        .route("/t/{slug}/packages/{id}/tender/announce", post(announce_page))
+        .route(
+            "/t/{slug}/packages/{id}/tender/questions/{qid}/answer",
+            post(answer_page),
+        )
+}
+
+fn options<T: serde::Serialize>(t: &Tr, prefix: &str, all: &[T]) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| {
+            let c = rules::code(v);
+            (c.clone(), t.get(&format!("{prefix}-{c}")))
+        })
+        .collect()
+}
+
+async fn list_page(State(state): State<AppState>, ctx: Ctx, Query(p): Query<SearchParams>) -> Response {
+    let t = Tr::new(state.i18n.clone(), ctx.lang);
+    let result = async {
+        let mut errors = Vec::new();
+        let found = match query_of(&state, &p).await {
+            Ok(q) => Some((q.offset / PAGE_SIZE + 1, state.store.search_tenders(&q).await?)),
+            Err(e @ ApiError::Invalid { .. }) => {
+                errors.push(crate::pages::form_error(&t, &e).unwrap_or_default());
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let (page, found) = found.unwrap_or_default();
+        let names = Names::of(&state, &found.tenders).await?;
+        let now = state.clock.now();
+        let rows = found
+            .tenders
+            .iter()
+            .map(|x| {
+                let tenant = names.tenant(x.tenant_id);
+                TenderRow {
+                    href: format!("/tenders/{}", x.package_id.0),
+                    name: x.name.clone(),
+                    regency: tenant.map(|n| n.name.clone()).unwrap_or_default(),
+                    work_unit: names.unit(x.work_unit_id),
+                    category: t.get(&format!("category-{}", rules::code(&x.category))),
+                    method: t.get(&format!("method-{}", rules::code(&x.method))),
+                    hps: crate::plan::rupiah(x.owner_estimate),
+                    deadline: tenant
+                        .map(|n| local_time(n, x.submission_deadline))
+                        .unwrap_or_default(),
+                    open: status_of(x, now) == "open",
+                }
+            })
+            .collect();
+        let pages = found.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+        let link = |n: u32| {
+            let mut pairs: Vec<(&str, String)> = Vec::new();
+            for (k, v) in [
+                ("q", &p.q),
+                ("regency", &p.regency),
+                ("work_unit", &p.work_unit),
+                ("category", &p.category),
+                ("method", &p.method),
+                ("status", &p.status),
+                ("min", &p.min),
+                ("max", &p.max),
+            ] {
+                if let Some(v) = some(v) {
+                    pairs.push((k, v.to_owned()));
+                }
+            }
+            pairs.push(("page", n.to_string()));
+            format!(
+                "/tenders?{}",
+                serde_urlencoded::to_string(&pairs).unwrap_or_default()
+            )
+        };
+        let prev = (page > 1).then(|| link(page - 1));
+        let next = (u64::from(page) < pages).then(|| link(page + 1));
+        let tenants = state.store.tenants().await?;
+        let page_view = TenderListPage {
+            nav: nav_for(&state, &ctx, "/tenders").await,
+            q: some(&p.q).unwrap_or("").to_owned(),
+            regency: some(&p.regency).unwrap_or("").to_owned(),
+            category: some(&p.category).unwrap_or("").to_owned(),
+            method: some(&p.method).unwrap_or("").to_owned(),
+            status: some(&p.status).unwrap_or("").to_owned(),
+            min: some(&p.min).unwrap_or("").to_owned(),
+            max: some(&p.max).unwrap_or("").to_owned(),
+            regencies: tenants.iter().map(|x| (x.slug.clone(), x.name.clone())).collect(),
+            categories: options(&t, "category", &Category::ALL),
+            methods: options(&t, "method", &Method::ALL),
+            total: found.total,
+            page,
+            pages,
+            prev,
+            next,
+            rows,
+            errors: errors.clone(),
+            t: t.clone(),
+        };
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        Ok(render(status, &page_view))
+    }
+    .await;
+    result.unwrap_or_else(|e| fail_page(&state, &ctx, "/tenders", e))
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct OkQuery {
+    ok: Option<String>,
+}
+
+async fn detail_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    status: StatusCode,
+    errors: Vec<String>,
+    flash: Option<&str>,
+) -> Result<Response, ApiError> {
+    let d = detail(state, ctx, id).await?;
+    let t = Tr::new(state.i18n.clone(), ctx.lang);
+    let now = state.clock.now();
+    let mine = my_vendor(ctx);
+    let path = format!("/tenders/{id}");
+    let mut nav = nav_for(state, ctx, &path).await;
+    nav.flash = flash
+        .filter(|k| ["joined", "question-asked"].contains(k))
+        .map(|k| t.get(&format!("tender-flash-{k}")));
+    let stages: Vec<StageRow> = d
+        .setup
+        .as_ref()
+        .map(|s| {
+            s.schedule()
+                .times()
+                .into_iter()
+                .map(|st| StageRow {
+                    code: rules::code(&st.kind),
+                    kind: t.get(&format!("stage-{}", rules::code(&st.kind))),
+                    start: local_time(&d.tenant, st.start),
+                    end: local_time(&d.tenant, st.end),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let clarification_open = d
+        .setup
+        .as_ref()
+        .and_then(lelang_core::clarification::closes_at)
+        .is_some_and(|end| now < end);
+    let documents = current(&d.documents)
+        .into_iter()
+        .map(|doc| PublicDocRow {
+            href: crate::document::href(doc),
+            title: doc.title.clone(),
+            filename: doc.filename.clone(),
+            kind: t.get(&format!("document-kind-{}", doc.kind.code())),
+            version: doc.version,
+            size: format!("{:.1} KB", doc.size as f64 / 1024.0),
+            sha256: doc.sha256.clone(),
+            published: local_time(&d.tenant, doc.published_at),
+        })
+        .collect();
+    let addenda = d
+        .documents
+        .iter()
+        .filter(|doc| doc.change_note.is_some())
+        .map(|doc| PublicDocRow {
+            href: crate::document::href(doc),
+            title: doc.title.clone(),
+            filename: doc.change_note.clone().unwrap_or_default(),
+            kind: t.get("document-kind-addendum"),
+            version: doc.version,
+            size: String::new(),
+            sha256: doc.sha256.clone(),
+            published: local_time(&d.tenant, doc.published_at),
+        })
+        .collect();
+    let questions = d
+        .questions
+        .iter()
+        .map(|q| PublicQuestion {
+            text: q.text.clone(),
+            asked: local_time(&d.tenant, q.asked_at),
+            answer: q.answer.clone(),
+            mine: mine == Some(q.vendor_id),
+        })
+        .collect();
+    let page = TenderDetailPage {
+        nav,
+        id: id.to_string(),
+        name: d.tender.name.clone(),
+        regency: d.tenant.name.clone(),
+        work_unit: d.names.unit(d.tender.work_unit_id),
+        location: d.tender.location.clone(),
+        category: t.get(&format!("category-{}", rules::code(&d.tender.category))),
+        method: t.get(&format!("method-{}", rules::code(&d.tender.method))),
+        evaluation: d
+            .setup
+            .as_ref()
+            .map(|s| t.get(&format!("evaluation-{}", rules::code(&s.evaluation)))),
+        hps: crate::plan::rupiah(d.tender.owner_estimate),
+        pagu: crate::plan::rupiah(d.tender.budget_ceiling),
+        deadline: local_time(&d.tenant, d.tender.submission_deadline),
+        open: now < d.tender.submission_deadline,
+        current_stage: d
+            .setup
+            .as_ref()
+            .and_then(|s| current_stage(s, now))
+            .map(|k| t.get(&format!("stage-{}", rules::code(&k)))),
+        stages,
+        documents,
+        addenda,
+        questions,
+        is_vendor: mine.is_some(),
+        registered: d.registered.unwrap_or(false),
+        verified: d.verified.unwrap_or(false),
+        clarification_open,
+        signed_in: ctx.actor.user().is_some(),
+        errors,
+        t,
+    };
+    Ok(render(status, &page))
+}
+
+async fn detail_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Query(q): Query<OkQuery>,
+) -> Response {
+    detail_view(&state, &ctx, id, StatusCode::OK, vec![], q.ok.as_deref())
+        .await
+        .unwrap_or_else(|e| fail_page(&state, &ctx, &format!("/tenders/{id}"), e))
+}
+
+async fn detail_done(
+    state: AppState,
+    ctx: Ctx,
+    id: Uuid,
+    ok: &str,
+    result: Result<(), ApiError>,
+) -> Response {
+    let path = format!("/tenders/{id}");
+    let to = format!("{path}?ok={ok}");
+    let again = |errors| detail_view(&state, &ctx, id, StatusCode::UNPROCESSABLE_ENTITY, errors, None);
+    form_done(&state, &ctx, &path, result.map(|()| to), again).await
+}
+
+async fn join_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    PageForm(_): PageForm<std::collections::HashMap<String, String>>,
+) -> Response {
+    let result = do_join(&state, &ctx, id).await;
+    detail_done(state.clone(), ctx, id, "joined", result).await
+}
+
+#[derive(Debug, Deserialize)]
+struct TextForm {
+    text: String,
+}
+
+async fn ask_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    PageForm(f): PageForm<TextForm>,
+) -> Response {
+    let result = do_ask(&state, &ctx, id, &f.text).await.map(|_| ());
+    detail_done(state.clone(), ctx, id, "question-asked", result).await
+}
+
+async fn announce_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(_): PageForm<std::collections::HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        ctx.user_actor()?;
+        do_announce(&state, &ctx, &slug, id).await.map(|_| ())
+    }
+    .await;
+    crate::tender::finish(state.clone(), ctx, slug, id, "tender-announced", result).await
+}
+
+async fn answer_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id, qid)): Path<(String, Uuid, Uuid)>,
+    PageForm(f): PageForm<TextForm>,
+) -> Response {
+    let result = async {
+        ctx.user_actor()?;
+        do_answer(&state, &ctx, &slug, id, qid, &f.text).await
+    }
+    .await;
+    crate::tender::finish(state.clone(), ctx, slug, id, "question-answered", result).await
+}

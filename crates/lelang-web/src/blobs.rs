@@ -1,0 +1,196 @@
+//! The document store: files kept by the SHA-256 of their bytes in a local folder (zero setup).
+//! A file is written to a temporary name while it streams in and is hashed, then fsynced, renamed
+//! into place and its folder fsynced, so a document the database names is on disk before the
+//! database names it. An S3-compatible backend can take this trait's place at scale.
+
+use async_trait::async_trait;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use tokio::io::AsyncWriteExt;
+
+/// Why the document store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    /// The file is larger than allowed.
+    #[error("file larger than {0} bytes")]
+    TooLarge(u64),
+    /// Disk or folder trouble (full, permissions).
+    #[error("document store: {0}")]
+    Io(#[from] std::io::Error),
+    /// The bytes on disk no longer match their name.
+    #[error("document {0} is damaged")]
+    Damaged(String),
+}
+
+/// A file received and hashed but not yet in the store: dropped, it disappears.
+#[derive(Debug)]
+pub struct Staged {
+    path: PathBuf,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    kept: bool,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Where documents are kept.
+#[async_trait]
+pub trait BlobStore: Send + Sync + 'static {
+    /// Starts receiving a file: chunks go in with [`Receiving::push`].
+    async fn receive(&self, limit: u64) -> Result<Receiving, BlobError>;
+    /// Makes a staged file durable under its hash (a second copy of the same bytes is a no-op).
+    async fn keep(&self, staged: Staged) -> Result<(), BlobError>;
+    /// Reads a document back, checking its hash.
+    async fn read(&self, sha256: &str) -> Result<Vec<u8>, BlobError>;
+}
+
+/// A file being received.
+#[derive(Debug)]
+pub struct Receiving {
+    file: tokio::fs::File,
+    hasher: Sha256,
+    staged: Staged,
+    limit: u64,
+}
+
+impl Receiving {
+    /// Appends a chunk, refusing to grow past the limit.
+    pub async fn push(&mut self, chunk: &[u8]) -> Result<(), BlobError> {
+        self.staged.size += chunk.len() as u64;
+        if self.staged.size > self.limit {
+            return Err(BlobError::TooLarge(self.limit));
+        }
+        self.hasher.update(chunk);
+        self.file.write_all(chunk).await?;
+        Ok(())
+    }
+
+    /// Finishes receiving: the bytes are flushed to disk and hashed.
+    pub async fn finish(mut self) -> Result<Staged, BlobError> {
+        self.file.flush().await?;
+        self.file.sync_all().await?;
+        self.staged.sha256 = hex(&self.hasher.finalize());
+        Ok(self.staged)
+    }
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The zero-setup store: a local folder.
+#[derive(Debug, Clone)]
+pub struct LocalBlobs {
+    root: PathBuf,
+}
+
+impl LocalBlobs {
+    /// A store in `root` (created if missing).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    fn path(&self, sha256: &str) -> Option<PathBuf> {
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        Some(self.root.join("sha256").join(&sha256[..2]).join(sha256))
+    }
+}
+
+async fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    tokio::fs::File::open(dir).await?.sync_all().await
+}
+
+#[async_trait]
+impl BlobStore for LocalBlobs {
+    async fn receive(&self, limit: u64) -> Result<Receiving, BlobError> {
+        let dir = self.root.join("incoming");
+        tokio::fs::create_dir_all(&dir).await?;
+        let path = dir.join(format!("{}.part", uuid::Uuid::new_v4()));
+        let file = tokio::fs::File::create(&path).await?;
+        Ok(Receiving {
+            file,
+            hasher: Sha256::new(),
+            staged: Staged {
+                path,
+                sha256: String::new(),
+                size: 0,
+                kept: false,
+            },
+            limit,
+        })
+    }
+
+    async fn keep(&self, mut staged: Staged) -> Result<(), BlobError> {
+        let target = self
+            .path(&staged.sha256)
+            .ok_or_else(|| BlobError::Damaged(staged.sha256.clone()))?;
+        if tokio::fs::try_exists(&target).await? {
+            return Ok(());
+        }
+        let dir = target.parent().unwrap_or(&self.root).to_path_buf();
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::rename(&staged.path, &target).await?;
+        staged.kept = true;
+        sync_dir(&dir).await?;
+        Ok(())
+    }
+
+    async fn read(&self, sha256: &str) -> Result<Vec<u8>, BlobError> {
+        let path = self
+            .path(sha256)
+            .ok_or_else(|| BlobError::Damaged(sha256.to_owned()))?;
+        let bytes = tokio::fs::read(&path).await?;
+        if hex(&Sha256::digest(&bytes)) != sha256 {
+            return Err(BlobError::Damaged(sha256.to_owned()));
+        }
+        Ok(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn stored_by_hash_checked_on_read_and_limited() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let blobs = LocalBlobs::new(dir.path());
+        let mut r = blobs.receive(10).await.expect("receive");
+        r.push(b"spek").await.expect("push");
+        r.push(b" v1").await.expect("push");
+        let staged = r.finish().await.expect("finish");
+        let sha = staged.sha256.clone();
+        assert_eq!(sha, hex(&Sha256::digest(b"spek v1")));
+        blobs.keep(staged).await.expect("keep");
+        assert_eq!(blobs.read(&sha).await.expect("read"), b"spek v1");
+        // Nothing left behind in the incoming folder.
+        let incoming = std::fs::read_dir(dir.path().join("incoming"))
+            .expect("dir")
+            .count();
+        assert_eq!(incoming, 0);
+        // A flipped byte on disk is caught.
+        let path = blobs.path(&sha).expect("path");
+        std::fs::write(&path, b"spek v2").expect("tamper");
+        assert!(matches!(blobs.read(&sha).await, Err(BlobError::Damaged(_))));
+        // Past the limit: refused, and the partial file is gone once dropped.
+        let mut r = blobs.receive(4).await.expect("receive");
+        assert!(matches!(r.push(b"12345").await, Err(BlobError::TooLarge(4))));
+        drop(r);
+        let incoming = std::fs::read_dir(dir.path().join("incoming"))
+            .expect("dir")
+            .count();
+        assert_eq!(incoming, 0);
+        assert!(blobs.read("../../etc/passwd").await.is_err());
+    }
+}
