@@ -215,3 +215,74 @@ pub fn minutes_text(
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{actor, now, world};
+    use time::Duration;
+
+    #[test]
+    fn registered_vendors_ask_until_the_clarification_closes_and_the_pokja_answers_once() {
+        let w = world();
+        let setup = w.setup();
+        let tender = w.announced(&setup);
+        let vendor = VendorId::new();
+        let v = actor(Role::Vendor, None, None, Some(vendor));
+        let text = "Apakah beton boleh ready mix?";
+        assert_eq!(
+            ask(&v, vendor, &tender, &setup, false, text, now()).expect_err("not registered"),
+            invalid("package_id", "not-registered")
+        );
+        let other = actor(Role::Vendor, None, None, Some(VendorId::new()));
+        assert!(matches!(
+            ask(&other, vendor, &tender, &setup, true, text, now()),
+            Err(CommandError::Denied(_))
+        ));
+        let closes = closes_at(&setup).expect("clarification");
+        assert_eq!(
+            ask(&v, vendor, &tender, &setup, true, text, closes).expect_err("closed"),
+            invalid("text", "clarification-closed")
+        );
+        let (q, change) = ask(&v, vendor, &tender, &setup, true, text, now()).expect("ask");
+        assert_eq!(change.events[0].event_type, "question_asked");
+        let outsider = crate::fixtures::member(UserId::new(), w.tenant);
+        assert!(matches!(
+            answer(&outsider, &q, &tender, Some(&w.pokja), "Boleh.", now()),
+            Err(CommandError::Denied(_))
+        ));
+        let (answered, _) = answer(
+            &w.lead(),
+            &q,
+            &tender,
+            Some(&w.pokja),
+            "Boleh, mutu K-300.",
+            now(),
+        )
+        .expect("answer");
+        assert_eq!(
+            answer(&w.lead(), &answered, &tender, Some(&w.pokja), "Lagi.", now()).expect_err("once"),
+            invalid("question_id", "already-answered")
+        );
+        let late = tender.submission_deadline + Duration::minutes(1);
+        assert_eq!(
+            answer(&w.lead(), &q, &tender, Some(&w.pokja), "Boleh.", late).expect_err("late"),
+            invalid("text", "tender-closed")
+        );
+        let minutes = minutes_text(
+            &tender,
+            "Pemerintah Kabupaten Banyuwangi",
+            &["Agus".into(), "Dewi".into(), "Rudi".into()],
+            &[answered],
+            "2026-11-02 09:00 WIB",
+        );
+        assert!(minutes.starts_with("BERITA ACARA PEMBERIAN PENJELASAN"));
+        assert!(minutes.contains("1. Pertanyaan:\n   Apakah beton boleh ready mix?"));
+        assert!(minutes.contains("Boleh, mutu K-300."));
+        assert!(minutes.contains("3. Rudi"));
+        assert!(
+            !minutes.contains(&vendor.to_string()),
+            "who asked stays out of the minutes"
+        );
+    }
+}

@@ -293,3 +293,187 @@ pub fn current(docs: &[Document]) -> Vec<&Document> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{now, world};
+    use time::Duration;
+
+    fn file(
+        kind: DocumentKind,
+        title: &str,
+        supersedes: Option<DocumentId>,
+        note: Option<&str>,
+    ) -> NewDocument {
+        NewDocument {
+            kind,
+            title: title.into(),
+            filename: "Spesifikasi Teknis.pdf".into(),
+            size: 1_000,
+            sha256: "ab".repeat(32),
+            supersedes,
+            change_note: note.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn specifications_before_announcement_addenda_after_by_the_pokja() {
+        let w = world();
+        let (spec, _) = publish(
+            &w.ppk,
+            &w.package,
+            Some(&w.pokja),
+            None,
+            &[],
+            file(DocumentKind::Specification, "Spesifikasi Teknis", None, None),
+            10_000,
+            now(),
+        )
+        .expect("the PPK adds the specification");
+        assert_eq!((spec.version, spec.media_type.as_str()), (1, "application/pdf"));
+        let docs = vec![spec.clone()];
+        let again = publish(
+            &w.lead(),
+            &w.package,
+            Some(&w.pokja),
+            None,
+            &docs,
+            file(DocumentKind::Specification, "Spesifikasi Teknis", None, None),
+            10_000,
+            now(),
+        );
+        assert_eq!(
+            again.expect_err("same title"),
+            invalid("title", "document-exists")
+        );
+        let setup = w.setup();
+        let tender = w.announced(&setup);
+        let after = |who: &Actor, input| {
+            publish(
+                who,
+                &w.package,
+                Some(&w.pokja),
+                Some(&tender),
+                &docs,
+                input,
+                10_000,
+                now(),
+            )
+        };
+        assert_eq!(
+            after(&w.ppk, file(DocumentKind::Specification, "Gambar", None, None)).expect_err("announced"),
+            invalid("kind", "announced-use-addendum")
+        );
+        assert_eq!(
+            after(&w.lead(), file(DocumentKind::Specification, "Gambar", None, None)).expect_err("announced"),
+            invalid("kind", "announced-use-addendum")
+        );
+        assert_eq!(
+            after(
+                &w.lead(),
+                file(DocumentKind::Addendum, "", Some(spec.id), Some("kecil"))
+            )
+            .expect_err("note"),
+            invalid("change_note", "change-note")
+        );
+        assert_eq!(
+            after(
+                &w.lead(),
+                file(DocumentKind::Addendum, "", None, Some("Volume beton dikoreksi."))
+            )
+            .expect_err("which"),
+            invalid("supersedes", "unknown-document")
+        );
+        let (add, change) = after(
+            &w.lead(),
+            file(
+                DocumentKind::Addendum,
+                "",
+                Some(spec.id),
+                Some("Volume beton dikoreksi."),
+            ),
+        )
+        .expect("addendum");
+        assert_eq!(
+            (add.title.as_str(), add.version, add.supersedes),
+            ("Spesifikasi Teknis", 2, Some(spec.id))
+        );
+        assert_eq!(change.events[0].event_type, "document_published");
+        assert!(
+            change.events[0].payload.contains(&"ab".repeat(32)),
+            "the hash is public"
+        );
+        // Only the latest version can be amended, and only until the deadline.
+        let both = vec![spec.clone(), add.clone()];
+        let stale = publish(
+            &w.lead(),
+            &w.package,
+            Some(&w.pokja),
+            Some(&tender),
+            &both,
+            file(
+                DocumentKind::Addendum,
+                "",
+                Some(spec.id),
+                Some("Volume baja dikoreksi."),
+            ),
+            10_000,
+            now(),
+        );
+        assert_eq!(
+            stale.expect_err("stale"),
+            invalid("supersedes", "not-latest-version")
+        );
+        let late = publish(
+            &w.lead(),
+            &w.package,
+            Some(&w.pokja),
+            Some(&tender),
+            &both,
+            file(
+                DocumentKind::Addendum,
+                "",
+                Some(add.id),
+                Some("Volume baja dikoreksi."),
+            ),
+            10_000,
+            tender.submission_deadline + Duration::seconds(1),
+        );
+        assert_eq!(late.expect_err("late"), invalid("kind", "tender-closed"));
+        assert_eq!(current(&both).len(), 1);
+        assert_eq!(current(&both)[0].version, 2);
+    }
+
+    #[test]
+    fn names_types_and_sizes_are_checked() {
+        let w = world();
+        let go = |name: &str, size| {
+            let mut f = file(DocumentKind::Specification, "Spesifikasi", None, None);
+            f.filename = name.into();
+            f.size = size;
+            publish(&w.ppk, &w.package, Some(&w.pokja), None, &[], f, 10_000, now())
+        };
+        assert_eq!(
+            go("../etc/passwd.pdf", 10).expect_err("path"),
+            invalid("file", "invalid-filename")
+        );
+        assert_eq!(
+            go("setup.exe", 10).expect_err("type"),
+            invalid("file", "file-type-not-allowed")
+        );
+        assert_eq!(
+            go("page.html", 10).expect_err("type"),
+            invalid("file", "file-type-not-allowed")
+        );
+        assert_eq!(
+            go("spek.pdf", 0).expect_err("empty"),
+            invalid("file", "file-size")
+        );
+        assert_eq!(
+            go("spek.pdf", 10_001).expect_err("big"),
+            invalid("file", "file-size")
+        );
+        assert!(go("Gambar Rencana.DWG", 10).is_ok());
+    }
+}

@@ -12,6 +12,8 @@ pub mod clock;
 pub mod command;
 pub mod document;
 pub mod event;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod ids;
 pub mod model;
 pub mod package;

@@ -557,3 +557,69 @@ mod tests {
         assert!(end - late >= Duration::hours(24));
     }
 }
+
+#[cfg(test)]
+mod announce_tests {
+    use super::*;
+    use crate::fixtures::{now, world};
+
+    #[test]
+    fn announced_once_by_the_pokja_when_declared_scheduled_and_documented() {
+        let w = world();
+        let setup = w.setup();
+        let cx = |documents, announced, declared: Vec<crate::ids::UserId>| {
+            let mut pokja = w.pokja.clone();
+            pokja.declared = declared;
+            (pokja, documents, announced)
+        };
+        let go = |who: &Actor, (pokja, documents, announced): (PokjaAssignment, usize, bool), setup| {
+            announce(
+                who,
+                &w.package,
+                AnnounceContext {
+                    assignment: Some(&pokja),
+                    setup,
+                    announced,
+                    documents,
+                    work_unit_name: "Dinas PU",
+                    regency_name: "Banyuwangi",
+                },
+                now(),
+            )
+        };
+        let all = w.pokja.members.clone();
+        assert_eq!(
+            go(&w.lead(), cx(1, false, all[..2].to_vec()), Some(&setup)).expect_err("one member"),
+            invalid("package_id", "declarations-missing")
+        );
+        assert_eq!(
+            go(&w.lead(), cx(0, false, all.clone()), Some(&setup)).expect_err("no document"),
+            invalid("package_id", "no-documents")
+        );
+        assert_eq!(
+            go(&w.lead(), cx(1, false, all.clone()), None).expect_err("no schedule"),
+            invalid("package_id", "tender-not-set-up")
+        );
+        assert_eq!(
+            go(&w.lead(), cx(1, true, all.clone()), Some(&setup)).expect_err("twice"),
+            invalid("package_id", "already-announced")
+        );
+        assert!(matches!(
+            go(&w.ppk, cx(1, false, all.clone()), Some(&setup)),
+            Err(CommandError::Denied(_))
+        ));
+        let (t, change) = go(&w.lead(), cx(1, false, all), Some(&setup)).expect("announce");
+        assert_eq!(change.events[0].event_type, "tender_announced");
+        assert_eq!(Some(t.submission_deadline), submission_deadline(&setup));
+        // Found by the stems of its name, unit and regency.
+        for word in ["membangun", "jembatan", "kedungasri", "banyuwangi", "dinas"] {
+            let term = crate::stem::stem(word);
+            assert!(
+                t.search_terms.split(' ').any(|x| x == term),
+                "{word}: {}",
+                t.search_terms
+            );
+        }
+        assert_eq!(current_stage(&setup, now()), Some(StageKind::Announcement));
+    }
+}

@@ -507,3 +507,165 @@ pub fn join_tender(
         }],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{actor, now, world};
+
+    fn profile() -> VendorProfile {
+        VendorProfile {
+            npwp: "01.234.567.8-627.000".into(),
+            address: "Jl. Ahmad Yani 1, Banyuwangi".into(),
+            licences: vec![Licence {
+                kind: "SBU".into(),
+                number: "SBU-1".into(),
+                kbli: vec!["42101".into()],
+                valid_until: None,
+            }],
+            experience: vec![],
+            personnel: vec![],
+            equipment: vec![],
+            tax: TaxStatus::default(),
+        }
+    }
+
+    #[test]
+    fn profiles_are_checked_field_by_field() {
+        let ok = check_profile(&profile(), now()).expect("valid");
+        assert_eq!(ok.npwp, "012345678627000", "dots and dashes dropped");
+        let mut p = profile();
+        p.npwp = "12345".into();
+        assert_eq!(
+            check_profile(&p, now()).expect_err("npwp"),
+            invalid("npwp", "invalid-npwp")
+        );
+        let mut p = profile();
+        p.licences[0].kbli = vec!["4210".into()];
+        assert_eq!(
+            check_profile(&p, now()).expect_err("kbli"),
+            invalid("licences", "invalid-kbli")
+        );
+        let mut p = profile();
+        p.experience = vec![Experience {
+            project: "Jalan".into(),
+            client: "Dinas".into(),
+            year: 2031,
+            value: 1,
+        }];
+        assert_eq!(
+            check_profile(&p, now()).expect_err("future"),
+            invalid("experience", "invalid-year")
+        );
+        let mut p = profile();
+        p.equipment = (0..51)
+            .map(|i| Equipment {
+                name: format!("Alat {i}"),
+                quantity: 1,
+                owned: true,
+            })
+            .collect();
+        assert_eq!(
+            check_profile(&p, now()).expect_err("many"),
+            invalid("profile", "too-many-entries")
+        );
+    }
+
+    #[test]
+    fn a_changed_profile_needs_verification_again_and_only_the_verified_join() {
+        let w = world();
+        let vendor = VendorId::new();
+        let me = actor(Role::Vendor, None, None, Some(vendor));
+        let stored = check_profile(&profile(), now()).expect("valid");
+        let clears = |current: Option<&VendorProfile>, p: &VendorProfile| match update_profile(
+            &me,
+            vendor,
+            current,
+            p,
+            now(),
+        )
+        .expect("update")
+        .1
+        .mutations[0]
+        {
+            Mutation::UpsertVendorProfile {
+                clear_verifications, ..
+            } => clear_verifications,
+            _ => panic!("unexpected mutation"),
+        };
+        assert!(!clears(Some(&stored), &profile()), "saved unchanged");
+        let mut changed = profile();
+        changed.address = "Jl. Brawijaya 2, Banyuwangi".into();
+        assert!(clears(Some(&stored), &changed));
+        let someone_else = actor(Role::Vendor, None, None, Some(VendorId::new()));
+        assert!(update_profile(&someone_else, vendor, None, &profile(), now()).is_err());
+
+        let setup = w.setup();
+        let tender = w.announced(&setup);
+        let decision = |status, at| Verification {
+            vendor_id: vendor,
+            tenant_id: w.tenant,
+            status,
+            note: String::new(),
+            by: UserId::new(),
+            at,
+        };
+        let verified = vec![decision(VerificationStatus::Verified, now())];
+        assert_eq!(
+            join_tender(&me, vendor, &tender, &[], false, now()).expect_err("unverified"),
+            invalid("vendor_id", "vendor-not-verified")
+        );
+        let later = now() + time::Duration::hours(1);
+        let rejected_later = vec![
+            decision(VerificationStatus::Verified, now()),
+            decision(VerificationStatus::Rejected, later),
+        ];
+        assert!(!is_verified(&rejected_later), "the latest decision counts");
+        assert_eq!(
+            join_tender(&me, vendor, &tender, &verified, true, now()).expect_err("twice"),
+            invalid("package_id", "already-registered")
+        );
+        assert_eq!(
+            join_tender(&me, vendor, &tender, &verified, false, tender.submission_deadline)
+                .expect_err("late"),
+            invalid("package_id", "tender-closed")
+        );
+        let change = join_tender(&me, vendor, &tender, &verified, false, now()).expect("join");
+        assert_eq!(change.events[0].event_type, "tender_joined");
+    }
+
+    #[test]
+    fn a_company_signs_up_with_its_first_user_and_profile() {
+        let input = |nib: &str| SignUp {
+            company: "CV Sritanjung".into(),
+            nib: nib.into(),
+            npwp: "05.678.901.2-627.000".into(),
+            address: "Jl. Brawijaya 7, Banyuwangi".into(),
+            home_tenant_id: None,
+            username: "sekar".into(),
+            display_name: "Sekar Ayu".into(),
+            email: "sekar@example.co.id".into(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        };
+        assert_eq!(
+            sign_up(input("123"), now()).expect_err("nib"),
+            invalid("nib", "invalid-nib")
+        );
+        let (v, u, change) = sign_up(input("9120301299901"), now()).expect("sign up");
+        assert_eq!(u.vendor_id, Some(v.id));
+        let types: Vec<&str> = change.events.iter().map(|e| e.event_type).collect();
+        assert_eq!(
+            types,
+            [
+                "vendor_registered",
+                "user_created",
+                "role_granted",
+                "vendor_profile_updated"
+            ]
+        );
+        assert!(
+            change.events.iter().all(|e| e.actor_id == Some(u.id)),
+            "the company registered itself"
+        );
+    }
+}

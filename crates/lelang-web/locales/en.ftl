@@ -533,3 +533,7 @@ verification-none = Not checked
 vendor-experience-count = contracts
 vendor-personnel-count = people
 vendor-equipment-count = equipment
+home-vendor-tenders = Tenders you take part in
+home-vendor-no-tenders = No tenders yet. Look for open tenders.
+home-vendor-tender = { $name }: no addendum since you registered.
+home-vendor-tender-addenda = { $name }: new addendum — { $note }

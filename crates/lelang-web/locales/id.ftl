@@ -533,3 +533,7 @@ verification-none = Belum diperiksa
 vendor-experience-count = pengalaman
 vendor-personnel-count = tenaga ahli
 vendor-equipment-count = peralatan
+home-vendor-tenders = Tender yang Anda ikuti
+home-vendor-no-tenders = Belum mengikuti tender. Cari tender yang dibuka.
+home-vendor-tender = { $name }: belum ada adendum sejak Anda mendaftar.
+home-vendor-tender-addenda = { $name }: ada adendum baru — { $note }

@@ -747,6 +747,44 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
                         label: t.get("home-vendor-nib"),
                         value: v.nib,
                     });
+                    // Its tenders, each with the addenda published since it registered: how
+                    // registered vendors are told what changed.
+                    let mut items = Vec::new();
+                    for package in state.store.vendor_tenders(v.id).await? {
+                        let Some(tender) = state.store.public_tender(package).await? else {
+                            continue;
+                        };
+                        let joined = state
+                            .store
+                            .participants(package)
+                            .await?
+                            .into_iter()
+                            .find(|(x, _)| *x == v.id)
+                            .map(|(_, at)| at);
+                        let addenda: Vec<_> = state
+                            .store
+                            .documents(package)
+                            .await?
+                            .into_iter()
+                            .filter(|d| {
+                                d.change_note.is_some() && joined.is_some_and(|j| d.published_at >= j)
+                            })
+                            .collect();
+                        items.push(match addenda.last() {
+                            Some(last) => t.arg2(
+                                "home-vendor-tender-addenda",
+                                ("name", &tender.name),
+                                ("note", last.change_note.as_deref().unwrap_or("")),
+                            ),
+                            None => t.arg("home-vendor-tender", "name", &tender.name),
+                        });
+                    }
+                    sections.push(Section {
+                        title: t.get("home-vendor-tenders"),
+                        items,
+                        empty: t.get("home-vendor-no-tenders"),
+                        link: Some(("/tenders".into(), t.get("tenders-title"))),
+                    });
                 }
                 "home-vendor-lead"
             }

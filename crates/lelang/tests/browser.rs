@@ -132,6 +132,12 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         return;
     };
     let app = TestApp::with_demo().await;
+    let tenant = app
+        .store
+        .tenant_by_slug("banyuwangi")
+        .await
+        .expect("q")
+        .expect("tenant");
     let base = format!("http://{}", serve(&app).await);
     let profile = tempfile::tempdir().expect("profile");
     let d = browser(port, profile.path()).await;
@@ -264,7 +270,23 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         assert_eq!(d.query(By::Css(".flash")).first().await?.text().await?, "Pokja ditetapkan.");
         d.find(By::Id("sign-out")).await?.click().await?;
         d.query(By::Id("sign-in")).first().await?;
-        sign_in(&d, &base, "bwi.pokja1").await?;
+        // One of the members the ULP head took (the least loaded) declares.
+        let newest = app
+            .store
+            .pokja_assignments(tenant.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .max_by_key(|a| a.assigned_at)
+            .expect("assigned");
+        let member = app
+            .store
+            .user(newest.members[0])
+            .await
+            .expect("q")
+            .expect("user")
+            .username;
+        sign_in(&d, &base, &member).await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
         d.find(By::Css("button.declare")).await?.click().await?;
@@ -351,4 +373,253 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         units.iter().any(|w| w.code == "BAPPEDA"),
         "the form's change is stored"
     );
+}
+
+async fn sign_out(d: &WebDriver) -> WebDriverResult<()> {
+    d.find(By::Id("sign-out")).await?.click().await?;
+    d.query(By::Id("sign-in")).first().await?;
+    d.delete_all_cookies().await?;
+    Ok(())
+}
+
+async fn flash(d: &WebDriver, text: &str) -> WebDriverResult<()> {
+    d.query(By::XPath(format!("//p[@class='flash' and text()='{text}']")))
+        .first()
+        .await?;
+    Ok(())
+}
+
+/// The scenario, as new users would do it in a browser: the PPK prepares a package and
+/// uploads its tender document → the ULP head assigns the suggested least-loaded pokja → each
+/// member declares no conflict → a member sets method and schedule and announces → an anonymous
+/// visitor finds it by an Indonesian keyword → a company signs up, the regency verifies it, it
+/// registers and asks → the pokja answers → an addendum is published and the vendor sees it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn from_package_to_addendum_as_new_users_would() {
+    let Some((_driver, port)) = start_chromedriver() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let base = format!("http://{}", serve(&app).await);
+    let profile = tempfile::tempdir().expect("profile");
+    let files = tempfile::tempdir().expect("files");
+    let spec = files.path().join("kak-konsultan-pengawas.pdf");
+    std::fs::write(&spec, b"%PDF-1.4\n% KAK konsultan pengawas, versi 1\n").expect("spec");
+    let addendum = files.path().join("kak-konsultan-pengawas-adendum-1.pdf");
+    std::fs::write(&addendum, b"%PDF-1.4\n% KAK konsultan pengawas, adendum 1\n").expect("addendum");
+    let d = browser(port, profile.path()).await;
+    let shots = screenshots();
+    let tenant = app
+        .store
+        .tenant_by_slug("banyuwangi")
+        .await
+        .expect("q")
+        .expect("tenant");
+    let result: WebDriverResult<()> = async {
+        // The PPK prepares the package from the announced plan item and uploads the KAK.
+        sign_in(&d, &base, "bwi.ppk.dpu").await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}/t/banyuwangi/packages")).await?;
+        d.find(By::Css("#pkg-item option"))
+            .await?;
+        let option = d
+            .find(By::XPath("//select[@id='pkg-item']/option[contains(text(), 'Konsultan Pengawas')]"))
+            .await?;
+        option.click().await?;
+        d.find(By::Id("pkg-location")).await?.send_keys("Kecamatan Rogojampi").await?;
+        d.find(By::Id("pkg-breakdown"))
+            .await?
+            .send_keys("Tenaga ahli pengawas; 6; orang-bulan; 60.000.000")
+            .await?;
+        d.find(By::Id("pkg-create")).await?.click().await?;
+        flash(&d, "Paket disiapkan.").await?;
+        d.find(By::LinkText("Konsultan Pengawas Rehabilitasi Irigasi")).await?.click().await?;
+        d.query(By::Id("doc-title")).first().await?;
+        let package_path = d.current_url().await?.path().to_owned();
+        d.find(By::Id("doc-title")).await?.send_keys("Kerangka Acuan Kerja").await?;
+        d.find(By::Id("doc-file"))
+            .await?
+            .send_keys(spec.display().to_string())
+            .await?;
+        d.find(By::Id("doc-upload")).await?.click().await?;
+        flash(&d, "Dokumen diterbitkan.").await?;
+        assert!(d.source().await?.contains("kak-konsultan-pengawas.pdf"));
+        d.screenshot(&shots.join("tender-documents-ppk.png")).await?;
+        sign_out(&d).await?;
+
+        // The ULP head assigns the pokja the system suggests (the least loaded).
+        sign_in(&d, &base, "bwi.ulp").await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
+        let package_id = package_path
+            .trim_start_matches("/t/banyuwangi/packages/")
+            .trim_end_matches("/tender")
+            .to_owned();
+        d.find(By::Css(format!("form[action='/t/banyuwangi/packages/{package_id}/pokja'] button.assign")))
+            .await?
+            .click()
+            .await?;
+        flash(&d, "Pokja ditetapkan.").await?;
+        sign_out(&d).await?;
+        let assignment = app
+            .store
+            .pokja_assignments(tenant.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|a| a.package_id.to_string() == package_id)
+            .expect("assigned");
+        let mut members = Vec::new();
+        for m in &assignment.members {
+            members.push(app.store.user(*m).await.expect("q").expect("user").username);
+        }
+        assert_eq!(members.len(), 3);
+        assert!(
+            !members.contains(&"bwi.pokja1".to_owned()),
+            "the demo's busiest member is not suggested: {members:?}"
+        );
+
+        // Every member declares no conflict of interest.
+        for m in &members {
+            sign_in(&d, &base, m).await?;
+            d.query(By::Css("h1[data-role]")).first().await?;
+            d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
+            d.find(By::Css(format!("form[action='/t/banyuwangi/packages/{package_id}/declare'] button")))
+                .await?
+                .click()
+                .await?;
+            flash(&d, "Pernyataan tidak ada benturan kepentingan dicatat.").await?;
+            sign_out(&d).await?;
+        }
+
+        // A member sets method and schedule, then announces.
+        sign_in(&d, &base, &members[0]).await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}{package_path}")).await?;
+        d.execute("document.getElementById('tender-first-day').value='2026-11-02';", vec![]).await?;
+        d.find(By::Id("tender-submit")).await?.click().await?;
+        flash(&d, "Metode dan jadwal ditetapkan.").await?;
+        d.find(By::Id("tender-announce")).await?.click().await?;
+        flash(&d, "Tender diumumkan kepada publik.").await?;
+        d.screenshot(&shots.join("tender-announced-pokja.png")).await?;
+        sign_out(&d).await?;
+
+        // An anonymous visitor finds it by an Indonesian keyword in another form of the word.
+        d.goto(format!("{base}/tenders")).await?;
+        d.find(By::Id("tq")).await?.send_keys("pengawasan irigasi").await?;
+        d.find(By::Id("tenders-search")).await?.click().await?;
+        d.query(By::XPath("//p[@id='tenders-count' and starts-with(text(), '1 ')]"))
+            .first()
+            .await?;
+        d.screenshot(&shots.join("tenders-search.png")).await?;
+        d.find(By::LinkText("Konsultan Pengawas Rehabilitasi Irigasi")).await?.click().await?;
+        d.query(By::Id("tender-name")).first().await?;
+        assert!(d.source().await?.contains("Kerangka Acuan Kerja"));
+        d.screenshot(&shots.join("tender-public.png")).await?;
+
+        // A company signs up; the regency's administrator verifies it.
+        d.goto(format!("{base}/vendors/register")).await?;
+        for (id, value) in [
+            ("vr-company", "CV Sritanjung Konsultan"),
+            ("vr-nib", "9120301299901"),
+            ("vr-npwp", "05.678.901.2-627.000"),
+            ("vr-address", "Jl. Brawijaya No. 7, Banyuwangi"),
+            ("vr-name", "Sekar Ayu Wulandari"),
+            ("vr-email", "sekar@sritanjung.co.id"),
+            ("vr-username", "sekar.sritanjung"),
+            ("vr-password", "kopi osing di kemiren pagi"),
+        ] {
+            d.find(By::Id(id)).await?.send_keys(value).await?;
+        }
+        d.screenshot(&shots.join("vendor-register.png")).await?;
+        d.find(By::Id("vr-submit")).await?.click().await?;
+        flash(&d, "Perusahaan terdaftar. Silakan masuk; lengkapi profil lalu minta verifikasi ke pemerintah daerah.").await?;
+        sign_in(&d, &base, "bwi.admin").await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}/t/banyuwangi/vendors")).await?;
+        let row = d
+            .find(By::XPath("//tr[td[contains(., 'CV Sritanjung Konsultan')]]"))
+            .await?;
+        row.find(By::Css("button.verify")).await?.click().await?;
+        flash(&d, "Keputusan verifikasi dicatat.").await?;
+        d.screenshot(&shots.join("vendor-review.png")).await?;
+        sign_out(&d).await?;
+
+        // The vendor registers for the tender and asks a question.
+        d.goto(format!("{base}/login")).await?;
+        d.find(By::Id("username")).await?.send_keys("sekar.sritanjung").await?;
+        d.find(By::Id("password")).await?.send_keys("kopi osing di kemiren pagi").await?;
+        d.find(By::Id("login-submit")).await?.click().await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}/tenders/{package_id}")).await?;
+        d.find(By::Id("tender-join")).await?.click().await?;
+        flash(&d, "Perusahaan Anda terdaftar pada tender ini.").await?;
+        d.find(By::Id("question-text"))
+            .await?
+            .send_keys("Apakah tenaga ahli K3 wajib bersertifikat SKK Madya?")
+            .await?;
+        d.find(By::Id("question-submit")).await?.click().await?;
+        flash(&d, "Pertanyaan terkirim. Jawaban pokja akan tampil di halaman ini.").await?;
+        sign_out(&d).await?;
+
+        // The pokja answers in public and publishes an addendum.
+        sign_in(&d, &base, &members[1]).await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}{package_path}")).await?;
+        let answer = d.find(By::Css("#pokja-questions textarea")).await?;
+        answer
+            .send_keys("Ya, minimal SKK Ahli Madya K3 Konstruksi sesuai KAK Bab 5.")
+            .await?;
+        d.find(By::Css("#pokja-questions button.answer-submit")).await?.click().await?;
+        flash(&d, "Jawaban diterbitkan.").await?;
+        d.find(By::Id("add-file"))
+            .await?
+            .send_keys(addendum.display().to_string())
+            .await?;
+        d.find(By::Id("add-note"))
+            .await?
+            .send_keys("Persyaratan tenaga ahli K3 dipertegas: SKK Ahli Madya.")
+            .await?;
+        d.find(By::Id("add-upload")).await?.click().await?;
+        flash(&d, "Adendum diterbitkan; peserta terdaftar melihat perubahannya.").await?;
+        d.screenshot(&shots.join("tender-addendum-pokja.png")).await?;
+        sign_out(&d).await?;
+
+        // The vendor sees the answer and the addendum.
+        d.goto(format!("{base}/login")).await?;
+        d.find(By::Id("username")).await?.send_keys("sekar.sritanjung").await?;
+        d.find(By::Id("password")).await?.send_keys("kopi osing di kemiren pagi").await?;
+        d.find(By::Id("login-submit")).await?.click().await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        let home = d.source().await?;
+        assert!(
+            home.contains("Konsultan Pengawas Rehabilitasi Irigasi"),
+            "the vendor's home lists its tender"
+        );
+        d.goto(format!("{base}/tenders/{package_id}")).await?;
+        let page = d.source().await?;
+        assert!(page.contains("SKK Ahli Madya K3 Konstruksi"), "the answer is public");
+        let addenda = d.find(By::Id("tender-addenda")).await?.text().await?;
+        assert!(addenda.contains("Persyaratan tenaga ahli K3 dipertegas"), "{addenda}");
+        assert!(page.contains("pertanyaan Anda"), "the vendor sees which question is its own");
+        d.screenshot(&shots.join("tender-vendor.png")).await?;
+        Ok(())
+    }
+    .await;
+    let _ = d.quit().await;
+    result.expect("browser scenario");
+    // Who asked is nowhere on the public page.
+    let mut anon = app.client();
+    let page = anon.get("/api/v1/tenders").await.json();
+    let id = page["tenders"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|t| t["name"] == "Konsultan Pengawas Rehabilitasi Irigasi")
+        .expect("listed")["package_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let detail = anon.get(&format!("/api/v1/tenders/{id}")).await.body;
+    assert!(!detail.contains("Sritanjung"), "the asker stays hidden");
 }
