@@ -55,6 +55,7 @@ fn rfc(t: OffsetDateTime) -> String {
 /// Search parameters of the public tender list.
 #[derive(Debug, Deserialize, Default, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// Keywords in Indonesian (matched on word stems: "membangun" finds "Pembangunan").
     q: Option<String>,

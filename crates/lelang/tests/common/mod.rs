@@ -97,7 +97,12 @@ impl TestApp {
         }
     }
 
-    /// A client signed in as a demo user.
+    /// The document store's folder.
+    pub fn documents_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("documents")
+    }
+
+    /// A client signed in as a demo user, holding a CSRF token for API changes.
     pub async fn signed_in(&self, username: &str) -> Client {
         let mut c = self.client();
         let r = c.login(username, demo::DEMO_PASSWORD).await;
@@ -107,6 +112,7 @@ impl TestApp {
             "sign-in of {username} failed: {}",
             r.body
         );
+        c.refresh_csrf().await;
         c
     }
 }
