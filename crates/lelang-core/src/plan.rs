@@ -285,10 +285,33 @@ pub fn parse_csv(bytes: &[u8], rules: &RuleSet) -> Result<Vec<NewPlanItem>, Vec<
         .delimiter(delimiter)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers = reader
+    let headers: Vec<String> = reader
         .headers()
         .map_err(|_| err(1, "", "import-bad-header"))?
-        .clone();
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .into_records()
+        .map(|r| r.ok().map(|rec| rec.iter().map(str::to_owned).collect()));
+    parse_table(&headers, rows, rules)
+}
+
+/// Reads a plan table whatever file it came from (CSV here, a spreadsheet at the edge): a header
+/// row naming the columns, then one row per item (`None`: a row that could not be read). The same
+/// rules and the same all-or-nothing report as [`parse_csv`].
+pub fn parse_table(
+    headers: &[String],
+    rows: impl Iterator<Item = Option<Vec<String>>>,
+    rules: &RuleSet,
+) -> Result<Vec<NewPlanItem>, Vec<RowError>> {
+    let err = |row, column: &str, code| {
+        vec![RowError {
+            row,
+            column: column.to_owned(),
+            code,
+        }]
+    };
     let mut index = [usize::MAX; 8];
     for (i, h) in headers.iter().enumerate() {
         let h = h.trim().to_lowercase();
@@ -301,12 +324,12 @@ pub fn parse_csv(bytes: &[u8], rules: &RuleSet) -> Result<Vec<NewPlanItem>, Vec<
     }
     let mut items = Vec::new();
     let mut errors = Vec::new();
-    for (n, record) in reader.records().enumerate() {
+    for (n, record) in rows.enumerate() {
         let row = n + 2;
         if n >= MAX_IMPORT_ROWS {
             return Err(err(row, "", "import-too-many-rows"));
         }
-        let Ok(record) = record else {
+        let Some(record) = record else {
             errors.push(RowError {
                 row,
                 column: String::new(),
@@ -314,7 +337,10 @@ pub fn parse_csv(bytes: &[u8], rules: &RuleSet) -> Result<Vec<NewPlanItem>, Vec<
             });
             continue;
         };
-        let cell = |c: usize| record.get(index[c]).unwrap_or("").trim().to_owned();
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |c: usize| record.get(index[c]).map(|x| x.trim()).unwrap_or("").to_owned();
         let mut bad = |c: usize, code| {
             errors.push(RowError {
                 row,

@@ -537,3 +537,5 @@ home-vendor-tenders = Tenders you take part in
 home-vendor-no-tenders = No tenders yet. Look for open tenders.
 home-vendor-tender = { $name }: no addendum since you registered.
 home-vendor-tender-addenda = { $name }: new addendum — { $note }
+plan-import-file = …or upload an XLSX or CSV file (first sheet, same columns)
+import-bad-xlsx = The XLSX file could not be read.

@@ -537,3 +537,5 @@ home-vendor-tenders = Tender yang Anda ikuti
 home-vendor-no-tenders = Belum mengikuti tender. Cari tender yang dibuka.
 home-vendor-tender = { $name }: belum ada adendum sejak Anda mendaftar.
 home-vendor-tender-addenda = { $name }: ada adendum baru — { $note }
+plan-import-file = …atau unggah berkas XLSX atau CSV (lembar pertama, kolom yang sama)
+import-bad-xlsx = Berkas XLSX tidak dapat dibaca.

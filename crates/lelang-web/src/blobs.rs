@@ -33,6 +33,13 @@ pub struct Staged {
     kept: bool,
 }
 
+impl Staged {
+    /// The bytes received, for callers that parse a small upload instead of keeping it.
+    pub async fn bytes(&self) -> std::io::Result<Vec<u8>> {
+        tokio::fs::read(&self.path).await
+    }
+}
+
 impl Drop for Staged {
     fn drop(&mut self) {
         if !self.kept {

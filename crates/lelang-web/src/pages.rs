@@ -52,6 +52,7 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/t/{slug}/plan"),
     ("POST", "/t/{slug}/plan/items"),
     ("POST", "/t/{slug}/plan/import"),
+    ("POST", "/t/{slug}/plan/import-file"),
     ("POST", "/t/{slug}/plan/announce"),
     ("GET", "/t/{slug}/packages"),
     ("POST", "/t/{slug}/packages"),

@@ -300,8 +300,20 @@ pub(crate) async fn create_items(
     ))
 }
 
-/// A CSV body, after the sender is known to be signed in.
-pub struct CsvBody(pub axum::body::Bytes);
+/// The media type of an XLSX workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A plan file: CSV or an XLSX workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanFormat {
+    /// UTF-8 CSV, comma or semicolon separated.
+    Csv,
+    /// The first sheet of an Excel workbook.
+    Xlsx,
+}
+
+/// A plan file's body, after the sender is known to be signed in.
+pub struct CsvBody(pub PlanFormat, pub axum::body::Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for CsvBody {
     type Rejection = ApiError;
@@ -310,21 +322,21 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
         if req.extensions().get::<Ctx>().is_none_or(|c| c.user.is_none()) {
             return Err(ApiError::Unauthenticated);
         }
-        let ok = req
+        let media = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(';')
-                    .next()
-                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"))
-            });
-        if !ok {
-            return Err(ApiError::UnsupportedMediaType);
-        }
+            .and_then(|v| v.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        let format = match media.as_str() {
+            "text/csv" => PlanFormat::Csv,
+            XLSX => PlanFormat::Xlsx,
+            _ => return Err(ApiError::UnsupportedMediaType),
+        };
         axum::body::Bytes::from_request(req, state)
             .await
-            .map(CsvBody)
+            .map(|b| CsvBody(format, b))
             .map_err(|e| {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::PayloadTooLarge
@@ -335,11 +347,69 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
     }
 }
 
-/// Imports a work unit's plan from CSV (columns nama, kategori, pagu, sumber_dana, tahun_anggaran,
-/// metode, mulai, selesai): every row is checked; either all are entered or the answer lists every
-/// problem by row and column, and nothing is stored.
+/// One cell as the plan reader expects text: whole numbers without decimals, dates as
+/// `YYYY-MM-DD` (Excel keeps dates as day counts).
+fn cell_text(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{day:02}")
+        }
+        Data::Error(_) => "#ERROR".into(),
+    }
+}
+
+/// Reads a plan file into items, or every problem row by row.
+pub fn parse_plan(
+    format: PlanFormat,
+    bytes: &[u8],
+    rules: &lelang_core::rules::RuleSet,
+) -> Result<Vec<lelang_core::plan::NewPlanItem>, Vec<RowError>> {
+    match format {
+        PlanFormat::Csv => plan::parse_csv(bytes, rules),
+        PlanFormat::Xlsx => {
+            use calamine::Reader;
+            let unreadable = || {
+                vec![RowError {
+                    row: 1,
+                    column: String::new(),
+                    code: "import-bad-xlsx",
+                }]
+            };
+            let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
+            let sheet = book
+                .worksheet_range_at(0)
+                .ok_or_else(unreadable)?
+                .map_err(|_| unreadable())?;
+            let mut rows = sheet.rows();
+            let headers: Vec<String> = rows
+                .next()
+                .map(|r| r.iter().map(cell_text).collect())
+                .unwrap_or_default();
+            plan::parse_table(
+                &headers,
+                rows.map(|r| Some(r.iter().map(cell_text).collect())),
+                rules,
+            )
+        }
+    }
+}
+
+/// Imports a work unit's plan from CSV or XLSX (columns nama, kategori, pagu, sumber_dana,
+/// tahun_anggaran, metode, mulai, selesai; the first sheet of a workbook): every row is checked;
+/// either all are entered or the answer lists every problem by row and column, and nothing is
+/// stored.
 #[utoipa::path(post, path = "/api/v1/tenants/{slug}/work-units/{code}/plan-items/import", tag = "plan",
-    request_body(content = String, content_type = "text/csv"),
+    request_body(content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     params(("slug" = String, Path), ("code" = String, Path, description = "Work unit code")),
     responses((status = 201, body = [PlanItemView]), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
@@ -348,7 +418,7 @@ pub(crate) async fn import_items(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((slug, code)): Path<(String, String)>,
-    CsvBody(body): CsvBody,
+    CsvBody(format, body): CsvBody,
 ) -> Result<Response, ApiError> {
     let t = tenant_or_404(&state, &slug).await?;
     let unit = unit_or_404(&state, &t, &code).await?;
@@ -359,7 +429,7 @@ pub(crate) async fn import_items(
             work_unit: unit.id,
         },
     )?;
-    let items = match plan::parse_csv(&body, rules_today(&state)?) {
+    let items = match parse_plan(format, &body, rules_today(&state)?) {
         Ok(items) => items,
         Err(errors) => return Ok(row_problem(&errors)),
     };
@@ -410,6 +480,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/t/{slug}/plan/import",
             post(page_import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route(
+            "/t/{slug}/plan/import-file",
+            post(page_import_file).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
         )
         .route("/t/{slug}/plan/announce", post(page_announce))
 }
@@ -689,6 +763,45 @@ async fn page_import(
         )
         .map_err(|d| Ok(d.into()))?;
         let items = plan::parse_csv(f.csv.as_bytes(), rules_today(&st).map_err(Ok)?).map_err(Err)?;
+        enter(&st, &cx, &tenant, &unit, &items).await.map_err(Ok)?;
+        Ok(())
+    };
+    plan_form(state, ctx, slug, "plan-imported", work).await
+}
+
+async fn page_import_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    up: crate::document::Upload,
+) -> Response {
+    let (st, cx, sl) = (state.clone(), ctx.clone(), slug.clone());
+    let work = async move {
+        let (tenant, unit) = page_unit(&st, &cx, &sl).await.map_err(Ok)?;
+        authorize(
+            &cx.actor,
+            Action::ManagePlan {
+                tenant: tenant.id,
+                work_unit: unit.id,
+            },
+        )
+        .map_err(|d| Ok(d.into()))?;
+        let Some((name, staged)) = up.file.as_ref() else {
+            return Err(Ok(ApiError::Invalid {
+                field: "file".into(),
+                code: "file-missing".into(),
+            }));
+        };
+        let format = if name.to_ascii_lowercase().ends_with(".xlsx") {
+            PlanFormat::Xlsx
+        } else {
+            PlanFormat::Csv
+        };
+        let bytes = staged
+            .bytes()
+            .await
+            .map_err(|e| Ok(ApiError::Unavailable(e.to_string())))?;
+        let items = parse_plan(format, &bytes, rules_today(&st).map_err(Ok)?).map_err(Err)?;
         enter(&st, &cx, &tenant, &unit, &items).await.map_err(Ok)?;
         Ok(())
     };

@@ -488,6 +488,13 @@ fn cases() -> Vec<Case> {
         ),
         c(
             "POST",
+            "/t/{slug}/plan/import-file",
+            false,
+            UNIT_PLANNERS,
+            S::SEE_OTHER,
+        ),
+        c(
+            "POST",
             "/t/{slug}/plan/announce",
             false,
             UNIT_BUDGET_HOLDER,
@@ -1440,6 +1447,11 @@ async fn run(
                     req.body(axum::body::Body::from(plan_csv("api")))
                         .expect("request"),
                 )
+                .await
+        }
+        ("POST", _) if case.template.ends_with("/import-file") => {
+            client
+                .post_multipart(path, &[], Some(("rup.csv", plan_csv("berkas").as_bytes())))
                 .await
         }
         ("POST", _) if case.template.ends_with("/documents") => {

@@ -390,3 +390,184 @@ async fn a_bad_plan_file_is_refused_row_by_row_and_nothing_is_imported() {
     assert_eq!(r.json().as_array().map(Vec::len), Some(4));
     assert_eq!(app.store.event_count().await.expect("count"), before + 4);
 }
+
+/// A minimal XLSX workbook, as a spreadsheet program writes one: text cells inline, numbers as
+/// numbers, dates as day counts with a date style.
+fn workbook(rows: &[Vec<Cell>]) -> Vec<u8> {
+    use std::io::Write;
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, cell) in row.iter().enumerate() {
+            let at = format!("{}{}", (b'A' + c as u8) as char, r + 1);
+            sheet.push_str(&match cell {
+                Cell::Text(t) => format!(r#"<c r="{at}" t="inlineStr"><is><t>{t}</t></is></c>"#),
+                Cell::Number(n) => format!(r#"<c r="{at}"><v>{n}</v></c>"#),
+                Cell::Date(d) => {
+                    let serial = (*d - time::macros::date!(1899 - 12 - 30)).whole_days();
+                    format!(r#"<c r="{at}" s="1"><v>{serial}</v></c>"#)
+                }
+            });
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let ns = "http://schemas.openxmlformats.org";
+    let parts = [
+        (
+            "[Content_Types].xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#
+            ),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="RUP" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{ns}/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/styles.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{ns}/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#
+            ),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    for (name, body) in parts {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("zip entry");
+        zip.write_all(body.as_bytes()).expect("zip write");
+    }
+    zip.finish().expect("zip");
+    out.into_inner()
+}
+
+enum Cell {
+    Text(&'static str),
+    Number(i64),
+    Date(time::Date),
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_workbook_is_imported_like_a_csv() {
+    use Cell::{Date, Number, Text};
+    use time::macros::date;
+    let app = TestApp::with_demo().await;
+    let mut c = app.signed_in("bwi.ppk.dpu").await;
+    let token = c.csrf.clone().expect("csrf");
+    let header = || {
+        [
+            "nama",
+            "kategori",
+            "pagu",
+            "sumber_dana",
+            "tahun_anggaran",
+            "metode",
+            "mulai",
+            "selesai",
+        ]
+        .map(Text)
+        .into_iter()
+        .collect::<Vec<_>>()
+    };
+    let row = |name, category| {
+        vec![
+            Text(name),
+            Text(category),
+            Number(1_250_000_000),
+            Text("APBD"),
+            Number(2027),
+            Text("tender"),
+            Date(date!(2027 - 03 - 01)),
+            Date(date!(2027 - 10 - 31)),
+        ]
+    };
+    let send = |body: Vec<u8>| {
+        Request::post("/api/v1/tenants/banyuwangi/work-units/DPU/plan-items/import")
+            .header(header::CONTENT_TYPE, lelang_web::plan::XLSX)
+            .header("x-csrf-token", token.as_str())
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let before = app.store.event_count().await.expect("count");
+    let with_bad_row = workbook(&[
+        header(),
+        row("Normalisasi Sungai Kalilo", "pekerjaan konstruksi"),
+        row("Pengadaan ekskavator", "kendaraan"),
+    ]);
+    let r = c.send(send(with_bad_row)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "row 3 kategori");
+    assert_eq!(r.json()["errors"][0]["code"], "invalid-category");
+    let r = c.send(send(b"PK\x03\x04 not really a workbook".to_vec())).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["code"], "import-bad-xlsx");
+    assert_eq!(
+        app.store.event_count().await.expect("count"),
+        before,
+        "nothing half-imported"
+    );
+    let good = workbook(&[
+        header(),
+        row("Normalisasi Sungai Kalilo", "pekerjaan konstruksi"),
+        row("Pembangunan Talud Sungai Badeng", "pekerjaan konstruksi"),
+    ]);
+    let r = c.send(send(good.clone())).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let items = r.json();
+    assert_eq!(items[0]["budget_ceiling"], 1_250_000_000_i64);
+    assert_eq!(
+        items[0]["planned_start"], "2027-03-01",
+        "a date cell reads as its date"
+    );
+    // The same workbook through the page's file upload; a broken one gets a form error.
+    let r = c
+        .post_multipart(
+            "/t/banyuwangi/plan/import-file",
+            &[],
+            Some(("rup-dpu.xlsx", &good)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = c
+        .post_multipart(
+            "/t/banyuwangi/plan/import-file",
+            &[],
+            Some(("rusak.xlsx", b"PK\x03\x04")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("class=\"errors\""));
+    let t = app
+        .store
+        .tenant_by_slug("banyuwangi")
+        .await
+        .expect("q")
+        .expect("t");
+    let kalilo = app
+        .store
+        .plan_items(t.id, false)
+        .await
+        .expect("plan")
+        .iter()
+        .filter(|i| i.name == "Normalisasi Sungai Kalilo")
+        .count();
+    assert_eq!(kalilo, 2, "once from the API, once from the page");
+}
