@@ -79,6 +79,10 @@ pub trait Store: Send + Sync + 'static {
     /// with their log positions.
     async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError>;
 
+    /// A number that moves whenever this process commits a change: caches of reads compare it to
+    /// know their answer still holds (changes by other processes are not seen here).
+    fn data_version(&self) -> u64;
+
     /// Every regency.
     async fn tenants(&self) -> Result<Vec<Tenant>, StoreError>;
     /// One regency by id.
@@ -178,7 +182,7 @@ pub trait Store: Send + Sync + 'static {
         vendor: Option<VendorId>,
     ) -> Result<Vec<crate::vendor::Verification>, StoreError>;
 
-    /// Searches the announced tenders: keyword matches ranked first, else newest first.
+    /// Searches the announced tenders (every keyword stem must occur), newest first.
     async fn search_tenders(
         &self,
         query: &crate::tender::TenderQuery,

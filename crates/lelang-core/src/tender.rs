@@ -287,11 +287,25 @@ impl TenderQuery {
     }
 }
 
+/// A tender as the list shows it: with the names of its regency and work unit, read in the same
+/// query so that a page of results costs one round trip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedTender {
+    /// The tender.
+    pub tender: PublicTender,
+    /// The regency's URL name.
+    pub regency_slug: String,
+    /// The regency's name.
+    pub regency_name: String,
+    /// The work unit's name.
+    pub work_unit_name: String,
+}
+
 /// One page of search results and how many there are in all.
 #[derive(Debug, Clone, Default)]
 pub struct TenderPage {
     /// The rows.
-    pub tenders: Vec<PublicTender>,
+    pub tenders: Vec<ListedTender>,
     /// All matches.
     pub total: u64,
 }

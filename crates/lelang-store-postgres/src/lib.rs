@@ -32,6 +32,8 @@ const LOG_APPEND_LOCK: i64 = 0x6c65_6c61_6e67; // "lelang"
 pub struct PgStore {
     reader: PgPool,
     writer: PgPool,
+    /// Moves after every commit of this process (see `Store::data_version`).
+    version: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 fn backend(e: sqlx::Error) -> StoreError {
@@ -69,6 +71,7 @@ impl PgStore {
         Ok(Self {
             reader: pool.clone(),
             writer: pool,
+            version: Default::default(),
         })
     }
 
@@ -131,6 +134,15 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, sqlx::Error> {
 
 fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
     serde_json::from_str(s).map_err(|e| StoreError::Backend(format!("stored JSON: {e}")))
+}
+
+fn listed_tender_row(r: &PgRow) -> Result<lelang_core::tender::ListedTender, sqlx::Error> {
+    Ok(lelang_core::tender::ListedTender {
+        tender: public_tender_row(r)?,
+        regency_slug: r.try_get("regency_slug")?,
+        regency_name: r.try_get("regency_name")?,
+        work_unit_name: r.try_get("work_unit_name")?,
+    })
 }
 
 fn public_tender_row(r: &PgRow) -> Result<lelang_core::tender::PublicTender, sqlx::Error> {
@@ -843,11 +855,16 @@ impl Store for PgStore {
         "postgres"
     }
 
+    fn data_version(&self) -> u64 {
+        self.version.load(std::sync::atomic::Ordering::Acquire)
+    }
+
     async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError> {
         let mut tx = self.writer.begin().await.map_err(backend)?;
         match commit_in(&mut tx, &change).await {
             Ok(stored) => {
                 tx.commit().await.map_err(backend)?;
+                self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
                 Ok(stored)
             }
             Err(e) => {
@@ -1301,8 +1318,12 @@ impl Store for PgStore {
     ) -> Result<lelang_core::tender::TenderPage, StoreError> {
         let terms = q.terms();
         let tsquery = (!terms.is_empty()).then(|| terms.join(" & "));
-        let build = |select: &str| {
+        let build = |select: &str, names: bool| {
             let mut b = sqlx::QueryBuilder::<sqlx::Postgres>::new(select);
+            b.push(" FROM public_tenders t");
+            if names {
+                b.push(" JOIN tenants tn ON tn.id = t.tenant_id JOIN work_units w ON w.id = t.work_unit_id");
+            }
             b.push(" WHERE 1 = 1");
             if let Some(m) = &tsquery {
                 b.push(" AND t.search @@ to_tsquery('simple', ")
@@ -1336,25 +1357,23 @@ impl Store for PgStore {
             }
             b
         };
-        let total: i64 = build("SELECT COUNT(*) FROM public_tenders t")
+        // Rows come newest first, as on SQLite, so a search answers the same on both backends.
+        let mut b = build(
+            "SELECT t.*, tn.slug AS regency_slug, tn.name AS regency_name, w.name AS work_unit_name",
+            true,
+        );
+        b.push(" ORDER BY t.announced_at DESC, t.seq DESC");
+        b.push(" LIMIT ").push_bind(i64::from(q.limit.clamp(1, 200)));
+        b.push(" OFFSET ").push_bind(i64::from(q.offset));
+        let rows = b.build().fetch_all(&self.reader).await.map_err(backend)?;
+        let total: i64 = build("SELECT COUNT(*)", false)
             .build_query_scalar()
             .fetch_one(&self.reader)
             .await
             .map_err(backend)?;
-        let mut b = build("SELECT t.* FROM public_tenders t");
-        if let Some(m) = &tsquery {
-            b.push(" ORDER BY ts_rank(t.search, to_tsquery('simple', ")
-                .push_bind(m.clone())
-                .push(")) DESC, t.announced_at DESC, t.seq DESC");
-        } else {
-            b.push(" ORDER BY t.announced_at DESC, t.seq DESC");
-        }
-        b.push(" LIMIT ").push_bind(i64::from(q.limit.clamp(1, 200)));
-        b.push(" OFFSET ").push_bind(i64::from(q.offset));
-        let rows = b.build().fetch_all(&self.reader).await.map_err(backend)?;
         let tenders = rows
             .iter()
-            .map(public_tender_row)
+            .map(listed_tender_row)
             .collect::<Result<_, _>>()
             .map_err(backend)?;
         Ok(lelang_core::tender::TenderPage {

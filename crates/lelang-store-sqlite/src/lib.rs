@@ -33,6 +33,8 @@ use uuid::Uuid;
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    /// Moves after every commit of this process (see `Store::data_version`).
+    version: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 fn backend(e: sqlx::Error) -> StoreError {
@@ -64,6 +66,15 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, sqlx::Error> {
 
 fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
     serde_json::from_str(s).map_err(|e| StoreError::Backend(format!("stored JSON: {e}")))
+}
+
+fn listed_tender_row(r: &SqliteRow) -> Result<lelang_core::tender::ListedTender, sqlx::Error> {
+    Ok(lelang_core::tender::ListedTender {
+        tender: public_tender_row(r)?,
+        regency_slug: r.try_get("regency_slug")?,
+        regency_name: r.try_get("regency_name")?,
+        work_unit_name: r.try_get("work_unit_name")?,
+    })
 }
 
 fn public_tender_row(r: &SqliteRow) -> Result<lelang_core::tender::PublicTender, sqlx::Error> {
@@ -129,7 +140,11 @@ impl SqliteStore {
             .connect_with(opts)
             .await
             .map_err(backend)?;
-        Ok(Self { reader, writer })
+        Ok(Self {
+            reader,
+            writer,
+            version: Default::default(),
+        })
     }
 
     /// Closes both pools (tests and shutdown).
@@ -879,6 +894,10 @@ impl Store for SqliteStore {
         "sqlite"
     }
 
+    fn data_version(&self) -> u64 {
+        self.version.load(std::sync::atomic::Ordering::Acquire)
+    }
+
     async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError> {
         // IMMEDIATE: take the write lock first, so another process writing the same file makes us
         // wait (busy_timeout) instead of failing a read-then-write upgrade.
@@ -886,6 +905,7 @@ impl Store for SqliteStore {
         match commit_in(&mut tx, &change).await {
             Ok(stored) => {
                 tx.commit().await.map_err(backend)?;
+                self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
                 Ok(stored)
             }
             Err(e) => {
@@ -1343,13 +1363,19 @@ impl Store for SqliteStore {
                 .collect::<Vec<_>>()
                 .join(" ")
         });
-        let build = |select: &str| {
-            let mut b = sqlx::QueryBuilder::<sqlx::Sqlite>::new(select);
-            if let Some(m) = &fts {
-                b.push(" JOIN public_tenders_fts ON public_tenders_fts.rowid = t.seq AND public_tenders_fts MATCH ");
-                b.push_bind(m.clone());
-            }
+        // Keywords select through the full-text index (all must occur); rows come newest first on
+        // both backends, so a search answers the same everywhere and never ranks every match.
+        // The conditions, on the table aliased `t`. `+t.seq` keeps SQLite from fetching every
+        // match by rowid: it walks the date index and stops after a page.
+        let filters = |b: &mut sqlx::QueryBuilder<sqlx::Sqlite>| {
             b.push(" WHERE 1 = 1");
+            if let Some(m) = &fts {
+                b.push(
+                    " AND +t.seq IN (SELECT rowid FROM public_tenders_fts WHERE public_tenders_fts MATCH ",
+                )
+                .push_bind(m.clone())
+                .push(")");
+            }
             if let Some(t) = q.tenant {
                 b.push(" AND t.tenant_id = ").push_bind(t.0);
             }
@@ -1375,25 +1401,32 @@ impl Store for SqliteStore {
                 })
                 .push_bind(us(now));
             }
-            b
         };
-        let total: i64 = build("SELECT COUNT(*) FROM public_tenders t")
+        // The page is chosen on the narrow index first; only its rows are read whole and named.
+        let mut b = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "SELECT t.*, tn.slug AS regency_slug, tn.name AS regency_name, w.name AS work_unit_name \
+             FROM (SELECT t.seq FROM public_tenders t",
+        );
+        filters(&mut b);
+        b.push(" ORDER BY t.announced_at DESC, t.seq DESC LIMIT ")
+            .push_bind(i64::from(q.limit.clamp(1, 200)))
+            .push(" OFFSET ")
+            .push_bind(i64::from(q.offset))
+            .push(
+                ") p JOIN public_tenders t ON t.seq = p.seq JOIN tenants tn ON tn.id = t.tenant_id \
+                 JOIN work_units w ON w.id = t.work_unit_id ORDER BY t.announced_at DESC, t.seq DESC",
+            );
+        let rows = b.build().fetch_all(&self.reader).await.map_err(backend)?;
+        let mut c = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT COUNT(*) FROM public_tenders t");
+        filters(&mut c);
+        let total: i64 = c
             .build_query_scalar()
             .fetch_one(&self.reader)
             .await
             .map_err(backend)?;
-        let mut b = build("SELECT t.* FROM public_tenders t");
-        b.push(if fts.is_some() {
-            " ORDER BY public_tenders_fts.rank, t.announced_at DESC, t.seq DESC"
-        } else {
-            " ORDER BY t.announced_at DESC, t.seq DESC"
-        });
-        b.push(" LIMIT ").push_bind(i64::from(q.limit.clamp(1, 200)));
-        b.push(" OFFSET ").push_bind(i64::from(q.offset));
-        let rows = b.build().fetch_all(&self.reader).await.map_err(backend)?;
         let tenders = rows
             .iter()
-            .map(public_tender_row)
+            .map(listed_tender_row)
             .collect::<Result<_, _>>()
             .map_err(backend)?;
         Ok(lelang_core::tender::TenderPage {

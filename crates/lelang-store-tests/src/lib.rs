@@ -830,7 +830,7 @@ pub mod cases {
                     })
                     .await
                     .expect("search");
-                let names: Vec<String> = page.tenders.iter().map(|t| t.name.clone()).collect();
+                let names: Vec<String> = page.tenders.iter().map(|t| t.tender.name.clone()).collect();
                 (names, page.total)
             }
         };
@@ -874,6 +874,25 @@ pub mod cases {
         let mut q = text("jalan");
         q.tenant = Some(tgl.id);
         assert_eq!(search(q).await.0, vec!["Rehabilitasi Jembatan dan Jalan Kampak"]);
+        let kampak = store
+            .search_tenders(&TenderQuery {
+                text: Some("kampak".into()),
+                limit: 5,
+                ..TenderQuery::default()
+            })
+            .await
+            .expect("search");
+        assert_eq!(kampak.total, 1);
+        let row = &kampak.tenders[0];
+        assert_eq!(
+            (
+                row.regency_slug.as_str(),
+                row.regency_name.as_str(),
+                row.work_unit_name.as_str()
+            ),
+            ("trenggalek", "Pemkab trenggalek", "Dinas PU"),
+            "listed with the names of its regency and unit"
+        );
         let q = TenderQuery {
             work_unit: Some(units[0].id),
             limit: 1,

@@ -24,10 +24,12 @@ use lelang_core::model::{Tenant, WorkUnit};
 use lelang_core::policy::{Action, authorize};
 use lelang_core::rules::{self, Category, Method};
 use lelang_core::tender::{
-    AnnounceContext, PublicTender, TenderQuery, TenderStatus, announce, current_stage,
+    AnnounceContext, ListedTender, PublicTender, TenderPage, TenderQuery, TenderStatus, announce,
+    current_stage,
 };
 use lelang_core::vendor::join_tender;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -103,10 +105,10 @@ fn amount(s: Option<&str>, field: &str) -> Result<Option<i64>, ApiError> {
 async fn query_of(state: &AppState, p: &SearchParams) -> Result<TenderQuery, ApiError> {
     let tenant = match some(&p.regency) {
         Some(slug) => Some(
-            state
-                .store
-                .tenant_by_slug(slug)
+            tenants(state)
                 .await?
+                .iter()
+                .find(|t| t.slug == slug)
                 .ok_or_else(|| bad("regency", "unknown-regency"))?
                 .id,
         ),
@@ -149,6 +151,38 @@ async fn query_of(state: &AppState, p: &SearchParams) -> Result<TenderQuery, Api
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
     })
+}
+
+/// A search through the public cache: the same query within a second, with no change committed
+/// in between, is answered without the database.
+async fn search(state: &AppState, q: &TenderQuery) -> Result<Arc<TenderPage>, ApiError> {
+    let mut key = q.clone();
+    // The status filter depends on the time; to the second is close enough for the key.
+    key.now = q
+        .now
+        .filter(|_| q.status.is_some())
+        .and_then(|t| t.replace_nanosecond(0).ok());
+    let store = state.store.clone();
+    let q = q.clone();
+    state
+        .public_cache
+        .get_or_load(
+            format!("search:{key:?}"),
+            state.store.data_version(),
+            || async move { Ok(store.search_tenders(&q).await?) },
+        )
+        .await
+}
+
+/// Every regency, through the public cache.
+async fn tenants(state: &AppState) -> Result<Arc<Vec<Tenant>>, ApiError> {
+    let store = state.store.clone();
+    state
+        .public_cache
+        .get_or_load("tenants".into(), state.store.data_version(), || async move {
+            Ok(store.tenants().await?)
+        })
+        .await
 }
 
 /// One announced tender in the public list.
@@ -230,14 +264,14 @@ fn status_of(t: &PublicTender, now: OffsetDateTime) -> &'static str {
     }
 }
 
-fn summary(t: &PublicTender, names: &Names, now: OffsetDateTime) -> TenderSummary {
-    let tenant = names.tenant(t.tenant_id);
+fn summary(t: &ListedTender, now: OffsetDateTime) -> TenderSummary {
+    let (x, t) = (t, &t.tender);
     TenderSummary {
         package_id: t.package_id.0,
         name: t.name.clone(),
-        regency: tenant.map(|x| x.slug.clone()).unwrap_or_default(),
-        regency_name: tenant.map(|x| x.name.clone()).unwrap_or_default(),
-        work_unit: names.unit(t.work_unit_id),
+        regency: x.regency_slug.clone(),
+        regency_name: x.regency_name.clone(),
+        work_unit: x.work_unit_name.clone(),
         location: t.location.clone(),
         category: rules::code(&t.category),
         method: rules::code(&t.method),
@@ -250,6 +284,19 @@ fn summary(t: &PublicTender, names: &Names, now: OffsetDateTime) -> TenderSummar
     }
 }
 
+impl Names {
+    /// One tender with its names, as the list would show it.
+    fn listed(&self, t: &PublicTender) -> ListedTender {
+        let tenant = self.tenant(t.tenant_id);
+        ListedTender {
+            tender: t.clone(),
+            regency_slug: tenant.map(|x| x.slug.clone()).unwrap_or_default(),
+            regency_name: tenant.map(|x| x.name.clone()).unwrap_or_default(),
+            work_unit_name: self.unit(t.work_unit_id),
+        }
+    }
+}
+
 /// Searches the announced tenders of every regency.
 #[utoipa::path(get, path = "/api/v1/tenders", tag = "tenders", params(SearchParams),
     responses((status = 200, body = TenderList), (status = 400, body = Problem), (status = 422, body = Problem)))]
@@ -258,14 +305,13 @@ pub(crate) async fn list_api(
     ApiQuery(p): ApiQuery<SearchParams>,
 ) -> Result<Json<TenderList>, ApiError> {
     let q = query_of(&state, &p).await?;
-    let found = state.store.search_tenders(&q).await?;
-    let names = Names::of(&state, &found.tenders).await?;
+    let found = search(&state, &q).await?;
     let now = state.clock.now();
     Ok(Json(TenderList {
         total: found.total,
         page: q.offset / PAGE_SIZE + 1,
         page_size: PAGE_SIZE,
-        tenders: found.tenders.iter().map(|t| summary(t, &names, now)).collect(),
+        tenders: found.tenders.iter().map(|t| summary(t, now)).collect(),
     }))
 }
 
@@ -392,7 +438,7 @@ pub(crate) async fn detail_api(
     let now = state.clock.now();
     let mine = my_vendor(&ctx);
     Ok(Json(TenderDetail {
-        summary: summary(&d.tender, &d.names, now),
+        summary: summary(&d.names.listed(&d.tender), now),
         evaluation: d.setup.as_ref().map(|s| rules::code(&s.evaluation)),
         current_stage: d
             .setup
@@ -587,7 +633,10 @@ pub(crate) async fn announce_api(
 ) -> Result<(StatusCode, Json<TenderSummary>), ApiError> {
     let t = do_announce(&state, &ctx, &slug, id).await?;
     let names = Names::of(&state, std::slice::from_ref(&t)).await?;
-    Ok((StatusCode::CREATED, Json(summary(&t, &names, state.clock.now()))))
+    Ok((
+        StatusCode::CREATED,
+        Json(summary(&names.listed(&t), state.clock.now())),
+    ))
 }
 
 pub(crate) async fn do_answer(
@@ -679,7 +728,7 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx, Query(p): Query<Sear
     let result = async {
         let mut errors = Vec::new();
         let found = match query_of(&state, &p).await {
-            Ok(q) => Some((q.offset / PAGE_SIZE + 1, state.store.search_tenders(&q).await?)),
+            Ok(q) => Some((q.offset / PAGE_SIZE + 1, search(&state, &q).await?)),
             Err(e @ ApiError::Invalid { .. }) => {
                 errors.push(crate::pages::form_error(&t, &e).unwrap_or_default());
                 None
@@ -687,18 +736,19 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx, Query(p): Query<Sear
             Err(e) => return Err(e),
         };
         let (page, found) = found.unwrap_or_default();
-        let names = Names::of(&state, &found.tenders).await?;
         let now = state.clock.now();
+        let tenants = tenants(&state).await?;
         let rows = found
             .tenders
             .iter()
-            .map(|x| {
-                let tenant = names.tenant(x.tenant_id);
+            .map(|l| {
+                let x = &l.tender;
+                let tenant = tenants.iter().find(|n| n.id == x.tenant_id);
                 TenderRow {
                     href: format!("/tenders/{}", x.package_id.0),
                     name: x.name.clone(),
-                    regency: tenant.map(|n| n.name.clone()).unwrap_or_default(),
-                    work_unit: names.unit(x.work_unit_id),
+                    regency: l.regency_name.clone(),
+                    work_unit: l.work_unit_name.clone(),
                     category: t.get(&format!("category-{}", rules::code(&x.category))),
                     method: t.get(&format!("method-{}", rules::code(&x.method))),
                     hps: crate::plan::rupiah(x.owner_estimate),
@@ -734,7 +784,6 @@ async fn list_page(State(state): State<AppState>, ctx: Ctx, Query(p): Query<Sear
         };
         let prev = (page > 1).then(|| link(page - 1));
         let next = (u64::from(page) < pages).then(|| link(page + 1));
-        let tenants = state.store.tenants().await?;
         let page_view = TenderListPage {
             nav: nav_for(&state, &ctx, "/tenders").await,
             q: some(&p.q).unwrap_or("").to_owned(),

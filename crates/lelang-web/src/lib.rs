@@ -9,6 +9,7 @@ pub mod announce;
 pub mod api;
 pub mod auth;
 pub mod blobs;
+pub mod cache;
 pub mod calendar;
 pub mod document;
 pub mod error;
@@ -68,6 +69,8 @@ pub struct WebConfig {
     pub documents_dir: std::path::PathBuf,
     /// Largest tender document accepted.
     pub max_document_bytes: u64,
+    /// How long public list answers are reused (zero: never).
+    pub public_cache_ttl: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -83,6 +86,7 @@ impl Default for WebConfig {
             max_body_bytes: 64 * 1024,
             documents_dir: std::path::PathBuf::from("lelang-data/documents"),
             max_document_bytes: 25 * 1024 * 1024,
+            public_cache_ttl: std::time::Duration::from_secs(1),
         }
     }
 }
@@ -104,6 +108,8 @@ pub struct AppState {
     pub log: Arc<log::TransparencyLog>,
     /// Where tender documents are kept.
     pub blobs: Arc<dyn blobs::BlobStore>,
+    /// Public reads, kept for a second.
+    pub public_cache: Arc<cache::PublicCache>,
     metrics: Arc<metrics::Metrics>,
 }
 
@@ -134,6 +140,7 @@ impl AppState {
             i18n: I18n::load()?,
             csrf_key: Arc::new(csrf_key),
             blobs: Arc::new(blobs::LocalBlobs::new(config.documents_dir.clone())),
+            public_cache: Arc::new(cache::PublicCache::new(config.public_cache_ttl, 10_000)),
             config,
             log,
             metrics: Arc::new(metrics::Metrics::new()),

@@ -1554,7 +1554,7 @@ async fn every_route_every_role_own_and_other_regency() {
                 })
                 .await
                 .expect("search");
-            let t = page.tenders.first().expect("demo tender");
+            let t = &page.tenders.first().expect("demo tender").tender;
             let d = store.documents(t.package_id).await.expect("docs").remove(0);
             (t.package_id.to_string(), d.id.to_string())
         }
