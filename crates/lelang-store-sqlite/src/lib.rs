@@ -1365,16 +1365,16 @@ impl Store for SqliteStore {
         });
         // Keywords select through the full-text index (all must occur); rows come newest first on
         // both backends, so a search answers the same everywhere and never ranks every match.
-        // The conditions, on the table aliased `t`. `+t.seq` keeps SQLite from fetching every
-        // match by rowid: it walks the date index and stops after a page.
-        let filters = |b: &mut sqlx::QueryBuilder<sqlx::Sqlite>| {
+        // The conditions, on the table aliased `t`. For a page, `+t.seq` (`walk`) keeps SQLite from
+        // fetching every match by rowid: it walks the date index and stops after a page; for a
+        // count, fetching the matches by rowid is the faster way.
+        let filters = |b: &mut sqlx::QueryBuilder<sqlx::Sqlite>, walk: bool| {
             b.push(" WHERE 1 = 1");
             if let Some(m) = &fts {
-                b.push(
-                    " AND +t.seq IN (SELECT rowid FROM public_tenders_fts WHERE public_tenders_fts MATCH ",
-                )
-                .push_bind(m.clone())
-                .push(")");
+                b.push(if walk { " AND +t.seq" } else { " AND t.seq" })
+                    .push(" IN (SELECT rowid FROM public_tenders_fts WHERE public_tenders_fts MATCH ")
+                    .push_bind(m.clone())
+                    .push(")");
             }
             if let Some(t) = q.tenant {
                 b.push(" AND t.tenant_id = ").push_bind(t.0);
@@ -1407,7 +1407,7 @@ impl Store for SqliteStore {
             "SELECT t.*, tn.slug AS regency_slug, tn.name AS regency_name, w.name AS work_unit_name \
              FROM (SELECT t.seq FROM public_tenders t",
         );
-        filters(&mut b);
+        filters(&mut b, true);
         b.push(" ORDER BY t.announced_at DESC, t.seq DESC LIMIT ")
             .push_bind(i64::from(q.limit.clamp(1, 200)))
             .push(" OFFSET ")
@@ -1417,8 +1417,28 @@ impl Store for SqliteStore {
                  JOIN work_units w ON w.id = t.work_unit_id ORDER BY t.announced_at DESC, t.seq DESC",
             );
         let rows = b.build().fetch_all(&self.reader).await.map_err(backend)?;
-        let mut c = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT COUNT(*) FROM public_tenders t");
-        filters(&mut c);
+        let keywords_only = q.tenant.is_none()
+            && q.work_unit.is_none()
+            && q.category.is_none()
+            && q.method.is_none()
+            && q.min_value.is_none()
+            && q.max_value.is_none()
+            && q.status.is_none();
+        let mut c = match &fts {
+            // Keywords alone: the full-text index counts its own matches.
+            Some(m) if keywords_only => {
+                let mut c = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                    "SELECT COUNT(*) FROM public_tenders_fts WHERE public_tenders_fts MATCH ",
+                );
+                c.push_bind(m.clone());
+                c
+            }
+            _ => {
+                let mut c = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT COUNT(*) FROM public_tenders t");
+                filters(&mut c, false);
+                c
+            }
+        };
         let total: i64 = c
             .build_query_scalar()
             .fetch_one(&self.reader)

@@ -539,3 +539,4 @@ home-vendor-tender = { $name }: no addendum since you registered.
 home-vendor-tender-addenda = { $name }: new addendum — { $note }
 plan-import-file = …or upload an XLSX or CSV file (first sheet, same columns)
 import-bad-xlsx = The XLSX file could not be read.
+verification-elsewhere = Verified by another regency

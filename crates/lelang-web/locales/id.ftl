@@ -539,3 +539,4 @@ home-vendor-tender = { $name }: belum ada adendum sejak Anda mendaftar.
 home-vendor-tender-addenda = { $name }: ada adendum baru — { $note }
 plan-import-file = …atau unggah berkas XLSX atau CSV (lembar pertama, kolom yang sama)
 import-bad-xlsx = Berkas XLSX tidak dapat dibaca.
+verification-elsewhere = Terverifikasi di daerah lain

@@ -75,6 +75,8 @@ pub struct ReviewView {
     profile: Option<VendorProfile>,
     /// This regency's decision: verified, rejected, or none.
     status: String,
+    /// Whether it may take part in tenders (verified by some regency, latest decision).
+    verified: bool,
 }
 
 async fn verification_views(
@@ -154,12 +156,14 @@ async fn review_rows(state: &AppState, tenant: lelang_core::TenantId) -> Result<
             .find(|x| x.vendor_id == v.id && x.tenant_id == tenant)
             .map(|x| x.status.code())
             .unwrap_or("none");
+        let mine: Vec<Verification> = all.iter().filter(|x| x.vendor_id == v.id).cloned().collect();
         out.push(ReviewView {
             id: v.id.0,
             name: v.name,
             nib: v.nib,
             profile: state.store.vendor_profile(v.id).await?,
             status: status.into(),
+            verified: is_verified(&mine),
         });
     }
     Ok(out)
@@ -628,7 +632,11 @@ async fn review_view(
                 })
                 .unwrap_or_else(|| t.get("vendor-no-profile")),
             has_profile: r.profile.is_some(),
-            status: t.get(&format!("verification-{}", r.status)),
+            status: if r.status == "none" && r.verified {
+                t.get("verification-elsewhere")
+            } else {
+                t.get(&format!("verification-{}", r.status))
+            },
         })
         .collect();
     let path = format!("/t/{slug}/vendors");
