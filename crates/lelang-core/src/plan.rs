@@ -246,12 +246,19 @@ fn parse_method(s: &str) -> Option<Method> {
 }
 
 /// Rupiah as written in Indonesia: digits with optional `.` thousands separators.
-fn parse_rupiah(s: &str) -> Option<Rupiah> {
+/// A rupiah amount as Indonesians write it: `Rp2.750.000.000`, `2750000000`, `1.500.000,00`.
+/// Dots group thousands; a comma starts decimals, which must be zero (no sen in procurement), so
+/// `1.500.000,50` and `1,5` are refused rather than read a hundred times too large.
+pub fn parse_rupiah(s: &str) -> Option<Rupiah> {
     let s = s.trim().trim_start_matches("Rp").trim();
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.') {
+    let (whole, decimals) = s.split_once(',').unwrap_or((s, ""));
+    if whole.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || !decimals.chars().all(|c| c == '0')
+    {
         return None;
     }
-    s.replace('.', "").parse().ok()
+    whole.replace('.', "").parse().ok()
 }
 
 /// `YYYY-MM-DD` or `DD/MM/YYYY`.
@@ -564,5 +571,16 @@ mod tests {
             announce_plan(&pa, t, wu, 2027, &items, OffsetDateTime::UNIX_EPOCH).is_err(),
             "nothing for 2027"
         );
+    }
+
+    #[test]
+    fn rupiah_as_written() {
+        assert_eq!(parse_rupiah("Rp2.750.000.000"), Some(2_750_000_000));
+        assert_eq!(parse_rupiah("1.500.000,00"), Some(1_500_000));
+        assert_eq!(parse_rupiah(" 900000 "), Some(900_000));
+        assert_eq!(parse_rupiah("1.500.000,50"), None);
+        assert_eq!(parse_rupiah("1,5"), None);
+        assert_eq!(parse_rupiah("seratus"), None);
+        assert_eq!(parse_rupiah(""), None);
     }
 }

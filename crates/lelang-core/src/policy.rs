@@ -213,8 +213,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         }
         Action::AssignPokja(t) => u.role == Role::UlpHead && own_tenant(t),
         Action::DeclareNoConflict(t) | Action::RunTender(t) => u.role == Role::PokjaMember && own_tenant(t),
+        // A profile names staff and tax details: its company, and those who verify profiles.
         Action::ViewVendor(v) => match u.role {
-            Role::PlatformAdmin | Role::TenantAdmin | Role::UlpHead | Role::Auditor => true,
+            Role::PlatformAdmin | Role::TenantAdmin | Role::UlpHead => true,
             Role::Vendor => u.vendor_id == Some(v),
             _ => false,
         },

@@ -43,6 +43,13 @@ pub fn confidential_fields(event_type: &str) -> &'static [&'static str] {
     }
 }
 
+/// Event types whose actor is itself confidential: the vendor employee who registered for a
+/// tender or asked a question would name the company (user ids are public through
+/// `user_created`), so the public leaf holds a commitment to the actor instead.
+pub fn hides_actor(event_type: &str) -> bool {
+    matches!(event_type, "tender_joined" | "question_asked")
+}
+
 /// Which permission a confidential field needs, by field name: the same field is confidential in
 /// the same way in every event type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,12 +132,18 @@ pub fn leaf(event: &Event, salt: &Salt) -> Result<Vec<u8>, CanonicalError> {
             );
         }
     }
+    let actor = match event.actor_id {
+        Some(a) if hides_actor(&event.event_type) => {
+            json!({ "commitment": commitment(salt, "actor_id", &json!(a))? })
+        }
+        other => json!(other),
+    };
     let envelope = json!({
         "seq": event.seq,
         "id": event.id,
         "at": event.at.format(&Rfc3339).map_err(|e| CanonicalError::NotJson(e.to_string()))?,
         "tenant_id": event.tenant_id,
-        "actor_id": event.actor_id,
+        "actor_id": actor,
         "actor_role": event.actor_role,
         "type": event.event_type,
         "payload": Value::Object(public),
@@ -184,5 +197,21 @@ mod tests {
         let leaf = String::from_utf8(leaf(&e, &[0; 32]).unwrap()).unwrap();
         assert!(leaf.contains(r#""payload":{"code":"DPU","type":"work_unit_created"}"#));
         assert!(leaf.contains(r#""seq":7"#));
+    }
+
+    #[test]
+    fn who_registered_or_asked_is_committed_not_published() {
+        let vendor = crate::ids::VendorId::new();
+        let user = crate::ids::UserId::new();
+        let mut e = event(
+            &format!(r#"{{"package_id":"p","type":"tender_joined","vendor_id":"{vendor}"}}"#),
+            "tender_joined",
+        );
+        e.actor_id = Some(user);
+        let salt = new_salt().expect("salt");
+        let leaf = String::from_utf8(leaf(&e, &salt).expect("leaf")).expect("utf8");
+        assert!(!leaf.contains(&vendor.to_string()), "{leaf}");
+        assert!(!leaf.contains(&user.to_string()), "{leaf}");
+        assert!(leaf.contains(&commitment(&salt, "actor_id", &json!(user)).expect("c")));
     }
 }

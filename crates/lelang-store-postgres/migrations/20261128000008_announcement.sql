@@ -27,8 +27,12 @@ CREATE TABLE documents (
     id           UUID PRIMARY KEY,
     package_id   UUID NOT NULL REFERENCES packages(id),
     tenant_id    UUID NOT NULL REFERENCES tenants(id),
+    title        TEXT NOT NULL,
+    version      INTEGER NOT NULL,
     published_at TIMESTAMPTZ NOT NULL,
-    data         TEXT NOT NULL
+    data         TEXT NOT NULL,
+    -- Two addenda decided at once cannot both become version n+1.
+    UNIQUE (package_id, title, version)
 );
 CREATE INDEX documents_package ON documents (package_id, published_at);
 

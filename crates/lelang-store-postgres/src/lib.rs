@@ -752,11 +752,14 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Er
         }
         Mutation::InsertDocument(d) => {
             sqlx::query(
-                "INSERT INTO documents (id, package_id, tenant_id, published_at, data) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO documents (id, package_id, tenant_id, title, version, published_at, data) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(d.id.0)
             .bind(d.package_id.0)
             .bind(d.tenant_id.0)
+            .bind(&d.title)
+            .bind(i32::try_from(d.version).unwrap_or(i32::MAX))
             .bind(d.published_at)
             .bind(to_json(d)?)
             .execute(&mut *tx)

@@ -30,8 +30,12 @@ CREATE TABLE documents (
     id           BLOB PRIMARY KEY,
     package_id   BLOB NOT NULL REFERENCES packages(id),
     tenant_id    BLOB NOT NULL REFERENCES tenants(id),
+    title        TEXT NOT NULL,
+    version      INTEGER NOT NULL,
     published_at INTEGER NOT NULL,
-    data         TEXT NOT NULL
+    data         TEXT NOT NULL,
+    -- Two addenda decided at once cannot both become version n+1.
+    UNIQUE (package_id, title, version)
 ) STRICT;
 CREATE INDEX documents_package ON documents (package_id, published_at);
 

@@ -793,11 +793,14 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
         }
         Mutation::InsertDocument(d) => {
             sqlx::query(
-                "INSERT INTO documents (id, package_id, tenant_id, published_at, data) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO documents (id, package_id, tenant_id, title, version, published_at, data) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(d.id.0)
             .bind(d.package_id.0)
             .bind(d.tenant_id.0)
+            .bind(&d.title)
+            .bind(i64::from(d.version))
             .bind(us(d.published_at))
             .bind(to_json(d)?)
             .execute(&mut *tx)

@@ -967,6 +967,19 @@ pub mod cases {
             .await
             .expect("documents");
         assert_eq!(store.documents(first.package_id).await.expect("docs"), docs);
+        let twin = doc("Spesifikasi", 2, t0() + hour + hour);
+        assert!(
+            matches!(
+                store
+                    .commit(Change {
+                        events: vec![],
+                        mutations: vec![Mutation::InsertDocument(twin)],
+                    })
+                    .await,
+                Err(StoreError::Conflict(_))
+            ),
+            "two addenda cannot both be version 2"
+        );
 
         let (vendor, c) = lelang_core::command::register_vendor(
             &admin(),

@@ -540,3 +540,4 @@ home-vendor-tender-addenda = { $name }: new addendum — { $note }
 plan-import-file = …or upload an XLSX or CSV file (first sheet, same columns)
 import-bad-xlsx = The XLSX file could not be read.
 verification-elsewhere = Verified by another regency
+import-too-many-columns = The sheet is too wide: a cell lies far outside the plan columns.

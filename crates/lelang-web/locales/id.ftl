@@ -540,3 +540,4 @@ home-vendor-tender-addenda = { $name }: ada adendum baru — { $note }
 plan-import-file = …atau unggah berkas XLSX atau CSV (lembar pertama, kolom yang sama)
 import-bad-xlsx = Berkas XLSX tidak dapat dibaca.
 verification-elsewhere = Terverifikasi di daerah lain
+import-too-many-columns = Lembar terlalu lebar: sebuah sel berada jauh di luar kolom rencana.

@@ -91,15 +91,8 @@ fn bad(field: &str, code: &str) -> ApiError {
 }
 
 fn amount(s: Option<&str>, field: &str) -> Result<Option<i64>, ApiError> {
-    s.map(|v| {
-        let digits: String = v.chars().filter(|c| !matches!(c, '.' | ' ' | ',')).collect();
-        digits
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n >= 0)
-            .ok_or_else(|| bad(field, "invalid-amount"))
-    })
-    .transpose()
+    s.map(|v| lelang_core::plan::parse_rupiah(v).ok_or_else(|| bad(field, "invalid-amount")))
+        .transpose()
 }
 
 async fn query_of(state: &AppState, p: &SearchParams) -> Result<TenderQuery, ApiError> {
@@ -723,8 +716,31 @@ fn options<T: serde::Serialize>(t: &Tr, prefix: &str, all: &[T]) -> Vec<(String,
         .collect()
 }
 
-async fn list_page(State(state): State<AppState>, ctx: Ctx, Query(p): Query<SearchParams>) -> Response {
+/// The page's parameters, leniently: links from elsewhere carry extra ones (`utm_source`), and a
+/// page number that is not one reads as the first page.
+fn page_params(raw: Option<&str>) -> SearchParams {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or("")).unwrap_or_default();
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    SearchParams {
+        q: get("q"),
+        regency: get("regency"),
+        work_unit: get("work_unit"),
+        category: get("category"),
+        method: get("method"),
+        status: get("status"),
+        min: get("min"),
+        max: get("max"),
+        page: get("page").and_then(|p| p.trim().parse().ok()),
+    }
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Response {
     let t = Tr::new(state.i18n.clone(), ctx.lang);
+    let p = page_params(raw.as_deref());
     let result = async {
         let mut errors = Vec::new();
         let found = match query_of(&state, &p).await {

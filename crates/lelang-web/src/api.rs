@@ -403,10 +403,16 @@ pub(crate) async fn readable_events(
     let out: Vec<Event> = events
         .into_iter()
         .map(|mut e| {
-            let (payload, clear) =
-                lelang_core::public::redacted_payload(&e, may_see(&ctx.actor, e.tenant_id));
+            let see = may_see(&ctx.actor, e.tenant_id);
+            let (payload, clear) = lelang_core::public::redacted_payload(&e, &see);
             shown += u64::from(clear);
             e.payload = payload;
+            // Who registered or asked is named by the actor too.
+            if lelang_core::public::hides_actor(&e.event_type)
+                && !see(lelang_core::public::Confidential::Participant)
+            {
+                e.actor_id = None;
+            }
             e
         })
         .collect();

@@ -57,6 +57,9 @@ pub trait BlobStore: Send + Sync + 'static {
     async fn keep(&self, staged: Staged) -> Result<(), BlobError>;
     /// Reads a document back, checking its hash.
     async fn read(&self, sha256: &str) -> Result<Vec<u8>, BlobError>;
+    /// Opens a document to stream it, after checking its bytes against its hash (in bounded
+    /// memory; once per version of the file on disk, remembered by size and modification time).
+    async fn open(&self, sha256: &str) -> Result<(tokio::fs::File, u64), BlobError>;
 }
 
 /// A file being received.
@@ -98,12 +101,18 @@ pub fn hex(bytes: &[u8]) -> String {
 #[derive(Debug, Clone)]
 pub struct LocalBlobs {
     root: PathBuf,
+    /// Files already checked against their hash, with the size and time they had then.
+    verified:
+        std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (u64, std::time::SystemTime)>>>,
 }
 
 impl LocalBlobs {
     /// A store in `root` (created if missing).
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self {
+            root: root.into(),
+            verified: Default::default(),
+        }
     }
 
     fn path(&self, sha256: &str) -> Option<PathBuf> {
@@ -162,6 +171,39 @@ impl BlobStore for LocalBlobs {
             return Err(BlobError::Damaged(sha256.to_owned()));
         }
         Ok(bytes)
+    }
+
+    async fn open(&self, sha256: &str) -> Result<(tokio::fs::File, u64), BlobError> {
+        use tokio::io::AsyncReadExt;
+        let path = self
+            .path(sha256)
+            .ok_or_else(|| BlobError::Damaged(sha256.to_owned()))?;
+        let meta = tokio::fs::metadata(&path).await?;
+        let stamp = (meta.len(), meta.modified()?);
+        let known = self
+            .verified
+            .lock()
+            .map(|v| v.get(sha256) == Some(&stamp))
+            .unwrap_or(false);
+        if !known {
+            let mut file = tokio::fs::File::open(&path).await?;
+            let mut hasher = Sha256::new();
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = file.read(&mut buf).await?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+            }
+            if hex(&hasher.finalize()) != sha256 {
+                return Err(BlobError::Damaged(sha256.to_owned()));
+            }
+            if let Ok(mut v) = self.verified.lock() {
+                v.insert(sha256.to_owned(), stamp);
+            }
+        }
+        Ok((tokio::fs::File::open(&path).await?, meta.len()))
     }
 }
 

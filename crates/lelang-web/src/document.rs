@@ -48,6 +48,10 @@ impl Upload {
 
 async fn read_upload(req: Request, state: &AppState) -> Result<Upload, ApiError> {
     let ctx = req.extensions().get::<Ctx>().cloned();
+    // Nobody signed in uploads anything: refused before a byte is read or written.
+    if ctx.as_ref().is_none_or(|c| c.user.is_none()) {
+        return Err(ApiError::Unauthenticated);
+    }
     let page = !req.uri().path().starts_with("/api/");
     let mut mp = Multipart::from_request(req, state)
         .await
@@ -80,10 +84,16 @@ async fn read_upload(req: Request, state: &AppState) -> Result<Upload, ApiError>
             }
             up.file = Some((filename, r.finish().await?));
         } else {
-            let value = field.text().await.map_err(bad)?;
-            if value.len() > 16 * 1024 || up.fields.len() > 20 {
-                return Err(ApiError::PayloadTooLarge);
+            // Text fields are small: read in chunks and refused past 16 KiB, never whole.
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                if bytes.len() + chunk.len() > 16 * 1024 || up.fields.len() >= 20 {
+                    return Err(ApiError::PayloadTooLarge);
+                }
+                bytes.extend_from_slice(&chunk);
             }
+            let value = String::from_utf8(bytes)
+                .map_err(|_| ApiError::BadRequest(format!("field {name} is not UTF-8")))?;
             if name == "csrf" && page {
                 let expected = ctx.as_ref().map(|c| c.csrf.as_str()).unwrap_or("");
                 if !auth::csrf_ok(expected, &value) {
@@ -111,6 +121,10 @@ impl FromRequest<AppState> for Upload {
                 return e.into_response();
             }
             let (status, key) = match e {
+                ApiError::Unauthenticated => {
+                    let path = "/login";
+                    return axum::response::Redirect::to(path).into_response();
+                }
                 ApiError::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
                 ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error-payload-too-large"),
                 ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "error-unavailable"),
@@ -331,6 +345,7 @@ pub(crate) async fn download(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, doc)): Path<(Uuid, Uuid)>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     let package = PackageId(id);
     let d = state
@@ -345,9 +360,19 @@ pub(crate) async fn download(
     {
         return Err(ApiError::NotFound);
     }
-    let bytes = state.blobs.read(&d.sha256).await?;
-    let mut resp = bytes.into_response();
+    let etag = format!("\"{}\"", d.sha256);
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    {
+        return Ok(StatusCode::NOT_MODIFIED.into_response());
+    }
+    // Streamed from disk in bounded memory, after the bytes were checked against the hash.
+    let (file, len) = state.blobs.open(&d.sha256).await?;
+    let mut resp = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file)).into_response();
     let h = resp.headers_mut();
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     if let Ok(v) = HeaderValue::from_str(&d.media_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
@@ -378,7 +403,7 @@ pub(crate) async fn download(
     )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", d.sha256)) {
+    if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
     if let Ok(v) = HeaderValue::from_str(&format!("sha-256=:{}:", base64_of_hex(&d.sha256))) {

@@ -366,6 +366,63 @@ fn cell_text(c: &calamine::Data) -> String {
     }
 }
 
+/// A header row and the rows under it, as text.
+type Table = (Vec<String>, Vec<Vec<String>>);
+
+/// The widest plan sheet read: the plan has eight columns; a sheet wider than this is not a plan.
+const MAX_XLSX_COLUMNS: u32 = 50;
+
+/// The first sheet of a workbook as text rows (header first), read cell by cell: a cell placed
+/// far away (XFD1048576) is refused instead of sizing a dense grid to reach it.
+fn xlsx_table(bytes: &[u8]) -> Result<Table, Vec<RowError>> {
+    use calamine::Reader;
+    let fail = |row: usize, code: &'static str| {
+        vec![RowError {
+            row,
+            column: String::new(),
+            code,
+        }]
+    };
+    let mut book =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| fail(1, "import-bad-xlsx"))?;
+    let name = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| fail(1, "import-bad-xlsx"))?;
+    let mut cells = book
+        .worksheet_cells_reader(&name)
+        .map_err(|_| fail(1, "import-bad-xlsx"))?;
+    let max_row = u32::try_from(plan::MAX_IMPORT_ROWS + 1).unwrap_or(u32::MAX);
+    let mut table: Vec<Vec<String>> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(|_| fail(1, "import-bad-xlsx"))? {
+        let (r, c) = cell.get_position();
+        if r > max_row {
+            return Err(fail(r as usize + 1, "import-too-many-rows"));
+        }
+        if c >= MAX_XLSX_COLUMNS {
+            return Err(fail(r as usize + 1, "import-too-many-columns"));
+        }
+        let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
+        let (r, c) = (r as usize, c as usize);
+        if table.len() <= r {
+            table.resize(r + 1, Vec::new());
+        }
+        if table[r].len() <= c {
+            table[r].resize(c + 1, String::new());
+        }
+        table[r][c] = text;
+    }
+    // Blank rows above the header are not part of the table.
+    let first = table
+        .iter()
+        .position(|row| row.iter().any(|c| !c.trim().is_empty()))
+        .unwrap_or(0);
+    let mut rows = table.into_iter().skip(first);
+    let headers = rows.next().unwrap_or_default();
+    Ok((headers, rows.collect()))
+}
+
 /// Reads a plan file into items, or every problem row by row.
 pub fn parse_plan(
     format: PlanFormat,
@@ -375,29 +432,8 @@ pub fn parse_plan(
     match format {
         PlanFormat::Csv => plan::parse_csv(bytes, rules),
         PlanFormat::Xlsx => {
-            use calamine::Reader;
-            let unreadable = || {
-                vec![RowError {
-                    row: 1,
-                    column: String::new(),
-                    code: "import-bad-xlsx",
-                }]
-            };
-            let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
-            let sheet = book
-                .worksheet_range_at(0)
-                .ok_or_else(unreadable)?
-                .map_err(|_| unreadable())?;
-            let mut rows = sheet.rows();
-            let headers: Vec<String> = rows
-                .next()
-                .map(|r| r.iter().map(cell_text).collect())
-                .unwrap_or_default();
-            plan::parse_table(
-                &headers,
-                rows.map(|r| Some(r.iter().map(cell_text).collect())),
-                rules,
-            )
+            let (headers, rows) = xlsx_table(bytes)?;
+            plan::parse_table(&headers, rows.into_iter().map(Some), rules)
         }
     }
 }
@@ -429,7 +465,12 @@ pub(crate) async fn import_items(
             work_unit: unit.id,
         },
     )?;
-    let items = match parse_plan(format, &body, rules_today(&state)?) {
+    let rules = rules_today(&state)?;
+    // Parsing a workbook is CPU work: off the async workers.
+    let parsed = tokio::task::spawn_blocking(move || parse_plan(format, &body, rules))
+        .await
+        .map_err(|e| ApiError::Internal(format!("plan parser: {e}")))?;
+    let items = match parsed {
         Ok(items) => items,
         Err(errors) => return Ok(row_problem(&errors)),
     };
@@ -801,7 +842,11 @@ async fn page_import_file(
             .bytes()
             .await
             .map_err(|e| Ok(ApiError::Unavailable(e.to_string())))?;
-        let items = parse_plan(format, &bytes, rules_today(&st).map_err(Ok)?).map_err(Err)?;
+        let rules = rules_today(&st).map_err(Ok)?;
+        let items = tokio::task::spawn_blocking(move || parse_plan(format, &bytes, rules))
+            .await
+            .map_err(|e| Ok(ApiError::Internal(format!("plan parser: {e}"))))?
+            .map_err(Err)?;
         enter(&st, &cx, &tenant, &unit, &items).await.map_err(Ok)?;
         Ok(())
     };

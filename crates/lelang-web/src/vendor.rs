@@ -365,8 +365,7 @@ fn part(parts: &[String], i: usize) -> String {
 }
 
 fn number<T: std::str::FromStr>(s: &str) -> Option<T> {
-    let digits: String = s.chars().filter(|c| !matches!(c, '.' | ' ' | ',')).collect();
-    digits.parse().ok()
+    s.trim().parse().ok()
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -410,7 +409,8 @@ fn parse_profile(f: &ProfileForm) -> Result<VendorProfile, ApiError> {
             project: part(&p, 0),
             client: part(&p, 1),
             year: number(&part(&p, 2)).ok_or_else(|| line_error("experience", n))?,
-            value: number(&part(&p, 3)).ok_or_else(|| line_error("experience", n))?,
+            value: lelang_core::plan::parse_rupiah(&part(&p, 3))
+                .ok_or_else(|| line_error("experience", n))?,
         });
     }
     let personnel = lines(&f.personnel)

@@ -50,15 +50,9 @@ const VENDOR_VIEWERS: Allowed = Allowed {
         Role::PlatformAdmin,
         Role::TenantAdmin,
         Role::UlpHead,
-        Role::Auditor,
         Role::Vendor,
     ],
-    other: &[
-        Role::PlatformAdmin,
-        Role::TenantAdmin,
-        Role::UlpHead,
-        Role::Auditor,
-    ],
+    other: &[Role::PlatformAdmin, Role::TenantAdmin, Role::UlpHead],
     anonymous: false,
 };
 const EVERYONE: Allowed = Allowed {

@@ -405,6 +405,7 @@ fn workbook(rows: &[Vec<Cell>]) -> Vec<u8> {
             sheet.push_str(&match cell {
                 Cell::Text(t) => format!(r#"<c r="{at}" t="inlineStr"><is><t>{t}</t></is></c>"#),
                 Cell::Number(n) => format!(r#"<c r="{at}"><v>{n}</v></c>"#),
+                Cell::At(at, n) => format!(r#"<c r="{at}"><v>{n}</v></c>"#),
                 Cell::Date(d) => {
                     let serial = (*d - time::macros::date!(1899 - 12 - 30)).whole_days();
                     format!(r#"<c r="{at}" s="1"><v>{serial}</v></c>"#)
@@ -460,6 +461,8 @@ fn workbook(rows: &[Vec<Cell>]) -> Vec<u8> {
 }
 
 enum Cell {
+    /// A number at an explicit cell reference.
+    At(&'static str, i64),
     Text(&'static str),
     Number(i64),
     Date(time::Date),
@@ -519,6 +522,14 @@ async fn a_plan_workbook_is_imported_like_a_csv() {
     let r = c.send(send(b"PK\x03\x04 not really a workbook".to_vec())).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["errors"][0]["code"], "import-bad-xlsx");
+    // A cell far away (the last cell of a sheet) is refused without sizing a grid to reach it.
+    let far = workbook(&[header(), vec![Cell::At("XFD1048576", 1)]]);
+    let r = c.send(send(far)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["code"], "import-too-many-rows");
+    let wide = workbook(&[header(), vec![Cell::At("ZZ2", 1)]]);
+    let r = c.send(send(wide)).await;
+    assert_eq!(r.json()["errors"][0]["code"], "import-too-many-columns");
     assert_eq!(
         app.store.event_count().await.expect("count"),
         before,

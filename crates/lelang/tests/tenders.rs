@@ -128,6 +128,13 @@ async fn public_search_filters_and_refuses_bad_parameters() {
         r.body.contains("value=\"jalan\""),
         "the keywords stay in the form"
     );
+    let r = anon.get("/tenders?q=irigasi&utm_source=wa&page=dua").await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "extra parameters from shared links are ignored"
+    );
+    assert!(r.body.contains("1 tender ditemukan"), "{}", r.body);
     let r = anon.get("/tenders?q=membangun").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
@@ -274,6 +281,19 @@ async fn documents_are_checked_on_the_way_in_and_out() {
         "{disposition}"
     );
     assert_eq!(r.headers["etag"].to_str().expect("ascii"), format!("\"{sha}\""));
+    let r = m
+        .send(
+            axum::http::Request::get(&href)
+                .header("if-none-match", format!("\"{sha}\""))
+                .body(axum::body::Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_MODIFIED,
+        "a cached copy is not sent again"
+    );
 
     let r = m
         .post_json(
