@@ -88,6 +88,9 @@ pub enum Mutation {
     UpsertVerification(crate::vendor::Verification),
     /// A tender announced: a row of the public list.
     InsertPublicTender(crate::tender::PublicTender),
+    /// The change holds only if the tender's setup is still this one (refused otherwise): the
+    /// announcement copies the deadline from the setup it read.
+    ExpectTenderSetup(crate::tender::TenderSetup),
     /// An announced tender's submission deadline moved (no-op before the announcement).
     SetSubmissionDeadline {
         /// The package.

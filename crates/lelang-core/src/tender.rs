@@ -419,7 +419,10 @@ pub fn announce(
         tender.clone(),
         Change {
             events: vec![event],
-            mutations: vec![Mutation::InsertPublicTender(tender)],
+            mutations: vec![
+                Mutation::ExpectTenderSetup(setup.clone()),
+                Mutation::InsertPublicTender(tender),
+            ],
         },
     ))
 }

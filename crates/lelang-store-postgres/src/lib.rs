@@ -48,7 +48,7 @@ fn backend(e: sqlx::Error) -> StoreError {
         return StoreError::NotFound(db.message().to_owned());
     }
     if let sqlx::Error::Protocol(m) = &e
-        && (m.starts_with("pokja_members") || m.starts_with("questions"))
+        && (m.starts_with("pokja_members") || m.starts_with("questions") || m.starts_with("tender_setups"))
     {
         return StoreError::Conflict(m.clone());
     }
@@ -742,6 +742,21 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Er
             .bind(&t.search_terms)
             .execute(&mut *tx)
             .await?;
+        }
+        Mutation::ExpectTenderSetup(expected) => {
+            let stored: Option<String> =
+                sqlx::query_scalar("SELECT setup FROM tender_setups WHERE package_id = $1")
+                    .bind(expected.package_id.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let same = stored
+                .and_then(|s| serde_json::from_str::<lelang_core::tender::TenderSetup>(&s).ok())
+                .is_some_and(|s| s == *expected);
+            if !same {
+                return Err(sqlx::Error::Protocol(
+                    "tender_setups: changed since it was read".into(),
+                ));
+            }
         }
         Mutation::SetSubmissionDeadline { package_id, deadline } => {
             sqlx::query("UPDATE public_tenders SET submission_deadline = $1 WHERE package_id = $2")

@@ -49,7 +49,7 @@ fn backend(e: sqlx::Error) -> StoreError {
         return StoreError::NotFound(db.message().to_owned());
     }
     if let sqlx::Error::Protocol(m) = &e
-        && (m.starts_with("pokja_members") || m.starts_with("questions"))
+        && (m.starts_with("pokja_members") || m.starts_with("questions") || m.starts_with("tender_setups"))
     {
         return StoreError::Conflict(m.clone());
     }
@@ -783,6 +783,21 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
             .bind(&t.search_terms)
             .execute(&mut *tx)
             .await?;
+        }
+        Mutation::ExpectTenderSetup(expected) => {
+            let stored: Option<String> =
+                sqlx::query_scalar("SELECT setup FROM tender_setups WHERE package_id = ?")
+                    .bind(expected.package_id.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let same = stored
+                .and_then(|s| serde_json::from_str::<lelang_core::tender::TenderSetup>(&s).ok())
+                .is_some_and(|s| s == *expected);
+            if !same {
+                return Err(sqlx::Error::Protocol(
+                    "tender_setups: changed since it was read".into(),
+                ));
+            }
         }
         Mutation::SetSubmissionDeadline { package_id, deadline } => {
             sqlx::query("UPDATE public_tenders SET submission_deadline = ? WHERE package_id = ?")

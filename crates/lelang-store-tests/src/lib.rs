@@ -905,6 +905,52 @@ pub mod cases {
             (vec!["Pembangunan Jalan Desa Kemiren".to_owned()], 2)
         );
 
+        // An announcement built on a setup that changed meanwhile is refused, whole.
+        let setup = lelang_core::tender::TenderSetup {
+            package_id: tenders[1].package_id,
+            tenant_id: bwi.id,
+            method: Method::Tender,
+            evaluation: lelang_core::rules::EvaluationMethod::SistemGugur,
+            time_zone: TimeZone::Wib,
+            stages: vec![],
+        };
+        store
+            .commit(Change {
+                events: vec![],
+                mutations: vec![Mutation::UpsertTenderSetup(setup.clone())],
+            })
+            .await
+            .expect("setup");
+        let stale = lelang_core::tender::TenderSetup {
+            method: Method::TenderCepat,
+            ..setup.clone()
+        };
+        let guarded = |expected| Change {
+            events: vec![],
+            mutations: vec![
+                Mutation::ExpectTenderSetup(expected),
+                Mutation::SetSubmissionDeadline {
+                    package_id: tenders[1].package_id,
+                    deadline: t0(),
+                },
+            ],
+        };
+        assert!(matches!(
+            store.commit(guarded(stale)).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(
+            store
+                .public_tender(tenders[1].package_id)
+                .await
+                .expect("read")
+                .expect("there")
+                .submission_deadline,
+            tenders[1].submission_deadline,
+            "nothing of the refused change applied"
+        );
+        store.commit(guarded(setup)).await.expect("still the same setup");
+
         // A schedule change moves the deadline of the announced tender.
         let first = &tenders[0];
         store
