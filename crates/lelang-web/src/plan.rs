@@ -732,6 +732,19 @@ struct ItemForm {
     planned_end: String,
 }
 
+/// The work unit of the signed-in planner (PPK or budget holder), who may enter its plan.
+async fn planner_unit(state: &AppState, ctx: &Ctx, slug: &str) -> Result<(Tenant, WorkUnit), ApiError> {
+    let (tenant, unit) = page_unit(state, ctx, slug).await?;
+    authorize(
+        &ctx.actor,
+        Action::ManagePlan {
+            tenant: tenant.id,
+            work_unit: unit.id,
+        },
+    )?;
+    Ok((tenant, unit))
+}
+
 async fn page_create(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -740,15 +753,7 @@ async fn page_create(
 ) -> Response {
     let (st, cx, sl) = (state.clone(), ctx.clone(), slug.clone());
     let work = async move {
-        let (tenant, unit) = page_unit(&st, &cx, &sl).await.map_err(Ok)?;
-        authorize(
-            &cx.actor,
-            Action::ManagePlan {
-                tenant: tenant.id,
-                work_unit: unit.id,
-            },
-        )
-        .map_err(|d| Ok(d.into()))?;
+        let (tenant, unit) = planner_unit(&st, &cx, &sl).await.map_err(Ok)?;
         let invalid = |field: &str, code: &str| {
             Ok(ApiError::Invalid {
                 field: field.into(),
@@ -794,15 +799,7 @@ async fn page_import(
 ) -> Response {
     let (st, cx, sl) = (state.clone(), ctx.clone(), slug.clone());
     let work = async move {
-        let (tenant, unit) = page_unit(&st, &cx, &sl).await.map_err(Ok)?;
-        authorize(
-            &cx.actor,
-            Action::ManagePlan {
-                tenant: tenant.id,
-                work_unit: unit.id,
-            },
-        )
-        .map_err(|d| Ok(d.into()))?;
+        let (tenant, unit) = planner_unit(&st, &cx, &sl).await.map_err(Ok)?;
         let items = plan::parse_csv(f.csv.as_bytes(), rules_today(&st).map_err(Ok)?).map_err(Err)?;
         enter(&st, &cx, &tenant, &unit, &items).await.map_err(Ok)?;
         Ok(())
@@ -818,15 +815,7 @@ async fn page_import_file(
 ) -> Response {
     let (st, cx, sl) = (state.clone(), ctx.clone(), slug.clone());
     let work = async move {
-        let (tenant, unit) = page_unit(&st, &cx, &sl).await.map_err(Ok)?;
-        authorize(
-            &cx.actor,
-            Action::ManagePlan {
-                tenant: tenant.id,
-                work_unit: unit.id,
-            },
-        )
-        .map_err(|d| Ok(d.into()))?;
+        let (tenant, unit) = planner_unit(&st, &cx, &sl).await.map_err(Ok)?;
         let Some((name, staged)) = up.file.as_ref() else {
             return Err(Ok(ApiError::Invalid {
                 field: "file".into(),
