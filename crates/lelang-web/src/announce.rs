@@ -219,13 +219,13 @@ pub struct TenderList {
 
 /// Names of the regencies and work units the rows refer to, read once per request.
 struct Names {
-    tenants: Vec<Tenant>,
+    tenants: Arc<Vec<Tenant>>,
     units: Vec<WorkUnit>,
 }
 
 impl Names {
     async fn of(state: &AppState, rows: &[PublicTender]) -> Result<Self, ApiError> {
-        let tenants = state.store.tenants().await?;
+        let tenants = tenants(state).await?;
         let mut ids: Vec<TenantId> = rows.iter().map(|r| r.tenant_id).collect();
         ids.sort();
         ids.dedup();
@@ -246,6 +246,16 @@ impl Names {
             .find(|u| u.id == id)
             .map(|u| u.name.clone())
             .unwrap_or_default()
+    }
+    /// One tender with its names, as the list would show it.
+    fn listed(&self, t: &PublicTender) -> ListedTender {
+        let tenant = self.tenant(t.tenant_id);
+        ListedTender {
+            tender: t.clone(),
+            regency_slug: tenant.map(|x| x.slug.clone()).unwrap_or_default(),
+            regency_name: tenant.map(|x| x.name.clone()).unwrap_or_default(),
+            work_unit_name: self.unit(t.work_unit_id),
+        }
     }
 }
 
@@ -274,19 +284,6 @@ fn summary(t: &ListedTender, now: OffsetDateTime) -> TenderSummary {
         submission_deadline: rfc(t.submission_deadline),
         status: status_of(t, now).into(),
         href: format!("/tenders/{}", t.package_id.0),
-    }
-}
-
-impl Names {
-    /// One tender with its names, as the list would show it.
-    fn listed(&self, t: &PublicTender) -> ListedTender {
-        let tenant = self.tenant(t.tenant_id);
-        ListedTender {
-            tender: t.clone(),
-            regency_slug: tenant.map(|x| x.slug.clone()).unwrap_or_default(),
-            regency_name: tenant.map(|x| x.name.clone()).unwrap_or_default(),
-            work_unit_name: self.unit(t.work_unit_id),
-        }
     }
 }
 
