@@ -12,6 +12,7 @@
 pub mod checkpoint;
 pub mod merkle;
 pub mod note;
+pub mod seal;
 pub mod tiles;
 
 pub use merkle::Hash;
