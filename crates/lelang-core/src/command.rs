@@ -113,6 +113,25 @@ pub enum Mutation {
     InsertQuestion(crate::clarification::Question),
     /// A question's answer (the question as answered; refused if it was answered already).
     AnswerQuestion(crate::clarification::Question),
+    /// A pokja member's sealing key, new or replacing theirs.
+    UpsertMemberKey(crate::sealing::MemberKey),
+    /// A key ceremony written whole; with `expected_version`, only if it is still at that version
+    /// (refused otherwise); without, only if new.
+    PutCeremony {
+        /// The ceremony.
+        ceremony: crate::sealing::Ceremony,
+        /// The version it was read at.
+        expected_version: Option<u32>,
+    },
+    /// A sealed bid; the store sets its `log_index` to the change's last event (its own).
+    InsertBid(crate::sealing::Bid),
+    /// An opening written whole, on the same terms as [`Mutation::PutCeremony`].
+    PutOpening {
+        /// The opening.
+        opening: crate::sealing::Opening,
+        /// The version it was read at.
+        expected_version: Option<u32>,
+    },
     /// A day off is recorded or renamed.
     UpsertDayOff(crate::calendar::DayOff),
     /// A day off is removed (none: nothing to do, and the change fails).

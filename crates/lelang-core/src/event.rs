@@ -223,6 +223,9 @@ pub enum EventPayload {
         /// The submission deadline.
         #[serde(with = "time::serde::rfc3339")]
         submission_deadline: OffsetDateTime,
+        /// The age recipient bids are sealed to (from the completed key ceremony).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bid_recipient: Option<String>,
     },
     /// A tender document (or a new version of one) was published.
     DocumentPublished {
@@ -256,6 +259,115 @@ pub enum EventPayload {
         /// The answer.
         answer: String,
     },
+    /// A pokja member enrolled the age recipient their key shares are encrypted to.
+    SealingKeyEnrolled {
+        /// The member.
+        user_id: UserId,
+        /// `age1…`.
+        recipient: String,
+    },
+    /// A tender's key ceremony started among its pokja.
+    KeyCeremonyStarted {
+        /// The ceremony.
+        ceremony_id: crate::ids::CeremonyId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// k.
+        threshold: u16,
+        /// The members, in index order.
+        members: Vec<UserId>,
+        /// Their recipients.
+        recipients: Vec<String>,
+    },
+    /// A member dealt: its Feldman commitments and the hashes of the encrypted sub-shares.
+    KeyDealt {
+        /// The ceremony.
+        ceremony_id: crate::ids::CeremonyId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// Commitments (hex points).
+        commitments: Vec<String>,
+        /// SHA-256 of each encrypted sub-share.
+        sub_shares_sha256: Vec<String>,
+    },
+    /// A member checked every sub-share it received.
+    KeySharesConfirmed {
+        /// The ceremony.
+        ceremony_id: crate::ids::CeremonyId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+    },
+    /// The tender's key exists: bids are sealed to this recipient.
+    KeyCeremonyCompleted {
+        /// The ceremony.
+        ceremony_id: crate::ids::CeremonyId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// `age1…`.
+        recipient: String,
+        /// SHA-256 of the ceremony transcript.
+        transcript_sha256: String,
+    },
+    /// A dealer was proven to have dealt a bad sub-share.
+    KeyCeremonyFailed {
+        /// The ceremony.
+        ceremony_id: crate::ids::CeremonyId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The dealer.
+        dealer: UserId,
+        /// What was proven.
+        reason: String,
+    },
+    /// A sealed bid was submitted (who: committed, not shown, until opening).
+    BidSubmitted {
+        /// The bid.
+        bid_id: crate::ids::BidId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+        /// SHA-256 of the ciphertext.
+        sha256: String,
+        /// Its length.
+        size: u64,
+    },
+    /// The pokja started opening the bids.
+    OpeningStarted {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The bids, in opening order.
+        bids: Vec<crate::ids::BidId>,
+    },
+    /// A member's partial decryptions were accepted (their proofs hold).
+    PartialsSubmitted {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+    },
+    /// A member's partial decryptions were rejected: a proof does not hold.
+    PartialsRejected {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The bid whose partial failed.
+        bid_id: crate::ids::BidId,
+        /// Why.
+        reason: String,
+    },
+    /// A bid was opened (or could not be, and why).
+    BidOpened {
+        /// The bid.
+        bid_id: crate::ids::BidId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+        /// Whether it opened and its manifest checked out.
+        opened: bool,
+        /// Why not.
+        reason: Option<String>,
+        /// SHA-256 of the plaintext.
+        plaintext_sha256: Option<String>,
+    },
     /// An API token was revoked.
     ApiTokenRevoked {
         /// The token.
@@ -267,7 +379,7 @@ pub enum EventPayload {
 
 impl EventPayload {
     /// Every event type, so that each can be checked to have a label in every language.
-    pub const TYPE_NAMES: [&'static str; 26] = [
+    pub const TYPE_NAMES: [&'static str; 37] = [
         "tenant_created",
         "work_unit_created",
         "vendor_registered",
@@ -294,6 +406,17 @@ impl EventPayload {
         "tender_joined",
         "question_asked",
         "question_answered",
+        "sealing_key_enrolled",
+        "key_ceremony_started",
+        "key_dealt",
+        "key_shares_confirmed",
+        "key_ceremony_completed",
+        "key_ceremony_failed",
+        "bid_submitted",
+        "opening_started",
+        "partials_submitted",
+        "partials_rejected",
+        "bid_opened",
     ];
 
     /// The event type, as stored in its own column for filtering.
@@ -325,6 +448,17 @@ impl EventPayload {
             EventPayload::TenderJoined { .. } => "tender_joined",
             EventPayload::QuestionAsked { .. } => "question_asked",
             EventPayload::QuestionAnswered { .. } => "question_answered",
+            EventPayload::SealingKeyEnrolled { .. } => "sealing_key_enrolled",
+            EventPayload::KeyCeremonyStarted { .. } => "key_ceremony_started",
+            EventPayload::KeyDealt { .. } => "key_dealt",
+            EventPayload::KeySharesConfirmed { .. } => "key_shares_confirmed",
+            EventPayload::KeyCeremonyCompleted { .. } => "key_ceremony_completed",
+            EventPayload::KeyCeremonyFailed { .. } => "key_ceremony_failed",
+            EventPayload::BidSubmitted { .. } => "bid_submitted",
+            EventPayload::OpeningStarted { .. } => "opening_started",
+            EventPayload::PartialsSubmitted { .. } => "partials_submitted",
+            EventPayload::PartialsRejected { .. } => "partials_rejected",
+            EventPayload::BidOpened { .. } => "bid_opened",
         }
     }
 }

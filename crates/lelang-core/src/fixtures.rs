@@ -138,6 +138,7 @@ impl World {
                 documents: 1,
                 work_unit_name: "Dinas Pekerjaan Umum",
                 regency_name: "Pemerintah Kabupaten Banyuwangi",
+                bid_recipient: Some("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"),
             },
             now(),
         )

@@ -83,3 +83,11 @@ id_type!(
     /// One clarification question of a vendor about a tender.
     QuestionId
 );
+id_type!(
+    /// A tender's key ceremony (one run; a failed one is followed by another).
+    CeremonyId
+);
+id_type!(
+    /// One sealed bid as submitted (a replacement is a new bid).
+    BidId
+);

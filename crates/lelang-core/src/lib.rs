@@ -25,6 +25,7 @@ pub mod public;
 pub mod role;
 pub mod rules;
 pub mod schedule;
+pub mod sealing;
 pub mod stem;
 pub mod store;
 pub mod tender;

@@ -201,6 +201,15 @@ pub trait Store: Send + Sync + 'static {
     /// A tender's clarification questions, in the order asked.
     async fn questions(&self, package: PackageId) -> Result<Vec<crate::clarification::Question>, StoreError>;
 
+    /// A pokja member's sealing key.
+    async fn member_key(&self, user: UserId) -> Result<Option<crate::sealing::MemberKey>, StoreError>;
+    /// The tender's latest key ceremony (a failed one may be followed by another).
+    async fn ceremony(&self, package: PackageId) -> Result<Option<crate::sealing::Ceremony>, StoreError>;
+    /// Every sealed bid of a tender, in log order (a replacement follows what it replaces).
+    async fn bids(&self, package: PackageId) -> Result<Vec<crate::sealing::Bid>, StoreError>;
+    /// The tender's opening, once started.
+    async fn opening(&self, package: PackageId) -> Result<Option<crate::sealing::Opening>, StoreError>;
+
     /// The days off of a year (all years if None), by date.
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<crate::calendar::DayOff>, StoreError>;
 

@@ -346,11 +346,14 @@ pub struct AnnounceContext<'a> {
     pub work_unit_name: &'a str,
     /// The regency's name (searchable).
     pub regency_name: &'a str,
+    /// The tender's recipient from its completed key ceremony: bids are sealed to it.
+    pub bid_recipient: Option<&'a str>,
 }
 
 /// The pokja announces the tender: it becomes public, searchable, and open for registration. Every
 /// member must have declared no conflict of interest, the schedule must be set, at least one
-/// document published, and the announcement stage not over.
+/// document published, the key ceremony complete (its recipient is announced), and the announcement
+/// stage not over.
 pub fn announce(
     actor: &Actor,
     package: &Package,
@@ -377,6 +380,9 @@ pub fn announce(
     if cx.documents == 0 {
         return Err(invalid("package_id", "no-documents"));
     }
+    let Some(recipient) = cx.bid_recipient else {
+        return Err(invalid("package_id", "ceremony-incomplete"));
+    };
     let times = setup.schedule().times();
     if times.first().is_none_or(|t| now >= t.end) {
         return Err(invalid("package_id", "announcement-stage-over"));
@@ -413,6 +419,7 @@ pub fn announce(
             method: setup.method,
             owner_estimate: package.owner_estimate,
             submission_deadline: deadline,
+            bid_recipient: Some(recipient.to_owned()),
         },
     )?;
     Ok((
@@ -600,6 +607,7 @@ mod announce_tests {
                     documents,
                     work_unit_name: "Dinas PU",
                     regency_name: "Banyuwangi",
+                    bid_recipient: Some("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"),
                 },
                 now(),
             )

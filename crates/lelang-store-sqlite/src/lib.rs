@@ -49,7 +49,11 @@ fn backend(e: sqlx::Error) -> StoreError {
         return StoreError::NotFound(db.message().to_owned());
     }
     if let sqlx::Error::Protocol(m) = &e
-        && (m.starts_with("pokja_members") || m.starts_with("questions") || m.starts_with("tender_setups"))
+        && (m.starts_with("pokja_members")
+            || m.starts_with("questions")
+            || m.starts_with("tender_setups")
+            || m.starts_with("ceremonies")
+            || m.starts_with("openings"))
     {
         return StoreError::Conflict(m.clone());
     }
@@ -855,6 +859,97 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
                 return Err(sqlx::Error::Protocol("questions: already answered".into()));
             }
         }
+        Mutation::UpsertMemberKey(k) => {
+            sqlx::query(
+                "INSERT INTO member_keys (user_id, data) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
+            )
+            .bind(k.user_id.0)
+            .bind(to_json(k)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::PutCeremony {
+            ceremony: c,
+            expected_version,
+        } => match expected_version {
+            None => {
+                sqlx::query(
+                    "INSERT INTO ceremonies (id, package_id, started_at, version, data) VALUES (?, ?, ?, ?, ?)",
+                )
+                .bind(c.id.0)
+                .bind(c.package_id.0)
+                .bind(us(c.started_at))
+                .bind(i64::from(c.version))
+                .bind(to_json(c)?)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Some(v) => {
+                let r =
+                    sqlx::query("UPDATE ceremonies SET version = ?, data = ? WHERE id = ? AND version = ?")
+                        .bind(i64::from(c.version))
+                        .bind(to_json(c)?)
+                        .bind(c.id.0)
+                        .bind(i64::from(*v))
+                        .execute(&mut *tx)
+                        .await?;
+                if r.rows_affected() != 1 {
+                    return Err(sqlx::Error::Protocol(
+                        "ceremonies: changed since it was read".into(),
+                    ));
+                }
+            }
+        },
+        Mutation::InsertBid(b) => {
+            // The bid's own event is the change's last: its leaf is the bid's receipt index.
+            let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+                .fetch_one(&mut *tx)
+                .await?;
+            let bid = lelang_core::sealing::Bid {
+                log_index: u64::try_from(seq - 1).ok(),
+                ..b.clone()
+            };
+            sqlx::query(
+                "INSERT INTO bids (id, package_id, vendor_id, submitted_at, log_index, data) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(b.id.0)
+            .bind(b.package_id.0)
+            .bind(b.vendor_id.0)
+            .bind(us(b.submitted_at))
+            .bind(seq - 1)
+            .bind(to_json(&bid)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::PutOpening {
+            opening: o,
+            expected_version,
+        } => match expected_version {
+            None => {
+                sqlx::query("INSERT INTO openings (package_id, version, data) VALUES (?, ?, ?)")
+                    .bind(o.package_id.0)
+                    .bind(i64::from(o.version))
+                    .bind(to_json(o)?)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Some(v) => {
+                let r = sqlx::query(
+                    "UPDATE openings SET version = ?, data = ? WHERE package_id = ? AND version = ?",
+                )
+                .bind(i64::from(o.version))
+                .bind(to_json(o)?)
+                .bind(o.package_id.0)
+                .bind(i64::from(*v))
+                .execute(&mut *tx)
+                .await?;
+                if r.rows_affected() != 1 {
+                    return Err(sqlx::Error::Protocol(
+                        "openings: changed since it was read".into(),
+                    ));
+                }
+            }
+        },
         Mutation::UpsertDayOff(d) => {
             sqlx::query(
                 "INSERT INTO days_off (date, kind, name) VALUES (?, ?, ?) \
@@ -1537,6 +1632,54 @@ impl Store for SqliteStore {
                 .await
                 .map_err(backend)?;
         rows.iter().map(|s| from_json(s)).collect()
+    }
+
+    async fn member_key(&self, user: UserId) -> Result<Option<lelang_core::sealing::MemberKey>, StoreError> {
+        let row: Option<String> = sqlx::query_scalar("SELECT data FROM member_keys WHERE user_id = ?")
+            .bind(user.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_deref().map(from_json).transpose()
+    }
+
+    async fn ceremony(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::sealing::Ceremony>, StoreError> {
+        let row: Option<String> = sqlx::query_scalar(
+            "SELECT data FROM ceremonies WHERE package_id = ? ORDER BY started_at DESC, id DESC LIMIT 1",
+        )
+        .bind(package.0)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(backend)?;
+        row.as_deref().map(from_json).transpose()
+    }
+
+    async fn bids(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<lelang_core::sealing::Bid>, StoreError> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT data FROM bids WHERE package_id = ? ORDER BY log_index")
+                .bind(package.0)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend)?;
+        rows.iter().map(|s| from_json(s)).collect()
+    }
+
+    async fn opening(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::sealing::Opening>, StoreError> {
+        let row: Option<String> = sqlx::query_scalar("SELECT data FROM openings WHERE package_id = ?")
+            .bind(package.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_deref().map(from_json).transpose()
     }
 
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<lelang_core::calendar::DayOff>, StoreError> {

@@ -546,6 +546,72 @@ pub fn unseal_identity(sealed: &str, passphrase: &str) -> Result<age::x25519::Id
     parsed
 }
 
+/// Whether `s` is an age X25519 recipient (`age1…`).
+pub fn valid_recipient(s: &str) -> bool {
+    s.parse::<age::x25519::Recipient>().is_ok()
+}
+
+/// Whether `s` is an armored age file sealed under a passphrase (scrypt), as a member's identity
+/// is kept on the server.
+pub fn is_passphrase_sealed(s: &str) -> bool {
+    let reader = age::armor::ArmoredReader::new(s.as_bytes());
+    age::Decryptor::new(reader).is_ok_and(|d| d.is_scrypt())
+}
+
+/// Hands one known file key to age, for a stanza of any kind.
+struct KnownFileKey([u8; 16]);
+
+impl age::Identity for KnownFileKey {
+    fn unwrap_stanza(&self, _stanza: &Stanza) -> Option<Result<FileKey, age::DecryptError>> {
+        Some(Ok(FileKey::init_with_mut(|k| k.copy_from_slice(&self.0))))
+    }
+}
+
+/// Records the file key an identity unwraps.
+struct Revealing<'a> {
+    inner: &'a age::x25519::Identity,
+    key: RefCell<Option<[u8; 16]>>,
+}
+
+impl age::Identity for Revealing<'_> {
+    fn unwrap_stanza(&self, stanza: &Stanza) -> Option<Result<FileKey, age::DecryptError>> {
+        let r = age::Identity::unwrap_stanza(self.inner, stanza)?;
+        if let Ok(k) = &r {
+            *self.key.borrow_mut() = Some(*k.expose_secret());
+        }
+        Some(r)
+    }
+}
+
+/// The file key of an age file encrypted to `identity`: what a member reveals to prove that a
+/// dealer sent it a bad sub-share, without revealing its identity. Anyone can then decrypt that one
+/// file (and only it) with [`open_with_file_key`].
+pub fn reveal_file_key(identity: &age::x25519::Identity, ciphertext: &[u8]) -> Result<[u8; 16], String> {
+    let dec = age::Decryptor::new(ciphertext).map_err(|e| e.to_string())?;
+    let id = Revealing {
+        inner: identity,
+        key: RefCell::new(None),
+    };
+    let mut r = dec
+        .decrypt(std::iter::once(&id as &dyn age::Identity))
+        .map_err(|e| e.to_string())?;
+    std::io::copy(&mut r, &mut std::io::sink()).map_err(|e| e.to_string())?;
+    id.key.into_inner().ok_or_else(|| "no key".to_owned())
+}
+
+/// Decrypts an age file with its revealed file key; fails unless the key is the file's own (age
+/// checks the header's MAC with it, and the payload is authenticated).
+pub fn open_with_file_key(ciphertext: &[u8], file_key: &[u8; 16]) -> Result<Vec<u8>, String> {
+    let dec = age::Decryptor::new(ciphertext).map_err(|e| e.to_string())?;
+    let id = KnownFileKey(*file_key);
+    let mut r = dec
+        .decrypt(std::iter::once(&id as &dyn age::Identity))
+        .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    r.read_to_end(&mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -677,6 +743,20 @@ mod tests {
         let back = unseal_identity(&sealed, "kata sandi panjang sekali").unwrap();
         assert_eq!(back.to_public().to_string(), id.to_public().to_string());
         assert!(unseal_identity(&sealed, "salah").is_err());
+    }
+
+    #[test]
+    fn a_revealed_file_key_opens_that_file_only() {
+        let id = age::x25519::Identity::generate();
+        let r = id.to_public().to_string();
+        let a = encrypt_to(&[&r], b"sub-share a").unwrap();
+        let b = encrypt_to(&[&r], b"sub-share b").unwrap();
+        let k = reveal_file_key(&id, &a).unwrap();
+        assert_eq!(open_with_file_key(&a, &k).unwrap(), b"sub-share a");
+        assert!(open_with_file_key(&b, &k).is_err());
+        assert!(valid_recipient(&r) && !valid_recipient("age1xyz"));
+        let sealed = seal_identity(&id, "rahasia sekali").unwrap();
+        assert!(is_passphrase_sealed(&sealed) && !is_passphrase_sealed(&r));
     }
 
     #[test]

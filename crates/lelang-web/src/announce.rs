@@ -343,6 +343,8 @@ pub struct TenderDetail {
     questions: Vec<QuestionView>,
     /// For a vendor: whether its company is registered.
     registered: Option<bool>,
+    /// The age recipient (`age1…`) bids are sealed to, from the pokja's key ceremony.
+    bid_recipient: Option<String>,
 }
 
 struct Detail {
@@ -354,6 +356,7 @@ struct Detail {
     registered: Option<bool>,
     verified: Option<bool>,
     names: Names,
+    bid_recipient: Option<String>,
 }
 
 async fn detail(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Detail, ApiError> {
@@ -397,6 +400,11 @@ async fn detail(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Detail, ApiErro
     };
     let names = Names::of(state, std::slice::from_ref(&tender)).await?;
     Ok(Detail {
+        bid_recipient: state
+            .store
+            .ceremony(package)
+            .await?
+            .and_then(|c| c.recipient().map(str::to_owned)),
         documents: state.store.documents(package).await?,
         questions: state.store.questions(package).await?,
         tender,
@@ -464,6 +472,7 @@ pub(crate) async fn detail_api(
             })
             .collect(),
         registered: d.registered,
+        bid_recipient: d.bid_recipient.clone(),
     }))
 }
 
@@ -593,6 +602,7 @@ pub(crate) async fn do_announce(
         .find(|u| u.id == l.package.work_unit_id)
         .map(|u| u.name.as_str())
         .unwrap_or("");
+    let ceremony = state.store.ceremony(l.package.id).await?;
     let (tender, change) = announce(
         &ctx.actor,
         &l.package,
@@ -603,6 +613,7 @@ pub(crate) async fn do_announce(
             documents,
             work_unit_name: unit,
             regency_name: &l.tenant.name,
+            bid_recipient: ceremony.as_ref().and_then(|c| c.recipient()),
         },
         state.clock.now(),
     )?;

@@ -34,6 +34,11 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// Where the received bytes are until kept (for reading them back in place, e.g. a ZIP).
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
     /// The bytes received, for callers that parse a small upload instead of keeping it.
     pub async fn bytes(&self) -> std::io::Result<Vec<u8>> {
         tokio::fs::read(&self.path).await

@@ -20,6 +20,7 @@ pub mod package;
 pub mod pages;
 pub mod plan;
 pub mod pokja;
+pub mod sealing;
 mod templates;
 pub mod tender;
 pub mod vendor;
@@ -69,6 +70,8 @@ pub struct WebConfig {
     pub documents_dir: std::path::PathBuf,
     /// Largest tender document accepted.
     pub max_document_bytes: u64,
+    /// The largest sealed bid accepted (bytes).
+    pub max_bid_bytes: u64,
     /// How long public list answers are reused (zero: never).
     pub public_cache_ttl: std::time::Duration,
 }
@@ -86,6 +89,7 @@ impl Default for WebConfig {
             max_body_bytes: 64 * 1024,
             documents_dir: std::path::PathBuf::from("lelang-data/documents"),
             max_document_bytes: 25 * 1024 * 1024,
+            max_bid_bytes: 200 * 1024 * 1024,
             public_cache_ttl: std::time::Duration::from_secs(1),
         }
     }
@@ -161,6 +165,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pokja::routes())
         .merge(tender::routes())
         .merge(document::routes(&state.config))
+        .merge(sealing::routes(&state.config))
         .merge(announce::routes())
         .merge(vendor::routes())
         .merge(api::docs())

@@ -1379,6 +1379,7 @@ async fn tender_fixtures(
                 documents: [doc].len(),
                 work_unit_name: "Dinas Uji",
                 regency_name: &tenant.name,
+                bid_recipient: Some("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"),
             },
             now,
         )

@@ -14,6 +14,7 @@ use lelang_core::store::Store;
 use lelang_core::{Clock, TenantId, WorkUnitId};
 use lelang_web::blobs::BlobStore;
 
+pub mod sealing;
 mod tenders;
 
 /// The password of every demo account (printed by `lelang demo`; never use it elsewhere).

@@ -256,6 +256,15 @@ impl Client {
             .await
     }
 
+    /// POST raw bytes (`application/octet-stream`) with the CSRF header.
+    pub async fn post_bytes(&mut self, path: &str, body: Vec<u8>) -> Resp {
+        let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/octet-stream");
+        if let Some(c) = &self.csrf {
+            b = b.header("x-csrf-token", c.as_str());
+        }
+        self.send(b.body(Body::from(body)).expect("request")).await
+    }
+
     /// PUT JSON with the CSRF header.
     pub async fn put_json(&mut self, path: &str, body: &serde_json::Value) -> Resp {
         let mut b = Request::put(path).header(header::CONTENT_TYPE, "application/json");

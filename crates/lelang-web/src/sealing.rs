@@ -1,0 +1,727 @@
+//! Sealing over HTTP: members enrol their age recipients, run the key ceremony, vendors submit
+//! sealed bids, and the pokja opens them with k proven partial decryptions. The server only relays
+//! and checks: it never holds a member's identity in clear, a share, or the tender's secret.
+
+use crate::AppState;
+use crate::api::ApiJson;
+use crate::auth::Ctx;
+use crate::blobs::BlobError;
+use crate::error::{ApiError, Problem};
+use crate::tender::load;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use http_body_util::BodyExt;
+use lelang_core::document::{Document, DocumentKind};
+use lelang_core::ids::{DocumentId, PackageId};
+use lelang_core::policy::{Action, authorize};
+use lelang_core::sealing::{
+    self, BidManifest, BidOutcome, Ceremony, MemberKey, Opening, OpeningBid, PartialJson, PartialsDecision,
+    member::{DealRequest, Verdict},
+};
+use lelang_trust::seal;
+use serde::{Deserialize, Serialize};
+use std::io::Read;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Why a bid whose stored bytes differ from what was committed cannot be opened.
+const MISMATCH: &str = "the ciphertext does not match its commitment";
+
+/// A member's enrolment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolInput {
+    /// The age recipient (`age1…`) made on the member's side.
+    recipient: String,
+    /// Optionally, the identity sealed under a passphrase only the member knows (armored age
+    /// scrypt), to fetch back on another device.
+    #[serde(default)]
+    sealed_identity: Option<String>,
+}
+
+/// A member's sealing key as they see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberKeyView {
+    recipient: String,
+    sealed_identity: Option<String>,
+    enrolled_at: String,
+}
+
+fn key_view(k: &MemberKey) -> MemberKeyView {
+    MemberKeyView {
+        recipient: k.recipient.clone(),
+        sealed_identity: k.sealed_identity.clone(),
+        enrolled_at: rfc(k.enrolled_at),
+    }
+}
+
+fn rfc(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Enrols (or replaces) the requesting pokja member's sealing key.
+#[utoipa::path(put, path = "/api/v1/me/sealing-key", tag = "sealing", request_body = EnrolInput,
+    responses((status = 200, body = MemberKeyView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn enrol_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<EnrolInput>,
+) -> Result<Json<MemberKeyView>, ApiError> {
+    let (key, change) = sealing::enrol(
+        &ctx.actor,
+        &input.recipient,
+        input.sealed_identity.as_deref(),
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    Ok(Json(key_view(&key)))
+}
+
+/// The requesting member's sealing key (with their passphrase-sealed identity, if kept here).
+#[utoipa::path(get, path = "/api/v1/me/sealing-key", tag = "sealing",
+    responses((status = 200, body = MemberKeyView), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn my_key_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<MemberKeyView>, ApiError> {
+    let u = ctx.user_actor()?;
+    let k = state
+        .store
+        .member_key(u.user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(key_view(&k)))
+}
+
+/// Starting a ceremony.
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StartInput {
+    /// k; a majority of the pokja by default, never fewer.
+    #[serde(default)]
+    threshold: Option<u16>,
+}
+
+/// A ceremony as members and the regency's officials see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CeremonyView {
+    /// Dealing, checking, completed or failed.
+    #[schema(value_type = String)]
+    stage: sealing::CeremonyStage,
+    /// The requester's member index, if a member.
+    me: Option<u16>,
+    /// The whole ceremony (sub-shares are encrypted to their members).
+    #[schema(value_type = Object)]
+    ceremony: Ceremony,
+}
+
+async fn ceremony_of(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    id: Uuid,
+) -> Result<(crate::tender::Loaded, Ceremony), ApiError> {
+    let l = load(state, ctx, slug, id).await?;
+    authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
+    let c = state
+        .store
+        .ceremony(l.package.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((l, c))
+}
+
+fn view(ctx: &Ctx, c: Ceremony) -> CeremonyView {
+    CeremonyView {
+        stage: c.stage(),
+        me: ctx.actor.user().and_then(|u| c.index_of(u.user_id)),
+        ceremony: c,
+    }
+}
+
+/// The tender's key ceremony (its pokja and the regency's officials who run tenders).
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/packages/{id}/ceremony", tag = "sealing",
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = CeremonyView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn ceremony_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+) -> Result<Json<CeremonyView>, ApiError> {
+    let (_, c) = ceremony_of(&state, &ctx, &slug, id).await?;
+    Ok(Json(view(&ctx, c)))
+}
+
+/// Starts the tender's key ceremony (a member of its pokja, every member enrolled, before the
+/// announcement).
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/ceremony", tag = "sealing", request_body = StartInput,
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 201, body = CeremonyView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn start_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    ApiJson(input): ApiJson<StartInput>,
+) -> Result<(StatusCode, Json<CeremonyView>), ApiError> {
+    let l = load(&state, &ctx, &slug, id).await?;
+    authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
+    let mut keys = Vec::new();
+    for m in l.assignment.iter().flat_map(|a| a.members.iter()) {
+        if let Some(k) = state.store.member_key(*m).await? {
+            keys.push(k);
+        }
+    }
+    let announced = state.store.public_tender(l.package.id).await?.is_some();
+    let latest = state.store.ceremony(l.package.id).await?;
+    let (c, change) = sealing::start_ceremony(
+        &ctx.actor,
+        l.tenant.id,
+        l.package.id,
+        l.assignment.as_ref(),
+        &keys,
+        announced,
+        latest.as_ref(),
+        input.threshold,
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    Ok((StatusCode::CREATED, Json(view(&ctx, c))))
+}
+
+/// Posts the requesting member's deal: k commitments and a sub-share (base64 age file) per member.
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/ceremony/deal", tag = "sealing", request_body(content = Object),
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = CeremonyView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn deal_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    ApiJson(input): ApiJson<DealRequest>,
+) -> Result<Json<CeremonyView>, ApiError> {
+    let (_, c) = ceremony_of(&state, &ctx, &slug, id).await?;
+    let (n, change) = sealing::deal(
+        &ctx.actor,
+        &c,
+        input.commitments,
+        input.sub_shares,
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    Ok(Json(view(&ctx, n)))
+}
+
+/// Posts the requesting member's verdict on the sub-shares it received: `confirm`, or `complain`
+/// with the dealer's index and the bad sub-share's file key (proof the server checks).
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/ceremony/verdict", tag = "sealing", request_body(content = Object),
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = CeremonyView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn verdict_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    ApiJson(input): ApiJson<Verdict>,
+) -> Result<Json<CeremonyView>, ApiError> {
+    let (_, c) = ceremony_of(&state, &ctx, &slug, id).await?;
+    let now = state.clock.now();
+    let (n, change) = match input {
+        Verdict::Confirm => sealing::confirm(&ctx.actor, &c, now)?,
+        Verdict::Complain { dealer, file_key } => sealing::complain(&ctx.actor, &c, dealer, &file_key, now)?,
+    };
+    state.store.commit(change).await?;
+    Ok(Json(view(&ctx, n)))
+}
+
+/// A bid's receipt (issue 6 signs it).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BidReceipt {
+    bid_id: Uuid,
+    sha256: String,
+    size: u64,
+    log_index: Option<u64>,
+    submitted_at: String,
+}
+
+/// Submits the requesting vendor's sealed bid: the body is the age file itself
+/// (`application/octet-stream`), encrypted to the tender's recipient. The latest counts.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/bids", tag = "sealing",
+    request_body(content_type = "application/octet-stream", description = "the age file"),
+    params(("id" = Uuid, Path, description = "Package id")),
+    responses((status = 201, body = BidReceipt), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn bid_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    body: Body,
+) -> Result<(StatusCode, Json<BidReceipt>), ApiError> {
+    let user = ctx.user_actor()?;
+    let vendor = user.vendor_id.ok_or(ApiError::Forbidden)?;
+    authorize(&ctx.actor, Action::ActForVendor(vendor))?;
+    let package = PackageId(id);
+    let tender = state
+        .store
+        .public_tender(package)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let registered = state
+        .store
+        .participants(package)
+        .await?
+        .iter()
+        .any(|(v, _)| *v == vendor);
+    // Refuse before reading a byte what would be refused after.
+    sealing::submit_bid(&ctx.actor, vendor, &tender, registered, "", 0, state.clock.now())?;
+    let mut r = state.blobs.receive(state.config.max_bid_bytes).await?;
+    let mut body = body;
+    let mut head: Vec<u8> = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        if let Ok(chunk) = frame.into_data() {
+            if head.len() < 4096 {
+                head.extend_from_slice(&chunk[..chunk.len().min(4096 - head.len())]);
+            }
+            r.push(&chunk).await?;
+        }
+    }
+    let staged = r.finish().await?;
+    // A file that is not an age file of X25519 stanzas is refused now, not at the opening.
+    if staged.size == 0 || seal::ephemeral_shares(head.as_slice()).is_err() {
+        return Err(ApiError::Invalid {
+            field: "body".into(),
+            code: "bid-not-sealed".into(),
+        });
+    }
+    let (bid, change) = sealing::submit_bid(
+        &ctx.actor,
+        vendor,
+        &tender,
+        registered,
+        &staged.sha256,
+        staged.size,
+        state.clock.now(),
+    )?;
+    state.blobs.keep(staged).await?;
+    let events = state.store.commit(change).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(BidReceipt {
+            bid_id: bid.id.0,
+            sha256: bid.sha256,
+            size: bid.size,
+            log_index: events.last().and_then(|e| u64::try_from(e.seq - 1).ok()),
+            submitted_at: rfc(bid.submitted_at),
+        }),
+    ))
+}
+
+/// An opening as the pokja and the regency's officials see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpeningView {
+    /// The requester's member index, if a member of the ceremony.
+    me: Option<u16>,
+    /// k.
+    threshold: u16,
+    /// The opening.
+    #[schema(value_type = Object)]
+    opening: Opening,
+}
+
+async fn opening_of(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    id: Uuid,
+) -> Result<(crate::tender::Loaded, Ceremony, Opening), ApiError> {
+    let (l, c) = ceremony_of(state, ctx, slug, id).await?;
+    let o = state
+        .store
+        .opening(l.package.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((l, c, o))
+}
+
+fn opening_view(ctx: &Ctx, c: &Ceremony, o: Opening) -> OpeningView {
+    OpeningView {
+        me: ctx.actor.user().and_then(|u| c.index_of(u.user_id)),
+        threshold: c.threshold,
+        opening: o,
+    }
+}
+
+/// The current bid of each company, with the ephemeral shares of its header (or why it has none).
+async fn opening_bids(state: &AppState, package: PackageId) -> Result<Vec<OpeningBid>, ApiError> {
+    let mut latest: Vec<sealing::Bid> = Vec::new();
+    for b in state.store.bids(package).await? {
+        latest.retain(|x| x.vendor_id != b.vendor_id);
+        latest.push(b);
+    }
+    let mut out = Vec::with_capacity(latest.len());
+    for b in latest {
+        let (points, problem) = match state.blobs.open(&b.sha256).await {
+            Ok((file, _)) => {
+                let file = file.into_std().await;
+                let r = tokio::task::spawn_blocking(move || {
+                    seal::ephemeral_shares(std::io::BufReader::new(file))
+                })
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+                match r {
+                    Ok(es) => (es.iter().map(seal::hex32).collect(), None),
+                    Err(e) => (Vec::new(), Some(e.to_string())),
+                }
+            }
+            Err(BlobError::Damaged(_)) => (Vec::new(), Some(MISMATCH.to_owned())),
+            Err(BlobError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                (Vec::new(), Some(MISMATCH.to_owned()))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        out.push(OpeningBid {
+            bid_id: b.id,
+            vendor_id: b.vendor_id,
+            sha256: b.sha256,
+            size: b.size,
+            log_index: b.log_index,
+            points,
+            problem,
+            outcome: None,
+        });
+    }
+    Ok(out)
+}
+
+/// Starts opening the bids (a member of the pokja, once the submission window and the upload grace
+/// period have closed): fixes the bids and the points every member computes partials for.
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/opening", tag = "sealing",
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 201, body = OpeningView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn start_opening_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+) -> Result<(StatusCode, Json<OpeningView>), ApiError> {
+    let l = load(&state, &ctx, &slug, id).await?;
+    authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
+    let tender = state
+        .store
+        .public_tender(l.package.id)
+        .await?
+        .ok_or(ApiError::Invalid {
+            field: "package_id".into(),
+            code: "not-announced".into(),
+        })?;
+    let c = state.store.ceremony(l.package.id).await?;
+    let existing = state.store.opening(l.package.id).await?;
+    // Check who and when before reading any bid.
+    sealing::start_opening(
+        &ctx.actor,
+        &tender,
+        l.assignment.as_ref(),
+        c.as_ref(),
+        existing.as_ref(),
+        Vec::new(),
+        state.clock.now(),
+    )?;
+    let bids = opening_bids(&state, l.package.id).await?;
+    let (o, change) = sealing::start_opening(
+        &ctx.actor,
+        &tender,
+        l.assignment.as_ref(),
+        c.as_ref(),
+        existing.as_ref(),
+        bids,
+        state.clock.now(),
+    )?;
+    state.store.commit(change).await?;
+    let c = c.ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(opening_view(&ctx, &c, o))))
+}
+
+/// The tender's opening: its bids, their points, the partials accepted and, once done, each bid's
+/// outcome.
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/packages/{id}/opening", tag = "sealing",
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = OpeningView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn opening_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+) -> Result<Json<OpeningView>, ApiError> {
+    let (_, c, o) = opening_of(&state, &ctx, &slug, id).await?;
+    Ok(Json(opening_view(&ctx, &c, o)))
+}
+
+/// A member's partials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartialsInput {
+    /// Per bid (in opening order), per point: `{d, c, z}` (hex).
+    #[schema(value_type = Vec<Vec<Object>>)]
+    partials: Vec<Vec<PartialJson>>,
+}
+
+/// Posts the requesting member's partial decryptions. Every proof is checked; one that fails
+/// rejects them all and the rejection, naming the member, goes on the log. With k members' partials
+/// accepted, every bid is opened and the opening minutes are published.
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/opening/partials", tag = "sealing", request_body = PartialsInput,
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = OpeningView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn partials_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    ApiJson(input): ApiJson<PartialsInput>,
+) -> Result<Json<OpeningView>, ApiError> {
+    let (l, c, o) = opening_of(&state, &ctx, &slug, id).await?;
+    let now = state.clock.now();
+    let o = match sealing::submit_partials(&ctx.actor, &c, &o, input.partials, now)? {
+        PartialsDecision::Rejected { change, .. } => {
+            state.store.commit(change).await?;
+            return Err(ApiError::Invalid {
+                field: "partials".into(),
+                code: "partial-proof".into(),
+            });
+        }
+        PartialsDecision::Accepted(n, change) => {
+            state.store.commit(change).await?;
+            n
+        }
+    };
+    let o = if o.partials.len() >= usize::from(c.threshold) {
+        finish(&state, &ctx, &l, &c, &o).await?
+    } else {
+        o
+    };
+    Ok(Json(opening_view(&ctx, &c, o)))
+}
+
+/// Opens one bid: decrypts it with the combined secrets into the document store (streamed, hashed)
+/// and checks its manifest.
+async fn open_one(state: &AppState, c: &Ceremony, o: &Opening, i: usize) -> Result<BidOutcome, ApiError> {
+    let b = &o.bids[i];
+    let fail = |reason: String| BidOutcome {
+        opened: false,
+        reason: Some(reason),
+        plaintext_sha256: None,
+        plaintext_size: None,
+    };
+    if let Some(p) = &b.problem {
+        return Ok(fail(p.clone()));
+    }
+    let (Some(secrets), Some(pk)) = (sealing::combined_secrets(c, o, i), sealing::tender_x25519(c)) else {
+        return Ok(fail(seal::OpenError::NotForThisTender.to_string()));
+    };
+    let file = match state.blobs.open(&b.sha256).await {
+        Ok((f, _)) => f.into_std().await,
+        Err(BlobError::Damaged(_)) => return Ok(fail(MISMATCH.into())),
+        Err(BlobError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(fail(MISMATCH.into()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    let decrypting = tokio::task::spawn_blocking(move || -> Result<(), seal::OpenError> {
+        let mut r = seal::open(std::io::BufReader::new(file), pk, secrets)?;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = r
+                .read(&mut buf)
+                .map_err(|e| seal::OpenError::Payload(e.to_string()))?;
+            if n == 0 || tx.blocking_send(buf[..n].to_vec()).is_err() {
+                return Ok(());
+            }
+        }
+    });
+    let mut recv = state.blobs.receive(state.config.max_bid_bytes).await?;
+    while let Some(chunk) = rx.recv().await {
+        recv.push(&chunk).await?;
+    }
+    match decrypting.await.map_err(|e| ApiError::Internal(e.to_string()))? {
+        Ok(()) => {}
+        Err(e) => return Ok(fail(e.to_string())),
+    }
+    let staged = recv.finish().await?;
+    let path = staged.path().to_owned();
+    let manifest = tokio::task::spawn_blocking(move || read_manifest(&path))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (sha, size) = (staged.sha256.clone(), staged.size);
+    state.blobs.keep(staged).await?;
+    let reason = match manifest {
+        Err(r) => Some(r.to_owned()),
+        Ok(m) => sealing::check_manifest(&m, b, o.package_id)
+            .err()
+            .map(str::to_owned),
+    };
+    Ok(BidOutcome {
+        opened: reason.is_none(),
+        reason,
+        plaintext_sha256: Some(sha),
+        plaintext_size: Some(size),
+    })
+}
+
+/// The manifest at the root of a bid's ZIP archive.
+fn read_manifest(path: &std::path::Path) -> Result<BidManifest, &'static str> {
+    let f = std::fs::File::open(path).map_err(|_| "the plaintext could not be read")?;
+    let mut z =
+        zip::ZipArchive::new(std::io::BufReader::new(f)).map_err(|_| "the plaintext is not a ZIP archive")?;
+    let m = z
+        .by_name("manifest.json")
+        .map_err(|_| "the archive has no manifest.json")?;
+    let mut s = String::new();
+    m.take(64 * 1024)
+        .read_to_string(&mut s)
+        .map_err(|_| "the manifest is not readable")?;
+    serde_json::from_str(&s).map_err(|_| "the manifest is malformed")
+}
+
+/// Opens every bid and publishes the minutes (berita acara pembukaan penawaran).
+async fn finish(
+    state: &AppState,
+    ctx: &Ctx,
+    l: &crate::tender::Loaded,
+    c: &Ceremony,
+    o: &Opening,
+) -> Result<Opening, ApiError> {
+    let mut outcomes = Vec::with_capacity(o.bids.len());
+    for i in 0..o.bids.len() {
+        outcomes.push(open_one(state, c, o, i).await?);
+    }
+    let now = state.clock.now();
+    let vendors = state.store.vendors().await?;
+    let text = minutes_text(
+        l,
+        c,
+        o,
+        &outcomes,
+        &vendors,
+        &crate::announce::local_time(&l.tenant, now),
+    );
+    let mut r = state.blobs.receive(state.config.max_document_bytes).await?;
+    r.push(text.as_bytes()).await?;
+    let staged = r.finish().await?;
+    let title = "Berita Acara Pembukaan Penawaran";
+    let version = state
+        .store
+        .documents(l.package.id)
+        .await?
+        .iter()
+        .filter(|d| d.title == title)
+        .map(|d| d.version)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let doc = Document {
+        id: DocumentId::new(),
+        tenant_id: l.tenant.id,
+        package_id: l.package.id,
+        kind: DocumentKind::Minutes,
+        title: title.into(),
+        filename: "berita-acara-pembukaan-penawaran.txt".into(),
+        media_type: "text/plain".into(),
+        size: staged.size,
+        sha256: staged.sha256.clone(),
+        version,
+        supersedes: None,
+        change_note: None,
+        published_by: ctx.user_actor()?.user_id,
+        published_at: now,
+    };
+    state.blobs.keep(staged).await?;
+    let (n, change) = sealing::complete_opening(&ctx.actor, o, outcomes, Some(doc), now)?;
+    state.store.commit(change).await?;
+    Ok(n)
+}
+
+fn minutes_text(
+    l: &crate::tender::Loaded,
+    c: &Ceremony,
+    o: &Opening,
+    outcomes: &[BidOutcome],
+    vendors: &[lelang_core::model::Vendor],
+    local_now: &str,
+) -> String {
+    let mut s = format!(
+        "BERITA ACARA PEMBUKAAN PENAWARAN\n\nPaket: {}\nPemerintah: {}\nWaktu: {}\nKunci tender: {}\nAmbang: {} dari {} anggota pokja; bagian dekripsi diterima dari anggota {}\n\n",
+        l.package.name,
+        l.tenant.name,
+        local_now,
+        c.recipient().unwrap_or("-"),
+        c.threshold,
+        c.members.len(),
+        o.partials
+            .iter()
+            .map(|p| p.member.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    if o.bids.is_empty() {
+        s.push_str("Tidak ada penawaran masuk.\n");
+    }
+    for (n, (b, out)) in o.bids.iter().zip(outcomes).enumerate() {
+        let name = vendors
+            .iter()
+            .find(|v| v.id == b.vendor_id)
+            .map_or("-", |v| v.name.as_str());
+        s.push_str(&format!(
+            "{}. {}\n   Komitmen (SHA-256): {}\n   Ukuran: {} byte; indeks tanda terima: {}\n   Hasil: {}\n",
+            n + 1,
+            name,
+            b.sha256,
+            b.size,
+            b.log_index.map_or("-".to_owned(), |i| i.to_string()),
+            if out.opened {
+                format!(
+                    "dibuka; SHA-256 isi {}",
+                    out.plaintext_sha256.as_deref().unwrap_or("-")
+                )
+            } else {
+                format!("tidak dapat dibuka: {}", out.reason.as_deref().unwrap_or("-"))
+            }
+        ));
+    }
+    s
+}
+
+/// The sealing routes; bids may be as large as the configured bid limit.
+pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
+    let limit = DefaultBodyLimit::max(usize::try_from(config.max_bid_bytes).unwrap_or(usize::MAX));
+    Router::new()
+        .route("/api/v1/me/sealing-key", put(enrol_api).get(my_key_api))
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/ceremony",
+            get(ceremony_api).post(start_api),
+        )
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/ceremony/deal",
+            post(deal_api),
+        )
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/ceremony/verdict",
+            post(verdict_api),
+        )
+        .route("/api/v1/tenders/{id}/bids", post(bid_api).layer(limit))
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/opening",
+            get(opening_api).post(start_opening_api),
+        )
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/opening/partials",
+            post(partials_api),
+        )
+}

@@ -1,0 +1,366 @@
+//! Sealed bids nobody can open alone, end to end through the HTTP API: bids made by the stock
+//! `age` CLI to the recipient the pokja's ceremony published open with any k members' proven
+//! partials, a forged partial is rejected and its member named on the log, a cheating dealer is
+//! caught and named, and neither the tender's secret nor any member's share is ever stored.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, TestApp};
+use lelang::demo::sealing::member_identity;
+use lelang_core::ids::PackageId;
+use lelang_core::sealing::{Ceremony, Opening, member};
+use lelang_trust::seal::{hex32, unhex32};
+use lelang_web::WebConfig;
+use serde_json::json;
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+const SLUG: &str = "banyuwangi";
+const ANNOUNCED: &str = "Rehabilitasi Jaringan Irigasi D.I. Bendung Singolatren";
+
+fn age_cli() -> bool {
+    if Command::new("age").arg("--version").output().is_ok() {
+        return true;
+    }
+    lelang_store_tests::skip("sealing with the stock age CLI", "install the Debian package age");
+    false
+}
+
+/// A bid archive: `manifest.json` naming the tender and vendor, and the priced offer.
+fn bid_zip(tender: PackageId, vendor: uuid::Uuid, price: i64) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default();
+        let offer = format!("Surat penawaran: harga Rp {price}\n");
+        z.start_file("penawaran.txt", opts).expect("zip");
+        z.write_all(offer.as_bytes()).expect("zip");
+        let manifest = json!({
+            "tender": tender.0, "vendor": vendor, "price": price,
+            "documents": [{"name": "penawaran.txt", "sha256": lelang_trust::seal::hex(&<sha2::Sha256 as sha2::Digest>::digest(offer.as_bytes()))}],
+        });
+        z.start_file("manifest.json", opts).expect("zip");
+        z.write_all(manifest.to_string().as_bytes()).expect("zip");
+        z.finish().expect("zip");
+    }
+    buf.into_inner()
+}
+
+/// `age -r RECIPIENT` over the bytes, by the stock CLI.
+fn age_encrypt(dir: &Path, recipient: &str, plain: &[u8]) -> Vec<u8> {
+    let input = dir.join(format!("bid-{}.zip", uuid::Uuid::new_v4()));
+    let output = input.with_extension("age");
+    std::fs::write(&input, plain).expect("write");
+    let st = Command::new("age")
+        .args(["-r", recipient, "-o"])
+        .arg(&output)
+        .arg(&input)
+        .status()
+        .expect("age");
+    assert!(st.success(), "age -r failed");
+    std::fs::read(&output).expect("read")
+}
+
+async fn package_named(app: &TestApp, name: &str) -> PackageId {
+    let tenant = app.store.tenant_by_slug(SLUG).await.expect("db").expect("tenant");
+    app.store
+        .packages(tenant.id)
+        .await
+        .expect("db")
+        .into_iter()
+        .find(|p| p.name == name)
+        .expect("package")
+        .id
+}
+
+/// The ceremony's members as (username, signed-in client, index).
+async fn members(app: &TestApp, c: &Ceremony) -> Vec<(String, Client, u16)> {
+    let mut out = Vec::new();
+    for (i, m) in c.members.iter().enumerate() {
+        let u = app.store.user(m.user_id).await.expect("db").expect("user");
+        let client = app.signed_in(&u.username).await;
+        out.push((u.username, client, i as u16 + 1));
+    }
+    out
+}
+
+async fn vendor_id(app: &TestApp, username: &str) -> uuid::Uuid {
+    let c = app.store.credentials(username).await.expect("db").expect("user");
+    c.user.vendor_id.expect("vendor").0
+}
+
+async fn event_types(app: &TestApp) -> Vec<(String, Option<uuid::Uuid>, serde_json::Value)> {
+    app.store
+        .events(lelang_core::store::EventFilter {
+            limit: 100_000,
+            ..Default::default()
+        })
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|e| {
+            (
+                e.event_type,
+                e.actor_id.map(|a| a.0),
+                serde_json::from_str(&e.payload).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Everything from the announced demo tender's bids to its opening minutes, on one backend.
+async fn bids_open_with_any_k_partials(app: TestApp) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let package = package_named(&app, ANNOUNCED).await;
+    let c = app.store.ceremony(package).await.expect("db").expect("ceremony");
+    let recipient = c.recipient().expect("complete").to_owned();
+    assert_eq!((c.threshold, c.members.len()), (2, 3));
+
+    // The public tender names the recipient bids are sealed to.
+    let mut public = app.client();
+    let t = public.get(&format!("/api/v1/tenders/{}", package.0)).await;
+    assert_eq!(t.status, StatusCode::OK, "{}", t.body);
+    assert_eq!(t.json()["bid_recipient"], json!(recipient));
+
+    // Two registered companies seal with the stock age CLI; one also replaces its bid.
+    let blambangan = vendor_id(&app, "vendor.blambangan").await;
+    let ijen = vendor_id(&app, "vendor.ijen").await;
+    let mut vb = app.signed_in("vendor.blambangan").await;
+    let good = age_encrypt(
+        dir.path(),
+        &recipient,
+        &bid_zip(package, blambangan, 1_150_000_000),
+    );
+    let r = vb
+        .post_bytes(&format!("/api/v1/tenders/{}/bids", package.0), good.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let receipt = r.json();
+    assert!(receipt["log_index"].as_u64().is_some());
+    // Not an age file: refused at once, with a problem body.
+    let r = vb
+        .post_bytes(
+            &format!("/api/v1/tenders/{}/bids", package.0),
+            b"PK\x03\x04 plain zip".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.content_type(), "application/problem+json");
+
+    let mut vi = app.signed_in("vendor.ijen").await;
+    // First a bid to some other key, then the replacement that counts: its manifest names another
+    // tender.
+    let stranger = age::x25519::Identity::generate().to_public().to_string();
+    let wrong_key = age_encrypt(dir.path(), &stranger, &bid_zip(package, ijen, 1));
+    let r = vi
+        .post_bytes(&format!("/api/v1/tenders/{}/bids", package.0), wrong_key)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let misnamed = age_encrypt(
+        dir.path(),
+        &recipient,
+        &bid_zip(PackageId(uuid::Uuid::new_v4()), ijen, 1_200_000_000),
+    );
+    let r = vi
+        .post_bytes(&format!("/api/v1/tenders/{}/bids", package.0), misnamed)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    // Nobody may open before the deadline and the upload grace period.
+    let mut ms = members(&app, &c).await;
+    let open_path = format!("/api/v1/tenants/{SLUG}/packages/{}/opening", package.0);
+    let r = ms[0].1.post_json(&open_path, &json!({}), None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("opening-too-early"), "{}", r.body);
+
+    let tender = app
+        .store
+        .public_tender(package)
+        .await
+        .expect("db")
+        .expect("tender");
+    app.clock
+        .set(tender.submission_deadline + lelang_core::sealing::UPLOAD_GRACE + time::Duration::minutes(1));
+    // Sessions have gone idle meanwhile: everyone signs in again.
+    let mut vb = app.signed_in("vendor.blambangan").await;
+    let mut ms = members(&app, &c).await;
+    // A vendor cannot open, nor submit now.
+    let r = vb.post_json(&open_path, &json!({}), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = vb
+        .post_bytes(&format!("/api/v1/tenders/{}/bids", package.0), good.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    let r = ms[0].1.post_json(&open_path, &json!({}), None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let o: Opening = serde_json::from_value(r.json()["opening"].clone()).expect("opening");
+    assert_eq!(o.bids.len(), 2, "the latest bid of each company");
+    assert!(o.bids.iter().all(|b| b.points.len() == 1 && b.problem.is_none()));
+
+    // The third member's partials alone (k − 1) open nothing.
+    let (name3, i3) = (ms[2].0.clone(), ms[2].2);
+    let p3 = member::partials(&c, &o, i3, &member_identity(&name3).expect("id")).expect("partials");
+    let r = ms[2]
+        .1
+        .post_json(&format!("{open_path}/partials"), &json!({ "partials": p3 }), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let after: Opening = serde_json::from_value(r.json()["opening"].clone()).expect("opening");
+    assert!(after.completed_at.is_none() && after.bids.iter().all(|b| b.outcome.is_none()));
+    assert!(lelang_core::sealing::combined_secrets(&c, &after, 0).is_none());
+
+    // The second member forges a proof: rejected, named on the log, nothing stored.
+    let name2 = ms[1].0.clone();
+    let i2 = ms[1].2;
+    let honest = member::partials(&c, &o, i2, &member_identity(&name2).expect("id")).expect("partials");
+    let mut forged = honest.clone();
+    let mut d = unhex32(&forged[1][0].d).expect("hex");
+    d[0] ^= 1;
+    forged[1][0].d = hex32(&d);
+    let r = ms[1]
+        .1
+        .post_json(
+            &format!("{open_path}/partials"),
+            &json!({ "partials": forged }),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("partial-proof"), "{}", r.body);
+    let member2 = c.members[usize::from(i2) - 1].user_id.0;
+    assert!(
+        event_types(&app)
+            .await
+            .iter()
+            .any(|(t, actor, p)| t == "partials_rejected"
+                && *actor == Some(member2)
+                && p["bid_id"] == json!(o.bids[1].bid_id)),
+        "the rejection names the member"
+    );
+
+    // With its honest partials, k = 2 are in: every bid is opened, with its exact outcome.
+    let r = ms[1]
+        .1
+        .post_json(
+            &format!("{open_path}/partials"),
+            &json!({ "partials": honest }),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let done: Opening = serde_json::from_value(r.json()["opening"].clone()).expect("opening");
+    assert!(done.completed_at.is_some());
+    let by_vendor = |v: uuid::Uuid| {
+        done.bids
+            .iter()
+            .find(|b| b.vendor_id.0 == v)
+            .and_then(|b| b.outcome.clone())
+            .expect("outcome")
+    };
+    let ob = by_vendor(blambangan);
+    assert!(ob.opened, "{ob:?}");
+    assert_eq!(
+        ob.plaintext_size,
+        Some(bid_zip(package, blambangan, 1_150_000_000).len() as u64)
+    );
+    let oi = by_vendor(ijen);
+    assert!(!oi.opened);
+    assert_eq!(oi.reason.as_deref(), Some("the manifest names another tender"));
+    // The plaintext's hash is on the log; the opening minutes are published.
+    let events = event_types(&app).await;
+    assert_eq!(events.iter().filter(|(t, _, _)| t == "bid_opened").count(), 2);
+    let docs = app.store.documents(package).await.expect("docs");
+    let minutes = docs
+        .iter()
+        .find(|d| d.title == "Berita Acara Pembukaan Penawaran")
+        .expect("minutes");
+    // The store's layout is its own business; find the file by its name, the hash.
+    let text = find_file(&app.documents_dir(), &minutes.sha256).expect("minutes text");
+    assert!(
+        text.contains("CV Blambangan") || text.contains("Blambangan"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tidak dapat dibuka: the manifest names another tender"),
+        "{text}"
+    );
+    assert!(text.contains(&recipient));
+    // Only once.
+    let r = ms[0].1.post_json(&open_path, &json!({}), None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Any other pair of members opens the same bids to the same plaintext (k of n, any k).
+    let p1 = member::partials(&c, &o, ms[0].2, &member_identity(&ms[0].0).expect("id")).expect("p");
+    let mut again = o.clone();
+    again.partials = vec![
+        lelang_core::sealing::MemberPartials {
+            member: ms[0].2,
+            partials: p1,
+            at: o.started_at,
+        },
+        lelang_core::sealing::MemberPartials {
+            member: i3,
+            partials: p3,
+            at: o.started_at,
+        },
+    ];
+    let i = done
+        .bids
+        .iter()
+        .position(|b| b.vendor_id.0 == blambangan)
+        .expect("bid");
+    let secrets = lelang_core::sealing::combined_secrets(&c, &again, i).expect("k partials");
+    let pk = lelang_core::sealing::tender_x25519(&c).expect("pk");
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(
+        &mut lelang_trust::seal::open(good.as_slice(), pk, secrets).expect("opens"),
+        &mut plain,
+    )
+    .expect("read");
+    assert_eq!(plain, bid_zip(package, blambangan, 1_150_000_000));
+    assert_eq!(
+        lelang_trust::seal::hex(&<sha2::Sha256 as sha2::Digest>::digest(&plain)),
+        ob.plaintext_sha256.clone().expect("hash")
+    );
+}
+
+fn find_file(dir: &Path, name: &str) -> Option<String> {
+    for e in std::fs::read_dir(dir).ok()?.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if let Some(s) = find_file(&p, name) {
+                return Some(s);
+            }
+        } else if p.file_name().is_some_and(|n| n == name) {
+            return std::fs::read_to_string(p).ok();
+        }
+    }
+    None
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn age_cli_bids_open_with_any_k_proven_partials_on_sqlite() {
+    if !age_cli() {
+        return;
+    }
+    bids_open_with_any_k_partials(TestApp::with_demo().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn age_cli_bids_open_with_any_k_proven_partials_on_postgresql() {
+    if !age_cli() {
+        return;
+    }
+    let url =
+        match lelang_store_postgres::PgStore::create_test_database(&lelang_store_postgres::test_admin_url())
+            .await
+        {
+            Ok(url) => url,
+            Err(e) => return lelang_store_tests::skip("PostgreSQL sealing test", &e.to_string()),
+        };
+    let app = TestApp::with_demo_at(url, tempfile::tempdir().expect("tempdir"), WebConfig::default()).await;
+    bids_open_with_any_k_partials(app).await;
+}
