@@ -499,6 +499,15 @@ async fn from_package_to_addendum_as_new_users_would() {
         d.execute("document.getElementById('tender-first-day').value='2026-11-02';", vec![]).await?;
         d.find(By::Id("tender-submit")).await?.click().await?;
         flash(&d, "Metode dan jadwal ditetapkan.").await?;
+        // The key ceremony, run on the members' own side (the CLI's code; the browser side of
+        // it is still to come).
+        lelang::demo::sealing::ceremony_for(
+            app.store.as_ref(),
+            app.clock.as_ref(),
+            lelang_core::ids::PackageId(package_id.parse().expect("uuid")),
+        )
+        .await
+        .expect("ceremony");
         d.find(By::Id("tender-announce")).await?.click().await?;
         flash(&d, "Tender diumumkan kepada publik.").await?;
         d.screenshot(&shots.join("tender-announced-pokja.png")).await?;

@@ -111,9 +111,9 @@ async fn event_types(app: &TestApp) -> Vec<(String, Option<uuid::Uuid>, serde_js
 }
 
 /// Everything from the announced demo tender's bids to its opening minutes, on one backend.
-async fn bids_open_with_any_k_partials(app: TestApp) {
+async fn bids_open_with_any_k_partials(app: &TestApp) {
     let dir = tempfile::tempdir().expect("tmp");
-    let package = package_named(&app, ANNOUNCED).await;
+    let package = package_named(app, ANNOUNCED).await;
     let c = app.store.ceremony(package).await.expect("db").expect("ceremony");
     let recipient = c.recipient().expect("complete").to_owned();
     assert_eq!((c.threshold, c.members.len()), (2, 3));
@@ -125,8 +125,8 @@ async fn bids_open_with_any_k_partials(app: TestApp) {
     assert_eq!(t.json()["bid_recipient"], json!(recipient));
 
     // Two registered companies seal with the stock age CLI; one also replaces its bid.
-    let blambangan = vendor_id(&app, "vendor.blambangan").await;
-    let ijen = vendor_id(&app, "vendor.ijen").await;
+    let blambangan = vendor_id(app, "vendor.blambangan").await;
+    let ijen = vendor_id(app, "vendor.ijen").await;
     let mut vb = app.signed_in("vendor.blambangan").await;
     let good = age_encrypt(
         dir.path(),
@@ -169,7 +169,7 @@ async fn bids_open_with_any_k_partials(app: TestApp) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 
     // Nobody may open before the deadline and the upload grace period.
-    let mut ms = members(&app, &c).await;
+    let mut ms = members(app, &c).await;
     let open_path = format!("/api/v1/tenants/{SLUG}/packages/{}/opening", package.0);
     let r = ms[0].1.post_json(&open_path, &json!({}), None).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -185,7 +185,7 @@ async fn bids_open_with_any_k_partials(app: TestApp) {
         .set(tender.submission_deadline + lelang_core::sealing::UPLOAD_GRACE + time::Duration::minutes(1));
     // Sessions have gone idle meanwhile: everyone signs in again.
     let mut vb = app.signed_in("vendor.blambangan").await;
-    let mut ms = members(&app, &c).await;
+    let mut ms = members(app, &c).await;
     // A vendor cannot open, nor submit now.
     let r = vb.post_json(&open_path, &json!({}), None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
@@ -232,7 +232,7 @@ async fn bids_open_with_any_k_partials(app: TestApp) {
     assert!(r.body.contains("partial-proof"), "{}", r.body);
     let member2 = c.members[usize::from(i2) - 1].user_id.0;
     assert!(
-        event_types(&app)
+        event_types(app)
             .await
             .iter()
             .any(|(t, actor, p)| t == "partials_rejected"
@@ -270,7 +270,7 @@ async fn bids_open_with_any_k_partials(app: TestApp) {
     assert!(!oi.opened);
     assert_eq!(oi.reason.as_deref(), Some("the manifest names another tender"));
     // The plaintext's hash is on the log; the opening minutes are published.
-    let events = event_types(&app).await;
+    let events = event_types(app).await;
     assert_eq!(events.iter().filter(|(t, _, _)| t == "bid_opened").count(), 2);
     let docs = app.store.documents(package).await.expect("docs");
     let minutes = docs
@@ -346,7 +346,7 @@ async fn age_cli_bids_open_with_any_k_proven_partials_on_sqlite() {
     if !age_cli() {
         return;
     }
-    bids_open_with_any_k_partials(TestApp::with_demo().await).await;
+    bids_open_with_any_k_partials(&TestApp::with_demo().await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -362,5 +362,470 @@ async fn age_cli_bids_open_with_any_k_proven_partials_on_postgresql() {
             Err(e) => return lelang_store_tests::skip("PostgreSQL sealing test", &e.to_string()),
         };
     let app = TestApp::with_demo_at(url, tempfile::tempdir().expect("tempdir"), WebConfig::default()).await;
-    bids_open_with_any_k_partials(app).await;
+    bids_open_with_any_k_partials(&app).await;
+}
+
+/// The server's log lines during a test, at every level, kept to search them for secrets.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() -> Option<Captured> {
+    let c = Captured::default();
+    let writer = c.clone();
+    let sub = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::set_global_default(sub).ok().map(|_| c)
+}
+
+/// Every file under `dir` (the database and its journals, the documents folder).
+fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files_under(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// After a full ceremony and opening, neither the tender's secret nor any member's share (nor any
+/// member's identity) is in the database files, the documents folder or the server's log lines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_or_share_is_ever_stored_or_logged() {
+    use base64::Engine as _;
+    if !age_cli() {
+        return;
+    }
+    let logs = capture_logs();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().to_owned();
+    let url = format!("sqlite://{}", root.join("lelang.db").display());
+    let app = TestApp::with_demo_at(url, dir, WebConfig::default()).await;
+    let package = package_named(&app, ANNOUNCED).await;
+    let c = app.store.ceremony(package).await.expect("db").expect("ceremony");
+    let ms = members(&app, &c).await;
+    // Each member's share, and the tender's secret from shares 1 and 2 (λ1 = 2, λ2 = −1).
+    let shares: Vec<curve25519_dalek::Scalar> = ms
+        .iter()
+        .map(|(name, _, i)| member::share(&c, *i, &member_identity(name).expect("id")).expect("share"))
+        .collect();
+    let s = shares[0] + shares[0] - shares[1];
+    let pk = curve25519_dalek::constants::ED25519_BASEPOINT_POINT * s;
+    assert_eq!(
+        Some(pk.to_montgomery().to_bytes()),
+        lelang_core::sealing::tender_x25519(&c),
+        "the secret rebuilt in this test is the tender's"
+    );
+    // Run the opening too, so that its code paths have logged what they log.
+    bids_open_with_any_k_partials(&app).await;
+
+    let mut needles: Vec<(String, Vec<u8>)> = Vec::new();
+    for (what, x) in std::iter::once(("tender secret".to_owned(), s)).chain(
+        shares
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (format!("share of member {}", i + 1), *x)),
+    ) {
+        let b = x.to_bytes();
+        needles.push((format!("{what} (raw)"), b.to_vec()));
+        needles.push((format!("{what} (hex)"), hex32(&b).into_bytes()));
+        needles.push((
+            format!("{what} (base64)"),
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .encode(b)
+                .into_bytes(),
+        ));
+    }
+    for (name, _, _) in &ms {
+        let id = member_identity(name).expect("id");
+        let text = age::secrecy::ExposeSecret::expose_secret(&id.to_string()).to_owned();
+        needles.push((format!("identity of {name}"), text.into_bytes()));
+    }
+    let mut files = Vec::new();
+    files_under(&root, &mut files);
+    assert!(files.iter().any(|f| f.ends_with("lelang.db")), "{files:?}");
+    assert!(files.len() > 5, "the documents were stored: {files:?}");
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap_or_default();
+        for (what, n) in &needles {
+            assert!(!contains(&bytes, n), "{what} found in {}", f.display());
+        }
+    }
+    if let Some(logs) = logs {
+        let text = logs.0.lock().map(|v| v.clone()).unwrap_or_default();
+        assert!(!text.is_empty(), "the server logged nothing at TRACE level");
+        for (what, n) in &needles {
+            assert!(!contains(&text, n), "{what} found in the server's log");
+        }
+    }
+}
+
+/// A dealer who sends a member a sub-share off its committed polynomial is caught by that member,
+/// proven with one revealed file key, and named on the log; a false complaint is refused; the pokja
+/// then runs a new ceremony and announces.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cheating_dealer_is_detected_and_named() {
+    use base64::Engine as _;
+    let app = TestApp::with_demo().await;
+    let package = package_named(&app, "Pembangunan Jembatan Desa Kedungasri").await;
+    let tenant = app.store.tenant_by_slug(SLUG).await.expect("db").expect("tenant");
+    let assignment = app
+        .store
+        .pokja_assignments(tenant.id)
+        .await
+        .expect("db")
+        .into_iter()
+        .find(|a| a.package_id == package)
+        .expect("pokja");
+    let mut clients = Vec::new();
+    for m in &assignment.members {
+        let u = app.store.user(*m).await.expect("db").expect("user");
+        let mut cl = app.signed_in(&u.username).await;
+        let id = member_identity(&u.username).expect("id");
+        // A sealed identity that is not an age scrypt file is refused.
+        let r = cl
+            .put_json(
+                "/api/v1/me/sealing-key",
+                &json!({"recipient": id.to_public().to_string(), "sealed_identity": "AGE-SECRET-KEY-1 in clear"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let r = cl
+            .put_json(
+                "/api/v1/me/sealing-key",
+                &json!({"recipient": id.to_public().to_string()}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        clients.push((u.username, cl));
+    }
+    let base = format!("/api/v1/tenants/{SLUG}/packages/{}", package.0);
+    if app.store.documents(package).await.expect("docs").is_empty() {
+        let r = clients[0]
+            .1
+            .post_multipart(
+                &format!("{base}/documents"),
+                &[("kind", "specification"), ("title", "Dokumen Pemilihan")],
+                Some(("dokumen.pdf", b"%PDF-1.4\n%demo\n")),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    // No announcement without the tender's key.
+    let r = clients[0]
+        .1
+        .post_json(&format!("{base}/tender/announce"), &json!({}), None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("ceremony-incomplete"), "{}", r.body);
+    // Fewer than a majority may not open.
+    let r = clients[0]
+        .1
+        .post_json(&format!("{base}/ceremony"), &json!({"threshold": 1}), None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = clients[0]
+        .1
+        .post_json(&format!("{base}/ceremony"), &json!({}), None)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = clients[1]
+        .1
+        .post_json(&format!("{base}/ceremony"), &json!({}), None)
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a second ceremony while one runs"
+    );
+
+    let ceremony = |v: serde_json::Value| -> Ceremony {
+        serde_json::from_value(v["ceremony"].clone()).expect("ceremony")
+    };
+    let c = ceremony(clients[0].1.get(&format!("{base}/ceremony")).await.json());
+    let usernames: Vec<String> = clients.iter().map(|(n, _)| n.clone()).collect();
+    let index = |name: &str, c: &Ceremony| {
+        let uid = assignment.members[usernames.iter().position(|n| n == name).expect("member")];
+        c.index_of(uid).expect("index")
+    };
+    // A malformed deal is refused whole.
+    let r = clients[0]
+        .1
+        .post_json(
+            &format!("{base}/ceremony/deal"),
+            &json!({"commitments": ["00"], "sub_shares": []}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    // Members 1 and 3 deal honestly; member 2 sends member 3 a sub-share off its polynomial.
+    let names: Vec<String> = clients.iter().map(|(n, _)| n.clone()).collect();
+    let (cheat_name, victim_name) = (names[1].clone(), names[2].clone());
+    for (name, cl) in clients.iter_mut() {
+        let i = index(name, &c);
+        let mut d = member::deal(&c, i).expect("deal");
+        if *name == cheat_name {
+            let victim = index(&victim_name, &c);
+            let msg = json!({
+                "ceremony": c.id, "dealer": i, "member": victim,
+                "sub_share": hex32(&lelang_trust::seal::random_scalar().to_bytes()),
+            });
+            let ct = lelang_trust::seal::encrypt_to(
+                &[&c.members[usize::from(victim) - 1].recipient],
+                msg.to_string().as_bytes(),
+            )
+            .expect("encrypt");
+            d.sub_shares[usize::from(victim) - 1] = base64::engine::general_purpose::STANDARD.encode(ct);
+        }
+        let r = cl
+            .post_json(
+                &format!("{base}/ceremony/deal"),
+                &serde_json::to_value(&d).expect("json"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let c = ceremony(clients[0].1.get(&format!("{base}/ceremony")).await.json());
+    assert_eq!(c.stage(), lelang_core::sealing::CeremonyStage::Checking);
+    // Member 1 finds nothing wrong; member 3 finds dealer 2's sub-share bad.
+    let v1 = member::verdict(&c, index(&names[0], &c), &member_identity(&names[0]).expect("id"));
+    assert_eq!(v1, member::Verdict::Confirm);
+    let r = clients[0]
+        .1
+        .post_json(
+            &format!("{base}/ceremony/verdict"),
+            &json!({"verdict": "confirm"}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let victim_id = member_identity(&victim_name).expect("id");
+    let v3 = member::verdict(&c, index(&victim_name, &c), &victim_id);
+    let member::Verdict::Complain { dealer, file_key } = v3.clone() else {
+        panic!("the victim should complain: {v3:?}");
+    };
+    assert_eq!(dealer, index(&cheat_name, &c));
+    // A false complaint against the honest dealer 1 (with that file's real key) is refused.
+    let honest = &c
+        .dealings
+        .iter()
+        .find(|d| d.dealer == index(&names[0], &c))
+        .expect("deal")
+        .sub_shares[usize::from(index(&victim_name, &c)) - 1];
+    let honest_key = lelang_trust::seal::reveal_file_key(
+        &victim_id,
+        &base64::engine::general_purpose::STANDARD
+            .decode(honest)
+            .expect("b64"),
+    )
+    .expect("key");
+    let r = clients[2]
+        .1
+        .post_json(
+            &format!("{base}/ceremony/verdict"),
+            &json!({"verdict": "complain", "dealer": index(&names[0], &c), "file_key": lelang_trust::seal::hex(&honest_key)}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("complaint-unfounded"), "{}", r.body);
+    // The real complaint fails the ceremony and names the dealer.
+    let r = clients[2]
+        .1
+        .post_json(
+            &format!("{base}/ceremony/verdict"),
+            &serde_json::to_value(&v3).expect("json"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["stage"], json!("failed"));
+    let _ = file_key;
+    let cheat_uid = assignment.members[1].0;
+    assert!(
+        event_types(&app)
+            .await
+            .iter()
+            .any(|(t, _, p)| t == "key_ceremony_failed" && p["dealer"] == json!(cheat_uid)),
+        "the log names the cheating dealer"
+    );
+
+    // A new ceremony among the same members, all honest, completes; the tender can be announced.
+    let r = clients[0]
+        .1
+        .post_json(&format!("{base}/ceremony"), &json!({}), None)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let c = ceremony(r.json());
+    for (name, cl) in clients.iter_mut() {
+        let d = member::deal(&c, index(name, &c)).expect("deal");
+        let r = cl
+            .post_json(
+                &format!("{base}/ceremony/deal"),
+                &serde_json::to_value(&d).expect("json"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let c = ceremony(clients[0].1.get(&format!("{base}/ceremony")).await.json());
+    let mut last = json!(null);
+    for (name, cl) in clients.iter_mut() {
+        let v = member::verdict(&c, index(name, &c), &member_identity(name).expect("id"));
+        let r = cl
+            .post_json(
+                &format!("{base}/ceremony/verdict"),
+                &serde_json::to_value(&v).expect("json"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        last = r.json();
+    }
+    assert_eq!(last["stage"], json!("completed"));
+    let recipient = last["ceremony"]["outcome"]["recipient"]
+        .as_str()
+        .expect("recipient")
+        .to_owned();
+    let r = clients[0]
+        .1
+        .post_json(&format!("{base}/tender/announce"), &json!({}), None)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let t = app.client().get(&format!("/api/v1/tenders/{}", package.0)).await;
+    assert_eq!(t.json()["bid_recipient"], json!(recipient));
+}
+
+/// Who may not touch a ceremony or an opening is refused before anything is read: nobody signed in
+/// (401), and officials other than the tender's pokja, vendors, auditors and another regency's
+/// pokja (403); officials may not submit bids and only pokja members enrol sealing keys.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sealing_routes_refuse_everyone_else() {
+    let app = TestApp::with_demo().await;
+    let package = package_named(&app, ANNOUNCED).await;
+    let base = format!("/api/v1/tenants/{SLUG}/packages/{}", package.0);
+    let bodies = [
+        (format!("{base}/ceremony"), json!({})),
+        (
+            format!("{base}/ceremony/deal"),
+            json!({"commitments": [], "sub_shares": []}),
+        ),
+        (format!("{base}/ceremony/verdict"), json!({"verdict": "confirm"})),
+        (format!("{base}/opening"), json!({})),
+        (format!("{base}/opening/partials"), json!({"partials": []})),
+    ];
+    let gets = [format!("{base}/ceremony"), format!("{base}/opening")];
+    let recipient = age::x25519::Identity::generate().to_public().to_string();
+
+    let mut anon = app.client();
+    for (p, b) in &bodies {
+        assert_eq!(
+            anon.post_json(p, b, None).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{p}"
+        );
+    }
+    for p in &gets {
+        assert_eq!(anon.get(p).await.status, StatusCode::UNAUTHORIZED, "{p}");
+    }
+    assert_eq!(
+        anon.post_bytes(&format!("/api/v1/tenders/{}/bids", package.0), b"age".to_vec())
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        anon.put_json("/api/v1/me/sealing-key", &json!({"recipient": recipient}))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    for who in [
+        "vendor.blambangan",
+        "bwi.apip",
+        "bwi.aph",
+        "bwi.ulp",
+        "bwi.ppk.dpu",
+        "bwi.admin",
+        "tgl.pokja1",
+        "admin",
+    ] {
+        let mut c = app.signed_in(who).await;
+        for (p, b) in &bodies {
+            let r = c.post_json(p, b, None).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} POST {p}: {}", r.body);
+        }
+        for p in &gets {
+            let r = c.get(p).await;
+            assert!(
+                r.status == StatusCode::FORBIDDEN
+                    || (r.status == StatusCode::NOT_FOUND && who == "tgl.pokja1"),
+                "{who} GET {p}: {} {}",
+                r.status,
+                r.body
+            );
+        }
+        let r = c
+            .put_json("/api/v1/me/sealing-key", &json!({"recipient": recipient}))
+            .await;
+        let expected = if who == "tgl.pokja1" {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(r.status, expected, "{who} enrols: {}", r.body);
+        if who != "vendor.blambangan" {
+            let r = c
+                .post_bytes(&format!("/api/v1/tenders/{}/bids", package.0), b"age".to_vec())
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} bids: {}", r.body);
+        }
+    }
+    // A pokja member of this regency not in this tender's pokja reads nothing of its ceremony.
+    let c = app.store.ceremony(package).await.expect("db").expect("ceremony");
+    for n in 1..=5 {
+        let who = format!("bwi.pokja{n}");
+        let uid = app
+            .store
+            .credentials(&who)
+            .await
+            .expect("db")
+            .expect("user")
+            .user
+            .id;
+        if c.index_of(uid).is_some() {
+            continue;
+        }
+        let mut cl = app.signed_in(&who).await;
+        let r = cl
+            .post_json(
+                &format!("{base}/ceremony/verdict"),
+                &json!({"verdict": "confirm"}),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {}", r.body);
+    }
 }

@@ -291,6 +291,10 @@ async fn documents_are_checked_on_the_way_in_and_out() {
         "a cached copy is not sent again"
     );
 
+    // The pokja's key ceremony, run as the members' own side would.
+    lelang::demo::sealing::ceremony_for(app.store.as_ref(), app.clock.as_ref(), package.id)
+        .await
+        .expect("ceremony");
     let r = m
         .post_json(
             &format!(

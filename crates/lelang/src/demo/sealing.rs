@@ -27,7 +27,7 @@ pub async fn ceremony(
     clock: &dyn Clock,
     package: PackageId,
     assignment: &PokjaAssignment,
-    members: &[(Actor, String)],
+    members: &[Actor],
 ) -> anyhow::Result<Ceremony> {
     if let Some(c) = store.ceremony(package).await?
         && c.recipient().is_some()
@@ -35,8 +35,9 @@ pub async fn ceremony(
         return Ok(c);
     }
     let mut keys = Vec::new();
-    for (actor, username) in members {
+    for actor in members {
         let user = actor.user().ok_or_else(|| anyhow!("member"))?;
+        let username = &user.username;
         let key = match store.member_key(user.user_id).await? {
             Some(k) => k,
             None => {
@@ -48,7 +49,7 @@ pub async fn ceremony(
         };
         keys.push(key);
     }
-    let (lead, _) = members.first().ok_or_else(|| anyhow!("no members"))?;
+    let lead = members.first().ok_or_else(|| anyhow!("no members"))?;
     let (mut c, change) = sealing::start_ceremony(
         lead,
         assignment.tenant_id,
@@ -61,7 +62,7 @@ pub async fn ceremony(
         clock.now(),
     )?;
     store.commit(change).await?;
-    for (actor, _) in members {
+    for actor in members {
         let user = actor.user().ok_or_else(|| anyhow!("member"))?;
         let i = c.index_of(user.user_id).ok_or_else(|| anyhow!("not a member"))?;
         let d = member::deal(&c, i).map_err(|e| anyhow!(e))?;
@@ -69,10 +70,10 @@ pub async fn ceremony(
         store.commit(change).await?;
         c = n;
     }
-    for (actor, username) in members {
+    for actor in members {
         let user = actor.user().ok_or_else(|| anyhow!("member"))?;
         let i = c.index_of(user.user_id).ok_or_else(|| anyhow!("not a member"))?;
-        match member::verdict(&c, i, &member_identity(username)?) {
+        match member::verdict(&c, i, &member_identity(&user.username)?) {
             member::Verdict::Confirm => {}
             v => return Err(anyhow!("demo ceremony: {v:?}")),
         }
@@ -81,4 +82,29 @@ pub async fn ceremony(
         c = n;
     }
     Ok(c)
+}
+
+/// Runs the ceremony of a package whose pokja is assigned, acting as each member (demo and tests).
+pub async fn ceremony_for(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    package: PackageId,
+) -> anyhow::Result<Ceremony> {
+    for t in store.tenants().await? {
+        let Some(a) = store
+            .pokja_assignments(t.id)
+            .await?
+            .into_iter()
+            .find(|a| a.package_id == package)
+        else {
+            continue;
+        };
+        let mut members = Vec::new();
+        for m in &a.members {
+            let u = store.user(*m).await?.ok_or_else(|| anyhow!("member"))?;
+            members.push(super::official_actor(store, &u.username).await?);
+        }
+        return ceremony(store, clock, package, &a, &members).await;
+    }
+    Err(anyhow!("no pokja for {package:?}"))
 }

@@ -350,7 +350,6 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
         }
         let assignment = find_assignment().await?.ok_or_else(|| anyhow!("pokja"))?;
         let mut member_actors = Vec::new();
-        let mut named = Vec::new();
         for m in &assignment.members {
             let u = store.user(*m).await?.ok_or_else(|| anyhow!("member"))?;
             let actor = official_actor(store, &u.username).await?;
@@ -359,8 +358,7 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
                     .commit(declare_no_conflict(&actor, &assignment, clock.now())?)
                     .await?;
             }
-            member_actors.push(actor.clone());
-            named.push((actor, u.username));
+            member_actors.push(actor);
         }
         let assignment = find_assignment().await?.ok_or_else(|| anyhow!("pokja"))?;
         let lead = member_actors.first().ok_or_else(|| anyhow!("no members"))?;
@@ -427,7 +425,7 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
             store.commit(change).await?;
             existing.push(d);
         }
-        let key = super::sealing::ceremony(store, clock, package.id, &assignment, &named).await?;
+        let key = super::sealing::ceremony(store, clock, package.id, &assignment, &member_actors).await?;
         let unit = store
             .work_units(tenant.id)
             .await?
