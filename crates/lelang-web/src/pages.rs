@@ -25,6 +25,8 @@ use uuid::Uuid;
 
 /// Every page route, for the authorization matrix test: (method, path template).
 pub const PAGE_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/account/sealing-key"),
+    ("GET", "/t/{slug}/packages/{id}/sealing"),
     ("GET", "/"),
     ("GET", "/login"),
     ("POST", "/login"),
@@ -105,6 +107,7 @@ pub fn routes() -> Router<AppState> {
 
 static CSS: &str = include_str!("../static/lelang.css");
 static HTMX: &str = include_str!("../static/htmx-2.0.11.min.js");
+static SEALING: &str = include_str!("../static/sealing.js");
 
 /// The vendored static assets, cached for a day (htmx's file name carries its version).
 pub async fn static_file(Path(file): Path<String>) -> Response {
@@ -115,6 +118,8 @@ pub async fn static_file(Path(file): Path<String>) -> Response {
             "text/javascript; charset=utf-8",
             "public, max-age=31536000, immutable",
         ),
+        // The pokja's sealing code, bundled from web/sealing (see its package-lock.json).
+        "sealing.js" => (SEALING, "text/javascript; charset=utf-8", "public, max-age=3600"),
         _ => return ApiError::NotFound.into_response(),
     };
     (
@@ -250,6 +255,9 @@ async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&str>) -> Na
         }
         if a.role == Role::Vendor && a.vendor_id.is_some() {
             links.push(link(&t, "/vendor/profile", "nav-vendor-profile", path));
+        }
+        if a.role == Role::PokjaMember {
+            links.push(link(&t, "/account/sealing-key", "nav-sealing-key", path));
         }
         links.push(link(&t, "/account", "nav-account", path));
     }

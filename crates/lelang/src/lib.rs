@@ -2,6 +2,7 @@
 //! command line in `main.rs` is a thin layer over this, and the end-to-end tests drive it too.
 
 pub mod demo;
+pub mod member;
 pub mod verify;
 
 use anyhow::{Context, anyhow, bail};

@@ -54,6 +54,12 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// A pokja member's sealing key: make it, enrol it, deal and check in a tender's key ceremony.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// A pokja member's part in opening a tender's bids.
+    #[command(subcommand)]
+    Bids(BidsCommand),
     /// Create the first platform administrator (password from LELANG_ADMIN_PASSWORD or stdin).
     CreateAdmin {
         #[command(flatten)]
@@ -65,6 +71,115 @@ enum Command {
         #[arg(long, default_value = "Administrator Platform")]
         name: String,
     },
+}
+
+/// Where the member's server and identity are. The API token comes from `LELANG_TOKEN`.
+#[derive(Args, Debug, Clone)]
+struct MemberArgs {
+    /// The lelang server's base URL.
+    #[arg(long, env = "LELANG_SERVER")]
+    server: String,
+    /// The age identity file. Without it, the identity kept on the server, opened with the
+    /// passphrase from LELANG_PASSPHRASE.
+    #[arg(long)]
+    identity: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum KeysCommand {
+    /// Make a new age identity file (readable by you only) and print its recipient.
+    New {
+        /// Where to write it (must not exist).
+        #[arg(long)]
+        identity: PathBuf,
+    },
+    /// Enrol your identity's recipient; with --keep-on-server, also a copy sealed under the
+    /// passphrase from LELANG_PASSPHRASE (the server cannot open it).
+    Enrol {
+        #[command(flatten)]
+        member: MemberArgs,
+        /// Keep a passphrase-sealed copy on the server.
+        #[arg(long)]
+        keep_on_server: bool,
+    },
+    /// Deal your sub-shares in a tender's key ceremony (TENDER = regency/package-id).
+    Deal {
+        #[command(flatten)]
+        member: MemberArgs,
+        /// regency/package-id
+        tender: String,
+    },
+    /// Check the sub-shares you received and confirm, or prove that a dealer cheated.
+    Check {
+        #[command(flatten)]
+        member: MemberArgs,
+        /// regency/package-id
+        tender: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum BidsCommand {
+    /// Compute and send your partial decryptions, with proofs, for every bid of the opening.
+    Partial {
+        #[command(flatten)]
+        member: MemberArgs,
+        /// regency/package-id
+        tender: String,
+    },
+}
+
+fn member_session(m: &MemberArgs) -> anyhow::Result<(lelang::member::Client, age::x25519::Identity)> {
+    let token = std::env::var("LELANG_TOKEN").context("set LELANG_TOKEN to your API token")?;
+    let client = lelang::member::Client::new(&m.server, &token);
+    let passphrase;
+    let source = match &m.identity {
+        Some(p) => lelang::member::IdentitySource::File(p),
+        None => {
+            passphrase = std::env::var("LELANG_PASSPHRASE")
+                .context("give --identity FILE, or LELANG_PASSPHRASE for the identity kept on the server")?;
+            lelang::member::IdentitySource::Server(&passphrase)
+        }
+    };
+    let id = lelang::member::identity(&client, &source)?;
+    Ok((client, id))
+}
+
+fn run_member(cmd: Command) -> anyhow::Result<()> {
+    let line = match cmd {
+        Command::Keys(KeysCommand::New { identity }) => {
+            let id = lelang::member::new_identity_file(&identity)?;
+            format!("wrote {}; recipient {}", identity.display(), id.to_public())
+        }
+        Command::Keys(KeysCommand::Enrol { member, keep_on_server }) => {
+            let token = std::env::var("LELANG_TOKEN").context("set LELANG_TOKEN to your API token")?;
+            let client = lelang::member::Client::new(&member.server, &token);
+            let path = member.identity.context("give --identity FILE (make one with `lelang keys new`)")?;
+            let id = lelang::member::read_identity_file(&path)?;
+            let passphrase = if keep_on_server {
+                Some(std::env::var("LELANG_PASSPHRASE").context("set LELANG_PASSPHRASE to seal the copy kept on the server")?)
+            } else {
+                None
+            };
+            let r = lelang::member::enrol(&client, &id, passphrase.as_deref())?;
+            format!("enrolled {r}")
+        }
+        Command::Keys(KeysCommand::Deal { member, tender }) => {
+            let token = std::env::var("LELANG_TOKEN").context("set LELANG_TOKEN to your API token")?;
+            lelang::member::deal(&lelang::member::Client::new(&member.server, &token), &tender)?
+        }
+        Command::Keys(KeysCommand::Check { member, tender }) => {
+            let (client, id) = member_session(&member)?;
+            lelang::member::check(&client, &tender, &id)?
+        }
+        Command::Bids(BidsCommand::Partial { member, tender }) => {
+            let (client, id) = member_session(&member)?;
+            lelang::member::partials(&client, &tender, &id)?
+        }
+        _ => bail!("not a member command"),
+    };
+    println!("{line}");
+    Ok(())
 }
 
 /// Options shared by every command; each is also an environment variable and a key of the
@@ -194,6 +309,10 @@ fn init_logs(format: &str) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Keys(_) | Command::Bids(_)) {
+        let cmd = cli.command;
+        return tokio::task::spawn_blocking(move || run_member(cmd)).await?;
+    }
     if let Command::Verify {
         source,
         key,
@@ -225,7 +344,7 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let args = match &cli.command {
-        Command::Verify { .. } => unreachable!("handled above"),
+        Command::Verify { .. } | Command::Keys(_) | Command::Bids(_) => unreachable!("handled above"),
         Command::Serve(a) | Command::Migrate(a) => a,
         Command::Demo { serve, .. } | Command::CreateAdmin { serve, .. } => serve,
     };
@@ -233,7 +352,7 @@ async fn main() -> anyhow::Result<()> {
     init_logs(&log);
     let store = open_store(&settings.database_url(), &settings.data).await?;
     match cli.command {
-        Command::Verify { .. } => unreachable!("handled above"),
+        Command::Verify { .. } | Command::Keys(_) | Command::Bids(_) => unreachable!("handled above"),
         Command::Migrate(_) => {
             println!(
                 "migrated {} ({})",

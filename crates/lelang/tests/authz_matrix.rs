@@ -1694,6 +1694,8 @@ const SEALING_ROUTES: &[&str] = &[
     "/api/v1/tenders/{id}/bids",
     "/api/v1/tenants/{slug}/packages/{id}/opening",
     "/api/v1/tenants/{slug}/packages/{id}/opening/partials",
+    "/account/sealing-key",
+    "/t/{slug}/packages/{id}/sealing",
 ];
 
 /// The matrix above names every route the application serves.

@@ -632,3 +632,182 @@ async fn from_package_to_addendum_as_new_users_would() {
     let detail = anon.get(&format!("/api/v1/tenders/{id}")).await.body;
     assert!(!detail.contains("Sritanjung"), "the asker stays hidden");
 }
+
+/// Clicks a sealing action and waits for the page that follows (`expect`), failing at once with the
+/// page script's message if the action failed.
+async fn seal_step(d: &WebDriver, button: &str, expect: &str) -> WebDriverResult<()> {
+    d.find(By::Id(button)).await?.click().await?;
+    let hit = d
+        .query(By::Css(format!(
+            "{expect}, #sealing-status[data-result]:not([data-result='ok'])"
+        )))
+        .wait(Duration::from_secs(90), Duration::from_millis(200))
+        .first()
+        .await?;
+    if hit.id().await?.as_deref() == Some("sealing-status") {
+        let text = hit.text().await?;
+        let code = hit.attr("data-result").await?.unwrap_or_default();
+        if code != "ok" {
+            panic!("{button}: {code}: {text}");
+        }
+    }
+    Ok(())
+}
+
+/// Three pokja members, each signed in on their own, make their sealing keys in the browser (kept on
+/// the server under their passphrases), run the tender's key ceremony, and after the deadline two
+/// of them open the bids — every secret step in the browser, every proof checked by the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
+    let Some((_driver, port)) = start_chromedriver() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let base = format!("http://{}", serve(&app).await);
+    let profile = tempfile::tempdir().expect("profile");
+    let d = browser(port, profile.path()).await;
+    let shots = screenshots();
+    let tenant = app.store.tenant_by_slug("banyuwangi").await.expect("q").expect("tenant");
+    let package = app
+        .store
+        .packages(tenant.id)
+        .await
+        .expect("q")
+        .into_iter()
+        .find(|p| p.name == "Pembangunan Jembatan Desa Kedungasri")
+        .expect("package");
+    let assignment = app
+        .store
+        .pokja_assignments(tenant.id)
+        .await
+        .expect("q")
+        .into_iter()
+        .find(|a| a.package_id == package.id)
+        .expect("pokja");
+    let mut members = Vec::new();
+    for m in &assignment.members {
+        members.push(app.store.user(*m).await.expect("q").expect("user").username);
+    }
+    let passphrase = |m: &str| format!("frasa sandi rahasia milik {m}");
+    let page = format!("{base}/t/banyuwangi/packages/{}/sealing", package.id);
+    let result: WebDriverResult<()> = async {
+        // Each member makes a key in the browser and keeps it sealed under a passphrase.
+        for (i, m) in members.iter().enumerate() {
+            sign_in(&d, &base, m).await?;
+            d.query(By::Css("h1[data-role]")).first().await?;
+            d.goto(format!("{base}/account/sealing-key")).await?;
+            d.find(By::Id("enrol-passphrase")).await?.send_keys(passphrase(m)).await?;
+            d.find(By::Id("enrol-passphrase-again")).await?.send_keys(passphrase(m)).await?;
+            seal_step(&d, "enrol", "#sealing-status[data-result='ok']").await?;
+            d.query(By::Css("#enrol-download:not([hidden])")).first().await?;
+            if i == 0 {
+                d.screenshot(&shots.join("sealing-key-enrolled.png")).await?;
+                // The tender's page leads to the ceremony; the member starts it.
+                d.goto(format!("{base}/t/banyuwangi/packages/{}/tender", package.id)).await?;
+                d.find(By::Id("sealing-link")).await?.click().await?;
+                d.query(By::Css("#ceremony-stage[data-stage='none']")).first().await?;
+            }
+            sign_out(&d).await?;
+        }
+        sign_in(&d, &base, &members[0]).await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(&page).await?;
+        seal_step(&d, "ceremony-start", "#ceremony-deal").await?;
+        sign_out(&d).await?;
+        // Each deals, then each checks what it received.
+        for (i, m) in members.iter().enumerate() {
+            sign_in(&d, &base, m).await?;
+            d.query(By::Css("h1[data-role]")).first().await?;
+            d.goto(&page).await?;
+            let next = if i + 1 < members.len() { "#sealing-waiting" } else { "#ceremony-check" };
+            seal_step(&d, "ceremony-deal", next).await?;
+            sign_out(&d).await?;
+        }
+        for (i, m) in members.iter().enumerate() {
+            sign_in(&d, &base, m).await?;
+            d.query(By::Css("h1[data-role]")).first().await?;
+            d.goto(&page).await?;
+            d.find(By::Id("sealing-passphrase")).await?.send_keys(passphrase(m)).await?;
+            let next = if i + 1 < members.len() { "#sealing-waiting" } else { "#tender-recipient" };
+            seal_step(&d, "ceremony-check", next).await?;
+            if i + 1 == members.len() {
+                d.screenshot(&shots.join("sealing-ceremony-complete.png")).await?;
+            }
+            sign_out(&d).await?;
+        }
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = d.screenshot(&shots.join("sealing-failed.png")).await;
+        let _ = d.quit().await;
+        result.expect("the ceremony in the browser");
+        return;
+    }
+    let c = app.store.ceremony(package.id).await.expect("q").expect("ceremony");
+    let recipient = c.recipient().expect("complete").to_owned();
+    assert_eq!(c.members.len(), 3);
+
+    // Announced (through the API here), a company bids, and the deadline passes.
+    let mut lead = app.signed_in(&members[0]).await;
+    let r = lead
+        .post_multipart(
+            &format!("/api/v1/tenants/banyuwangi/packages/{}/documents", package.id),
+            &[("kind", "specification"), ("title", "Dokumen Pemilihan")],
+            Some(("dokumen-pemilihan.pdf", b"%PDF-1.4\n% jembatan\n")),
+        )
+        .await;
+    assert!(r.status.is_success() || r.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = lead
+        .post_json(&format!("/api/v1/tenants/banyuwangi/packages/{}/tender/announce", package.id), &serde_json::json!({}), None)
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
+    let vendor_user = app.store.credentials("vendor.blambangan").await.expect("q").expect("vendor").user;
+    let vendor = vendor_user.vendor_id.expect("company");
+    let mut v = app.signed_in("vendor.blambangan").await;
+    let r = v.post_json(&format!("/api/v1/tenders/{}/registrations", package.id), &serde_json::json!({}), None).await;
+    assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
+    let manifest = serde_json::json!({"tender": package.id, "vendor": vendor, "price": 2_400_000_000i64});
+    let mut zip = std::io::Cursor::new(Vec::new());
+    {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(&mut zip);
+        z.start_file("manifest.json", zip::write::SimpleFileOptions::default()).expect("zip");
+        z.write_all(manifest.to_string().as_bytes()).expect("zip");
+        z.finish().expect("zip");
+    }
+    let sealed = lelang_trust::seal::encrypt_to(&[&recipient], &zip.into_inner()).expect("seal");
+    let r = v.post_bytes(&format!("/api/v1/tenders/{}/bids", package.id), sealed).await;
+    assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
+    let t = app.store.public_tender(package.id).await.expect("q").expect("tender");
+    app.clock
+        .set(t.submission_deadline + lelang_core::sealing::UPLOAD_GRACE + time::Duration::minutes(1));
+
+    let result: WebDriverResult<()> = async {
+        for (i, m) in members.iter().take(2).enumerate() {
+            sign_in(&d, &base, m).await?;
+            d.query(By::Css("h1[data-role]")).first().await?;
+            d.goto(&page).await?;
+            if i == 0 {
+                seal_step(&d, "opening-start", "#opening-partials").await?;
+            }
+            d.find(By::Id("sealing-passphrase")).await?.send_keys(passphrase(m)).await?;
+            let next = if i == 0 { "#sealing-waiting" } else { "#opening-bids tr[data-opened='true']" };
+            seal_step(&d, "opening-partials", next).await?;
+            if i == 1 {
+                d.screenshot(&shots.join("sealing-opened.png")).await?;
+            }
+            sign_out(&d).await?;
+        }
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = d.screenshot(&shots.join("sealing-failed.png")).await;
+    }
+    let _ = d.quit().await;
+    result.expect("the opening in the browser");
+    let o = app.store.opening(package.id).await.expect("q").expect("opening");
+    assert!(o.completed_at.is_some());
+    assert!(o.bids.iter().all(|b| b.outcome.as_ref().is_some_and(|x| x.opened)), "{o:?}");
+}

@@ -829,3 +829,134 @@ async fn sealing_routes_refuse_everyone_else() {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {}", r.body);
     }
 }
+
+/// Runs the real `lelang` binary as a member would, with their token in the environment.
+fn lelang_cli(args: &[&str], token: &str, passphrase: Option<&str>) -> Result<String, String> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lelang"));
+    cmd.args(args).env("LELANG_TOKEN", token).env_remove("LELANG_PASSPHRASE");
+    if let Some(p) = passphrase {
+        cmd.env("LELANG_PASSPHRASE", p);
+    }
+    let out = cmd.output().map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+async fn token_of(app: &TestApp, username: &str) -> String {
+    let mut c = app.signed_in(username).await;
+    let r = c.post_json("/api/v1/tokens", &json!({"name": "sealing CLI"}), None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()["secret"].as_str().expect("secret").to_owned()
+}
+
+/// Three members run a whole ceremony with `lelang keys` (one keeps its identity on the server,
+/// sealed under a passphrase), and two open the demo tender's bids with `lelang bids partial`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_run_the_ceremony_and_the_opening_with_the_cli() {
+    if !age_cli() {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    let server = app.serve().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let package = package_named(&app, "Pembangunan Jembatan Desa Kedungasri").await;
+    let tenant = app.store.tenant_by_slug(SLUG).await.expect("db").expect("tenant");
+    let assignment = app
+        .store
+        .pokja_assignments(tenant.id)
+        .await
+        .expect("db")
+        .into_iter()
+        .find(|a| a.package_id == package)
+        .expect("pokja");
+    let tender = format!("{SLUG}/{}", package.0);
+    let mut members = Vec::new();
+    for (n, m) in assignment.members.iter().enumerate() {
+        let u = app.store.user(*m).await.expect("db").expect("user");
+        let token = token_of(&app, &u.username).await;
+        let file = dir.path().join(format!("member{n}.txt"));
+        let f = file.to_str().expect("utf-8").to_owned();
+        let out = lelang_cli(&["keys", "new", "--identity", &f], &token, None).expect("keys new");
+        assert!(out.contains("recipient age1"), "{out}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "the identity file is its owner's only");
+        }
+        let keep = n == 0;
+        let mut args = vec!["keys", "enrol", "--server", &server, "--identity", &f];
+        if keep {
+            args.push("--keep-on-server");
+        }
+        let out = lelang_cli(&args, &token, keep.then_some("frasa sandi anggota pokja")).expect("enrol");
+        assert!(out.starts_with("enrolled age1"), "{out}");
+        members.push((u.username, token, f, keep));
+    }
+    let (_, t0, _, _) = &members[0];
+    let mut lead = app.client();
+    let r = lead
+        .post_json(&format!("/api/v1/tenants/{SLUG}/packages/{}/ceremony", package.0), &json!({}), Some(t0))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    for (_, token, _, _) in &members {
+        let out = lelang_cli(&["keys", "deal", "--server", &server, &tender], token, None).expect("deal");
+        assert!(out.starts_with("dealt as member"), "{out}");
+    }
+    let mut last = String::new();
+    for (_, token, file, keep) in &members {
+        // The member who kept its identity on the server opens it with its passphrase only.
+        last = if *keep {
+            assert!(
+                lelang_cli(&["keys", "check", "--server", &server, &tender], token, Some("salah")).is_err(),
+                "a wrong passphrase does not open the kept identity"
+            );
+            lelang_cli(&["keys", "check", "--server", &server, &tender], token, Some("frasa sandi anggota pokja"))
+        } else {
+            lelang_cli(&["keys", "check", "--server", &server, &tender, "--identity", file], token, None)
+        }
+        .expect("check");
+    }
+    let c = app.store.ceremony(package).await.expect("db").expect("ceremony");
+    let recipient = c.recipient().expect("completed").to_owned();
+    assert!(last.contains(&recipient), "{last}");
+
+    // The opening of the announced demo tender, by two members with identity files.
+    let announced = package_named(&app, ANNOUNCED).await;
+    let c = app.store.ceremony(announced).await.expect("db").expect("ceremony");
+    let recipient = c.recipient().expect("complete").to_owned();
+    let blambangan = vendor_id(&app, "vendor.blambangan").await;
+    let mut vb = app.signed_in("vendor.blambangan").await;
+    let bid = age_encrypt(dir.path(), &recipient, &bid_zip(announced, blambangan, 990_000_000));
+    let r = vb.post_bytes(&format!("/api/v1/tenders/{}/bids", announced.0), bid).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let t = app.store.public_tender(announced).await.expect("db").expect("tender");
+    app.clock.set(t.submission_deadline + lelang_core::sealing::UPLOAD_GRACE + time::Duration::minutes(5));
+    let mut tokens = Vec::new();
+    for m in c.members.iter().take(2) {
+        let u = app.store.user(m.user_id).await.expect("db").expect("user");
+        let file = dir.path().join(format!("{}.txt", u.username));
+        let secret = age::secrecy::ExposeSecret::expose_secret(&member_identity(&u.username).expect("id").to_string()).to_owned();
+        std::fs::write(&file, format!("{secret}\n")).expect("write");
+        tokens.push((token_of(&app, &u.username).await, file));
+    }
+    let r = app
+        .client()
+        .post_json(&format!("/api/v1/tenants/{SLUG}/packages/{}/opening", announced.0), &json!({}), Some(&tokens[0].0))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let atender = format!("{SLUG}/{}", announced.0);
+    let mut outs = Vec::new();
+    for (token, file) in &tokens {
+        let f = file.to_str().expect("utf-8");
+        outs.push(lelang_cli(&["bids", "partial", "--server", &server, &atender, "--identity", f], token, None).expect("partial"));
+    }
+    assert!(outs[0].contains("waiting for more members"), "{outs:?}");
+    assert!(outs[1].contains("the opening is complete"), "{outs:?}");
+    let o = app.store.opening(announced).await.expect("db").expect("opening");
+    let ob = o.bids.iter().find(|b| b.vendor_id.0 == blambangan).and_then(|b| b.outcome.clone()).expect("outcome");
+    assert!(ob.opened, "{ob:?}");
+}
