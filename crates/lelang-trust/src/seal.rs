@@ -516,7 +516,22 @@ pub fn decrypt_with(identity: &age::x25519::Identity, ciphertext: &[u8]) -> Resu
 /// Encrypts a member's identity under a passphrase only they know (age scrypt, armored), for
 /// keeping on the server.
 pub fn seal_identity(identity: &age::x25519::Identity, passphrase: &str) -> Result<String, String> {
-    let enc = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(passphrase.to_owned()));
+    seal_identity_with(identity, passphrase, None)
+}
+
+/// The same with a fixed scrypt work factor (log2 N) instead of age's one-second calibration: only
+/// for demo data, whose passphrase is public anyway.
+pub fn seal_identity_with(
+    identity: &age::x25519::Identity,
+    passphrase: &str,
+    work_factor: Option<u8>,
+) -> Result<String, String> {
+    let mut r = age::scrypt::Recipient::new(age::secrecy::SecretString::from(passphrase.to_owned()));
+    if let Some(w) = work_factor {
+        r.set_work_factor(w);
+    }
+    let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+        .map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     let armor = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor)
         .map_err(|e| e.to_string())?;

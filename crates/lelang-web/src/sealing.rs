@@ -758,7 +758,20 @@ fn messages(t: &crate::i18n::Tr) -> Vec<(String, String)> {
     ];
     KEYS.iter()
         .map(|k| {
-            let msg = if k.starts_with("done-") || matches!(*k, "working" | "failed" | "need-passphrase" | "wrong-passphrase" | "no-kept-identity" | "no-identity" | "not-a-member" | "bad-sub-share" | "passphrase-short" | "passphrase-mismatch") {
+            let msg = if k.starts_with("done-")
+                || matches!(
+                    *k,
+                    "working"
+                        | "failed"
+                        | "need-passphrase"
+                        | "wrong-passphrase"
+                        | "no-kept-identity"
+                        | "no-identity"
+                        | "not-a-member"
+                        | "bad-sub-share"
+                        | "passphrase-short"
+                        | "passphrase-mismatch"
+                ) {
                 t.get(&format!("sealing-msg-{k}"))
             } else {
                 t.get(k)
@@ -859,7 +872,10 @@ async fn tender_page(
         let l = load(&state, &ctx, &slug, id).await?;
         authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
         let u = ctx.user_actor()?;
-        let is_member = l.assignment.as_ref().is_some_and(|a| a.members.contains(&u.user_id));
+        let is_member = l
+            .assignment
+            .as_ref()
+            .is_some_and(|a| a.members.contains(&u.user_id));
         let t = crate::i18n::Tr::new(state.i18n.clone(), ctx.lang);
         let c = state.store.ceremony(l.package.id).await?;
         let tender = state.store.public_tender(l.package.id).await?;
@@ -900,11 +916,13 @@ async fn tender_page(
                     .collect()
             })
             .unwrap_or_default();
-        let dealt = me.is_some_and(|i| c.as_ref().is_some_and(|c| c.dealings.iter().any(|d| d.dealer == i)));
+        let dealt = me.is_some_and(|i| {
+            c.as_ref()
+                .is_some_and(|c| c.dealings.iter().any(|d| d.dealer == i))
+        });
         let checked = me.is_some_and(|i| c.as_ref().is_some_and(|c| c.confirmed.contains(&i)));
-        let can_start = is_member
-            && tender.is_none()
-            && matches!(stage, None | Some(sealing::CeremonyStage::Failed));
+        let can_start =
+            is_member && tender.is_none() && matches!(stage, None | Some(sealing::CeremonyStage::Failed));
         let can_deal = me.is_some() && stage == Some(sealing::CeremonyStage::Dealing) && !dealt;
         let can_check = me.is_some() && stage == Some(sealing::CeremonyStage::Checking) && !checked;
         let can_open = is_member
@@ -913,7 +931,10 @@ async fn tender_page(
             && tender
                 .as_ref()
                 .is_some_and(|t| now >= t.submission_deadline + sealing::UPLOAD_GRACE);
-        let submitted = me.is_some_and(|i| o.as_ref().is_some_and(|o| o.partials.iter().any(|p| p.member == i)));
+        let submitted = me.is_some_and(|i| {
+            o.as_ref()
+                .is_some_and(|o| o.partials.iter().any(|p| p.member == i))
+        });
         let can_partial = me.is_some() && o.as_ref().is_some_and(|o| o.completed_at.is_none()) && !submitted;
         let waiting = if stage == Some(sealing::CeremonyStage::Dealing) && dealt {
             Some(t.get("sealing-waiting-deals"))
@@ -924,7 +945,11 @@ async fn tender_page(
         } else {
             None
         };
-        let vendors = if o.is_some() { state.store.vendors().await? } else { Vec::new() };
+        let vendors = if o.is_some() {
+            state.store.vendors().await?
+        } else {
+            Vec::new()
+        };
         let bids = o
             .as_ref()
             .map(|o| {
@@ -987,7 +1012,9 @@ async fn tender_page(
                 name: l.package.name.clone(),
                 stage: t.get(&format!("sealing-stage-{stage_code}")),
                 stage_code: stage_code.to_owned(),
-                threshold: c.as_ref().map(|c| format!("{} / {}", c.threshold, c.members.len())),
+                threshold: c
+                    .as_ref()
+                    .map(|c| format!("{} / {}", c.threshold, c.members.len())),
                 recipient: c.as_ref().and_then(|c| c.recipient().map(str::to_owned)),
                 failure,
                 members,

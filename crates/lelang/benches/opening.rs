@@ -28,7 +28,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let k = args.get(2).copied().unwrap_or(3);
     let n = args.get(3).copied().unwrap_or(5);
     let dir = tempfile::tempdir()?;
-    println!("opening {bids} bids of {mib} MiB with k = {k} of n = {n}, in {}", dir.path().display());
+    println!(
+        "opening {bids} bids of {mib} MiB with k = {k} of n = {n}, in {}",
+        dir.path().display()
+    );
 
     // The ceremony, every member's side in one process.
     let deals: Vec<seal::Deal> = (0..n).map(|_| seal::deal(k, n)).collect::<Result<_, _>>()?;
@@ -45,7 +48,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let id_file = dir.path().join("identity.txt");
     std::fs::write(
         &id_file,
-        format!("{}\n", age::secrecy::ExposeSecret::expose_secret(&ordinary.to_string())),
+        format!(
+            "{}\n",
+            age::secrecy::ExposeSecret::expose_secret(&ordinary.to_string())
+        ),
     )?;
 
     // The bids: random bytes sealed by the stock age CLI.
@@ -93,7 +99,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let points: Vec<Vec<[u8; 32]>> = files
         .iter()
-        .map(|f| seal::ephemeral_shares(std::io::BufReader::new(std::fs::File::open(f)?)).map_err(|e| e.to_string().into()))
+        .map(|f| {
+            seal::ephemeral_shares(std::io::BufReader::new(std::fs::File::open(f)?))
+                .map_err(|e| e.to_string().into())
+        })
         .collect::<Result<_, Box<dyn std::error::Error>>>()?;
     let header_secs = t.elapsed().as_secs_f64();
     let t = Instant::now();
@@ -101,7 +110,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|m| {
             points
                 .iter()
-                .map(|ps| ps.iter().map(|e| seal::partial(&shares[m], e)).collect::<Result<Vec<_>, _>>())
+                .map(|ps| {
+                    ps.iter()
+                        .map(|e| seal::partial(&shares[m], e))
+                        .collect::<Result<Vec<_>, _>>()
+                })
                 .collect::<Result<Vec<_>, _>>()
         })
         .collect::<Result<_, _>>()?;
@@ -116,14 +129,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (p, e) in points[b].iter().enumerate() {
             let ds: Vec<(u32, curve25519_dalek::EdwardsPoint)> = (0..k)
                 .map(|m| {
-                    seal::verify_partial(&partials[m][b][p], &key.verification[m], e).map(|d| (m as u32 + 1, d))
+                    seal::verify_partial(&partials[m][b][p], &key.verification[m], e)
+                        .map(|d| (m as u32 + 1, d))
                 })
                 .collect::<Result<_, _>>()?;
             if let Ok(s) = seal::combine(&ds, k) {
                 secrets.push((*e, s));
             }
         }
-        let mut r = seal::open(std::io::BufReader::new(std::fs::File::open(f)?), key.x25519(), secrets)?;
+        let mut r = seal::open(
+            std::io::BufReader::new(std::fs::File::open(f)?),
+            key.x25519(),
+            secrets,
+        )?;
         let out = f.with_extension("plain");
         let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
         let mut h = Sha256::new();

@@ -151,13 +151,21 @@ fn run_member(cmd: Command) -> anyhow::Result<()> {
             let id = lelang::member::new_identity_file(&identity)?;
             format!("wrote {}; recipient {}", identity.display(), id.to_public())
         }
-        Command::Keys(KeysCommand::Enrol { member, keep_on_server }) => {
+        Command::Keys(KeysCommand::Enrol {
+            member,
+            keep_on_server,
+        }) => {
             let token = std::env::var("LELANG_TOKEN").context("set LELANG_TOKEN to your API token")?;
             let client = lelang::member::Client::new(&member.server, &token);
-            let path = member.identity.context("give --identity FILE (make one with `lelang keys new`)")?;
+            let path = member
+                .identity
+                .context("give --identity FILE (make one with `lelang keys new`)")?;
             let id = lelang::member::read_identity_file(&path)?;
             let passphrase = if keep_on_server {
-                Some(std::env::var("LELANG_PASSPHRASE").context("set LELANG_PASSPHRASE to seal the copy kept on the server")?)
+                Some(
+                    std::env::var("LELANG_PASSPHRASE")
+                        .context("set LELANG_PASSPHRASE to seal the copy kept on the server")?,
+                )
             } else {
                 None
             };

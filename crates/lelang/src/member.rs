@@ -132,7 +132,11 @@ pub fn identity(client: &Client, source: &IdentitySource<'_>) -> anyhow::Result<
 }
 
 /// Enrols the identity's recipient; with a passphrase, also a sealed copy kept on the server.
-pub fn enrol(client: &Client, id: &age::x25519::Identity, keep_with_passphrase: Option<&str>) -> anyhow::Result<String> {
+pub fn enrol(
+    client: &Client,
+    id: &age::x25519::Identity,
+    keep_with_passphrase: Option<&str>,
+) -> anyhow::Result<String> {
     let sealed = keep_with_passphrase
         .map(|p| lelang_trust::seal::seal_identity(id, p).map_err(|e| anyhow!("{e}")))
         .transpose()?;
@@ -179,7 +183,11 @@ pub fn check(client: &Client, tender: &str, id: &age::x25519::Identity) -> anyho
     let b = base(tender)?;
     let (c, me) = ceremony(&client.get(&format!("{b}/ceremony"))?)?;
     let verdict = member::verdict(&c, me, id);
-    let v = client.send("POST", &format!("{b}/ceremony/verdict"), &serde_json::to_value(&verdict)?)?;
+    let v = client.send(
+        "POST",
+        &format!("{b}/ceremony/verdict"),
+        &serde_json::to_value(&verdict)?,
+    )?;
     Ok(match verdict {
         member::Verdict::Confirm => format!(
             "every sub-share checked; stage now {}{}",
@@ -202,7 +210,11 @@ pub fn partials(client: &Client, tender: &str, id: &age::x25519::Identity) -> an
     let o: Opening = serde_json::from_value(client.get(&format!("{b}/opening"))?["opening"].clone())
         .context("reading the opening")?;
     let p = member::partials(&c, &o, me, id).map_err(|e| anyhow!(e))?;
-    let v = client.send("POST", &format!("{b}/opening/partials"), &json!({ "partials": p }))?;
+    let v = client.send(
+        "POST",
+        &format!("{b}/opening/partials"),
+        &json!({ "partials": p }),
+    )?;
     let done = v["opening"]["completed_at"].is_string();
     Ok(format!(
         "sent partial decryptions for {} bids as member {me}; {}",

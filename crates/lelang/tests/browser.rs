@@ -667,7 +667,12 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
     let profile = tempfile::tempdir().expect("profile");
     let d = browser(port, profile.path()).await;
     let shots = screenshots();
-    let tenant = app.store.tenant_by_slug("banyuwangi").await.expect("q").expect("tenant");
+    let tenant = app
+        .store
+        .tenant_by_slug("banyuwangi")
+        .await
+        .expect("q")
+        .expect("tenant");
     let package = app
         .store
         .packages(tenant.id)
@@ -696,16 +701,25 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
             sign_in(&d, &base, m).await?;
             d.query(By::Css("h1[data-role]")).first().await?;
             d.goto(format!("{base}/account/sealing-key")).await?;
-            d.find(By::Id("enrol-passphrase")).await?.send_keys(passphrase(m)).await?;
-            d.find(By::Id("enrol-passphrase-again")).await?.send_keys(passphrase(m)).await?;
+            d.find(By::Id("enrol-passphrase"))
+                .await?
+                .send_keys(passphrase(m))
+                .await?;
+            d.find(By::Id("enrol-passphrase-again"))
+                .await?
+                .send_keys(passphrase(m))
+                .await?;
             seal_step(&d, "enrol", "#sealing-status[data-result='ok']").await?;
             d.query(By::Css("#enrol-download:not([hidden])")).first().await?;
             if i == 0 {
                 d.screenshot(&shots.join("sealing-key-enrolled.png")).await?;
                 // The tender's page leads to the ceremony; the member starts it.
-                d.goto(format!("{base}/t/banyuwangi/packages/{}/tender", package.id)).await?;
+                d.goto(format!("{base}/t/banyuwangi/packages/{}/tender", package.id))
+                    .await?;
                 d.find(By::Id("sealing-link")).await?.click().await?;
-                d.query(By::Css("#ceremony-stage[data-stage='none']")).first().await?;
+                d.query(By::Css("#ceremony-stage[data-stage='none']"))
+                    .first()
+                    .await?;
             }
             sign_out(&d).await?;
         }
@@ -719,7 +733,11 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
             sign_in(&d, &base, m).await?;
             d.query(By::Css("h1[data-role]")).first().await?;
             d.goto(&page).await?;
-            let next = if i + 1 < members.len() { "#sealing-waiting" } else { "#ceremony-check" };
+            let next = if i + 1 < members.len() {
+                "#sealing-waiting"
+            } else {
+                "#ceremony-check"
+            };
             seal_step(&d, "ceremony-deal", next).await?;
             sign_out(&d).await?;
         }
@@ -727,8 +745,15 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
             sign_in(&d, &base, m).await?;
             d.query(By::Css("h1[data-role]")).first().await?;
             d.goto(&page).await?;
-            d.find(By::Id("sealing-passphrase")).await?.send_keys(passphrase(m)).await?;
-            let next = if i + 1 < members.len() { "#sealing-waiting" } else { "#tender-recipient" };
+            d.find(By::Id("sealing-passphrase"))
+                .await?
+                .send_keys(passphrase(m))
+                .await?;
+            let next = if i + 1 < members.len() {
+                "#sealing-waiting"
+            } else {
+                "#tender-recipient"
+            };
             seal_step(&d, "ceremony-check", next).await?;
             if i + 1 == members.len() {
                 d.screenshot(&shots.join("sealing-ceremony-complete.png")).await?;
@@ -738,13 +763,17 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
         Ok(())
     }
     .await;
-    if result.is_err() {
+    if let Err(e) = result {
         let _ = d.screenshot(&shots.join("sealing-failed.png")).await;
         let _ = d.quit().await;
-        result.expect("the ceremony in the browser");
-        return;
+        panic!("the ceremony in the browser: {e}");
     }
-    let c = app.store.ceremony(package.id).await.expect("q").expect("ceremony");
+    let c = app
+        .store
+        .ceremony(package.id)
+        .await
+        .expect("q")
+        .expect("ceremony");
     let recipient = c.recipient().expect("complete").to_owned();
     assert_eq!(c.members.len(), 3);
 
@@ -757,29 +786,60 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
             Some(("dokumen-pemilihan.pdf", b"%PDF-1.4\n% jembatan\n")),
         )
         .await;
-    assert!(r.status.is_success() || r.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.status.is_success() || r.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        r.body
+    );
     let r = lead
-        .post_json(&format!("/api/v1/tenants/banyuwangi/packages/{}/tender/announce", package.id), &serde_json::json!({}), None)
+        .post_json(
+            &format!(
+                "/api/v1/tenants/banyuwangi/packages/{}/tender/announce",
+                package.id
+            ),
+            &serde_json::json!({}),
+            None,
+        )
         .await;
     assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
-    let vendor_user = app.store.credentials("vendor.blambangan").await.expect("q").expect("vendor").user;
+    let vendor_user = app
+        .store
+        .credentials("vendor.blambangan")
+        .await
+        .expect("q")
+        .expect("vendor")
+        .user;
     let vendor = vendor_user.vendor_id.expect("company");
     let mut v = app.signed_in("vendor.blambangan").await;
-    let r = v.post_json(&format!("/api/v1/tenders/{}/registrations", package.id), &serde_json::json!({}), None).await;
+    let r = v
+        .post_json(
+            &format!("/api/v1/tenders/{}/registrations", package.id),
+            &serde_json::json!({}),
+            None,
+        )
+        .await;
     assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
     let manifest = serde_json::json!({"tender": package.id, "vendor": vendor, "price": 2_400_000_000i64});
     let mut zip = std::io::Cursor::new(Vec::new());
     {
         use std::io::Write;
         let mut z = zip::ZipWriter::new(&mut zip);
-        z.start_file("manifest.json", zip::write::SimpleFileOptions::default()).expect("zip");
+        z.start_file("manifest.json", zip::write::SimpleFileOptions::default())
+            .expect("zip");
         z.write_all(manifest.to_string().as_bytes()).expect("zip");
         z.finish().expect("zip");
     }
     let sealed = lelang_trust::seal::encrypt_to(&[&recipient], &zip.into_inner()).expect("seal");
-    let r = v.post_bytes(&format!("/api/v1/tenders/{}/bids", package.id), sealed).await;
+    let r = v
+        .post_bytes(&format!("/api/v1/tenders/{}/bids", package.id), sealed)
+        .await;
     assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
-    let t = app.store.public_tender(package.id).await.expect("q").expect("tender");
+    let t = app
+        .store
+        .public_tender(package.id)
+        .await
+        .expect("q")
+        .expect("tender");
     app.clock
         .set(t.submission_deadline + lelang_core::sealing::UPLOAD_GRACE + time::Duration::minutes(1));
 
@@ -791,8 +851,15 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
             if i == 0 {
                 seal_step(&d, "opening-start", "#opening-partials").await?;
             }
-            d.find(By::Id("sealing-passphrase")).await?.send_keys(passphrase(m)).await?;
-            let next = if i == 0 { "#sealing-waiting" } else { "#opening-bids tr[data-opened='true']" };
+            d.find(By::Id("sealing-passphrase"))
+                .await?
+                .send_keys(passphrase(m))
+                .await?;
+            let next = if i == 0 {
+                "#sealing-waiting"
+            } else {
+                "#opening-bids tr[data-opened='true']"
+            };
             seal_step(&d, "opening-partials", next).await?;
             if i == 1 {
                 d.screenshot(&shots.join("sealing-opened.png")).await?;
@@ -809,5 +876,10 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
     result.expect("the opening in the browser");
     let o = app.store.opening(package.id).await.expect("q").expect("opening");
     assert!(o.completed_at.is_some());
-    assert!(o.bids.iter().all(|b| b.outcome.as_ref().is_some_and(|x| x.opened)), "{o:?}");
+    assert!(
+        o.bids
+            .iter()
+            .all(|b| b.outcome.as_ref().is_some_and(|x| x.opened)),
+        "{o:?}"
+    );
 }

@@ -833,7 +833,9 @@ async fn sealing_routes_refuse_everyone_else() {
 /// Runs the real `lelang` binary as a member would, with their token in the environment.
 fn lelang_cli(args: &[&str], token: &str, passphrase: Option<&str>) -> Result<String, String> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lelang"));
-    cmd.args(args).env("LELANG_TOKEN", token).env_remove("LELANG_PASSPHRASE");
+    cmd.args(args)
+        .env("LELANG_TOKEN", token)
+        .env_remove("LELANG_PASSPHRASE");
     if let Some(p) = passphrase {
         cmd.env("LELANG_PASSPHRASE", p);
     }
@@ -847,7 +849,9 @@ fn lelang_cli(args: &[&str], token: &str, passphrase: Option<&str>) -> Result<St
 
 async fn token_of(app: &TestApp, username: &str) -> String {
     let mut c = app.signed_in(username).await;
-    let r = c.post_json("/api/v1/tokens", &json!({"name": "sealing CLI"}), None).await;
+    let r = c
+        .post_json("/api/v1/tokens", &json!({"name": "sealing CLI"}), None)
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     r.json()["secret"].as_str().expect("secret").to_owned()
 }
@@ -899,7 +903,11 @@ async fn members_run_the_ceremony_and_the_opening_with_the_cli() {
     let (_, t0, _, _) = &members[0];
     let mut lead = app.client();
     let r = lead
-        .post_json(&format!("/api/v1/tenants/{SLUG}/packages/{}/ceremony", package.0), &json!({}), Some(t0))
+        .post_json(
+            &format!("/api/v1/tenants/{SLUG}/packages/{}/ceremony", package.0),
+            &json!({}),
+            Some(t0),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     for (_, token, _, _) in &members {
@@ -911,12 +919,25 @@ async fn members_run_the_ceremony_and_the_opening_with_the_cli() {
         // The member who kept its identity on the server opens it with its passphrase only.
         last = if *keep {
             assert!(
-                lelang_cli(&["keys", "check", "--server", &server, &tender], token, Some("salah")).is_err(),
+                lelang_cli(
+                    &["keys", "check", "--server", &server, &tender],
+                    token,
+                    Some("salah")
+                )
+                .is_err(),
                 "a wrong passphrase does not open the kept identity"
             );
-            lelang_cli(&["keys", "check", "--server", &server, &tender], token, Some("frasa sandi anggota pokja"))
+            lelang_cli(
+                &["keys", "check", "--server", &server, &tender],
+                token,
+                Some("frasa sandi anggota pokja"),
+            )
         } else {
-            lelang_cli(&["keys", "check", "--server", &server, &tender, "--identity", file], token, None)
+            lelang_cli(
+                &["keys", "check", "--server", &server, &tender, "--identity", file],
+                token,
+                None,
+            )
         }
         .expect("check");
     }
@@ -926,37 +947,72 @@ async fn members_run_the_ceremony_and_the_opening_with_the_cli() {
 
     // The opening of the announced demo tender, by two members with identity files.
     let announced = package_named(&app, ANNOUNCED).await;
-    let c = app.store.ceremony(announced).await.expect("db").expect("ceremony");
+    let c = app
+        .store
+        .ceremony(announced)
+        .await
+        .expect("db")
+        .expect("ceremony");
     let recipient = c.recipient().expect("complete").to_owned();
     let blambangan = vendor_id(&app, "vendor.blambangan").await;
     let mut vb = app.signed_in("vendor.blambangan").await;
-    let bid = age_encrypt(dir.path(), &recipient, &bid_zip(announced, blambangan, 990_000_000));
-    let r = vb.post_bytes(&format!("/api/v1/tenders/{}/bids", announced.0), bid).await;
+    let bid = age_encrypt(
+        dir.path(),
+        &recipient,
+        &bid_zip(announced, blambangan, 990_000_000),
+    );
+    let r = vb
+        .post_bytes(&format!("/api/v1/tenders/{}/bids", announced.0), bid)
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let t = app.store.public_tender(announced).await.expect("db").expect("tender");
-    app.clock.set(t.submission_deadline + lelang_core::sealing::UPLOAD_GRACE + time::Duration::minutes(5));
+    let t = app
+        .store
+        .public_tender(announced)
+        .await
+        .expect("db")
+        .expect("tender");
+    app.clock
+        .set(t.submission_deadline + lelang_core::sealing::UPLOAD_GRACE + time::Duration::minutes(5));
     let mut tokens = Vec::new();
     for m in c.members.iter().take(2) {
         let u = app.store.user(m.user_id).await.expect("db").expect("user");
         let file = dir.path().join(format!("{}.txt", u.username));
-        let secret = age::secrecy::ExposeSecret::expose_secret(&member_identity(&u.username).expect("id").to_string()).to_owned();
+        let secret =
+            age::secrecy::ExposeSecret::expose_secret(&member_identity(&u.username).expect("id").to_string())
+                .to_owned();
         std::fs::write(&file, format!("{secret}\n")).expect("write");
         tokens.push((token_of(&app, &u.username).await, file));
     }
     let r = app
         .client()
-        .post_json(&format!("/api/v1/tenants/{SLUG}/packages/{}/opening", announced.0), &json!({}), Some(&tokens[0].0))
+        .post_json(
+            &format!("/api/v1/tenants/{SLUG}/packages/{}/opening", announced.0),
+            &json!({}),
+            Some(&tokens[0].0),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let atender = format!("{SLUG}/{}", announced.0);
     let mut outs = Vec::new();
     for (token, file) in &tokens {
         let f = file.to_str().expect("utf-8");
-        outs.push(lelang_cli(&["bids", "partial", "--server", &server, &atender, "--identity", f], token, None).expect("partial"));
+        outs.push(
+            lelang_cli(
+                &["bids", "partial", "--server", &server, &atender, "--identity", f],
+                token,
+                None,
+            )
+            .expect("partial"),
+        );
     }
     assert!(outs[0].contains("waiting for more members"), "{outs:?}");
     assert!(outs[1].contains("the opening is complete"), "{outs:?}");
     let o = app.store.opening(announced).await.expect("db").expect("opening");
-    let ob = o.bids.iter().find(|b| b.vendor_id.0 == blambangan).and_then(|b| b.outcome.clone()).expect("outcome");
+    let ob = o
+        .bids
+        .iter()
+        .find(|b| b.vendor_id.0 == blambangan)
+        .and_then(|b| b.outcome.clone())
+        .expect("outcome");
     assert!(ob.opened, "{ob:?}");
 }

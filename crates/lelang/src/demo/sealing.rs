@@ -42,7 +42,12 @@ pub async fn ceremony(
             Some(k) => k,
             None => {
                 let id = member_identity(username)?;
-                let (k, change) = sealing::enrol(actor, &id.to_public().to_string(), None, clock.now())?;
+                // Kept on the server under the demo password, so that a visitor signed in as a demo
+                // member can take part in the browser (a cheap work factor: the password is public).
+                let sealed = lelang_trust::seal::seal_identity_with(&id, super::DEMO_PASSWORD, Some(10))
+                    .map_err(|e| anyhow!(e))?;
+                let (k, change) =
+                    sealing::enrol(actor, &id.to_public().to_string(), Some(&sealed), clock.now())?;
                 store.commit(change).await?;
                 k
             }
@@ -107,4 +112,35 @@ pub async fn ceremony_for(
         return ceremony(store, clock, package, &a, &members).await;
     }
     Err(anyhow!("no pokja for {package:?}"))
+}
+
+/// A demo bid's plaintext: a ZIP with the offer letter and the manifest naming tender and vendor.
+pub fn bid_archive(
+    tender: PackageId,
+    vendor: lelang_core::VendorId,
+    company: &str,
+    price: i64,
+) -> anyhow::Result<Vec<u8>> {
+    use std::io::Write;
+    let letter = format!(
+        "SURAT PENAWARAN\n\n{company} menawarkan harga Rp {price} untuk paket ini, berlaku 60 hari kalender.\n"
+    );
+    let manifest = serde_json::json!({
+        "tender": tender,
+        "vendor": vendor,
+        "price": price,
+        "documents": [{
+            "name": "surat-penawaran.txt",
+            "sha256": lelang_trust::seal::hex(&Sha256::digest(letter.as_bytes())),
+        }],
+    });
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default();
+    z.start_file("surat-penawaran.txt", opts)?;
+    z.write_all(letter.as_bytes())?;
+    z.start_file("manifest.json", opts)?;
+    z.write_all(manifest.to_string().as_bytes())?;
+    z.finish()?;
+    Ok(buf.into_inner())
 }

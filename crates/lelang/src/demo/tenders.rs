@@ -31,6 +31,8 @@ struct Case {
     /// (vendor user, question, answer)
     questions: &'static [(&'static str, &'static str, Option<&'static str>)],
     addendum: Option<&'static str>,
+    /// Whether the registered companies have submitted sealed bids.
+    bids: bool,
 }
 
 const CASES: &[Case] = &[
@@ -57,6 +59,7 @@ const CASES: &[Case] = &[
         addendum: Some(
             "Volume galian tanah saluran dikoreksi dari 4.200 m3 menjadi 4.350 m3 sesuai hasil peninjauan lapangan.",
         ),
+        bids: true,
     },
     Case {
         slug: "banyuwangi",
@@ -72,6 +75,7 @@ const CASES: &[Case] = &[
         announce: false,
         questions: &[],
         addendum: None,
+        bids: false,
     },
     Case {
         slug: "trenggalek",
@@ -91,6 +95,7 @@ const CASES: &[Case] = &[
             None,
         )],
         addendum: None,
+        bids: false,
     },
 ];
 
@@ -504,6 +509,30 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
                 clock.now(),
             )?;
             store.commit(change).await?;
+        }
+        if c.bids {
+            // Sealed bids from the registered companies: ready to open once the deadline passes.
+            let recipient = key.recipient().ok_or_else(|| anyhow!("no tender key"))?;
+            for (username, price) in [
+                ("vendor.blambangan", 1_150_000_000),
+                ("vendor.ijen", 1_187_500_000),
+            ] {
+                let (actor, vendor) = vendor_actor(store, username).await?;
+                let company = store.vendor(vendor).await?.map(|v| v.name).unwrap_or_default();
+                let plain = super::sealing::bid_archive(package.id, vendor, &company, price)?;
+                let sealed = lelang_trust::seal::encrypt_to(&[recipient], &plain).map_err(|e| anyhow!(e))?;
+                let (sha256, size) = store_bytes(docs, &sealed).await?;
+                let (_, change) = lelang_core::sealing::submit_bid(
+                    &actor,
+                    vendor,
+                    &tender,
+                    true,
+                    &sha256,
+                    size,
+                    clock.now(),
+                )?;
+                store.commit(change).await?;
+            }
         }
     }
     Ok(())
