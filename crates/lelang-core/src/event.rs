@@ -278,6 +278,9 @@ pub enum EventPayload {
         members: Vec<UserId>,
         /// Their recipients.
         recipients: Vec<String>,
+        /// The failed or stalled ceremony this one replaces.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaces: Option<crate::ids::CeremonyId>,
     },
     /// A member dealt: its Feldman commitments and the hashes of the encrypted sub-shares.
     KeyDealt {

@@ -28,6 +28,9 @@ use time::{Duration, OffsetDateTime};
 /// were made in time); opening waits for it. Issue 6 moves it into the rule set.
 pub const UPLOAD_GRACE: Duration = Duration::hours(2);
 
+/// A ceremony not complete after this long may be replaced by a new one.
+pub const CEREMONY_STALL: Duration = Duration::days(1);
+
 /// The largest encrypted sub-share the server keeps (an age file of a 32-byte scalar is ~250 B).
 const MAX_SUB_SHARE_BYTES: usize = 1024;
 
@@ -297,9 +300,16 @@ pub fn start_ceremony(
     if announced {
         return Err(invalid("package_id", "already-announced"));
     }
-    if latest.is_some_and(|c| !matches!(c.outcome, Some(CeremonyOutcome::Failed { .. }))) {
-        return Err(invalid("package_id", "ceremony-exists"));
-    }
+    // A failed ceremony is run again; so is one stalled for a day (a member who cannot take part,
+    // a sub-share nobody can decrypt): the new one replaces it, on the log.
+    let replaces = match latest {
+        None => None,
+        Some(c) => match &c.outcome {
+            Some(CeremonyOutcome::Failed { .. }) => Some(c.id),
+            None if now - c.started_at >= CEREMONY_STALL => Some(c.id),
+            _ => return Err(invalid("package_id", "ceremony-exists")),
+        },
+    };
     let mut members = Vec::with_capacity(p.members.len());
     for m in &p.members {
         let k = keys
@@ -338,6 +348,7 @@ pub fn start_ceremony(
             threshold: c.threshold,
             members: c.members.iter().map(|m| m.user_id).collect(),
             recipients: c.members.iter().map(|m| m.recipient.clone()).collect(),
+            replaces,
         },
     )?;
     Ok((
@@ -1048,6 +1059,178 @@ pub fn check_manifest(m: &BidManifest, bid: &OpeningBid, package: PackageId) -> 
         return Err("the manifest names another vendor");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{member, now, world};
+
+    fn keys(w: &crate::fixtures::World) -> Vec<MemberKey> {
+        w.pokja
+            .members
+            .iter()
+            .map(|m| MemberKey {
+                user_id: *m,
+                recipient: age::x25519::Identity::generate().to_public().to_string(),
+                sealed_identity: None,
+                enrolled_at: now(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_running_ceremony_blocks_another_until_it_fails_or_stalls() {
+        let w = world();
+        let ks = keys(&w);
+        let start = |latest: Option<&Ceremony>, at| {
+            start_ceremony(
+                &w.lead(),
+                w.tenant,
+                w.package.id,
+                Some(&w.pokja),
+                &ks,
+                false,
+                latest,
+                None,
+                at,
+            )
+        };
+        let (c, _) = start(None, now()).expect("first");
+        assert_eq!(c.threshold, 2);
+        let err = start(Some(&c), now() + Duration::hours(23)).err();
+        assert_eq!(err, Some(invalid("package_id", "ceremony-exists")));
+        let (again, change) = start(Some(&c), now() + CEREMONY_STALL).expect("stalled: replaced");
+        assert_ne!(again.id, c.id);
+        assert!(
+            change.events[0].payload.contains(&c.id.to_string()),
+            "the log says what it replaces"
+        );
+        // Not before every member has enrolled, not by an outsider, never below a majority.
+        assert_eq!(
+            start_ceremony(
+                &w.lead(),
+                w.tenant,
+                w.package.id,
+                Some(&w.pokja),
+                &ks[..2],
+                false,
+                None,
+                None,
+                now()
+            )
+            .err(),
+            Some(invalid("package_id", "member-not-enrolled"))
+        );
+        let outsider = member(UserId::new(), w.tenant);
+        assert!(
+            start_ceremony(
+                &outsider,
+                w.tenant,
+                w.package.id,
+                Some(&w.pokja),
+                &ks,
+                false,
+                None,
+                None,
+                now()
+            )
+            .is_err()
+        );
+        assert!(
+            start_ceremony(
+                &w.lead(),
+                w.tenant,
+                w.package.id,
+                Some(&w.pokja),
+                &ks,
+                false,
+                None,
+                Some(1),
+                now()
+            )
+            .is_err()
+        );
+        assert!(
+            start_ceremony(
+                &w.lead(),
+                w.tenant,
+                w.package.id,
+                Some(&w.pokja),
+                &ks,
+                true,
+                None,
+                None,
+                now()
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn members_deal_check_and_complete_and_the_key_opens_what_age_seals() {
+        let w = world();
+        let ids: Vec<age::x25519::Identity> = w
+            .pokja
+            .members
+            .iter()
+            .map(|_| age::x25519::Identity::generate())
+            .collect();
+        let ks: Vec<MemberKey> = w
+            .pokja
+            .members
+            .iter()
+            .zip(&ids)
+            .map(|(m, id)| MemberKey {
+                user_id: *m,
+                recipient: id.to_public().to_string(),
+                sealed_identity: None,
+                enrolled_at: now(),
+            })
+            .collect();
+        let (mut c, _) = start_ceremony(
+            &w.lead(),
+            w.tenant,
+            w.package.id,
+            Some(&w.pokja),
+            &ks,
+            false,
+            None,
+            None,
+            now(),
+        )
+        .expect("start");
+        for m in &w.pokja.members {
+            let i = c.index_of(*m).expect("member");
+            let d = member::deal(&c, i).expect("deal");
+            c = deal(&member(*m, w.tenant), &c, d.commitments, d.sub_shares, now())
+                .expect("dealt")
+                .0;
+        }
+        assert_eq!(c.stage(), CeremonyStage::Checking);
+        for (m, id) in w.pokja.members.iter().zip(&ids) {
+            let i = c.index_of(*m).expect("member");
+            assert_eq!(member::verdict(&c, i, id), member::Verdict::Confirm);
+            c = confirm(&member(*m, w.tenant), &c, now()).expect("confirmed").0;
+        }
+        let r = c.recipient().expect("complete").to_owned();
+        assert_eq!(
+            tender_x25519(&c).map(|k| seal::recipient_string(&k)),
+            Some(r.clone())
+        );
+        // Each member's share matches its public verification share.
+        for (m, id) in w.pokja.members.iter().zip(&ids) {
+            let i = c.index_of(*m).expect("member");
+            let s = member::share(&c, i, id).expect("share");
+            let v = c.verification(i).and_then(seal::unhex32).expect("verification");
+            assert_eq!(
+                (curve25519_dalek::constants::ED25519_BASEPOINT_POINT * s)
+                    .compress()
+                    .to_bytes(),
+                v
+            );
+        }
+    }
 }
 
 /// What a member's own side computes, from what the server hands out: the same code for the CLI,

@@ -488,6 +488,16 @@ pub(crate) async fn partials_api(
 ) -> Result<Json<OpeningView>, ApiError> {
     let (l, c, o) = opening_of(&state, &ctx, &slug, id).await?;
     let now = state.clock.now();
+    let me = ctx.user_actor().ok().and_then(|u| c.index_of(u.user_id));
+    if o.completed_at.is_none()
+        && o.partials.len() >= usize::from(c.threshold)
+        && o.partials.iter().any(|p| Some(p.member) == me)
+    {
+        // An opening interrupted after k members' partials (a full disk, a restart) resumes when a
+        // member who sent theirs posts again.
+        let o = finish_detached(&state, &ctx, l, &c, &o).await?;
+        return Ok(Json(opening_view(&ctx, &c, o)));
+    }
     let o = match sealing::submit_partials(&ctx.actor, &c, &o, input.partials, now)? {
         PartialsDecision::Rejected { change, .. } => {
             state.store.commit(change).await?;
@@ -502,7 +512,7 @@ pub(crate) async fn partials_api(
         }
     };
     let o = if o.partials.len() >= usize::from(c.threshold) {
-        finish(&state, &ctx, &l, &c, &o).await?
+        finish_detached(&state, &ctx, l, &c, &o).await?
     } else {
         o
     };
@@ -588,6 +598,21 @@ fn read_manifest(path: &std::path::Path) -> Result<BidManifest, &'static str> {
         .read_to_string(&mut s)
         .map_err(|_| "the manifest is not readable")?;
     serde_json::from_str(&s).map_err(|_| "the manifest is malformed")
+}
+
+/// Runs [`finish`] in a task of its own, so that a client who disconnects does not cut the opening
+/// short halfway.
+async fn finish_detached(
+    state: &AppState,
+    ctx: &Ctx,
+    l: crate::tender::Loaded,
+    c: &Ceremony,
+    o: &Opening,
+) -> Result<Opening, ApiError> {
+    let (state, ctx, c, o) = (state.clone(), ctx.clone(), c.clone(), o.clone());
+    tokio::spawn(async move { finish(&state, &ctx, &l, &c, &o).await })
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
 /// Opens every bid and publishes the minutes (berita acara pembukaan penawaran).
@@ -698,6 +723,9 @@ fn minutes_text(
     s
 }
 
+/// The largest partials body (bytes).
+const PARTIALS_LIMIT: usize = 16 * 1024 * 1024;
+
 /// The sealing routes; bids may be as large as the configured bid limit.
 pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
     let limit = DefaultBodyLimit::max(usize::try_from(config.max_bid_bytes).unwrap_or(usize::MAX));
@@ -720,9 +748,10 @@ pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
             "/api/v1/tenants/{slug}/packages/{id}/opening",
             get(opening_api).post(start_opening_api),
         )
+        // A few hundred bytes per bid and point: room for thousands of bids.
         .route(
             "/api/v1/tenants/{slug}/packages/{id}/opening/partials",
-            post(partials_api),
+            post(partials_api).layer(DefaultBodyLimit::max(PARTIALS_LIMIT)),
         )
         .merge(page_routes())
 }
@@ -921,8 +950,12 @@ async fn tender_page(
                 .is_some_and(|c| c.dealings.iter().any(|d| d.dealer == i))
         });
         let checked = me.is_some_and(|i| c.as_ref().is_some_and(|c| c.confirmed.contains(&i)));
-        let can_start =
-            is_member && tender.is_none() && matches!(stage, None | Some(sealing::CeremonyStage::Failed));
+        let stalled = c
+            .as_ref()
+            .is_some_and(|c| c.outcome.is_none() && now - c.started_at >= sealing::CEREMONY_STALL);
+        let can_start = is_member
+            && tender.is_none()
+            && (stalled || matches!(stage, None | Some(sealing::CeremonyStage::Failed)));
         let can_deal = me.is_some() && stage == Some(sealing::CeremonyStage::Dealing) && !dealt;
         let can_check = me.is_some() && stage == Some(sealing::CeremonyStage::Checking) && !checked;
         let can_open = is_member
