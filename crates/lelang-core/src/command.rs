@@ -123,6 +123,14 @@ pub enum Mutation {
         /// The version it was read at.
         expected_version: Option<u32>,
     },
+    /// The change holds only if the package's latest ceremony is still this one at this version
+    /// (or there is none, for `None`): a ceremony started or replaced on a stale read is refused.
+    ExpectLatestCeremony {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The latest ceremony's id and version as read.
+        latest: Option<(crate::ids::CeremonyId, u32)>,
+    },
     /// A sealed bid; the store sets its `log_index` to the change's last event (its own).
     InsertBid(crate::sealing::Bid),
     /// An opening written whole, on the same terms as [`Mutation::PutCeremony`].

@@ -317,9 +317,11 @@ pub enum EventPayload {
         ceremony_id: crate::ids::CeremonyId,
         /// The tender.
         package_id: crate::ids::PackageId,
-        /// The dealer.
+        /// The accused dealer.
         dealer: UserId,
-        /// What was proven.
+        /// Whether the cheating was proven (else the actor's complaint did not hold).
+        proven: bool,
+        /// What was found.
         reason: String,
     },
     /// A sealed bid was submitted (who: committed, not shown, until opening).

@@ -88,16 +88,27 @@ pub enum CeremonyOutcome {
         #[serde(with = "time::serde::rfc3339")]
         at: OffsetDateTime,
     },
-    /// A dealer was proven to have cheated; a new ceremony must be run.
+    /// A dealer was proven to have cheated — or a complaint against one did not hold, and the
+    /// revealed sub-share ended the ceremony anyway; a new ceremony must be run.
     Failed {
-        /// The dealer's index.
+        /// The accused dealer's index.
         dealer: u16,
-        /// What was proven.
+        /// The complaining member's index.
+        #[serde(default)]
+        complainant: u16,
+        /// Whether the dealer's cheating was proven (else the complaint did not hold).
+        #[serde(default = "proven_default")]
+        proven: bool,
+        /// What was found.
         reason: String,
         /// When.
         #[serde(with = "time::serde::rfc3339")]
         at: OffsetDateTime,
     },
+}
+
+fn proven_default() -> bool {
+    true
 }
 
 /// A key ceremony for one tender.
@@ -355,10 +366,17 @@ pub fn start_ceremony(
         c.clone(),
         Change {
             events: vec![e],
-            mutations: vec![Mutation::PutCeremony {
-                ceremony: c,
-                expected_version: None,
-            }],
+            mutations: vec![
+                // Holds only if no other ceremony started, and the one replaced did not move on.
+                Mutation::ExpectLatestCeremony {
+                    package_id,
+                    latest: latest.map(|l| (l.id, l.version)),
+                },
+                Mutation::PutCeremony {
+                    ceremony: c,
+                    expected_version: None,
+                },
+            ],
         },
     ))
 }
@@ -385,6 +403,14 @@ fn put(c: &Ceremony, n: Ceremony) -> Mutation {
 
 fn sha256_hex(b: &[u8]) -> String {
     seal::hex(&Sha256::digest(b))
+}
+
+/// The hash of an encrypted sub-share as logged: of its bytes, not of their base64.
+fn sub_share_sha256(b64: &str) -> String {
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .map(|raw| sha256_hex(&raw))
+        .unwrap_or_default()
 }
 
 /// A member's deal: k commitments and one encrypted sub-share per member. The server checks what it
@@ -464,7 +490,7 @@ pub fn transcript_sha256(c: &Ceremony) -> String {
         "dealings": dealings.iter().map(|d| serde_json::json!({
             "dealer": d.dealer,
             "commitments": d.commitments,
-            "sub_shares_sha256": d.sub_shares.iter().map(|s| sha256_hex(s.as_bytes())).collect::<Vec<_>>(),
+            "sub_shares_sha256": d.sub_shares.iter().map(|s| sub_share_sha256(s)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     });
     sha256_hex(t.to_string().as_bytes())
@@ -539,9 +565,12 @@ pub fn confirm(actor: &Actor, c: &Ceremony, now: OffsetDateTime) -> Result<(Cere
 }
 
 /// A member proves that a dealer sent it a bad sub-share by revealing that one file's key: the
-/// server decrypts it and checks it against the dealer's commitments. Proven, the ceremony fails
-/// and the dealer is named on the log; unfounded (the sub-share is good, or the key is not the
-/// file's), the complaint is refused and nothing changes.
+/// server decrypts it and checks it against the dealer's commitments (and its binding, and its
+/// payload's integrity). Proven, the ceremony fails and the dealer is named on the log. A key that
+/// is not the file's is refused and changes nothing. A key that opens a sub-share which holds
+/// ends the ceremony too, logged as an unfounded complaint by the member: that sub-share is no
+/// longer secret, so its polynomial must not become a key (and a server that lied to a member
+/// about commitments gains one sub-share of a dead ceremony, never a live share).
 pub fn complain(
     actor: &Actor,
     c: &Ceremony,
@@ -554,20 +583,24 @@ pub fn complain(
         return Err(invalid("ceremony", "ceremony-not-checking"));
     }
     let d = c.dealing(dealer).ok_or(invalid("dealer", "no-such-dealer"))?;
-    let key: [u8; 16] = hex16(file_key_hex).ok_or(invalid("file_key", "complaint-unfounded"))?;
-    let raw = d
-        .sub_shares
-        .get(usize::from(i) - 1)
+    let key: [u8; 16] = seal::unhex(file_key_hex).ok_or(invalid("file_key", "complaint-unfounded"))?;
+    let raw = usize::from(i)
+        .checked_sub(1)
+        .and_then(|j| d.sub_shares.get(j))
         .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
         .ok_or(invalid("dealer", "no-such-dealer"))?;
-    let plain =
-        seal::open_with_file_key(&raw, &key).map_err(|_| invalid("file_key", "complaint-unfounded"))?;
-    let reason = match serde_json::from_slice::<SubShareMessage>(&plain) {
-        Err(_) => Some("the sub-share is not a sub-share message"),
-        Ok(m) if m.ceremony != c.id || m.dealer != dealer || m.member != i => {
+    let plain = match seal::open_with_file_key(&raw, &key) {
+        Ok(p) => Some(p),
+        Err(seal::FileKeyError::Payload) => None,
+        Err(seal::FileKeyError::WrongKey) => return Err(invalid("file_key", "complaint-unfounded")),
+    };
+    let reason = match plain.map(|p| serde_json::from_slice::<SubShareMessage>(&p)) {
+        None => Some("the sub-share's payload is corrupt"),
+        Some(Err(_)) => Some("the sub-share is not a sub-share message"),
+        Some(Ok(m)) if m.ceremony != c.id || m.dealer != dealer || m.member != i => {
             Some("the sub-share names another ceremony, dealer or member")
         }
-        Ok(m) => {
+        Some(Ok(m)) => {
             let ok = seal::unhex32(&m.sub_share)
                 .and_then(|b| seal::scalar(&b).ok())
                 .is_some_and(|s| {
@@ -577,13 +610,19 @@ pub fn complain(
             (!ok).then_some("the sub-share does not match the dealer's commitments")
         }
     };
-    let Some(reason) = reason else {
-        return Err(invalid("file_key", "complaint-unfounded"));
-    };
-    let cheat = c.members[usize::from(dealer) - 1].user_id;
+    let proven = reason.is_some();
+    let reason =
+        reason.unwrap_or("the complaint did not hold: the sub-share matches the dealer's commitments");
+    let accused = usize::from(dealer)
+        .checked_sub(1)
+        .and_then(|j| c.members.get(j))
+        .ok_or(invalid("dealer", "no-such-dealer"))?
+        .user_id;
     let mut n = next(c);
     n.outcome = Some(CeremonyOutcome::Failed {
         dealer,
+        complainant: i,
+        proven,
         reason: reason.to_owned(),
         at: now,
     });
@@ -594,7 +633,8 @@ pub fn complain(
         &EventPayload::KeyCeremonyFailed {
             ceremony_id: c.id,
             package_id: c.package_id,
-            dealer: cheat,
+            dealer: accused,
+            proven,
             reason: reason.to_owned(),
         },
     )?;
@@ -605,15 +645,6 @@ pub fn complain(
             mutations: vec![put(c, n)],
         },
     ))
-}
-
-fn hex16(s: &str) -> Option<[u8; 16]> {
-    let padded = format!("{s:0<64}");
-    if s.len() != 32 {
-        return None;
-    }
-    let b = seal::unhex32(&padded)?;
-    b[..16].try_into().ok()
 }
 
 /// A sealed bid as the server holds it (the ciphertext is in the document store by its hash).
@@ -976,13 +1007,14 @@ pub fn tender_x25519(c: &Ceremony) -> Option<[u8; 32]> {
 /// The opening's last step: every bid's outcome recorded and the minutes published, in one change.
 pub fn complete_opening(
     actor: &Actor,
+    c: &Ceremony,
     o: &Opening,
     outcomes: Vec<BidOutcome>,
     minutes: Option<crate::document::Document>,
     now: OffsetDateTime,
 ) -> Result<(Opening, Change), CommandError> {
-    let a = user(actor)?;
-    if o.completed_at.is_some() {
+    let (a, _) = ceremony_member(actor, c)?;
+    if o.completed_at.is_some() || o.ceremony_id != c.id {
         return Err(invalid("package_id", "opening-complete"));
     }
     if outcomes.len() != o.bids.len() {
@@ -1294,9 +1326,9 @@ pub mod member {
         index: u16,
         id: &age::x25519::Identity,
     ) -> Result<Scalar, Verdict> {
-        let raw = d
-            .sub_shares
-            .get(usize::from(index) - 1)
+        let raw = usize::from(index)
+            .checked_sub(1)
+            .and_then(|j| d.sub_shares.get(j))
             .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
             .unwrap_or_default();
         let complain = || Verdict::Complain {
@@ -1353,7 +1385,23 @@ pub mod member {
         index: u16,
         id: &age::x25519::Identity,
     ) -> Result<Vec<Vec<PartialJson>>, String> {
+        // What the server hands out is checked before the share is used: the ceremony is the
+        // completed one the opening names, and the share rebuilt is the one the key was made with.
+        if c.recipient().is_none() || o.ceremony_id != c.id {
+            return Err("the opening does not belong to this tender's completed ceremony".into());
+        }
         let mut s = share(c, index, id)?;
+        let expected = c.verification(index).and_then(seal::unhex32);
+        if expected
+            != Some(
+                (curve25519_dalek::constants::ED25519_BASEPOINT_POINT * s)
+                    .compress()
+                    .to_bytes(),
+            )
+        {
+            s.zeroize();
+            return Err("your share does not match the ceremony's verification share".into());
+        }
         let out = o
             .bids
             .iter()

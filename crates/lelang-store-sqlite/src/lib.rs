@@ -900,6 +900,18 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
                 }
             }
         },
+        Mutation::ExpectLatestCeremony { package_id, latest } => {
+            let row: Option<(Uuid, i64)> = sqlx::query_as("SELECT id, version FROM ceremonies WHERE package_id = ? ORDER BY started_at DESC, id DESC LIMIT 1")
+                .bind(package_id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let expected = latest.map(|(id, v)| (id.0, i64::from(v)));
+            if row != expected {
+                return Err(sqlx::Error::Protocol(
+                    "ceremonies: changed since it was read".into(),
+                ));
+            }
+        }
         Mutation::InsertBid(b) => {
             // The bid's own event is the change's last: its leaf is the bid's receipt index.
             let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")

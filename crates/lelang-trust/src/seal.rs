@@ -85,11 +85,16 @@ pub fn hex(b: &[u8]) -> String {
 
 /// 32 bytes from 64 hex digits (either case).
 pub fn unhex32(s: &str) -> Option<[u8; 32]> {
+    unhex(s)
+}
+
+/// N bytes from 2N hex digits (either case).
+pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
     let s = s.as_bytes();
-    if s.len() != 64 {
+    if s.len() != 2 * N {
         return None;
     }
-    let mut out = [0u8; 32];
+    let mut out = [0u8; N];
     for (i, pair) in s.chunks_exact(2).enumerate() {
         let d = |c: u8| (c as char).to_digit(16);
         out[i] = u8::try_from(d(pair[0])? * 16 + d(pair[1])?).ok()?;
@@ -101,7 +106,8 @@ pub fn unhex32(s: &str) -> Option<[u8; 32]> {
 /// the identity: the only points an honest member or encryptor ever produces.
 pub fn point(bytes: &[u8; 32]) -> Result<EdwardsPoint, SealError> {
     let p = CompressedEdwardsY(*bytes).decompress().ok_or(SealError::Point)?;
-    if !p.is_torsion_free() || p.is_identity() {
+    // One encoding per point, as the browser's library insists too.
+    if p.compress().to_bytes() != *bytes || !p.is_torsion_free() || p.is_identity() {
         return Err(SealError::Point);
     }
     Ok(p)
@@ -516,7 +522,9 @@ pub fn decrypt_with(identity: &age::x25519::Identity, ciphertext: &[u8]) -> Resu
 /// Encrypts a member's identity under a passphrase only they know (age scrypt, armored), for
 /// keeping on the server.
 pub fn seal_identity(identity: &age::x25519::Identity, passphrase: &str) -> Result<String, String> {
-    seal_identity_with(identity, passphrase, None)
+    // 2^18, age's usual cost, and within what the browser's age library accepts (≤ 2^20); age's
+    // own calibration could pick more on a fast machine.
+    seal_identity_with(identity, passphrase, Some(18))
 }
 
 /// The same with a fixed scrypt work factor (log2 N) instead of age's one-second calibration: only
@@ -607,23 +615,36 @@ pub fn reveal_file_key(identity: &age::x25519::Identity, ciphertext: &[u8]) -> R
         inner: identity,
         key: RefCell::new(None),
     };
+    // The key counts once the header's MAC holds with it, even if the payload then fails: a
+    // corrupt payload is the dealer's doing and must be provable too.
     let mut r = dec
         .decrypt(std::iter::once(&id as &dyn age::Identity))
         .map_err(|e| e.to_string())?;
-    std::io::copy(&mut r, &mut std::io::sink()).map_err(|e| e.to_string())?;
+    let _ = std::io::copy(&mut r, &mut std::io::sink());
     id.key.into_inner().ok_or_else(|| "no key".to_owned())
+}
+
+/// Why a revealed file key did not give a plaintext.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileKeyError {
+    /// The key is not this file's (its header's MAC fails), or the file is not age.
+    #[error("the key is not this file's")]
+    WrongKey,
+    /// The key is the file's, but the payload is corrupt: whoever made the file made it so.
+    #[error("the file's payload is corrupt")]
+    Payload,
 }
 
 /// Decrypts an age file with its revealed file key; fails unless the key is the file's own (age
 /// checks the header's MAC with it, and the payload is authenticated).
-pub fn open_with_file_key(ciphertext: &[u8], file_key: &[u8; 16]) -> Result<Vec<u8>, String> {
-    let dec = age::Decryptor::new(ciphertext).map_err(|e| e.to_string())?;
+pub fn open_with_file_key(ciphertext: &[u8], file_key: &[u8; 16]) -> Result<Vec<u8>, FileKeyError> {
+    let dec = age::Decryptor::new(ciphertext).map_err(|_| FileKeyError::WrongKey)?;
     let id = KnownFileKey(*file_key);
     let mut r = dec
         .decrypt(std::iter::once(&id as &dyn age::Identity))
-        .map_err(|e| e.to_string())?;
+        .map_err(|_| FileKeyError::WrongKey)?;
     let mut out = Vec::new();
-    r.read_to_end(&mut out).map_err(|e| e.to_string())?;
+    r.read_to_end(&mut out).map_err(|_| FileKeyError::Payload)?;
     Ok(out)
 }
 
@@ -768,7 +789,18 @@ mod tests {
         let b = encrypt_to(&[&r], b"sub-share b").unwrap();
         let k = reveal_file_key(&id, &a).unwrap();
         assert_eq!(open_with_file_key(&a, &k).unwrap(), b"sub-share a");
-        assert!(open_with_file_key(&b, &k).is_err());
+        assert_eq!(open_with_file_key(&b, &k), Err(FileKeyError::WrongKey));
+        // A corrupt payload under a good header: the key is still revealed, and the corruption shows.
+        let mut bad = a.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        let kb = reveal_file_key(&id, &bad).unwrap();
+        assert_eq!(open_with_file_key(&bad, &kb), Err(FileKeyError::Payload));
+        // y = p + 1 encodes the identity non-canonically: refused.
+        let mut y = [0xffu8; 32];
+        y[0] = 0xee;
+        y[31] = 0x7f;
+        assert!(point(&y).is_err());
         assert!(valid_recipient(&r) && !valid_recipient("age1xyz"));
         let sealed = seal_identity(&id, "rahasia sekali").unwrap();
         assert!(is_passphrase_sealed(&sealed) && !is_passphrase_sealed(&r));

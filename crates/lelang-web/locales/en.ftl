@@ -646,3 +646,5 @@ sealing-msg-not-a-member = You are not a member of this ceremony.
 sealing-msg-bad-sub-share = A share sent to you does not hold; check your shares first.
 sealing-msg-passphrase-short = The passphrase must have at least 12 characters.
 sealing-msg-passphrase-mismatch = The two passphrases differ.
+sealing-key-replace-confirm = I understand: tenders whose ceremony used my old key still need the old identity, so I keep it.
+sealing-msg-confirm-replace = Tick the box to confirm that you keep your old identity.

@@ -646,3 +646,5 @@ sealing-msg-not-a-member = Anda bukan anggota upacara ini.
 sealing-msg-bad-sub-share = Ada bagian yang dikirim kepada Anda tidak sah; periksa bagian Anda lebih dulu.
 sealing-msg-passphrase-short = Frasa sandi paling sedikit 12 karakter.
 sealing-msg-passphrase-mismatch = Kedua frasa sandi berbeda.
+sealing-key-replace-confirm = Saya mengerti: tender yang upacaranya memakai kunci lama tetap memerlukan identitas lama, jadi saya menyimpannya.
+sealing-msg-confirm-replace = Centang kotak untuk menyatakan bahwa Anda menyimpan identitas lama.

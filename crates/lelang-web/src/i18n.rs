@@ -143,6 +143,11 @@ impl Tr {
         self.i18n.msg(self.lang, key, &[])
     }
 
+    /// Whether the page's language has this message.
+    pub fn has(&self, key: &str) -> bool {
+        self.i18n.has(self.lang, key)
+    }
+
     /// A message with one string argument.
     pub fn arg(&self, key: &str, name: &str, value: &str) -> String {
         self.i18n

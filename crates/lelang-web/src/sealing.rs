@@ -30,6 +30,24 @@ use uuid::Uuid;
 /// Why a bid whose stored bytes differ from what was committed cannot be opened.
 const MISMATCH: &str = "the ciphertext does not match its commitment";
 
+/// How much of an upload is kept to read its age header (room for dozens of recipients, even
+/// post-quantum ones).
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// A stored bid is gone or no longer matches its hash.
+fn lost(e: &BlobError) -> bool {
+    match e {
+        BlobError::Damaged(_) => true,
+        BlobError::Io(io) => io.kind() == std::io::ErrorKind::NotFound,
+        BlobError::TooLarge(_) => false,
+    }
+}
+
+/// Openings being finished by this server: one at a time per tender (another server of the same
+/// deployment racing it loses on the opening's version).
+static FINISHING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<PackageId>>> =
+    std::sync::LazyLock::new(Default::default);
+
 /// A member's enrolment.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -129,11 +147,15 @@ async fn ceremony_of(
 ) -> Result<(crate::tender::Loaded, Ceremony), ApiError> {
     let l = load(state, ctx, slug, id).await?;
     authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
-    let c = state
-        .store
-        .ceremony(l.package.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let c = state.store.ceremony(l.package.id).await?;
+    // The tender's own pokja only (and members of its ceremony, should the pokja change).
+    let uid = ctx.user_actor()?.user_id;
+    let member = l.assignment.as_ref().is_some_and(|a| a.members.contains(&uid))
+        || c.as_ref().is_some_and(|c| c.index_of(uid).is_some());
+    if !member {
+        return Err(ApiError::Forbidden);
+    }
+    let c = c.ok_or(ApiError::NotFound)?;
     Ok((l, c))
 }
 
@@ -279,16 +301,18 @@ pub(crate) async fn bid_api(
         .await?
         .iter()
         .any(|(v, _)| *v == vendor);
-    // Refuse before reading a byte what would be refused after.
-    sealing::submit_bid(&ctx.actor, vendor, &tender, registered, "", 0, state.clock.now())?;
+    // The bid counts from when its upload began; refuse before reading a byte what would be
+    // refused after.
+    let began = state.clock.now();
+    sealing::submit_bid(&ctx.actor, vendor, &tender, registered, "", 0, began)?;
     let mut r = state.blobs.receive(state.config.max_bid_bytes).await?;
     let mut body = body;
     let mut head: Vec<u8> = Vec::new();
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| ApiError::BadRequest(e.to_string()))?;
         if let Ok(chunk) = frame.into_data() {
-            if head.len() < 4096 {
-                head.extend_from_slice(&chunk[..chunk.len().min(4096 - head.len())]);
+            if head.len() < HEAD_BYTES {
+                head.extend_from_slice(&chunk[..chunk.len().min(HEAD_BYTES - head.len())]);
             }
             r.push(&chunk).await?;
         }
@@ -308,7 +332,7 @@ pub(crate) async fn bid_api(
         registered,
         &staged.sha256,
         staged.size,
-        state.clock.now(),
+        began,
     )?;
     state.blobs.keep(staged).await?;
     let events = state.store.commit(change).await?;
@@ -381,10 +405,7 @@ async fn opening_bids(state: &AppState, package: PackageId) -> Result<Vec<Openin
                     Err(e) => (Vec::new(), Some(e.to_string())),
                 }
             }
-            Err(BlobError::Damaged(_)) => (Vec::new(), Some(MISMATCH.to_owned())),
-            Err(BlobError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                (Vec::new(), Some(MISMATCH.to_owned()))
-            }
+            Err(e) if lost(&e) => (Vec::new(), Some(MISMATCH.to_owned())),
             Err(e) => return Err(e.into()),
         };
         out.push(OpeningBid {
@@ -537,10 +558,7 @@ async fn open_one(state: &AppState, c: &Ceremony, o: &Opening, i: usize) -> Resu
     };
     let file = match state.blobs.open(&b.sha256).await {
         Ok((f, _)) => f.into_std().await,
-        Err(BlobError::Damaged(_)) => return Ok(fail(MISMATCH.into())),
-        Err(BlobError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(fail(MISMATCH.into()));
-        }
+        Err(e) if lost(&e) => return Ok(fail(MISMATCH.into())),
         Err(e) => return Err(e.into()),
     };
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
@@ -609,10 +627,22 @@ async fn finish_detached(
     c: &Ceremony,
     o: &Opening,
 ) -> Result<Opening, ApiError> {
+    let package = o.package_id;
+    let claimed = FINISHING.lock().map(|mut f| f.insert(package)).unwrap_or(false);
+    if !claimed {
+        // Already being opened here: answer with where it stands.
+        return Ok(o.clone());
+    }
     let (state, ctx, c, o) = (state.clone(), ctx.clone(), c.clone(), o.clone());
-    tokio::spawn(async move { finish(&state, &ctx, &l, &c, &o).await })
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
+    let r = tokio::spawn(async move {
+        let r = finish(&state, &ctx, &l, &c, &o).await;
+        if let Ok(mut f) = FINISHING.lock() {
+            f.remove(&package);
+        }
+        r
+    })
+    .await;
+    r.map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
 /// Opens every bid and publishes the minutes (berita acara pembukaan penawaran).
@@ -668,7 +698,7 @@ async fn finish(
         published_at: now,
     };
     state.blobs.keep(staged).await?;
-    let (n, change) = sealing::complete_opening(&ctx.actor, o, outcomes, Some(doc), now)?;
+    let (n, change) = sealing::complete_opening(&ctx.actor, c, o, outcomes, Some(doc), now)?;
     state.store.commit(change).await?;
     Ok(n)
 }
@@ -775,6 +805,7 @@ fn messages(t: &crate::i18n::Tr) -> Vec<(String, String)> {
         "bad-sub-share",
         "passphrase-short",
         "passphrase-mismatch",
+        "confirm-replace",
         "partial-proof",
         "ceremony-incomplete",
         "opening-too-early",
@@ -787,24 +818,9 @@ fn messages(t: &crate::i18n::Tr) -> Vec<(String, String)> {
     ];
     KEYS.iter()
         .map(|k| {
-            let msg = if k.starts_with("done-")
-                || matches!(
-                    *k,
-                    "working"
-                        | "failed"
-                        | "need-passphrase"
-                        | "wrong-passphrase"
-                        | "no-kept-identity"
-                        | "no-identity"
-                        | "not-a-member"
-                        | "bad-sub-share"
-                        | "passphrase-short"
-                        | "passphrase-mismatch"
-                ) {
-                t.get(&format!("sealing-msg-{k}"))
-            } else {
-                t.get(k)
-            };
+            // The script's own messages, else the server's error messages of the same code.
+            let own = format!("sealing-msg-{k}");
+            let msg = if t.has(&own) { t.get(&own) } else { t.get(k) };
             ((*k).to_owned(), msg)
         })
         .collect()
@@ -907,6 +923,9 @@ async fn tender_page(
             .is_some_and(|a| a.members.contains(&u.user_id));
         let t = crate::i18n::Tr::new(state.i18n.clone(), ctx.lang);
         let c = state.store.ceremony(l.package.id).await?;
+        if !is_member && c.as_ref().is_none_or(|c| c.index_of(u.user_id).is_none()) {
+            return Err(ApiError::Forbidden);
+        }
         let tender = state.store.public_tender(l.package.id).await?;
         let o = state.store.opening(l.package.id).await?;
         let now = state.clock.now();
@@ -968,7 +987,12 @@ async fn tender_page(
             o.as_ref()
                 .is_some_and(|o| o.partials.iter().any(|p| p.member == i))
         });
-        let can_partial = me.is_some() && o.as_ref().is_some_and(|o| o.completed_at.is_none()) && !submitted;
+        // After k members' partials an interrupted opening is resumed by any of them posting again.
+        let resumable = o
+            .as_ref()
+            .is_some_and(|o| o.partials.len() >= usize::from(c.as_ref().map_or(u16::MAX, |c| c.threshold)));
+        let can_partial =
+            me.is_some() && o.as_ref().is_some_and(|o| o.completed_at.is_none()) && (!submitted || resumable);
         let waiting = if stage == Some(sealing::CeremonyStage::Dealing) && dealt {
             Some(t.get("sealing-waiting-deals"))
         } else if stage == Some(sealing::CeremonyStage::Checking) && checked {
@@ -1024,15 +1048,38 @@ async fn tender_page(
             }
         });
         let failure = c.as_ref().and_then(|c| match &c.outcome {
-            Some(sealing::CeremonyOutcome::Failed { dealer, reason, .. }) => Some(format!(
-                "{} {} ({}): {reason}",
-                t.get("sealing-dealer"),
+            Some(sealing::CeremonyOutcome::Failed {
                 dealer,
-                c.members
-                    .get(usize::from(*dealer).saturating_sub(1))
-                    .map(|m| name_of(m.user_id))
-                    .unwrap_or_default()
-            )),
+                complainant,
+                proven,
+                reason,
+                ..
+            }) => {
+                let who = |i: u16| {
+                    c.members
+                        .get(usize::from(i).saturating_sub(1))
+                        .map(|m| name_of(m.user_id))
+                        .unwrap_or_default()
+                };
+                Some(if *proven {
+                    format!(
+                        "{} {} ({}): {reason}",
+                        t.get("sealing-dealer"),
+                        dealer,
+                        who(*dealer)
+                    )
+                } else {
+                    format!(
+                        "{} {} ({}) → {} {} ({}): {reason}",
+                        t.get("sealing-member"),
+                        complainant,
+                        who(*complainant),
+                        t.get("sealing-dealer"),
+                        dealer,
+                        who(*dealer)
+                    )
+                })
+            }
             _ => None,
         });
         Ok(crate::pages::render(

@@ -709,6 +709,10 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
                 .await?
                 .send_keys(passphrase(m))
                 .await?;
+            // A member who already has a key confirms keeping the old identity.
+            if let Ok(replace) = d.find(By::Id("enrol-replace")).await {
+                replace.click().await?;
+            }
             seal_step(&d, "enrol", "#sealing-status[data-result='ok']").await?;
             d.query(By::Css("#enrol-download:not([hidden])")).first().await?;
             if i == 0 {

@@ -626,25 +626,12 @@ async fn a_cheating_dealer_is_detected_and_named() {
         panic!("the victim should complain: {v3:?}");
     };
     assert_eq!(dealer, index(&cheat_name, &c));
-    // A false complaint against the honest dealer 1 (with that file's real key) is refused.
-    let honest = &c
-        .dealings
-        .iter()
-        .find(|d| d.dealer == index(&names[0], &c))
-        .expect("deal")
-        .sub_shares[usize::from(index(&victim_name, &c)) - 1];
-    let honest_key = lelang_trust::seal::reveal_file_key(
-        &victim_id,
-        &base64::engine::general_purpose::STANDARD
-            .decode(honest)
-            .expect("b64"),
-    )
-    .expect("key");
+    // A key that is not the file's proves nothing and changes nothing.
     let r = clients[2]
         .1
         .post_json(
             &format!("{base}/ceremony/verdict"),
-            &json!({"verdict": "complain", "dealer": index(&names[0], &c), "file_key": lelang_trust::seal::hex(&honest_key)}),
+            &json!({"verdict": "complain", "dealer": dealer, "file_key": "00".repeat(16)}),
             None,
         )
         .await;
@@ -667,11 +654,68 @@ async fn a_cheating_dealer_is_detected_and_named() {
         event_types(&app)
             .await
             .iter()
-            .any(|(t, _, p)| t == "key_ceremony_failed" && p["dealer"] == json!(cheat_uid)),
+            .any(|(t, _, p)| t == "key_ceremony_failed"
+                && p["dealer"] == json!(cheat_uid)
+                && p["proven"] == json!(true)),
         "the log names the cheating dealer"
     );
 
-    // A new ceremony among the same members, all honest, completes; the tender can be announced.
+    // In a second ceremony everyone deals honestly, and member 3 accuses dealer 1 falsely, with
+    // that sub-share's real key: the complaint does not hold, and since the sub-share is now
+    // revealed the ceremony ends too, the log naming the member whose complaint failed.
+    let r = clients[0]
+        .1
+        .post_json(&format!("{base}/ceremony"), &json!({}), None)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let c = ceremony(r.json());
+    for (name, cl) in clients.iter_mut() {
+        let d = member::deal(&c, index(name, &c)).expect("deal");
+        let r = cl
+            .post_json(
+                &format!("{base}/ceremony/deal"),
+                &serde_json::to_value(&d).expect("json"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let c = ceremony(clients[0].1.get(&format!("{base}/ceremony")).await.json());
+    let honest = &c
+        .dealings
+        .iter()
+        .find(|d| d.dealer == index(&names[0], &c))
+        .expect("deal")
+        .sub_shares[usize::from(index(&victim_name, &c)) - 1];
+    let honest_key = lelang_trust::seal::reveal_file_key(
+        &victim_id,
+        &base64::engine::general_purpose::STANDARD
+            .decode(honest)
+            .expect("b64"),
+    )
+    .expect("key");
+    let r = clients[2]
+        .1
+        .post_json(
+            &format!("{base}/ceremony/verdict"),
+            &json!({"verdict": "complain", "dealer": index(&names[0], &c), "file_key": lelang_trust::seal::hex(&honest_key)}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["stage"], json!("failed"));
+    let victim_uid = assignment.members[2].0;
+    assert!(
+        event_types(&app)
+            .await
+            .iter()
+            .any(|(t, actor, p)| t == "key_ceremony_failed"
+                && *actor == Some(victim_uid)
+                && p["proven"] == json!(false)),
+        "the log names the member whose complaint did not hold"
+    );
+
+    // A third ceremony, all honest, completes; the tender can be announced.
     let r = clients[0]
         .1
         .post_json(&format!("{base}/ceremony"), &json!({}), None)
@@ -761,6 +805,12 @@ async fn sealing_routes_refuse_everyone_else() {
             .status,
         StatusCode::UNAUTHORIZED
     );
+    let page = format!("/t/{SLUG}/packages/{}/sealing", package.0);
+    for p in ["/account/sealing-key", page.as_str()] {
+        let r = anon.get(p).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{p}");
+        assert!(r.location().starts_with("/login"), "{p}: {}", r.location());
+    }
 
     for who in [
         "vendor.blambangan",
@@ -785,6 +835,18 @@ async fn sealing_routes_refuse_everyone_else() {
                 "{who} GET {p}: {} {}",
                 r.status,
                 r.body
+            );
+        }
+        assert_eq!(
+            c.get(&page).await.status,
+            StatusCode::FORBIDDEN,
+            "{who} GET {page}"
+        );
+        if who != "tgl.pokja1" {
+            assert_eq!(
+                c.get("/account/sealing-key").await.status,
+                StatusCode::FORBIDDEN,
+                "{who} GET the key page"
             );
         }
         let r = c
@@ -827,6 +889,14 @@ async fn sealing_routes_refuse_everyone_else() {
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {}", r.body);
+        for p in &gets {
+            assert_eq!(cl.get(p).await.status, StatusCode::FORBIDDEN, "{who} GET {p}");
+        }
+        assert_eq!(
+            cl.get(&page).await.status,
+            StatusCode::FORBIDDEN,
+            "{who} GET {page}"
+        );
     }
 }
 

@@ -118,10 +118,13 @@ async function enrol() {
   const p2 = document.getElementById("enrol-passphrase-again").value;
   if (p1.length < 12) throw new Error("passphrase-short");
   if (p1 !== p2) throw new Error("passphrase-mismatch");
+  const replace = document.getElementById("enrol-replace");
+  if (replace && !replace.checked) throw new Error("confirm-replace");
   const id = await generateX25519Identity();
   const recipient = await identityToRecipient(id);
   const e = new Encrypter();
   e.setPassphrase(p1);
+  e.setScryptWorkFactor(18); // what the Rust side uses too
   const sealed = armor.encode(await e.encrypt(id));
   await api("PUT", "/api/v1/me/sealing-key", { recipient, sealed_identity: sealed });
   const shown = document.getElementById("sealing-recipient");
@@ -196,6 +199,7 @@ async function received(c, d, me, id) {
   try {
     if (msg.ceremony !== c.id || msg.dealer !== d.dealer || msg.member !== me) throw new Error("misbound");
     s = scalarOf(msg.sub_share);
+    if (s === 0n) throw new Error("zero sub-share"); // refused by the Rust side too
     let rhs = Point.ZERO;
     let x = 1n;
     for (const h of d.commitments) {
@@ -251,11 +255,14 @@ async function startOpening() {
 async function partials() {
   const { ceremony: c, me } = await ceremony();
   const { opening: o } = await api("GET", `${base()}/opening`);
+  // What the server hands out is checked before the share is used.
+  if (!c.outcome || c.outcome.status !== "completed" || o.ceremony_id !== c.id) throw new Error("failed");
   const id = await identity();
   let share = 0n;
   for (const d of c.dealings) share = mod(share + (await received(c, d, me, id).catch(() => {
     throw new Error("bad-sub-share");
   })), L);
+  if (!mul(B, share).equals(pointOf(c.outcome.verification[me - 1]))) throw new Error("bad-sub-share");
   const out = o.bids.map((b) => b.points.map((u) => partial(share, u)));
   share = 0n;
   return api("POST", `${base()}/opening/partials`, { partials: out });
