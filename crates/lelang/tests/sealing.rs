@@ -409,20 +409,14 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 /// After a full ceremony and opening, neither the tender's secret nor any member's share (nor any
 /// member's identity) is in the database files, the documents folder or the server's log lines.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_secret_or_share_is_ever_stored_or_logged() {
+/// Runs a full opening on `app` and returns what must never be stored: the tender's secret (rebuilt
+/// here from two members' shares and checked against the published key), every member's share
+/// (raw, hex, base64) and every member's identity.
+async fn secrets_after_an_opening(app: &TestApp) -> Vec<(String, Vec<u8>)> {
     use base64::Engine as _;
-    if !age_cli() {
-        return;
-    }
-    let logs = capture_logs();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().to_owned();
-    let url = format!("sqlite://{}", root.join("lelang.db").display());
-    let app = TestApp::with_demo_at(url, dir, WebConfig::default()).await;
-    let package = package_named(&app, ANNOUNCED).await;
+    let package = package_named(app, ANNOUNCED).await;
     let c = app.store.ceremony(package).await.expect("db").expect("ceremony");
-    let ms = members(&app, &c).await;
+    let ms = members(app, &c).await;
     // Each member's share, and the tender's secret from shares 1 and 2 (λ1 = 2, λ2 = −1).
     let shares: Vec<curve25519_dalek::Scalar> = ms
         .iter()
@@ -435,9 +429,8 @@ async fn no_secret_or_share_is_ever_stored_or_logged() {
         lelang_core::sealing::tender_x25519(&c),
         "the secret rebuilt in this test is the tender's"
     );
-    // Run the opening too, so that its code paths have logged what they log.
-    bids_open_with_any_k_partials(&app).await;
-
+    // Run the opening too, so that its code paths have stored and logged what they do.
+    bids_open_with_any_k_partials(app).await;
     let mut needles: Vec<(String, Vec<u8>)> = Vec::new();
     for (what, x) in std::iter::once(("tender secret".to_owned(), s)).chain(
         shares
@@ -460,23 +453,101 @@ async fn no_secret_or_share_is_ever_stored_or_logged() {
         let text = age::secrecy::ExposeSecret::expose_secret(&id.to_string()).to_owned();
         needles.push((format!("identity of {name}"), text.into_bytes()));
     }
+    needles
+}
+
+async fn recipient_of(app: &TestApp) -> String {
+    let package = package_named(app, ANNOUNCED).await;
+    let c = app.store.ceremony(package).await.expect("db").expect("ceremony");
+    c.recipient().expect("complete").to_owned()
+}
+
+/// Asserts that no needle is in any file under `root` (database files, documents) nor in `more`,
+/// while `control` — a public value stored the same way, such as the tender's recipient — is
+/// found: the search itself works.
+fn assert_nowhere(needles: &[(String, Vec<u8>)], control: &[u8], root: &Path, more: &[(&str, &[u8])]) {
     let mut files = Vec::new();
-    files_under(&root, &mut files);
-    assert!(files.iter().any(|f| f.ends_with("lelang.db")), "{files:?}");
+    files_under(root, &mut files);
     assert!(files.len() > 5, "the documents were stored: {files:?}");
+    let mut seen = more.iter().any(|(_, hay)| contains(hay, control));
     for f in &files {
         let bytes = std::fs::read(f).unwrap_or_default();
-        for (what, n) in &needles {
+        seen |= contains(&bytes, control);
+        for (what, n) in needles {
             assert!(!contains(&bytes, n), "{what} found in {}", f.display());
         }
     }
-    if let Some(logs) = logs {
-        let text = logs.0.lock().map(|v| v.clone()).unwrap_or_default();
-        assert!(!text.is_empty(), "the server logged nothing at TRACE level");
-        for (what, n) in &needles {
-            assert!(!contains(&text, n), "{what} found in the server's log");
+    assert!(seen, "the control value was not found: the search is blind");
+    for (name, hay) in more {
+        assert!(!hay.is_empty(), "{name} is empty");
+        for (what, n) in needles {
+            assert!(!contains(hay, n), "{what} found in {name}");
         }
     }
+}
+
+/// After a full ceremony and opening on SQLite, neither the tender's secret nor any member's share
+/// (nor any member's identity) is in the database files, the documents folder or the server's log
+/// lines (every level, captured from the server's own tracing).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_or_share_is_ever_stored_or_logged() {
+    if !age_cli() {
+        return;
+    }
+    let logs = capture_logs();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().to_owned();
+    let url = format!("sqlite://{}", root.join("lelang.db").display());
+    let app = TestApp::with_demo_at(url, dir, WebConfig::default()).await;
+    let needles = secrets_after_an_opening(&app).await;
+    assert!(root.join("lelang.db").exists());
+    let text = logs
+        .map(|l| l.0.lock().map(|v| v.clone()).unwrap_or_default())
+        .unwrap_or_default();
+    let recipient = recipient_of(&app).await;
+    assert_nowhere(
+        &needles,
+        recipient.as_bytes(),
+        &root,
+        &[("the server's log", &text)],
+    );
+}
+
+/// The same on PostgreSQL: the whole database, as `pg_dump` writes it, and the documents folder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_or_share_is_ever_stored_on_postgresql() {
+    if !age_cli() {
+        return;
+    }
+    let url =
+        match lelang_store_postgres::PgStore::create_test_database(&lelang_store_postgres::test_admin_url())
+            .await
+        {
+            Ok(url) => url,
+            Err(e) => return lelang_store_tests::skip("PostgreSQL secret search", &e.to_string()),
+        };
+    let Ok(dump_version) = Command::new("pg_dump").arg("--version").output() else {
+        return lelang_store_tests::skip("PostgreSQL secret search", "install postgresql-client (pg_dump)");
+    };
+    assert!(dump_version.status.success());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().to_owned();
+    let app = TestApp::with_demo_at(url.clone(), dir, WebConfig::default()).await;
+    let needles = secrets_after_an_opening(&app).await;
+    let dump = Command::new("pg_dump")
+        .args(["--data-only", "--dbname", &url])
+        .output()
+        .expect("pg_dump");
+    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+    let text = String::from_utf8_lossy(&dump.stdout);
+    assert!(text.contains("key_ceremony_completed"), "the dump holds the log");
+    let recipient = recipient_of(&app).await;
+    assert_nowhere(
+        &needles,
+        recipient.as_bytes(),
+        &root,
+        &[("the database dump", dump.stdout.as_slice())],
+    );
 }
 
 /// A dealer who sends a member a sub-share off its committed polynomial is caught by that member,
