@@ -550,6 +550,34 @@ async fn no_secret_or_share_is_ever_stored_on_postgresql() {
     );
 }
 
+/// Starts a new ceremony as the first member and has every member deal honestly through the API
+/// (each signed in as themselves); the ceremony as it then stands.
+async fn start_and_deal_honestly(clients: &mut [(String, Client)], base: &str) -> Ceremony {
+    let r = clients[0]
+        .1
+        .post_json(&format!("{base}/ceremony"), &json!({}), None)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let mut c: Ceremony = serde_json::from_value(r.json()["ceremony"].clone()).expect("ceremony");
+    for (_, cl) in clients.iter_mut() {
+        let me = cl.get(&format!("{base}/ceremony")).await.json()["me"]
+            .as_u64()
+            .and_then(|m| u16::try_from(m).ok())
+            .expect("a member");
+        let d = member::deal(&c, me).expect("deal");
+        let r = cl
+            .post_json(
+                &format!("{base}/ceremony/deal"),
+                &serde_json::to_value(&d).expect("json"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        c = serde_json::from_value(r.json()["ceremony"].clone()).expect("ceremony");
+    }
+    c
+}
+
 /// A dealer who sends a member a sub-share off its committed polynomial is caught by that member,
 /// proven with one revealed file key, and named on the log; a false complaint is refused; the pokja
 /// then runs a new ceremony and announces.
@@ -734,24 +762,7 @@ async fn a_cheating_dealer_is_detected_and_named() {
     // In a second ceremony everyone deals honestly, and member 3 accuses dealer 1 falsely, with
     // that sub-share's real key: the complaint does not hold, and since the sub-share is now
     // revealed the ceremony ends too, the log naming the member whose complaint failed.
-    let r = clients[0]
-        .1
-        .post_json(&format!("{base}/ceremony"), &json!({}), None)
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let c = ceremony(r.json());
-    for (name, cl) in clients.iter_mut() {
-        let d = member::deal(&c, index(name, &c)).expect("deal");
-        let r = cl
-            .post_json(
-                &format!("{base}/ceremony/deal"),
-                &serde_json::to_value(&d).expect("json"),
-                None,
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    }
-    let c = ceremony(clients[0].1.get(&format!("{base}/ceremony")).await.json());
+    let c = start_and_deal_honestly(&mut clients, &base).await;
     let honest = &c
         .dealings
         .iter()
@@ -787,24 +798,7 @@ async fn a_cheating_dealer_is_detected_and_named() {
     );
 
     // A third ceremony, all honest, completes; the tender can be announced.
-    let r = clients[0]
-        .1
-        .post_json(&format!("{base}/ceremony"), &json!({}), None)
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let c = ceremony(r.json());
-    for (name, cl) in clients.iter_mut() {
-        let d = member::deal(&c, index(name, &c)).expect("deal");
-        let r = cl
-            .post_json(
-                &format!("{base}/ceremony/deal"),
-                &serde_json::to_value(&d).expect("json"),
-                None,
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    }
-    let c = ceremony(clients[0].1.get(&format!("{base}/ceremony")).await.json());
+    let c = start_and_deal_honestly(&mut clients, &base).await;
     let mut last = json!(null);
     for (name, cl) in clients.iter_mut() {
         let v = member::verdict(&c, index(name, &c), &member_identity(name).expect("id"));
