@@ -290,6 +290,24 @@ fn pokja_member<'a>(
     Ok(a)
 }
 
+/// Whether a new ceremony may start after `latest`: there is none, it failed, or it has stalled
+/// for [`CEREMONY_STALL`] (a member who cannot take part, a sub-share nobody can decrypt).
+pub fn may_start_ceremony(latest: Option<&Ceremony>, now: OffsetDateTime) -> bool {
+    match latest {
+        None => true,
+        Some(c) => match &c.outcome {
+            Some(CeremonyOutcome::Failed { .. }) => true,
+            Some(CeremonyOutcome::Completed { .. }) => false,
+            None => now - c.started_at >= CEREMONY_STALL,
+        },
+    }
+}
+
+/// When a tender's bids may be opened: after its deadline and the upload grace period.
+pub fn opens_at(tender: &PublicTender) -> OffsetDateTime {
+    tender.submission_deadline + UPLOAD_GRACE
+}
+
 /// A member starts the key ceremony once every member has enrolled, before the announcement. A
 /// failed ceremony may be run again; a running or completed one may not.
 #[allow(clippy::too_many_arguments)]
@@ -313,14 +331,10 @@ pub fn start_ceremony(
     }
     // A failed ceremony is run again; so is one stalled for a day (a member who cannot take part,
     // a sub-share nobody can decrypt): the new one replaces it, on the log.
-    let replaces = match latest {
-        None => None,
-        Some(c) => match &c.outcome {
-            Some(CeremonyOutcome::Failed { .. }) => Some(c.id),
-            None if now - c.started_at >= CEREMONY_STALL => Some(c.id),
-            _ => return Err(invalid("package_id", "ceremony-exists")),
-        },
-    };
+    if !may_start_ceremony(latest, now) {
+        return Err(invalid("package_id", "ceremony-exists"));
+    }
+    let replaces = latest.map(|c| c.id);
     let mut members = Vec::with_capacity(p.members.len());
     for m in &p.members {
         let k = keys
@@ -839,7 +853,7 @@ pub fn start_opening(
     let c = ceremony
         .filter(|c| c.recipient().is_some())
         .ok_or(invalid("package_id", "ceremony-incomplete"))?;
-    if now < tender.submission_deadline + UPLOAD_GRACE {
+    if now < opens_at(tender) {
         return Err(invalid("package_id", "opening-too-early"));
     }
     let o = Opening {

@@ -969,20 +969,13 @@ async fn tender_page(
                 .is_some_and(|c| c.dealings.iter().any(|d| d.dealer == i))
         });
         let checked = me.is_some_and(|i| c.as_ref().is_some_and(|c| c.confirmed.contains(&i)));
-        let stalled = c
-            .as_ref()
-            .is_some_and(|c| c.outcome.is_none() && now - c.started_at >= sealing::CEREMONY_STALL);
-        let can_start = is_member
-            && tender.is_none()
-            && (stalled || matches!(stage, None | Some(sealing::CeremonyStage::Failed)));
+        let can_start = is_member && tender.is_none() && sealing::may_start_ceremony(c.as_ref(), now);
         let can_deal = me.is_some() && stage == Some(sealing::CeremonyStage::Dealing) && !dealt;
         let can_check = me.is_some() && stage == Some(sealing::CeremonyStage::Checking) && !checked;
         let can_open = is_member
             && o.is_none()
             && stage == Some(sealing::CeremonyStage::Completed)
-            && tender
-                .as_ref()
-                .is_some_and(|t| now >= t.submission_deadline + sealing::UPLOAD_GRACE);
+            && tender.as_ref().is_some_and(|t| now >= sealing::opens_at(t));
         let submitted = me.is_some_and(|i| {
             o.as_ref()
                 .is_some_and(|o| o.partials.iter().any(|p| p.member == i))

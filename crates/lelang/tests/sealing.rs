@@ -354,14 +354,9 @@ async fn age_cli_bids_open_with_any_k_proven_partials_on_postgresql() {
     if !age_cli() {
         return;
     }
-    let url =
-        match lelang_store_postgres::PgStore::create_test_database(&lelang_store_postgres::test_admin_url())
-            .await
-        {
-            Ok(url) => url,
-            Err(e) => return lelang_store_tests::skip("PostgreSQL sealing test", &e.to_string()),
-        };
-    let app = TestApp::with_demo_at(url, tempfile::tempdir().expect("tempdir"), WebConfig::default()).await;
+    let Some(app) = TestApp::with_demo_on_postgres("PostgreSQL sealing test").await else {
+        return;
+    };
     bids_open_with_any_k_partials(&app).await;
 }
 
@@ -519,23 +514,18 @@ async fn no_secret_or_share_is_ever_stored_on_postgresql() {
     if !age_cli() {
         return;
     }
-    let url =
-        match lelang_store_postgres::PgStore::create_test_database(&lelang_store_postgres::test_admin_url())
-            .await
-        {
-            Ok(url) => url,
-            Err(e) => return lelang_store_tests::skip("PostgreSQL secret search", &e.to_string()),
-        };
     let Ok(dump_version) = Command::new("pg_dump").arg("--version").output() else {
         return lelang_store_tests::skip("PostgreSQL secret search", "install postgresql-client (pg_dump)");
     };
     assert!(dump_version.status.success());
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().to_owned();
-    let app = TestApp::with_demo_at(url.clone(), dir, WebConfig::default()).await;
+    let Some(app) = TestApp::with_demo_on_postgres("PostgreSQL secret search").await else {
+        return;
+    };
+    let documents = app.documents_dir();
+    let root = documents.parent().expect("the app's folder");
     let needles = secrets_after_an_opening(&app).await;
     let dump = Command::new("pg_dump")
-        .args(["--data-only", "--dbname", &url])
+        .args(["--data-only", "--dbname", &app.db_url])
         .output()
         .expect("pg_dump");
     assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
@@ -545,7 +535,7 @@ async fn no_secret_or_share_is_ever_stored_on_postgresql() {
     assert_nowhere(
         &needles,
         recipient.as_bytes(),
-        &root,
+        root,
         &[("the database dump", dump.stdout.as_slice())],
     );
 }

@@ -75,6 +75,22 @@ impl TestApp {
         }
     }
 
+    /// The demo on a fresh PostgreSQL database, or `None` after saying that `what` skipped (a
+    /// failure instead where CI requires PostgreSQL).
+    pub async fn with_demo_on_postgres(what: &str) -> Option<Self> {
+        match lelang_store_postgres::PgStore::create_test_database(&lelang_store_postgres::test_admin_url())
+            .await
+        {
+            Ok(url) => Some(
+                Self::with_demo_at(url, tempfile::tempdir().expect("tempdir"), WebConfig::default()).await,
+            ),
+            Err(e) => {
+                lelang_store_tests::skip(what, &e.to_string());
+                None
+            }
+        }
+    }
+
     /// Serves the app on a random local port, as a real server; returns its base URL.
     pub async fn serve(&self) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
