@@ -133,6 +133,18 @@ pub enum Mutation {
     },
     /// A sealed bid; the store sets its `log_index` to the change's last event (its own).
     InsertBid(crate::sealing::Bid),
+    /// A bid rewritten whole (its upload completed); refused if it does not exist.
+    UpdateBid(crate::sealing::Bid),
+    /// The change holds only while the tender has no closing entry: no commitment lands after it.
+    ExpectSubmissionOpen(crate::ids::PackageId),
+    /// The tender's closing; the store sets its `log_index` to the change's last event (its own)
+    /// and refuses a second one.
+    InsertClosing {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// When.
+        at: OffsetDateTime,
+    },
     /// An opening written whole, on the same terms as [`Mutation::PutCeremony`].
     PutOpening {
         /// The opening.

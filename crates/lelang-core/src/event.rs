@@ -324,7 +324,8 @@ pub enum EventPayload {
         /// What was found.
         reason: String,
     },
-    /// A sealed bid was submitted (who: committed, not shown, until opening).
+    /// A company committed to its sealed bid: the ciphertext's hash and length, before the
+    /// deadline (who: committed, not shown, until opening). The latest commitment counts.
     BidSubmitted {
         /// The bid.
         bid_id: crate::ids::BidId,
@@ -336,6 +337,33 @@ pub enum EventPayload {
         sha256: String,
         /// Its length.
         size: u64,
+    },
+    /// The sealed file a commitment names arrived whole and matched it.
+    BidUploaded {
+        /// The bid.
+        bid_id: crate::ids::BidId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+    },
+    /// A company withdrew its bid before the deadline.
+    BidWithdrawn {
+        /// The bid withdrawn.
+        bid_id: crate::ids::BidId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+    },
+    /// The submission deadline passed: the checkpoint that ends with this entry is the tender's
+    /// closing checkpoint, and every commitment for it lies before.
+    SubmissionClosed {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The deadline.
+        #[serde(with = "time::serde::rfc3339")]
+        deadline: OffsetDateTime,
     },
     /// The pokja started opening the bids.
     OpeningStarted {
@@ -460,6 +488,9 @@ impl EventPayload {
             EventPayload::KeyCeremonyCompleted { .. } => "key_ceremony_completed",
             EventPayload::KeyCeremonyFailed { .. } => "key_ceremony_failed",
             EventPayload::BidSubmitted { .. } => "bid_submitted",
+            EventPayload::BidUploaded { .. } => "bid_uploaded",
+            EventPayload::BidWithdrawn { .. } => "bid_withdrawn",
+            EventPayload::SubmissionClosed { .. } => "submission_closed",
             EventPayload::OpeningStarted { .. } => "opening_started",
             EventPayload::PartialsSubmitted { .. } => "partials_submitted",
             EventPayload::PartialsRejected { .. } => "partials_rejected",

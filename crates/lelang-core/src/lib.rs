@@ -28,6 +28,7 @@ pub mod schedule;
 pub mod sealing;
 pub mod stem;
 pub mod store;
+pub mod submission;
 pub mod tender;
 pub mod vendor;
 

@@ -38,7 +38,9 @@ pub fn confidential_fields(event_type: &str) -> &'static [&'static str] {
         // A company's profile names its staff and its tax details.
         "vendor_profile_updated" => &["profile"],
         // Who takes part in a tender, and who asked what, is kept from competitors.
-        "tender_joined" | "question_asked" | "bid_submitted" => &["vendor_id"],
+        "tender_joined" | "question_asked" | "bid_submitted" | "bid_uploaded" | "bid_withdrawn" => {
+            &["vendor_id"]
+        }
         _ => &[],
     }
 }
@@ -47,7 +49,10 @@ pub fn confidential_fields(event_type: &str) -> &'static [&'static str] {
 /// tender or asked a question would name the company (user ids are public through
 /// `user_created`), so the public leaf holds a commitment to the actor instead.
 pub fn hides_actor(event_type: &str) -> bool {
-    matches!(event_type, "tender_joined" | "question_asked" | "bid_submitted")
+    matches!(
+        event_type,
+        "tender_joined" | "question_asked" | "bid_submitted" | "bid_uploaded" | "bid_withdrawn"
+    )
 }
 
 /// Which permission a confidential field needs, by field name: the same field is confidential in

@@ -25,7 +25,8 @@ use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
 /// After the submission deadline, sealed files may still arrive for this long (their commitments
-/// were made in time); opening waits for it. Issue 6 moves it into the rule set.
+/// were made in time); opening waits for it. Each rule set says its own (`upload_grace_minutes`);
+/// this is their common default, for tests and the demo.
 pub const UPLOAD_GRACE: Duration = Duration::hours(2);
 
 /// A ceremony not complete after this long may be replaced by a new one.
@@ -304,8 +305,8 @@ pub fn may_start_ceremony(latest: Option<&Ceremony>, now: OffsetDateTime) -> boo
 }
 
 /// When a tender's bids may be opened: after its deadline and the upload grace period.
-pub fn opens_at(tender: &PublicTender) -> OffsetDateTime {
-    tender.submission_deadline + UPLOAD_GRACE
+pub fn opens_at(tender: &PublicTender, grace: Duration) -> OffsetDateTime {
+    tender.submission_deadline + grace
 }
 
 /// A member starts the key ceremony once every member has enrolled, before the announcement. A
@@ -682,57 +683,12 @@ pub struct Bid {
     /// The bid's leaf in the log (its receipt index); set by the store.
     #[serde(default)]
     pub log_index: Option<u64>,
-}
-
-/// A registered company submits (or replaces) its sealed bid before the deadline; the latest
-/// counts. The bytes are already stored and hashed by the caller.
-pub fn submit_bid(
-    actor: &Actor,
-    vendor: VendorId,
-    tender: &PublicTender,
-    registered: bool,
-    sha256: &str,
-    size: u64,
-    now: OffsetDateTime,
-) -> Result<(Bid, Change), CommandError> {
-    authorize(actor, Action::ActForVendor(vendor))?;
-    let a = user(actor)?;
-    if !registered {
-        return Err(invalid("package_id", "not-registered"));
-    }
-    if now >= tender.submission_deadline {
-        return Err(invalid("package_id", "submission-closed"));
-    }
-    let bid = Bid {
-        id: BidId::new(),
-        tenant_id: tender.tenant_id,
-        package_id: tender.package_id,
-        vendor_id: vendor,
-        sha256: sha256.to_owned(),
-        size,
-        submitted_at: now,
-        log_index: None,
-    };
-    let e = NewEvent::new(
-        now,
-        Some(tender.tenant_id),
-        Some(a.user_id),
-        Some(Role::Vendor),
-        &EventPayload::BidSubmitted {
-            bid_id: bid.id,
-            package_id: bid.package_id,
-            vendor_id: vendor,
-            sha256: bid.sha256.clone(),
-            size,
-        },
-    )?;
-    Ok((
-        bid.clone(),
-        Change {
-            events: vec![e],
-            mutations: vec![Mutation::InsertBid(bid)],
-        },
-    ))
+    /// When its sealed file arrived whole (None: committed, not yet uploaded).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub uploaded_at: Option<OffsetDateTime>,
+    /// A withdrawal: the company's earlier commitment no longer counts.
+    #[serde(default)]
+    pub withdrawn: bool,
 }
 
 /// One partial with its proof, as members send it (hex).
@@ -844,6 +800,7 @@ pub fn start_opening(
     ceremony: Option<&Ceremony>,
     existing: Option<&Opening>,
     bids: Vec<OpeningBid>,
+    grace: Duration,
     now: OffsetDateTime,
 ) -> Result<(Opening, Change), CommandError> {
     let a = pokja_member(actor, tender.tenant_id, assignment)?;
@@ -853,7 +810,7 @@ pub fn start_opening(
     let c = ceremony
         .filter(|c| c.recipient().is_some())
         .ok_or(invalid("package_id", "ceremony-incomplete"))?;
-    if now < opens_at(tender) {
+    if now < opens_at(tender, grace) {
         return Err(invalid("package_id", "opening-too-early"));
     }
     let o = Opening {

@@ -79,6 +79,14 @@ pub trait Store: Send + Sync + 'static {
     /// with their log positions.
     async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError>;
 
+    /// Group commit: each change is applied as [`Store::commit`] would (all or nothing, its own
+    /// outcome), but all in one durable transaction, so a burst of small changes costs one sync
+    /// instead of one each. The outer error means nothing was committed.
+    async fn commit_batch(
+        &self,
+        changes: Vec<Change>,
+    ) -> Result<Vec<Result<Vec<Event>, StoreError>>, StoreError>;
+
     /// A number that moves whenever this process commits a change: caches of reads compare it to
     /// know their answer still holds (changes by other processes are not seen here).
     fn data_version(&self) -> u64;
@@ -207,6 +215,10 @@ pub trait Store: Send + Sync + 'static {
     async fn ceremony(&self, package: PackageId) -> Result<Option<crate::sealing::Ceremony>, StoreError>;
     /// Every sealed bid of a tender, in log order (a replacement follows what it replaces).
     async fn bids(&self, package: PackageId) -> Result<Vec<crate::sealing::Bid>, StoreError>;
+    /// A tender's closing, once its deadline passed and the log appended it.
+    async fn closing(&self, package: PackageId) -> Result<Option<crate::submission::Closing>, StoreError>;
+    /// Announced tenders whose deadline is at or before `now` and that have no closing yet.
+    async fn unclosed_tenders(&self, now: OffsetDateTime) -> Result<Vec<PackageId>, StoreError>;
     /// The tender's opening, once started.
     async fn opening(&self, package: PackageId) -> Result<Option<crate::sealing::Opening>, StoreError>;
 

@@ -52,7 +52,8 @@ fn backend(e: sqlx::Error) -> StoreError {
             || m.starts_with("questions")
             || m.starts_with("tender_setups")
             || m.starts_with("ceremonies")
-            || m.starts_with("openings"))
+            || m.starts_with("openings")
+            || m.starts_with("closings"))
     {
         return StoreError::Conflict(m.clone());
     }
@@ -469,6 +470,38 @@ async fn commit_in(conn: &mut sqlx::PgConnection, change: &Change) -> Result<Vec
         })?;
     }
     Ok(stored)
+}
+
+/// One change of a group commit, under a savepoint: a refused change is rolled back alone and
+/// reported as its own outcome; an error of the savepoint itself fails the whole batch.
+async fn commit_one_of_batch(
+    conn: &mut sqlx::PgConnection,
+    change: &Change,
+) -> Result<Result<Vec<Event>, StoreError>, StoreError> {
+    sqlx::query("SAVEPOINT one_change")
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    match commit_in(&mut *conn, change).await {
+        Ok(stored) => {
+            sqlx::query("RELEASE SAVEPOINT one_change")
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+            Ok(Ok(stored))
+        }
+        Err(e) => {
+            sqlx::query("ROLLBACK TO SAVEPOINT one_change")
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+            sqlx::query("RELEASE SAVEPOINT one_change")
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+            Ok(Err(e))
+        }
+    }
 }
 
 async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Error> {
@@ -895,6 +928,38 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation) -> Result<(), sqlx::Er
             .execute(&mut *tx)
             .await?;
         }
+        Mutation::UpdateBid(b) => {
+            let r = sqlx::query("UPDATE bids SET data = $1 WHERE id = $2")
+                .bind(to_json(b)?)
+                .bind(b.id.0)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() == 0 {
+                return Err(sqlx::Error::RowNotFound);
+            }
+        }
+        Mutation::ExpectSubmissionOpen(package) => {
+            let closed: Option<i64> =
+                sqlx::query_scalar("SELECT log_index FROM closings WHERE package_id = $1")
+                    .bind(package.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if closed.is_some() {
+                return Err(sqlx::Error::Protocol("closings: submission closed".into()));
+            }
+        }
+        Mutation::InsertClosing { package_id, at } => {
+            // The closing's own event is the change's last: its leaf ends the closing checkpoint.
+            let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO closings (package_id, log_index, at) VALUES ($1, $2, $3)")
+                .bind(package_id.0)
+                .bind(seq - 1)
+                .bind(*at)
+                .execute(&mut *tx)
+                .await?;
+        }
         Mutation::PutOpening {
             opening: o,
             expected_version,
@@ -1000,6 +1065,20 @@ impl Store for PgStore {
                 Err(e)
             }
         }
+    }
+
+    async fn commit_batch(
+        &self,
+        changes: Vec<Change>,
+    ) -> Result<Vec<Result<Vec<Event>, StoreError>>, StoreError> {
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let mut out = Vec::with_capacity(changes.len());
+        for change in &changes {
+            out.push(commit_one_of_batch(&mut tx, change).await?);
+        }
+        tx.commit().await.map_err(backend)?;
+        self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Ok(out)
     }
 
     async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
@@ -1605,6 +1684,42 @@ impl Store for PgStore {
                 .await
                 .map_err(backend)?;
         rows.iter().map(|s| from_json(s)).collect()
+    }
+
+    async fn closing(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::submission::Closing>, StoreError> {
+        let row = sqlx::query("SELECT * FROM closings WHERE package_id = $1")
+            .bind(package.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.map(|r| -> Result<_, sqlx::Error> {
+            let index: i64 = r.try_get("log_index")?;
+            Ok(lelang_core::submission::Closing {
+                package_id: package,
+                log_index: u64::try_from(index).unwrap_or_default(),
+                at: r.try_get("at")?,
+            })
+        })
+        .transpose()
+        .map_err(backend)
+    }
+
+    async fn unclosed_tenders(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<Vec<lelang_core::ids::PackageId>, StoreError> {
+        let ids: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT t.package_id FROM public_tenders t LEFT JOIN closings c ON c.package_id = t.package_id \
+             WHERE c.package_id IS NULL AND t.submission_deadline <= $1 ORDER BY t.submission_deadline",
+        )
+        .bind(now)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        Ok(ids.into_iter().map(lelang_core::ids::PackageId).collect())
     }
 
     async fn opening(

@@ -837,6 +837,8 @@ pub mod cases {
                 size: 100 + n,
                 submitted_at: t0(),
                 log_index: None,
+                uploaded_at: None,
+                withdrawn: false,
             };
             let e = NewEvent::new(
                 t0(),
@@ -868,6 +870,123 @@ pub mod cases {
                 .collect::<Vec<_>>(),
             ids
         );
+
+        // Group commit: each change of a batch holds or fails alone, in one transaction; the
+        // closing entry refuses every later commitment, in the same batch or after.
+        let bid_change = |n: u64| {
+            let bid = Bid {
+                id: BidId::new(),
+                sha256: format!("{:064x}", 100 + n),
+                ..bids[0].clone()
+            };
+            let e = NewEvent::new(
+                t0(),
+                Some(bwi.id),
+                None,
+                None,
+                &EventPayload::BidSubmitted {
+                    bid_id: bid.id,
+                    package_id: package.id,
+                    vendor_id: vendor.id,
+                    sha256: bid.sha256.clone(),
+                    size: bid.size,
+                },
+            )
+            .expect("event");
+            (
+                bid.clone(),
+                Change {
+                    events: vec![e],
+                    mutations: vec![
+                        Mutation::ExpectSubmissionOpen(package.id),
+                        Mutation::InsertBid(bid),
+                    ],
+                },
+            )
+        };
+        let closing = Change {
+            events: vec![
+                NewEvent::new(
+                    t0(),
+                    Some(bwi.id),
+                    None,
+                    None,
+                    &EventPayload::SubmissionClosed {
+                        package_id: package.id,
+                        deadline: t0(),
+                    },
+                )
+                .expect("event"),
+            ],
+            mutations: vec![Mutation::InsertClosing {
+                package_id: package.id,
+                at: t0(),
+            }],
+        };
+        let before = store.event_count().await.expect("count");
+        let (on_time, c1) = bid_change(1);
+        let (_, late) = bid_change(2);
+        let mut ghost = on_time.clone();
+        ghost.id = BidId::new();
+        let outcomes = store
+            .commit_batch(vec![
+                c1,
+                closing.clone(),
+                late,
+                Change {
+                    events: vec![],
+                    mutations: vec![Mutation::UpdateBid(ghost)],
+                },
+            ])
+            .await
+            .expect("batch");
+        assert_eq!(outcomes.len(), 4);
+        let committed = outcomes[0].as_ref().expect("on time");
+        let closed = outcomes[1].as_ref().expect("closing");
+        assert!(
+            matches!(outcomes[2], Err(StoreError::Conflict(_))),
+            "{:?}",
+            outcomes[2]
+        );
+        assert!(
+            matches!(outcomes[3], Err(StoreError::NotFound(_))),
+            "{:?}",
+            outcomes[3]
+        );
+        assert_eq!(
+            store.event_count().await.expect("count"),
+            before + 2,
+            "refused changes leave no event"
+        );
+        assert_eq!(
+            closed[0].seq,
+            committed[0].seq + 1,
+            "no gap where a change was refused"
+        );
+        let c = store.closing(package.id).await.expect("read").expect("closing");
+        assert_eq!(c.log_index, u64::try_from(closed[0].seq - 1).expect("seq"));
+        assert_eq!(c.size(), store.tree_size().await.expect("size"));
+        assert!(matches!(
+            store.commit(closing).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            store.commit(bid_change(3).1).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(store.closing(PackageId::new()).await.expect("read"), None);
+        // An upload completes a bid in place.
+        let mut done = store.bids(package.id).await.expect("bids")[2].clone();
+        assert_eq!(done.id, on_time.id);
+        done.uploaded_at = Some(t0() + Duration::minutes(5));
+        store
+            .commit(Change {
+                events: vec![],
+                mutations: vec![Mutation::UpdateBid(done.clone())],
+            })
+            .await
+            .expect("uploaded");
+        assert_eq!(store.bids(package.id).await.expect("bids")[2], done);
 
         let o = Opening {
             tenant_id: bwi.id,
@@ -1018,6 +1137,18 @@ pub mod cases {
                 .expect("tender");
             tenders.push(tender);
         }
+        // The tenders whose deadline has passed and that have no closing yet, earliest first.
+        let mut due: Vec<_> = tenders.clone();
+        due.sort_by_key(|t| t.submission_deadline);
+        let cut = due[1].submission_deadline;
+        let expected: Vec<_> = due
+            .iter()
+            .filter(|t| t.submission_deadline <= cut)
+            .map(|t| t.package_id)
+            .collect();
+        assert_eq!(store.unclosed_tenders(cut).await.expect("due"), expected);
+        let at = cut - time::Duration::days(3650);
+        assert!(store.unclosed_tenders(at).await.expect("due").is_empty());
         let search = |q: TenderQuery| {
             let store = store.clone();
             async move {

@@ -913,8 +913,10 @@ impl Modify for BearerAuth {
         crate::tender::change_api, crate::announce::list_api, crate::announce::detail_api,
         crate::announce::join_api, crate::announce::ask_api, crate::announce::announce_api,
         crate::sealing::enrol_api, crate::sealing::my_key_api, crate::sealing::ceremony_api, crate::sealing::start_api,
-        crate::sealing::deal_api, crate::sealing::verdict_api, crate::sealing::bid_api, crate::sealing::start_opening_api,
-        crate::sealing::opening_api, crate::sealing::partials_api,
+        crate::sealing::deal_api, crate::sealing::verdict_api, crate::sealing::start_opening_api,
+        crate::sealing::opening_api, crate::sealing::partials_api, crate::submission::commit_api,
+        crate::submission::status_api, crate::submission::upload_api, crate::submission::withdraw_api,
+        crate::submission::proof_api,
         crate::announce::answer_api, crate::document::upload_api, crate::document::minutes_api,
         crate::vendor::profile_api, crate::vendor::update_api, crate::vendor::review_api,
         crate::vendor::verify_api),
@@ -928,6 +930,8 @@ impl Modify for BearerAuth {
         (name = "packages", description = "Packages and their owner's estimates (HPS)"),
         (name = "pokja", description = "Pokja assignment and declarations"),
         (name = "tenders", description = "Tenders: setup, schedule, announcement, documents, clarification"),
+        (name = "sealing", description = "Sealing keys, key ceremonies and the opening of bids"),
+        (name = "submission", description = "Sealed bids: commitments, uploads, receipts and their proofs"),
         (name = "log", description = "The append-only event log")),
 )]
 pub struct ApiDoc;

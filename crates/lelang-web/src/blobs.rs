@@ -65,6 +65,14 @@ pub trait BlobStore: Send + Sync + 'static {
     /// Opens a document to stream it, after checking its bytes against its hash (in bounded
     /// memory; once per version of the file on disk, remembered by size and modification time).
     async fn open(&self, sha256: &str) -> Result<(tokio::fs::File, u64), BlobError>;
+    /// Continues the resumable upload `name` (a bid's id) at its current end; what is pushed stays
+    /// on disk between requests (synced by [`Receiving::sync`]) until [`BlobStore::complete`].
+    async fn resume(&self, name: &str, limit: u64) -> Result<Receiving, BlobError>;
+    /// How many bytes the resumable upload `name` holds (0 if none).
+    async fn resumed_len(&self, name: &str) -> Result<u64, BlobError>;
+    /// Ends the resumable upload `name`: if its bytes hash to `sha256` they are kept under that
+    /// hash, durably, and `true` is returned; otherwise they are discarded.
+    async fn complete(&self, name: &str, sha256: &str) -> Result<bool, BlobError>;
 }
 
 /// A file being received.
@@ -86,6 +94,24 @@ impl Receiving {
         self.hasher.update(chunk);
         self.file.write_all(chunk).await?;
         Ok(())
+    }
+
+    /// Bytes held so far (for a resumed upload, from its start).
+    pub fn len(&self) -> u64 {
+        self.staged.size
+    }
+
+    /// Whether nothing is held yet.
+    pub fn is_empty(&self) -> bool {
+        self.staged.size == 0
+    }
+
+    /// Makes what a resumed upload holds durable and returns its length (the offset a client
+    /// continues from).
+    pub async fn sync(mut self) -> Result<u64, BlobError> {
+        self.file.flush().await?;
+        self.file.sync_all().await?;
+        Ok(self.staged.size)
     }
 
     /// Finishes receiving: the bytes are flushed to disk and hashed.
@@ -125,6 +151,11 @@ impl LocalBlobs {
             return None;
         }
         Some(self.root.join("sha256").join(&sha256[..2]).join(sha256))
+    }
+
+    fn upload_path(&self, name: &str) -> Result<PathBuf, BlobError> {
+        let name = uuid::Uuid::parse_str(name).map_err(|_| BlobError::Damaged(name.to_owned()))?;
+        Ok(self.root.join("uploads").join(format!("{name}.part")))
     }
 }
 
@@ -209,6 +240,71 @@ impl BlobStore for LocalBlobs {
             }
         }
         Ok((tokio::fs::File::open(&path).await?, meta.len()))
+    }
+
+    async fn resume(&self, name: &str, limit: u64) -> Result<Receiving, BlobError> {
+        let path = self.upload_path(name)?;
+        let dir = self.root.join("uploads");
+        tokio::fs::create_dir_all(&dir).await?;
+        let fresh = !tokio::fs::try_exists(&path).await?;
+        let file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .await?;
+        if fresh {
+            // The new name must survive a crash as well as its bytes.
+            sync_dir(&dir).await?;
+        }
+        let size = file.metadata().await?.len();
+        Ok(Receiving {
+            file,
+            hasher: Sha256::new(),
+            staged: Staged {
+                path,
+                sha256: String::new(),
+                size,
+                // Kept between requests: only `complete` removes it.
+                kept: true,
+            },
+            limit,
+        })
+    }
+
+    async fn resumed_len(&self, name: &str) -> Result<u64, BlobError> {
+        match tokio::fs::metadata(self.upload_path(name)?).await {
+            Ok(m) => Ok(m.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn complete(&self, name: &str, sha256: &str) -> Result<bool, BlobError> {
+        use tokio::io::AsyncReadExt;
+        let path = self.upload_path(name)?;
+        let mut file = tokio::fs::File::open(&path).await?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut size = 0u64;
+        loop {
+            let n = file.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            size += n as u64;
+            hasher.update(&buf[..n]);
+        }
+        let staged = Staged {
+            path,
+            sha256: hex(&hasher.finalize()),
+            size,
+            kept: false,
+        };
+        if staged.sha256 != sha256 {
+            return Ok(false);
+        }
+        self.keep(staged).await?;
+        Ok(true)
     }
 }
 

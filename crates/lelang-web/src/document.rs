@@ -26,6 +26,7 @@ impl From<BlobError> for ApiError {
     fn from(e: BlobError) -> Self {
         match e {
             BlobError::TooLarge(_) => ApiError::PayloadTooLarge,
+            BlobError::Io(e) if e.kind() == std::io::ErrorKind::StorageFull => ApiError::InsufficientStorage,
             BlobError::Io(e) => ApiError::Unavailable(format!("document store: {e}")),
             BlobError::Damaged(d) => ApiError::Internal(format!("document {d} damaged")),
         }

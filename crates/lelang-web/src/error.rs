@@ -86,6 +86,15 @@ pub enum ApiError {
     /// The store is unreachable.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// Too busy right now: try again after this many seconds.
+    #[error("overloaded")]
+    Overloaded(u64),
+    /// The document store is full: nothing was stored.
+    #[error("insufficient storage")]
+    InsufficientStorage,
+    /// A commitment judged at this server time (RFC 3339), at or after the deadline.
+    #[error("late: {0}")]
+    Late(String),
     /// A bug.
     #[error("internal: {0}")]
     Internal(String),
@@ -137,6 +146,21 @@ impl ApiError {
                 "Service unavailable",
                 "unavailable".into(),
             ),
+            ApiError::Overloaded(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Server busy",
+                "overloaded".into(),
+            ),
+            ApiError::InsufficientStorage => (
+                StatusCode::INSUFFICIENT_STORAGE,
+                "Insufficient storage",
+                "insufficient-storage".into(),
+            ),
+            ApiError::Late(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Submission closed",
+                "submission-closed".into(),
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Internal error",
@@ -151,6 +175,7 @@ impl ApiError {
         let detail = match self {
             ApiError::BadRequest(d) => Some(d.clone()),
             ApiError::Conflict(d) => Some(d.clone()),
+            ApiError::Late(at) => Some(format!("server time {at}: the submission deadline has passed")),
             // Never echo internal details to clients; they are in the server log.
             _ => None,
         };
@@ -185,7 +210,7 @@ impl IntoResponse for ApiError {
         let mut resp = (status, body).into_response();
         resp.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-        if let ApiError::TooManyRequests(secs) = self
+        if let ApiError::TooManyRequests(secs) | ApiError::Overloaded(secs) = self
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             resp.headers_mut().insert(header::RETRY_AFTER, v);

@@ -21,6 +21,7 @@ pub mod pages;
 pub mod plan;
 pub mod pokja;
 pub mod sealing;
+pub mod submission;
 mod templates;
 pub mod tender;
 pub mod vendor;
@@ -74,6 +75,12 @@ pub struct WebConfig {
     pub max_bid_bytes: u64,
     /// How long public list answers are reused (zero: never).
     pub public_cache_ttl: std::time::Duration,
+    /// Commitments (and withdrawals) a company may make at once…
+    pub bid_burst: u32,
+    /// …and per minute after that.
+    pub bid_per_minute: u32,
+    /// Upload requests a company may have in flight.
+    pub uploads_per_vendor: usize,
 }
 
 impl Default for WebConfig {
@@ -91,6 +98,9 @@ impl Default for WebConfig {
             max_document_bytes: 25 * 1024 * 1024,
             max_bid_bytes: 200 * 1024 * 1024,
             public_cache_ttl: std::time::Duration::from_secs(1),
+            bid_burst: 20,
+            bid_per_minute: 20,
+            uploads_per_vendor: 4,
         }
     }
 }
@@ -114,6 +124,10 @@ pub struct AppState {
     pub blobs: Arc<dyn blobs::BlobStore>,
     /// Public reads, kept for a second.
     pub public_cache: Arc<cache::PublicCache>,
+    /// Appends commitments, stamped as appended, in groups.
+    pub committer: submission::Committer,
+    /// Per-company submission limits.
+    pub limits: Arc<submission::Limits>,
     metrics: Arc<metrics::Metrics>,
 }
 
@@ -139,12 +153,18 @@ impl AppState {
         let candidate = auth::random_secret();
         let csrf_key = store.server_secret("csrf-hmac", candidate.as_bytes()).await?;
         Ok(Self {
-            store,
-            clock,
+            store: store.clone(),
+            clock: clock.clone(),
             i18n: I18n::load()?,
             csrf_key: Arc::new(csrf_key),
             blobs: Arc::new(blobs::LocalBlobs::new(config.documents_dir.clone())),
             public_cache: Arc::new(cache::PublicCache::new(config.public_cache_ttl, 10_000)),
+            committer: submission::Committer::start(store.clone(), clock.clone()),
+            limits: Arc::new(submission::Limits::new(
+                config.bid_burst,
+                config.bid_per_minute,
+                config.uploads_per_vendor,
+            )),
             config,
             log,
             metrics: Arc::new(metrics::Metrics::new()),
@@ -166,6 +186,7 @@ pub fn router(state: AppState) -> Router {
         .merge(tender::routes())
         .merge(document::routes(&state.config))
         .merge(sealing::routes(&state.config))
+        .merge(submission::routes(&state.config))
         .merge(announce::routes())
         .merge(vendor::routes())
         .merge(api::docs())

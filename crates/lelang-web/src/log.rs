@@ -47,6 +47,40 @@ impl TransparencyLog {
         self.signer.verifier_key()
     }
 
+    /// Signs `text` (a note body ending in a newline) with the log key: receipts are signed notes
+    /// that the same verifier key checks.
+    pub fn sign(&self, text: &str) -> Result<String, StoreError> {
+        self.signer
+            .sign(text)
+            .map_err(|e| StoreError::Backend(e.to_string()))
+    }
+
+    /// The signed checkpoint of exactly `size` leaves, kept beside the periodic ones. Signatures
+    /// are deterministic, so signing the same size again gives the same note.
+    pub async fn checkpoint_of(
+        &self,
+        store: &dyn Store,
+        clock: &dyn Clock,
+        size: u64,
+    ) -> Result<StoredCheckpoint, StoreError> {
+        let root = Self::root(store, size).await?;
+        let text = Checkpoint {
+            origin: self.origin().to_owned(),
+            size,
+            root,
+            extensions: vec![],
+        }
+        .to_text();
+        let c = StoredCheckpoint {
+            size,
+            root,
+            note: self.sign(&text)?,
+            created_at: clock.now(),
+        };
+        store.add_checkpoint(&c).await?;
+        Ok(c)
+    }
+
     /// The root of the first `size` leaves, from stored nodes.
     pub async fn root(store: &dyn Store, size: u64) -> Result<Hash, StoreError> {
         let ids = merkle::frontier(size);
@@ -232,7 +266,7 @@ pub struct ConsistencyProof {
     proof: Vec<String>,
 }
 
-async fn proof_hashes(store: &dyn Store, ranges: &[(u64, u64)]) -> Result<Vec<String>, ApiError> {
+pub(crate) async fn proof_hashes(store: &dyn Store, ranges: &[(u64, u64)]) -> Result<Vec<String>, ApiError> {
     let nodes = store.tree_nodes(&merkle::nodes_for(ranges)).await?;
     let hashes = merkle::hash_ranges(ranges, &nodes).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(hashes.iter().map(|h| B64.encode(h)).collect())

@@ -8,12 +8,10 @@ use crate::auth::Ctx;
 use crate::blobs::BlobError;
 use crate::error::{ApiError, Problem};
 use crate::tender::load;
-use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use http_body_util::BodyExt;
 use lelang_core::document::{Document, DocumentKind};
 use lelang_core::ids::{DocumentId, PackageId};
 use lelang_core::policy::{Action, authorize};
@@ -21,6 +19,7 @@ use lelang_core::sealing::{
     self, BidManifest, BidOutcome, Ceremony, MemberKey, Opening, OpeningBid, PartialJson, PartialsDecision,
     member::{DealRequest, Verdict},
 };
+use lelang_core::submission;
 use lelang_trust::seal;
 use serde::{Deserialize, Serialize};
 use std::io::Read;
@@ -29,10 +28,6 @@ use uuid::Uuid;
 
 /// Why a bid whose stored bytes differ from what was committed cannot be opened.
 const MISMATCH: &str = "the ciphertext does not match its commitment";
-
-/// How much of an upload is kept to read its age header (room for dozens of recipients, even
-/// post-quantum ones).
-const HEAD_BYTES: usize = 64 * 1024;
 
 /// A stored bid is gone or no longer matches its hash.
 fn lost(e: &BlobError) -> bool {
@@ -263,91 +258,6 @@ pub(crate) async fn verdict_api(
     Ok(Json(view(&ctx, n)))
 }
 
-/// A bid's receipt (issue 6 signs it).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BidReceipt {
-    bid_id: Uuid,
-    sha256: String,
-    size: u64,
-    log_index: Option<u64>,
-    submitted_at: String,
-}
-
-/// Submits the requesting vendor's sealed bid: the body is the age file itself
-/// (`application/octet-stream`), encrypted to the tender's recipient. The latest counts.
-#[utoipa::path(post, path = "/api/v1/tenders/{id}/bids", tag = "sealing",
-    request_body(content_type = "application/octet-stream", description = "the age file"),
-    params(("id" = Uuid, Path, description = "Package id")),
-    responses((status = 201, body = BidReceipt), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = [])))]
-pub(crate) async fn bid_api(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<Uuid>,
-    body: Body,
-) -> Result<(StatusCode, Json<BidReceipt>), ApiError> {
-    let user = ctx.user_actor()?;
-    let vendor = user.vendor_id.ok_or(ApiError::Forbidden)?;
-    authorize(&ctx.actor, Action::ActForVendor(vendor))?;
-    let package = PackageId(id);
-    let tender = state
-        .store
-        .public_tender(package)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let registered = state
-        .store
-        .participants(package)
-        .await?
-        .iter()
-        .any(|(v, _)| *v == vendor);
-    // The bid counts from when its upload began; refuse before reading a byte what would be
-    // refused after.
-    let began = state.clock.now();
-    sealing::submit_bid(&ctx.actor, vendor, &tender, registered, "", 0, began)?;
-    let mut r = state.blobs.receive(state.config.max_bid_bytes).await?;
-    let mut body = body;
-    let mut head: Vec<u8> = Vec::new();
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| ApiError::BadRequest(e.to_string()))?;
-        if let Ok(chunk) = frame.into_data() {
-            if head.len() < HEAD_BYTES {
-                head.extend_from_slice(&chunk[..chunk.len().min(HEAD_BYTES - head.len())]);
-            }
-            r.push(&chunk).await?;
-        }
-    }
-    let staged = r.finish().await?;
-    // A file that is not an age file of X25519 stanzas is refused now, not at the opening.
-    if staged.size == 0 || seal::ephemeral_shares(head.as_slice()).is_err() {
-        return Err(ApiError::Invalid {
-            field: "body".into(),
-            code: "bid-not-sealed".into(),
-        });
-    }
-    let (bid, change) = sealing::submit_bid(
-        &ctx.actor,
-        vendor,
-        &tender,
-        registered,
-        &staged.sha256,
-        staged.size,
-        began,
-    )?;
-    state.blobs.keep(staged).await?;
-    let events = state.store.commit(change).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(BidReceipt {
-            bid_id: bid.id.0,
-            sha256: bid.sha256,
-            size: bid.size,
-            log_index: events.last().and_then(|e| u64::try_from(e.seq - 1).ok()),
-            submitted_at: rfc(bid.submitted_at),
-        }),
-    ))
-}
-
 /// An opening as the pokja and the regency's officials see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OpeningView {
@@ -383,15 +293,28 @@ fn opening_view(ctx: &Ctx, c: &Ceremony, o: Opening) -> OpeningView {
     }
 }
 
+/// Why a commitment whose file never arrived cannot be opened.
+const NOT_UPLOADED: &str = "the sealed file did not arrive within the grace window";
+
 /// The current bid of each company, with the ephemeral shares of its header (or why it has none).
 async fn opening_bids(state: &AppState, package: PackageId) -> Result<Vec<OpeningBid>, ApiError> {
-    let mut latest: Vec<sealing::Bid> = Vec::new();
-    for b in state.store.bids(package).await? {
-        latest.retain(|x| x.vendor_id != b.vendor_id);
-        latest.push(b);
-    }
+    let all = state.store.bids(package).await?;
+    let latest: Vec<sealing::Bid> = submission::counting_bids(&all).into_iter().cloned().collect();
     let mut out = Vec::with_capacity(latest.len());
     for b in latest {
+        if b.uploaded_at.is_none() {
+            out.push(OpeningBid {
+                bid_id: b.id,
+                vendor_id: b.vendor_id,
+                sha256: b.sha256,
+                size: b.size,
+                log_index: b.log_index,
+                points: Vec::new(),
+                problem: Some(NOT_UPLOADED.to_owned()),
+                outcome: None,
+            });
+            continue;
+        }
         let (points, problem) = match state.blobs.open(&b.sha256).await {
             Ok((file, _)) => {
                 let file = file.into_std().await;
@@ -445,6 +368,7 @@ pub(crate) async fn start_opening_api(
         })?;
     let c = state.store.ceremony(l.package.id).await?;
     let existing = state.store.opening(l.package.id).await?;
+    let grace = submission::grace(crate::tender::rule_set(&l.package)?);
     // Check who and when before reading any bid.
     sealing::start_opening(
         &ctx.actor,
@@ -453,8 +377,11 @@ pub(crate) async fn start_opening_api(
         c.as_ref(),
         existing.as_ref(),
         Vec::new(),
+        grace,
         state.clock.now(),
     )?;
+    // The closing entry fixes which commitments were on time.
+    crate::submission::ensure_closed(&state, &tender).await?;
     let bids = opening_bids(&state, l.package.id).await?;
     let (o, change) = sealing::start_opening(
         &ctx.actor,
@@ -463,6 +390,7 @@ pub(crate) async fn start_opening_api(
         c.as_ref(),
         existing.as_ref(),
         bids,
+        grace,
         state.clock.now(),
     )?;
     state.store.commit(change).await?;
@@ -757,8 +685,7 @@ fn minutes_text(
 const PARTIALS_LIMIT: usize = 16 * 1024 * 1024;
 
 /// The sealing routes; bids may be as large as the configured bid limit.
-pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
-    let limit = DefaultBodyLimit::max(usize::try_from(config.max_bid_bytes).unwrap_or(usize::MAX));
+pub fn routes(_config: &crate::WebConfig) -> Router<AppState> {
     Router::new()
         .route("/api/v1/me/sealing-key", put(enrol_api).get(my_key_api))
         .route(
@@ -773,7 +700,6 @@ pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
             "/api/v1/tenants/{slug}/packages/{id}/ceremony/verdict",
             post(verdict_api),
         )
-        .route("/api/v1/tenders/{id}/bids", post(bid_api).layer(limit))
         .route(
             "/api/v1/tenants/{slug}/packages/{id}/opening",
             get(opening_api).post(start_opening_api),
@@ -975,7 +901,10 @@ async fn tender_page(
         let can_open = is_member
             && o.is_none()
             && stage == Some(sealing::CeremonyStage::Completed)
-            && tender.as_ref().is_some_and(|t| now >= sealing::opens_at(t));
+            && tender.as_ref().is_some_and(|t| {
+                crate::tender::rule_set(&l.package)
+                    .is_ok_and(|r| now >= sealing::opens_at(t, submission::grace(r)))
+            });
         let submitted = me.is_some_and(|i| {
             o.as_ref()
                 .is_some_and(|o| o.partials.iter().any(|p| p.member == i))

@@ -118,7 +118,7 @@ pub(crate) async fn load(state: &AppState, ctx: &Ctx, slug: &str, id: Uuid) -> R
     })
 }
 
-fn rule_set(package: &Package) -> Result<&'static RuleSet, ApiError> {
+pub(crate) fn rule_set(package: &Package) -> Result<&'static RuleSet, ApiError> {
     crate::plan::rule_sets()?
         .iter()
         .find(|r| r.id == package.rule_set)

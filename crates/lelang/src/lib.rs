@@ -146,7 +146,12 @@ pub async fn serve(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result
         &key_path,
         settings.log_origin.as_deref(),
     )?));
-    let router = app(store.clone(), clock.clone(), settings.web.clone(), log.clone()).await?;
+    let state = AppState::new(store.clone(), clock.clone(), settings.web.clone(), log.clone())
+        .await
+        .context("preparing the web app")?;
+    // Tenders close at their deadline whether or not anyone asks.
+    let closer = tokio::spawn(lelang_web::submission::run_closer(state.clone()));
+    let router = lelang_web::router(state);
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;
@@ -169,6 +174,7 @@ pub async fn serve(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result
     .context("serving")?;
     purge.abort();
     checkpoints.abort();
+    closer.abort();
     tracing::info!("stopped");
     Ok(())
 }

@@ -1696,6 +1696,10 @@ const SEALING_ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/packages/{id}/opening/partials",
     "/account/sealing-key",
     "/t/{slug}/packages/{id}/sealing",
+    // Covered by tests/submission.rs (`submission_routes_refuse_everyone_else`).
+    "/api/v1/tenders/{id}/bids/{bid}",
+    "/api/v1/tenders/{id}/bids/{bid}/content",
+    "/api/v1/tenders/{id}/bids/{bid}/proof",
 ];
 
 /// The matrix above names every route the application serves.

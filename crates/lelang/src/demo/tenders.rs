@@ -522,13 +522,18 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
                 let plain = super::sealing::bid_archive(package.id, vendor, &company, price)?;
                 let sealed = lelang_trust::seal::encrypt_to(&[recipient], &plain).map_err(|e| anyhow!(e))?;
                 let (sha256, size) = store_bytes(docs, &sealed).await?;
-                let (_, change) = lelang_core::sealing::submit_bid(
-                    &actor,
+                let submitter = lelang_core::submission::Submitter {
                     vendor,
-                    &tender,
-                    true,
+                    tender: &tender,
+                    registered: true,
+                };
+                let (_, change) = lelang_core::submission::commit_bid(
+                    &actor,
+                    &submitter,
                     &sha256,
                     size,
+                    u64::MAX,
+                    true,
                     clock.now(),
                 )?;
                 store.commit(change).await?;

@@ -1,0 +1,7 @@
+-- Sealed submission: each tender's closing entry in the log. A commitment is on time exactly when
+-- its leaf lies before its tender's closing leaf; none may be appended after it.
+CREATE TABLE closings (
+    package_id BLOB PRIMARY KEY REFERENCES packages(id),
+    log_index  INTEGER NOT NULL,
+    at         INTEGER NOT NULL
+) STRICT;

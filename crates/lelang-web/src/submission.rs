@@ -1,0 +1,737 @@
+//! Sealed submission over HTTP: commit before the deadline (a signed receipt), upload the sealed
+//! file until the grace window ends (resumable), withdraw, and fetch the offline proof bundle.
+//!
+//! Commitments go through one [`Committer`]: a task that stamps each with the clock *as it is
+//! appended* and group-commits whatever has queued while the previous batch was being synced, so
+//! time-stamping and appending are one step and a burst costs one sync per batch, not per request.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::{ApiError, Problem};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use http_body_util::BodyExt;
+use lelang_core::clock::Clock;
+use lelang_core::command::{Change, CommandError};
+use lelang_core::event::Event;
+use lelang_core::ids::{BidId, PackageId, VendorId};
+use lelang_core::policy::{Action, authorize};
+use lelang_core::public;
+use lelang_core::sealing::Bid;
+use lelang_core::store::{Store, StoreError};
+use lelang_core::submission::{self, Closing, ProofBundle, ProvenEntry, Receipt, Submitter};
+use lelang_core::tender::PublicTender;
+use lelang_trust::merkle;
+use lelang_trust::seal;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration as StdDuration, Instant};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use tokio::sync::{mpsc, oneshot};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Decides a change at the instant it is appended.
+type Decide = Box<dyn FnOnce(OffsetDateTime) -> Result<Change, ApiError> + Send>;
+
+struct Job {
+    decide: Decide,
+    reply: oneshot::Sender<Result<Committed, ApiError>>,
+}
+
+/// A change as appended: the instant it was decided at and its stored events.
+#[derive(Debug)]
+pub struct Committed {
+    /// The clock's reading when it was decided, in the append step.
+    pub at: OffsetDateTime,
+    /// Its events, with their log positions.
+    pub events: Vec<Event>,
+}
+
+/// Changes queued beyond this are refused with 503 and `Retry-After` instead of waiting.
+pub const QUEUE: usize = 4096;
+/// The most changes in one transaction.
+pub const BATCH: usize = 512;
+
+/// The group committer (see the module's comment).
+#[derive(Clone)]
+pub struct Committer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl Committer {
+    /// Starts the committing task over `store`, stamping with `clock`.
+    pub fn start(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run(store, clock, rx));
+        Self { tx }
+    }
+
+    /// Appends the change `decide` makes at the instant of appending; answers once it is durable.
+    pub async fn commit(
+        &self,
+        decide: impl FnOnce(OffsetDateTime) -> Result<Change, ApiError> + Send + 'static,
+    ) -> Result<Committed, ApiError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            decide: Box::new(decide),
+            reply,
+        };
+        match self.tx.try_send(job) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => return Err(ApiError::Overloaded(1)),
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                return Err(ApiError::Unavailable("committer stopped".into()));
+            }
+        }
+        answer
+            .await
+            .map_err(|_| ApiError::Unavailable("committer stopped".into()))?
+    }
+}
+
+async fn run(store: Arc<dyn Store>, clock: Arc<dyn Clock>, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.recv().await {
+        let mut jobs = vec![first];
+        while jobs.len() < BATCH {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let mut changes = Vec::with_capacity(jobs.len());
+        let mut waiting = Vec::with_capacity(jobs.len());
+        for j in jobs {
+            let at = clock.now();
+            match (j.decide)(at) {
+                Ok(c) => {
+                    changes.push(c);
+                    waiting.push((j.reply, at));
+                }
+                Err(e) => {
+                    let _ = j.reply.send(Err(e));
+                }
+            }
+        }
+        if changes.is_empty() {
+            continue;
+        }
+        match store.commit_batch(changes).await {
+            Ok(outcomes) => {
+                for ((reply, at), out) in waiting.into_iter().zip(outcomes) {
+                    let _ = reply.send(out.map(|events| Committed { at, events }).map_err(refusal));
+                }
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                for (reply, _) in waiting {
+                    let _ = reply.send(Err(ApiError::Unavailable(msg.clone())));
+                }
+            }
+        }
+    }
+}
+
+/// A store refusal as the vendor should read it: the closing guard means "closed".
+fn refusal(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Conflict(m) if m.starts_with("closings") => ApiError::Invalid {
+            field: "package_id".into(),
+            code: "submission-closed".into(),
+        },
+        e => e.into(),
+    }
+}
+
+/// Per-company limits: a token bucket for commitments and withdrawals, a cap on uploads in flight.
+#[derive(Debug)]
+pub struct Limits {
+    burst: f64,
+    per_second: f64,
+    uploads: usize,
+    buckets: Mutex<HashMap<VendorId, (f64, Instant)>>,
+    in_flight: Mutex<HashMap<VendorId, usize>>,
+}
+
+impl Limits {
+    /// `burst` commitments at once, refilled at `per_minute`; `uploads` requests in flight.
+    pub fn new(burst: u32, per_minute: u32, uploads: usize) -> Self {
+        Self {
+            burst: f64::from(burst.max(1)),
+            per_second: f64::from(per_minute.max(1)) / 60.0,
+            uploads: uploads.max(1),
+            buckets: Mutex::default(),
+            in_flight: Mutex::default(),
+        }
+    }
+
+    fn take(&self, v: VendorId) -> Result<(), ApiError> {
+        let mut b = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let (tokens, last) = b.entry(v).or_insert((self.burst, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * self.per_second).min(self.burst);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            let wait = ((1.0 - *tokens) / self.per_second).ceil();
+            Err(ApiError::TooManyRequests(wait as u64))
+        }
+    }
+
+    fn upload(self: &Arc<Self>, v: VendorId) -> Result<UploadSlot, ApiError> {
+        let mut f = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        let n = f.entry(v).or_insert(0);
+        if *n >= self.uploads {
+            return Err(ApiError::TooManyRequests(1));
+        }
+        *n += 1;
+        Ok(UploadSlot {
+            limits: self.clone(),
+            vendor: v,
+        })
+    }
+}
+
+/// An upload in flight; dropping it frees the slot.
+struct UploadSlot {
+    limits: Arc<Limits>,
+    vendor: VendorId,
+}
+
+impl Drop for UploadSlot {
+    fn drop(&mut self) {
+        let mut f = self.limits.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = f.get_mut(&self.vendor) {
+            *n = n.saturating_sub(1);
+        }
+    }
+}
+
+/// What the vendor needs to know about its commitment (also the receipt it keeps).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BidStatus {
+    /// The commitment's id.
+    pub bid_id: Uuid,
+    /// SHA-256 of the sealed file, hex.
+    pub sha256: String,
+    /// Its length.
+    pub size: u64,
+    /// Bytes of it the server holds.
+    pub received: u64,
+    /// Whether it arrived whole and matched.
+    pub uploaded: bool,
+    /// Its leaf in the log.
+    pub log_index: Option<u64>,
+    /// The server's time of the commitment.
+    pub committed_at: String,
+    /// The receipt, a note signed by the log key (`lelang verify receipt` checks it).
+    pub receipt: String,
+}
+
+/// A commitment: the sealed file's SHA-256 (hex) and length.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitRequest {
+    /// SHA-256 of the sealed file, lowercase hex.
+    pub sha256: String,
+    /// Its length in bytes.
+    pub size: u64,
+}
+
+fn rfc(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+/// The requesting company, the tender and whether it registered.
+struct Context {
+    vendor: VendorId,
+    tender: PublicTender,
+    registered: bool,
+}
+
+impl Context {
+    fn submitter(&self) -> Submitter<'_> {
+        Submitter {
+            vendor: self.vendor,
+            tender: &self.tender,
+            registered: self.registered,
+        }
+    }
+}
+
+async fn context(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Context, ApiError> {
+    let user = ctx.user_actor()?;
+    let vendor = user.vendor_id.ok_or(ApiError::Forbidden)?;
+    authorize(&ctx.actor, Action::ActForVendor(vendor))?;
+    let package = PackageId(id);
+    let tender = state
+        .store
+        .public_tender(package)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let registered = state
+        .store
+        .participants(package)
+        .await?
+        .iter()
+        .any(|(v, _)| *v == vendor);
+    Ok(Context {
+        vendor,
+        tender,
+        registered,
+    })
+}
+
+/// The upload grace window of the tender's rule set.
+async fn grace(state: &AppState, tender: &PublicTender) -> Result<time::Duration, ApiError> {
+    let package = state
+        .store
+        .packages(tender.tenant_id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == tender.package_id)
+        .ok_or(ApiError::NotFound)?;
+    let rules = crate::plan::rule_sets()?
+        .iter()
+        .find(|r| r.id == package.rule_set)
+        .ok_or_else(|| ApiError::Internal(format!("rule set {} missing", package.rule_set)))?;
+    Ok(submission::grace(rules))
+}
+
+/// A command refusal, with the server's time when the reason is the deadline.
+fn judged(e: CommandError, at: OffsetDateTime) -> ApiError {
+    match e {
+        CommandError::Invalid {
+            code: "submission-closed",
+            ..
+        } => ApiError::Late(rfc(at)),
+        e => e.into(),
+    }
+}
+
+fn status_of(state: &AppState, bid: &Bid, received: u64) -> Result<BidStatus, ApiError> {
+    let receipt = Receipt::of(state.log.origin(), bid)
+        .ok_or_else(|| ApiError::Internal("a stored bid without its log index".into()))?;
+    Ok(BidStatus {
+        bid_id: bid.id.0,
+        sha256: bid.sha256.clone(),
+        size: bid.size,
+        received: if bid.uploaded_at.is_some() {
+            bid.size
+        } else {
+            received
+        },
+        uploaded: bid.uploaded_at.is_some(),
+        log_index: bid.log_index,
+        committed_at: rfc(bid.submitted_at),
+        receipt: state.log.sign(&receipt.to_text())?,
+    })
+}
+
+/// The stored bid a committed change inserted, with its log index.
+fn committed_bid(bid: Bid, c: &Committed) -> Bid {
+    Bid {
+        log_index: c.events.first().and_then(|e| u64::try_from(e.seq - 1).ok()),
+        ..bid
+    }
+}
+
+/// Commits to a sealed bid. With `application/json`, the body is a [`CommitRequest`] and the file
+/// follows with `PATCH …/content`; with any other type, the body is the sealed (age) file itself,
+/// stored and synced before it is committed. Either way the answer carries the signed receipt.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/bids", tag = "submission",
+    request_body(content = CommitRequest, description = "the commitment (JSON), or the age file itself (application/octet-stream)"),
+    params(("id" = Uuid, Path, description = "Package id")),
+    responses((status = 201, body = BidStatus), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem), (status = 503, body = Problem), (status = 507, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn commit_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<BidStatus>), ApiError> {
+    let cx = context(&state, &ctx, id).await?;
+    let max = state.config.max_bid_bytes;
+    // Refuse before reading a byte what would be refused after.
+    let now = state.clock.now();
+    submission::commit_bid(&ctx.actor, &cx.submitter(), &"0".repeat(64), 1, max, false, now)
+        .map_err(|e| judged(e, now))?;
+    state.limits.take(cx.vendor)?;
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let (sha256, size, staged) = if json {
+        let bytes = axum::body::to_bytes(body, state.config.max_body_bytes)
+            .await
+            .map_err(|_| ApiError::PayloadTooLarge)?;
+        let req: CommitRequest =
+            serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        (req.sha256, req.size, None)
+    } else {
+        let staged = receive_sealed(&state, body, max).await?;
+        (staged.sha256.clone(), staged.size, Some(staged))
+    };
+    let uploaded = staged.is_some();
+    if let Some(s) = staged {
+        state.blobs.keep(s).await?;
+    }
+    let actor = ctx.actor.clone();
+    let (vendor, tender, registered) = (cx.vendor, cx.tender.clone(), cx.registered);
+    let decided: Arc<Mutex<Option<Bid>>> = Arc::default();
+    let slot = decided.clone();
+    let c = state
+        .committer
+        .commit(move |at| {
+            let s = Submitter {
+                vendor,
+                tender: &tender,
+                registered,
+            };
+            let (bid, change) = submission::commit_bid(&actor, &s, &sha256, size, max, uploaded, at)
+                .map_err(|e| judged(e, at))?;
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(bid);
+            Ok(change)
+        })
+        .await?;
+    let bid = decided
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .ok_or_else(|| ApiError::Internal("committed without a bid".into()))?;
+    let bid = committed_bid(bid, &c);
+    Ok((StatusCode::CREATED, Json(status_of(&state, &bid, 0)?)))
+}
+
+/// The first bytes kept to check that a body is an age file before it is committed.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// Streams a sealed file into the document store, hashed, and checks that it is an age file of
+/// X25519 stanzas.
+async fn receive_sealed(state: &AppState, body: Body, max: u64) -> Result<crate::blobs::Staged, ApiError> {
+    let mut r = state.blobs.receive(max).await?;
+    let mut body = body;
+    let mut head: Vec<u8> = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        if let Ok(chunk) = frame.into_data() {
+            if head.len() < HEAD_BYTES {
+                head.extend_from_slice(&chunk[..chunk.len().min(HEAD_BYTES - head.len())]);
+            }
+            r.push(&chunk).await?;
+        }
+    }
+    let staged = r.finish().await?;
+    if staged.size == 0 || seal::ephemeral_shares(head.as_slice()).is_err() {
+        return Err(ApiError::Invalid {
+            field: "body".into(),
+            code: "bid-not-sealed".into(),
+        });
+    }
+    Ok(staged)
+}
+
+/// The company's own commitment, by id.
+async fn own_bid(state: &AppState, cx: &Context, bid: Uuid) -> Result<(Bid, bool), ApiError> {
+    let bids = state.store.bids(cx.tender.package_id).await?;
+    let current = submission::current_bid(&bids, cx.vendor).map(|b| b.id);
+    let b = bids
+        .into_iter()
+        .find(|b| b.id == BidId(bid) && b.vendor_id == cx.vendor && !b.withdrawn)
+        .ok_or(ApiError::NotFound)?;
+    let is_current = current == Some(b.id);
+    Ok((b, is_current))
+}
+
+/// The company's commitment: how much of the file has arrived, and the receipt again.
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/bids/{bid}", tag = "submission",
+    params(("id" = Uuid, Path, description = "Package id"), ("bid" = Uuid, Path, description = "Bid id")),
+    responses((status = 200, body = BidStatus), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn status_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, bid)): Path<(Uuid, Uuid)>,
+) -> Result<Json<BidStatus>, ApiError> {
+    let cx = context(&state, &ctx, id).await?;
+    let (b, _) = own_bid(&state, &cx, bid).await?;
+    let received = state.blobs.resumed_len(&b.id.0.to_string()).await?;
+    Ok(Json(status_of(&state, &b, received)?))
+}
+
+/// Sends (part of) the sealed file of a commitment: the body is appended at `Upload-Offset`
+/// (default 0), which must be what the server holds — a 409 answers the right offset. The file
+/// may arrive until the deadline plus the rule set's grace window; once whole it is checked
+/// against the commitment, kept, and the bid is complete.
+#[utoipa::path(patch, path = "/api/v1/tenders/{id}/bids/{bid}/content", tag = "submission",
+    request_body(content_type = "application/octet-stream", description = "bytes of the age file from Upload-Offset"),
+    params(("id" = Uuid, Path, description = "Package id"), ("bid" = Uuid, Path, description = "Bid id"),
+        ("upload-offset" = Option<u64>, Header, description = "where this body starts in the file")),
+    responses((status = 200, body = BidStatus), (status = 409, body = BidStatus), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem),
+        (status = 422, body = Problem), (status = 429, body = Problem), (status = 507, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn upload_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, bid)): Path<(Uuid, Uuid)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let cx = context(&state, &ctx, id).await?;
+    let (b, current) = own_bid(&state, &cx, bid).await?;
+    let grace = grace(&state, &cx.tender).await?;
+    if b.uploaded_at.is_some() {
+        return Ok((StatusCode::OK, Json(status_of(&state, &b, b.size)?)).into_response());
+    }
+    submission::may_upload(&ctx.actor, &cx.submitter(), &b, current, grace, state.clock.now())?;
+    let _slot = state.limits.upload(cx.vendor)?;
+    let offset = match headers.get("upload-offset") {
+        None => 0,
+        Some(v) => v
+            .to_str()
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .ok_or_else(|| ApiError::BadRequest("Upload-Offset must be a byte offset".into()))?,
+    };
+    let name = b.id.0.to_string();
+    let mut r = state.blobs.resume(&name, b.size).await?;
+    if r.len() != offset {
+        let held = r.len();
+        drop(r);
+        return Ok((StatusCode::CONFLICT, Json(status_of(&state, &b, held)?)).into_response());
+    }
+    let mut body = body;
+    let mut failed = None;
+    while let Some(frame) = body.frame().await {
+        match frame {
+            Ok(f) => {
+                if let Ok(chunk) = f.into_data()
+                    && let Err(e) = r.push(&chunk).await
+                {
+                    failed = Some(ApiError::from(e));
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    // What arrived before a cut or a refusal stays, durably: the client resumes from there.
+    let held = r.sync().await?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if held < b.size {
+        return Ok((StatusCode::OK, Json(status_of(&state, &b, held)?)).into_response());
+    }
+    if !state.blobs.complete(&name, &b.sha256).await? {
+        return Err(ApiError::Invalid {
+            field: "body".into(),
+            code: "bid-mismatch".into(),
+        });
+    }
+    let actor = ctx.actor.clone();
+    let (vendor, tender, registered) = (cx.vendor, cx.tender.clone(), cx.registered);
+    let pending = b.clone();
+    let done: Arc<Mutex<Option<Bid>>> = Arc::default();
+    let slot = done.clone();
+    state
+        .committer
+        .commit(move |at| {
+            let s = Submitter {
+                vendor,
+                tender: &tender,
+                registered,
+            };
+            let (bid, change) = submission::complete_upload(&actor, &s, &pending, current, grace, at)?;
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(bid);
+            Ok(change)
+        })
+        .await?;
+    let b = done.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or(b);
+    Ok((StatusCode::OK, Json(status_of(&state, &b, b.size)?)).into_response())
+}
+
+/// Withdraws the company's current bid before the deadline (logged).
+#[utoipa::path(delete, path = "/api/v1/tenders/{id}/bids/{bid}", tag = "submission",
+    params(("id" = Uuid, Path, description = "Package id"), ("bid" = Uuid, Path, description = "Bid id")),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn withdraw_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, bid)): Path<(Uuid, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    let cx = context(&state, &ctx, id).await?;
+    let (b, current) = own_bid(&state, &cx, bid).await?;
+    if !current {
+        return Err(ApiError::Invalid {
+            field: "bid_id".into(),
+            code: "bid-not-current".into(),
+        });
+    }
+    state.limits.take(cx.vendor)?;
+    let actor = ctx.actor.clone();
+    let (vendor, tender, registered) = (cx.vendor, cx.tender.clone(), cx.registered);
+    state
+        .committer
+        .commit(move |at| {
+            let s = Submitter {
+                vendor,
+                tender: &tender,
+                registered,
+            };
+            let (_, change) =
+                submission::withdraw_bid(&actor, &s, Some(&b), at).map_err(|e| judged(e, at))?;
+            Ok(change)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The tender's closing, appending it first if the deadline has passed and nobody has yet (None
+/// before the deadline). Its checkpoint is signed and kept.
+pub async fn ensure_closed(state: &AppState, tender: &PublicTender) -> Result<Option<Closing>, ApiError> {
+    if let Some(c) = state.store.closing(tender.package_id).await? {
+        return Ok(Some(c));
+    }
+    if state.clock.now() < tender.submission_deadline {
+        return Ok(None);
+    }
+    let t = tender.clone();
+    let r = state
+        .committer
+        .commit(move |at| {
+            submission::close_submission(&t, false, at)?.ok_or(ApiError::Invalid {
+                field: "package_id".into(),
+                code: "submission-open".into(),
+            })
+        })
+        .await;
+    match r {
+        Ok(_) => {}
+        // Closed meanwhile by another request or server: read it back.
+        Err(ApiError::Conflict(_)) => {}
+        Err(e) => return Err(e),
+    }
+    let c = state
+        .store
+        .closing(tender.package_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal("closing not stored".into()))?;
+    state
+        .log
+        .checkpoint_of(state.store.as_ref(), state.clock.as_ref(), c.size())
+        .await?;
+    Ok(Some(c))
+}
+
+/// Closes every tender whose deadline has passed, once a second: the server's own clock work.
+pub async fn run_closer(state: AppState) {
+    let mut tick = tokio::time::interval(StdDuration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let due = match state.store.unclosed_tenders(state.clock.now()).await {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading tenders to close failed");
+                continue;
+            }
+        };
+        for package in due {
+            let closed = match state.store.public_tender(package).await {
+                Ok(Some(t)) => ensure_closed(&state, &t).await.map(|_| ()),
+                Ok(None) => Ok(()),
+                Err(e) => Err(e.into()),
+            };
+            if let Err(e) = closed {
+                tracing::warn!(?e, %package, "closing a tender failed");
+            }
+        }
+    }
+}
+
+async fn proven(state: &AppState, index: u64, size: u64) -> Result<ProvenEntry, ApiError> {
+    let (event, salt) = state
+        .store
+        .leaves(index, 1)
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)?;
+    let entry = public::leaf(&event, &salt).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let proof =
+        crate::log::proof_hashes(state.store.as_ref(), &merkle::inclusion_ranges(index, size)).await?;
+    Ok(ProvenEntry {
+        index,
+        entry: B64.encode(entry),
+        proof,
+    })
+}
+
+/// The offline proof that a commitment was on time: its receipt, the tender's signed closing
+/// checkpoint, and the commitment's and the closing's entries with their inclusion proofs. Only
+/// after the deadline (the closing is appended first if nobody has yet).
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/bids/{bid}/proof", tag = "submission",
+    params(("id" = Uuid, Path, description = "Package id"), ("bid" = Uuid, Path, description = "Bid id")),
+    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn proof_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, bid)): Path<(Uuid, Uuid)>,
+) -> Result<Json<ProofBundle>, ApiError> {
+    let cx = context(&state, &ctx, id).await?;
+    let (b, _) = own_bid(&state, &cx, bid).await?;
+    let closing = ensure_closed(&state, &cx.tender)
+        .await?
+        .ok_or(ApiError::Invalid {
+            field: "package_id".into(),
+            code: "submission-open".into(),
+        })?;
+    let index = b
+        .log_index
+        .ok_or_else(|| ApiError::Internal("a stored bid without its log index".into()))?;
+    let size = closing.size();
+    let checkpoint = state
+        .log
+        .checkpoint_of(state.store.as_ref(), state.clock.as_ref(), size)
+        .await?;
+    Ok(Json(ProofBundle {
+        receipt: status_of(&state, &b, 0)?.receipt,
+        checkpoint: checkpoint.note,
+        commitment: proven(&state, index, size).await?,
+        closing: proven(&state, closing.log_index, size).await?,
+        log_key: state.log.verifier_key(),
+    }))
+}
+
+/// The submission routes; uploads may be as large as the configured bid limit.
+pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
+    let limit = DefaultBodyLimit::max(usize::try_from(config.max_bid_bytes).unwrap_or(usize::MAX));
+    Router::new()
+        .route("/api/v1/tenders/{id}/bids", post(commit_api).layer(limit))
+        .route(
+            "/api/v1/tenders/{id}/bids/{bid}",
+            get(status_api).delete(withdraw_api),
+        )
+        .route(
+            "/api/v1/tenders/{id}/bids/{bid}/content",
+            patch(upload_api).layer(limit),
+        )
+        .route("/api/v1/tenders/{id}/bids/{bid}/proof", get(proof_api))
+}
