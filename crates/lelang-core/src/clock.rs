@@ -26,30 +26,46 @@ pub fn truncate_to_micros(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(ns - ns % 1_000).unwrap_or(t)
 }
 
-/// A clock that tests move by hand.
+/// A clock that tests move by hand — or that ticks a fixed step at every reading, so that a burst
+/// of concurrent requests is spread across an instant to the microsecond.
 #[derive(Debug)]
-pub struct FixedClock(Mutex<OffsetDateTime>);
+pub struct FixedClock(Mutex<(OffsetDateTime, time::Duration, u64)>);
 
 impl FixedClock {
     /// A clock stopped at `at`.
     pub fn new(at: OffsetDateTime) -> Self {
-        Self(Mutex::new(at))
+        Self(Mutex::new((at, time::Duration::ZERO, 0)))
     }
 
     /// Moves the clock forward (or back) by `by`.
     pub fn advance(&self, by: time::Duration) {
         let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        *now += by;
+        now.0 += by;
     }
 
-    /// Sets the clock to `at`.
+    /// Sets the clock to `at` (and stops it ticking).
     pub fn set(&self, at: OffsetDateTime) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = at;
+        let mut g = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        (g.0, g.1) = (at, time::Duration::ZERO);
+    }
+
+    /// Sets the clock to `at`, moving on by `step` after every reading.
+    pub fn ticking(&self, at: OffsetDateTime, step: time::Duration) {
+        let mut g = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        (g.0, g.1) = (at, step);
+    }
+
+    /// How many times the clock has been read (to spread a burst across an instant evenly).
+    pub fn readings(&self) -> u64 {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).2
     }
 }
 
 impl Clock for FixedClock {
     fn now(&self) -> OffsetDateTime {
-        truncate_to_micros(*self.0.lock().unwrap_or_else(|e| e.into_inner()))
+        let mut g = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (t, step, n) = *g;
+        *g = (t + step, step, n + 1);
+        truncate_to_micros(t)
     }
 }

@@ -512,7 +512,7 @@ pub(crate) async fn upload_api(
     if r.len() != offset {
         let held = r.len();
         drop(r);
-        return Ok((StatusCode::CONFLICT, Json(status_of(&state, &b, held)?)).into_response());
+        return offset_mismatch(&state, &b, held);
     }
     let mut body = body;
     let mut failed = None;
@@ -563,6 +563,27 @@ pub(crate) async fn upload_api(
         .await?;
     let b = done.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or(b);
     Ok((StatusCode::OK, Json(status_of(&state, &b, b.size)?)).into_response())
+}
+
+/// 409 as problem+json that also carries the bid's status, so a client resumes from `received`.
+fn offset_mismatch(state: &AppState, b: &Bid, held: u64) -> Result<Response, ApiError> {
+    let mut body = serde_json::to_value(status_of(state, b, held)?).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if let serde_json::Value::Object(m) = &mut body {
+        m.insert("type".into(), "about:blank".into());
+        m.insert("title".into(), "Upload offset mismatch".into());
+        m.insert("status".into(), 409.into());
+        m.insert("code".into(), "upload-offset".into());
+        m.insert(
+            "detail".into(),
+            format!("the server holds {held} bytes of this file: continue from there").into(),
+        );
+    }
+    let mut resp = (StatusCode::CONFLICT, Json(body)).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(crate::error::PROBLEM_JSON),
+    );
+    Ok(resp)
 }
 
 /// Withdraws the company's current bid before the deadline (logged).

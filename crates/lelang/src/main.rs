@@ -34,9 +34,14 @@ enum Command {
     Migrate(ServeArgs),
     /// Verify a lelang transparency log from the outside: signature, every entry and tile, the
     /// root, consistency with the last run, and the inclusion of chosen events.
+    #[command(args_conflicts_with_subcommands = true)]
     Verify {
+        /// What else to verify (a bid receipt's proof bundle).
+        #[command(subcommand)]
+        what: Option<VerifyCommand>,
         /// The server's base URL (http://… or https://…), or a directory with its log/ copied.
-        source: String,
+        #[arg(required = true)]
+        source: Option<String>,
         /// The log's verifier key (<name>+<id>+<key>). Default: the one remembered in the state
         /// file, else the log's own, trusted on first use.
         #[arg(long)]
@@ -70,6 +75,22 @@ enum Command {
         /// Display name.
         #[arg(long, default_value = "Administrator Platform")]
         name: String,
+    },
+}
+
+/// Things `lelang verify` checks besides the whole log.
+#[derive(Subcommand, Debug)]
+enum VerifyCommand {
+    /// A bid's proof bundle (from `GET /api/v1/tenders/{id}/bids/{bid}/proof`), offline: the
+    /// receipt's and the closing checkpoint's signatures, both entries' inclusion, and that the
+    /// commitment lies before the tender's closing.
+    Receipt {
+        /// The bundle (JSON).
+        bundle: PathBuf,
+        /// The log's verifier key, as the regency publishes it. Without it the bundle's own key
+        /// is used and the output says so.
+        #[arg(long)]
+        key: Option<String>,
     },
 }
 
@@ -227,6 +248,12 @@ struct ServeArgs {
     /// Milliseconds between checkpoints while the log grows. Default: 1000.
     #[arg(long, env = "LELANG_CHECKPOINT_INTERVAL_MS")]
     checkpoint_interval_ms: Option<u64>,
+    /// The largest sealed bid accepted, in MiB. Default: 200.
+    #[arg(long, env = "LELANG_MAX_BID_MIB")]
+    max_bid_mib: Option<u64>,
+    /// Commitments and withdrawals a company may make at once, then per minute. Default: 20.
+    #[arg(long, env = "LELANG_BID_RATE")]
+    bid_rate: Option<u32>,
 }
 
 /// The TOML file: the same keys as the flags.
@@ -242,6 +269,8 @@ struct FileConfig {
     log_key: Option<PathBuf>,
     log_origin: Option<String>,
     checkpoint_interval_ms: Option<u64>,
+    max_bid_mib: Option<u64>,
+    bid_rate: Option<u32>,
 }
 
 fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
@@ -263,6 +292,17 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
             .or(file.trust_forwarded_for)
             .unwrap_or(false),
         ..WebConfig::default()
+    };
+    let defaults = WebConfig::default();
+    let rate = args.bid_rate.or(file.bid_rate).unwrap_or(defaults.bid_burst);
+    let web = WebConfig {
+        max_bid_bytes: args
+            .max_bid_mib
+            .or(file.max_bid_mib)
+            .map_or(defaults.max_bid_bytes, |m| m.saturating_mul(1024 * 1024)),
+        bid_burst: rate,
+        bid_per_minute: rate,
+        ..web
     };
     let data = args
         .data
@@ -322,12 +362,44 @@ async fn main() -> anyhow::Result<()> {
         return tokio::task::spawn_blocking(move || run_member(cmd)).await?;
     }
     if let Command::Verify {
-        source,
+        what: Some(VerifyCommand::Receipt { bundle, key }),
+        ..
+    } = &cli.command
+    {
+        let text = std::fs::read_to_string(bundle).with_context(|| format!("reading {}", bundle.display()))?;
+        let b: lelang_core::submission::ProofBundle =
+            serde_json::from_str(&text).with_context(|| format!("{} is not a proof bundle", bundle.display()))?;
+        let pinned = key.is_some();
+        let key = key.clone().unwrap_or_else(|| b.log_key.clone());
+        let p = lelang_core::submission::verify_bundle(&b, &key).map_err(|e| anyhow::anyhow!("not proven: {e}"))?;
+        let r = &p.receipt;
+        println!(
+            "receipt verified: bid {} of company {} for tender {}\n  sealed file sha256 {} ({} bytes)\n  committed at {} as entry {} of {}\n  before the tender's closing entry {} (closed at {}, checkpoint size {})",
+            r.bid.0,
+            r.vendor.0,
+            r.tender.0,
+            r.sha256,
+            r.size,
+            r.time.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            r.index,
+            r.origin,
+            p.closing_size - 1,
+            p.closed_at,
+            p.closing_size
+        );
+        if !pinned {
+            println!("warning: checked against the key in the bundle ({key}); compare it with the regency's published key or pass --key");
+        }
+        return Ok(());
+    }
+    if let Command::Verify {
+        source: Some(source),
         key,
         state,
         events,
         mirror,
         quiet,
+        ..
     } = cli.command
     {
         let opts = lelang::verify::Options {

@@ -53,8 +53,14 @@ impl TestApp {
             .expect("demo");
         let signer = lelang_trust::note::NoteSigner::generate("test.lelang.local/log").expect("key");
         let log = Arc::new(lelang_web::log::TransparencyLog::new(signer));
+        // The app's document store is the demo's, unless the test chose its own.
+        let documents_dir = if config.documents_dir == WebConfig::default().documents_dir {
+            dir.path().join("documents")
+        } else {
+            config.documents_dir.clone()
+        };
         let config = WebConfig {
-            documents_dir: dir.path().join("documents"),
+            documents_dir,
             ..config
         };
         let router = lelang::app(
@@ -78,12 +84,15 @@ impl TestApp {
     /// The demo on a fresh PostgreSQL database, or `None` after saying that `what` skipped (a
     /// failure instead where CI requires PostgreSQL).
     pub async fn with_demo_on_postgres(what: &str) -> Option<Self> {
+        Self::with_demo_on_postgres_config(what, WebConfig::default()).await
+    }
+
+    /// The same with web settings of the test's choosing.
+    pub async fn with_demo_on_postgres_config(what: &str, config: WebConfig) -> Option<Self> {
         match lelang_store_postgres::PgStore::create_test_database(&lelang_store_postgres::test_admin_url())
             .await
         {
-            Ok(url) => Some(
-                Self::with_demo_at(url, tempfile::tempdir().expect("tempdir"), WebConfig::default()).await,
-            ),
+            Ok(url) => Some(Self::with_demo_at(url, tempfile::tempdir().expect("tempdir"), config).await),
             Err(e) => {
                 lelang_store_tests::skip(what, &e.to_string());
                 None
@@ -338,6 +347,18 @@ impl Client {
         );
         if api {
             b = b.header("x-csrf-token", token.as_str());
+        }
+        self.send(b.body(Body::from(body)).expect("request")).await
+    }
+
+    /// Any request, with the CSRF header and the extra headers given.
+    pub async fn request(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Resp {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(c) = &self.csrf {
+            b = b.header("x-csrf-token", c.as_str());
+        }
+        for (k, v) in headers {
+            b = b.header(*k, *v);
         }
         self.send(b.body(Body::from(body)).expect("request")).await
     }
