@@ -254,6 +254,9 @@ struct ServeArgs {
     /// Commitments and withdrawals a company may make at once, then per minute. Default: 20.
     #[arg(long, env = "LELANG_BID_RATE")]
     bid_rate: Option<u32>,
+    /// Upload requests a company may have in flight. Default: 4.
+    #[arg(long, env = "LELANG_UPLOADS_PER_VENDOR")]
+    uploads_per_vendor: Option<usize>,
 }
 
 /// The TOML file: the same keys as the flags.
@@ -271,6 +274,7 @@ struct FileConfig {
     checkpoint_interval_ms: Option<u64>,
     max_bid_mib: Option<u64>,
     bid_rate: Option<u32>,
+    uploads_per_vendor: Option<usize>,
 }
 
 fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
@@ -302,6 +306,10 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
             .map_or(defaults.max_bid_bytes, |m| m.saturating_mul(1024 * 1024)),
         bid_burst: rate,
         bid_per_minute: rate,
+        uploads_per_vendor: args
+            .uploads_per_vendor
+            .or(file.uploads_per_vendor)
+            .unwrap_or(defaults.uploads_per_vendor),
         ..web
     };
     let data = args

@@ -18,20 +18,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_lelang");
 
 /// The demo's Banyuwangi tender: announced, its key ceremony done, two companies registered.
 async fn demo_tender(app: &TestApp) -> PublicTender {
-    let tenant = app
-        .store
-        .tenant_by_slug("banyuwangi")
-        .await
-        .expect("db")
-        .expect("tenant");
-    for p in app.store.packages(tenant.id).await.expect("packages") {
-        if let Some(t) = app.store.public_tender(p.id).await.expect("db")
-            && t.name.contains("Singolatren")
-        {
-            return t;
-        }
-    }
-    panic!("the demo tender is missing");
+    app.demo_tender("Singolatren").await
 }
 
 fn hex(b: &[u8]) -> String {

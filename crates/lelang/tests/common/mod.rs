@@ -100,6 +100,46 @@ impl TestApp {
         }
     }
 
+    /// The app over a database that already exists (loaded by the real binary, say), its clock at
+    /// the wall clock's time.
+    pub async fn over(url: &str, data: &std::path::Path) -> Self {
+        let store = lelang::open_store(url, data).await.expect("store");
+        let clock = Arc::new(FixedClock::new(lelang_core::clock::truncate_to_micros(
+            time::OffsetDateTime::now_utc(),
+        )));
+        let signer = lelang_trust::note::NoteSigner::generate("test.lelang.local/log").expect("key");
+        let log = Arc::new(lelang_web::log::TransparencyLog::new(signer));
+        let config = WebConfig {
+            documents_dir: data.join("documents"),
+            ..WebConfig::default()
+        };
+        let router = lelang::app(store.clone(), clock.clone() as Arc<dyn Clock>, config, log.clone())
+            .await
+            .expect("app");
+        Self {
+            router,
+            store,
+            clock,
+            log,
+            db_url: url.to_owned(),
+            _dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    /// A demo tender by a word of its name: announced, its key ceremony done.
+    pub async fn demo_tender(&self, word: &str) -> lelang_core::tender::PublicTender {
+        for t in self.store.tenants().await.expect("tenants") {
+            for p in self.store.packages(t.id).await.expect("packages") {
+                if let Some(t) = self.store.public_tender(p.id).await.expect("db")
+                    && t.name.contains(word)
+                {
+                    return t;
+                }
+            }
+        }
+        panic!("no demo tender named {word}");
+    }
+
     /// Serves the app on a random local port, as a real server; returns its base URL.
     pub async fn serve(&self) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
