@@ -54,6 +54,18 @@ pub fn upload_open(tender: &PublicTender, grace: Duration, now: OffsetDateTime) 
     now < tender.submission_deadline + grace
 }
 
+/// A short fingerprint of a tender's recipient for people to compare by eye (the vendor's page,
+/// the pokja's page, a phone call): the first 8 bytes of its SHA-256, in groups of four hex digits.
+pub fn fingerprint(recipient: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(recipient.as_bytes());
+    d[..8]
+        .chunks(2)
+        .map(|c| format!("{:02x}{:02x}", c[0], c[1]))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Whether `s` is a lowercase hex SHA-256.
 fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64
@@ -523,6 +535,14 @@ pub fn verify_bundle(b: &ProofBundle, log_key: &str) -> Result<Proven, BundleErr
 mod tests {
     use super::*;
     use crate::fixtures::{now, world};
+
+    #[test]
+    fn fingerprints_are_short_stable_and_differ() {
+        let a = fingerprint("age1abc");
+        assert_eq!(a.len(), 19);
+        assert_eq!(a, fingerprint("age1abc"));
+        assert_ne!(a, fingerprint("age1abd"));
+    }
 
     #[test]
     fn receipts_round_trip_and_refuse_anything_else() {

@@ -108,6 +108,7 @@ pub fn routes() -> Router<AppState> {
 static CSS: &str = include_str!("../static/lelang.css");
 static HTMX: &str = include_str!("../static/htmx-2.0.11.min.js");
 static SEALING: &str = include_str!("../static/sealing.js");
+static BID: &str = include_str!("../static/bid.js");
 
 /// The vendored static assets, cached for a day (htmx's file name carries its version).
 pub async fn static_file(Path(file): Path<String>) -> Response {
@@ -120,6 +121,7 @@ pub async fn static_file(Path(file): Path<String>) -> Response {
         ),
         // The pokja's sealing code, bundled from web/sealing (see its package-lock.json).
         "sealing.js" => (SEALING, "text/javascript; charset=utf-8", "public, max-age=3600"),
+        "bid.js" => (BID, "text/javascript; charset=utf-8", "public, max-age=3600"),
         _ => return ApiError::NotFound.into_response(),
     };
     (

@@ -567,7 +567,8 @@ pub(crate) async fn upload_api(
 
 /// 409 as problem+json that also carries the bid's status, so a client resumes from `received`.
 fn offset_mismatch(state: &AppState, b: &Bid, held: u64) -> Result<Response, ApiError> {
-    let mut body = serde_json::to_value(status_of(state, b, held)?).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut body =
+        serde_json::to_value(status_of(state, b, held)?).map_err(|e| ApiError::Internal(e.to_string()))?;
     if let serde_json::Value::Object(m) = &mut body {
         m.insert("type".into(), "about:blank".into());
         m.insert("title".into(), "Upload offset mismatch".into());
@@ -741,6 +742,105 @@ pub(crate) async fn proof_api(
     }))
 }
 
+/// The messages the page script shows, by key (`data-msg-KEY`), in the user's language.
+fn messages(t: &crate::i18n::Tr) -> Vec<(String, String)> {
+    const KEYS: &[&str] = &[
+        "sealing",
+        "committing",
+        "uploading",
+        "uploaded",
+        "failed",
+        "mismatch",
+        "withdrawn",
+        "missing",
+        "retrying",
+        "confirm-withdraw",
+    ];
+    KEYS.iter()
+        .map(|k| ((*k).to_owned(), t.get(&format!("bid-msg-{k}"))))
+        .collect()
+}
+
+/// The vendor's sealed-bid page.
+#[derive(askama::Template)]
+#[template(path = "bid.html")]
+pub struct BidPage {
+    t: crate::i18n::Tr,
+    nav: crate::templates::Nav,
+    id: String,
+    name: String,
+    vendor: String,
+    recipient: String,
+    fingerprint: String,
+    deadline: String,
+    grace_end: String,
+    open: bool,
+    closed: bool,
+    can_resume: bool,
+    current: Option<BidStatus>,
+    messages: Vec<(String, String)>,
+}
+
+/// The registered company's page to seal, commit, upload, withdraw and prove its bid.
+async fn bid_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Response {
+    let path = format!("/tenders/{id}/bid");
+    let r = async {
+        let cx = context(&state, &ctx, id).await?;
+        if !cx.registered {
+            return Err(ApiError::Forbidden);
+        }
+        let recipient = state
+            .store
+            .ceremony(cx.tender.package_id)
+            .await?
+            .and_then(|c| c.recipient().map(str::to_owned))
+            .ok_or(ApiError::NotFound)?;
+        let tenant = state
+            .store
+            .tenant(cx.tender.tenant_id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        let grace = grace(&state, &cx.tender).await?;
+        let now = state.clock.now();
+        let bids = state.store.bids(cx.tender.package_id).await?;
+        let current = match submission::current_bid(&bids, cx.vendor) {
+            Some(b) => {
+                let received = state.blobs.resumed_len(&b.id.0.to_string()).await?;
+                let mut s = status_of(&state, b, received)?;
+                // People read the regency's local time; the receipt keeps UTC.
+                s.committed_at = crate::announce::local_time(&tenant, b.submitted_at);
+                Some(s)
+            }
+            None => None,
+        };
+        let t = crate::i18n::Tr::new(state.i18n.clone(), ctx.lang);
+        let open = now < cx.tender.submission_deadline;
+        let can_resume =
+            current.as_ref().is_some_and(|b| !b.uploaded) && submission::upload_open(&cx.tender, grace, now);
+        Ok(crate::pages::render(
+            StatusCode::OK,
+            &BidPage {
+                messages: messages(&t),
+                nav: crate::pages::nav_for(&state, &ctx, &path).await,
+                id: id.to_string(),
+                name: cx.tender.name.clone(),
+                vendor: cx.vendor.0.to_string(),
+                fingerprint: submission::fingerprint(&recipient),
+                recipient,
+                deadline: crate::announce::local_time(&tenant, cx.tender.submission_deadline),
+                grace_end: crate::announce::local_time(&tenant, cx.tender.submission_deadline + grace),
+                open,
+                closed: state.store.closing(cx.tender.package_id).await?.is_some() || !open,
+                can_resume,
+                current,
+                t,
+            },
+        ))
+    }
+    .await;
+    r.unwrap_or_else(|e| crate::pages::fail_page(&state, &ctx, &path, e))
+}
+
 /// The submission routes; uploads may be as large as the configured bid limit.
 pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
     let limit = DefaultBodyLimit::max(usize::try_from(config.max_bid_bytes).unwrap_or(usize::MAX));
@@ -755,4 +855,5 @@ pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
             patch(upload_api).layer(limit),
         )
         .route("/api/v1/tenders/{id}/bids/{bid}/proof", get(proof_api))
+        .route("/tenders/{id}/bid", get(bid_page))
 }

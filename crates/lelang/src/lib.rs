@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod member;
+pub mod vendor;
 pub mod verify;
 
 use anyhow::{Context, anyhow, bail};

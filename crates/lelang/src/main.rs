@@ -65,6 +65,9 @@ enum Command {
     /// A pokja member's part in opening a tender's bids.
     #[command(subcommand)]
     Bids(BidsCommand),
+    /// A company's sealed bid: seal it, submit it (commit, then upload), fetch its proof.
+    #[command(subcommand)]
+    Bid(BidCommand),
     /// Create the first platform administrator (password from LELANG_ADMIN_PASSWORD or stdin).
     CreateAdmin {
         #[command(flatten)]
@@ -139,6 +142,63 @@ enum KeysCommand {
     },
 }
 
+/// The company's server and token (`LELANG_TOKEN`).
+#[derive(Args, Debug, Clone)]
+struct VendorArgs {
+    /// The lelang server's base URL.
+    #[arg(long, env = "LELANG_SERVER")]
+    server: String,
+    /// The tender (package id).
+    #[arg(long)]
+    tender: String,
+}
+
+#[derive(Subcommand, Debug)]
+enum BidCommand {
+    /// Seal the bid's parts and manifest to the tender's key (taken from the server).
+    Seal {
+        #[command(flatten)]
+        vendor: VendorArgs,
+        /// Administrative documents (one file, e.g. a PDF or a ZIP).
+        #[arg(long)]
+        administrative: PathBuf,
+        /// Technical documents.
+        #[arg(long)]
+        technical: PathBuf,
+        /// Price documents.
+        #[arg(long)]
+        price_document: PathBuf,
+        /// The price offered, in rupiah.
+        #[arg(long)]
+        price: i64,
+        /// Where to write the sealed file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Commit to a sealed file before the deadline and upload it (resumes an earlier upload with
+    /// --bid); the signed receipt is written beside the file.
+    Submit {
+        #[command(flatten)]
+        vendor: VendorArgs,
+        /// The sealed file.
+        file: PathBuf,
+        /// Continue the upload of this commitment instead of committing again.
+        #[arg(long)]
+        bid: Option<String>,
+    },
+    /// After the deadline: the offline proof that the commitment was on time.
+    Proof {
+        #[command(flatten)]
+        vendor: VendorArgs,
+        /// The commitment (bid id).
+        #[arg(long)]
+        bid: String,
+        /// Where to write the bundle.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+}
+
 #[derive(Subcommand, Debug)]
 enum BidsCommand {
     /// Compute and send your partial decryptions, with proofs, for every bid of the opening.
@@ -204,6 +264,36 @@ fn run_member(cmd: Command) -> anyhow::Result<()> {
         Command::Bids(BidsCommand::Partial { member, tender }) => {
             let (client, id) = member_session(&member)?;
             lelang::member::partials(&client, &tender, &id)?
+        }
+        Command::Bid(cmd) => {
+            let token = std::env::var("LELANG_TOKEN").context("set LELANG_TOKEN to your API token")?;
+            match cmd {
+                BidCommand::Seal {
+                    vendor,
+                    administrative,
+                    technical,
+                    price_document,
+                    price,
+                    out,
+                } => {
+                    let client = lelang::member::Client::new(&vendor.server, &token);
+                    let parts = lelang::vendor::Parts {
+                        administrative: &administrative,
+                        technical: &technical,
+                        price_document: &price_document,
+                        price,
+                    };
+                    lelang::vendor::seal(&client, &vendor.tender, &parts, &out)?
+                }
+                BidCommand::Submit { vendor, file, bid } => {
+                    let client = lelang::member::Client::new(&vendor.server, &token);
+                    lelang::vendor::submit(&client, &vendor.tender, &file, bid.as_deref())?
+                }
+                BidCommand::Proof { vendor, bid, out } => {
+                    let client = lelang::member::Client::new(&vendor.server, &token);
+                    lelang::vendor::proof(&client, &vendor.tender, &bid, &out)?
+                }
+            }
         }
         _ => bail!("not a member command"),
     };
@@ -365,7 +455,7 @@ fn init_logs(format: &str) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if matches!(cli.command, Command::Keys(_) | Command::Bids(_)) {
+    if matches!(cli.command, Command::Keys(_) | Command::Bids(_) | Command::Bid(_)) {
         let cmd = cli.command;
         return tokio::task::spawn_blocking(move || run_member(cmd)).await?;
     }
@@ -374,12 +464,14 @@ async fn main() -> anyhow::Result<()> {
         ..
     } = &cli.command
     {
-        let text = std::fs::read_to_string(bundle).with_context(|| format!("reading {}", bundle.display()))?;
-        let b: lelang_core::submission::ProofBundle =
-            serde_json::from_str(&text).with_context(|| format!("{} is not a proof bundle", bundle.display()))?;
+        let text =
+            std::fs::read_to_string(bundle).with_context(|| format!("reading {}", bundle.display()))?;
+        let b: lelang_core::submission::ProofBundle = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a proof bundle", bundle.display()))?;
         let pinned = key.is_some();
         let key = key.clone().unwrap_or_else(|| b.log_key.clone());
-        let p = lelang_core::submission::verify_bundle(&b, &key).map_err(|e| anyhow::anyhow!("not proven: {e}"))?;
+        let p = lelang_core::submission::verify_bundle(&b, &key)
+            .map_err(|e| anyhow::anyhow!("not proven: {e}"))?;
         let r = &p.receipt;
         println!(
             "receipt verified: bid {} of company {} for tender {}\n  sealed file sha256 {} ({} bytes)\n  committed at {} as entry {} of {}\n  before the tender's closing entry {} (closed at {}, checkpoint size {})",
@@ -388,7 +480,9 @@ async fn main() -> anyhow::Result<()> {
             r.tender.0,
             r.sha256,
             r.size,
-            r.time.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            r.time
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
             r.index,
             r.origin,
             p.closing_size - 1,
@@ -396,7 +490,9 @@ async fn main() -> anyhow::Result<()> {
             p.closing_size
         );
         if !pinned {
-            println!("warning: checked against the key in the bundle ({key}); compare it with the regency's published key or pass --key");
+            println!(
+                "warning: checked against the key in the bundle ({key}); compare it with the regency's published key or pass --key"
+            );
         }
         return Ok(());
     }
@@ -432,7 +528,9 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let args = match &cli.command {
-        Command::Verify { .. } | Command::Keys(_) | Command::Bids(_) => unreachable!("handled above"),
+        Command::Verify { .. } | Command::Keys(_) | Command::Bids(_) | Command::Bid(_) => {
+            unreachable!("handled above")
+        }
         Command::Serve(a) | Command::Migrate(a) => a,
         Command::Demo { serve, .. } | Command::CreateAdmin { serve, .. } => serve,
     };
@@ -440,7 +538,9 @@ async fn main() -> anyhow::Result<()> {
     init_logs(&log);
     let store = open_store(&settings.database_url(), &settings.data).await?;
     match cli.command {
-        Command::Verify { .. } | Command::Keys(_) | Command::Bids(_) => unreachable!("handled above"),
+        Command::Verify { .. } | Command::Keys(_) | Command::Bids(_) | Command::Bid(_) => {
+            unreachable!("handled above")
+        }
         Command::Migrate(_) => {
             println!(
                 "migrated {} ({})",

@@ -69,6 +69,28 @@ impl Client {
         Self::answer(path, resp)
     }
 
+    /// Sends bytes of a sealed file from `offset` (`PATCH`, `Upload-Offset`). A 409 is not an
+    /// error: its body says how much the server holds, to continue from there.
+    pub fn upload(&self, path: &str, offset: u64, bytes: &[u8]) -> anyhow::Result<Value> {
+        let resp = self
+            .agent
+            .patch(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .header("Content-Type", "application/octet-stream")
+            .header("Upload-Offset", offset.to_string())
+            .send(bytes)
+            .with_context(|| format!("PATCH {path}"))?;
+        if resp.status() == 409 {
+            let mut resp = resp;
+            let text = resp
+                .body_mut()
+                .read_to_string()
+                .with_context(|| format!("reading {path}"))?;
+            return serde_json::from_str(&text).with_context(|| format!("reading {path}"));
+        }
+        Self::answer(path, resp)
+    }
+
     /// Sends JSON with a method.
     pub fn send(&self, method: &str, path: &str, body: &Value) -> anyhow::Result<Value> {
         let url = format!("{}{path}", self.base);

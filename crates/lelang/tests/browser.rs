@@ -887,3 +887,149 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
         "{o:?}"
     );
 }
+
+/// A company seals its bid in Chromium — three documents and a price packed with their manifest,
+/// encrypted to the tender's key — commits, uploads, and keeps the signed receipt; the file the
+/// server stored is exactly the commitment, and opens (with two members' shares) to the ZIP whose
+/// manifest names this tender, this company and the price.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vendor_seals_commits_and_uploads_a_bid_in_the_browser() {
+    use lelang_core::sealing::member;
+    use std::io::Read;
+    let Some((_driver, port)) = start_chromedriver() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let base = format!("http://{}", serve(&app).await);
+    let profile = tempfile::tempdir().expect("profile");
+    let files = tempfile::tempdir().expect("files");
+    let d = browser(port, profile.path()).await;
+    let shots = screenshots();
+    let tender = app.demo_tender("Singolatren").await;
+    let parts = [
+        (
+            "bid-admin",
+            "administrasi.pdf",
+            b"%PDF-1.4 surat penawaran".to_vec(),
+        ),
+        ("bid-technical", "teknis.pdf", vec![b't'; 300_000]),
+        ("bid-price-file", "rincian harga.pdf", b"%PDF-1.4 RAB".to_vec()),
+    ];
+    let result: WebDriverResult<()> = async {
+        sign_in(&d, &base, "vendor.blambangan").await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        d.goto(format!("{base}/tenders/{}", tender.package_id)).await?;
+        d.find(By::Id("tender-bid")).await?.click().await?;
+        d.query(By::Id("bid-fingerprint")).first().await?;
+        d.screenshot(&shots.join("bid-page.png")).await?;
+        for (input, name, bytes) in &parts {
+            let path = files.path().join(name);
+            std::fs::write(&path, bytes).expect("file");
+            d.find(By::Id(*input))
+                .await?
+                .send_keys(path.display().to_string())
+                .await?;
+        }
+        d.find(By::Id("bid-price")).await?.send_keys("1175000000").await?;
+        d.find(By::Id("bid-seal")).await?.click().await?;
+        d.query(By::Css(
+            "#bid-app[data-state='uploaded'], #bid-app[data-state='failed']",
+        ))
+        .wait(Duration::from_secs(60), Duration::from_millis(200))
+        .first()
+        .await?;
+        let state = d.find(By::Id("bid-app")).await?.attr("data-state").await?;
+        let status = d.find(By::Id("bid-status")).await?.text().await?;
+        assert_eq!(state.as_deref(), Some("uploaded"), "{status}");
+        assert_eq!(status, "Penawaran terunggah.");
+        let receipt = d.find(By::Id("bid-receipt-text")).await?.text().await?;
+        assert!(receipt.starts_with("lelang bid receipt v1"), "{receipt}");
+        d.screenshot(&shots.join("bid-uploaded.png")).await?;
+        // The page, reloaded, shows the bid as received whole.
+        d.refresh().await?;
+        let shown = d.find(By::Id("bid-uploaded")).await?.text().await?;
+        assert!(shown.contains("cocok"), "{shown}");
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = d.screenshot(&shots.join("bid-failed.png")).await;
+    }
+    let _ = d.quit().await;
+    result.expect("sealing a bid in the browser");
+
+    // What the server holds is the committed file, and it opens to the vendor's archive.
+    let bids = app.store.bids(tender.package_id).await.expect("bids");
+    let b = bids.last().expect("bid");
+    assert!(b.uploaded_at.is_some());
+    let file = std::fs::read(
+        app.documents_dir()
+            .join("sha256")
+            .join(&b.sha256[..2])
+            .join(&b.sha256),
+    )
+    .expect("stored");
+    let c = app
+        .store
+        .ceremony(tender.package_id)
+        .await
+        .expect("db")
+        .expect("ceremony");
+    let mut shares = Vec::new();
+    for (i, m) in c.members.iter().enumerate().take(2) {
+        let name = app
+            .store
+            .user(m.user_id)
+            .await
+            .expect("db")
+            .expect("user")
+            .username;
+        let id = lelang::demo::sealing::member_identity(&name).expect("identity");
+        shares.push(member::share(&c, (i + 1) as u16, &id).expect("share"));
+    }
+    // Members 1 and 2: λ1 = 2, λ2 = −1.
+    let s = shares[0] + shares[0] - shares[1];
+    let shared = lelang_trust::seal::ephemeral_shares(file.as_slice())
+        .expect("an age file")
+        .into_iter()
+        .map(|e| {
+            let p = lelang_trust::seal::lift(&e).expect("point") * s;
+            (e, p.to_montgomery().to_bytes())
+        })
+        .collect();
+    let mut plain = Vec::new();
+    lelang_trust::seal::open(
+        file.as_slice(),
+        lelang_core::sealing::tender_x25519(&c).expect("key"),
+        shared,
+    )
+    .expect("opens")
+    .read_to_end(&mut plain)
+    .expect("read");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(plain)).expect("zip");
+    let mut manifest = String::new();
+    zip.by_name("manifest.json")
+        .expect("manifest")
+        .read_to_string(&mut manifest)
+        .expect("read");
+    let m: lelang_core::sealing::BidManifest = serde_json::from_str(&manifest).expect("manifest");
+    assert_eq!(m.tender, tender.package_id);
+    assert_eq!(m.vendor, b.vendor_id);
+    assert_eq!(m.price, Some(1_175_000_000));
+    assert_eq!(m.documents.len(), 3);
+    let names: Vec<_> = m.documents.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "administrasi/administrasi.pdf",
+            "teknis/teknis.pdf",
+            "harga/rincian_harga.pdf"
+        ]
+    );
+    let mut technical = Vec::new();
+    zip.by_name("teknis/teknis.pdf")
+        .expect("technical")
+        .read_to_end(&mut technical)
+        .expect("read");
+    assert_eq!(technical, parts[1].2);
+}

@@ -30,7 +30,14 @@ fn start(data: &Path, database: Option<&str>) -> (Child, String) {
     let mut cmd = Command::new(BIN);
     cmd.args(["serve", "--data"])
         .arg(data)
-        .args(["--listen", "127.0.0.1:0", "--bid-rate", "1000000", "--checkpoint-interval-ms", "200"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--bid-rate",
+            "1000000",
+            "--checkpoint-interval-ms",
+            "200",
+        ])
         .env("LELANG_LOG", "warn")
         .env("LELANG_UPLOADS_PER_VENDOR", "64")
         .stdout(Stdio::piped())
@@ -57,7 +64,10 @@ fn start(data: &Path, database: Option<&str>) -> (Child, String) {
 /// Loads the demo into `data` and makes an API token for each registered company of the demo
 /// tender; returns the tender's id, its recipient and the tokens.
 async fn prepare(data: &Path, database: Option<&str>) -> (String, String, Vec<String>) {
-    let url = database.map_or_else(|| format!("sqlite://{}", data.join("lelang.db").display()), str::to_owned);
+    let url = database.map_or_else(
+        || format!("sqlite://{}", data.join("lelang.db").display()),
+        str::to_owned,
+    );
     let out = Command::new(BIN)
         .args(["demo", "--no-serve", "--data"])
         .arg(data)
@@ -69,11 +79,18 @@ async fn prepare(data: &Path, database: Option<&str>) -> (String, String, Vec<St
     // The same database through the in-process app: tokens, as a vendor would make them.
     let app = TestApp::over(&url, data).await;
     let tender = app.demo_tender("Singolatren").await;
-    let c = app.store.ceremony(tender.package_id).await.expect("db").expect("ceremony");
+    let c = app
+        .store
+        .ceremony(tender.package_id)
+        .await
+        .expect("db")
+        .expect("ceremony");
     let mut tokens = Vec::new();
     for who in ["vendor.blambangan", "vendor.ijen"] {
         let mut v = app.signed_in(who).await;
-        let r = v.post_json("/api/v1/tokens", &json!({"name": "crash test"}), None).await;
+        let r = v
+            .post_json("/api/v1/tokens", &json!({"name": "crash test"}), None)
+            .await;
         assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
         tokens.push(r.json()["secret"].as_str().expect("token").to_owned());
     }
@@ -93,14 +110,28 @@ struct Told {
 }
 
 /// One client task: commit a 1–5 MiB sealed file, upload it, again, until the server dies.
-async fn drive(base: String, tender: String, token: String, seed: u64, header: Arc<Vec<u8>>, told: Arc<Mutex<Vec<Told>>>) {
+async fn drive(
+    base: String,
+    tender: String,
+    token: String,
+    seed: u64,
+    header: Arc<Vec<u8>>,
+    told: Arc<Mutex<Vec<Told>>>,
+) {
     let http = reqwest::Client::new();
     let mut n = seed;
     loop {
-        n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        n = n
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let size = 1024 * 1024 + (n >> 33) as usize % (4 * 1024 * 1024);
         let mut file = header.as_ref().clone();
-        file.extend(n.to_le_bytes().iter().cycle().take(size.saturating_sub(header.len())));
+        file.extend(
+            n.to_le_bytes()
+                .iter()
+                .cycle()
+                .take(size.saturating_sub(header.len())),
+        );
         let sha = hex(&Sha256::digest(&file));
         let r = http
             .post(format!("{base}/api/v1/tenders/{tender}/bids"))
@@ -111,7 +142,11 @@ async fn drive(base: String, tender: String, token: String, seed: u64, header: A
             .await;
         let Ok(r) = r else { return };
         if r.status().as_u16() != 201 {
-            assert!(!r.status().is_server_error() || r.status().as_u16() == 503, "{}", r.status());
+            assert!(
+                !r.status().is_server_error() || r.status().as_u16() == 503,
+                "{}",
+                r.status()
+            );
             let Ok(_) = r.text().await else { return };
             continue;
         }
@@ -145,7 +180,13 @@ async fn drive(base: String, tender: String, token: String, seed: u64, header: A
 }
 
 async fn get(http: &reqwest::Client, url: &str) -> String {
-    http.get(url).send().await.expect("get").text().await.expect("text")
+    http.get(url)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text")
 }
 
 /// After a restart: every receipt is signed, its entry is in the log under a signed checkpoint and
@@ -169,13 +210,19 @@ async fn check(base: &str, data: &Path, database: Option<&str>, told: &[Told]) {
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert!(cp.size > highest, "no checkpoint covers the receipts");
-    let url = database.map_or_else(|| format!("sqlite://{}", data.join("lelang.db").display()), str::to_owned);
+    let url = database.map_or_else(
+        || format!("sqlite://{}", data.join("lelang.db").display()),
+        str::to_owned,
+    );
     let store = lelang::open_store(&url, data).await.expect("store");
     for (t, r) in told.iter().zip(&receipts) {
         let proof: Value = serde_json::from_str(
             &get(
                 &http,
-                &format!("{base}/api/v1/log/proof/inclusion?index={}&size={}", r.index, cp.size),
+                &format!(
+                    "{base}/api/v1/log/proof/inclusion?index={}&size={}",
+                    r.index, cp.size
+                ),
             )
             .await,
         )
@@ -185,12 +232,20 @@ async fn check(base: &str, data: &Path, database: Option<&str>, told: &[Told]) {
             .expect("proof")
             .iter()
             .map(|h| {
-                let b = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, h.as_str().expect("b64"))
-                    .expect("b64");
+                let b = base64::Engine::decode(
+                    &base64::engine::general_purpose::STANDARD,
+                    h.as_str().expect("b64"),
+                )
+                .expect("b64");
                 <merkle::Hash>::try_from(b.as_slice()).expect("32 bytes")
             })
             .collect();
-        let (event, salt) = store.leaves(r.index, 1).await.expect("leaf").pop().expect("entry");
+        let (event, salt) = store
+            .leaves(r.index, 1)
+            .await
+            .expect("leaf")
+            .pop()
+            .expect("entry");
         let leaf = merkle::leaf_hash(&lelang_core::public::leaf(&event, &salt).expect("leaf"));
         merkle::verify_inclusion(r.index, cp.size, &leaf, &hashes, &cp.root)
             .unwrap_or_else(|e| panic!("receipt {} not in the log: {e}", r.index));
@@ -199,7 +254,11 @@ async fn check(base: &str, data: &Path, database: Option<&str>, told: &[Told]) {
         if t.uploaded {
             let path = data.join("documents/sha256").join(&t.sha256[..2]).join(&t.sha256);
             let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("acknowledged upload lost: {e}"));
-            assert_eq!(hex(&Sha256::digest(&bytes)), t.sha256, "stored ciphertext damaged");
+            assert_eq!(
+                hex(&Sha256::digest(&bytes)),
+                t.sha256,
+                "stored ciphertext damaged"
+            );
             let bids = store.bids(r.tender).await.expect("bids");
             let b = bids.iter().find(|b| b.id == r.bid).expect("bid");
             assert!(b.uploaded_at.is_some(), "an acknowledged upload is not recorded");
@@ -267,7 +326,8 @@ async fn no_receipt_is_lost_when_the_server_is_killed_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_receipt_is_lost_when_the_server_is_killed_on_postgresql() {
-    match lelang_store_postgres::PgStore::create_test_database(&lelang_store_postgres::test_admin_url()).await {
+    match lelang_store_postgres::PgStore::create_test_database(&lelang_store_postgres::test_admin_url()).await
+    {
         Ok(url) => crash_cycles(Some(url)).await,
         Err(e) => lelang_store_tests::skip("the crash test on PostgreSQL", &e.to_string()),
     }
@@ -320,7 +380,10 @@ async fn fifty_concurrent_100_mib_uploads_stay_under_200_mib() {
     let peak = peak_rss_kib(child.id());
     let _ = child.kill();
     let _ = child.wait();
-    eprintln!("peak RSS of the server over 50 concurrent 100 MiB uploads: {} MiB", peak / 1024);
+    eprintln!(
+        "peak RSS of the server over 50 concurrent 100 MiB uploads: {} MiB",
+        peak / 1024
+    );
     assert!(peak > 0, "could not read the server's memory");
     assert!(peak < 200 * 1024, "peak RSS {} MiB", peak / 1024);
 }

@@ -81,7 +81,8 @@ async fn deadline_second(app: TestApp) {
     // Wave one: 100 commitments with the clock ticking a microsecond per reading from T − 1 ms.
     // Once 30 have been answered, wave two: 100 more with the clock at T + 1 ms, while the rest
     // of wave one is still in flight (those are judged by the clock when they are appended).
-    app.clock.ticking(deadline - Duration::milliseconds(1), Duration::microseconds(1));
+    app.clock
+        .ticking(deadline - Duration::milliseconds(1), Duration::microseconds(1));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let launch = |i: u32, tx: tokio::sync::mpsc::UnboundedSender<(usize, Resp)>| {
         let mut c = vendors[(i % 2) as usize].clone();
@@ -98,7 +99,8 @@ async fn deadline_second(app: TestApp) {
     while answers.len() < 30 {
         answers.push(rx.recv().await.expect("answer"));
     }
-    app.clock.ticking(deadline + Duration::milliseconds(1), Duration::microseconds(1));
+    app.clock
+        .ticking(deadline + Duration::milliseconds(1), Duration::microseconds(1));
     for i in 100..200u32 {
         launch(i, tx.clone());
     }
@@ -110,7 +112,12 @@ async fn deadline_second(app: TestApp) {
     let mut accepted = Vec::new();
     let mut refused = 0;
     for (who, r) in answers {
-        assert!(!r.status.is_server_error(), "a 5xx at the deadline: {} {}", r.status, r.body);
+        assert!(
+            !r.status.is_server_error(),
+            "a 5xx at the deadline: {} {}",
+            r.status,
+            r.body
+        );
         match r.status {
             StatusCode::CREATED => {
                 let at = OffsetDateTime::parse(r.json()["committed_at"].as_str().expect("time"), &Rfc3339)
@@ -163,13 +170,17 @@ async fn deadline_second(app: TestApp) {
     // Nothing for this tender was appended after its closing but the closing itself.
     let after = app
         .store
-        .leaves(closing.size(), app.store.tree_size().await.expect("size") - closing.size())
+        .leaves(
+            closing.size(),
+            app.store.tree_size().await.expect("size") - closing.size(),
+        )
         .await
         .expect("leaves");
     assert!(
         after
             .iter()
-            .all(|(e, _)| e.event_type != "bid_submitted" || !e.payload.contains(&tender.package_id.0.to_string())),
+            .all(|(e, _)| e.event_type != "bid_submitted"
+                || !e.payload.contains(&tender.package_id.0.to_string())),
         "a commitment after the closing"
     );
 }
@@ -181,7 +192,8 @@ async fn commitments_at_the_deadline_second_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn commitments_at_the_deadline_second_on_postgresql() {
-    let Some(app) = TestApp::with_demo_on_postgres_config("the deadline-second test on PostgreSQL", generous()).await
+    let Some(app) =
+        TestApp::with_demo_on_postgres_config("the deadline-second test on PostgreSQL", generous()).await
     else {
         return;
     };
@@ -201,15 +213,23 @@ async fn commit_upload_resume_withdraw_and_prove_offline() {
     let mut v = app.signed_in("vendor.blambangan").await;
 
     // Bad commitments get clear answers.
-    let r = v.post_json(&base, &json!({"sha256": "xyz", "size": 10}), None).await;
+    let r = v
+        .post_json(&base, &json!({"sha256": "xyz", "size": 10}), None)
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["errors"][0]["field"], "sha256");
     let r = v
-        .post_json(&base, &json!({"sha256": "ab".repeat(32), "size": 300 * 1024 * 1024}), None)
+        .post_json(
+            &base,
+            &json!({"sha256": "ab".repeat(32), "size": 300 * 1024 * 1024}),
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["errors"][0]["field"], "size");
-    let r = v.post_json(&base, &json!({"sha256": "ab".repeat(32)}), None).await;
+    let r = v
+        .post_json(&base, &json!({"sha256": "ab".repeat(32)}), None)
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
 
     let file = sealed(&rcpt, 300_000, 1);
@@ -223,27 +243,51 @@ async fn commit_upload_resume_withdraw_and_prove_offline() {
         .open(note)
         .expect("signed by the log key")
         .to_owned();
-    assert!(text.contains(&format!("sha256 {}", hex(&Sha256::digest(&file)))), "{text}");
-    assert!(text.contains(&format!("index {}", receipt["log_index"])), "{text}");
+    assert!(
+        text.contains(&format!("sha256 {}", hex(&Sha256::digest(&file)))),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("index {}", receipt["log_index"])),
+        "{text}"
+    );
 
     // Upload in pieces; a wrong offset is answered with what the server holds.
     let content = format!("{base}/{bid}/content");
     let part = |from: usize, to: usize| file[from..to].to_vec();
     let r = v
-        .request("PATCH", &content, &[("upload-offset", "0"), ("content-type", "application/octet-stream")], part(0, 100_000))
+        .request(
+            "PATCH",
+            &content,
+            &[
+                ("upload-offset", "0"),
+                ("content-type", "application/octet-stream"),
+            ],
+            part(0, 100_000),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["received"], 100_000);
     assert_eq!(r.json()["uploaded"], false);
     let r = v
-        .request("PATCH", &content, &[("upload-offset", "50000")], part(50_000, 60_000))
+        .request(
+            "PATCH",
+            &content,
+            &[("upload-offset", "50000")],
+            part(50_000, 60_000),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert_eq!(r.json()["received"], 100_000);
     let r = v.get(&format!("{base}/{bid}")).await;
     assert_eq!(r.json()["received"], 100_000);
     let r = v
-        .request("PATCH", &content, &[("upload-offset", "100000")], part(100_000, file.len()))
+        .request(
+            "PATCH",
+            &content,
+            &[("upload-offset", "100000")],
+            part(100_000, file.len()),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["uploaded"], true, "{}", r.body);
@@ -283,11 +327,20 @@ async fn commit_upload_resume_withdraw_and_prove_offline() {
 
     // Withdrawing the current bid; the older one stays withdrawn too (the latest counts).
     let r = v.request("DELETE", &format!("{base}/{bid}"), &[], vec![]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "only the current bid: {}", r.body);
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "only the current bid: {}",
+        r.body
+    );
     let r = v.request("DELETE", &format!("{base}/{bid2}"), &[], vec![]).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let bids = app.store.bids(tender.package_id).await.expect("bids");
-    let vendor = bids.iter().find(|b| b.id.0.to_string() == bid).expect("bid").vendor_id;
+    let vendor = bids
+        .iter()
+        .find(|b| b.id.0.to_string() == bid)
+        .expect("bid")
+        .vendor_id;
     assert!(lelang_core::submission::current_bid(&bids, vendor).is_none());
 
     // A third commitment, committed before the deadline and uploaded within the grace window.
@@ -296,7 +349,12 @@ async fn commit_upload_resume_withdraw_and_prove_offline() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let bid3 = r.json()["bid_id"].as_str().expect("id").to_owned();
     let r = v.get(&format!("{base}/{bid3}/proof")).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "no proof before the deadline: {}", r.body);
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no proof before the deadline: {}",
+        r.body
+    );
     app.clock.set(tender.submission_deadline + Duration::minutes(30));
     let mut v = app.signed_in("vendor.blambangan").await;
     let r = commit(&mut v, tender.package_id, &sealed(&rcpt, 100, 5)).await;
@@ -324,7 +382,11 @@ async fn commit_upload_resume_withdraw_and_prove_offline() {
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("receipt verified"), "{stdout}");
     assert!(stdout.contains(&bid3), "{stdout}");
 
@@ -365,8 +427,18 @@ async fn commit_upload_resume_withdraw_and_prove_offline() {
         limit: 10_000,
         ..Default::default()
     });
-    let types: Vec<String> = events.await.expect("events").into_iter().map(|e| e.event_type).collect();
-    for t in ["bid_submitted", "bid_uploaded", "bid_withdrawn", "submission_closed"] {
+    let types: Vec<String> = events
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|e| e.event_type)
+        .collect();
+    for t in [
+        "bid_submitted",
+        "bid_uploaded",
+        "bid_withdrawn",
+        "submission_closed",
+    ] {
         assert!(types.iter().any(|x| x == t), "{t} is not on the log");
     }
 }
@@ -499,7 +571,12 @@ async fn a_full_disk_gives_a_clean_error_and_no_receipt() {
     let mut v = app.signed_in("vendor.blambangan").await;
     let first = sealed(&rcpt, 1024 * 1024, 1);
     let r = v
-        .request("POST", &base, &[("content-type", "application/octet-stream")], first.clone())
+        .request(
+            "POST",
+            &base,
+            &[("content-type", "application/octet-stream")],
+            first.clone(),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let filler = docs.path().join("filler");
@@ -508,12 +585,21 @@ async fn a_full_disk_gives_a_clean_error_and_no_receipt() {
     let before = app.store.event_count().await.expect("count");
     let second = sealed(&rcpt, 1536 * 1024, 2);
     let r = v
-        .request("POST", &base, &[("content-type", "application/octet-stream")], second.clone())
+        .request(
+            "POST",
+            &base,
+            &[("content-type", "application/octet-stream")],
+            second.clone(),
+        )
         .await;
     assert_eq!(r.status, StatusCode::INSUFFICIENT_STORAGE, "{}", r.body);
     assert_eq!(r.content_type(), "application/problem+json");
     assert_eq!(r.json()["code"], "insufficient-storage");
-    assert_eq!(app.store.event_count().await.expect("count"), before, "no receipt, no entry");
+    assert_eq!(
+        app.store.event_count().await.expect("count"),
+        before,
+        "no receipt, no entry"
+    );
 
     // Committed first, uploaded into the full disk: the bytes that fitted stay, the upload says
     // so, and it resumes once there is room.
@@ -548,4 +634,138 @@ async fn a_full_disk_gives_a_clean_error_and_no_receipt() {
     let sha2 = hex(&Sha256::digest(&second));
     let kept = std::fs::read(docs.path().join("sha256").join(&sha2[..2]).join(&sha2)).expect("second bid");
     assert_eq!(kept, second);
+}
+
+fn cli(args: Vec<String>, token: String) -> Result<String, String> {
+    let out = std::process::Command::new(BIN)
+        .args(&args)
+        .env("LELANG_TOKEN", token)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// A company seals, submits and proves its bid with the real `lelang bid` commands against a
+/// served app: the sealed file is what the server stores, the receipt is written beside it, and
+/// after the deadline the proof bundle verifies offline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_seals_submits_and_proves_with_the_cli() {
+    let app = TestApp::with_demo().await;
+    let tender = demo_tender(&app).await;
+    let base = app.serve().await;
+    let mut v = app.signed_in("vendor.ijen").await;
+    let r = v
+        .post_json("/api/v1/tokens", &json!({"name": "bid CLI"}), None)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let token = r.json()["secret"].as_str().expect("secret").to_owned();
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    std::fs::write(p("adm.pdf"), b"%PDF administrasi").expect("w");
+    std::fs::write(p("tek.pdf"), vec![7u8; 9 * 1024 * 1024]).expect("w");
+    std::fs::write(p("harga.pdf"), b"%PDF harga").expect("w");
+    let id = tender.package_id.0.to_string();
+    let run = |args: Vec<String>| {
+        let token = token.clone();
+        tokio::task::spawn_blocking(move || cli(args, token))
+    };
+    let s = |x: &str| x.to_owned();
+    let out = run(vec![
+        s("bid"),
+        s("seal"),
+        s("--server"),
+        base.clone(),
+        s("--tender"),
+        id.clone(),
+        s("--administrative"),
+        p("adm.pdf"),
+        s("--technical"),
+        p("tek.pdf"),
+        s("--price-document"),
+        p("harga.pdf"),
+        s("--price"),
+        s("1187500000"),
+        s("-o"),
+        p("bid.age"),
+    ])
+    .await
+    .expect("join")
+    .expect("seal");
+    let recipient = recipient(&app, &tender).await;
+    assert!(
+        out.contains(&lelang_core::submission::fingerprint(&recipient)),
+        "{out}"
+    );
+    let out = run(vec![
+        s("bid"),
+        s("submit"),
+        s("--server"),
+        base.clone(),
+        s("--tender"),
+        id.clone(),
+        p("bid.age"),
+    ])
+    .await
+    .expect("join")
+    .expect("submit");
+    assert!(out.contains("committed and uploaded"), "{out}");
+    let sealed = std::fs::read(p("bid.age")).expect("sealed");
+    let sha = hex(&Sha256::digest(&sealed));
+    let stored =
+        std::fs::read(app.documents_dir().join("sha256").join(&sha[..2]).join(&sha)).expect("stored");
+    assert_eq!(stored, sealed);
+    let receipt = std::fs::read_to_string(p("bid.receipt.txt")).expect("receipt");
+    assert!(receipt.contains(&format!("sha256 {sha}")), "{receipt}");
+    let bid = receipt
+        .lines()
+        .find_map(|l| l.strip_prefix("bid "))
+        .expect("bid line")
+        .to_owned();
+    // Before the deadline there is no proof; after it, there is, and it verifies offline.
+    let early = run(vec![
+        s("bid"),
+        s("proof"),
+        s("--server"),
+        base.clone(),
+        s("--tender"),
+        id.clone(),
+        s("--bid"),
+        bid.clone(),
+        s("-o"),
+        p("proof.json"),
+    ])
+    .await
+    .expect("join");
+    assert!(early.is_err_and(|e| e.contains("submission-open")));
+    app.clock.set(tender.submission_deadline + Duration::minutes(1));
+    run(vec![
+        s("bid"),
+        s("proof"),
+        s("--server"),
+        base.clone(),
+        s("--tender"),
+        id.clone(),
+        s("--bid"),
+        bid,
+        s("-o"),
+        p("proof.json"),
+    ])
+    .await
+    .expect("join")
+    .expect("proof");
+    let out = run(vec![
+        s("verify"),
+        s("receipt"),
+        p("proof.json"),
+        s("--key"),
+        app.log.verifier_key(),
+    ])
+    .await
+    .expect("join")
+    .expect("verify");
+    assert!(out.contains("receipt verified"), "{out}");
 }

@@ -113,9 +113,14 @@ impl TestApp {
             documents_dir: data.join("documents"),
             ..WebConfig::default()
         };
-        let router = lelang::app(store.clone(), clock.clone() as Arc<dyn Clock>, config, log.clone())
-            .await
-            .expect("app");
+        let router = lelang::app(
+            store.clone(),
+            clock.clone() as Arc<dyn Clock>,
+            config,
+            log.clone(),
+        )
+        .await
+        .expect("app");
         Self {
             router,
             store,
@@ -392,7 +397,13 @@ impl Client {
     }
 
     /// Any request, with the CSRF header and the extra headers given.
-    pub async fn request(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Resp {
+    pub async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Resp {
         let mut b = Request::builder().method(method).uri(path);
         if let Some(c) = &self.csrf {
             b = b.header("x-csrf-token", c.as_str());
