@@ -215,6 +215,15 @@ pub trait Store: Send + Sync + 'static {
     async fn ceremony(&self, package: PackageId) -> Result<Option<crate::sealing::Ceremony>, StoreError>;
     /// Every sealed bid of a tender, in log order (a replacement follows what it replaces).
     async fn bids(&self, package: PackageId) -> Result<Vec<crate::sealing::Bid>, StoreError>;
+    /// One company's bids for a tender, in log order (its commitments, replacements and
+    /// withdrawals): what the submission routes need, without reading every company's.
+    async fn vendor_bids(
+        &self,
+        package: PackageId,
+        vendor: VendorId,
+    ) -> Result<Vec<crate::sealing::Bid>, StoreError>;
+    /// Whether a company registered for a tender.
+    async fn is_participant(&self, package: PackageId, vendor: VendorId) -> Result<bool, StoreError>;
     /// A tender's closing, once its deadline passed and the log appended it.
     async fn closing(&self, package: PackageId) -> Result<Option<crate::submission::Closing>, StoreError>;
     /// Announced tenders whose deadline is at or before `now` and that have no closing yet.

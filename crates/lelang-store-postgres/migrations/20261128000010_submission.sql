@@ -5,3 +5,6 @@ CREATE TABLE closings (
     log_index  BIGINT NOT NULL,
     at         TIMESTAMPTZ NOT NULL
 );
+
+-- A company's own bids for a tender, read on every upload and status request.
+CREATE INDEX bids_vendor ON bids (package_id, vendor_id, log_index);

@@ -1686,6 +1686,37 @@ impl Store for PgStore {
         rows.iter().map(|s| from_json(s)).collect()
     }
 
+    async fn vendor_bids(
+        &self,
+        package: lelang_core::ids::PackageId,
+        vendor: VendorId,
+    ) -> Result<Vec<lelang_core::sealing::Bid>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT data FROM bids WHERE package_id = $1 AND vendor_id = $2 ORDER BY log_index",
+        )
+        .bind(package.0)
+        .bind(vendor.0)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(|s| from_json(s)).collect()
+    }
+
+    async fn is_participant(
+        &self,
+        package: lelang_core::ids::PackageId,
+        vendor: VendorId,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i32> =
+            sqlx::query_scalar("SELECT 1 FROM participants WHERE package_id = $1 AND vendor_id = $2")
+                .bind(package.0)
+                .bind(vendor.0)
+                .fetch_optional(&self.reader)
+                .await
+                .map_err(backend)?;
+        Ok(found.is_some())
+    }
+
     async fn closing(
         &self,
         package: lelang_core::ids::PackageId,

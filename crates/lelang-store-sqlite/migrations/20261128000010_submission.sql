@@ -5,3 +5,6 @@ CREATE TABLE closings (
     log_index  INTEGER NOT NULL,
     at         INTEGER NOT NULL
 ) STRICT;
+
+-- A company's own bids for a tender, read on every upload and status request.
+CREATE INDEX bids_vendor ON bids (package_id, vendor_id, log_index);

@@ -71,8 +71,9 @@ pub trait BlobStore: Send + Sync + 'static {
     /// How many bytes the resumable upload `name` holds (0 if none).
     async fn resumed_len(&self, name: &str) -> Result<u64, BlobError>;
     /// Ends the resumable upload `name`: if its bytes hash to `sha256` they are kept under that
-    /// hash, durably, and `true` is returned; otherwise they are discarded.
-    async fn complete(&self, name: &str, sha256: &str) -> Result<bool, BlobError>;
+    /// hash, durably, and `true` is returned; otherwise they are discarded. `known` is their hash
+    /// when the caller received every byte itself (see [`Receiving::sync`]), saving a re-read.
+    async fn complete(&self, name: &str, sha256: &str, known: Option<&str>) -> Result<bool, BlobError>;
 }
 
 /// A file being received.
@@ -82,6 +83,9 @@ pub struct Receiving {
     hasher: Sha256,
     staged: Staged,
     limit: u64,
+    /// A resumed upload that began with this request: its hash covers every byte, and its new
+    /// name is not yet durable.
+    fresh: bool,
 }
 
 impl Receiving {
@@ -107,11 +111,19 @@ impl Receiving {
     }
 
     /// Makes what a resumed upload holds durable and returns its length (the offset a client
-    /// continues from).
-    pub async fn sync(mut self) -> Result<u64, BlobError> {
+    /// continues from) and, when this request received every byte, their hash. `keep_name`: the
+    /// upload stays partial, so its new name must survive a crash too (a complete one is renamed
+    /// into the store, whose folder is synced then).
+    pub async fn sync(mut self, keep_name: bool) -> Result<(u64, Option<String>), BlobError> {
         self.file.flush().await?;
         self.file.sync_all().await?;
-        Ok(self.staged.size)
+        if self.fresh && keep_name
+            && let Some(dir) = self.staged.path.parent()
+        {
+            sync_dir(dir).await?;
+        }
+        let hash = self.fresh.then(|| hex(&self.hasher.clone().finalize()));
+        Ok((self.staged.size, hash))
     }
 
     /// Finishes receiving: the bytes are flushed to disk and hashed.
@@ -180,6 +192,7 @@ impl BlobStore for LocalBlobs {
                 kept: false,
             },
             limit,
+            fresh: false,
         })
     }
 
@@ -246,16 +259,11 @@ impl BlobStore for LocalBlobs {
         let path = self.upload_path(name)?;
         let dir = self.root.join("uploads");
         tokio::fs::create_dir_all(&dir).await?;
-        let fresh = !tokio::fs::try_exists(&path).await?;
         let file = tokio::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
             .await?;
-        if fresh {
-            // The new name must survive a crash as well as its bytes.
-            sync_dir(&dir).await?;
-        }
         let size = file.metadata().await?.len();
         Ok(Receiving {
             file,
@@ -268,6 +276,7 @@ impl BlobStore for LocalBlobs {
                 kept: true,
             },
             limit,
+            fresh: size == 0,
         })
     }
 
@@ -279,9 +288,23 @@ impl BlobStore for LocalBlobs {
         }
     }
 
-    async fn complete(&self, name: &str, sha256: &str) -> Result<bool, BlobError> {
+    async fn complete(&self, name: &str, sha256: &str, known: Option<&str>) -> Result<bool, BlobError> {
         use tokio::io::AsyncReadExt;
         let path = self.upload_path(name)?;
+        if let Some(k) = known {
+            let size = tokio::fs::metadata(&path).await?.len();
+            let staged = Staged {
+                path,
+                sha256: k.to_owned(),
+                size,
+                kept: false,
+            };
+            if k != sha256 {
+                return Ok(false);
+            }
+            self.keep(staged).await?;
+            return Ok(true);
+        }
         let mut file = tokio::fs::File::open(&path).await?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 256 * 1024];

@@ -159,6 +159,7 @@ pub struct Limits {
     uploads: usize,
     buckets: Mutex<HashMap<VendorId, (f64, Instant)>>,
     in_flight: Mutex<HashMap<VendorId, usize>>,
+    graces: Mutex<HashMap<PackageId, time::Duration>>,
 }
 
 impl Limits {
@@ -170,7 +171,16 @@ impl Limits {
             uploads: uploads.max(1),
             buckets: Mutex::default(),
             in_flight: Mutex::default(),
+            graces: Mutex::default(),
         }
+    }
+
+    fn grace_of(&self, p: PackageId) -> Option<time::Duration> {
+        self.graces.lock().unwrap_or_else(|e| e.into_inner()).get(&p).copied()
+    }
+
+    fn remember_grace(&self, p: PackageId, g: time::Duration) {
+        self.graces.lock().unwrap_or_else(|e| e.into_inner()).insert(p, g);
     }
 
     fn take(&self, v: VendorId) -> Result<(), ApiError> {
@@ -279,12 +289,7 @@ async fn context(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Context, ApiEr
         .public_tender(package)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let registered = state
-        .store
-        .participants(package)
-        .await?
-        .iter()
-        .any(|(v, _)| *v == vendor);
+    let registered = state.store.is_participant(package, vendor).await?;
     Ok(Context {
         vendor,
         tender,
@@ -292,8 +297,12 @@ async fn context(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Context, ApiEr
     })
 }
 
-/// The upload grace window of the tender's rule set.
+/// The upload grace window of the tender's rule set (a package's rule set never changes, so it
+/// is read once per tender).
 async fn grace(state: &AppState, tender: &PublicTender) -> Result<time::Duration, ApiError> {
+    if let Some(g) = state.limits.grace_of(tender.package_id) {
+        return Ok(g);
+    }
     let package = state
         .store
         .packages(tender.tenant_id)
@@ -305,7 +314,9 @@ async fn grace(state: &AppState, tender: &PublicTender) -> Result<time::Duration
         .iter()
         .find(|r| r.id == package.rule_set)
         .ok_or_else(|| ApiError::Internal(format!("rule set {} missing", package.rule_set)))?;
-    Ok(submission::grace(rules))
+    let g = submission::grace(rules);
+    state.limits.remember_grace(tender.package_id, g);
+    Ok(g)
 }
 
 /// A command refusal, with the server's time when the reason is the deadline.
@@ -446,7 +457,7 @@ async fn receive_sealed(state: &AppState, body: Body, max: u64) -> Result<crate:
 
 /// The company's own commitment, by id.
 async fn own_bid(state: &AppState, cx: &Context, bid: Uuid) -> Result<(Bid, bool), ApiError> {
-    let bids = state.store.bids(cx.tender.package_id).await?;
+    let bids = state.store.vendor_bids(cx.tender.package_id, cx.vendor).await?;
     let current = submission::current_bid(&bids, cx.vendor).map(|b| b.id);
     let b = bids
         .into_iter()
@@ -530,14 +541,15 @@ pub(crate) async fn upload_api(
         }
     }
     // What arrived before a cut or a refusal stays, durably: the client resumes from there.
-    let held = r.sync().await?;
+    let whole = r.len() == b.size && failed.is_none();
+    let (held, hash) = r.sync(!whole).await?;
     if let Some(e) = failed {
         return Err(e);
     }
     if held < b.size {
         return Ok((StatusCode::OK, Json(status_of(&state, &b, held)?)).into_response());
     }
-    if !state.blobs.complete(&name, &b.sha256).await? {
+    if !state.blobs.complete(&name, &b.sha256, hash.as_deref()).await? {
         return Err(ApiError::Invalid {
             field: "body".into(),
             code: "bid-mismatch".into(),
