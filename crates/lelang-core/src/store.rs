@@ -132,8 +132,12 @@ pub trait Store: Send + Sync + 'static {
     /// How many sessions a user has.
     async fn session_count(&self, user: UserId) -> Result<u64, StoreError>;
 
-    /// Finds an API token by the hash of its secret.
-    async fn api_token_by_secret(&self, secret_hash: &[u8]) -> Result<Option<ApiToken>, StoreError>;
+    /// A token with its user and the user's role grants, in one read: what every API request
+    /// made with a token needs first.
+    async fn token_with_user(
+        &self,
+        secret_hash: &[u8],
+    ) -> Result<Option<(ApiToken, User, Vec<RoleGrant>)>, StoreError>;
     /// A user's API tokens, newest first.
     async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
     /// One API token.
@@ -222,8 +226,13 @@ pub trait Store: Send + Sync + 'static {
         package: PackageId,
         vendor: VendorId,
     ) -> Result<Vec<crate::sealing::Bid>, StoreError>;
-    /// Whether a company registered for a tender.
-    async fn is_participant(&self, package: PackageId, vendor: VendorId) -> Result<bool, StoreError>;
+    /// An announced tender and whether a company registered for it, in one read (every
+    /// submission request needs both).
+    async fn tender_for(
+        &self,
+        package: PackageId,
+        vendor: VendorId,
+    ) -> Result<Option<(crate::tender::PublicTender, bool)>, StoreError>;
     /// A tender's closing, once its deadline passed and the log appended it.
     async fn closing(&self, package: PackageId) -> Result<Option<crate::submission::Closing>, StoreError>;
     /// Announced tenders whose deadline is at or before `now` and that have no closing yet.

@@ -256,17 +256,25 @@ fn session_row(r: &SqliteRow) -> Result<Session, sqlx::Error> {
 }
 
 fn token_row(r: &SqliteRow) -> Result<ApiToken, sqlx::Error> {
+    token_columns(r, "")
+}
+
+/// A token from columns named with `prefix` (a join names the token's columns `t_…`).
+fn token_columns(r: &SqliteRow, prefix: &str) -> Result<ApiToken, sqlx::Error> {
+    let c = |n: &str| format!("{prefix}{n}");
     Ok(ApiToken {
-        id: ApiTokenId(r.try_get("id")?),
-        user_id: UserId(r.try_get("user_id")?),
-        name: r.try_get("name")?,
-        role: role(r.try_get("role")?)?,
-        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
-        secret_hash: r.try_get("secret_hash")?,
-        created_at: from_us(r.try_get("created_at")?)?,
-        expires_at: opt_from_us(r.try_get("expires_at")?)?,
-        revoked_at: opt_from_us(r.try_get("revoked_at")?)?,
-        last_used_at: opt_from_us(r.try_get("last_used_at")?)?,
+        id: ApiTokenId(r.try_get(c("id").as_str())?),
+        user_id: UserId(r.try_get(c("user_id").as_str())?),
+        name: r.try_get(c("name").as_str())?,
+        role: role(r.try_get(c("role").as_str())?)?,
+        tenant_id: r
+            .try_get::<Option<Uuid>, _>(c("tenant_id").as_str())?
+            .map(TenantId),
+        secret_hash: r.try_get(c("secret_hash").as_str())?,
+        created_at: from_us(r.try_get(c("created_at").as_str())?)?,
+        expires_at: opt_from_us(r.try_get(c("expires_at").as_str())?)?,
+        revoked_at: opt_from_us(r.try_get(c("revoked_at").as_str())?)?,
+        last_used_at: opt_from_us(r.try_get(c("last_used_at").as_str())?)?,
     })
 }
 
@@ -352,36 +360,44 @@ async fn load_nodes(
 }
 
 /// Appends the leaves of `events` to a tree of `size` leaves, inside the caller's transaction:
-/// the salts, the leaf hashes and every node they complete.
+/// the salts, the leaf hashes and every node they complete. Returns the new frontier.
 async fn append_leaves(
     conn: &mut sqlx::SqliteConnection,
     size: u64,
+    frontier: &[(NodeId, Hash)],
     events: &[(Event, Salt)],
-) -> Result<(), StoreError> {
-    append_leaves_skipping_salts(conn, size, events, &[]).await
+) -> Result<Vec<(NodeId, Hash)>, StoreError> {
+    append_leaves_from(conn, size, frontier.to_vec(), events, &[]).await
 }
 
-/// [`append_leaves`], for events some of whose salts are stored already.
-async fn append_leaves_skipping_salts(
+/// The frontier hashes of a tree of `size` leaves, from the stored nodes.
+async fn load_frontier(
     conn: &mut sqlx::SqliteConnection,
     size: u64,
-    events: &[(Event, Salt)],
-    salts_stored: &[i64],
-) -> Result<(), StoreError> {
-    if events.is_empty() {
-        return Ok(());
-    }
+) -> Result<Vec<(NodeId, Hash)>, StoreError> {
     let ids = merkle::frontier(size);
     let known = load_nodes(conn, &ids).await?;
-    let frontier = ids
-        .iter()
+    ids.iter()
         .map(|id| {
             known
                 .get(id)
                 .map(|h| (*id, *h))
                 .ok_or_else(|| StoreError::Backend(format!("log node {id:?} missing")))
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect()
+}
+
+/// [`append_leaves`], for events some of whose salts are stored already.
+async fn append_leaves_from(
+    conn: &mut sqlx::SqliteConnection,
+    size: u64,
+    frontier: Vec<(NodeId, Hash)>,
+    events: &[(Event, Salt)],
+    salts_stored: &[i64],
+) -> Result<Vec<(NodeId, Hash)>, StoreError> {
+    if events.is_empty() {
+        return Ok(frontier);
+    }
     let leaves = events
         .iter()
         .map(|(e, salt)| public::leaf_hash(e, salt))
@@ -408,7 +424,15 @@ async fn append_leaves_skipping_salts(
         });
         q.build().execute(&mut *conn).await.map_err(backend)?;
     }
-    Ok(())
+    let mut all: HashMap<NodeId, Hash> = frontier.into_iter().chain(nodes).collect();
+    merkle::frontier(size + events.len() as u64)
+        .into_iter()
+        .map(|id| {
+            all.remove(&id)
+                .map(|h| (id, h))
+                .ok_or_else(|| StoreError::Backend(format!("log node {id:?} missing")))
+        })
+        .collect()
 }
 
 async fn tree_size_in(conn: &mut sqlx::SqliteConnection) -> Result<u64, StoreError> {
@@ -458,19 +482,45 @@ async fn catch_up_log(pool: &SqlitePool) -> Result<u64, StoreError> {
         // Salts that already exist are kept; append_leaves inserts only the missing ones.
         let (have, _): (Vec<_>, Vec<_>) = events.iter().partition(|(e, _)| !fresh.contains(&e.seq));
         let already: Vec<i64> = have.iter().map(|(e, _)| e.seq).collect();
-        append_leaves_skipping_salts(&mut tx, size, &events, &already).await?;
+        let frontier = load_frontier(&mut tx, size).await?;
+        append_leaves_from(&mut tx, size, frontier, &events, &already).await?;
         tx.commit().await.map_err(backend)?;
         added += rows.len() as u64;
     }
 }
 
-/// The work of [`Store::commit`] inside its transaction: append the events and their leaves, then
-/// apply the mutations.
-async fn commit_in(conn: &mut sqlx::SqliteConnection, change: &Change) -> Result<Vec<Event>, StoreError> {
+/// Where the log ends inside a write transaction: the last event's position and the tree's
+/// frontier. A group commit carries it from one change to the next instead of reading it again.
+#[derive(Debug, Clone)]
+struct Tip {
+    last: i64,
+    frontier: Vec<(NodeId, Hash)>,
+}
+
+/// The log's end, read once the transaction holds the log.
+async fn tip(conn: &mut sqlx::SqliteConnection) -> Result<Tip, StoreError> {
     let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
         .fetch_one(&mut *conn)
         .await
         .map_err(backend)?;
+    let frontier = load_frontier(&mut *conn, last as u64).await?;
+    Ok(Tip { last, frontier })
+}
+
+/// The work of [`Store::commit`] inside its transaction: append the events and their leaves, then
+/// apply the mutations.
+async fn commit_in(conn: &mut sqlx::SqliteConnection, change: &Change) -> Result<Vec<Event>, StoreError> {
+    let t = tip(&mut *conn).await?;
+    Ok(commit_at(conn, change, &t).await?.0)
+}
+
+/// [`commit_in`] at a known tip; returns the stored events and the new tip.
+async fn commit_at(
+    conn: &mut sqlx::SqliteConnection,
+    change: &Change,
+    tip: &Tip,
+) -> Result<(Vec<Event>, Tip), StoreError> {
+    let last = tip.last;
     let mut stored = Vec::with_capacity(change.events.len());
     for (i, e) in change.events.iter().enumerate() {
         let seq = last + 1 + i as i64;
@@ -505,14 +555,21 @@ async fn commit_in(conn: &mut sqlx::SqliteConnection, change: &Change) -> Result
         .cloned()
         .zip(change.events.iter().map(|e| e.salt))
         .collect();
-    append_leaves(&mut *conn, last as u64, &with_salts).await?;
+    let frontier = append_leaves(&mut *conn, last as u64, &tip.frontier, &with_salts).await?;
+    let new_last = last + stored.len() as i64;
     for m in &change.mutations {
-        apply(&mut *conn, m).await.map_err(|e| match e {
+        apply(&mut *conn, m, new_last).await.map_err(|e| match e {
             sqlx::Error::RowNotFound => StoreError::NotFound(format!("{m:?}").chars().take(80).collect()),
             e => backend(e),
         })?;
     }
-    Ok(stored)
+    Ok((
+        stored,
+        Tip {
+            last: new_last,
+            frontier,
+        },
+    ))
 }
 
 /// One change of a group commit, under a savepoint: a refused change is rolled back alone and
@@ -520,17 +577,19 @@ async fn commit_in(conn: &mut sqlx::SqliteConnection, change: &Change) -> Result
 async fn commit_one_of_batch(
     conn: &mut sqlx::SqliteConnection,
     change: &Change,
+    tip: &mut Tip,
 ) -> Result<Result<Vec<Event>, StoreError>, StoreError> {
     sqlx::query("SAVEPOINT one_change")
         .execute(&mut *conn)
         .await
         .map_err(backend)?;
-    match commit_in(&mut *conn, change).await {
-        Ok(stored) => {
+    match commit_at(&mut *conn, change, tip).await {
+        Ok((stored, next)) => {
             sqlx::query("RELEASE SAVEPOINT one_change")
                 .execute(&mut *conn)
                 .await
                 .map_err(backend)?;
+            *tip = next;
             Ok(Ok(stored))
         }
         Err(e) => {
@@ -547,7 +606,9 @@ async fn commit_one_of_batch(
     }
 }
 
-async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx::Error> {
+/// Applies one mutation; `log_tip` is the position of the change's last event (a bid's receipt
+/// index and a closing's leaf are that event's).
+async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation, log_tip: i64) -> Result<(), sqlx::Error> {
     match m {
         Mutation::InsertTenant(t) => {
             sqlx::query("INSERT INTO tenants (id, slug, name, time_zone, created_at) VALUES (?, ?, ?, ?, ?)")
@@ -947,9 +1008,7 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
         }
         Mutation::InsertBid(b) => {
             // The bid's own event is the change's last: its leaf is the bid's receipt index.
-            let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
-                .fetch_one(&mut *tx)
-                .await?;
+            let seq = log_tip;
             let bid = lelang_core::sealing::Bid {
                 log_index: u64::try_from(seq - 1).ok(),
                 ..b.clone()
@@ -988,9 +1047,7 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation) -> Result<(), sqlx
         }
         Mutation::InsertClosing { package_id, at } => {
             // The closing's own event is the change's last: its leaf ends the closing checkpoint.
-            let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
-                .fetch_one(&mut *tx)
-                .await?;
+            let seq = log_tip;
             sqlx::query("INSERT INTO closings (package_id, log_index, at) VALUES (?, ?, ?)")
                 .bind(package_id.0)
                 .bind(seq - 1)
@@ -1113,8 +1170,9 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Result<Vec<Event>, StoreError>>, StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
         let mut out = Vec::with_capacity(changes.len());
+        let mut at = tip(&mut tx).await?;
         for change in &changes {
-            out.push(commit_one_of_batch(&mut tx, change).await?);
+            out.push(commit_one_of_batch(&mut tx, change, &mut at).await?);
         }
         tx.commit().await.map_err(backend)?;
         self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
@@ -1334,13 +1392,47 @@ impl Store for SqliteStore {
         Ok(n as u64)
     }
 
-    async fn api_token_by_secret(&self, secret_hash: &[u8]) -> Result<Option<ApiToken>, StoreError> {
-        let row = sqlx::query("SELECT * FROM api_tokens WHERE secret_hash = ?")
-            .bind(secret_hash)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(backend)?;
-        row.as_ref().map(token_row).transpose().map_err(backend)
+    async fn token_with_user(
+        &self,
+        secret_hash: &[u8],
+    ) -> Result<Option<(ApiToken, User, Vec<RoleGrant>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.id AS t_id, t.user_id AS t_user_id, t.name AS t_name, t.role AS t_role, \
+             t.tenant_id AS t_tenant_id, t.secret_hash AS t_secret_hash, t.created_at AS t_created_at, \
+             t.expires_at AS t_expires_at, t.revoked_at AS t_revoked_at, t.last_used_at AS t_last_used_at, \
+             u.id, u.username, u.display_name, u.email, u.tenant_id, u.vendor_id, u.active, u.created_at, \
+             g.role AS g_role, g.tenant_id AS g_tenant_id, g.work_unit_id AS g_work_unit_id \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN role_grants g ON g.user_id = u.id \
+             WHERE t.secret_hash = ? ORDER BY g.role",
+        )
+        .bind(secret_hash)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(backend)?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let token = token_columns(first, "t_").map_err(backend)?;
+        let user = user_row(first).map_err(backend)?;
+        let mut grants = Vec::new();
+        for r in &rows {
+            let Some(code) = r.try_get::<Option<String>, _>("g_role").map_err(backend)? else {
+                continue;
+            };
+            grants.push(RoleGrant {
+                user_id: user.id,
+                role: role(&code).map_err(backend)?,
+                tenant_id: r
+                    .try_get::<Option<Uuid>, _>("g_tenant_id")
+                    .map_err(backend)?
+                    .map(TenantId),
+                work_unit_id: r
+                    .try_get::<Option<Uuid>, _>("g_work_unit_id")
+                    .map_err(backend)?
+                    .map(WorkUnitId),
+            });
+        }
+        Ok(Some((token, user, grants)))
     }
 
     async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
@@ -1777,19 +1869,23 @@ impl Store for SqliteStore {
         rows.iter().map(|s| from_json(s)).collect()
     }
 
-    async fn is_participant(
+    async fn tender_for(
         &self,
         package: lelang_core::ids::PackageId,
         vendor: VendorId,
-    ) -> Result<bool, StoreError> {
-        let found: Option<i32> =
-            sqlx::query_scalar("SELECT 1 FROM participants WHERE package_id = ? AND vendor_id = ?")
-                .bind(package.0)
-                .bind(vendor.0)
-                .fetch_optional(&self.reader)
-                .await
-                .map_err(backend)?;
-        Ok(found.is_some())
+    ) -> Result<Option<(lelang_core::tender::PublicTender, bool)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT t.*, EXISTS (SELECT 1 FROM participants p WHERE p.package_id = t.package_id \
+             AND p.vendor_id = ?) AS registered FROM public_tenders t WHERE t.package_id = ?",
+        )
+        .bind(vendor.0)
+        .bind(package.0)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(backend)?;
+        row.map(|r| -> Result<_, sqlx::Error> { Ok((public_tender_row(&r)?, r.try_get("registered")?)) })
+            .transpose()
+            .map_err(backend)
     }
 
     async fn closing(

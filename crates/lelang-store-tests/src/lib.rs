@@ -405,12 +405,12 @@ pub mod cases {
         let (tok, c) =
             command::create_api_token(&actor, "rekap harian", vec![7; 32], None, t0()).expect("valid");
         store.commit(c).await.expect("commit");
-        let found = store
-            .api_token_by_secret(&[7; 32])
-            .await
-            .expect("q")
-            .expect("found");
+        let (found, user, grants) = store.token_with_user(&[7; 32]).await.expect("q").expect("found");
         assert_eq!(found, tok);
+        assert_eq!(user, u);
+        assert_eq!(grants, store.role_grants(u.id).await.expect("grants"));
+        assert!(!grants.is_empty());
+        assert!(store.token_with_user(&[8; 32]).await.expect("q").is_none());
         assert_eq!((found.role, found.tenant_id), (Role::Auditor, Some(t.id)));
         store
             .touch_api_token(tok.id, t0() + Duration::seconds(5))
@@ -1147,6 +1147,25 @@ pub mod cases {
             .map(|t| t.package_id)
             .collect();
         assert_eq!(store.unclosed_tenders(cut).await.expect("due"), expected);
+        // A tender with whether a company registered, in one read.
+        let t0_ = &tenders[0];
+        let (read, registered) = store
+            .tender_for(t0_.package_id, lelang_core::ids::VendorId::new())
+            .await
+            .expect("q")
+            .expect("tender");
+        assert_eq!(&read, t0_);
+        assert!(!registered);
+        assert!(
+            store
+                .tender_for(
+                    lelang_core::ids::PackageId::new(),
+                    lelang_core::ids::VendorId::new()
+                )
+                .await
+                .expect("q")
+                .is_none()
+        );
         let at = cut - time::Duration::days(3650);
         assert!(store.unclosed_tenders(at).await.expect("due").is_empty());
         let search = |q: TenderQuery| {
@@ -1388,6 +1407,14 @@ pub mod cases {
         assert_eq!(
             store.vendor_tenders(vendor.id).await.expect("read"),
             vec![first.package_id]
+        );
+        assert_eq!(
+            store
+                .tender_for(first.package_id, vendor.id)
+                .await
+                .expect("read")
+                .map(|(t, registered)| (t.package_id, registered)),
+            Some((first.package_id, true))
         );
         let q = Question {
             id: QuestionId::new(),

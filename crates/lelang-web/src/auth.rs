@@ -227,23 +227,14 @@ pub async fn actor_from_token(
         return Err(TokenRejection::Invalid);
     }
     let store = &state.store;
-    let t = store
-        .api_token_by_secret(&secret_hash(token))
+    let (t, user, grants) = store
+        .token_with_user(&secret_hash(token))
         .await
         .map_err(|e| TokenRejection::Store(e.into()))?
         .ok_or(TokenRejection::Invalid)?;
     if t.revoked_at.is_some() || t.expires_at.is_some_and(|e| e <= now) {
         return Err(TokenRejection::Invalid);
     }
-    let user = store
-        .user(t.user_id)
-        .await
-        .map_err(|e| TokenRejection::Store(e.into()))?
-        .ok_or(TokenRejection::Invalid)?;
-    let grants = store
-        .role_grants(user.id)
-        .await
-        .map_err(|e| TokenRejection::Store(e.into()))?;
     let actor = actor_for(&user, &grants, t.role, t.tenant_id).ok_or(TokenRejection::Invalid)?;
     if t.last_used_at
         .is_none_or(|at| now - at > time::Duration::minutes(1))

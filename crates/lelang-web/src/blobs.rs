@@ -117,7 +117,8 @@ impl Receiving {
     pub async fn sync(mut self, keep_name: bool) -> Result<(u64, Option<String>), BlobError> {
         self.file.flush().await?;
         self.file.sync_all().await?;
-        if self.fresh && keep_name
+        if self.fresh
+            && keep_name
             && let Some(dir) = self.staged.path.parent()
         {
             sync_dir(dir).await?;

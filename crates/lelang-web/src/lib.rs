@@ -152,6 +152,7 @@ impl AppState {
     ) -> Result<Self, BuildError> {
         let candidate = auth::random_secret();
         let csrf_key = store.server_secret("csrf-hmac", candidate.as_bytes()).await?;
+        let metrics = Arc::new(metrics::Metrics::new());
         Ok(Self {
             store: store.clone(),
             clock: clock.clone(),
@@ -159,7 +160,7 @@ impl AppState {
             csrf_key: Arc::new(csrf_key),
             blobs: Arc::new(blobs::LocalBlobs::new(config.documents_dir.clone())),
             public_cache: Arc::new(cache::PublicCache::new(config.public_cache_ttl, 10_000)),
-            committer: submission::Committer::start(store.clone(), clock.clone()),
+            committer: submission::Committer::start(store.clone(), clock.clone(), metrics.batch.clone()),
             limits: Arc::new(submission::Limits::new(
                 config.bid_burst,
                 config.bid_per_minute,
@@ -167,7 +168,7 @@ impl AppState {
             )),
             config,
             log,
-            metrics: Arc::new(metrics::Metrics::new()),
+            metrics,
         })
     }
 }

@@ -24,6 +24,8 @@ pub(crate) struct Metrics {
     registry: Registry,
     requests: Family<HttpLabels, Counter>,
     latency: Family<HttpLabels, Histogram>,
+    /// Changes per group commit (commitments, uploads, closings).
+    pub(crate) batch: Histogram,
 }
 
 impl Metrics {
@@ -39,10 +41,17 @@ impl Metrics {
             "Time to answer an HTTP request",
             latency.clone(),
         );
+        let batch = Histogram::new(exponential_buckets(1.0, 2.0, 11));
+        registry.register(
+            "group_commit_changes",
+            "Changes made durable together in one group commit",
+            batch.clone(),
+        );
         Self {
             registry,
             requests,
             latency,
+            batch,
         }
     }
 }

@@ -68,10 +68,15 @@ pub struct Committer {
 }
 
 impl Committer {
-    /// Starts the committing task over `store`, stamping with `clock`.
-    pub fn start(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+    /// Starts the committing task over `store`, stamping with `clock`; `sizes` observes how many
+    /// changes each group commit carried.
+    pub fn start(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        sizes: prometheus_client::metrics::histogram::Histogram,
+    ) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(store, clock, rx));
+        tokio::spawn(run(store, clock, rx, sizes));
         Self { tx }
     }
 
@@ -98,7 +103,12 @@ impl Committer {
     }
 }
 
-async fn run(store: Arc<dyn Store>, clock: Arc<dyn Clock>, mut rx: mpsc::Receiver<Job>) {
+async fn run(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    mut rx: mpsc::Receiver<Job>,
+    sizes: prometheus_client::metrics::histogram::Histogram,
+) {
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];
         while jobs.len() < BATCH {
@@ -124,6 +134,7 @@ async fn run(store: Arc<dyn Store>, clock: Arc<dyn Clock>, mut rx: mpsc::Receive
         if changes.is_empty() {
             continue;
         }
+        sizes.observe(changes.len() as f64);
         match store.commit_batch(changes).await {
             Ok(outcomes) => {
                 for ((reply, at), out) in waiting.into_iter().zip(outcomes) {
@@ -176,7 +187,11 @@ impl Limits {
     }
 
     fn grace_of(&self, p: PackageId) -> Option<time::Duration> {
-        self.graces.lock().unwrap_or_else(|e| e.into_inner()).get(&p).copied()
+        self.graces
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&p)
+            .copied()
     }
 
     fn remember_grace(&self, p: PackageId, g: time::Duration) {
@@ -284,12 +299,11 @@ async fn context(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Context, ApiEr
     let vendor = user.vendor_id.ok_or(ApiError::Forbidden)?;
     authorize(&ctx.actor, Action::ActForVendor(vendor))?;
     let package = PackageId(id);
-    let tender = state
+    let (tender, registered) = state
         .store
-        .public_tender(package)
+        .tender_for(package, vendor)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let registered = state.store.is_participant(package, vendor).await?;
     Ok(Context {
         vendor,
         tender,

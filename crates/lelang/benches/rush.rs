@@ -353,6 +353,34 @@ async fn run(name: &str, url: &str, data: &Path, n: usize, kib: usize, concurren
         burst / raw
     );
 
+    // For reference: the same client's HTTP round trips to a handler that does nothing.
+    let echo = axum::Router::new().route("/commit", axum::routing::post(|body: Bytes| async move { body }));
+    let echo_base = serve(echo).await;
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let (http, url, body) = (
+            http.clone(),
+            format!("{echo_base}/commit"),
+            format!(r#"{{"n":{i}}}"#),
+        );
+        tasks.push(tokio::spawn(async move {
+            http.post(url)
+                .body(body)
+                .send()
+                .await
+                .expect("echo")
+                .text()
+                .await
+                .expect("text")
+        }));
+    }
+    for t in tasks {
+        t.await.expect("task");
+    }
+    let floor = n as f64 / start.elapsed().as_secs_f64();
+    println!("(HTTP floor: empty handler     {floor:>8.0}/s all at once)");
+
     // Uploads of the committed files, beside the bare handler.
     let urls: Vec<(String, String)> = ids
         .iter()
@@ -389,6 +417,25 @@ async fn run(name: &str, url: &str, data: &Path, n: usize, kib: usize, concurren
         "bare write+fsync handler:      {theirs:>8.0}/s {:>7.0} MB/s  → {:.2}× bare",
         mb / bare_secs,
         ours / theirs
+    );
+    let metrics = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    let field = |k: &str| {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(k).map(str::trim).map(str::to_owned))
+            .unwrap_or_else(|| "?".into())
+    };
+    println!(
+        "group commits:                 {} carrying {} changes",
+        field("lelang_group_commit_changes_count"),
+        field("lelang_group_commit_changes_sum")
     );
     let done = store
         .bids(package)
