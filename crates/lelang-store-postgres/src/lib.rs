@@ -475,35 +475,7 @@ async fn commit_at(
     tip: &Tip,
 ) -> Result<(Vec<Event>, Tip), StoreError> {
     let last = tip.last;
-    let mut stored = Vec::with_capacity(change.events.len());
-    for (i, e) in change.events.iter().enumerate() {
-        let seq = last + 1 + i as i64;
-        sqlx::query(
-            "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(seq)
-        .bind(e.id.0)
-        .bind(e.at)
-        .bind(e.tenant_id.map(|t| t.0))
-        .bind(e.actor_id.map(|u| u.0))
-        .bind(e.actor_role.map(Role::code))
-        .bind(e.event_type)
-        .bind(&e.payload)
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
-        stored.push(Event {
-            seq,
-            id: e.id,
-            at: e.at,
-            tenant_id: e.tenant_id,
-            actor_id: e.actor_id,
-            actor_role: e.actor_role,
-            event_type: e.event_type.to_owned(),
-            payload: e.payload.clone(),
-        });
-    }
+    let stored = insert_events(&mut *conn, last, change.events.iter()).await?;
     let with_salts: Vec<(Event, Salt)> = stored
         .iter()
         .cloned()
@@ -512,10 +484,7 @@ async fn commit_at(
     let frontier = append_leaves(&mut *conn, last as u64, &tip.frontier, &with_salts).await?;
     let new_last = last + stored.len() as i64;
     for m in &change.mutations {
-        apply(&mut *conn, m, new_last).await.map_err(|e| match e {
-            sqlx::Error::RowNotFound => StoreError::NotFound(format!("{m:?}").chars().take(80).collect()),
-            e => backend(e),
-        })?;
+        apply(&mut *conn, m, new_last).await.map_err(|e| refused(m, e))?;
     }
     Ok((
         stored,
@@ -524,6 +493,82 @@ async fn commit_at(
             frontier,
         },
     ))
+}
+
+/// A mutation's failure as the store reports it.
+fn refused(m: &Mutation, e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::RowNotFound => StoreError::NotFound(format!("{m:?}").chars().take(80).collect()),
+        e => backend(e),
+    }
+}
+
+/// Inserts events after position `last`, many rows per statement; returns them as stored.
+async fn insert_events<'a>(
+    conn: &mut sqlx::PgConnection,
+    last: i64,
+    events: impl Iterator<Item = &'a lelang_core::event::NewEvent>,
+) -> Result<Vec<Event>, StoreError> {
+    let events: Vec<&lelang_core::event::NewEvent> = events.collect();
+    let mut stored = Vec::with_capacity(events.len());
+    for (n, chunk) in events.chunks(500).enumerate() {
+        let first = last + 1 + (n * 500) as i64;
+        let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+            "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload) ",
+        );
+        q.push_values(chunk.iter().enumerate(), |mut b, (i, e)| {
+            b.push_bind(first + i as i64)
+                .push_bind(e.id.0)
+                .push_bind(e.at)
+                .push_bind(e.tenant_id.map(|t| t.0))
+                .push_bind(e.actor_id.map(|u| u.0))
+                .push_bind(e.actor_role.map(Role::code))
+                .push_bind(e.event_type)
+                .push_bind(e.payload.clone());
+        });
+        q.build().execute(&mut *conn).await.map_err(backend)?;
+        for (i, e) in chunk.iter().enumerate() {
+            stored.push(Event {
+                seq: first + i as i64,
+                id: e.id,
+                at: e.at,
+                tenant_id: e.tenant_id,
+                actor_id: e.actor_id,
+                actor_role: e.actor_role,
+                event_type: e.event_type.to_owned(),
+                payload: e.payload.clone(),
+            });
+        }
+    }
+    Ok(stored)
+}
+
+/// The optimistic group commit: every change's events and leaves in a few many-row statements,
+/// then each change's mutations in order. It stops at the first refused change; the caller rolls
+/// back and commits the batch change by change instead.
+async fn commit_all(
+    conn: &mut sqlx::PgConnection,
+    changes: &[Change],
+    tip: &Tip,
+) -> Result<Vec<Vec<Event>>, StoreError> {
+    let stored = insert_events(&mut *conn, tip.last, changes.iter().flat_map(|c| c.events.iter())).await?;
+    let with_salts: Vec<(Event, Salt)> = stored
+        .iter()
+        .cloned()
+        .zip(changes.iter().flat_map(|c| c.events.iter().map(|e| e.salt)))
+        .collect();
+    append_leaves(&mut *conn, tip.last as u64, &tip.frontier, &with_salts).await?;
+    let mut out = Vec::with_capacity(changes.len());
+    let mut rest = stored.into_iter();
+    let mut log_tip = tip.last;
+    for c in changes {
+        log_tip += c.events.len() as i64;
+        for m in &c.mutations {
+            apply(&mut *conn, m, log_tip).await.map_err(|e| refused(m, e))?;
+        }
+        out.push(rest.by_ref().take(c.events.len()).collect());
+    }
+    Ok(out)
 }
 
 /// One change of a group commit, under a savepoint: a refused change is rolled back alone and
@@ -1125,6 +1170,17 @@ impl Store for PgStore {
         &self,
         changes: Vec<Change>,
     ) -> Result<Vec<Result<Vec<Event>, StoreError>>, StoreError> {
+        // Optimistically all at once; if a change is refused, again change by change.
+        let mut tx = self.writer.begin().await.map_err(backend)?;
+        let at = tip(&mut tx).await?;
+        match commit_all(&mut tx, &changes, &at).await {
+            Ok(all) => {
+                tx.commit().await.map_err(backend)?;
+                self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+                return Ok(all.into_iter().map(Ok).collect());
+            }
+            Err(_) => tx.rollback().await.map_err(backend)?,
+        }
         let mut tx = self.writer.begin().await.map_err(backend)?;
         let mut out = Vec::with_capacity(changes.len());
         let mut at = tip(&mut tx).await?;

@@ -923,6 +923,21 @@ pub mod cases {
                 at: t0(),
             }],
         };
+        // A batch where every change holds: one durable transaction, positions in order.
+        let (b7, c7) = bid_change(7);
+        let (b8, c8) = bid_change(8);
+        let all = store.commit_batch(vec![c7, c8]).await.expect("batch");
+        let seqs: Vec<i64> = all.iter().map(|r| r.as_ref().expect("holds")[0].seq).collect();
+        assert_eq!(seqs[1], seqs[0] + 1);
+        assert_eq!(
+            store.tree_size().await.expect("size"),
+            u64::try_from(seqs[1]).expect("seq")
+        );
+        let read = store.bids(package.id).await.expect("bids");
+        for (b, seq) in [(&b7, seqs[0]), (&b8, seqs[1])] {
+            let r = read.iter().find(|x| x.id == b.id).expect("stored");
+            assert_eq!(r.log_index, u64::try_from(seq - 1).ok());
+        }
         let before = store.event_count().await.expect("count");
         let (on_time, c1) = bid_change(1);
         let (_, late) = bid_change(2);
@@ -976,7 +991,7 @@ pub mod cases {
         ));
         assert_eq!(store.closing(PackageId::new()).await.expect("read"), None);
         // An upload completes a bid in place.
-        let mut done = store.bids(package.id).await.expect("bids")[2].clone();
+        let mut done = store.bids(package.id).await.expect("bids")[4].clone();
         assert_eq!(done.id, on_time.id);
         done.uploaded_at = Some(t0() + Duration::minutes(5));
         store
@@ -986,7 +1001,7 @@ pub mod cases {
             })
             .await
             .expect("uploaded");
-        assert_eq!(store.bids(package.id).await.expect("bids")[2], done);
+        assert_eq!(store.bids(package.id).await.expect("bids")[4], done);
 
         let o = Opening {
             tenant_id: bwi.id,
