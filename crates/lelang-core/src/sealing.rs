@@ -791,18 +791,36 @@ pub struct Opening {
     pub version: u32,
 }
 
+/// What starting an opening is checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct OpeningFacts<'a> {
+    /// The tender.
+    pub tender: &'a PublicTender,
+    /// Its pokja.
+    pub assignment: Option<&'a PokjaAssignment>,
+    /// Its latest key ceremony.
+    pub ceremony: Option<&'a Ceremony>,
+    /// An opening already started, if any.
+    pub existing: Option<&'a Opening>,
+    /// The rule set's upload grace window.
+    pub grace: Duration,
+}
+
 /// A member starts the opening once the submission window and the upload grace period have closed.
 /// `bids` are the current bids with their ephemeral shares (or the problem reading them).
 pub fn start_opening(
     actor: &Actor,
-    tender: &PublicTender,
-    assignment: Option<&PokjaAssignment>,
-    ceremony: Option<&Ceremony>,
-    existing: Option<&Opening>,
+    facts: &OpeningFacts<'_>,
     bids: Vec<OpeningBid>,
-    grace: Duration,
     now: OffsetDateTime,
 ) -> Result<(Opening, Change), CommandError> {
+    let OpeningFacts {
+        tender,
+        assignment,
+        ceremony,
+        existing,
+        grace,
+    } = *facts;
     let a = pokja_member(actor, tender.tenant_id, assignment)?;
     if existing.is_some() {
         return Err(invalid("package_id", "opening-exists"));

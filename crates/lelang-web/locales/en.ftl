@@ -694,3 +694,4 @@ bid-msg-missing = Provide all three documents and the bid price.
 bid-msg-retrying = The server is busy; retrying in {"{"}s{"}"} seconds ({"{"}n{"}"}/5)…
 bid-msg-confirm-withdraw = Withdraw this bid? A withdrawn bid is not opened.
 error-submission-closed = The submission deadline has passed.
+sealing-fingerprint-hint = Read this fingerprint out to the bidders (at the pre-bid meeting, say); they compare it before sealing their bids.

@@ -694,3 +694,4 @@ bid-msg-missing = Lengkapi ketiga dokumen dan harga penawaran.
 bid-msg-retrying = Server sibuk; mencoba lagi dalam {"{"}s{"}"} detik ({"{"}n{"}"}/5)…
 bid-msg-confirm-withdraw = Tarik penawaran ini? Penawaran yang ditarik tidak ikut dibuka.
 error-submission-closed = Batas waktu pemasukan penawaran sudah lewat.
+sealing-fingerprint-hint = Bacakan sidik ini kepada peserta (misalnya saat penjelasan); mereka mencocokkannya sebelum menyegel penawaran.

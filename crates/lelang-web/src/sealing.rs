@@ -368,31 +368,19 @@ pub(crate) async fn start_opening_api(
         })?;
     let c = state.store.ceremony(l.package.id).await?;
     let existing = state.store.opening(l.package.id).await?;
-    let grace = submission::grace(crate::tender::rule_set(&l.package)?);
+    let facts = sealing::OpeningFacts {
+        tender: &tender,
+        assignment: l.assignment.as_ref(),
+        ceremony: c.as_ref(),
+        existing: existing.as_ref(),
+        grace: submission::grace(crate::tender::rule_set(&l.package)?),
+    };
     // Check who and when before reading any bid.
-    sealing::start_opening(
-        &ctx.actor,
-        &tender,
-        l.assignment.as_ref(),
-        c.as_ref(),
-        existing.as_ref(),
-        Vec::new(),
-        grace,
-        state.clock.now(),
-    )?;
+    sealing::start_opening(&ctx.actor, &facts, Vec::new(), state.clock.now())?;
     // The closing entry fixes which commitments were on time.
     crate::submission::ensure_closed(&state, &tender).await?;
     let bids = opening_bids(&state, l.package.id).await?;
-    let (o, change) = sealing::start_opening(
-        &ctx.actor,
-        &tender,
-        l.assignment.as_ref(),
-        c.as_ref(),
-        existing.as_ref(),
-        bids,
-        grace,
-        state.clock.now(),
-    )?;
+    let (o, change) = sealing::start_opening(&ctx.actor, &facts, bids, state.clock.now())?;
     state.store.commit(change).await?;
     let c = c.ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(opening_view(&ctx, &c, o))))

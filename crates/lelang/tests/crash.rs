@@ -58,6 +58,7 @@ fn start(data: &Path, database: Option<&str>) -> (Child, String) {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("lelang did not start");
 }
 
