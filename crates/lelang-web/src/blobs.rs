@@ -172,6 +172,24 @@ impl LocalBlobs {
     }
 }
 
+/// A file's SHA-256 (hex) and length, read in bounded memory.
+async fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+    use tokio::io::AsyncReadExt;
+    let mut file = tokio::fs::File::open(path).await?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((hex(&hasher.finalize()), size))
+}
+
 async fn sync_dir(dir: &Path) -> std::io::Result<()> {
     tokio::fs::File::open(dir).await?.sync_all().await
 }
@@ -224,7 +242,6 @@ impl BlobStore for LocalBlobs {
     }
 
     async fn open(&self, sha256: &str) -> Result<(tokio::fs::File, u64), BlobError> {
-        use tokio::io::AsyncReadExt;
         let path = self
             .path(sha256)
             .ok_or_else(|| BlobError::Damaged(sha256.to_owned()))?;
@@ -236,17 +253,7 @@ impl BlobStore for LocalBlobs {
             .map(|v| v.get(sha256) == Some(&stamp))
             .unwrap_or(false);
         if !known {
-            let mut file = tokio::fs::File::open(&path).await?;
-            let mut hasher = Sha256::new();
-            let mut buf = vec![0u8; 64 * 1024];
-            loop {
-                let n = file.read(&mut buf).await?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-            }
-            if hex(&hasher.finalize()) != sha256 {
+            if hash_file(&path).await?.0 != sha256 {
                 return Err(BlobError::Damaged(sha256.to_owned()));
             }
             if let Ok(mut v) = self.verified.lock() {
@@ -290,7 +297,6 @@ impl BlobStore for LocalBlobs {
     }
 
     async fn complete(&self, name: &str, sha256: &str, known: Option<&str>) -> Result<bool, BlobError> {
-        use tokio::io::AsyncReadExt;
         let path = self.upload_path(name)?;
         if let Some(k) = known {
             let size = tokio::fs::metadata(&path).await?.len();
@@ -306,21 +312,10 @@ impl BlobStore for LocalBlobs {
             self.keep(staged).await?;
             return Ok(true);
         }
-        let mut file = tokio::fs::File::open(&path).await?;
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 256 * 1024];
-        let mut size = 0u64;
-        loop {
-            let n = file.read(&mut buf).await?;
-            if n == 0 {
-                break;
-            }
-            size += n as u64;
-            hasher.update(&buf[..n]);
-        }
+        let (hash, size) = hash_file(&path).await?;
         let staged = Staged {
             path,
-            sha256: hex(&hasher.finalize()),
+            sha256: hash,
             size,
             kept: false,
         };

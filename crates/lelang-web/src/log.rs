@@ -120,25 +120,7 @@ impl TransparencyLog {
         {
             return Ok(latest);
         }
-        let root = Self::root(store, size).await?;
-        let text = Checkpoint {
-            origin: self.origin().to_owned(),
-            size,
-            root,
-            extensions: vec![],
-        }
-        .to_text();
-        let note = self
-            .signer
-            .sign(&text)
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
-        let c = StoredCheckpoint {
-            size,
-            root,
-            note,
-            created_at: clock.now(),
-        };
-        store.add_checkpoint(&c).await?;
+        let c = self.checkpoint_of(store, clock, size).await?;
         Ok(store.latest_checkpoint().await?.unwrap_or(c))
     }
 }

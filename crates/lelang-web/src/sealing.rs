@@ -302,20 +302,12 @@ async fn opening_bids(state: &AppState, package: PackageId) -> Result<Vec<Openin
     let latest: Vec<sealing::Bid> = submission::counting_bids(&all).into_iter().cloned().collect();
     let mut out = Vec::with_capacity(latest.len());
     for b in latest {
-        if b.uploaded_at.is_none() {
-            out.push(OpeningBid {
-                bid_id: b.id,
-                vendor_id: b.vendor_id,
-                sha256: b.sha256,
-                size: b.size,
-                log_index: b.log_index,
-                points: Vec::new(),
-                problem: Some(NOT_UPLOADED.to_owned()),
-                outcome: None,
-            });
-            continue;
-        }
-        let (points, problem) = match state.blobs.open(&b.sha256).await {
+        let opened = if b.uploaded_at.is_none() {
+            Err(BlobError::Damaged(NOT_UPLOADED.to_owned()))
+        } else {
+            state.blobs.open(&b.sha256).await
+        };
+        let (points, problem) = match opened {
             Ok((file, _)) => {
                 let file = file.into_std().await;
                 let r = tokio::task::spawn_blocking(move || {
@@ -328,6 +320,7 @@ async fn opening_bids(state: &AppState, package: PackageId) -> Result<Vec<Openin
                     Err(e) => (Vec::new(), Some(e.to_string())),
                 }
             }
+            Err(_) if b.uploaded_at.is_none() => (Vec::new(), Some(NOT_UPLOADED.to_owned())),
             Err(e) if lost(&e) => (Vec::new(), Some(MISMATCH.to_owned())),
             Err(e) => return Err(e.into()),
         };

@@ -162,6 +162,30 @@ fn refusal(e: StoreError) -> ApiError {
     }
 }
 
+impl Committer {
+    /// [`Committer::commit`] for a command that also decides a value (the bid it stores).
+    pub async fn commit_with<T: Send + 'static>(
+        &self,
+        decide: impl FnOnce(OffsetDateTime) -> Result<(T, Change), ApiError> + Send + 'static,
+    ) -> Result<(T, Committed), ApiError> {
+        let slot: Arc<Mutex<Option<T>>> = Arc::default();
+        let fill = slot.clone();
+        let c = self
+            .commit(move |at| {
+                let (value, change) = decide(at)?;
+                *fill.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
+                Ok(change)
+            })
+            .await?;
+        let value = slot
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .ok_or_else(|| ApiError::Internal("committed without its value".into()))?;
+        Ok((value, c))
+    }
+}
+
 /// Per-company limits: a token bucket for commitments and withdrawals, a cap on uploads in flight.
 #[derive(Debug)]
 pub struct Limits {
@@ -278,6 +302,7 @@ fn rfc(t: OffsetDateTime) -> String {
 }
 
 /// The requesting company, the tender and whether it registered.
+#[derive(Clone)]
 struct Context {
     vendor: VendorId,
     tender: PublicTender,
@@ -415,28 +440,13 @@ pub(crate) async fn commit_api(
         state.blobs.keep(s).await?;
     }
     let actor = ctx.actor.clone();
-    let (vendor, tender, registered) = (cx.vendor, cx.tender.clone(), cx.registered);
-    let decided: Arc<Mutex<Option<Bid>>> = Arc::default();
-    let slot = decided.clone();
-    let c = state
+    let (bid, c) = state
         .committer
-        .commit(move |at| {
-            let s = Submitter {
-                vendor,
-                tender: &tender,
-                registered,
-            };
-            let (bid, change) = submission::commit_bid(&actor, &s, &sha256, size, max, uploaded, at)
-                .map_err(|e| judged(e, at))?;
-            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(bid);
-            Ok(change)
+        .commit_with(move |at| {
+            submission::commit_bid(&actor, &cx.submitter(), &sha256, size, max, uploaded, at)
+                .map_err(|e| judged(e, at))
         })
         .await?;
-    let bid = decided
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take()
-        .ok_or_else(|| ApiError::Internal("committed without a bid".into()))?;
     let bid = committed_bid(bid, &c);
     Ok((StatusCode::CREATED, Json(status_of(&state, &bid, 0)?)))
 }
@@ -570,24 +580,20 @@ pub(crate) async fn upload_api(
         });
     }
     let actor = ctx.actor.clone();
-    let (vendor, tender, registered) = (cx.vendor, cx.tender.clone(), cx.registered);
     let pending = b.clone();
-    let done: Arc<Mutex<Option<Bid>>> = Arc::default();
-    let slot = done.clone();
-    state
+    let (b, _) = state
         .committer
-        .commit(move |at| {
-            let s = Submitter {
-                vendor,
-                tender: &tender,
-                registered,
-            };
-            let (bid, change) = submission::complete_upload(&actor, &s, &pending, current, grace, at)?;
-            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(bid);
-            Ok(change)
+        .commit_with(move |at| {
+            Ok(submission::complete_upload(
+                &actor,
+                &cx.submitter(),
+                &pending,
+                current,
+                grace,
+                at,
+            )?)
         })
         .await?;
-    let b = done.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or(b);
     Ok((StatusCode::OK, Json(status_of(&state, &b, b.size)?)).into_response())
 }
 
@@ -633,18 +639,10 @@ pub(crate) async fn withdraw_api(
     }
     state.limits.take(cx.vendor)?;
     let actor = ctx.actor.clone();
-    let (vendor, tender, registered) = (cx.vendor, cx.tender.clone(), cx.registered);
     state
         .committer
-        .commit(move |at| {
-            let s = Submitter {
-                vendor,
-                tender: &tender,
-                registered,
-            };
-            let (_, change) =
-                submission::withdraw_bid(&actor, &s, Some(&b), at).map_err(|e| judged(e, at))?;
-            Ok(change)
+        .commit_with(move |at| {
+            submission::withdraw_bid(&actor, &cx.submitter(), Some(&b), at).map_err(|e| judged(e, at))
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

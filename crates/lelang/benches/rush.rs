@@ -139,27 +139,34 @@ async fn setup(url: &str, data: &Path, n: usize) -> (Arc<dyn Store>, PackageId, 
     (store, package, tokens)
 }
 
-/// A loop of single-row durable commits on the same engine: the raw baseline of a commitment.
-async fn raw_commits(url: &str, data: &Path, n: usize) -> f64 {
-    let start;
-    if url.starts_with("postgres") {
-        let pool = sqlx::PgPool::connect(url).await.expect("pg");
-        sqlx::query(
-            "CREATE TABLE raw_commits (id BIGINT PRIMARY KEY, sha256 TEXT NOT NULL, size BIGINT NOT NULL)",
-        )
-        .execute(&pool)
-        .await
-        .expect("table");
-        start = Instant::now();
-        for i in 0..n as i64 {
-            sqlx::query("INSERT INTO raw_commits VALUES ($1, $2, $3)")
+/// Creates the table and times `n` single-row inserts, each its own durable commit.
+macro_rules! insert_loop {
+    ($pool:expr, $create:expr, $insert:expr, $n:expr) => {{
+        sqlx::query($create).execute(&$pool).await.expect("table");
+        let start = Instant::now();
+        for i in 0..$n as i64 {
+            sqlx::query($insert)
                 .bind(i)
                 .bind(hex(&Sha256::digest(i.to_le_bytes())))
                 .bind(i)
-                .execute(&pool)
+                .execute(&$pool)
                 .await
                 .expect("insert");
         }
+        $n as f64 / start.elapsed().as_secs_f64()
+    }};
+}
+
+/// A loop of single-row durable commits on the same engine: the raw baseline of a commitment.
+async fn raw_commits(url: &str, data: &Path, n: usize) -> f64 {
+    if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(url).await.expect("pg");
+        insert_loop!(
+            pool,
+            "CREATE TABLE raw_commits (id BIGINT PRIMARY KEY, sha256 TEXT NOT NULL, size BIGINT NOT NULL)",
+            "INSERT INTO raw_commits VALUES ($1, $2, $3)",
+            n
+        )
     } else {
         use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
         let opts = SqliteConnectOptions::new()
@@ -168,24 +175,13 @@ async fn raw_commits(url: &str, data: &Path, n: usize) -> f64 {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full);
         let pool = sqlx::SqlitePool::connect_with(opts).await.expect("sqlite");
-        sqlx::query(
+        insert_loop!(
+            pool,
             "CREATE TABLE raw_commits (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL)",
+            "INSERT INTO raw_commits VALUES (?, ?, ?)",
+            n
         )
-        .execute(&pool)
-        .await
-        .expect("table");
-        start = Instant::now();
-        for i in 0..n as i64 {
-            sqlx::query("INSERT INTO raw_commits VALUES (?, ?, ?)")
-                .bind(i)
-                .bind(hex(&Sha256::digest(i.to_le_bytes())))
-                .bind(i)
-                .execute(&pool)
-                .await
-                .expect("insert");
-        }
     }
-    n as f64 / start.elapsed().as_secs_f64()
 }
 
 async fn commit_one(
@@ -213,6 +209,36 @@ async fn commit_one(
     assert_eq!(status.as_u16(), 201, "{text}");
     let v: serde_json::Value = serde_json::from_str(&text).expect("json");
     (t.elapsed(), v["bid_id"].as_str().expect("id").to_owned())
+}
+
+/// Every company commits once: spread evenly over `spread` seconds, or all at once. Returns the
+/// latencies, the bid ids (in company order) and the seconds the phase took.
+async fn commit_phase(
+    http: &reqwest::Client,
+    base: &str,
+    package: PackageId,
+    tokens: &[String],
+    bodies: &Arc<Vec<Bytes>>,
+    spread: Option<f64>,
+) -> (Vec<Duration>, Vec<String>, f64) {
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let (http, base, token, body) = (http.clone(), base.to_owned(), token.clone(), bodies[i].clone());
+        let at = Duration::from_secs_f64(spread.unwrap_or(0.0) * i as f64 / tokens.len() as f64);
+        tasks.push(tokio::spawn(async move {
+            tokio::time::sleep_until(tokio::time::Instant::from_std(start + at)).await;
+            commit_one(&http, &base, package, &token, &body).await
+        }));
+    }
+    let mut lat = Vec::new();
+    let mut ids = Vec::new();
+    for t in tasks {
+        let (d, id) = t.await.expect("task");
+        lat.push(d);
+        ids.push(id);
+    }
+    (lat, ids, start.elapsed().as_secs_f64())
 }
 
 /// A bare handler that writes the body to a file and syncs it and its folder: the raw baseline
@@ -305,20 +331,7 @@ async fn run(name: &str, url: &str, data: &Path, n: usize, kib: usize, concurren
     println!("raw single-row commits:        {raw:>8.0}/s");
 
     // Arrivals spread over 10 s: latency as a company sees it.
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for (i, token) in tokens.iter().enumerate() {
-        let (http, base, token, body) = (http.clone(), base.clone(), token.clone(), bodies[i].clone());
-        let at = Duration::from_secs_f64(10.0 * i as f64 / n as f64);
-        tasks.push(tokio::spawn(async move {
-            tokio::time::sleep_until(tokio::time::Instant::from_std(start + at)).await;
-            commit_one(&http, &base, package, &token, &body).await
-        }));
-    }
-    let mut lat = Vec::new();
-    for t in tasks {
-        lat.push(t.await.expect("task").0);
-    }
+    let (mut lat, _, _) = commit_phase(&http, &base, package, &tokens, &bodies, Some(10.0)).await;
     lat.sort();
     println!(
         "commitments over 10 s:         p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
@@ -329,22 +342,8 @@ async fn run(name: &str, url: &str, data: &Path, n: usize, kib: usize, concurren
 
     // All at once: how many the server makes durable per second (each company replaces its
     // commitment, so its upload below goes to its current one).
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for (i, token) in tokens.iter().enumerate() {
-        let (http, base, token, body) = (http.clone(), base.clone(), token.clone(), bodies[i].clone());
-        tasks.push(tokio::spawn(async move {
-            commit_one(&http, &base, package, &token, &body).await
-        }));
-    }
-    let mut lat = Vec::new();
-    let mut ids = Vec::new();
-    for t in tasks {
-        let (d, id) = t.await.expect("task");
-        lat.push(d);
-        ids.push(id);
-    }
-    let burst = n as f64 / start.elapsed().as_secs_f64();
+    let (mut lat, ids, secs) = commit_phase(&http, &base, package, &tokens, &bodies, None).await;
+    let burst = n as f64 / secs;
     lat.sort();
     println!(
         "commitments all at once:       {burst:>8.0}/s (p50 {:.0} ms, p99 {:.0} ms) = {:.2}× raw",

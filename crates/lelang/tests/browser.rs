@@ -962,13 +962,7 @@ async fn a_vendor_seals_commits_and_uploads_a_bid_in_the_browser() {
     let bids = app.store.bids(tender.package_id).await.expect("bids");
     let b = bids.last().expect("bid");
     assert!(b.uploaded_at.is_some());
-    let file = std::fs::read(
-        app.documents_dir()
-            .join("sha256")
-            .join(&b.sha256[..2])
-            .join(&b.sha256),
-    )
-    .expect("stored");
+    let file = app.stored(&b.sha256);
     let c = app
         .store
         .ceremony(tender.package_id)

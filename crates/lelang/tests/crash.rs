@@ -80,12 +80,7 @@ async fn prepare(data: &Path, database: Option<&str>) -> (String, String, Vec<St
     // The same database through the in-process app: tokens, as a vendor would make them.
     let app = TestApp::over(&url, data).await;
     let tender = app.demo_tender("Singolatren").await;
-    let c = app
-        .store
-        .ceremony(tender.package_id)
-        .await
-        .expect("db")
-        .expect("ceremony");
+    let recipient = app.recipient_of(&tender).await;
     let mut tokens = Vec::new();
     for who in ["vendor.blambangan", "vendor.ijen"] {
         let mut v = app.signed_in(who).await;
@@ -95,11 +90,7 @@ async fn prepare(data: &Path, database: Option<&str>) -> (String, String, Vec<St
         assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
         tokens.push(r.json()["secret"].as_str().expect("token").to_owned());
     }
-    (
-        tender.package_id.0.to_string(),
-        c.recipient().expect("recipient").to_owned(),
-        tokens,
-    )
+    (tender.package_id.0.to_string(), recipient, tokens)
 }
 
 /// What a client was told, to be checked after the crash.

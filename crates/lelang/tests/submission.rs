@@ -31,16 +31,6 @@ fn sealed(recipient: &str, bytes: usize, seed: u8) -> Vec<u8> {
     lelang_trust::seal::encrypt_to(&[recipient], &plain).expect("seal")
 }
 
-async fn recipient(app: &TestApp, tender: &PublicTender) -> String {
-    let c = app
-        .store
-        .ceremony(tender.package_id)
-        .await
-        .expect("db")
-        .expect("ceremony");
-    c.recipient().expect("completed").to_owned()
-}
-
 async fn commit(c: &mut Client, package: PackageId, file: &[u8]) -> Resp {
     c.post_json(
         &format!("/api/v1/tenders/{}/bids", package.0),
@@ -208,7 +198,7 @@ async fn commitments_at_the_deadline_second_on_postgresql() {
 async fn commit_upload_resume_withdraw_and_prove_offline() {
     let app = TestApp::with_demo().await;
     let tender = demo_tender(&app).await;
-    let rcpt = recipient(&app, &tender).await;
+    let rcpt = app.recipient_of(&tender).await;
     let base = format!("/api/v1/tenders/{}/bids", tender.package_id.0);
     let mut v = app.signed_in("vendor.blambangan").await;
 
@@ -294,13 +284,7 @@ async fn commit_upload_resume_withdraw_and_prove_offline() {
     let stored = app.store.bids(tender.package_id).await.expect("bids");
     let b = stored.iter().find(|b| b.id.0.to_string() == bid).expect("bid");
     assert!(b.uploaded_at.is_some());
-    let on_disk = std::fs::read(
-        app.documents_dir()
-            .join("sha256")
-            .join(&b.sha256[..2])
-            .join(&b.sha256),
-    )
-    .expect("kept");
+    let on_disk = app.stored(&b.sha256);
     assert_eq!(on_disk, file);
 
     // A second commitment replaces the first; bytes that do not match it are refused, and a
@@ -566,32 +550,18 @@ async fn a_full_disk_gives_a_clean_error_and_no_receipt() {
     .await;
     // The demo's documents went to the app's own folder; this store starts empty.
     let tender = demo_tender(&app).await;
-    let rcpt = recipient(&app, &tender).await;
+    let rcpt = app.recipient_of(&tender).await;
     let base = format!("/api/v1/tenders/{}/bids", tender.package_id.0);
     let mut v = app.signed_in("vendor.blambangan").await;
     let first = sealed(&rcpt, 1024 * 1024, 1);
-    let r = v
-        .request(
-            "POST",
-            &base,
-            &[("content-type", "application/octet-stream")],
-            first.clone(),
-        )
-        .await;
+    let r = v.post_bytes(&base, first.clone()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let filler = docs.path().join("filler");
     std::fs::write(&filler, vec![0u8; 2 * 1024 * 1024]).expect("filler");
 
     let before = app.store.event_count().await.expect("count");
     let second = sealed(&rcpt, 1536 * 1024, 2);
-    let r = v
-        .request(
-            "POST",
-            &base,
-            &[("content-type", "application/octet-stream")],
-            second.clone(),
-        )
-        .await;
+    let r = v.post_bytes(&base, second.clone()).await;
     assert_eq!(r.status, StatusCode::INSUFFICIENT_STORAGE, "{}", r.body);
     assert_eq!(r.content_type(), "application/problem+json");
     assert_eq!(r.json()["code"], "insufficient-storage");
@@ -617,7 +587,7 @@ async fn a_full_disk_gives_a_clean_error_and_no_receipt() {
 
     // Nothing stored earlier was damaged.
     let sha = hex(&Sha256::digest(&first));
-    let kept = std::fs::read(docs.path().join("sha256").join(&sha[..2]).join(&sha)).expect("first bid");
+    let kept = common::stored_in(docs.path(), &sha);
     assert_eq!(kept, first);
 
     std::fs::remove_file(&filler).expect("free");
@@ -632,7 +602,7 @@ async fn a_full_disk_gives_a_clean_error_and_no_receipt() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["uploaded"], true, "{}", r.body);
     let sha2 = hex(&Sha256::digest(&second));
-    let kept = std::fs::read(docs.path().join("sha256").join(&sha2[..2]).join(&sha2)).expect("second bid");
+    let kept = common::stored_in(docs.path(), &sha2);
     assert_eq!(kept, second);
 }
 
@@ -695,7 +665,7 @@ async fn a_company_seals_submits_and_proves_with_the_cli() {
     .await
     .expect("join")
     .expect("seal");
-    let recipient = recipient(&app, &tender).await;
+    let recipient = app.recipient_of(&tender).await;
     assert!(
         out.contains(&lelang_core::submission::fingerprint(&recipient)),
         "{out}"
@@ -715,8 +685,7 @@ async fn a_company_seals_submits_and_proves_with_the_cli() {
     assert!(out.contains("committed and uploaded"), "{out}");
     let sealed = std::fs::read(p("bid.age")).expect("sealed");
     let sha = hex(&Sha256::digest(&sealed));
-    let stored =
-        std::fs::read(app.documents_dir().join("sha256").join(&sha[..2]).join(&sha)).expect("stored");
+    let stored = app.stored(&sha);
     assert_eq!(stored, sealed);
     let receipt = std::fs::read_to_string(p("bid.receipt.txt")).expect("receipt");
     assert!(receipt.contains(&format!("sha256 {sha}")), "{receipt}");

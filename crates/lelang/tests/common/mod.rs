@@ -51,18 +51,35 @@ impl TestApp {
         demo::load(store.as_ref(), clock.as_ref(), &documents)
             .await
             .expect("demo");
-        let signer = lelang_trust::note::NoteSigner::generate("test.lelang.local/log").expect("key");
-        let log = Arc::new(lelang_web::log::TransparencyLog::new(signer));
         // The app's document store is the demo's, unless the test chose its own.
         let documents_dir = if config.documents_dir == WebConfig::default().documents_dir {
             dir.path().join("documents")
         } else {
             config.documents_dir.clone()
         };
-        let config = WebConfig {
-            documents_dir,
-            ..config
-        };
+        Self::build(
+            store,
+            clock,
+            url,
+            dir,
+            WebConfig {
+                documents_dir,
+                ..config
+            },
+        )
+        .await
+    }
+
+    /// The app over a store, with a fresh log key.
+    async fn build(
+        store: Arc<dyn Store>,
+        clock: Arc<FixedClock>,
+        url: String,
+        dir: tempfile::TempDir,
+        config: WebConfig,
+    ) -> Self {
+        let signer = lelang_trust::note::NoteSigner::generate("test.lelang.local/log").expect("key");
+        let log = Arc::new(lelang_web::log::TransparencyLog::new(signer));
         let router = lelang::app(
             store.clone(),
             clock.clone() as Arc<dyn Clock>,
@@ -107,28 +124,34 @@ impl TestApp {
         let clock = Arc::new(FixedClock::new(lelang_core::clock::truncate_to_micros(
             time::OffsetDateTime::now_utc(),
         )));
-        let signer = lelang_trust::note::NoteSigner::generate("test.lelang.local/log").expect("key");
-        let log = Arc::new(lelang_web::log::TransparencyLog::new(signer));
         let config = WebConfig {
             documents_dir: data.join("documents"),
             ..WebConfig::default()
         };
-        let router = lelang::app(
-            store.clone(),
-            clock.clone() as Arc<dyn Clock>,
-            config,
-            log.clone(),
-        )
-        .await
-        .expect("app");
-        Self {
-            router,
+        Self::build(
             store,
             clock,
-            log,
-            db_url: url.to_owned(),
-            _dir: tempfile::tempdir().expect("tempdir"),
-        }
+            url.to_owned(),
+            tempfile::tempdir().expect("tempdir"),
+            config,
+        )
+        .await
+    }
+
+    /// The bytes the document store holds under a SHA-256 (hex), read straight from disk.
+    pub fn stored(&self, sha256: &str) -> Vec<u8> {
+        stored_in(&self.documents_dir(), sha256)
+    }
+
+    /// The age recipient a tender's completed key ceremony published.
+    pub async fn recipient_of(&self, tender: &lelang_core::tender::PublicTender) -> String {
+        let c = self
+            .store
+            .ceremony(tender.package_id)
+            .await
+            .expect("db")
+            .expect("ceremony");
+        c.recipient().expect("completed").to_owned()
     }
 
     /// A demo tender by a word of its name: announced, its key ceremony done.
@@ -185,6 +208,12 @@ impl TestApp {
         c.refresh_csrf().await;
         c
     }
+}
+
+/// The bytes a document store folder holds under a SHA-256 (hex).
+pub fn stored_in(documents: &std::path::Path, sha256: &str) -> Vec<u8> {
+    std::fs::read(documents.join("sha256").join(&sha256[..2]).join(sha256))
+        .unwrap_or_else(|e| panic!("document {sha256} is not stored: {e}"))
 }
 
 /// An answer.
