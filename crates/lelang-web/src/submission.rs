@@ -780,8 +780,27 @@ fn messages(t: &crate::i18n::Tr) -> Vec<(String, String)> {
         "retrying",
         "confirm-withdraw",
     ];
+    // Refusals the page words itself, by their problem code.
+    const CODES: &[&str] = &[
+        "submission-closed",
+        "not-registered",
+        "bid-size",
+        "bid-sha256",
+        "bid-mismatch",
+        "bid-replaced",
+        "upload-closed",
+        "too-many-requests",
+        "overloaded",
+        "insufficient-storage",
+        "payload-too-large",
+    ];
     KEYS.iter()
         .map(|k| ((*k).to_owned(), t.get(&format!("bid-msg-{k}"))))
+        .chain(
+            CODES
+                .iter()
+                .map(|c| (format!("code-{c}"), t.get(&format!("bid-error-{c}")))),
+        )
         .collect()
 }
 

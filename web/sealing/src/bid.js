@@ -131,9 +131,14 @@ function retryAfter(v) {
   return Math.min(300, Math.max(1, Math.ceil(s)));
 }
 
-// What an RFC 9457 problem says, for #bid-status.
+// What an RFC 9457 problem says, for #bid-status: the page's own words for its code (in the
+// user's language, from data-msg-code-<code>), else the server's.
 function problem(r) {
   const j = r.json;
+  if (j && typeof j.code === "string") {
+    const key = "msgCode" + j.code.replace(/(^|-)([a-z])/g, (_, _d, c) => c.toUpperCase());
+    if (data()[key]) return data()[key];
+  }
   return (j && (j.detail || j.title || j.code)) || `HTTP ${r.status}`;
 }
 
