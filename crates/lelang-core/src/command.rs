@@ -131,9 +131,10 @@ pub enum Mutation {
         /// The latest ceremony's id and version as read.
         latest: Option<(crate::ids::CeremonyId, u32)>,
     },
-    /// A sealed bid; the store sets its `log_index` to the change's last event (its own).
+    /// A sealed bid; the store sets its `log_index` to the change's first event (its commitment).
     InsertBid(crate::sealing::Bid),
-    /// A bid rewritten whole (its upload completed); refused if it does not exist.
+    /// A bid rewritten whole (its upload completed); refused if it does not exist or its tender's
+    /// opening has started.
     UpdateBid(crate::sealing::Bid),
     /// The change holds only while the tender has no closing entry: no commitment lands after it.
     ExpectSubmissionOpen(crate::ids::PackageId),

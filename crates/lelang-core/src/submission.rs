@@ -499,7 +499,7 @@ pub fn verify_bundle(b: &ProofBundle, log_key: &str) -> Result<Proven, BundleErr
     if b.commitment.index != receipt.index {
         return Err(bad("the entry is not at the receipt's index"));
     }
-    if b.closing.index + 1 != cp.size {
+    if b.closing.index.checked_add(1) != Some(cp.size) {
         return Err(bad("the closing entry is not the checkpoint's last leaf"));
     }
     let c = entry_json(&b.commitment, cp.size, &cp.root)?;

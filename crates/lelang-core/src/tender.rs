@@ -197,6 +197,8 @@ pub fn change_schedule(
         Change {
             events: vec![event],
             mutations: vec![
+                // Once the tender has closed, its deadline can no longer move.
+                Mutation::ExpectSubmissionOpen(new.package_id),
                 Mutation::SetSubmissionDeadline {
                     package_id: new.package_id,
                     deadline: submission_deadline(&new).ok_or(invalid("stage", "schedule-no-stage"))?,

@@ -8,3 +8,7 @@ CREATE TABLE closings (
 
 -- A company's own bids for a tender, read on every upload and status request.
 CREATE INDEX bids_vendor ON bids (package_id, vendor_id, log_index);
+
+-- Bids stored before commit-then-upload arrived whole with their commitment.
+UPDATE bids SET data = jsonb_set(data::jsonb, '{uploaded_at}', data::jsonb -> 'submitted_at')::text
+WHERE (data::jsonb -> 'uploaded_at') IS NULL AND (data::jsonb -> 'withdrawn') IS NULL;

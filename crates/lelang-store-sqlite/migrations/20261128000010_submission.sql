@@ -8,3 +8,7 @@ CREATE TABLE closings (
 
 -- A company's own bids for a tender, read on every upload and status request.
 CREATE INDEX bids_vendor ON bids (package_id, vendor_id, log_index);
+
+-- Bids stored before commit-then-upload arrived whole with their commitment.
+UPDATE bids SET data = json_set(data, '$.uploaded_at', json_extract(data, '$.submitted_at'))
+WHERE json_extract(data, '$.uploaded_at') IS NULL AND json_extract(data, '$.withdrawn') IS NULL;

@@ -530,7 +530,9 @@ async fn commit_at(
     let frontier = append_leaves(&mut *conn, last as u64, &tip.frontier, &with_salts).await?;
     let new_last = last + stored.len() as i64;
     for m in &change.mutations {
-        apply(&mut *conn, m, new_last).await.map_err(|e| refused(m, e))?;
+        apply(&mut *conn, m, (last + 1, new_last))
+            .await
+            .map_err(|e| refused(m, e))?;
     }
     Ok((
         stored,
@@ -608,9 +610,12 @@ async fn commit_all(
     let mut rest = stored.into_iter();
     let mut log_tip = tip.last;
     for c in changes {
+        let first = log_tip + 1;
         log_tip += c.events.len() as i64;
         for m in &c.mutations {
-            apply(&mut *conn, m, log_tip).await.map_err(|e| refused(m, e))?;
+            apply(&mut *conn, m, (first, log_tip))
+                .await
+                .map_err(|e| refused(m, e))?;
         }
         out.push(rest.by_ref().take(c.events.len()).collect());
     }
@@ -651,9 +656,9 @@ async fn commit_one_of_batch(
     }
 }
 
-/// Applies one mutation; `log_tip` is the position of the change's last event (a bid's receipt
-/// index and a closing's leaf are that event's).
-async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation, log_tip: i64) -> Result<(), sqlx::Error> {
+/// Applies one mutation; `span` is the positions of the change's first and last events (a bid's
+/// receipt index is its first event's, a closing's leaf its last's).
+async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation, span: (i64, i64)) -> Result<(), sqlx::Error> {
     match m {
         Mutation::InsertTenant(t) => {
             sqlx::query("INSERT INTO tenants (id, slug, name, time_zone, created_at) VALUES (?, ?, ?, ?, ?)")
@@ -1052,8 +1057,8 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation, log_tip: i64) -> R
             }
         }
         Mutation::InsertBid(b) => {
-            // The bid's own event is the change's last: its leaf is the bid's receipt index.
-            let seq = log_tip;
+            // The bid's commitment is the change's first event: its leaf is the receipt index.
+            let seq = span.0;
             let bid = lelang_core::sealing::Bid {
                 log_index: u64::try_from(seq - 1).ok(),
                 ..b.clone()
@@ -1071,11 +1076,14 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation, log_tip: i64) -> R
             .await?;
         }
         Mutation::UpdateBid(b) => {
-            let r = sqlx::query("UPDATE bids SET data = ? WHERE id = ?")
-                .bind(to_json(b)?)
-                .bind(b.id.0)
-                .execute(&mut *tx)
-                .await?;
+            let r = sqlx::query(
+                "UPDATE bids SET data = ? WHERE id = ? \
+                 AND NOT EXISTS (SELECT 1 FROM openings o WHERE o.package_id = bids.package_id)",
+            )
+            .bind(to_json(b)?)
+            .bind(b.id.0)
+            .execute(&mut *tx)
+            .await?;
             if r.rows_affected() == 0 {
                 return Err(sqlx::Error::RowNotFound);
             }
@@ -1092,7 +1100,7 @@ async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation, log_tip: i64) -> R
         }
         Mutation::InsertClosing { package_id, at } => {
             // The closing's own event is the change's last: its leaf ends the closing checkpoint.
-            let seq = log_tip;
+            let seq = span.1;
             sqlx::query("INSERT INTO closings (package_id, log_index, at) VALUES (?, ?, ?)")
                 .bind(package_id.0)
                 .bind(seq - 1)

@@ -1021,6 +1021,16 @@ pub mod cases {
             }],
         };
         store.commit(put_o(&o, None)).await.expect("opening");
+        // Once the opening has started, no upload completes any more.
+        assert!(matches!(
+            store
+                .commit(Change {
+                    events: vec![],
+                    mutations: vec![Mutation::UpdateBid(done.clone())],
+                })
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
         assert!(matches!(
             store.commit(put_o(&o, None)).await,
             Err(StoreError::Conflict(_))

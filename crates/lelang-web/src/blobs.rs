@@ -71,9 +71,13 @@ pub trait BlobStore: Send + Sync + 'static {
     /// How many bytes the resumable upload `name` holds (0 if none).
     async fn resumed_len(&self, name: &str) -> Result<u64, BlobError>;
     /// Ends the resumable upload `name`: if its bytes hash to `sha256` they are kept under that
-    /// hash, durably, and `true` is returned; otherwise they are discarded. `known` is their hash
-    /// when the caller received every byte itself (see [`Receiving::sync`]), saving a re-read.
-    async fn complete(&self, name: &str, sha256: &str, known: Option<&str>) -> Result<bool, BlobError>;
+    /// hash, durably, and `true` is returned; otherwise they are discarded. `known` is the hash
+    /// and length of what the caller received itself from the first byte (see
+    /// [`Receiving::sync`]); it saves a re-read only while the file still has that length.
+    async fn complete(&self, name: &str, sha256: &str, known: Option<(&str, u64)>)
+    -> Result<bool, BlobError>;
+    /// Drops the resumable upload `name`, if any (a replaced or withdrawn commitment's bytes).
+    async fn discard(&self, name: &str) -> Result<(), BlobError>;
 }
 
 /// A file being received.
@@ -190,6 +194,26 @@ async fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
     Ok((hex(&hasher.finalize()), size))
 }
 
+/// Creates a folder (and its parents) so that its name survives a crash: each new one is synced
+/// into its parent.
+async fn create_dir_durably(dir: &Path) -> std::io::Result<()> {
+    if tokio::fs::try_exists(dir).await? {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Box::pin(create_dir_durably(parent)).await?;
+    }
+    match tokio::fs::create_dir(dir).await {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(e) => return Err(e),
+    }
+    match dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) => sync_dir(parent).await,
+        None => Ok(()),
+    }
+}
+
 async fn sync_dir(dir: &Path) -> std::io::Result<()> {
     tokio::fs::File::open(dir).await?.sync_all().await
 }
@@ -223,7 +247,7 @@ impl BlobStore for LocalBlobs {
             return Ok(());
         }
         let dir = target.parent().unwrap_or(&self.root).to_path_buf();
-        tokio::fs::create_dir_all(&dir).await?;
+        create_dir_durably(&dir).await?;
         tokio::fs::rename(&staged.path, &target).await?;
         staged.kept = true;
         sync_dir(&dir).await?;
@@ -265,8 +289,7 @@ impl BlobStore for LocalBlobs {
 
     async fn resume(&self, name: &str, limit: u64) -> Result<Receiving, BlobError> {
         let path = self.upload_path(name)?;
-        let dir = self.root.join("uploads");
-        tokio::fs::create_dir_all(&dir).await?;
+        create_dir_durably(&self.root.join("uploads")).await?;
         let file = tokio::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -288,6 +311,14 @@ impl BlobStore for LocalBlobs {
         })
     }
 
+    async fn discard(&self, name: &str) -> Result<(), BlobError> {
+        match tokio::fs::remove_file(self.upload_path(name)?).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     async fn resumed_len(&self, name: &str) -> Result<u64, BlobError> {
         match tokio::fs::metadata(self.upload_path(name)?).await {
             Ok(m) => Ok(m.len()),
@@ -296,23 +327,19 @@ impl BlobStore for LocalBlobs {
         }
     }
 
-    async fn complete(&self, name: &str, sha256: &str, known: Option<&str>) -> Result<bool, BlobError> {
+    async fn complete(
+        &self,
+        name: &str,
+        sha256: &str,
+        known: Option<(&str, u64)>,
+    ) -> Result<bool, BlobError> {
         let path = self.upload_path(name)?;
-        if let Some(k) = known {
-            let size = tokio::fs::metadata(&path).await?.len();
-            let staged = Staged {
-                path,
-                sha256: k.to_owned(),
-                size,
-                kept: false,
-            };
-            if k != sha256 {
-                return Ok(false);
-            }
-            self.keep(staged).await?;
-            return Ok(true);
-        }
-        let (hash, size) = hash_file(&path).await?;
+        let on_disk = tokio::fs::metadata(&path).await?.len();
+        // Trust the caller's hash only for exactly the bytes it received; else read them again.
+        let (hash, size) = match known {
+            Some((k, n)) if n == on_disk => (k.to_owned(), n),
+            _ => hash_file(&path).await?,
+        };
         let staged = Staged {
             path,
             sha256: hash,

@@ -63,6 +63,18 @@ impl TransparencyLog {
         clock: &dyn Clock,
         size: u64,
     ) -> Result<StoredCheckpoint, StoreError> {
+        let c = self.signed_checkpoint(store, clock, size).await?;
+        store.add_checkpoint(&c).await?;
+        Ok(c)
+    }
+
+    /// The signed checkpoint of exactly `size` leaves, not stored.
+    pub async fn signed_checkpoint(
+        &self,
+        store: &dyn Store,
+        clock: &dyn Clock,
+        size: u64,
+    ) -> Result<StoredCheckpoint, StoreError> {
         let root = Self::root(store, size).await?;
         let text = Checkpoint {
             origin: self.origin().to_owned(),
@@ -71,14 +83,12 @@ impl TransparencyLog {
             extensions: vec![],
         }
         .to_text();
-        let c = StoredCheckpoint {
+        Ok(StoredCheckpoint {
             size,
             root,
             note: self.sign(&text)?,
             created_at: clock.now(),
-        };
-        store.add_checkpoint(&c).await?;
-        Ok(c)
+        })
     }
 
     /// The root of the first `size` leaves, from stored nodes.

@@ -194,6 +194,7 @@ pub struct Limits {
     uploads: usize,
     buckets: Mutex<HashMap<VendorId, (f64, Instant)>>,
     in_flight: Mutex<HashMap<VendorId, usize>>,
+    uploading: Mutex<std::collections::HashSet<BidId>>,
     graces: Mutex<HashMap<PackageId, time::Duration>>,
 }
 
@@ -206,6 +207,7 @@ impl Limits {
             uploads: uploads.max(1),
             buckets: Mutex::default(),
             in_flight: Mutex::default(),
+            uploading: Mutex::default(),
             graces: Mutex::default(),
         }
     }
@@ -237,31 +239,56 @@ impl Limits {
         }
     }
 
-    fn upload(self: &Arc<Self>, v: VendorId) -> Result<UploadSlot, ApiError> {
+    /// A slot for one upload of the company's (of this bid, if one is named: two requests writing
+    /// the same bid's file at once would interleave their bytes).
+    fn upload(self: &Arc<Self>, v: VendorId, bid: Option<BidId>) -> Result<UploadSlot, ApiError> {
+        if let Some(b) = bid
+            && !self.uploading.lock().unwrap_or_else(|e| e.into_inner()).insert(b)
+        {
+            return Err(ApiError::TooManyRequests(1));
+        }
+        // From here on, dropping the slot frees the bid.
+        let mut slot = UploadSlot {
+            limits: self.clone(),
+            vendor: v,
+            bid,
+            counted: false,
+        };
         let mut f = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
         let n = f.entry(v).or_insert(0);
         if *n >= self.uploads {
+            drop(f);
             return Err(ApiError::TooManyRequests(1));
         }
         *n += 1;
-        Ok(UploadSlot {
-            limits: self.clone(),
-            vendor: v,
-        })
+        drop(f);
+        slot.counted = true;
+        Ok(slot)
     }
 }
 
-/// An upload in flight; dropping it frees the slot.
+/// An upload in flight; dropping it frees the slot (and the bid).
 struct UploadSlot {
     limits: Arc<Limits>,
     vendor: VendorId,
+    bid: Option<BidId>,
+    counted: bool,
 }
 
 impl Drop for UploadSlot {
     fn drop(&mut self) {
-        let mut f = self.limits.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(n) = f.get_mut(&self.vendor) {
-            *n = n.saturating_sub(1);
+        if let Some(b) = self.bid {
+            self.limits
+                .uploading
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&b);
+        }
+        if self.counted {
+            let mut f = self.limits.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(n) = f.get_mut(&self.vendor) {
+                *n = n.saturating_sub(1);
+            }
         }
     }
 }
@@ -432,6 +459,7 @@ pub(crate) async fn commit_api(
             serde_json::from_slice(&bytes).map_err(|e| ApiError::BadRequest(e.to_string()))?;
         (req.sha256, req.size, None)
     } else {
+        let _slot = state.limits.upload(cx.vendor, None)?;
         let staged = receive_sealed(&state, body, max).await?;
         (staged.sha256.clone(), staged.size, Some(staged))
     };
@@ -440,6 +468,7 @@ pub(crate) async fn commit_api(
         state.blobs.keep(s).await?;
     }
     let actor = ctx.actor.clone();
+    let (cx_tender, cx_vendor) = (cx.tender.package_id, cx.vendor);
     let (bid, c) = state
         .committer
         .commit_with(move |at| {
@@ -448,7 +477,21 @@ pub(crate) async fn commit_api(
         })
         .await?;
     let bid = committed_bid(bid, &c);
+    discard_partials(&state, cx_tender, cx_vendor, bid.id).await;
     Ok((StatusCode::CREATED, Json(status_of(&state, &bid, 0)?)))
+}
+
+/// Drops the partial uploads of the company's other commitments for the tender: once a newer
+/// commitment counts (or none does), their bytes can never complete. Best effort.
+async fn discard_partials(state: &AppState, package: PackageId, vendor: VendorId, keep: BidId) {
+    let Ok(bids) = state.store.vendor_bids(package, vendor).await else {
+        return;
+    };
+    for b in bids.iter().filter(|b| b.id != keep && b.uploaded_at.is_none()) {
+        if let Err(e) = state.blobs.discard(&b.id.0.to_string()).await {
+            tracing::warn!(error = %e, "discarding a stale partial upload failed");
+        }
+    }
 }
 
 /// The first bytes kept to check that a body is an age file before it is committed.
@@ -533,7 +576,7 @@ pub(crate) async fn upload_api(
         return Ok((StatusCode::OK, Json(status_of(&state, &b, b.size)?)).into_response());
     }
     submission::may_upload(&ctx.actor, &cx.submitter(), &b, current, grace, state.clock.now())?;
-    let _slot = state.limits.upload(cx.vendor)?;
+    let _slot = state.limits.upload(cx.vendor, Some(b.id))?;
     let offset = match headers.get("upload-offset") {
         None => 0,
         Some(v) => v
@@ -573,7 +616,11 @@ pub(crate) async fn upload_api(
     if held < b.size {
         return Ok((StatusCode::OK, Json(status_of(&state, &b, held)?)).into_response());
     }
-    if !state.blobs.complete(&name, &b.sha256, hash.as_deref()).await? {
+    if !state
+        .blobs
+        .complete(&name, &b.sha256, hash.as_deref().map(|h| (h, held)))
+        .await?
+    {
         return Err(ApiError::Invalid {
             field: "body".into(),
             code: "bid-mismatch".into(),
@@ -645,6 +692,9 @@ pub(crate) async fn withdraw_api(
             submission::withdraw_bid(&actor, &cx.submitter(), Some(&b), at).map_err(|e| judged(e, at))
         })
         .await?;
+    if let Err(e) = state.blobs.discard(&bid.to_string()).await {
+        tracing::warn!(error = %e, "discarding a withdrawn bid's partial upload failed");
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -742,7 +792,14 @@ pub(crate) async fn proof_api(
     Path((id, bid)): Path<(Uuid, Uuid)>,
 ) -> Result<Json<ProofBundle>, ApiError> {
     let cx = context(&state, &ctx, id).await?;
-    let (b, _) = own_bid(&state, &cx, bid).await?;
+    let (b, current) = own_bid(&state, &cx, bid).await?;
+    // A replaced or withdrawn commitment was on time too, but did not count: no proof says it did.
+    if !current {
+        return Err(ApiError::Invalid {
+            field: "bid_id".into(),
+            code: "bid-not-current".into(),
+        });
+    }
     let closing = ensure_closed(&state, &cx.tender)
         .await?
         .ok_or(ApiError::Invalid {
@@ -753,9 +810,10 @@ pub(crate) async fn proof_api(
         .log_index
         .ok_or_else(|| ApiError::Internal("a stored bid without its log index".into()))?;
     let size = closing.size();
+    // Signed again rather than stored again: signatures are deterministic, and ensure_closed kept it.
     let checkpoint = state
         .log
-        .checkpoint_of(state.store.as_ref(), state.clock.as_ref(), size)
+        .signed_checkpoint(state.store.as_ref(), state.clock.as_ref(), size)
         .await?;
     Ok(Json(ProofBundle {
         receipt: status_of(&state, &b, 0)?.receipt,

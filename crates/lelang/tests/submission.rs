@@ -133,7 +133,11 @@ async fn deadline_second(app: TestApp) {
     // After the deadline the tender closes; every accepted commitment lies before its closing,
     // and proves so offline.
     app.clock.set(deadline + Duration::seconds(1));
-    let (who, mine) = &accepted[0];
+    // The commitment that counts for a company is its latest.
+    let (who, mine) = accepted
+        .iter()
+        .max_by_key(|(_, a)| a["log_index"].as_u64())
+        .expect("accepted");
     let mut c = vendors[*who].clone();
     let r = c
         .get(&format!(
@@ -350,6 +354,11 @@ async fn commit_upload_resume_withdraw_and_prove_offline() {
     assert_eq!(r.status, StatusCode::OK, "within the grace window: {}", r.body);
     assert_eq!(r.json()["uploaded"], true);
 
+    // Only the commitment that counts has a proof (a replaced one was on time but did not count).
+    let r = v.get(&format!("{base}/{bid}/proof")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("bid-not-current"), "{}", r.body);
+
     // The proof bundle, checked in-process and by the real CLI, offline.
     let r = v.get(&format!("{base}/{bid3}/proof")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -425,6 +434,34 @@ async fn commit_upload_resume_withdraw_and_prove_offline() {
     ] {
         assert!(types.iter().any(|x| x == t), "{t} is not on the log");
     }
+}
+
+/// A bid sent whole (the age file as the body) is committed and uploaded in one change; its receipt
+/// names the commitment's entry, the same one its status and its proof give.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bid_sent_whole_has_one_receipt_and_proves() {
+    let app = TestApp::with_demo().await;
+    let tender = demo_tender(&app).await;
+    let rcpt = app.recipient_of(&tender).await;
+    let base = format!("/api/v1/tenders/{}/bids", tender.package_id.0);
+    let mut v = app.signed_in("vendor.ijen").await;
+    let file = sealed(&rcpt, 70_000, 9);
+    let r = v.post_bytes(&base, file.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let first = r.json();
+    assert_eq!(first["uploaded"], true);
+    let bid = first["bid_id"].as_str().expect("id").to_owned();
+    let again = v.get(&format!("{base}/{bid}")).await.json();
+    assert_eq!(again["receipt"], first["receipt"], "one bid, one receipt");
+    assert_eq!(app.stored(&hex(&Sha256::digest(&file))), file);
+    app.clock.set(tender.submission_deadline + Duration::seconds(1));
+    let mut v = app.signed_in("vendor.ijen").await;
+    let r = v.get(&format!("{base}/{bid}/proof")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let bundle: ProofBundle = serde_json::from_str(&r.body).expect("bundle");
+    assert_eq!(Some(bundle.receipt.as_str()), first["receipt"].as_str());
+    let proven = verify_bundle(&bundle, &app.log.verifier_key()).expect("proven");
+    assert_eq!(Some(proven.receipt.index), first["log_index"].as_u64());
 }
 
 /// Per-company limits: a burst of commitments beyond the allowance gets 429 with Retry-After.
