@@ -619,7 +619,8 @@ pub(crate) async fn upload_api(
     if !state
         .blobs
         .complete(&name, &b.sha256, hash.as_deref().map(|h| (h, held)))
-        .await?
+        .await
+        .map_err(replaced_meanwhile)?
     {
         return Err(ApiError::Invalid {
             field: "body".into(),
@@ -642,6 +643,18 @@ pub(crate) async fn upload_api(
         })
         .await?;
     Ok((StatusCode::OK, Json(status_of(&state, &b, b.size)?)).into_response())
+}
+
+/// A partial upload that vanished under its request was dropped because a newer commitment (or a
+/// withdrawal) replaced this one meanwhile: the client's mistake to hear about, not a server fault.
+fn replaced_meanwhile(e: crate::blobs::BlobError) -> ApiError {
+    match e {
+        crate::blobs::BlobError::Io(io) if io.kind() == std::io::ErrorKind::NotFound => ApiError::Invalid {
+            field: "bid_id".into(),
+            code: "bid-replaced".into(),
+        },
+        e => e.into(),
+    }
 }
 
 /// 409 as problem+json that also carries the bid's status, so a client resumes from `received`.

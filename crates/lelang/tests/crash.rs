@@ -134,12 +134,13 @@ async fn drive(
             .await;
         let Ok(r) = r else { return };
         if r.status().as_u16() != 201 {
+            let status = r.status();
+            let Ok(body) = r.text().await else { return };
+            // Busy is an answer (with Retry-After); any other 5xx is a fault.
             assert!(
-                !r.status().is_server_error() || r.status().as_u16() == 503,
-                "{}",
-                r.status()
+                !status.is_server_error() || body.contains("\"overloaded\""),
+                "a commitment answered {status}: {body}"
             );
-            let Ok(_) = r.text().await else { return };
             continue;
         }
         let Ok(body) = r.text().await else { return };
@@ -162,7 +163,12 @@ async fn drive(
             .send()
             .await;
         let Ok(r) = r else { return };
+        let status = r.status();
         let Ok(body) = r.text().await else { return };
+        assert!(
+            !status.is_server_error() || body.contains("\"overloaded\""),
+            "an upload answered {status}: {body}"
+        );
         if let Ok(v) = serde_json::from_str::<Value>(&body)
             && v["uploaded"] == true
         {
