@@ -90,7 +90,13 @@ pub struct Receiving {
     /// A resumed upload that began with this request: its hash covers every byte, and its new
     /// name is not yet durable.
     fresh: bool,
+    /// Bytes not yet written: bodies arrive in small frames, and each file write is a hop to a
+    /// blocking thread, so they are written in pieces of [`WRITE_BUFFER`].
+    pending: Vec<u8>,
 }
+
+/// How much of an upload is gathered before it is written (per upload in flight).
+const WRITE_BUFFER: usize = 256 * 1024;
 
 impl Receiving {
     /// Appends a chunk, refusing to grow past the limit.
@@ -100,7 +106,11 @@ impl Receiving {
             return Err(BlobError::TooLarge(self.limit));
         }
         self.hasher.update(chunk);
-        self.file.write_all(chunk).await?;
+        self.pending.extend_from_slice(chunk);
+        if self.pending.len() >= WRITE_BUFFER {
+            self.file.write_all(&self.pending).await?;
+            self.pending.clear();
+        }
         Ok(())
     }
 
@@ -119,6 +129,8 @@ impl Receiving {
     /// upload stays partial, so its new name must survive a crash too (a complete one is renamed
     /// into the store, whose folder is synced then).
     pub async fn sync(mut self, keep_name: bool) -> Result<(u64, Option<String>), BlobError> {
+        self.file.write_all(&self.pending).await?;
+        self.pending.clear();
         self.file.flush().await?;
         self.file.sync_all().await?;
         if self.fresh
@@ -133,6 +145,8 @@ impl Receiving {
 
     /// Finishes receiving: the bytes are flushed to disk and hashed.
     pub async fn finish(mut self) -> Result<Staged, BlobError> {
+        self.file.write_all(&self.pending).await?;
+        self.pending.clear();
         self.file.flush().await?;
         self.file.sync_all().await?;
         self.staged.sha256 = hex(&self.hasher.finalize());
@@ -236,6 +250,7 @@ impl BlobStore for LocalBlobs {
             },
             limit,
             fresh: false,
+            pending: Vec::with_capacity(WRITE_BUFFER),
         })
     }
 
@@ -308,6 +323,7 @@ impl BlobStore for LocalBlobs {
             },
             limit,
             fresh: size == 0,
+            pending: Vec::with_capacity(WRITE_BUFFER),
         })
     }
 
