@@ -99,6 +99,25 @@ pub struct Receiving {
 const WRITE_BUFFER: usize = 256 * 1024;
 
 impl Receiving {
+    /// Receiving into `file` at `path`, which holds `size` bytes already; a `resumable` one stays
+    /// on disk between requests (only [`BlobStore::complete`] removes it) and hashes every byte
+    /// only when it starts empty.
+    fn new(file: tokio::fs::File, path: PathBuf, size: u64, limit: u64, resumable: bool) -> Self {
+        Self {
+            file,
+            hasher: Sha256::new(),
+            staged: Staged {
+                path,
+                sha256: String::new(),
+                size,
+                kept: resumable,
+            },
+            limit,
+            fresh: resumable && size == 0,
+            pending: Vec::with_capacity(WRITE_BUFFER),
+        }
+    }
+
     /// Appends a chunk, refusing to grow past the limit.
     pub async fn push(&mut self, chunk: &[u8]) -> Result<(), BlobError> {
         self.staged.size += chunk.len() as u64;
@@ -239,19 +258,7 @@ impl BlobStore for LocalBlobs {
         tokio::fs::create_dir_all(&dir).await?;
         let path = dir.join(format!("{}.part", uuid::Uuid::new_v4()));
         let file = tokio::fs::File::create(&path).await?;
-        Ok(Receiving {
-            file,
-            hasher: Sha256::new(),
-            staged: Staged {
-                path,
-                sha256: String::new(),
-                size: 0,
-                kept: false,
-            },
-            limit,
-            fresh: false,
-            pending: Vec::with_capacity(WRITE_BUFFER),
-        })
+        Ok(Receiving::new(file, path, 0, limit, false))
     }
 
     async fn keep(&self, mut staged: Staged) -> Result<(), BlobError> {
@@ -311,20 +318,7 @@ impl BlobStore for LocalBlobs {
             .open(&path)
             .await?;
         let size = file.metadata().await?.len();
-        Ok(Receiving {
-            file,
-            hasher: Sha256::new(),
-            staged: Staged {
-                path,
-                sha256: String::new(),
-                size,
-                // Kept between requests: only `complete` removes it.
-                kept: true,
-            },
-            limit,
-            fresh: size == 0,
-            pending: Vec::with_capacity(WRITE_BUFFER),
-        })
+        Ok(Receiving::new(file, path, size, limit, true))
     }
 
     async fn discard(&self, name: &str) -> Result<(), BlobError> {
