@@ -369,6 +369,57 @@ mod tests {
     use super::*;
 
     #[tokio::test]
+    async fn resumed_uploads_keep_their_bytes_and_are_checked_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let blobs = LocalBlobs::new(dir.path());
+        let name = uuid::Uuid::new_v4().to_string();
+        let whole = b"sealed bid bytes, in two requests".to_vec();
+        let sha = hex(&Sha256::digest(&whole));
+        // First request: part of the file, kept on disk (its name synced), no hash claimed yet.
+        let mut r = blobs.resume(&name, whole.len() as u64).await.expect("resume");
+        r.push(&whole[..10]).await.expect("push");
+        let (held, hash) = r.sync(true).await.expect("sync");
+        assert_eq!(held, 10);
+        assert_eq!(blobs.resumed_len(&name).await.expect("len"), 10);
+        assert!(hash.is_some(), "a fresh upload hashes what it received");
+        // Second request continues where the first stopped; its hash covers only its own bytes.
+        let mut r = blobs.resume(&name, whole.len() as u64).await.expect("resume");
+        assert_eq!(r.len(), 10);
+        r.push(&whole[10..]).await.expect("push");
+        let (held, hash) = r.sync(false).await.expect("sync");
+        assert_eq!((held, hash), (whole.len() as u64, None));
+        // A claimed hash for a different length is not trusted: the bytes are read again.
+        assert!(
+            blobs
+                .complete(&name, &sha, Some(("00", 3)))
+                .await
+                .expect("complete")
+        );
+        assert_eq!(blobs.read(&sha).await.expect("kept"), whole);
+        assert_eq!(blobs.resumed_len(&name).await.expect("len"), 0);
+        // Bytes that do not match the commitment are discarded, not kept.
+        let other = uuid::Uuid::new_v4().to_string();
+        let mut r = blobs.resume(&other, 100).await.expect("resume");
+        r.push(b"not what was committed").await.expect("push");
+        let (_, hash) = r.sync(false).await.expect("sync");
+        let claimed = hash.expect("fresh");
+        assert!(
+            !blobs
+                .complete(&other, &sha, Some((&claimed, 22)))
+                .await
+                .expect("complete")
+        );
+        assert_eq!(blobs.resumed_len(&other).await.expect("len"), 0);
+        // More than the commitment's size is refused; a name that is not an id is refused.
+        let mut r = blobs
+            .resume(&uuid::Uuid::new_v4().to_string(), 4)
+            .await
+            .expect("resume");
+        assert!(matches!(r.push(b"12345").await, Err(BlobError::TooLarge(4))));
+        assert!(blobs.resume("../../etc/passwd", 4).await.is_err());
+    }
+
+    #[tokio::test]
     async fn stored_by_hash_checked_on_read_and_limited() {
         let dir = tempfile::tempdir().expect("tempdir");
         let blobs = LocalBlobs::new(dir.path());
