@@ -102,7 +102,9 @@ fn vendor_event(
     )?)
 }
 
-fn may_submit(actor: &Actor, s: &Submitter<'_>, now: OffsetDateTime) -> Result<(), CommandError> {
+/// Whether the company may commit or withdraw now (its own, registered, before the deadline): what
+/// a server checks before reading an upload's bytes, and every command below checks again.
+pub fn may_submit(actor: &Actor, s: &Submitter<'_>, now: OffsetDateTime) -> Result<(), CommandError> {
     authorize(actor, Action::ActForVendor(s.vendor))?;
     if !s.registered {
         return Err(invalid("package_id", "not-registered"));

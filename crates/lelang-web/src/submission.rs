@@ -47,12 +47,10 @@ struct Job {
     reply: oneshot::Sender<Result<Committed, ApiError>>,
 }
 
-/// A change as appended: the instant it was decided at and its stored events.
+/// A change as appended: its stored events, with their log positions.
 #[derive(Debug)]
 pub struct Committed {
-    /// The clock's reading when it was decided, in the append step.
-    pub at: OffsetDateTime,
-    /// Its events, with their log positions.
+    /// Its events.
     pub events: Vec<Event>,
 }
 
@@ -124,7 +122,7 @@ async fn run(
             match (j.decide)(at) {
                 Ok(c) => {
                     changes.push(c);
-                    waiting.push((j.reply, at));
+                    waiting.push(j.reply);
                 }
                 Err(e) => {
                     let _ = j.reply.send(Err(e));
@@ -137,13 +135,13 @@ async fn run(
         sizes.observe(changes.len() as f64);
         match store.commit_batch(changes).await {
             Ok(outcomes) => {
-                for ((reply, at), out) in waiting.into_iter().zip(outcomes) {
-                    let _ = reply.send(out.map(|events| Committed { at, events }).map_err(refusal));
+                for (reply, out) in waiting.into_iter().zip(outcomes) {
+                    let _ = reply.send(out.map(|events| Committed { events }).map_err(refusal));
                 }
             }
             Err(e) => {
                 let msg = e.to_string();
-                for (reply, _) in waiting {
+                for reply in waiting {
                     let _ = reply.send(Err(ApiError::Unavailable(msg.clone())));
                 }
             }
@@ -444,8 +442,7 @@ pub(crate) async fn commit_api(
     let max = state.config.max_bid_bytes;
     // Refuse before reading a byte what would be refused after.
     let now = state.clock.now();
-    submission::commit_bid(&ctx.actor, &cx.submitter(), &"0".repeat(64), 1, max, false, now)
-        .map_err(|e| judged(e, now))?;
+    submission::may_submit(&ctx.actor, &cx.submitter(), now).map_err(|e| judged(e, now))?;
     state.limits.take(cx.vendor)?;
     let json = headers
         .get(header::CONTENT_TYPE)
