@@ -265,4 +265,48 @@ pub trait Store: Send + Sync + 'static {
     /// Returns the named server secret, storing `candidate` first if there is none yet, so that
     /// every app server of a deployment shares one secret.
     async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError>;
+
+    /// How far the public record (OCDS releases) has been derived from the log: the position of
+    /// the last event folded in.
+    async fn ocds_cursor(&self) -> Result<i64, StoreError>;
+    /// Keeps the releases of the events in `(from, to]` and moves the cursor to `to` — only if it
+    /// still stands at `from`: when another app server got there first, nothing is written and
+    /// the answer is false (its releases are the same, being derived from the same log).
+    async fn publish_releases(&self, from: i64, to: i64, releases: &[OcdsRelease]) -> Result<bool, StoreError>;
+    /// Releases in publication order.
+    async fn releases(&self, filter: &ReleaseFilter) -> Result<Vec<OcdsRelease>, StoreError>;
+    /// Contracting processes whose newest release lies after `after`, oldest change first, with
+    /// that release's position: the feed of changed records.
+    async fn changed_processes(
+        &self,
+        after: i64,
+        tenant: Option<TenantId>,
+        limit: u32,
+    ) -> Result<Vec<(String, i64)>, StoreError>;
+}
+
+/// A release of the public record (OCDS), as kept: what one public event published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcdsRelease {
+    /// The event's position in the log: releases are ordered, and paged, by it.
+    pub seq: i64,
+    /// The contracting process (`ocds-<prefix>-<package id>`).
+    pub ocid: String,
+    /// Its regency, so that a regency's record can be taken alone.
+    pub tenant_id: Option<TenantId>,
+    /// The release, as JSON.
+    pub body: String,
+}
+
+/// Which releases to read.
+#[derive(Debug, Clone, Default)]
+pub struct ReleaseFilter {
+    /// Only after this position (the cursor a follower of the feed keeps).
+    pub after: i64,
+    /// At most this many (0: 100).
+    pub limit: u32,
+    /// Only this regency's.
+    pub tenant: Option<TenantId>,
+    /// Only this process's.
+    pub ocid: Option<String>,
 }

@@ -2138,4 +2138,104 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)
     }
+
+    async fn ocds_cursor(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT seq FROM ocds_cursor WHERE id = 1")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend)
+    }
+
+    async fn publish_releases(
+        &self,
+        from: i64,
+        to: i64,
+        releases: &[lelang_core::store::OcdsRelease],
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        let moved = sqlx::query("UPDATE ocds_cursor SET seq = ? WHERE id = 1 AND seq = ?")
+            .bind(to)
+            .bind(from)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if moved.rows_affected() != 1 {
+            return Ok(false);
+        }
+        for chunk in releases.chunks(500) {
+            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO ocds_releases (seq, ocid, tenant_id, body) ");
+            q.push_values(chunk, |mut b, r| {
+                b.push_bind(r.seq)
+                    .push_bind(&r.ocid)
+                    .push_bind(r.tenant_id.map(|t| t.0))
+                    .push_bind(&r.body);
+            });
+            q.build().execute(&mut *tx).await.map_err(backend)?;
+        }
+        // One row per process (a statement may not update a row twice): its newest release.
+        let mut newest: std::collections::BTreeMap<&str, (Option<TenantId>, i64)> = Default::default();
+        for r in releases {
+            let e = newest.entry(r.ocid.as_str()).or_insert((r.tenant_id, r.seq));
+            e.1 = e.1.max(r.seq);
+        }
+        let newest: Vec<_> = newest.into_iter().collect();
+        for chunk in newest.chunks(500) {
+            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO ocds_records (ocid, tenant_id, last_seq) ");
+            q.push_values(chunk, |mut b, (ocid, (tenant, seq))| {
+                b.push_bind(*ocid).push_bind(tenant.map(|t| t.0)).push_bind(*seq);
+            });
+            q.push(" ON CONFLICT (ocid) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)");
+            q.build().execute(&mut *tx).await.map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn releases(
+        &self,
+        f: &lelang_core::store::ReleaseFilter,
+    ) -> Result<Vec<lelang_core::store::OcdsRelease>, StoreError> {
+        let limit = i64::from(if f.limit == 0 { 100 } else { f.limit });
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT seq, ocid, tenant_id, body FROM ocds_releases WHERE seq > ");
+        q.push_bind(f.after);
+        if let Some(t) = f.tenant {
+            q.push(" AND tenant_id = ").push_bind(t.0);
+        }
+        if let Some(o) = &f.ocid {
+            q.push(" AND ocid = ").push_bind(o.clone());
+        }
+        q.push(" ORDER BY seq LIMIT ").push_bind(limit);
+        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter()
+            .map(|r| -> Result<_, sqlx::Error> {
+                Ok(lelang_core::store::OcdsRelease {
+                    seq: r.try_get("seq")?,
+                    ocid: r.try_get("ocid")?,
+                    tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+                    body: r.try_get("body")?,
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map_err(backend)
+    }
+
+    async fn changed_processes(
+        &self,
+        after: i64,
+        tenant: Option<TenantId>,
+        limit: u32,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let limit = i64::from(if limit == 0 { 100 } else { limit });
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT ocid, last_seq FROM ocds_records WHERE last_seq > ");
+        q.push_bind(after);
+        if let Some(t) = tenant {
+            q.push(" AND tenant_id = ").push_bind(t.0);
+        }
+        q.push(" ORDER BY last_seq LIMIT ").push_bind(limit);
+        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("ocid")?, r.try_get("last_seq")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(backend)
+    }
 }

@@ -706,3 +706,20 @@ bid-error-too-many-requests = Too many requests from your company; try again sho
 bid-error-overloaded = The server is busy; try again shortly.
 bid-error-insufficient-storage = The server's storage is full; nothing was stored. Try again later or contact the ULP.
 bid-error-payload-too-large = The file is too large.
+
+## Open data (OCDS)
+nav-open-data = Open data
+od-title = Open data (OCDS 1.1.5)
+od-lead = The whole public procurement record is published in the Open Contracting Data Standard 1.1.5: one release for each public event, records that compile each process's releases, and a change feed you can follow. Use the tools you already know (OCDS Kit, the Data Review Tool, a spreadsheet).
+od-api = API
+od-releases = Release feed: every release in publication order. Continue with links.next (the after parameter).
+od-records = Record feed: each process that changed, with its releases and compiled release.
+od-process = One process: put its OCID in the address.
+od-ocid = OCID format
+od-dumps = Daily downloads
+od-dumps-lead = Every day all releases are written as gzip-compressed JSON Lines.
+od-dumps-none = No daily download yet; the first is written within an hour of the server starting.
+od-col-file = File
+od-col-size = Size
+od-cli = Export it yourself from a copy of the database
+od-license = Licence: Creative Commons Attribution 4.0. Personal data, HPS breakdowns and who takes part before the opening are never published.

@@ -706,3 +706,20 @@ bid-error-too-many-requests = Terlalu banyak permintaan dari perusahaan Anda; co
 bid-error-overloaded = Server sedang sibuk; coba lagi sebentar lagi.
 bid-error-insufficient-storage = Penyimpanan server penuh; tidak ada yang disimpan. Coba lagi nanti atau hubungi ULP.
 bid-error-payload-too-large = Berkas terlalu besar.
+
+## Open data (OCDS)
+nav-open-data = Data terbuka
+od-title = Data terbuka (OCDS 1.1.5)
+od-lead = Seluruh catatan publik pengadaan diterbitkan dalam Open Contracting Data Standard 1.1.5: satu rilis untuk setiap peristiwa publik, rekaman yang menggabungkan rilis setiap proses, dan umpan perubahan yang dapat diikuti. Gunakan alat yang sudah Anda kenal (OCDS Kit, Data Review Tool, spreadsheet).
+od-api = API
+od-releases = Umpan rilis: semua rilis menurut urutan terbit. Lanjutkan dengan tautan links.next (parameter after).
+od-records = Umpan rekaman: setiap proses yang berubah, dengan rilis dan rilis gabungannya.
+od-process = Satu proses: ganti OCID pada alamat.
+od-ocid = Format OCID
+od-dumps = Unduhan harian
+od-dumps-lead = Setiap hari semua rilis ditulis sebagai JSON Lines terkompresi gzip.
+od-dumps-none = Belum ada unduhan harian; unduhan pertama ditulis dalam satu jam setelah server berjalan.
+od-col-file = Berkas
+od-col-size = Ukuran
+od-cli = Ekspor sendiri dari salinan basis data
+od-license = Lisensi: Creative Commons Atribusi 4.0. Data pribadi, rincian HPS dan identitas peserta sebelum pembukaan tidak pernah diterbitkan.

@@ -919,7 +919,8 @@ impl Modify for BearerAuth {
         crate::submission::proof_api,
         crate::announce::answer_api, crate::document::upload_api, crate::document::minutes_api,
         crate::vendor::profile_api, crate::vendor::update_api, crate::vendor::review_api,
-        crate::vendor::verify_api),
+        crate::vendor::verify_api, crate::ocds::releases_api, crate::ocds::process_releases_api,
+        crate::ocds::records_api, crate::ocds::record_api),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags((name = "regencies", description = "Regencies, work units and officials"),
@@ -932,7 +933,8 @@ impl Modify for BearerAuth {
         (name = "tenders", description = "Tenders: setup, schedule, announcement, documents, clarification"),
         (name = "sealing", description = "Sealing keys, key ceremonies and the opening of bids"),
         (name = "submission", description = "Sealed bids: commitments, uploads, receipts and their proofs"),
-        (name = "log", description = "The append-only event log")),
+        (name = "log", description = "The append-only event log"),
+        (name = "open data", description = "The public record as OCDS 1.1.5 releases and records: a change feed with cursor paging")),
 )]
 pub struct ApiDoc;
 

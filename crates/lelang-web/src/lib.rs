@@ -15,6 +15,7 @@ pub mod document;
 pub mod error;
 pub mod i18n;
 pub mod log;
+pub mod ocds;
 mod metrics;
 pub mod package;
 pub mod pages;
@@ -81,6 +82,8 @@ pub struct WebConfig {
     pub bid_per_minute: u32,
     /// Upload requests a company may have in flight.
     pub uploads_per_vendor: usize,
+    /// Who publishes the open data (OCDS), under which OCID prefix, at which public address.
+    pub publication: lelang_ocds::Publication,
 }
 
 impl Default for WebConfig {
@@ -101,6 +104,7 @@ impl Default for WebConfig {
             bid_burst: 20,
             bid_per_minute: 20,
             uploads_per_vendor: 4,
+            publication: lelang_ocds::Publication::default(),
         }
     }
 }
@@ -128,6 +132,8 @@ pub struct AppState {
     pub committer: submission::Committer,
     /// Per-company submission limits.
     pub limits: Arc<submission::Limits>,
+    /// The fold of the log into OCDS releases (one per app server; see [`ocds::catch_up`]).
+    pub ocds: Arc<tokio::sync::Mutex<lelang_ocds::Publisher>>,
     metrics: Arc<metrics::Metrics>,
 }
 
@@ -166,6 +172,9 @@ impl AppState {
                 config.bid_per_minute,
                 config.uploads_per_vendor,
             )),
+            ocds: Arc::new(tokio::sync::Mutex::new(lelang_ocds::Publisher::new(
+                config.publication.clone(),
+            ))),
             config,
             log,
             metrics,
@@ -190,6 +199,7 @@ pub fn router(state: AppState) -> Router {
         .merge(submission::routes(&state.config))
         .merge(announce::routes())
         .merge(vendor::routes())
+        .merge(ocds::routes())
         .merge(api::docs())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))

@@ -2,6 +2,7 @@
 //! command line in `main.rs` is a thin layer over this, and the end-to-end tests drive it too.
 
 pub mod demo;
+pub mod export;
 pub mod member;
 pub mod vendor;
 pub mod verify;
@@ -152,6 +153,7 @@ pub async fn serve(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result
         .context("preparing the web app")?;
     // Tenders close at their deadline whether or not anyone asks.
     let closer = tokio::spawn(lelang_web::submission::run_closer(state.clone()));
+    let dumps = tokio::spawn(lelang_web::ocds::run_dumps(state.clone()));
     let router = lelang_web::router(state);
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
@@ -176,6 +178,7 @@ pub async fn serve(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result
     purge.abort();
     checkpoints.abort();
     closer.abort();
+    dumps.abort();
     tracing::info!("stopped");
     Ok(())
 }

@@ -68,6 +68,9 @@ enum Command {
     /// A company's sealed bid: seal it, submit it (commit, then upload), fetch its proof.
     #[command(subcommand)]
     Bid(BidCommand),
+    /// Export the public record in bulk.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Create the first platform administrator (password from LELANG_ADMIN_PASSWORD or stdin).
     CreateAdmin {
         #[command(flatten)]
@@ -78,6 +81,34 @@ enum Command {
         /// Display name.
         #[arg(long, default_value = "Administrator Platform")]
         name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportCommand {
+    /// Every OCDS 1.1.5 release (or record) as JSON Lines, streamed, gzip-compressed when the
+    /// output ends in .gz or with --gzip.
+    Ocds {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Where to write (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Records (releases and compiled release per process) instead of releases.
+        #[arg(long)]
+        records: bool,
+        /// Lines of packages of N releases (records) each, instead of one release per line.
+        #[arg(long, default_value_t = 0)]
+        package_size: usize,
+        /// Compress with gzip (implied by an output name ending in .gz).
+        #[arg(long)]
+        gzip: bool,
+        /// Only this regency's processes (its URL name).
+        #[arg(long)]
+        regency: Option<String>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
     },
 }
 
@@ -347,6 +378,17 @@ struct ServeArgs {
     /// Upload requests a company may have in flight. Default: 4.
     #[arg(long, env = "LELANG_UPLOADS_PER_VENDOR")]
     uploads_per_vendor: Option<usize>,
+    /// The address the public reaches this deployment at (links in the open data are absolute).
+    /// Default: http://<listen address>
+    #[arg(long, env = "LELANG_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// The OCID prefix registered for this deployment with the Open Contracting Partnership
+    /// (ocids are ocds-<prefix>-<package id>). Default: lelang
+    #[arg(long, env = "LELANG_OCID_PREFIX")]
+    ocid_prefix: Option<String>,
+    /// The publisher named in every OCDS package. Default: lelang
+    #[arg(long, env = "LELANG_PUBLISHER")]
+    publisher: Option<String>,
 }
 
 /// The TOML file: the same keys as the flags.
@@ -365,6 +407,9 @@ struct FileConfig {
     max_bid_mib: Option<u64>,
     bid_rate: Option<u32>,
     uploads_per_vendor: Option<usize>,
+    public_url: Option<String>,
+    ocid_prefix: Option<String>,
+    publisher: Option<String>,
 }
 
 fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
@@ -407,17 +452,28 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
         .clone()
         .or(file.data)
         .unwrap_or_else(|| PathBuf::from("lelang-data"));
+    let listen = args
+        .listen
+        .or(file.listen)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let publication = lelang_ocds::Publication::new(
+        &args.ocid_prefix.clone().or(file.ocid_prefix).unwrap_or_else(|| "lelang".into()),
+        &args
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{listen}")),
+        &args.publisher.clone().or(file.publisher).unwrap_or_else(|| "lelang".into()),
+    )?;
     let web = WebConfig {
         documents_dir: data.join("documents"),
+        publication,
         ..web
     };
     let settings = Settings {
         data,
         database: args.database.clone().or(file.database),
-        listen: args
-            .listen
-            .or(file.listen)
-            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+        listen,
         web,
         log_key: args.log_key.clone().or(file.log_key),
         log_origin: args.log_origin.clone().or(file.log_origin),
@@ -531,7 +587,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Verify { .. } | Command::Keys(_) | Command::Bids(_) | Command::Bid(_) => {
             unreachable!("handled above")
         }
-        Command::Serve(a) | Command::Migrate(a) => a,
+        Command::Serve(a) | Command::Migrate(a) | Command::Export(ExportCommand::Ocds { serve: a, .. }) => a,
         Command::Demo { serve, .. } | Command::CreateAdmin { serve, .. } => serve,
     };
     let (settings, log) = resolve(args)?;
@@ -550,6 +606,41 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(_) => serve(&settings, store).await,
+        Command::Export(ExportCommand::Ocds {
+            output,
+            records,
+            package_size,
+            gzip,
+            regency,
+            quiet,
+            ..
+        }) => {
+            let tenant = match regency {
+                Some(slug) => Some(
+                    store
+                        .tenant_by_slug(&slug)
+                        .await?
+                        .with_context(|| format!("no regency {slug:?}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let opts = lelang::export::Options {
+                kind: if records {
+                    lelang_web::ocds::ExportKind::Records
+                } else {
+                    lelang_web::ocds::ExportKind::Releases
+                },
+                package_size,
+                gzip,
+                output,
+                tenant,
+                progress: !quiet,
+            };
+            let n = lelang::export::ocds(store.as_ref(), settings.web.publication.clone(), &opts).await?;
+            eprintln!("exported {n} {}", if records { "records" } else { "releases" });
+            Ok(())
+        }
         Command::Demo { no_serve, .. } => {
             let documents = lelang_web::blobs::LocalBlobs::new(settings.web.documents_dir.clone());
             let accounts = demo::load(store.as_ref(), &SystemClock, &documents).await?;

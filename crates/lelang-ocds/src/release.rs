@@ -1,0 +1,514 @@
+//! Public events → OCDS releases.
+//!
+//! A release carries what its event changed (OCDS allows releases to hold only new or changed
+//! information; the compiled release gives the whole state). The contracting process is the
+//! package: from its preparation (a `planning` release) through its tender's announcement,
+//! amendments, clarifications, closing and opening. Names of the regency, the work unit and the
+//! companies come from earlier events, kept in a [`Directory`] as the log is folded.
+
+use crate::Publication;
+use lelang_core::event::{Event, EventPayload};
+use lelang_core::ids::{PackageId, TenantId, VendorId, WorkUnitId};
+use lelang_core::model::TimeZone;
+use lelang_core::rules::{Category, EvaluationMethod, Method, StageKind};
+use lelang_core::schedule::{PlannedStage, Schedule, WorkingHours};
+use lelang_core::store::OcdsRelease;
+use serde_json::{Map, Value, json};
+use std::collections::{HashMap, HashSet};
+use time::OffsetDateTime;
+
+/// What the fold remembers between events: names for the parties, and which tenders are
+/// announced (a schedule change before the announcement is a planning update, after it a tender
+/// amendment).
+#[derive(Debug, Default, Clone)]
+struct Directory {
+    tenants: HashMap<TenantId, (String, TimeZone)>,
+    work_units: HashMap<WorkUnitId, String>,
+    vendors: HashMap<VendorId, String>,
+    announced: HashSet<PackageId>,
+}
+
+/// Folds the event log into releases. Deterministic: the same log gives the same releases, on
+/// any app server, from scratch or resumed.
+#[derive(Debug, Clone)]
+pub struct Publisher {
+    publication: Publication,
+    directory: Directory,
+    folded: i64,
+}
+
+/// The event types the fold reads; everything else is passed over without being parsed (the
+/// deadline rush appends many commitments that publish nothing until the opening).
+const READ: [&str; 14] = [
+    "tenant_created",
+    "work_unit_created",
+    "vendor_registered",
+    "package_created",
+    "pokja_assigned",
+    "tender_scheduled",
+    "schedule_changed",
+    "tender_announced",
+    "document_published",
+    "question_asked",
+    "question_answered",
+    "submission_closed",
+    "opening_started",
+    "bid_opened",
+];
+
+impl Publisher {
+    /// A publisher that has folded nothing yet.
+    pub fn new(publication: Publication) -> Self {
+        Self {
+            publication,
+            directory: Directory::default(),
+            folded: 0,
+        }
+    }
+
+    /// The publication it writes for.
+    pub fn publication(&self) -> &Publication {
+        &self.publication
+    }
+
+    /// The position of the last event folded.
+    pub fn folded(&self) -> i64 {
+        self.folded
+    }
+
+    /// Folds the next event of the log; its release, if it publishes one. Events must come in
+    /// log order: one already folded is ignored.
+    pub fn fold(&mut self, event: &Event) -> Option<OcdsRelease> {
+        if event.seq <= self.folded {
+            return None;
+        }
+        self.folded = event.seq;
+        if !READ.contains(&event.event_type.as_str()) {
+            return None;
+        }
+        let payload = event.parsed().ok()?;
+        let (package, body) = self.release_of(event, &payload)?;
+        Some(OcdsRelease {
+            seq: event.seq,
+            ocid: self.publication.ocid(package),
+            tenant_id: event.tenant_id,
+            body: serde_json::to_string(&body).ok()?,
+        })
+    }
+
+    fn release_of(&mut self, e: &Event, payload: &EventPayload) -> Option<(PackageId, Value)> {
+        let d = &mut self.directory;
+        let p = &self.publication;
+        let (package, tags, fields) = match payload {
+            EventPayload::TenantCreated {
+                tenant_id,
+                name,
+                time_zone,
+                ..
+            } => {
+                d.tenants.insert(*tenant_id, (name.clone(), *time_zone));
+                return None;
+            }
+            EventPayload::WorkUnitCreated { work_unit_id, name, .. } => {
+                d.work_units.insert(*work_unit_id, name.clone());
+                return None;
+            }
+            EventPayload::VendorRegistered { vendor_id, name, .. } => {
+                d.vendors.insert(*vendor_id, name.clone());
+                return None;
+            }
+            EventPayload::PackageCreated {
+                package_id,
+                plan_item_id,
+                work_unit_id,
+                name,
+                budget_ceiling,
+                owner_estimate,
+                location,
+                ..
+            } => {
+                let mut parties = vec![d.buyer(*work_unit_id)];
+                parties.extend(d.procuring_entity(e.tenant_id));
+                (
+                    *package_id,
+                    "planning",
+                    json!({
+                        "buyer": reference(&parties[0]),
+                        "parties": parties,
+                        "planning": {
+                            "budget": {
+                                "id": plan_item_id.0.to_string(),
+                                "description": format!("RUP: {name}"),
+                                "amount": idr(*budget_ceiling),
+                            },
+                        },
+                        "tender": {
+                            "id": package_id.0.to_string(),
+                            "title": name,
+                            "description": format!("{name} — {location}"),
+                            "status": "planning",
+                            "value": idr(*owner_estimate),
+                        },
+                    }),
+                )
+            }
+            EventPayload::PokjaAssigned { package_id, .. } => {
+                let entity = d.procuring_entity(e.tenant_id)?;
+                (
+                    *package_id,
+                    "planningUpdate",
+                    json!({
+                        "tender": { "id": package_id.0.to_string(), "procuringEntity": reference(&entity) },
+                        "parties": [entity],
+                    }),
+                )
+            }
+            EventPayload::TenderScheduled {
+                package_id,
+                method,
+                evaluation,
+                stages,
+            } => {
+                let mut tender = json!({
+                    "id": package_id.0.to_string(),
+                    "status": "planned",
+                    "procurementMethod": procurement_method(*method),
+                    "procurementMethodDetails": method_name(*method),
+                    "awardCriteria": award_criteria(*evaluation),
+                    "awardCriteriaDetails": evaluation_name(*evaluation),
+                    "submissionMethod": ["electronicSubmission"],
+                    "submissionMethodDetails": "Penawaran disegel (age) dan diunggah melalui lelang.",
+                });
+                d.periods(e.tenant_id, stages, &mut tender);
+                (*package_id, "planningUpdate", json!({ "tender": tender }))
+            }
+            EventPayload::ScheduleChanged {
+                package_id,
+                stage,
+                reason,
+                submission_extended,
+                stages,
+            } => {
+                let mut tender = json!({ "id": package_id.0.to_string() });
+                d.periods(e.tenant_id, stages, &mut tender);
+                let announced = d.announced.contains(package_id);
+                if announced {
+                    let mut description = format!("Jadwal tahap {} diubah.", stage_name(*stage));
+                    if *submission_extended {
+                        description.push_str(" Batas akhir pemasukan penawaran diperpanjang.");
+                    }
+                    tender["amendments"] = json!([{
+                        "id": e.id.0.to_string(),
+                        "date": date(e.at),
+                        "rationale": reason,
+                        "description": description,
+                    }]);
+                }
+                let tag = if announced { "tenderAmendment" } else { "planningUpdate" };
+                (*package_id, tag, json!({ "tender": tender }))
+            }
+            EventPayload::TenderAnnounced {
+                package_id,
+                name,
+                work_unit_id,
+                category,
+                method,
+                owner_estimate,
+                submission_deadline,
+                ..
+            } => {
+                d.announced.insert(*package_id);
+                let mut parties = vec![d.buyer(*work_unit_id)];
+                let entity = d.procuring_entity(e.tenant_id);
+                parties.extend(entity.clone());
+                let mut tender = json!({
+                    "id": package_id.0.to_string(),
+                    "title": name,
+                    "status": "active",
+                    "mainProcurementCategory": main_category(*category),
+                    "procurementMethod": procurement_method(*method),
+                    "procurementMethodDetails": method_name(*method),
+                    "value": idr(*owner_estimate),
+                    "submissionMethod": ["electronicSubmission"],
+                    "tenderPeriod": { "endDate": date(*submission_deadline) },
+                });
+                if *category == Category::Consulting {
+                    tender["additionalProcurementCategories"] = json!(["consultingServices"]);
+                }
+                if let Some(entity) = &entity {
+                    tender["procuringEntity"] = reference(entity);
+                }
+                (
+                    *package_id,
+                    "tender",
+                    json!({ "buyer": reference(&parties[0]), "parties": parties, "tender": tender }),
+                )
+            }
+            EventPayload::DocumentPublished { document } => {
+                let addendum = document.kind == lelang_core::document::DocumentKind::Addendum;
+                let mut tender = json!({
+                    "id": document.package_id.0.to_string(),
+                    "documents": [{
+                        "id": document.id.0.to_string(),
+                        "documentType": match document.kind {
+                            lelang_core::document::DocumentKind::Specification
+                            | lelang_core::document::DocumentKind::Addendum => "biddingDocuments",
+                            lelang_core::document::DocumentKind::Minutes => "clarifications",
+                        },
+                        "title": document.title,
+                        "description": format!("Versi {} · SHA-256 {}", document.version, document.sha256),
+                        "url": p.url(&format!("/tenders/{}/documents/{}", document.package_id.0, document.id.0)),
+                        "datePublished": date(document.published_at),
+                        "format": document.media_type,
+                        "language": "id",
+                    }],
+                });
+                let announced = d.announced.contains(&document.package_id);
+                if addendum && announced {
+                    tender["amendments"] = json!([{
+                        "id": e.id.0.to_string(),
+                        "date": date(e.at),
+                        "rationale": document.change_note.clone().unwrap_or_else(|| "Adendum dokumen pemilihan.".into()),
+                        "description": format!("Adendum: {} versi {}", document.title, document.version),
+                    }]);
+                }
+                let tag = match (announced, addendum) {
+                    (false, _) => "planningUpdate",
+                    (true, true) => "tenderAmendment",
+                    (true, false) => "tenderUpdate",
+                };
+                (document.package_id, tag, json!({ "tender": tender }))
+            }
+            EventPayload::QuestionAsked {
+                question_id,
+                package_id,
+                text,
+                ..
+            } => (
+                *package_id,
+                "tenderUpdate",
+                json!({ "tender": {
+                    "id": package_id.0.to_string(),
+                    "hasEnquiries": true,
+                    "enquiries": [{ "id": question_id.0.to_string(), "date": date(e.at), "description": text }],
+                }}),
+            ),
+            EventPayload::QuestionAnswered {
+                question_id,
+                package_id,
+                answer,
+            } => (
+                *package_id,
+                "tenderUpdate",
+                json!({ "tender": {
+                    "id": package_id.0.to_string(),
+                    "enquiries": [{ "id": question_id.0.to_string(), "answer": answer, "dateAnswered": date(e.at) }],
+                }}),
+            ),
+            EventPayload::SubmissionClosed { package_id, deadline } => (
+                *package_id,
+                "tenderUpdate",
+                json!({ "tender": {
+                    "id": package_id.0.to_string(),
+                    "tenderPeriod": { "endDate": date(*deadline) },
+                }}),
+            ),
+            EventPayload::OpeningStarted { package_id, bids } => (
+                *package_id,
+                "tenderUpdate",
+                json!({
+                    "tender": { "id": package_id.0.to_string(), "numberOfTenderers": bids.len() },
+                    "bids": { "statistics": [{
+                        "id": "bids",
+                        "measure": "bids",
+                        "date": date(e.at),
+                        "value": bids.len(),
+                        "notes": "Penawaran yang masuk sebelum batas akhir dan dibuka.",
+                    }]},
+                }),
+            ),
+            EventPayload::BidOpened {
+                bid_id,
+                package_id,
+                vendor_id,
+                opened,
+                reason,
+                ..
+            } => {
+                let party = d.tenderer(*vendor_id);
+                let mut bid = json!({
+                    "id": bid_id.0.to_string(),
+                    "date": date(e.at),
+                    "status": if *opened { "pending" } else { "disqualified" },
+                    "tenderers": [reference(&party)],
+                });
+                if let Some(reason) = reason {
+                    bid["description"] = json!(reason);
+                }
+                (
+                    *package_id,
+                    "tenderUpdate",
+                    json!({
+                        "parties": [party.clone()],
+                        "tender": { "id": package_id.0.to_string(), "tenderers": [reference(&party)] },
+                        "bids": { "details": [bid] },
+                    }),
+                )
+            }
+            _ => return None,
+        };
+        let Value::Object(fields) = fields else { return None };
+        Some((package, envelope(p, e, package, tags, fields)))
+    }
+}
+
+/// The fields every release has, in front of what the event changed.
+fn envelope(p: &Publication, e: &Event, package: PackageId, tag: &str, fields: Map<String, Value>) -> Value {
+    let mut m = Map::new();
+    m.insert("ocid".into(), Value::String(p.ocid(package)));
+    m.insert("id".into(), Value::String(e.id.0.to_string()));
+    m.insert("date".into(), Value::String(date(e.at)));
+    m.insert("tag".into(), json!([tag]));
+    m.insert("initiationType".into(), json!("tender"));
+    m.insert("language".into(), json!("id"));
+    m.extend(fields);
+    Value::Object(m)
+}
+
+impl Directory {
+    fn buyer(&self, unit: WorkUnitId) -> Value {
+        let name = self
+            .work_units
+            .get(&unit)
+            .cloned()
+            .unwrap_or_else(|| "Perangkat Daerah".into());
+        json!({ "id": format!("skpd-{}", unit.0), "name": name, "roles": ["buyer"] })
+    }
+
+    fn procuring_entity(&self, tenant: Option<TenantId>) -> Option<Value> {
+        let tenant = tenant?;
+        let name = self.tenants.get(&tenant).map(|t| t.0.as_str()).unwrap_or("Pemerintah Daerah");
+        Some(json!({
+            "id": format!("ukpbj-{}", tenant.0),
+            "name": format!("UKPBJ {name}"),
+            "roles": ["procuringEntity"],
+        }))
+    }
+
+    fn tenderer(&self, vendor: VendorId) -> Value {
+        let name = self.vendors.get(&vendor).cloned().unwrap_or_else(|| "Penyedia".into());
+        json!({ "id": format!("penyedia-{}", vendor.0), "name": name, "roles": ["tenderer"] })
+    }
+
+    /// The tender's periods from its stages, as instants in the regency's time zone.
+    fn periods(&self, tenant: Option<TenantId>, stages: &[PlannedStage], tender: &mut Value) {
+        let time_zone = tenant
+            .and_then(|t| self.tenants.get(&t))
+            .map(|t| t.1)
+            .unwrap_or(TimeZone::Wib);
+        let schedule = Schedule {
+            time_zone,
+            hours: WorkingHours::default(),
+            stages: stages.to_vec(),
+        };
+        for t in schedule.times() {
+            let key = match t.kind {
+                StageKind::Clarification => "enquiryPeriod",
+                StageKind::Submission => "tenderPeriod",
+                StageKind::Evaluation => "awardPeriod",
+                _ => continue,
+            };
+            tender[key] = json!({ "startDate": date(t.start), "endDate": date(t.end) });
+        }
+    }
+}
+
+fn reference(party: &Value) -> Value {
+    json!({ "id": party["id"], "name": party["name"] })
+}
+
+/// Amounts are whole rupiah.
+fn idr(amount: i64) -> Value {
+    json!({ "amount": amount, "currency": "IDR" })
+}
+
+/// Dates in UTC to the second: one precision, so that they sort as text (the merge sorts by date).
+fn date(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+fn main_category(c: Category) -> &'static str {
+    match c {
+        Category::Goods => "goods",
+        Category::Works => "works",
+        Category::Consulting | Category::OtherServices => "services",
+    }
+}
+
+/// Tender and seleksi are announced to all; tender cepat and tender terbatas invite qualified
+/// companies only; pengadaan langsung asks a few; penunjukan langsung names one.
+fn procurement_method(m: Method) -> &'static str {
+    match m {
+        Method::Tender | Method::Seleksi => "open",
+        Method::TenderCepat | Method::TenderTerbatas => "selective",
+        Method::PengadaanLangsung => "limited",
+        Method::PenunjukanLangsung => "direct",
+    }
+}
+
+fn method_name(m: Method) -> &'static str {
+    match m {
+        Method::Tender => "Tender",
+        Method::TenderCepat => "Tender Cepat",
+        Method::TenderTerbatas => "Tender Terbatas",
+        Method::Seleksi => "Seleksi",
+        Method::PengadaanLangsung => "Pengadaan Langsung",
+        Method::PenunjukanLangsung => "Penunjukan Langsung",
+    }
+}
+
+fn award_criteria(e: EvaluationMethod) -> &'static str {
+    match e {
+        EvaluationMethod::SistemGugur | EvaluationMethod::BiayaTerendah => "priceOnly",
+        EvaluationMethod::UmurEkonomis => "costOnly",
+        EvaluationMethod::SistemNilai | EvaluationMethod::KualitasBiaya => "ratedCriteria",
+        EvaluationMethod::Kualitas | EvaluationMethod::PaguAnggaran => "qualityOnly",
+    }
+}
+
+fn evaluation_name(e: EvaluationMethod) -> &'static str {
+    match e {
+        EvaluationMethod::SistemGugur => "Sistem Gugur",
+        EvaluationMethod::SistemNilai => "Sistem Nilai",
+        EvaluationMethod::UmurEkonomis => "Penilaian Biaya Selama Umur Ekonomis",
+        EvaluationMethod::KualitasBiaya => "Kualitas dan Biaya",
+        EvaluationMethod::Kualitas => "Kualitas",
+        EvaluationMethod::PaguAnggaran => "Pagu Anggaran",
+        EvaluationMethod::BiayaTerendah => "Biaya Terendah",
+    }
+}
+
+fn stage_name(s: StageKind) -> &'static str {
+    match s {
+        StageKind::Announcement => "pengumuman",
+        StageKind::Clarification => "pemberian penjelasan",
+        StageKind::Submission => "pemasukan penawaran",
+        StageKind::Opening => "pembukaan penawaran",
+        StageKind::Evaluation => "evaluasi",
+        StageKind::QualificationProof => "pembuktian kualifikasi",
+        StageKind::Award => "penetapan pemenang",
+        StageKind::AwardAnnouncement => "pengumuman pemenang",
+        StageKind::Objection => "sanggah",
+        StageKind::ObjectionAnswer => "jawaban sanggah",
+        StageKind::AwardLetter => "penerbitan SPPBJ",
+    }
+}
