@@ -106,6 +106,7 @@ fn next_url(state: &AppState, path: &str, after: i64, limit: u32, regency: Optio
 /// The release package of the feed: every release, in publication order, after a cursor.
 #[utoipa::path(get, path = "/api/v1/ocds/releases", tag = "open data", params(FeedQuery),
     responses((status = 200, description = "an OCDS 1.1 release package; `links.next` continues the feed", content_type = "application/json"),
+        (status = 204, description = "nothing published after the cursor yet: ask again later"),
         (status = 304, description = "unchanged (If-None-Match)"), (status = 400, body = crate::error::Problem),
         (status = 404, body = crate::error::Problem)))]
 pub(crate) async fn releases_api(
@@ -122,16 +123,23 @@ pub(crate) async fn releases_api(
         .store
         .releases(&ReleaseFilter { after, limit, tenant, ocid: None })
         .await?;
-    let next = (rows.len() == limit as usize)
-        .then(|| rows.last().map(|r| next_url(&state, "/api/v1/ocds/releases", r.seq, limit, q.regency.as_deref())))
-        .flatten();
+    if rows.is_empty() {
+        // A package holds at least one release (the schema says so): nothing new is no content.
+        return Ok(nothing_new());
+    }
+    // A change feed: the next page starts after this one's last release, whether or not this
+    // one is full (a follower polls it until something new is published); an empty page ends.
+    let next = rows
+        .last()
+        .map(|r| next_url(&state, "/api/v1/ocds/releases", r.seq, limit, q.regency.as_deref()));
+    let complete = rows.len() == limit as usize;
     let body = state.config.publication.release_package(
         &state.config.publication.url(&uri.to_string()),
         published(&rows, state.clock.now()),
         rows.iter().map(|r| r.body.as_str()),
         next.as_deref(),
     );
-    Ok(conditional(&headers, body, next.as_deref()))
+    Ok(conditional(&headers, body, next.as_deref(), complete))
 }
 
 /// The releases of one contracting process, oldest first.
@@ -154,13 +162,14 @@ pub(crate) async fn process_releases_api(
         rows.iter().map(|r| r.body.as_str()),
         None,
     );
-    Ok(conditional(&headers, body, None))
+    Ok(conditional(&headers, body, None, false))
 }
 
 /// The feed of records: each process whose record changed after the cursor, once, at its newest
 /// release, with its releases and compiled release.
 #[utoipa::path(get, path = "/api/v1/ocds/records", tag = "open data", params(FeedQuery),
     responses((status = 200, description = "an OCDS 1.1 record package; `links.next` continues the feed", content_type = "application/json"),
+        (status = 204, description = "no record changed after the cursor yet: ask again later"),
         (status = 304, description = "unchanged (If-None-Match)"), (status = 400, body = crate::error::Problem),
         (status = 404, body = crate::error::Problem)))]
 pub(crate) async fn records_api(
@@ -174,6 +183,9 @@ pub(crate) async fn records_api(
     let (after, limit, tenant) = feed_params(&state, &q, 100, 20).await?;
     caught_up(&state).await?;
     let heads = state.store.changed_processes(after, tenant, limit).await?;
+    if heads.is_empty() {
+        return Ok(nothing_new());
+    }
     let mut records = Vec::with_capacity(heads.len());
     let mut newest = Vec::new();
     for (ocid, _) in &heads {
@@ -181,16 +193,17 @@ pub(crate) async fn records_api(
         newest.extend(rows.last().cloned());
         records.push(record_of(ocid, &rows)?);
     }
-    let next = (heads.len() == limit as usize)
-        .then(|| heads.last().map(|h| next_url(&state, "/api/v1/ocds/records", h.1, limit, q.regency.as_deref())))
-        .flatten();
+    let next = heads
+        .last()
+        .map(|h| next_url(&state, "/api/v1/ocds/records", h.1, limit, q.regency.as_deref()));
+    let complete = heads.len() == limit as usize;
     let body = state.config.publication.record_package(
         &state.config.publication.url(&uri.to_string()),
         published(&newest, state.clock.now()),
         records.iter().map(String::as_str),
         next.as_deref(),
     );
-    Ok(conditional(&headers, body, next.as_deref()))
+    Ok(conditional(&headers, body, next.as_deref(), complete))
 }
 
 /// The record of one contracting process.
@@ -214,7 +227,12 @@ pub(crate) async fn record_api(
         [record.as_str()],
         None,
     );
-    Ok(conditional(&headers, body, None))
+    Ok(conditional(&headers, body, None, false))
+}
+
+/// The end of a feed, for now: `204`, to be asked again later with the same cursor.
+fn nothing_new() -> Response {
+    (StatusCode::NO_CONTENT, [(header::CACHE_CONTROL, "public, max-age=10")]).into_response()
 }
 
 /// Every release of a process (404 for an OCID that is not ours or has none).
@@ -272,9 +290,9 @@ fn published(rows: &[OcdsRelease], now: OffsetDateTime) -> OffsetDateTime {
         .unwrap_or_else(|| now.replace_second(0).unwrap_or(now).replace_nanosecond(0).unwrap_or(now))
 }
 
-/// A JSON answer with a strong ETag of its bytes; `304` when the client has them already. A page
-/// with a next link is complete and never changes, so caches may keep it longer.
-fn conditional(headers: &HeaderMap, body: String, next: Option<&str>) -> Response {
+/// A JSON answer with a strong ETag of its bytes; `304` when the client has them already. A full
+/// page of a feed never changes (releases are immutable), so caches may keep it longer.
+fn conditional(headers: &HeaderMap, body: String, next: Option<&str>, complete: bool) -> Response {
     let digest = Sha256::digest(body.as_bytes());
     let tag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
     let matches = headers
@@ -286,7 +304,7 @@ fn conditional(headers: &HeaderMap, body: String, next: Option<&str>) -> Respons
             let t = t.trim();
             t == "*" || t.trim_start_matches("W/") == tag
         });
-    let cache = if next.is_some() { "public, max-age=3600" } else { "public, max-age=10" };
+    let cache = if complete { "public, max-age=3600" } else { "public, max-age=10" };
     let mut r = if matches {
         StatusCode::NOT_MODIFIED.into_response()
     } else {

@@ -159,6 +159,11 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         .first()
         .await?;
         d.screenshot(&shots.join("landing-en.png")).await?;
+        // The open data page, linked from every page's footer.
+        d.find(By::Id("footer-open-data")).await?.click().await?;
+        d.query(By::XPath("//h1[text()='Open data (OCDS 1.1.5)']")).first().await?;
+        d.find(By::Id("od-releases-link")).await?;
+        d.screenshot(&shots.join("open-data-en.png")).await?;
         // Keyboard users reach the skip link first.
         d.find(By::Tag("body")).await?.send_keys(Key::Tab).await?;
         let focused = d.active_element().await?;

@@ -325,6 +325,23 @@ async fn bids_open_with_any_k_partials(app: &TestApp) {
         lelang_trust::seal::hex(&<sha2::Sha256 as sha2::Digest>::digest(&plain)),
         ob.plaintext_sha256.clone().expect("hash")
     );
+
+    // The opening is on the public record: the open data, valid OCDS 1.1.5, now names the
+    // companies whose bids were opened and counts the bids.
+    let published = common::ocds::check_everything(app).await;
+    let compiled = &published.records[&format!("ocds-lelang-{}", package.0)]["compiledRelease"];
+    let details = compiled["bids"]["details"].as_array().expect("bid details");
+    assert_eq!(details.len(), done.bids.len());
+    assert_eq!(compiled["tender"]["numberOfTenderers"], done.bids.len());
+    assert_eq!(compiled["bids"]["statistics"][0]["value"], done.bids.len());
+    let tenderers = compiled["parties"]
+        .as_array()
+        .expect("parties")
+        .iter()
+        .filter(|p| p["roles"] == json!(["tenderer"]))
+        .count();
+    assert_eq!(tenderers, done.bids.len());
+    assert!(details.iter().any(|d| d["tenderers"][0]["id"] == format!("penyedia-{blambangan}")));
 }
 
 fn find_file(dir: &Path, name: &str) -> Option<String> {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod ocds;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -265,6 +267,16 @@ pub fn csrf_of(html: &str) -> Option<String> {
 }
 
 impl Client {
+    /// A fresh client of another router (an app built by the test itself).
+    pub fn over(router: Router) -> Self {
+        Self {
+            router,
+            cookies: BTreeMap::new(),
+            csrf: None,
+            lang: None,
+        }
+    }
+
     /// Sends a request, keeping cookies and the latest CSRF token.
     pub async fn send(&mut self, mut req: Request<Body>) -> Resp {
         if !self.cookies.is_empty() {

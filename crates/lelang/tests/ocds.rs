@@ -1,0 +1,337 @@
+//! Open data (issue 7): everything the demo publishes is valid OCDS 1.1.5 — releases, release
+//! packages, records, record packages — with closed codelists respected; the feeds page by
+//! cursor, answer ETags, refuse bad input with problem+json; nothing confidential reaches a
+//! release; the projection is the log folded again; the export and the daily dump hold the feed.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use common::ocds::{check_everything, ocds, schema_dir};
+use lelang_core::store::ReleaseFilter;
+use lelang_web::WebConfig;
+use std::collections::BTreeSet;
+use std::io::Read;
+
+#[test]
+fn the_schemas_here_are_the_official_ones() {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ocds/1.1.5");
+    if !shared.exists() {
+        eprintln!("SKIP comparing tests/ocds-1.1.5 with ../shared/ocds/1.1.5: not on this machine");
+        return;
+    }
+    for name in [
+        "release-schema.json",
+        "release-package-schema.json",
+        "record-package-schema.json",
+        "versioned-release-validation-schema.json",
+        "dereferenced-release-schema.json",
+        "codelists/releaseTag.csv",
+        "codelists/tenderStatus.csv",
+        "codelists/method.csv",
+        "codelists/partyRole.csv",
+        "codelists/currency.csv",
+        "codelists/initiationType.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(schema_dir().join(name)).expect("copy"),
+            std::fs::read(shared.join(name)).expect("official"),
+            "{name} differs from the official copy"
+        );
+    }
+}
+
+#[test]
+fn the_checks_catch_what_is_wrong() {
+    let o = ocds();
+    let good = serde_json::json!({
+        "ocid": "ocds-lelang-1", "id": "1", "date": "2026-11-02T02:00:00Z", "tag": ["tender"],
+        "initiationType": "tender", "tender": {"id": "t", "status": "active"}
+    });
+    assert_eq!(o.release_errors(&good), Vec::<String>::new());
+    let mut bad = good.clone();
+    bad["tag"] = serde_json::json!(["tenderFinished"]);
+    bad["tender"]["status"] = serde_json::json!("open");
+    bad["tender"]["value"] = serde_json::json!({"amount": 5, "currency": "RUPIAH"});
+    bad["parties"] = serde_json::json!([{"id": "p", "roles": ["winner"]}]);
+    bad["date"] = serde_json::json!("yesterday");
+    let errs = o.release_errors(&bad).join("\n");
+    for needle in ["tenderFinished", "\"open\"", "RUPIAH", "winner", "yesterday"] {
+        assert!(errs.contains(needle), "{needle} not caught:\n{errs}");
+    }
+    let mut missing = good;
+    missing.as_object_mut().expect("object").remove("initiationType");
+    assert!(!o.release_errors(&missing).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_publishes_valid_ocds_and_nothing_confidential() {
+    let app = TestApp::with_demo().await;
+    let published = check_everything(&app).await;
+    for tag in ["planning", "planningUpdate", "tender", "tenderAmendment", "tenderUpdate"] {
+        assert!(published.tags.contains(tag), "no {tag} release in {:?}", published.tags);
+    }
+    assert!(published.records.len() >= 4, "{} processes", published.records.len());
+    let feed = serde_json::to_string(&published.releases).expect("text");
+
+    // Every announced tender is a process with its buyer, its procuring entity and its value.
+    for t in app.store.tenants().await.expect("tenants") {
+        for p in app.store.packages(t.id).await.expect("packages") {
+            let ocid = format!("ocds-lelang-{}", p.id.0);
+            let Some(record) = published.records.get(&ocid) else {
+                panic!("package {} has no record", p.name)
+            };
+            let c = &record["compiledRelease"];
+            assert_eq!(c["tender"]["title"], p.name.as_str());
+            assert_eq!(c["tender"]["value"]["amount"], p.owner_estimate);
+            assert_eq!(c["tender"]["value"]["currency"], "IDR");
+            assert_eq!(c["planning"]["budget"]["amount"]["amount"], p.budget_ceiling);
+            assert_eq!(c["buyer"]["id"], format!("skpd-{}", p.work_unit_id.0));
+            assert_eq!(c["language"], "id");
+            // The HPS breakdown is confidential: only its total is published.
+            for line in &p.hps_breakdown {
+                let text = serde_json::to_string(line).expect("line");
+                assert!(!feed.contains(&text), "an HPS line reached the open data: {text}");
+            }
+            if let Some(tender) = app.store.public_tender(p.id).await.expect("q") {
+                assert_eq!(c["tender"]["status"], "active", "{}", tender.name);
+                assert_eq!(
+                    c["tender"]["tenderPeriod"]["endDate"],
+                    tender
+                        .submission_deadline
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .expect("date")
+                );
+                // Who registered and who asked stays hidden until the opening.
+                if app.store.opening(p.id).await.expect("q").is_none() {
+                    for (vendor, _) in app.store.participants(p.id).await.expect("q") {
+                        assert!(!feed.contains(&vendor.0.to_string()), "a participant reached the open data");
+                    }
+                }
+                let questions = app.store.questions(p.id).await.expect("q");
+                let enquiries = c["tender"]["enquiries"].as_array().map_or(0, Vec::len);
+                assert_eq!(enquiries, questions.len(), "{}: every question is an enquiry", tender.name);
+                for q in questions.iter().filter(|q| q.answer.is_some()) {
+                    assert!(feed.contains(&serde_json::to_string(q.answer.as_deref().unwrap_or_default()).expect("s")));
+                }
+            }
+        }
+    }
+    for v in app.store.vendors().await.expect("vendors") {
+        assert!(
+            !feed.contains(&v.nib),
+            "no company's registration number is published before it bids and is opened"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_feeds_page_by_cursor_answer_etags_and_refuse_bad_input() {
+    let app = TestApp::with_demo().await;
+    let mut c = app.client();
+    let all = c.get("/api/v1/ocds/releases?limit=1000").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(all.content_type(), "application/json");
+    let all = all.json();
+    let n = all["releases"].as_array().expect("releases").len();
+    assert!(n > 10, "{n} releases");
+
+    // A follower at the end sees nothing new, then exactly what is published next.
+    let next = all["links"]["next"].as_str().expect("next").to_owned();
+    let path = format!("/api/{}", next.split_once("/api/").expect("api").1);
+    let tail = c.get(&path).await;
+    assert_eq!(tail.status, StatusCode::NO_CONTENT, "nothing new yet: {}", tail.body);
+    let tender = app.demo_tender("Ngasinan").await;
+    let tenant = app.store.tenant_by_slug("trenggalek").await.expect("q").expect("t");
+    let pokja = app
+        .store
+        .pokja_assignments(tenant.id)
+        .await
+        .expect("q")
+        .into_iter()
+        .find(|a| a.package_id == tender.package_id)
+        .expect("pokja");
+    let member = app.store.user(pokja.members[0]).await.expect("q").expect("u").username;
+    let mut pokja = app.signed_in(&member).await;
+    let questions = app.store.questions(tender.package_id).await.expect("q");
+    let open = questions.iter().find(|q| q.answer.is_none()).expect("an unanswered demo question");
+    let r = pokja
+        .post_json(
+            &format!(
+                "/api/v1/tenants/trenggalek/packages/{}/questions/{}/answer",
+                tender.package_id.0, open.id.0
+            ),
+            &serde_json::json!({"text": "Tidak, penyedia cukup memasang rambu pengalihan arus lalu lintas."}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let tail = c.get(&path).await.json();
+    let fresh = tail["releases"].as_array().expect("releases");
+    assert_eq!(fresh.len(), 1, "{tail}");
+    assert_eq!(fresh[0]["tag"], serde_json::json!(["tenderUpdate"]));
+    assert_eq!(fresh[0]["tender"]["enquiries"][0]["id"], open.id.0.to_string());
+    assert!(ocds().release_package_errors(&tail).is_empty());
+
+    // ETags: the same bytes are not sent twice.
+    let first = c.get("/api/v1/ocds/releases?limit=5").await;
+    let etag = first.headers.get("etag").expect("etag").to_str().expect("ascii").to_owned();
+    assert_eq!(first.headers.get("cache-control").expect("cc"), "public, max-age=3600", "a full page never changes");
+    let again = c
+        .request("GET", "/api/v1/ocds/releases?limit=5", &[("if-none-match", &etag)], vec![])
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    let other = c
+        .request("GET", "/api/v1/ocds/releases?limit=6", &[("if-none-match", &etag)], vec![])
+        .await;
+    assert_eq!(other.status, StatusCode::OK);
+    let ocid = format!("ocds-lelang-{}", tender.package_id.0);
+    let rec = c.get(&format!("/api/v1/ocds/records/{ocid}")).await;
+    let etag = rec.headers.get("etag").expect("etag").to_str().expect("ascii").to_owned();
+    let again = c
+        .request("GET", &format!("/api/v1/ocds/records/{ocid}"), &[("if-none-match", &etag)], vec![])
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+
+    // One regency's feed holds its processes only.
+    let bwi = c.get("/api/v1/ocds/releases?limit=1000&regency=banyuwangi").await.json();
+    let ours: BTreeSet<String> = app
+        .store
+        .packages(app.store.tenant_by_slug("banyuwangi").await.expect("q").expect("t").id)
+        .await
+        .expect("q")
+        .iter()
+        .map(|p| format!("ocds-lelang-{}", p.id.0))
+        .collect();
+    let bwi = bwi["releases"].as_array().expect("releases");
+    assert!(!bwi.is_empty() && bwi.len() < n + 1);
+    assert!(bwi.iter().all(|r| ours.contains(r["ocid"].as_str().expect("ocid"))));
+
+    // Bad input gets a clear answer, never a 500.
+    for (path, status) in [
+        ("/api/v1/ocds/releases?limit=0", StatusCode::BAD_REQUEST),
+        ("/api/v1/ocds/releases?limit=1001", StatusCode::BAD_REQUEST),
+        ("/api/v1/ocds/releases?after=-1", StatusCode::BAD_REQUEST),
+        ("/api/v1/ocds/releases?after=x", StatusCode::BAD_REQUEST),
+        ("/api/v1/ocds/releases?page=2", StatusCode::BAD_REQUEST),
+        ("/api/v1/ocds/records?limit=101", StatusCode::BAD_REQUEST),
+        ("/api/v1/ocds/releases?regency=atlantis", StatusCode::NOT_FOUND),
+        ("/api/v1/ocds/records/ocds-lelang-00000000-0000-0000-0000-000000000000", StatusCode::NOT_FOUND),
+        ("/api/v1/ocds/records/ocds-other-00000000-0000-0000-0000-000000000000", StatusCode::NOT_FOUND),
+        ("/api/v1/ocds/releases/..%2F..%2Fetc%2Fpasswd", StatusCode::NOT_FOUND),
+    ] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, status, "{path}: {}", r.body);
+        assert_eq!(r.content_type(), "application/problem+json", "{path}");
+    }
+    // Dumps are files, not API answers: a plain 404 page.
+    for path in ["/open-data/..%2Flelang.db", "/open-data/releases-2026-01-01.jsonl.gz", "/open-data/x"] {
+        assert_eq!(c.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_releases_kept_are_the_log_folded_again() {
+    let app = TestApp::with_demo().await;
+    let mut c = app.client();
+    assert_eq!(c.get("/api/v1/ocds/releases").await.status, StatusCode::OK);
+    // A second app server over the same database folds the log from the start: it writes
+    // nothing (the cursor is ahead of it) and would have written the very same rows.
+    let mut other = lelang_ocds::Publisher::new(lelang_ocds::Publication::default());
+    let end = lelang_web::ocds::catch_up(app.store.as_ref(), &mut other).await.expect("catch up");
+    assert_eq!(end, app.store.event_count().await.expect("count"));
+    let kept = app
+        .store
+        .releases(&ReleaseFilter { limit: 100_000, ..Default::default() })
+        .await
+        .expect("kept");
+    let mut fresh = lelang_ocds::Publisher::new(lelang_ocds::Publication::default());
+    let mut again = Vec::new();
+    let mut after = 0;
+    loop {
+        let events = app
+            .store
+            .events(lelang_core::store::EventFilter { after_seq: after, limit: 1000, ..Default::default() })
+            .await
+            .expect("events");
+        let Some(last) = events.last() else { break };
+        after = last.seq;
+        again.extend(events.iter().filter_map(|e| fresh.fold(e)));
+    }
+    assert_eq!(kept, again);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_export_and_the_daily_dump_hold_the_feed() {
+    let app = TestApp::with_demo().await;
+    let mut c = app.client();
+    let feed = c.get("/api/v1/ocds/releases?limit=1000").await.json();
+    let releases = feed["releases"].as_array().expect("releases").clone();
+
+    // lelang export ocds, gzip by the file name, from the database directly.
+    let out = tempfile::tempdir().expect("dir");
+    let file = out.path().join("releases.jsonl.gz");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_lelang"))
+        .args(["export", "ocds", "--quiet", "--database", &app.db_url, "--data"])
+        .arg(out.path())
+        .arg("--output")
+        .arg(&file)
+        .output()
+        .expect("run");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&file).expect("file"))
+        .read_to_string(&mut text)
+        .expect("gzip");
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    assert_eq!(lines, releases);
+    assert!(!out.path().join("releases.jsonl.part").exists());
+
+    // Records, two to a package, one package per line; each valid.
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_lelang"))
+        .args(["export", "ocds", "--quiet", "--records", "--package-size", "1", "--regency", "banyuwangi"])
+        .args(["--database", &app.db_url, "--data"])
+        .arg(out.path())
+        .output()
+        .expect("run");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let packages: Vec<serde_json::Value> = String::from_utf8(run.stdout)
+        .expect("utf8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert!(packages.len() >= 2);
+    let mut n = 0;
+    for p in &packages {
+        assert!(ocds().record_package_errors(p).is_empty(), "{:?}", ocds().record_package_errors(p));
+        n += p["records"].as_array().expect("records").len();
+    }
+    let bwi = c.get("/api/v1/ocds/records?limit=100&regency=banyuwangi").await.json();
+    assert_eq!(n, bwi["records"].as_array().expect("records").len());
+
+    // The daily dump: written once a day into the document store, listed and served.
+    let docs = tempfile::tempdir().expect("docs");
+    let config = WebConfig {
+        documents_dir: docs.path().to_owned(),
+        ..WebConfig::default()
+    };
+    let state = lelang_web::AppState::new(app.store.clone(), app.clock.clone(), config, app.log.clone())
+        .await
+        .expect("state");
+    let name = lelang_web::ocds::write_daily_dump(&state).await.expect("dump").expect("written");
+    assert_eq!(name, "releases-2026-11-02.jsonl.gz");
+    assert_eq!(lelang_web::ocds::write_daily_dump(&state).await.expect("dump"), None, "once a day");
+    let mut web = common::Client::over(lelang_web::router(state));
+    let page = web.get("/open-data").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("href=\"/open-data/{name}\"")), "{}", page.body);
+    let r = web.get(&format!("/open-data/{name}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.content_type(), "application/gzip");
+    let bytes = std::fs::read(docs.path().join("open-data").join(&name)).expect("dump");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes.as_slice()).read_to_string(&mut text).expect("gzip");
+    let dumped: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    assert_eq!(dumped, releases, "the dump holds the feed");
+}
