@@ -412,7 +412,7 @@ pub enum EventPayload {
 
 impl EventPayload {
     /// Every event type, so that each can be checked to have a label in every language.
-    pub const TYPE_NAMES: [&'static str; 37] = [
+    pub const TYPE_NAMES: [&'static str; 40] = [
         "tenant_created",
         "work_unit_created",
         "vendor_registered",
@@ -446,6 +446,9 @@ impl EventPayload {
         "key_ceremony_completed",
         "key_ceremony_failed",
         "bid_submitted",
+        "bid_uploaded",
+        "bid_withdrawn",
+        "submission_closed",
         "opening_started",
         "partials_submitted",
         "partials_rejected",

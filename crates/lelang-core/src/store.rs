@@ -272,7 +272,12 @@ pub trait Store: Send + Sync + 'static {
     /// Keeps the releases of the events in `(from, to]` and moves the cursor to `to` — only if it
     /// still stands at `from`: when another app server got there first, nothing is written and
     /// the answer is false (its releases are the same, being derived from the same log).
-    async fn publish_releases(&self, from: i64, to: i64, releases: &[OcdsRelease]) -> Result<bool, StoreError>;
+    async fn publish_releases(
+        &self,
+        from: i64,
+        to: i64,
+        releases: &[OcdsRelease],
+    ) -> Result<bool, StoreError>;
     /// Releases in publication order.
     async fn releases(&self, filter: &ReleaseFilter) -> Result<Vec<OcdsRelease>, StoreError>;
     /// Contracting processes whose newest release lies after `after`, oldest change first, with

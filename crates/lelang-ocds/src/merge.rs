@@ -75,7 +75,9 @@ fn merge_field(target: &mut Map<String, Value>, key: &str, value: &Value) {
             }
         }
         Value::Array(items) if identified(items) && !WHOLE_LIST.contains(&key) => {
-            let slot = target.entry(key.to_owned()).or_insert_with(|| Value::Array(Vec::new()));
+            let slot = target
+                .entry(key.to_owned())
+                .or_insert_with(|| Value::Array(Vec::new()));
             if !matches!(slot, Value::Array(existing) if identified(existing)) {
                 *slot = Value::Array(Vec::new());
             }
@@ -157,15 +159,38 @@ mod tests {
         assert_eq!(c["date"], "2026-11-02T03:00:00Z");
         let t = &c["tender"];
         assert_eq!(t["title"], "Jembatan", "absent fields are kept");
-        assert_eq!(t["status"], "active", "the newer value wins (sorted by date, not given order)");
-        assert_eq!(t["documents"], json!([{"id": "d1", "title": "RKS v2", "format": "application/pdf"}, {"id": "d2"}]));
-        assert_eq!(t["tenderPeriod"], json!({"startDate": "2026-11-03T01:00:00Z"}), "null removes");
-        assert_eq!(t["submissionMethod"], json!(["electronicSubmission"]), "arrays of strings are replaced");
+        assert_eq!(
+            t["status"], "active",
+            "the newer value wins (sorted by date, not given order)"
+        );
+        assert_eq!(
+            t["documents"],
+            json!([{"id": "d1", "title": "RKS v2", "format": "application/pdf"}, {"id": "d2"}])
+        );
+        assert_eq!(
+            t["tenderPeriod"],
+            json!({"startDate": "2026-11-03T01:00:00Z"}),
+            "null removes"
+        );
+        assert_eq!(
+            t["submissionMethod"],
+            json!(["electronicSubmission"]),
+            "arrays of strings are replaced"
+        );
         assert_eq!(c["parties"][0]["roles"], json!(["tenderer"]));
-        assert_eq!(c["parties"][0]["additionalIdentifiers"], json!([{"id": "2"}]), "wholeListMerge");
+        assert_eq!(
+            c["parties"][0]["additionalIdentifiers"],
+            json!([{"id": "2"}]),
+            "wholeListMerge"
+        );
         assert_eq!(c["parties"][0]["name"], "CV Maju");
         let r = record("ocds-x-1", releases);
-        let ids: Vec<_> = r["releases"].as_array().unwrap().iter().map(|r| r["id"].clone()).collect();
+        let ids: Vec<_> = r["releases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].clone())
+            .collect();
         assert_eq!(ids, vec![json!("a"), json!("b"), json!("c")]);
         assert!(compile(&[]).is_none());
     }

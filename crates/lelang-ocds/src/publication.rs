@@ -14,7 +14,9 @@ pub const EXTENSIONS: [&str; 2] = [
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PublicationError {
     /// The prefix is not 1–32 ASCII letters and digits.
-    #[error("the OCID prefix must be 1 to 32 ASCII letters or digits (as registered with the Open Contracting Partnership), not {0:?}")]
+    #[error(
+        "the OCID prefix must be 1 to 32 ASCII letters or digits (as registered with the Open Contracting Partnership), not {0:?}"
+    )]
     Prefix(String),
     /// The public address is not an absolute http(s) URL.
     #[error("the public URL must be an absolute http:// or https:// address without a query, not {0:?}")]
@@ -78,7 +80,7 @@ impl Publication {
         ocid.strip_prefix("ocds-")
             .and_then(|r| r.strip_prefix(self.prefix.as_str()))
             .and_then(|r| r.strip_prefix('-'))
-            .is_some_and(|id| uuid_like(id))
+            .is_some_and(uuid_like)
     }
 
     /// An absolute address on this deployment.
@@ -182,7 +184,10 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["releases"][1]["id"], "2");
         assert_eq!(v["version"], "1.1");
-        assert_eq!(v["links"]["next"], "https://lpse.example.id/api/v1/ocds/releases?after=2");
+        assert_eq!(
+            v["links"]["next"],
+            "https://lpse.example.id/api/v1/ocds/releases?after=2"
+        );
         assert_eq!(v["extensions"].as_array().unwrap().len(), 2);
         let empty = p.record_package("https://x.id/r", OffsetDateTime::UNIX_EPOCH, [], None);
         let v: serde_json::Value = serde_json::from_str(&empty).unwrap();

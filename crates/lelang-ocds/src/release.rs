@@ -109,7 +109,9 @@ impl Publisher {
                 d.tenants.insert(*tenant_id, (name.clone(), *time_zone));
                 return None;
             }
-            EventPayload::WorkUnitCreated { work_unit_id, name, .. } => {
+            EventPayload::WorkUnitCreated {
+                work_unit_id, name, ..
+            } => {
                 d.work_units.insert(*work_unit_id, name.clone());
                 return None;
             }
@@ -204,7 +206,11 @@ impl Publisher {
                         "description": description,
                     }]);
                 }
-                let tag = if announced { "tenderAmendment" } else { "planningUpdate" };
+                let tag = if announced {
+                    "tenderAmendment"
+                } else {
+                    "planningUpdate"
+                };
                 (*package_id, tag, json!({ "tender": tender }))
             }
             EventPayload::TenderAnnounced {
@@ -357,7 +363,9 @@ impl Publisher {
             }
             _ => return None,
         };
-        let Value::Object(fields) = fields else { return None };
+        let Value::Object(fields) = fields else {
+            return None;
+        };
         Some((package, envelope(p, e, package, tags, fields)))
     }
 }
@@ -387,7 +395,11 @@ impl Directory {
 
     fn procuring_entity(&self, tenant: Option<TenantId>) -> Option<Value> {
         let tenant = tenant?;
-        let name = self.tenants.get(&tenant).map(|t| t.0.as_str()).unwrap_or("Pemerintah Daerah");
+        let name = self
+            .tenants
+            .get(&tenant)
+            .map(|t| t.0.as_str())
+            .unwrap_or("Pemerintah Daerah");
         Some(json!({
             "id": format!("ukpbj-{}", tenant.0),
             "name": format!("UKPBJ {name}"),
@@ -396,7 +408,11 @@ impl Directory {
     }
 
     fn tenderer(&self, vendor: VendorId) -> Value {
-        let name = self.vendors.get(&vendor).cloned().unwrap_or_else(|| "Penyedia".into());
+        let name = self
+            .vendors
+            .get(&vendor)
+            .cloned()
+            .unwrap_or_else(|| "Penyedia".into());
         json!({ "id": format!("penyedia-{}", vendor.0), "name": name, "roles": ["tenderer"] })
     }
 

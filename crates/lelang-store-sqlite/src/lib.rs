@@ -2163,7 +2163,9 @@ impl Store for SqliteStore {
             return Ok(false);
         }
         for chunk in releases.chunks(500) {
-            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO ocds_releases (seq, ocid, tenant_id, body) ");
+            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO ocds_releases (seq, ocid, tenant_id, body) ",
+            );
             q.push_values(chunk, |mut b, r| {
                 b.push_bind(r.seq)
                     .push_bind(&r.ocid)
@@ -2180,7 +2182,9 @@ impl Store for SqliteStore {
         }
         let newest: Vec<_> = newest.into_iter().collect();
         for chunk in newest.chunks(500) {
-            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO ocds_records (ocid, tenant_id, last_seq) ");
+            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO ocds_records (ocid, tenant_id, last_seq) ",
+            );
             q.push_values(chunk, |mut b, (ocid, (tenant, seq))| {
                 b.push_bind(*ocid).push_bind(tenant.map(|t| t.0)).push_bind(*seq);
             });
@@ -2196,7 +2200,9 @@ impl Store for SqliteStore {
         f: &lelang_core::store::ReleaseFilter,
     ) -> Result<Vec<lelang_core::store::OcdsRelease>, StoreError> {
         let limit = i64::from(if f.limit == 0 { 100 } else { f.limit });
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT seq, ocid, tenant_id, body FROM ocds_releases WHERE seq > ");
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "SELECT seq, ocid, tenant_id, body FROM ocds_releases WHERE seq > ",
+        );
         q.push_bind(f.after);
         if let Some(t) = f.tenant {
             q.push(" AND tenant_id = ").push_bind(t.0);
@@ -2226,7 +2232,9 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<(String, i64)>, StoreError> {
         let limit = i64::from(if limit == 0 { 100 } else { limit });
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT ocid, last_seq FROM ocds_records WHERE last_seq > ");
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "SELECT ocid, last_seq FROM ocds_records WHERE last_seq > ",
+        );
         q.push_bind(after);
         if let Some(t) = tenant {
             q.push(" AND tenant_id = ").push_bind(t.0);

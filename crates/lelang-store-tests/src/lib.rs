@@ -557,30 +557,54 @@ pub mod cases {
             tenant_id: Some(t.id),
             body: format!(r#"{{"ocid":"{ocid}","n":{seq}}}"#),
         };
-        let first = vec![release(2, "ocds-x-1", &a), release(3, "ocds-x-2", &b), release(5, "ocds-x-1", &a)];
+        let first = vec![
+            release(2, "ocds-x-1", &a),
+            release(3, "ocds-x-2", &b),
+            release(5, "ocds-x-1", &a),
+        ];
         assert!(store.publish_releases(0, 6, &first).await.expect("publish"));
         assert!(
             !store.publish_releases(0, 6, &first).await.expect("second server"),
             "a server that saw an old cursor writes nothing"
         );
         assert_eq!(store.ocds_cursor().await.expect("cursor"), 6);
-        assert!(store.publish_releases(6, 9, &[release(8, "ocds-x-2", &b)]).await.expect("more"));
-        assert!(store.publish_releases(9, 10, &[]).await.expect("an event with no release moves the cursor"));
+        assert!(
+            store
+                .publish_releases(6, 9, &[release(8, "ocds-x-2", &b)])
+                .await
+                .expect("more")
+        );
+        assert!(
+            store
+                .publish_releases(9, 10, &[])
+                .await
+                .expect("an event with no release moves the cursor")
+        );
         let all = store.releases(&ReleaseFilter::default()).await.expect("all");
         assert_eq!(all.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2, 3, 5, 8]);
         assert_eq!(all[1], release(3, "ocds-x-2", &b));
         let page = store
-            .releases(&ReleaseFilter { after: 2, limit: 2, ..Default::default() })
+            .releases(&ReleaseFilter {
+                after: 2,
+                limit: 2,
+                ..Default::default()
+            })
             .await
             .expect("page");
         assert_eq!(page.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![3, 5]);
         let of_a = store
-            .releases(&ReleaseFilter { tenant: Some(a.id), ..Default::default() })
+            .releases(&ReleaseFilter {
+                tenant: Some(a.id),
+                ..Default::default()
+            })
             .await
             .expect("regency");
         assert_eq!(of_a.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2, 5]);
         let of_2 = store
-            .releases(&ReleaseFilter { ocid: Some("ocds-x-2".into()), ..Default::default() })
+            .releases(&ReleaseFilter {
+                ocid: Some("ocds-x-2".into()),
+                ..Default::default()
+            })
             .await
             .expect("process");
         assert_eq!(of_2.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![3, 8]);

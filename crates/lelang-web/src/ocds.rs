@@ -7,11 +7,11 @@
 //! appended since it last looked ([`catch_up`]) and keeps their releases in the store, so every
 //! app server answers the same bytes for the same cursor.
 
+use crate::AppState;
 use crate::api::{ApiQuery, tenant_or_404};
 use crate::auth::Ctx;
 use crate::error::ApiError;
 use crate::i18n::Tr;
-use crate::AppState;
 use askama::Template;
 use axum::Router;
 use axum::body::Body;
@@ -78,7 +78,12 @@ pub struct FeedQuery {
     regency: Option<String>,
 }
 
-async fn feed_params(state: &AppState, q: &FeedQuery, max: u32, default: u32) -> Result<(i64, u32, Option<TenantId>), ApiError> {
+async fn feed_params(
+    state: &AppState,
+    q: &FeedQuery,
+    max: u32,
+    default: u32,
+) -> Result<(i64, u32, Option<TenantId>), ApiError> {
     let limit = q.limit.unwrap_or(default);
     if !(1..=max).contains(&limit) {
         return Err(ApiError::BadRequest(format!("limit must be 1–{max}")));
@@ -95,7 +100,10 @@ async fn feed_params(state: &AppState, q: &FeedQuery, max: u32, default: u32) ->
 }
 
 fn next_url(state: &AppState, path: &str, after: i64, limit: u32, regency: Option<&str>) -> String {
-    let mut url = state.config.publication.url(&format!("{path}?after={after}&limit={limit}"));
+    let mut url = state
+        .config
+        .publication
+        .url(&format!("{path}?after={after}&limit={limit}"));
     if let Some(r) = regency {
         url.push_str("&regency=");
         url.push_str(r);
@@ -121,7 +129,12 @@ pub(crate) async fn releases_api(
     caught_up(&state).await?;
     let rows = state
         .store
-        .releases(&ReleaseFilter { after, limit, tenant, ocid: None })
+        .releases(&ReleaseFilter {
+            after,
+            limit,
+            tenant,
+            ocid: None,
+        })
         .await?;
     if rows.is_empty() {
         // A package holds at least one release (the schema says so): nothing new is no content.
@@ -129,9 +142,15 @@ pub(crate) async fn releases_api(
     }
     // A change feed: the next page starts after this one's last release, whether or not this
     // one is full (a follower polls it until something new is published); an empty page ends.
-    let next = rows
-        .last()
-        .map(|r| next_url(&state, "/api/v1/ocds/releases", r.seq, limit, q.regency.as_deref()));
+    let next = rows.last().map(|r| {
+        next_url(
+            &state,
+            "/api/v1/ocds/releases",
+            r.seq,
+            limit,
+            q.regency.as_deref(),
+        )
+    });
     let complete = rows.len() == limit as usize;
     let body = state.config.publication.release_package(
         &state.config.publication.url(&uri.to_string()),
@@ -232,7 +251,11 @@ pub(crate) async fn record_api(
 
 /// The end of a feed, for now: `204`, to be asked again later with the same cursor.
 fn nothing_new() -> Response {
-    (StatusCode::NO_CONTENT, [(header::CACHE_CONTROL, "public, max-age=10")]).into_response()
+    (
+        StatusCode::NO_CONTENT,
+        [(header::CACHE_CONTROL, "public, max-age=10")],
+    )
+        .into_response()
 }
 
 /// Every release of a process (404 for an OCID that is not ours or has none).
@@ -287,14 +310,26 @@ fn published(rows: &[OcdsRelease], now: OffsetDateTime) -> OffsetDateTime {
         .filter_map(|r| serde_json::from_str::<Dated>(&r.body).ok())
         .filter_map(|d| OffsetDateTime::parse(&d.date, &Rfc3339).ok())
         .max()
-        .unwrap_or_else(|| now.replace_second(0).unwrap_or(now).replace_nanosecond(0).unwrap_or(now))
+        .unwrap_or_else(|| {
+            now.replace_second(0)
+                .unwrap_or(now)
+                .replace_nanosecond(0)
+                .unwrap_or(now)
+        })
 }
 
 /// A JSON answer with a strong ETag of its bytes; `304` when the client has them already. A full
 /// page of a feed never changes (releases are immutable), so caches may keep it longer.
 fn conditional(headers: &HeaderMap, body: String, next: Option<&str>, complete: bool) -> Response {
     let digest = Sha256::digest(body.as_bytes());
-    let tag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
+    let tag = format!(
+        "\"{}\"",
+        digest
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
     let matches = headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
@@ -304,7 +339,11 @@ fn conditional(headers: &HeaderMap, body: String, next: Option<&str>, complete: 
             let t = t.trim();
             t == "*" || t.trim_start_matches("W/") == tag
         });
-    let cache = if complete { "public, max-age=3600" } else { "public, max-age=10" };
+    let cache = if complete {
+        "public, max-age=3600"
+    } else {
+        "public, max-age=10"
+    };
     let mut r = if matches {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -373,13 +412,20 @@ pub async fn export(
     let mut written = 0u64;
     let mut after = 0i64;
     let mut batch: Vec<String> = Vec::new();
-    let flush = |batch: &mut Vec<String>, out: &mut (dyn Write + Send), dated: OffsetDateTime| -> std::io::Result<()> {
+    let flush = |batch: &mut Vec<String>,
+                 out: &mut (dyn Write + Send),
+                 dated: OffsetDateTime|
+     -> std::io::Result<()> {
         if batch.is_empty() {
             return Ok(());
         }
         let line = match spec.kind {
-            ExportKind::Releases => publication.release_package(&spec.uri, dated, batch.iter().map(String::as_str), None),
-            ExportKind::Records => publication.record_package(&spec.uri, dated, batch.iter().map(String::as_str), None),
+            ExportKind::Releases => {
+                publication.release_package(&spec.uri, dated, batch.iter().map(String::as_str), None)
+            }
+            ExportKind::Records => {
+                publication.record_package(&spec.uri, dated, batch.iter().map(String::as_str), None)
+            }
         };
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
@@ -390,7 +436,12 @@ pub async fn export(
     loop {
         let items: Vec<(i64, String, OffsetDateTime)> = match spec.kind {
             ExportKind::Releases => store
-                .releases(&ReleaseFilter { after, limit: 1000, tenant: spec.tenant, ocid: None })
+                .releases(&ReleaseFilter {
+                    after,
+                    limit: 1000,
+                    tenant: spec.tenant,
+                    ocid: None,
+                })
                 .await?
                 .into_iter()
                 .map(|r| {
@@ -407,12 +458,18 @@ pub async fn export(
                         .map(|r| serde_json::from_str(&r.body))
                         .collect::<Result<Vec<serde_json::Value>, _>>()?;
                     let d = published(&rows, OffsetDateTime::UNIX_EPOCH);
-                    v.push((seq, serde_json::to_string(&lelang_ocds::record(&ocid, releases))?, d));
+                    v.push((
+                        seq,
+                        serde_json::to_string(&lelang_ocds::record(&ocid, releases))?,
+                        d,
+                    ));
                 }
                 v
             }
         };
-        let Some(last) = items.last().map(|i| i.0) else { break };
+        let Some(last) = items.last().map(|i| i.0) else {
+            break;
+        };
         after = last;
         for (_, item, dated) in items {
             written += 1;
@@ -458,8 +515,15 @@ pub fn dumps(dir: &std::path::Path) -> Vec<(String, u64)> {
 /// The date in a dump's file name, if it is one.
 fn dump_date(name: &str) -> Option<&str> {
     let date = name.strip_prefix("releases-")?.strip_suffix(".jsonl.gz")?;
-    (date.len() == 10 && date.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() }))
-        .then_some(date)
+    (date.len() == 10
+        && date.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        }))
+    .then_some(date)
 }
 
 /// How many daily dumps are kept.
@@ -514,7 +578,11 @@ pub async fn run_dumps(state: AppState) {
     }
 }
 
-async fn dump_file(State(state): State<AppState>, ctx: Ctx, Path(name): Path<String>) -> Result<Response, ApiError> {
+async fn dump_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
     authorize(&ctx.actor, Action::ViewPublic)?;
     if dump_date(&name).is_none() {
         return Err(ApiError::NotFound);
@@ -528,7 +596,10 @@ async fn dump_file(State(state): State<AppState>, ctx: Ctx, Path(name): Path<Str
         [
             (header::CONTENT_TYPE, "application/gzip".to_owned()),
             (header::CONTENT_LENGTH, len.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
             (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
         ],
         body,
@@ -563,7 +634,10 @@ async fn open_data_page(State(state): State<AppState>, ctx: Ctx) -> Response {
         let page = OpenDataPage {
             t,
             nav,
-            prefix_example: state.config.publication.ocid(lelang_core::PackageId(uuid::Uuid::nil())),
+            prefix_example: state
+                .config
+                .publication
+                .ocid(lelang_core::PackageId(uuid::Uuid::nil())),
             dumps: dumps(&dumps_dir(&state))
                 .into_iter()
                 .map(|(name, size)| DumpRow {

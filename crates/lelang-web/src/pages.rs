@@ -48,6 +48,8 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/t/{slug}/work-units"),
     ("GET", "/t/{slug}/events"),
     ("GET", "/log"),
+    ("GET", "/open-data"),
+    ("GET", "/open-data/{file}"),
     ("GET", "/log/checkpoint"),
     ("GET", "/log/key"),
     ("GET", "/log/tile/{*path}"),

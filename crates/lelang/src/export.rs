@@ -30,35 +30,57 @@ pub struct Options {
 /// Writes the export; the number of releases (records) written. A file appears whole or not at
 /// all: it is written beside its name and renamed when complete.
 pub async fn ocds(store: &dyn Store, publication: Publication, o: &Options) -> anyhow::Result<u64> {
-    let gzip = o.gzip || o.output.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e == "gz"));
+    let gzip = o.gzip
+        || o.output
+            .as_ref()
+            .is_some_and(|p| p.extension().is_some_and(|e| e == "gz"));
     let (temp, sink): (Option<(PathBuf, PathBuf)>, Box<dyn Write + Send>) = match &o.output {
         Some(path) => {
             let temp = path.with_extension("part");
-            let file = std::fs::File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+            let file =
+                std::fs::File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
             (Some((temp, path.clone())), Box::new(file))
         }
         None => (None, Box::new(std::io::stdout())),
     };
     let sink = std::io::BufWriter::with_capacity(1 << 20, sink);
     let mut out: Box<dyn Write + Send> = if gzip {
-        Box::new(flate2::write::GzEncoder::new(sink, flate2::Compression::default()))
+        Box::new(flate2::write::GzEncoder::new(
+            sink,
+            flate2::Compression::default(),
+        ))
     } else {
         Box::new(sink)
     };
-    let bar = if o.progress { ProgressBar::new_spinner() } else { ProgressBar::hidden() };
+    let bar = if o.progress {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
         ProgressStyle::with_template("{spinner} {pos} {msg} ({per_sec}, {elapsed})")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
-    bar.set_message(if o.kind == ExportKind::Records { "records" } else { "releases" });
+    bar.set_message(if o.kind == ExportKind::Records {
+        "records"
+    } else {
+        "releases"
+    });
     let spec = Export {
         kind: o.kind,
         package_size: o.package_size,
         tenant: o.tenant,
-        uri: publication.url(if o.kind == ExportKind::Records { "/api/v1/ocds/records" } else { "/api/v1/ocds/releases" }),
+        uri: publication.url(if o.kind == ExportKind::Records {
+            "/api/v1/ocds/records"
+        } else {
+            "/api/v1/ocds/releases"
+        }),
     };
     let mut publisher = Publisher::new(publication);
-    let n = lelang_web::ocds::export(store, &mut publisher, &spec, &mut out, &mut |n| bar.set_position(n)).await?;
+    let n = lelang_web::ocds::export(store, &mut publisher, &spec, &mut out, &mut |n| {
+        bar.set_position(n)
+    })
+    .await?;
     out.flush()?;
     drop(out);
     bar.finish_and_clear();

@@ -457,13 +457,21 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
         .or(file.listen)
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
     let publication = lelang_ocds::Publication::new(
-        &args.ocid_prefix.clone().or(file.ocid_prefix).unwrap_or_else(|| "lelang".into()),
+        &args
+            .ocid_prefix
+            .clone()
+            .or(file.ocid_prefix)
+            .unwrap_or_else(|| "lelang".into()),
         &args
             .public_url
             .clone()
             .or(file.public_url)
             .unwrap_or_else(|| format!("http://{listen}")),
-        &args.publisher.clone().or(file.publisher).unwrap_or_else(|| "lelang".into()),
+        &args
+            .publisher
+            .clone()
+            .or(file.publisher)
+            .unwrap_or_else(|| "lelang".into()),
     )?;
     let web = WebConfig {
         documents_dir: data.join("documents"),

@@ -447,6 +447,12 @@ fn cases() -> Vec<Case> {
         c("GET", "/log/tile/{*path}", true, EVERYONE, S::OK),
         c("GET", "/api/v1/log/proof/inclusion", true, EVERYONE, S::OK),
         c("GET", "/api/v1/log/proof/consistency", true, EVERYONE, S::OK),
+        // Open data: the public record, as OCDS, for everyone.
+        c("GET", "/open-data", false, EVERYONE, S::OK),
+        c("GET", "/api/v1/ocds/releases", true, EVERYONE, S::OK),
+        c("GET", "/api/v1/ocds/records", true, EVERYONE, S::OK),
+        c("GET", "/api/v1/ocds/releases/{ocid}", true, EVERYONE, S::OK),
+        c("GET", "/api/v1/ocds/records/{ocid}", true, EVERYONE, S::OK),
         // The procurement plan: the work unit's PPK and budget holder enter, the budget holder
         // announces, everyone reads what is announced.
         c("GET", "/api/v1/tenants/{slug}/plan-items", true, EVERYONE, S::OK),
@@ -789,6 +795,7 @@ fn fill(
             }
         }
         "/api/v1/tokens/{id}/revoke" | "/account/tokens/{id}/revoke" => t.foreign_token.as_str(),
+        "/api/v1/ocds/releases/{ocid}" | "/api/v1/ocds/records/{ocid}" => t.own_packages[6].as_str(),
         _ => user.as_str(),
     };
     let code = if scope == Scope::Own { "DPU" } else { "DPUPR" };
@@ -806,6 +813,7 @@ fn fill(
         .replace("{code}", code)
         .replace("{date}", date)
         .replace("{doc}", &doc.1)
+        .replace("{ocid}", &format!("ocds-lelang-{id}"))
         .replace(
             "{qid}",
             if case.api {
@@ -1696,6 +1704,8 @@ const SEALING_ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/packages/{id}/opening/partials",
     "/account/sealing-key",
     "/t/{slug}/packages/{id}/sealing",
+    // A daily dump exists only once written; tests/ocds.rs serves one and refuses bad names.
+    "/open-data/{file}",
     // Covered by tests/submission.rs (`submission_routes_refuse_everyone_else`).
     "/api/v1/tenders/{id}/bids/{bid}",
     "/api/v1/tenders/{id}/bids/{bid}/content",

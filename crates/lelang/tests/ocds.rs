@@ -68,10 +68,24 @@ fn the_checks_catch_what_is_wrong() {
 async fn the_demo_publishes_valid_ocds_and_nothing_confidential() {
     let app = TestApp::with_demo().await;
     let published = check_everything(&app).await;
-    for tag in ["planning", "planningUpdate", "tender", "tenderAmendment", "tenderUpdate"] {
-        assert!(published.tags.contains(tag), "no {tag} release in {:?}", published.tags);
+    for tag in [
+        "planning",
+        "planningUpdate",
+        "tender",
+        "tenderAmendment",
+        "tenderUpdate",
+    ] {
+        assert!(
+            published.tags.contains(tag),
+            "no {tag} release in {:?}",
+            published.tags
+        );
     }
-    assert!(published.records.len() >= 4, "{} processes", published.records.len());
+    assert!(
+        published.records.len() >= 4,
+        "{} processes",
+        published.records.len()
+    );
     let feed = serde_json::to_string(&published.releases).expect("text");
 
     // Every announced tender is a process with its buyer, its procuring entity and its value.
@@ -105,14 +119,24 @@ async fn the_demo_publishes_valid_ocds_and_nothing_confidential() {
                 // Who registered and who asked stays hidden until the opening.
                 if app.store.opening(p.id).await.expect("q").is_none() {
                     for (vendor, _) in app.store.participants(p.id).await.expect("q") {
-                        assert!(!feed.contains(&vendor.0.to_string()), "a participant reached the open data");
+                        assert!(
+                            !feed.contains(&vendor.0.to_string()),
+                            "a participant reached the open data"
+                        );
                     }
                 }
                 let questions = app.store.questions(p.id).await.expect("q");
                 let enquiries = c["tender"]["enquiries"].as_array().map_or(0, Vec::len);
-                assert_eq!(enquiries, questions.len(), "{}: every question is an enquiry", tender.name);
+                assert_eq!(
+                    enquiries,
+                    questions.len(),
+                    "{}: every question is an enquiry",
+                    tender.name
+                );
                 for q in questions.iter().filter(|q| q.answer.is_some()) {
-                    assert!(feed.contains(&serde_json::to_string(q.answer.as_deref().unwrap_or_default()).expect("s")));
+                    assert!(feed.contains(
+                        &serde_json::to_string(q.answer.as_deref().unwrap_or_default()).expect("s")
+                    ));
                 }
             }
         }
@@ -140,9 +164,19 @@ async fn the_feeds_page_by_cursor_answer_etags_and_refuse_bad_input() {
     let next = all["links"]["next"].as_str().expect("next").to_owned();
     let path = format!("/api/{}", next.split_once("/api/").expect("api").1);
     let tail = c.get(&path).await;
-    assert_eq!(tail.status, StatusCode::NO_CONTENT, "nothing new yet: {}", tail.body);
+    assert_eq!(
+        tail.status,
+        StatusCode::NO_CONTENT,
+        "nothing new yet: {}",
+        tail.body
+    );
     let tender = app.demo_tender("Ngasinan").await;
-    let tenant = app.store.tenant_by_slug("trenggalek").await.expect("q").expect("t");
+    let tenant = app
+        .store
+        .tenant_by_slug("trenggalek")
+        .await
+        .expect("q")
+        .expect("t");
     let pokja = app
         .store
         .pokja_assignments(tenant.id)
@@ -151,10 +185,19 @@ async fn the_feeds_page_by_cursor_answer_etags_and_refuse_bad_input() {
         .into_iter()
         .find(|a| a.package_id == tender.package_id)
         .expect("pokja");
-    let member = app.store.user(pokja.members[0]).await.expect("q").expect("u").username;
+    let member = app
+        .store
+        .user(pokja.members[0])
+        .await
+        .expect("q")
+        .expect("u")
+        .username;
     let mut pokja = app.signed_in(&member).await;
     let questions = app.store.questions(tender.package_id).await.expect("q");
-    let open = questions.iter().find(|q| q.answer.is_none()).expect("an unanswered demo question");
+    let open = questions
+        .iter()
+        .find(|q| q.answer.is_none())
+        .expect("an unanswered demo question");
     let r = pokja
         .post_json(
             &format!(
@@ -175,30 +218,71 @@ async fn the_feeds_page_by_cursor_answer_etags_and_refuse_bad_input() {
 
     // ETags: the same bytes are not sent twice.
     let first = c.get("/api/v1/ocds/releases?limit=5").await;
-    let etag = first.headers.get("etag").expect("etag").to_str().expect("ascii").to_owned();
-    assert_eq!(first.headers.get("cache-control").expect("cc"), "public, max-age=3600", "a full page never changes");
+    let etag = first
+        .headers
+        .get("etag")
+        .expect("etag")
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_eq!(
+        first.headers.get("cache-control").expect("cc"),
+        "public, max-age=3600",
+        "a full page never changes"
+    );
     let again = c
-        .request("GET", "/api/v1/ocds/releases?limit=5", &[("if-none-match", &etag)], vec![])
+        .request(
+            "GET",
+            "/api/v1/ocds/releases?limit=5",
+            &[("if-none-match", &etag)],
+            vec![],
+        )
         .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert!(again.body.is_empty());
     let other = c
-        .request("GET", "/api/v1/ocds/releases?limit=6", &[("if-none-match", &etag)], vec![])
+        .request(
+            "GET",
+            "/api/v1/ocds/releases?limit=6",
+            &[("if-none-match", &etag)],
+            vec![],
+        )
         .await;
     assert_eq!(other.status, StatusCode::OK);
     let ocid = format!("ocds-lelang-{}", tender.package_id.0);
     let rec = c.get(&format!("/api/v1/ocds/records/{ocid}")).await;
-    let etag = rec.headers.get("etag").expect("etag").to_str().expect("ascii").to_owned();
+    let etag = rec
+        .headers
+        .get("etag")
+        .expect("etag")
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     let again = c
-        .request("GET", &format!("/api/v1/ocds/records/{ocid}"), &[("if-none-match", &etag)], vec![])
+        .request(
+            "GET",
+            &format!("/api/v1/ocds/records/{ocid}"),
+            &[("if-none-match", &etag)],
+            vec![],
+        )
         .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
 
     // One regency's feed holds its processes only.
-    let bwi = c.get("/api/v1/ocds/releases?limit=1000&regency=banyuwangi").await.json();
+    let bwi = c
+        .get("/api/v1/ocds/releases?limit=1000&regency=banyuwangi")
+        .await
+        .json();
     let ours: BTreeSet<String> = app
         .store
-        .packages(app.store.tenant_by_slug("banyuwangi").await.expect("q").expect("t").id)
+        .packages(
+            app.store
+                .tenant_by_slug("banyuwangi")
+                .await
+                .expect("q")
+                .expect("t")
+                .id,
+        )
         .await
         .expect("q")
         .iter()
@@ -206,7 +290,10 @@ async fn the_feeds_page_by_cursor_answer_etags_and_refuse_bad_input() {
         .collect();
     let bwi = bwi["releases"].as_array().expect("releases");
     assert!(!bwi.is_empty() && bwi.len() < n + 1);
-    assert!(bwi.iter().all(|r| ours.contains(r["ocid"].as_str().expect("ocid"))));
+    assert!(
+        bwi.iter()
+            .all(|r| ours.contains(r["ocid"].as_str().expect("ocid")))
+    );
 
     // Bad input gets a clear answer, never a 500.
     for (path, status) in [
@@ -217,16 +304,29 @@ async fn the_feeds_page_by_cursor_answer_etags_and_refuse_bad_input() {
         ("/api/v1/ocds/releases?page=2", StatusCode::BAD_REQUEST),
         ("/api/v1/ocds/records?limit=101", StatusCode::BAD_REQUEST),
         ("/api/v1/ocds/releases?regency=atlantis", StatusCode::NOT_FOUND),
-        ("/api/v1/ocds/records/ocds-lelang-00000000-0000-0000-0000-000000000000", StatusCode::NOT_FOUND),
-        ("/api/v1/ocds/records/ocds-other-00000000-0000-0000-0000-000000000000", StatusCode::NOT_FOUND),
-        ("/api/v1/ocds/releases/..%2F..%2Fetc%2Fpasswd", StatusCode::NOT_FOUND),
+        (
+            "/api/v1/ocds/records/ocds-lelang-00000000-0000-0000-0000-000000000000",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/v1/ocds/records/ocds-other-00000000-0000-0000-0000-000000000000",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/v1/ocds/releases/..%2F..%2Fetc%2Fpasswd",
+            StatusCode::NOT_FOUND,
+        ),
     ] {
         let r = c.get(path).await;
         assert_eq!(r.status, status, "{path}: {}", r.body);
         assert_eq!(r.content_type(), "application/problem+json", "{path}");
     }
     // Dumps are files, not API answers: a plain 404 page.
-    for path in ["/open-data/..%2Flelang.db", "/open-data/releases-2026-01-01.jsonl.gz", "/open-data/x"] {
+    for path in [
+        "/open-data/..%2Flelang.db",
+        "/open-data/releases-2026-01-01.jsonl.gz",
+        "/open-data/x",
+    ] {
         assert_eq!(c.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
 }
@@ -239,11 +339,16 @@ async fn the_releases_kept_are_the_log_folded_again() {
     // A second app server over the same database folds the log from the start: it writes
     // nothing (the cursor is ahead of it) and would have written the very same rows.
     let mut other = lelang_ocds::Publisher::new(lelang_ocds::Publication::default());
-    let end = lelang_web::ocds::catch_up(app.store.as_ref(), &mut other).await.expect("catch up");
+    let end = lelang_web::ocds::catch_up(app.store.as_ref(), &mut other)
+        .await
+        .expect("catch up");
     assert_eq!(end, app.store.event_count().await.expect("count"));
     let kept = app
         .store
-        .releases(&ReleaseFilter { limit: 100_000, ..Default::default() })
+        .releases(&ReleaseFilter {
+            limit: 100_000,
+            ..Default::default()
+        })
         .await
         .expect("kept");
     let mut fresh = lelang_ocds::Publisher::new(lelang_ocds::Publication::default());
@@ -252,7 +357,11 @@ async fn the_releases_kept_are_the_log_folded_again() {
     loop {
         let events = app
             .store
-            .events(lelang_core::store::EventFilter { after_seq: after, limit: 1000, ..Default::default() })
+            .events(lelang_core::store::EventFilter {
+                after_seq: after,
+                limit: 1000,
+                ..Default::default()
+            })
             .await
             .expect("events");
         let Some(last) = events.last() else { break };
@@ -284,13 +393,25 @@ async fn the_export_and_the_daily_dump_hold_the_feed() {
     flate2::read::GzDecoder::new(std::fs::File::open(&file).expect("file"))
         .read_to_string(&mut text)
         .expect("gzip");
-    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
     assert_eq!(lines, releases);
     assert!(!out.path().join("releases.jsonl.part").exists());
 
     // Records, two to a package, one package per line; each valid.
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_lelang"))
-        .args(["export", "ocds", "--quiet", "--records", "--package-size", "1", "--regency", "banyuwangi"])
+        .args([
+            "export",
+            "ocds",
+            "--quiet",
+            "--records",
+            "--package-size",
+            "1",
+            "--regency",
+            "banyuwangi",
+        ])
         .args(["--database", &app.db_url, "--data"])
         .arg(out.path())
         .output()
@@ -304,10 +425,17 @@ async fn the_export_and_the_daily_dump_hold_the_feed() {
     assert!(packages.len() >= 2);
     let mut n = 0;
     for p in &packages {
-        assert!(ocds().record_package_errors(p).is_empty(), "{:?}", ocds().record_package_errors(p));
+        assert!(
+            ocds().record_package_errors(p).is_empty(),
+            "{:?}",
+            ocds().record_package_errors(p)
+        );
         n += p["records"].as_array().expect("records").len();
     }
-    let bwi = c.get("/api/v1/ocds/records?limit=100&regency=banyuwangi").await.json();
+    let bwi = c
+        .get("/api/v1/ocds/records?limit=100&regency=banyuwangi")
+        .await
+        .json();
     assert_eq!(n, bwi["records"].as_array().expect("records").len());
 
     // The daily dump: written once a day into the document store, listed and served.
@@ -319,19 +447,90 @@ async fn the_export_and_the_daily_dump_hold_the_feed() {
     let state = lelang_web::AppState::new(app.store.clone(), app.clock.clone(), config, app.log.clone())
         .await
         .expect("state");
-    let name = lelang_web::ocds::write_daily_dump(&state).await.expect("dump").expect("written");
+    let name = lelang_web::ocds::write_daily_dump(&state)
+        .await
+        .expect("dump")
+        .expect("written");
     assert_eq!(name, "releases-2026-11-02.jsonl.gz");
-    assert_eq!(lelang_web::ocds::write_daily_dump(&state).await.expect("dump"), None, "once a day");
+    assert_eq!(
+        lelang_web::ocds::write_daily_dump(&state).await.expect("dump"),
+        None,
+        "once a day"
+    );
     let mut web = common::Client::over(lelang_web::router(state));
     let page = web.get("/open-data").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(&format!("href=\"/open-data/{name}\"")), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("href=\"/open-data/{name}\"")),
+        "{}",
+        page.body
+    );
     let r = web.get(&format!("/open-data/{name}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.content_type(), "application/gzip");
     let bytes = std::fs::read(docs.path().join("open-data").join(&name)).expect("dump");
     let mut text = String::new();
-    flate2::read::GzDecoder::new(bytes.as_slice()).read_to_string(&mut text).expect("gzip");
-    let dumped: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    flate2::read::GzDecoder::new(bytes.as_slice())
+        .read_to_string(&mut text)
+        .expect("gzip");
+    let dumped: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
     assert_eq!(dumped, releases, "the dump holds the feed");
+}
+
+/// lelang's compiled releases are exactly what the OCDS community's own tool (`ocdskit compile`,
+/// on ocdsmerge) makes of the same releases: the merge rules are the standard's, not ours.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compiled_releases_are_what_ocdskit_compiles() {
+    let probe = std::process::Command::new("python3")
+        .args(["-m", "ocdskit", "--help"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        return lelang_store_tests::skip("the ocdskit comparison", "pip install ocdskit");
+    }
+    let app = TestApp::with_demo().await;
+    let mut c = app.client();
+    let feed = c.get("/api/v1/ocds/releases?limit=1000").await;
+    assert_eq!(feed.status, StatusCode::OK);
+    let mut child = std::process::Command::new("python3")
+        .args(["-m", "ocdskit", "compile", "--package", "--schema"])
+        .arg(schema_dir().join("release-schema.json"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ocdskit");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), feed.body.as_bytes()).expect("write");
+    let out = child.wait_with_output().expect("ocdskit");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let theirs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("record package");
+    let ours = c.get("/api/v1/ocds/records?limit=100").await.json();
+    let index = |v: &serde_json::Value| -> std::collections::BTreeMap<String, serde_json::Value> {
+        v["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .map(|r| {
+                (
+                    r["ocid"].as_str().expect("ocid").to_owned(),
+                    r["compiledRelease"].clone(),
+                )
+            })
+            .collect()
+    };
+    let (theirs, ours) = (index(&theirs), index(&ours));
+    assert_eq!(theirs.len(), ours.len());
+    assert!(theirs.len() >= 4);
+    for (ocid, compiled) in &theirs {
+        assert_eq!(Some(compiled), ours.get(ocid), "{ocid}");
+    }
+    // The enquiry answered after it was asked is one enquiry, merged by id.
+    assert!(
+        ours.values()
+            .any(|c| c["tender"]["enquiries"].as_array().is_some_and(|e| e
+                .iter()
+                .any(|q| q.get("answer").is_some() && q.get("description").is_some())))
+    );
 }

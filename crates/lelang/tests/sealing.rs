@@ -341,7 +341,11 @@ async fn bids_open_with_any_k_partials(app: &TestApp) {
         .filter(|p| p["roles"] == json!(["tenderer"]))
         .count();
     assert_eq!(tenderers, done.bids.len());
-    assert!(details.iter().any(|d| d["tenderers"][0]["id"] == format!("penyedia-{blambangan}")));
+    assert!(
+        details
+            .iter()
+            .any(|d| d["tenderers"][0]["id"] == format!("penyedia-{blambangan}"))
+    );
 }
 
 fn find_file(dir: &Path, name: &str) -> Option<String> {

@@ -35,7 +35,10 @@ pub fn ocds() -> &'static Ocds {
         let docs: Vec<(String, Value)> = names.iter().map(|n| (format!("{BASE}{n}"), read(n))).collect();
         let registry = Box::leak(Box::new(
             jsonschema::Registry::new()
-                .extend(docs.into_iter().map(|(u, v)| (u, jsonschema::Resource::from_contents(v))))
+                .extend(
+                    docs.into_iter()
+                        .map(|(u, v)| (u, jsonschema::Resource::from_contents(v))),
+                )
                 .expect("registry")
                 .prepare()
                 .expect("prepared"),
@@ -184,21 +187,31 @@ pub async fn check_everything(app: &TestApp) -> Published {
         assert_eq!(r.status, axum::http::StatusCode::OK, "{path}: {}", r.body);
         let p = r.json();
         errs.extend(o.release_package_errors(&p));
-        out.releases.extend(p["releases"].as_array().expect("releases").iter().cloned());
-        next = p["links"]["next"]
-            .as_str()
-            .map(|n| n.split_once("/api/").map(|(_, rest)| format!("/api/{rest}")).expect("absolute next"));
+        out.releases
+            .extend(p["releases"].as_array().expect("releases").iter().cloned());
+        next = p["links"]["next"].as_str().map(|n| {
+            n.split_once("/api/")
+                .map(|(_, rest)| format!("/api/{rest}"))
+                .expect("absolute next")
+        });
         pages += 1;
         assert!(pages < 1000, "the feed never ends");
     }
-    let ids: BTreeSet<_> = out.releases.iter().map(|r| r["id"].as_str().expect("id").to_owned()).collect();
+    let ids: BTreeSet<_> = out
+        .releases
+        .iter()
+        .map(|r| r["id"].as_str().expect("id").to_owned())
+        .collect();
     assert_eq!(ids.len(), out.releases.len(), "each release once");
     let mut by_ocid: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for r in &out.releases {
         for t in r["tag"].as_array().expect("tag") {
             out.tags.insert(t.as_str().expect("tag").to_owned());
         }
-        by_ocid.entry(r["ocid"].as_str().expect("ocid").to_owned()).or_default().push(r.clone());
+        by_ocid
+            .entry(r["ocid"].as_str().expect("ocid").to_owned())
+            .or_default()
+            .push(r.clone());
     }
     let mut next = Some("/api/v1/ocds/records?limit=3".to_owned());
     while let Some(path) = next.take() {
@@ -211,11 +224,16 @@ pub async fn check_everything(app: &TestApp) -> Published {
         errs.extend(o.record_package_errors(&p));
         for rec in p["records"].as_array().expect("records") {
             let ocid = rec["ocid"].as_str().expect("ocid").to_owned();
-            assert!(out.records.insert(ocid.clone(), rec.clone()).is_none(), "{ocid} listed twice in one pass");
+            assert!(
+                out.records.insert(ocid.clone(), rec.clone()).is_none(),
+                "{ocid} listed twice in one pass"
+            );
         }
-        next = p["links"]["next"]
-            .as_str()
-            .map(|n| n.split_once("/api/").map(|(_, rest)| format!("/api/{rest}")).expect("absolute next"));
+        next = p["links"]["next"].as_str().map(|n| {
+            n.split_once("/api/")
+                .map(|(_, rest)| format!("/api/{rest}"))
+                .expect("absolute next")
+        });
     }
     assert_eq!(
         out.records.keys().collect::<Vec<_>>(),
@@ -226,7 +244,11 @@ pub async fn check_everything(app: &TestApp) -> Published {
         let rec = &out.records[ocid];
         let mut sorted = releases.clone();
         sorted.sort_by(|a, b| a["date"].as_str().cmp(&b["date"].as_str()));
-        assert_eq!(rec["releases"].as_array().expect("releases"), &sorted, "{ocid}: the record holds its releases");
+        assert_eq!(
+            rec["releases"].as_array().expect("releases"),
+            &sorted,
+            "{ocid}: the record holds its releases"
+        );
         assert_eq!(
             Some(&rec["compiledRelease"]),
             lelang_ocds::compile(releases).as_ref(),
@@ -234,7 +256,10 @@ pub async fn check_everything(app: &TestApp) -> Published {
         );
         let own = c.get(&format!("/api/v1/ocds/records/{ocid}")).await.json();
         errs.extend(o.record_package_errors(&own));
-        assert_eq!(&own["records"][0], rec, "{ocid}: its own endpoint answers the same record");
+        assert_eq!(
+            &own["records"][0], rec,
+            "{ocid}: its own endpoint answers the same record"
+        );
         let own = c.get(&format!("/api/v1/ocds/releases/{ocid}")).await.json();
         errs.extend(o.release_package_errors(&own));
         assert_eq!(own["releases"].as_array().expect("releases"), releases);
