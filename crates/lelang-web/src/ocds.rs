@@ -152,13 +152,17 @@ pub(crate) async fn releases_api(
         )
     });
     let complete = rows.len() == limit as usize;
-    let body = state.config.publication.release_package(
-        &state.config.publication.url(&uri.to_string()),
-        published(&rows, state.clock.now()),
-        rows.iter().map(|r| r.body.as_str()),
-        next.as_deref(),
-    );
-    Ok(conditional(&headers, body, next.as_deref(), complete))
+    let items: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
+    Ok(answer(
+        &state,
+        &uri,
+        &headers,
+        ExportKind::Releases,
+        &items,
+        &rows,
+        next,
+        complete,
+    ))
 }
 
 /// The releases of one contracting process, oldest first.
@@ -175,13 +179,17 @@ pub(crate) async fn process_releases_api(
 ) -> Result<Response, ApiError> {
     authorize(&ctx.actor, Action::ViewPublic)?;
     let rows = process(&state, &ocid).await?;
-    let body = state.config.publication.release_package(
-        &state.config.publication.url(&uri.to_string()),
-        published(&rows, state.clock.now()),
-        rows.iter().map(|r| r.body.as_str()),
+    let items: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
+    Ok(answer(
+        &state,
+        &uri,
+        &headers,
+        ExportKind::Releases,
+        &items,
+        &rows,
         None,
-    );
-    Ok(conditional(&headers, body, None, false))
+        false,
+    ))
 }
 
 /// The feed of records: each process whose record changed after the cursor, once, at its newest
@@ -216,13 +224,17 @@ pub(crate) async fn records_api(
         .last()
         .map(|h| next_url(&state, "/api/v1/ocds/records", h.1, limit, q.regency.as_deref()));
     let complete = heads.len() == limit as usize;
-    let body = state.config.publication.record_package(
-        &state.config.publication.url(&uri.to_string()),
-        published(&newest, state.clock.now()),
-        records.iter().map(String::as_str),
-        next.as_deref(),
-    );
-    Ok(conditional(&headers, body, next.as_deref(), complete))
+    let items: Vec<&str> = records.iter().map(String::as_str).collect();
+    Ok(answer(
+        &state,
+        &uri,
+        &headers,
+        ExportKind::Records,
+        &items,
+        &newest,
+        next,
+        complete,
+    ))
 }
 
 /// The record of one contracting process.
@@ -240,13 +252,56 @@ pub(crate) async fn record_api(
     authorize(&ctx.actor, Action::ViewPublic)?;
     let rows = process(&state, &ocid).await?;
     let record = record_of(&ocid, &rows)?;
-    let body = state.config.publication.record_package(
-        &state.config.publication.url(&uri.to_string()),
-        published(&rows, state.clock.now()),
-        [record.as_str()],
+    Ok(answer(
+        &state,
+        &uri,
+        &headers,
+        ExportKind::Records,
+        &[&record],
+        &rows,
         None,
+        false,
+    ))
+}
+
+/// A package of the items (dated by the releases they hold) as a conditional JSON answer.
+#[allow(clippy::too_many_arguments)]
+fn answer(
+    state: &AppState,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    kind: ExportKind,
+    items: &[&str],
+    dated: &[OcdsRelease],
+    next: Option<String>,
+    complete: bool,
+) -> Response {
+    let p = &state.config.publication;
+    let body = wrap(
+        p,
+        kind,
+        &p.url(&uri.to_string()),
+        published(dated, state.clock.now()),
+        items,
+        next.as_deref(),
     );
-    Ok(conditional(&headers, body, None, false))
+    conditional(headers, body, next.as_deref(), complete)
+}
+
+/// Releases into a release package, records into a record package.
+fn wrap(
+    p: &lelang_ocds::Publication,
+    kind: ExportKind,
+    uri: &str,
+    date: OffsetDateTime,
+    items: &[&str],
+    next: Option<&str>,
+) -> String {
+    let items = items.iter().copied();
+    match kind {
+        ExportKind::Releases => p.release_package(uri, date, items, next),
+        ExportKind::Records => p.record_package(uri, date, items, next),
+    }
 }
 
 /// The end of a feed, for now: `204`, to be asked again later with the same cursor.
@@ -419,14 +474,8 @@ pub async fn export(
         if batch.is_empty() {
             return Ok(());
         }
-        let line = match spec.kind {
-            ExportKind::Releases => {
-                publication.release_package(&spec.uri, dated, batch.iter().map(String::as_str), None)
-            }
-            ExportKind::Records => {
-                publication.record_package(&spec.uri, dated, batch.iter().map(String::as_str), None)
-            }
-        };
+        let items: Vec<&str> = batch.iter().map(String::as_str).collect();
+        let line = wrap(&publication, spec.kind, &spec.uri, dated, &items, None);
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
         batch.clear();

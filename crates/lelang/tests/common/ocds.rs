@@ -167,6 +167,26 @@ pub struct Published {
     pub tags: BTreeSet<String>,
 }
 
+/// Every page of a feed from `first`, following `links.next` until the feed answers 204.
+pub async fn follow(c: &mut super::Client, first: &str) -> Vec<Value> {
+    let mut pages = Vec::new();
+    let mut path = first.to_owned();
+    loop {
+        let r = c.get(&path).await;
+        if r.status == axum::http::StatusCode::NO_CONTENT {
+            return pages;
+        }
+        assert_eq!(r.status, axum::http::StatusCode::OK, "{path}: {}", r.body);
+        let p = r.json();
+        let next = p["links"]["next"]
+            .as_str()
+            .expect("a page with items links to the next");
+        path = format!("/api/{}", next.split_once("/api/").expect("absolute next").1);
+        pages.push(p);
+        assert!(pages.len() < 1000, "the feed never ends");
+    }
+}
+
 /// Reads the whole open data of an app through the public API — the release feed page by page,
 /// the record feed, every process's own endpoints — validates every package, release and record
 /// against the schemas and codelists (zero errors), and checks that the pieces agree: the feed
@@ -177,25 +197,10 @@ pub async fn check_everything(app: &TestApp) -> Published {
     let mut c = app.client();
     let mut out = Published::default();
     let mut errs = Vec::new();
-    let mut next = Some("/api/v1/ocds/releases?limit=7".to_owned());
-    let mut pages = 0;
-    while let Some(path) = next.take() {
-        let r = c.get(&path).await;
-        if r.status == axum::http::StatusCode::NO_CONTENT {
-            break;
-        }
-        assert_eq!(r.status, axum::http::StatusCode::OK, "{path}: {}", r.body);
-        let p = r.json();
+    for p in follow(&mut c, "/api/v1/ocds/releases?limit=7").await {
         errs.extend(o.release_package_errors(&p));
         out.releases
             .extend(p["releases"].as_array().expect("releases").iter().cloned());
-        next = p["links"]["next"].as_str().map(|n| {
-            n.split_once("/api/")
-                .map(|(_, rest)| format!("/api/{rest}"))
-                .expect("absolute next")
-        });
-        pages += 1;
-        assert!(pages < 1000, "the feed never ends");
     }
     let ids: BTreeSet<_> = out
         .releases
@@ -213,14 +218,7 @@ pub async fn check_everything(app: &TestApp) -> Published {
             .or_default()
             .push(r.clone());
     }
-    let mut next = Some("/api/v1/ocds/records?limit=3".to_owned());
-    while let Some(path) = next.take() {
-        let r = c.get(&path).await;
-        if r.status == axum::http::StatusCode::NO_CONTENT {
-            break;
-        }
-        assert_eq!(r.status, axum::http::StatusCode::OK, "{path}: {}", r.body);
-        let p = r.json();
+    for p in follow(&mut c, "/api/v1/ocds/records?limit=3").await {
         errs.extend(o.record_package_errors(&p));
         for rec in p["records"].as_array().expect("records") {
             let ocid = rec["ocid"].as_str().expect("ocid").to_owned();
@@ -229,11 +227,6 @@ pub async fn check_everything(app: &TestApp) -> Published {
                 "{ocid} listed twice in one pass"
             );
         }
-        next = p["links"]["next"].as_str().map(|n| {
-            n.split_once("/api/")
-                .map(|(_, rest)| format!("/api/{rest}"))
-                .expect("absolute next")
-        });
     }
     assert_eq!(
         out.records.keys().collect::<Vec<_>>(),
