@@ -178,6 +178,7 @@ pub(crate) async fn process_releases_api(
     Path(ocid): Path<String>,
 ) -> Result<Response, ApiError> {
     authorize(&ctx.actor, Action::ViewPublic)?;
+    caught_up(&state).await?;
     let rows = process(&state, &ocid).await?;
     let items: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
     Ok(answer(
@@ -250,6 +251,7 @@ pub(crate) async fn record_api(
     Path(ocid): Path<String>,
 ) -> Result<Response, ApiError> {
     authorize(&ctx.actor, Action::ViewPublic)?;
+    caught_up(&state).await?;
     let rows = process(&state, &ocid).await?;
     let record = record_of(&ocid, &rows)?;
     Ok(answer(
@@ -313,12 +315,11 @@ fn nothing_new() -> Response {
         .into_response()
 }
 
-/// Every release of a process (404 for an OCID that is not ours or has none).
+/// Every release of a process, as kept (404 for an OCID that is not ours or has none).
 async fn process(state: &AppState, ocid: &str) -> Result<Vec<OcdsRelease>, ApiError> {
     if !state.config.publication.owns(ocid) {
         return Err(ApiError::NotFound);
     }
-    caught_up(state).await?;
     let rows = all_releases(state.store.as_ref(), ocid).await?;
     if rows.is_empty() {
         return Err(ApiError::NotFound);
@@ -677,7 +678,6 @@ pub struct OpenDataPage {
 async fn open_data_page(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r: Result<Response, ApiError> = async {
         authorize(&ctx.actor, Action::ViewPublic)?;
-        caught_up(&state).await?;
         let t = Tr::new(state.i18n.clone(), ctx.lang);
         let nav = crate::pages::nav_for(&state, &ctx, "/open-data").await;
         let page = OpenDataPage {
