@@ -280,6 +280,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<bool, StoreError>;
     /// Releases in publication order.
     async fn releases(&self, filter: &ReleaseFilter) -> Result<Vec<OcdsRelease>, StoreError>;
+    /// Every release of these processes, in publication order: one read for a page of records.
+    async fn process_releases(&self, ocids: &[String]) -> Result<Vec<OcdsRelease>, StoreError>;
     /// Contracting processes whose newest release lies after `after`, oldest change first, with
     /// that release's position: the feed of changed records.
     async fn changed_processes(
@@ -312,6 +314,4 @@ pub struct ReleaseFilter {
     pub limit: u32,
     /// Only this regency's.
     pub tenant: Option<TenantId>,
-    /// Only this process's.
-    pub ocid: Option<String>,
 }

@@ -2207,22 +2207,35 @@ impl Store for SqliteStore {
         if let Some(t) = f.tenant {
             q.push(" AND tenant_id = ").push_bind(t.0);
         }
-        if let Some(o) = &f.ocid {
-            q.push(" AND ocid = ").push_bind(o.clone());
-        }
         q.push(" ORDER BY seq LIMIT ").push_bind(limit);
         let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
         rows.iter()
-            .map(|r| -> Result<_, sqlx::Error> {
-                Ok(lelang_core::store::OcdsRelease {
-                    seq: r.try_get("seq")?,
-                    ocid: r.try_get("ocid")?,
-                    tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
-                    body: r.try_get("body")?,
-                })
-            })
+            .map(release_row)
             .collect::<Result<_, _>>()
             .map_err(backend)
+    }
+
+    async fn process_releases(
+        &self,
+        ocids: &[String],
+    ) -> Result<Vec<lelang_core::store::OcdsRelease>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in ocids.chunks(500) {
+            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "SELECT seq, ocid, tenant_id, body FROM ocds_releases WHERE ocid IN (",
+            );
+            let mut list = q.separated(", ");
+            for o in chunk {
+                list.push_bind(o.clone());
+            }
+            q.push(") ORDER BY seq");
+            let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+            for r in &rows {
+                out.push(release_row(r).map_err(backend)?);
+            }
+        }
+        out.sort_by_key(|r| r.seq);
+        Ok(out)
     }
 
     async fn changed_processes(
@@ -2246,4 +2259,14 @@ impl Store for SqliteStore {
             .collect::<Result<_, sqlx::Error>>()
             .map_err(backend)
     }
+}
+
+/// A kept OCDS release.
+fn release_row(r: &sqlx::sqlite::SqliteRow) -> Result<lelang_core::store::OcdsRelease, sqlx::Error> {
+    Ok(lelang_core::store::OcdsRelease {
+        seq: r.try_get("seq")?,
+        ocid: r.try_get("ocid")?,
+        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
+        body: r.try_get("body")?,
+    })
 }

@@ -601,13 +601,16 @@ pub mod cases {
             .expect("regency");
         assert_eq!(of_a.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2, 5]);
         let of_2 = store
-            .releases(&ReleaseFilter {
-                ocid: Some("ocds-x-2".into()),
-                ..Default::default()
-            })
+            .process_releases(&["ocds-x-2".into()])
             .await
             .expect("process");
         assert_eq!(of_2.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![3, 8]);
+        let both = store
+            .process_releases(&["ocds-x-2".into(), "ocds-x-1".into(), "ocds-x-9".into()])
+            .await
+            .expect("processes");
+        assert_eq!(both.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2, 3, 5, 8]);
+        assert!(store.process_releases(&[]).await.expect("none").is_empty());
         assert_eq!(
             store.changed_processes(0, None, 10).await.expect("changed"),
             vec![("ocds-x-1".to_owned(), 5), ("ocds-x-2".to_owned(), 8)]

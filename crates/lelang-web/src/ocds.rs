@@ -129,12 +129,7 @@ pub(crate) async fn releases_api(
     caught_up(&state).await?;
     let rows = state
         .store
-        .releases(&ReleaseFilter {
-            after,
-            limit,
-            tenant,
-            ocid: None,
-        })
+        .releases(&ReleaseFilter { after, limit, tenant })
         .await?;
     if rows.is_empty() {
         // A package holds at least one release (the schema says so): nothing new is no content.
@@ -159,7 +154,7 @@ pub(crate) async fn releases_api(
         &headers,
         ExportKind::Releases,
         &items,
-        &rows,
+        published(&rows),
         next,
         complete,
     ))
@@ -187,7 +182,7 @@ pub(crate) async fn process_releases_api(
         &headers,
         ExportKind::Releases,
         &items,
-        &rows,
+        published(&rows),
         None,
         false,
     ))
@@ -214,25 +209,26 @@ pub(crate) async fn records_api(
     if heads.is_empty() {
         return Ok(nothing_new());
     }
-    let mut records = Vec::with_capacity(heads.len());
-    let mut newest = Vec::new();
-    for (ocid, _) in &heads {
-        let rows = process(&state, ocid).await?;
-        newest.extend(rows.last().cloned());
-        records.push(record_of(ocid, &rows)?);
-    }
+    let records = records_of(state.store.as_ref(), &heads)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let next = heads
         .last()
         .map(|h| next_url(&state, "/api/v1/ocds/records", h.1, limit, q.regency.as_deref()));
     let complete = heads.len() == limit as usize;
-    let items: Vec<&str> = records.iter().map(String::as_str).collect();
+    let items: Vec<&str> = records.iter().map(|r| r.1.as_str()).collect();
+    let dated = records
+        .iter()
+        .map(|r| r.2)
+        .max()
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     Ok(answer(
         &state,
         &uri,
         &headers,
         ExportKind::Records,
         &items,
-        &newest,
+        dated,
         next,
         complete,
     ))
@@ -253,20 +249,25 @@ pub(crate) async fn record_api(
     authorize(&ctx.actor, Action::ViewPublic)?;
     caught_up(&state).await?;
     let rows = process(&state, &ocid).await?;
-    let record = record_of(&ocid, &rows)?;
+    let dated = published(&rows);
+    let record = lelang_ocds::record(
+        &ocid,
+        parsed(&rows).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    let record = serde_json::to_string(&record).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(answer(
         &state,
         &uri,
         &headers,
         ExportKind::Records,
         &[&record],
-        &rows,
+        dated,
         None,
         false,
     ))
 }
 
-/// A package of the items (dated by the releases they hold) as a conditional JSON answer.
+/// A package of the items, as new as the newest release they hold, as a conditional JSON answer.
 #[allow(clippy::too_many_arguments)]
 fn answer(
     state: &AppState,
@@ -274,19 +275,12 @@ fn answer(
     headers: &HeaderMap,
     kind: ExportKind,
     items: &[&str],
-    dated: &[OcdsRelease],
+    dated: OffsetDateTime,
     next: Option<String>,
     complete: bool,
 ) -> Response {
     let p = &state.config.publication;
-    let body = wrap(
-        p,
-        kind,
-        &p.url(&uri.to_string()),
-        published(dated, state.clock.now()),
-        items,
-        next.as_deref(),
-    );
+    let body = wrap(p, kind, &p.url(&uri.to_string()), dated, items, next.as_deref());
     conditional(headers, body, next.as_deref(), complete)
 }
 
@@ -320,44 +314,42 @@ async fn process(state: &AppState, ocid: &str) -> Result<Vec<OcdsRelease>, ApiEr
     if !state.config.publication.owns(ocid) {
         return Err(ApiError::NotFound);
     }
-    let rows = all_releases(state.store.as_ref(), ocid).await?;
+    let rows = state.store.process_releases(&[ocid.to_owned()]).await?;
     if rows.is_empty() {
         return Err(ApiError::NotFound);
     }
     Ok(rows)
 }
 
-async fn all_releases(store: &dyn Store, ocid: &str) -> Result<Vec<OcdsRelease>, StoreError> {
-    let mut rows: Vec<OcdsRelease> = Vec::new();
-    loop {
-        let page = store
-            .releases(&ReleaseFilter {
-                after: rows.last().map_or(0, |r| r.seq),
-                limit: 1000,
-                tenant: None,
-                ocid: Some(ocid.to_owned()),
-            })
-            .await?;
-        let done = page.len() < 1000;
-        rows.extend(page);
-        if done {
-            return Ok(rows);
-        }
+/// The records of a page of changed processes, in the page's order, from one read of their
+/// releases: (position of the newest release, record as JSON, its date).
+async fn records_of(
+    store: &dyn Store,
+    heads: &[(String, i64)],
+) -> Result<Vec<(i64, String, OffsetDateTime)>, ExportError> {
+    let ocids: Vec<String> = heads.iter().map(|h| h.0.clone()).collect();
+    let mut by_ocid: std::collections::HashMap<String, Vec<OcdsRelease>> = Default::default();
+    for r in store.process_releases(&ocids).await? {
+        by_ocid.entry(r.ocid.clone()).or_default().push(r);
     }
+    heads
+        .iter()
+        .map(|(ocid, seq)| {
+            let rows = by_ocid.remove(ocid).unwrap_or_default();
+            let record = lelang_ocds::record(ocid, parsed(&rows)?);
+            Ok((*seq, serde_json::to_string(&record)?, published(&rows)))
+        })
+        .collect()
 }
 
-fn record_of(ocid: &str, rows: &[OcdsRelease]) -> Result<String, ApiError> {
-    let releases = rows
-        .iter()
-        .map(|r| serde_json::from_str(&r.body))
-        .collect::<Result<Vec<serde_json::Value>, _>>()
-        .map_err(|e| ApiError::Internal(format!("a stored release is not JSON: {e}")))?;
-    serde_json::to_string(&lelang_ocds::record(ocid, releases)).map_err(|e| ApiError::Internal(e.to_string()))
+/// The kept releases as JSON values, to compile.
+fn parsed(rows: &[OcdsRelease]) -> Result<Vec<serde_json::Value>, serde_json::Error> {
+    rows.iter().map(|r| serde_json::from_str(&r.body)).collect()
 }
 
 /// A package is as new as its newest release, so that an unchanged page keeps its bytes (and its
-/// ETag); an empty page is as new as the minute.
-fn published(rows: &[OcdsRelease], now: OffsetDateTime) -> OffsetDateTime {
+/// ETag). Packages are never empty (an empty feed page is a 204), so the fallback is never shown.
+fn published(rows: &[OcdsRelease]) -> OffsetDateTime {
     #[derive(Deserialize)]
     struct Dated {
         date: String,
@@ -366,12 +358,7 @@ fn published(rows: &[OcdsRelease], now: OffsetDateTime) -> OffsetDateTime {
         .filter_map(|r| serde_json::from_str::<Dated>(&r.body).ok())
         .filter_map(|d| OffsetDateTime::parse(&d.date, &Rfc3339).ok())
         .max()
-        .unwrap_or_else(|| {
-            now.replace_second(0)
-                .unwrap_or(now)
-                .replace_nanosecond(0)
-                .unwrap_or(now)
-        })
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 /// A JSON answer with a strong ETag of its bytes; `304` when the client has them already. A full
@@ -490,31 +477,17 @@ pub async fn export(
                     after,
                     limit: 1000,
                     tenant: spec.tenant,
-                    ocid: None,
                 })
                 .await?
                 .into_iter()
                 .map(|r| {
-                    let d = published(std::slice::from_ref(&r), OffsetDateTime::UNIX_EPOCH);
+                    let d = published(std::slice::from_ref(&r));
                     (r.seq, r.body, d)
                 })
                 .collect(),
             ExportKind::Records => {
-                let mut v = Vec::new();
-                for (ocid, seq) in store.changed_processes(after, spec.tenant, 200).await? {
-                    let rows = all_releases(store, &ocid).await?;
-                    let releases = rows
-                        .iter()
-                        .map(|r| serde_json::from_str(&r.body))
-                        .collect::<Result<Vec<serde_json::Value>, _>>()?;
-                    let d = published(&rows, OffsetDateTime::UNIX_EPOCH);
-                    v.push((
-                        seq,
-                        serde_json::to_string(&lelang_ocds::record(&ocid, releases))?,
-                        d,
-                    ));
-                }
-                v
+                let heads = store.changed_processes(after, spec.tenant, 200).await?;
+                records_of(store, &heads).await?
             }
         };
         let Some(last) = items.last().map(|i| i.0) else {
