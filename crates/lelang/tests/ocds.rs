@@ -13,31 +13,132 @@ use lelang_web::WebConfig;
 use std::collections::BTreeSet;
 use std::io::Read;
 
+/// The SHA-256 of every file of the official OCDS 1.1.5 schema and codelists that the checks use,
+/// as found in ../shared/ocds/1.1.5 (the copy here must not drift, on any machine).
+const OFFICIAL: &[(&str, &str)] = &[
+    (
+        "release-schema.json",
+        "fac192e1ccfb061f5164bdb2d64c29e517c0f81661996b97de40cebc55a2c1bc",
+    ),
+    (
+        "release-package-schema.json",
+        "06577cec73cc16eca0cac331a7ea9ee9cd684b21c55f5f0711f7442623153698",
+    ),
+    (
+        "record-package-schema.json",
+        "ba7bc9acfc307b6f311a54a62f686f1d9e199e61712314f995a090b660168da1",
+    ),
+    (
+        "versioned-release-validation-schema.json",
+        "7b0271756c954eba16fdd1b364811aaf5381d23d057400b906a2aa978dc5cf84",
+    ),
+    (
+        "dereferenced-release-schema.json",
+        "6778b37c5c4bf1fc7c774bc077052f934c2143a10284e3dc18c387b28becd3d1",
+    ),
+    (
+        "codelists/awardCriteria.csv",
+        "6776393922bfc6adc3fcbb6fa033761c6587ba36d9a57783c0a6219c8a2ca14d",
+    ),
+    (
+        "codelists/awardStatus.csv",
+        "5818077c8cd6e8678fa4d64e0b49be70144eb36bae4b500d257e15da92e9171a",
+    ),
+    (
+        "codelists/contractStatus.csv",
+        "44cf2919c4912819af130d8805dab840186e35710848cec0d76aeb5c09a60791",
+    ),
+    (
+        "codelists/currency.csv",
+        "c9c53f5367d44f4893610e01ccd03c513d41b094824263f2f0d25eb8133cdef5",
+    ),
+    (
+        "codelists/documentType.csv",
+        "2d409b9a3b16cb2bb118c1d7f07b966c56c4870ef22316f2a4ab3dd2cb46740a",
+    ),
+    (
+        "codelists/extendedProcurementCategory.csv",
+        "eb8964719383ac40a3d16a4ac0376ee6bf317645d9e5e615b070978b4e0eeedf",
+    ),
+    (
+        "codelists/initiationType.csv",
+        "1fdb672ae765cfa93413240028cbce32a836d95450e9e03cbe7cdd5fc85dfeba",
+    ),
+    (
+        "codelists/itemClassificationScheme.csv",
+        "8692802129e9768002909fa418c2b7999ba5f4545145df850be8974557ef71ad",
+    ),
+    (
+        "codelists/method.csv",
+        "8a956d41ead70abe583c6d0121729ec8a0ffb4f1c9aa18017d587ff794d8a589",
+    ),
+    (
+        "codelists/milestoneStatus.csv",
+        "f94f77b2e02f232e0167e0c6d554b72bfd7b8f1bbd0aaa92b8c26be395634ac7",
+    ),
+    (
+        "codelists/milestoneType.csv",
+        "29facf51886a1b2dba870583cbedde2a2d5ce70ca1ad2050f26057ee92fed94d",
+    ),
+    (
+        "codelists/partyRole.csv",
+        "a620f9b75533d55212cf28c6fd65ebaa92b688f173e85baee66c2f7b33aaef72",
+    ),
+    (
+        "codelists/procurementCategory.csv",
+        "4a9690b192de0c07a67c97114c0f3005c25a029af1a9cdb277e50fbacdddb295",
+    ),
+    (
+        "codelists/relatedProcess.csv",
+        "771f7a562576e1d23c306add087de2f481de590a8afba301bb9219f3f1a2f3b6",
+    ),
+    (
+        "codelists/relatedProcessScheme.csv",
+        "48fc471501f47d38c20b3876dc18182eec42139f93cca125aff68e3ab2608e2c",
+    ),
+    (
+        "codelists/releaseTag.csv",
+        "93715540f04370186106503672ad8f3336e1afb08d98be94237652fd081e2aec",
+    ),
+    (
+        "codelists/submissionMethod.csv",
+        "602446eab2b27ae780f2294df8d5f8c7f60ded7bbd2b3c41eb3b3d016eb2bb04",
+    ),
+    (
+        "codelists/tenderStatus.csv",
+        "5737af013aad1d11fa21c48adede7e528b7fe4e56b5d64f220dce360a24728f0",
+    ),
+    (
+        "codelists/unitClassificationScheme.csv",
+        "5865b72764974981bf0a647fe3381066f0b73aa5ece9972a0db0ece8b009d9d6",
+    ),
+];
+
 #[test]
 fn the_schemas_here_are_the_official_ones() {
+    use sha2::Digest;
+    let codelists = std::fs::read_dir(schema_dir().join("codelists"))
+        .expect("codelists")
+        .count();
+    assert_eq!(
+        codelists,
+        OFFICIAL
+            .iter()
+            .filter(|(n, _)| n.starts_with("codelists/"))
+            .count()
+    );
     let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ocds/1.1.5");
-    if !shared.exists() {
-        eprintln!("SKIP comparing tests/ocds-1.1.5 with ../shared/ocds/1.1.5: not on this machine");
-        return;
-    }
-    for name in [
-        "release-schema.json",
-        "release-package-schema.json",
-        "record-package-schema.json",
-        "versioned-release-validation-schema.json",
-        "dereferenced-release-schema.json",
-        "codelists/releaseTag.csv",
-        "codelists/tenderStatus.csv",
-        "codelists/method.csv",
-        "codelists/partyRole.csv",
-        "codelists/currency.csv",
-        "codelists/initiationType.csv",
-    ] {
+    for (name, sha) in OFFICIAL {
+        let copy = std::fs::read(schema_dir().join(name)).expect("copy");
         assert_eq!(
-            std::fs::read(schema_dir().join(name)).expect("copy"),
-            std::fs::read(shared.join(name)).expect("official"),
-            "{name} differs from the official copy"
+            lelang_trust::seal::hex(&sha2::Sha256::digest(&copy)),
+            *sha,
+            "{name} is not the official file"
         );
+        // Where the shared folder is on this machine, it must still be the same release.
+        if let Ok(official) = std::fs::read(shared.join(name)) {
+            assert_eq!(copy, official, "{name} differs from ../shared/ocds/1.1.5");
+        }
     }
 }
 
@@ -171,27 +272,7 @@ async fn the_feeds_page_by_cursor_answer_etags_and_refuse_bad_input() {
         tail.body
     );
     let tender = app.demo_tender("Ngasinan").await;
-    let tenant = app
-        .store
-        .tenant_by_slug("trenggalek")
-        .await
-        .expect("q")
-        .expect("t");
-    let pokja = app
-        .store
-        .pokja_assignments(tenant.id)
-        .await
-        .expect("q")
-        .into_iter()
-        .find(|a| a.package_id == tender.package_id)
-        .expect("pokja");
-    let member = app
-        .store
-        .user(pokja.members[0])
-        .await
-        .expect("q")
-        .expect("u")
-        .username;
+    let member = app.pokja_member(tender.package_id).await;
     let mut pokja = app.signed_in(&member).await;
     let questions = app.store.questions(tender.package_id).await.expect("q");
     let open = questions
@@ -289,7 +370,10 @@ async fn the_feeds_page_by_cursor_answer_etags_and_refuse_bad_input() {
         .map(|p| format!("ocds-lelang-{}", p.id.0))
         .collect();
     let bwi = bwi["releases"].as_array().expect("releases");
-    assert!(!bwi.is_empty() && bwi.len() < n + 1);
+    assert!(
+        !bwi.is_empty() && bwi.len() < n,
+        "Trenggalek's releases are left out"
+    );
     assert!(
         bwi.iter()
             .all(|r| ours.contains(r["ocid"].as_str().expect("ocid")))

@@ -160,21 +160,7 @@ async fn documents_are_checked_on_the_way_in_and_out() {
         .into_iter()
         .find(|p| p.name == "Pembangunan Jembatan Desa Kedungasri")
         .expect("demo package, set up but not announced");
-    let pokja = app
-        .store
-        .pokja_assignments(tenant.id)
-        .await
-        .expect("q")
-        .into_iter()
-        .find(|a| a.package_id == package.id)
-        .expect("pokja");
-    let member = app
-        .store
-        .user(pokja.members[0])
-        .await
-        .expect("q")
-        .expect("u")
-        .username;
+    let member = app.pokja_member(package.id).await;
     let mut m = app.signed_in(&member).await;
     let url = format!("/api/v1/tenants/banyuwangi/packages/{}/documents", package.id);
     let before = app.store.event_count().await.expect("count");
@@ -378,27 +364,9 @@ async fn vendors_register_ask_and_read_answers_and_minutes() {
     let qid = r.json()["id"].as_str().expect("id").to_owned();
 
     // A member of the tender's pokja answers, once.
-    let tenant = app
-        .store
-        .tenant_by_slug("trenggalek")
-        .await
-        .expect("q")
-        .expect("t");
-    let pokja = app
-        .store
-        .pokja_assignments(tenant.id)
-        .await
-        .expect("q")
-        .into_iter()
-        .find(|a| a.package_id.to_string() == id)
-        .expect("pokja");
     let member = app
-        .store
-        .user(pokja.members[0])
-        .await
-        .expect("q")
-        .expect("u")
-        .username;
+        .pokja_member(lelang_core::PackageId(id.parse().expect("uuid")))
+        .await;
     let mut p = app.signed_in(&member).await;
     let answer = format!("/api/v1/tenants/trenggalek/packages/{id}/questions/{qid}/answer");
     let r = p

@@ -170,6 +170,23 @@ impl TestApp {
         panic!("no demo tender named {word}");
     }
 
+    /// The sign-in name of the first member of a package's pokja.
+    pub async fn pokja_member(&self, package: lelang_core::PackageId) -> String {
+        for t in self.store.tenants().await.expect("tenants") {
+            let assignments = self.store.pokja_assignments(t.id).await.expect("q");
+            if let Some(a) = assignments.into_iter().find(|a| a.package_id == package) {
+                return self
+                    .store
+                    .user(a.members[0])
+                    .await
+                    .expect("q")
+                    .expect("u")
+                    .username;
+            }
+        }
+        panic!("package {package:?} has no pokja");
+    }
+
     /// Serves the app on a random local port, as a real server; returns its base URL.
     pub async fn serve(&self) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
