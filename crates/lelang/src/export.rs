@@ -36,7 +36,11 @@ pub async fn ocds(store: &dyn Store, publication: Publication, o: &Options) -> a
             .is_some_and(|p| p.extension().is_some_and(|e| e == "gz"));
     let (temp, sink): (Option<(PathBuf, PathBuf)>, Box<dyn Write + Send>) = match &o.output {
         Some(path) => {
-            let temp = path.with_extension("part");
+            // Beside the name, with `.part` added (not replacing an extension: a.json and a.gz
+            // exported at once must not share one).
+            let mut temp = path.clone().into_os_string();
+            temp.push(".part");
+            let temp = PathBuf::from(temp);
             let file =
                 std::fs::File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
             (Some((temp, path.clone())), Box::new(file))

@@ -482,7 +482,13 @@ async fn the_export_and_the_daily_dump_hold_the_feed() {
         .map(|l| serde_json::from_str(l).expect("json line"))
         .collect();
     assert_eq!(lines, releases);
-    assert!(!out.path().join("releases.jsonl.part").exists());
+    assert!(
+        std::fs::read_dir(out.path())
+            .expect("dir")
+            .flatten()
+            .all(|e| !e.file_name().to_string_lossy().ends_with(".part")),
+        "no partial file is left beside the export"
+    );
 
     // Records, two to a package, one package per line; each valid.
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_lelang"))
