@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use time::{Date, Duration, Weekday};
+use time::{Date, Weekday};
 
 /// Why a day is not a working day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,7 +152,7 @@ impl WorkingCalendar {
     pub fn working_days_end(&self, first: Date, n: u32) -> Result<Date, NoWorkingDay> {
         let mut day = self.next_working_day(first)?;
         for _ in 1..n.max(1) {
-            day = self.next_working_day(day + Duration::days(1))?;
+            day = self.next_working_day(day.next_day().ok_or(NoWorkingDay(HORIZON_DAYS))?)?;
         }
         Ok(day)
     }

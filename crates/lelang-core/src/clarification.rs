@@ -46,10 +46,7 @@ fn invalid(field: &'static str, code: &'static str) -> CommandError {
 fn body(field: &'static str, s: &str) -> Result<String, CommandError> {
     let s = s.trim();
     let n = s.chars().count();
-    if !(5..=4000).contains(&n)
-        || s.chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
+    if !(5..=4000).contains(&n) || !crate::text::is_clean_prose(s) {
         return Err(invalid(field, "clarification-text"));
     }
     Ok(s.replace("\r\n", "\n"))

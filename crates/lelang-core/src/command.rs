@@ -221,7 +221,7 @@ fn event(
 pub fn valid_name(field: &'static str, s: &str) -> Result<String, CommandError> {
     let s = s.trim();
     let n = s.chars().count();
-    if !(2..=200).contains(&n) || s.chars().any(char::is_control) {
+    if !(2..=200).contains(&n) || !crate::text::is_clean_line(s) {
         return Err(invalid(field, "invalid-name"));
     }
     Ok(s.to_owned())
@@ -263,7 +263,7 @@ pub(crate) fn valid_email(s: Option<&str>) -> Result<Option<String>, CommandErro
         && s.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         })
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control());
+        && !s.chars().any(|c| c.is_whitespace() || crate::text::is_hidden(c));
     if ok {
         Ok(Some(s.to_owned()))
     } else {
@@ -649,7 +649,7 @@ pub fn create_api_token(
     authorize(actor, Action::ManageOwnAccount)?;
     let a = acting(actor)?;
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    if name.is_empty() || name.chars().count() > 100 || !crate::text::is_clean_line(name) {
         return Err(invalid("name", "invalid-token-name"));
     }
     if expires_at.is_some_and(|e| e <= now) {

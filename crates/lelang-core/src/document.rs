@@ -137,9 +137,9 @@ pub fn check_filename(name: &str) -> Result<(String, &'static str), CommandError
     if n == 0
         || n > 150
         || name.starts_with('.')
-        || name
-            .chars()
-            .any(|c| c.is_control() || matches!(c, '/' | '\\' | '"' | ':' | '*' | '?' | '<' | '>' | '|'))
+        || name.chars().any(|c| {
+            crate::text::is_hidden(c) || matches!(c, '/' | '\\' | '"' | ':' | '*' | '?' | '<' | '>' | '|')
+        })
     {
         return Err(invalid("file", "invalid-filename"));
     }
@@ -222,7 +222,7 @@ pub fn publish(
             }
             let note = input.change_note.as_deref().unwrap_or("").trim().to_owned();
             let n = note.chars().count();
-            if !(10..=2000).contains(&n) || note.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
+            if !(10..=2000).contains(&n) || !crate::text::is_clean_prose(&note) {
                 return Err(invalid("change_note", "change-note"));
             }
             (old.title.clone(), old.version + 1, Some(old.id), Some(note))
@@ -230,7 +230,7 @@ pub fn publish(
         _ => {
             let title = input.title.trim().to_owned();
             let n = title.chars().count();
-            if !(2..=200).contains(&n) || title.chars().any(char::is_control) {
+            if !(2..=200).contains(&n) || !crate::text::is_clean_line(&title) {
                 return Err(invalid("title", "invalid-name"));
             }
             match latest_of(&title) {

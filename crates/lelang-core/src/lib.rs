@@ -30,6 +30,7 @@ pub mod stem;
 pub mod store;
 pub mod submission;
 pub mod tender;
+pub mod text;
 pub mod vendor;
 
 pub use clock::{Clock, FixedClock, SystemClock};

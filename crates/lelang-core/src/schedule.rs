@@ -72,6 +72,15 @@ pub enum ScheduleError {
     /// The calendar has no working day within reach.
     #[error(transparent)]
     Calendar(#[from] NoWorkingDay),
+    /// A date past the end of the calendar (year 9999).
+    #[error("a date beyond the calendar")]
+    OutOfRange,
+}
+
+/// `days` after `d`, or [`ScheduleError::OutOfRange`] past the calendar's end.
+fn after(d: Date, days: i64) -> Result<Date, ScheduleError> {
+    d.checked_add(Duration::days(days))
+        .ok_or(ScheduleError::OutOfRange)
 }
 
 /// A tender's schedule.
@@ -112,7 +121,7 @@ fn lay(
         // working day (an objection period ends on a working day, within working hours).
         DayUnit::Calendar => (
             earliest,
-            cal.next_working_day(earliest + Duration::days(i64::from(days) - 1))?,
+            cal.next_working_day(after(earliest, i64::from(days) - 1)?)?,
         ),
     };
     Ok(PlannedStage {
@@ -140,7 +149,7 @@ impl Schedule {
         let mut earliest = first_day;
         for &(kind, unit, days) in stages {
             let s = lay(kind, unit, days, earliest, cal)?;
-            earliest = s.last_day + Duration::days(1);
+            earliest = after(s.last_day, 1)?;
             out.push(s);
         }
         Ok(Self {
@@ -238,11 +247,11 @@ impl Schedule {
         if now < start || now >= end || end - now >= min_remaining {
             return Ok((self.clone(), false));
         }
-        let needed = now + min_remaining;
+        let needed = now.checked_add(min_remaining).ok_or(ScheduleError::OutOfRange)?;
         let offset = UtcOffset::from_hms(self.time_zone.utc_offset_hours(), 0, 0).unwrap_or(UtcOffset::UTC);
         let mut day = cal.next_working_day(needed.to_offset(offset).date())?;
         while local_instant(day, self.hours.end, self.time_zone) < needed {
-            day = cal.next_working_day(day + Duration::days(1))?;
+            day = cal.next_working_day(after(day, 1)?)?;
         }
         Ok((self.change_last_day(i, day, cal)?, true))
     }
@@ -250,7 +259,7 @@ impl Schedule {
     /// Re-lays stages `from..` after their predecessors, keeping each one's length.
     fn follow(&mut self, from: usize, cal: &WorkingCalendar) -> Result<(), ScheduleError> {
         for i in from..self.stages.len() {
-            let earliest = self.stages[i - 1].last_day + Duration::days(1);
+            let earliest = after(self.stages[i - 1].last_day, 1)?;
             let s = self.stages[i];
             self.stages[i] = lay(s.kind, s.unit, s.days, earliest, cal)?;
         }
@@ -306,6 +315,31 @@ mod tests {
         // 08:00 WIB is 01:00 UTC; 16:00 WIB is 09:00 UTC.
         assert_eq!(t[0].start, datetime!(2026-03-17 01:00 UTC));
         assert_eq!(t[0].end, datetime!(2026-03-27 09:00 UTC));
+    }
+
+    #[test]
+    fn dates_at_the_end_of_the_calendar_are_an_error_not_a_panic() {
+        let stages = [
+            (StageKind::Announcement, DayUnit::Working, 5),
+            (StageKind::Objection, DayUnit::Calendar, 5),
+        ];
+        for first in [
+            date!(9999 - 12 - 24),
+            date!(9999 - 12 - 29),
+            date!(9999 - 12 - 31),
+        ] {
+            let r = Schedule::plan(TimeZone::Wib, WorkingHours::default(), first, &stages, &lebaran());
+            assert!(r.is_err(), "{first}");
+        }
+        let s = Schedule::plan(
+            TimeZone::Wib,
+            WorkingHours::default(),
+            date!(2026 - 11 - 02),
+            &stages,
+            &lebaran(),
+        )
+        .expect("plan");
+        assert!(s.change_last_day(0, date!(9999 - 12 - 30), &lebaran()).is_err());
     }
 
     #[test]

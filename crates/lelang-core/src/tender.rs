@@ -58,6 +58,11 @@ fn member_of(actor: &Actor, assignment: Option<&PokjaAssignment>) -> Result<(), 
     }
 }
 
+/// How far ahead a schedule may reach, in days. lelang's own bound, not a regulation's: a tender
+/// runs within its fiscal year or, tendered early (tender dini), from the year before, so two
+/// years cover every real schedule and keep dates far from the calendar's end.
+pub const MAX_LEAD_DAYS: i64 = 730;
+
 /// The package's pokja sets the method, the evaluation method and the schedule from `first_day`
 /// (not in the past), with the rule set's stage lengths.
 #[allow(clippy::too_many_arguments)]
@@ -95,6 +100,9 @@ pub fn set_up(
         .date();
     if first_day < today {
         return Err(invalid("first_day", "tender-start-in-past"));
+    }
+    if (first_day - today).whole_days() > MAX_LEAD_DAYS {
+        return Err(invalid("first_day", "schedule-too-far"));
     }
     let schedule = Schedule::from_rules(rules, time_zone, first_day, calendar)
         .map_err(|_| invalid("first_day", "invalid-date"))?;
@@ -158,6 +166,9 @@ pub fn change_schedule(
     let times = schedule.times();
     if times[index].end <= now {
         return Err(invalid("stage", "schedule-stage-over"));
+    }
+    if (new_last_day - now.date()).whole_days() > MAX_LEAD_DAYS {
+        return Err(invalid("new_last_day", "schedule-too-far"));
     }
     let changed = schedule
         .change_last_day(index, new_last_day, calendar)

@@ -161,7 +161,7 @@ fn invalid(field: &'static str, code: &'static str) -> CommandError {
 fn text(field: &'static str, s: &str, min: usize, max: usize) -> Result<String, CommandError> {
     let s = s.trim();
     let n = s.chars().count();
-    if n < min || n > max || s.chars().any(char::is_control) {
+    if n < min || n > max || !crate::text::is_clean_line(s) {
         return Err(invalid(field, "invalid-text"));
     }
     Ok(s.to_owned())
@@ -423,7 +423,7 @@ pub fn verify(
     }
     let note = note.trim();
     if note.chars().count() > 1000
-        || note.chars().any(char::is_control)
+        || !crate::text::is_clean_line(note)
         || status == VerificationStatus::Rejected && note.chars().count() < 10
     {
         return Err(invalid("note", "verification-note"));

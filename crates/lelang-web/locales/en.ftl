@@ -349,6 +349,7 @@ tender-reason-hint = Required; announced with the change and recorded on the pub
 tender-set-up-done = Method and schedule set.
 tender-already-set-up = This tender already has its schedule.
 tender-start-in-past = The first day cannot be in the past.
+schedule-too-far = A schedule may reach at most two years ahead.
 tender-not-set-up = The tender has no schedule yet.
 schedule-reason = The reason must be 10–1000 characters.
 schedule-no-stage = Unknown stage.

@@ -349,6 +349,7 @@ tender-reason-hint = Wajib; diumumkan bersama perubahan dan tercatat di log publ
 tender-set-up-done = Metode dan jadwal ditetapkan.
 tender-already-set-up = Tender ini sudah ditetapkan jadwalnya.
 tender-start-in-past = Hari pertama tidak boleh di masa lalu.
+schedule-too-far = Jadwal paling jauh dua tahun ke depan.
 tender-not-set-up = Jadwal tender belum ditetapkan.
 schedule-reason = Alasan perubahan harus 10–1000 karakter.
 schedule-no-stage = Tahap tidak dikenal.

@@ -56,9 +56,21 @@ impl Metrics {
     }
 }
 
+/// The method as a label: the standard ones by name, anything else as `other`, so that made-up
+/// methods cannot grow the number of series without bound.
+fn method_label(m: &axum::http::Method) -> String {
+    use axum::http::Method as M;
+    let known = [M::GET, M::HEAD, M::POST, M::PUT, M::DELETE, M::PATCH, M::OPTIONS];
+    if known.contains(m) {
+        m.as_str().to_owned()
+    } else {
+        "other".to_owned()
+    }
+}
+
 pub(crate) async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     // Layers added with Router::layer run after routing, so the matched template is known here.
     let route = route_of(&req);
     let resp = next.run(req).await;

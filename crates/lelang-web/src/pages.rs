@@ -171,14 +171,14 @@ fn link(t: &Tr, href: &str, key: &str, current: &str) -> NavLink {
     }
 }
 
-/// Only local paths may be redirected to, so that `next` cannot send a user elsewhere.
+/// Only local paths may be redirected to, so that `next` cannot send a user elsewhere: a path
+/// that starts with one `/`, written only in the characters of a URL's path and query (no
+/// whitespace, control or non-ASCII character, which browsers drop or rewrite before they read
+/// `/\t/host` as `//host`; no backslash, which they read as a slash).
 fn safe_next(next: Option<&str>) -> Option<String> {
-    let n = next?.trim();
-    let ok = n.starts_with('/')
-        && !n.starts_with("//")
-        && !n.contains('\\')
-        && !n.contains("://")
-        && n.len() < 512;
+    let n = next?;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "/-._~!$&'()*+,;=:@%?".contains(c);
+    let ok = n.len() < 512 && n.starts_with('/') && !n.starts_with("//") && n.chars().all(allowed);
     ok.then(|| n.to_owned())
 }
 
