@@ -542,6 +542,8 @@ plan-import-file = …or upload an XLSX or CSV file (first sheet, same columns)
 import-bad-xlsx = The XLSX file could not be read.
 verification-elsewhere = Verified by another regency
 import-too-many-columns = The sheet is too wide: a cell lies far outside the plan columns.
+import-too-large = The workbook is too large once unpacked; save the plan sheet alone and try again.
+import-cell-too-long = A cell holds more than 1000 characters.
 
 ## Sealing: key ceremony, sealed bids, opening
 event-sealing_key_enrolled = Sealing key enrolled

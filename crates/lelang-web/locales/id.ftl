@@ -542,6 +542,8 @@ plan-import-file = …atau unggah berkas XLSX atau CSV (lembar pertama, kolom ya
 import-bad-xlsx = Berkas XLSX tidak dapat dibaca.
 verification-elsewhere = Terverifikasi di daerah lain
 import-too-many-columns = Lembar terlalu lebar: sebuah sel berada jauh di luar kolom rencana.
+import-too-large = Buku kerja terlalu besar setelah dibuka; simpan lembar rencana saja lalu coba lagi.
+import-cell-too-long = Sebuah sel berisi lebih dari 1000 karakter.
 
 ## Sealing: key ceremony, sealed bids, opening
 event-sealing_key_enrolled = Kunci segel didaftarkan

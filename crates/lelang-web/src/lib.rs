@@ -26,6 +26,7 @@ pub mod submission;
 mod templates;
 pub mod tender;
 pub mod vendor;
+pub mod xlsx;
 
 use crate::auth::{
     Ctx, LANG_COOKIE, PRE_COOKIE, SESSION_COOKIE, TokenRejection, cookie, csrf_token, set_cookie,

@@ -347,72 +347,23 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
     }
 }
 
-/// One cell as the plan reader expects text: whole numbers without decimals, dates as
-/// `YYYY-MM-DD` (Excel keeps dates as day counts).
-fn cell_text(c: &calamine::Data) -> String {
-    use calamine::Data;
-    match c {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => {
-            let (y, m, day, ..) = d.to_ymd_hms_milli();
-            format!("{y:04}-{m:02}-{day:02}")
-        }
-        Data::Error(_) => "#ERROR".into(),
-    }
-}
-
 /// A header row and the rows under it, as text.
 type Table = (Vec<String>, Vec<Vec<String>>);
 
-/// The widest plan sheet read: the plan has eight columns; a sheet wider than this is not a plan.
-const MAX_XLSX_COLUMNS: u32 = 50;
-
-/// The first sheet of a workbook as text rows (header first), read cell by cell: a cell placed
-/// far away (XFD1048576) is refused instead of sizing a dense grid to reach it.
+/// The first sheet of a workbook as text rows (header first), read within the limits of a plan:
+/// its rows, eight columns and some spare, and short cells.
 fn xlsx_table(bytes: &[u8]) -> Result<Table, Vec<RowError>> {
-    use calamine::Reader;
-    let fail = |row: usize, code: &'static str| {
-        vec![RowError {
-            row,
-            column: String::new(),
-            code,
-        }]
+    let limits = crate::xlsx::Limits {
+        rows: u32::try_from(plan::MAX_IMPORT_ROWS + 1).unwrap_or(u32::MAX),
+        ..crate::xlsx::Limits::default()
     };
-    let mut book =
-        calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| fail(1, "import-bad-xlsx"))?;
-    let name = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| fail(1, "import-bad-xlsx"))?;
-    let mut cells = book
-        .worksheet_cells_reader(&name)
-        .map_err(|_| fail(1, "import-bad-xlsx"))?;
-    let max_row = u32::try_from(plan::MAX_IMPORT_ROWS + 1).unwrap_or(u32::MAX);
-    let mut table: Vec<Vec<String>> = Vec::new();
-    while let Some(cell) = cells.next_cell().map_err(|_| fail(1, "import-bad-xlsx"))? {
-        let (r, c) = cell.get_position();
-        if r > max_row {
-            return Err(fail(r as usize + 1, "import-too-many-rows"));
-        }
-        if c >= MAX_XLSX_COLUMNS {
-            return Err(fail(r as usize + 1, "import-too-many-columns"));
-        }
-        let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
-        let (r, c) = (r as usize, c as usize);
-        if table.len() <= r {
-            table.resize(r + 1, Vec::new());
-        }
-        if table[r].len() <= c {
-            table[r].resize(c + 1, String::new());
-        }
-        table[r][c] = text;
-    }
+    let table = crate::xlsx::first_sheet(bytes, &limits).map_err(|e| {
+        vec![RowError {
+            row: e.row(),
+            column: String::new(),
+            code: e.code(),
+        }]
+    })?;
     // Blank rows above the header are not part of the table.
     let first = table
         .iter()

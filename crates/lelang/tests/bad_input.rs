@@ -391,86 +391,10 @@ async fn a_bad_plan_file_is_refused_row_by_row_and_nothing_is_imported() {
     assert_eq!(app.store.event_count().await.expect("count"), before + 4);
 }
 
-/// A minimal XLSX workbook, as a spreadsheet program writes one: text cells inline, numbers as
-/// numbers, dates as day counts with a date style.
-fn workbook(rows: &[Vec<Cell>]) -> Vec<u8> {
-    use std::io::Write;
-    let mut sheet = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    for (r, row) in rows.iter().enumerate() {
-        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
-        for (c, cell) in row.iter().enumerate() {
-            let at = format!("{}{}", (b'A' + c as u8) as char, r + 1);
-            sheet.push_str(&match cell {
-                Cell::Text(t) => format!(r#"<c r="{at}" t="inlineStr"><is><t>{t}</t></is></c>"#),
-                Cell::Number(n) => format!(r#"<c r="{at}"><v>{n}</v></c>"#),
-                Cell::At(at, n) => format!(r#"<c r="{at}"><v>{n}</v></c>"#),
-                Cell::Date(d) => {
-                    let serial = (*d - time::macros::date!(1899 - 12 - 30)).whole_days();
-                    format!(r#"<c r="{at}" s="1"><v>{serial}</v></c>"#)
-                }
-            });
-        }
-        sheet.push_str("</row>");
-    }
-    sheet.push_str("</sheetData></worksheet>");
-    let ns = "http://schemas.openxmlformats.org";
-    let parts = [
-        (
-            "[Content_Types].xml",
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#
-            ),
-        ),
-        (
-            "_rels/.rels",
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
-            ),
-        ),
-        (
-            "xl/workbook.xml",
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="RUP" sheetId="1" r:id="rId1"/></sheets></workbook>"#
-            ),
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{ns}/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#
-            ),
-        ),
-        (
-            "xl/styles.xml",
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{ns}/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#
-            ),
-        ),
-        ("xl/worksheets/sheet1.xml", sheet),
-    ];
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut out);
-    for (name, body) in parts {
-        zip.start_file(name, zip::write::SimpleFileOptions::default())
-            .expect("zip entry");
-        zip.write_all(body.as_bytes()).expect("zip write");
-    }
-    zip.finish().expect("zip");
-    out.into_inner()
-}
-
-enum Cell {
-    /// A number at an explicit cell reference.
-    At(&'static str, i64),
-    Text(&'static str),
-    Number(i64),
-    Date(time::Date),
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plan_workbook_is_imported_like_a_csv() {
     use Cell::{Date, Number, Text};
+    use common::xlsx::{Cell, workbook};
     use time::macros::date;
     let app = TestApp::with_demo().await;
     let mut c = app.signed_in("bwi.ppk.dpu").await;

@@ -236,3 +236,114 @@ async fn misleading_file_names_are_refused() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 }
+
+/// The process's peak resident memory so far, in bytes (nextest runs each test in its own
+/// process, so this is this test's).
+fn peak_rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map(|kb| kb * 1024)
+        .expect("VmHWM")
+}
+
+/// Sends a workbook to the plan import of Banyuwangi's DPU as its PPK.
+async fn import_workbook(app: &TestApp, c: &mut common::Client, body: Vec<u8>) -> common::Resp {
+    let token = c.csrf.clone().expect("csrf");
+    let _ = app;
+    c.send(
+        Request::post("/api/v1/tenants/banyuwangi/work-units/DPU/plan-items/import")
+            .header("content-type", lelang_web::plan::XLSX)
+            .header("x-csrf-token", token.as_str())
+            .body(Body::from(body))
+            .expect("request"),
+    )
+    .await
+}
+
+const PLAN_HEADER: [&str; 8] = [
+    "nama",
+    "kategori",
+    "pagu",
+    "sumber_dana",
+    "tahun_anggaran",
+    "metode",
+    "mulai",
+    "selesai",
+];
+
+/// Finding 1: a workbook that declares a hundred billion shared strings is read by what it
+/// holds (the declared count is never used to size anything); before, the process aborted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declared_shared_string_count_sizes_nothing() {
+    use common::xlsx::{shared_strings, with_parts};
+    let app = TestApp::with_demo().await;
+    let mut c = app.signed_in("bwi.ppk.dpu").await;
+    let header: String = (0..8)
+        .map(|i| format!(r#"<c r="{}1" t="s"><v>{i}</v></c>"#, (b'A' + i) as char))
+        .collect();
+    let row = r#"<c r="A2" t="inlineStr"><is><t>Normalisasi Saluran Kalibendo</t></is></c><c r="B2" t="inlineStr"><is><t>pekerjaan konstruksi</t></is></c><c r="C2"><v>750000000</v></c><c r="D2" t="inlineStr"><is><t>APBD</t></is></c><c r="E2"><v>2027</v></c><c r="F2" t="inlineStr"><is><t>tender</t></is></c><c r="G2" s="1"><v>46082</v></c><c r="H2" s="1"><v>46295</v></c>"#;
+    let book = with_parts(
+        &format!(r#"<row r="1">{header}</row><row r="2">{row}</row>"#),
+        Some(shared_strings(&PLAN_HEADER, 100_000_000_000)),
+    );
+    assert!(book.len() < 4096, "a small file: {} bytes", book.len());
+    let r = import_workbook(&app, &mut c, book).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()[0]["name"], "Normalisasi Saluran Kalibendo");
+    assert_eq!(r.json()[0]["planned_start"], "2026-03-01");
+    assert_eq!(c.get("/healthz").await.body, "ok", "the server is still up");
+}
+
+/// Finding 2: a small workbook that inflates to a huge string, or references one long string from
+/// many cells, is refused without the server's memory following it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workbooks_that_inflate_are_refused_within_bounded_memory() {
+    use common::xlsx::{one_long_string, shared_strings, with_parts};
+    let app = TestApp::with_demo().await;
+    let mut c = app.signed_in("bwi.ppk.dpu").await;
+    let before_events = app.store.event_count().await.expect("count");
+    let start = peak_rss();
+    // One 200 MB shared string, deflated to a few hundred KB.
+    let huge = with_parts(
+        r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#,
+        Some(one_long_string(&"a".repeat(1024 * 1024), 200)),
+    );
+    assert!(huge.len() < 1024 * 1024, "{} bytes", huge.len());
+    let r = import_workbook(&app, &mut c, huge).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["code"], "import-too-large");
+    // One 20 KB string, referenced from 50,000 cells (5,000 rows of 10).
+    let long = "b".repeat(20 * 1024);
+    let cells = |rows: usize| -> String {
+        (1..=rows)
+            .map(|r| {
+                let row: String = (0..10)
+                    .map(|c| format!(r#"<c r="{}{r}" t="s"><v>0</v></c>"#, (b'A' + c) as char))
+                    .collect();
+                format!(r#"<row r="{r}">{row}</row>"#)
+            })
+            .collect()
+    };
+    let many = with_parts(&cells(5_000), Some(shared_strings(&[long.as_str()], 1)));
+    assert!(many.len() < 1024 * 1024, "{} bytes", many.len());
+    let r = import_workbook(&app, &mut c, many).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["code"], "import-cell-too-long");
+    assert_eq!(r.json()["errors"][0]["field"], "row 1");
+    // Within the length of a cell, the whole table is bounded: 900 characters × 50,000 cells.
+    let medium = "c".repeat(900);
+    let many = with_parts(&cells(5_000), Some(shared_strings(&[medium.as_str()], 1)));
+    let r = import_workbook(&app, &mut c, many).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["code"], "import-too-large");
+    let grown = peak_rss().saturating_sub(start);
+    assert!(
+        grown < 96 * 1024 * 1024,
+        "the peak memory grew by {} MB",
+        grown / (1024 * 1024)
+    );
+    assert_eq!(app.store.event_count().await.expect("count"), before_events);
+}

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod ocds;
+pub mod xlsx;
 
 use axum::Router;
 use axum::body::Body;
