@@ -268,13 +268,61 @@ pub struct SignUp {
     pub display_name: String,
     /// Their e-mail.
     pub email: String,
-    /// PHC-format argon2id hash of their password (checked and hashed by the caller).
-    pub password_hash: String,
+}
+
+/// A sign-up whose every field checked out, waiting for its password's hash: the caller checks
+/// and hashes the password only after this, so that bad input costs no hashing.
+#[derive(Debug)]
+pub struct CheckedSignUp {
+    vendor: Vendor,
+    user: User,
+    profile: VendorProfile,
+    events: Vec<NewEvent>,
+    now: OffsetDateTime,
+}
+
+impl CheckedSignUp {
+    /// The sign-in name, as it will be stored.
+    pub fn username(&self) -> &str {
+        &self.user.username
+    }
+
+    /// The company, its first user and the change that stores them with this password hash
+    /// (PHC-format argon2id).
+    pub fn finish(self, password_hash: String) -> (Vendor, User, Change) {
+        let Self {
+            vendor,
+            user,
+            profile,
+            events,
+            now,
+        } = self;
+        let mutations = vec![
+            Mutation::InsertVendor(vendor.clone()),
+            Mutation::InsertUser {
+                user: user.clone(),
+                password_hash,
+            },
+            Mutation::InsertRoleGrant(RoleGrant {
+                user_id: user.id,
+                role: Role::Vendor,
+                tenant_id: None,
+                work_unit_id: None,
+            }),
+            Mutation::UpsertVendorProfile {
+                vendor_id: vendor.id,
+                profile,
+                clear_verifications: true,
+                at: now,
+            },
+        ];
+        (vendor, user, Change { events, mutations })
+    }
 }
 
 /// A company signs itself up with its first user, who acts for it in the vendor role. The events
 /// name that user as their actor: the company registered itself.
-pub fn sign_up(input: SignUp, now: OffsetDateTime) -> Result<(Vendor, User, Change), CommandError> {
+pub fn sign_up(input: SignUp, now: OffsetDateTime) -> Result<CheckedSignUp, CommandError> {
     let nib = input.nib.trim().to_owned();
     if nib.len() != 13 || !nib.chars().all(|c| c.is_ascii_digit()) {
         return Err(invalid("nib", "invalid-nib"));
@@ -338,26 +386,13 @@ pub fn sign_up(input: SignUp, now: OffsetDateTime) -> Result<(Vendor, User, Chan
             profile: Box::new(profile.clone()),
         })?,
     ];
-    let mutations = vec![
-        Mutation::InsertVendor(vendor.clone()),
-        Mutation::InsertUser {
-            user: user.clone(),
-            password_hash: input.password_hash,
-        },
-        Mutation::InsertRoleGrant(RoleGrant {
-            user_id: user.id,
-            role: Role::Vendor,
-            tenant_id: None,
-            work_unit_id: None,
-        }),
-        Mutation::UpsertVendorProfile {
-            vendor_id: vendor.id,
-            profile,
-            clear_verifications: true,
-            at: now,
-        },
-    ];
-    Ok((vendor, user, Change { events, mutations }))
+    Ok(CheckedSignUp {
+        vendor,
+        user,
+        profile,
+        events,
+        now,
+    })
 }
 
 fn vendor_user(actor: &Actor, vendor: VendorId) -> Result<UserId, CommandError> {
@@ -645,13 +680,14 @@ mod tests {
             username: "sekar".into(),
             display_name: "Sekar Ayu".into(),
             email: "sekar@example.co.id".into(),
-            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
         };
         assert_eq!(
             sign_up(input("123"), now()).expect_err("nib"),
             invalid("nib", "invalid-nib")
         );
-        let (v, u, change) = sign_up(input("9120301299901"), now()).expect("sign up");
+        let checked = sign_up(input("9120301299901"), now()).expect("sign up");
+        assert_eq!(checked.username(), "sekar");
+        let (v, u, change) = checked.finish("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into());
         assert_eq!(u.vendor_id, Some(v.id));
         let types: Vec<&str> = change.events.iter().map(|e| e.event_type).collect();
         assert_eq!(

@@ -164,6 +164,8 @@ error-bad-form = The form could not be read.
 error-conflict = That already exists.
 error-internal = The server failed. This has been logged.
 error-unavailable = The service is unavailable. Try again shortly.
+error-too-many-requests = Too many attempts from here. Wait a while and try again.
+error-busy = The server is busy right now. Try again in a moment.
 error-payload-too-large = The submission is too large.
 
 invalid-name = A name must be 2–200 characters without control characters.

@@ -164,6 +164,8 @@ error-bad-form = Isian formulir tidak dapat dibaca.
 error-conflict = Data tersebut sudah ada.
 error-internal = Terjadi kesalahan pada server. Kejadian ini telah dicatat.
 error-unavailable = Layanan sedang tidak tersedia. Coba lagi sebentar lagi.
+error-too-many-requests = Terlalu banyak percobaan dari sini. Tunggu sebentar lalu coba lagi.
+error-busy = Server sedang sibuk. Coba lagi sebentar lagi.
 error-payload-too-large = Isian terlalu besar.
 
 invalid-name = Nama harus 2–200 karakter tanpa karakter kontrol.

@@ -618,7 +618,7 @@ pub(crate) async fn create_official(
             input.email.as_deref().unwrap_or(""),
         ],
     )?;
-    let password_hash = auth::hash_password(input.password).await?;
+    let password_hash = auth::hash_password_in(&state.work.passwords, input.password).await?;
     let (user, change) = command::create_user(
         &ctx.actor,
         CreateUser {
@@ -711,7 +711,7 @@ async fn create_vendor(
             &u.password,
             &[&username, &u.display_name, u.email.as_deref().unwrap_or("")],
         )?;
-        let password_hash = auth::hash_password(u.password).await?;
+        let password_hash = auth::hash_password_in(&state.work.passwords, u.password).await?;
         let (_, user_change) = command::create_user(
             &ctx.actor,
             CreateUser {

@@ -7,6 +7,7 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::limits::Pool;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use axum::extract::FromRequestParts;
@@ -60,40 +61,45 @@ fn new_salt() -> Result<SaltString, argon2::password_hash::Error> {
     SaltString::encode_b64(&b)
 }
 
-/// Hashes a password on the blocking pool: argon2 is deliberately slow and must not stall the
-/// async workers.
+/// Hashes a password, here and now (argon2 is deliberately slow: call it off the async workers).
+fn hash_now(password: &str) -> Result<String, ApiError> {
+    let salt = new_salt().map_err(|e| ApiError::Internal(e.to_string()))?;
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Hashes a password on the blocking pool, for the command line and the demo loader (one at a
+/// time); request handlers use [`hash_password_in`].
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = new_salt()?;
-        argon2()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?
-    .map_err(|e| ApiError::Internal(e.to_string()))
+    tokio::task::spawn_blocking(move || hash_now(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+}
+
+/// Hashes a password in the machine's password pool: a few at a time, the rest refused.
+pub async fn hash_password_in(pool: &Pool, password: String) -> Result<String, ApiError> {
+    pool.run(move || hash_now(&password)).await?
 }
 
 /// A valid hash of a random password, verified against when the account does not exist so that
 /// response time does not reveal which usernames exist.
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
-/// Verifies a password against a stored hash (or the dummy hash when `hash` is None) on the
-/// blocking pool. Returns false for a missing account whatever the password.
-pub async fn verify_password(password: String, hash: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// Verifies a password against a stored hash (or the dummy hash when `hash` is None) in the
+/// machine's password pool. False for a missing account whatever the password; refused when the
+/// pool is full.
+pub async fn verify_password_in(
+    pool: &Pool,
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, ApiError> {
+    pool.run(move || {
         let exists = hash.is_some();
         let hash = hash.unwrap_or_else(|| {
             DUMMY_HASH
-                .get_or_init(|| {
-                    let Ok(salt) = new_salt() else {
-                        return String::new();
-                    };
-                    argon2()
-                        .hash_password(random_secret().as_bytes(), &salt)
-                        .map(|h| h.to_string())
-                        .unwrap_or_default()
-                })
+                .get_or_init(|| hash_now(&random_secret()).unwrap_or_default())
                 .clone()
         });
         let ok =
@@ -101,7 +107,37 @@ pub async fn verify_password(password: String, hash: Option<String>) -> bool {
         ok && exists
     })
     .await
-    .unwrap_or(false)
+}
+
+/// Name of the cookie that marks a browser in which an account signed in before.
+pub const DEVICE_COOKIE: &str = "lelang_device";
+
+/// A device cookie for `account`: a random nonce and an HMAC binding it to the account. A
+/// browser that holds one is not locked out when strangers fail to sign in as its account.
+pub fn device_token(key: &[u8], account: &str) -> String {
+    let mut nonce = [0u8; 16];
+    rand::rng().fill_bytes(&mut nonce);
+    let nonce = B64.encode(nonce);
+    format!("{nonce}.{}", device_mac(key, account, &nonce))
+}
+
+fn device_mac(key: &[u8], account: &str, nonce: &str) -> String {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        return String::new();
+    };
+    mac.update(b"lelang-device-v1:");
+    mac.update(account.as_bytes());
+    mac.update(b":");
+    mac.update(nonce.as_bytes());
+    B64.encode(mac.finalize().into_bytes())
+}
+
+/// The nonce of a device cookie, if it was issued for `account` by this deployment.
+pub fn device_of<'a>(key: &[u8], account: &str, token: &'a str) -> Option<&'a str> {
+    let (nonce, mac) = token.split_once('.')?;
+    let expected = device_mac(key, account, nonce);
+    (nonce.len() <= 32 && !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(mac.as_bytes())))
+        .then_some(nonce)
 }
 
 /// The value of one cookie of the request.
@@ -328,12 +364,29 @@ mod tests {
 
     #[tokio::test]
     async fn password_hash_round_trip() {
-        let h = hash_password("kopi tubruk di ketapang".into())
+        let pool = Pool::new(1, 4);
+        let h = hash_password_in(&pool, "kopi tubruk di ketapang".into())
             .await
             .expect("hash");
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify_password("kopi tubruk di ketapang".into(), Some(h.clone())).await);
-        assert!(!verify_password("kopi tubruk".into(), Some(h)).await);
-        assert!(!verify_password("anything".into(), None).await);
+        let verify = |pw: &str, h: Option<String>| verify_password_in(&pool, pw.to_owned(), h);
+        assert!(
+            verify("kopi tubruk di ketapang", Some(h.clone()))
+                .await
+                .expect("pool")
+        );
+        assert!(!verify("kopi tubruk", Some(h)).await.expect("pool"));
+        assert!(!verify("anything", None).await.expect("pool"));
+    }
+
+    #[test]
+    fn device_cookies_bind_to_their_account_and_key() {
+        let t = device_token(b"key", "bwi.ulp");
+        let nonce = device_of(b"key", "bwi.ulp", &t).expect("valid");
+        assert!(t.starts_with(nonce));
+        assert!(device_of(b"key", "bwi.pokja1", &t).is_none(), "another account");
+        assert!(device_of(b"other", "bwi.ulp", &t).is_none(), "another deployment");
+        assert!(device_of(b"key", "bwi.ulp", "x.y").is_none());
+        assert_ne!(t, device_token(b"key", "bwi.ulp"), "a fresh nonce each time");
     }
 }

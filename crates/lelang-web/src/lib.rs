@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod document;
 pub mod error;
 pub mod i18n;
+pub mod limits;
 pub mod log;
 mod metrics;
 pub mod ocds;
@@ -85,6 +86,14 @@ pub struct WebConfig {
     pub uploads_per_vendor: usize,
     /// Who publishes the open data (OCDS), under which OCID prefix, at which public address.
     pub publication: lelang_ocds::Publication,
+    /// Expensive jobs (password hashing, plan files) run at once per kind (0: one per core)…
+    pub workers: usize,
+    /// …and wait beyond those before a request is told to come back (503, `Retry-After`).
+    pub work_queue: usize,
+    /// Company sign-ups one client address may make at once…
+    pub sign_up_burst: u32,
+    /// …and per hour after that.
+    pub sign_ups_per_hour: u32,
 }
 
 impl Default for WebConfig {
@@ -106,6 +115,10 @@ impl Default for WebConfig {
             bid_per_minute: 20,
             uploads_per_vendor: 4,
             publication: lelang_ocds::Publication::default(),
+            workers: 0,
+            work_queue: 32,
+            sign_up_burst: 10,
+            sign_ups_per_hour: 30,
         }
     }
 }
@@ -121,6 +134,12 @@ pub struct AppState {
     pub i18n: Arc<I18n>,
     /// Key of the CSRF tokens, shared by every app server through the store.
     pub csrf_key: Arc<Vec<u8>>,
+    /// Key of the device cookies (see [`auth::device_token`]), shared the same way.
+    pub device_key: Arc<Vec<u8>>,
+    /// The machine's pools for expensive work.
+    pub work: Arc<limits::Work>,
+    /// Company sign-ups per client address.
+    pub sign_ups: Arc<limits::Buckets<String>>,
     /// Settings.
     pub config: WebConfig,
     /// The transparency log's identity (origin and checkpoint key).
@@ -159,12 +178,22 @@ impl AppState {
     ) -> Result<Self, BuildError> {
         let candidate = auth::random_secret();
         let csrf_key = store.server_secret("csrf-hmac", candidate.as_bytes()).await?;
+        let candidate = auth::random_secret();
+        let device_key = store.server_secret("device-hmac", candidate.as_bytes()).await?;
         let metrics = Arc::new(metrics::Metrics::new());
         Ok(Self {
             store: store.clone(),
             clock: clock.clone(),
             i18n: I18n::load()?,
             csrf_key: Arc::new(csrf_key),
+            device_key: Arc::new(device_key),
+            work: Arc::new(limits::Work::new(config.workers, config.work_queue, |name| {
+                metrics.pool(name)
+            })),
+            sign_ups: Arc::new(limits::Buckets::per_hour(
+                config.sign_up_burst,
+                config.sign_ups_per_hour,
+            )),
             blobs: Arc::new(blobs::LocalBlobs::new(config.documents_dir.clone())),
             public_cache: Arc::new(cache::PublicCache::new(config.public_cache_ttl, 10_000)),
             committer: submission::Committer::start(store.clone(), clock.clone(), metrics.batch.clone()),
@@ -432,6 +461,7 @@ async fn finalize(State(state): State<AppState>, req: Request, next: Next) -> Re
             StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => "error-forbidden",
             StatusCode::PAYLOAD_TOO_LARGE => "error-payload-too-large",
             StatusCode::SERVICE_UNAVAILABLE => "error-unavailable",
+            StatusCode::TOO_MANY_REQUESTS => "error-too-many-requests",
             s if s.is_client_error() => "error-bad-form",
             _ => "error-internal",
         };

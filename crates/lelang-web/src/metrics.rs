@@ -20,8 +20,15 @@ struct HttpLabels {
     status: u16,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    pool: String,
+}
+
 pub(crate) struct Metrics {
     registry: Registry,
+    work_jobs: Family<PoolLabels, Counter>,
+    work_refused: Family<PoolLabels, Counter>,
     requests: Family<HttpLabels, Counter>,
     latency: Family<HttpLabels, Histogram>,
     /// Changes per group commit (commitments, uploads, closings).
@@ -47,8 +54,22 @@ impl Metrics {
             "Changes made durable together in one group commit",
             batch.clone(),
         );
+        let work_jobs = Family::<PoolLabels, Counter>::default();
+        registry.register(
+            "work_jobs",
+            "Expensive jobs (password hashing, plan files) run, by pool",
+            work_jobs.clone(),
+        );
+        let work_refused = Family::<PoolLabels, Counter>::default();
+        registry.register(
+            "work_refused",
+            "Expensive jobs refused because their pool's queue was full",
+            work_refused.clone(),
+        );
         Self {
             registry,
+            work_jobs,
+            work_refused,
             requests,
             latency,
             batch,
@@ -65,6 +86,17 @@ fn method_label(m: &axum::http::Method) -> String {
         m.as_str().to_owned()
     } else {
         "other".to_owned()
+    }
+}
+
+impl Metrics {
+    /// The counters of one work pool: jobs run and jobs refused.
+    pub(crate) fn pool(&self, name: &str) -> (Counter, Counter) {
+        let labels = PoolLabels { pool: name.into() };
+        (
+            self.work_jobs.get_or_create(&labels).clone(),
+            self.work_refused.get_or_create(&labels).clone(),
+        )
     }
 }
 

@@ -319,6 +319,17 @@ fn fail(state: &AppState, ctx: &Ctx, path: &str, e: ApiError) -> Response {
             StatusCode::SERVICE_UNAVAILABLE,
             "error-unavailable",
         ),
+        ApiError::TooManyRequests(secs) | ApiError::Overloaded(secs) => {
+            let (status, key) = match e {
+                ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "error-too-many-requests"),
+                _ => (StatusCode::SERVICE_UNAVAILABLE, "error-busy"),
+            };
+            let mut resp = error_page_with(state, ctx.lang, &ctx.csrf, status, key);
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            resp
+        }
         other => other.into_response(),
     }
 }
@@ -523,7 +534,12 @@ struct LoginInput {
     next: Option<String>,
 }
 
-async fn login(State(state): State<AppState>, ctx: Ctx, PageForm(input): PageForm<LoginInput>) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    PageForm(input): PageForm<LoginInput>,
+) -> Response {
     let t = tr(&state, ctx.lang);
     let account: String = input.username.trim().to_lowercase().chars().take(64).collect();
     let next = safe_next(input.next.as_deref()).unwrap_or_else(|| "/home".into());
@@ -542,12 +558,27 @@ async fn login(State(state): State<AppState>, ctx: Ctx, PageForm(input): PageFor
     let r: Result<Response, ApiError> = async {
         let now = state.clock.now();
         let cfg = &state.config;
+        // A browser in which this account signed in before has failures of its own: strangers
+        // failing to sign in as a named official do not lock that official's own browser out.
+        let device = auth::cookie(&headers, auth::DEVICE_COOKIE)
+            .and_then(|t| auth::device_of(&state.device_key, &account, t));
+        let key = match device {
+            Some(nonce) => format!("device:{nonce}"),
+            None => account.clone(),
+        };
+        // Each attempt counts as a failure before it is checked, and is forgiven when it
+        // succeeds: concurrent attempts then see each other, and no more than the limit reach
+        // the password check.
+        state
+            .store
+            .record_login_attempt(&key, &ctx.address, false, now)
+            .await?;
         let failed = state
             .store
-            .failed_logins(&account, &ctx.address, now - cfg.login_window)
+            .failed_logins(&key, &ctx.address, now - cfg.login_window)
             .await?;
-        if failed.by_account >= cfg.max_failed_logins_per_account
-            || failed.by_address >= cfg.max_failed_logins_per_address
+        if failed.by_account > cfg.max_failed_logins_per_account
+            || failed.by_address > cfg.max_failed_logins_per_address
         {
             let minutes = cfg.login_window.whole_minutes().to_string();
             let mut resp = page(
@@ -561,11 +592,12 @@ async fn login(State(state): State<AppState>, ctx: Ctx, PageForm(input): PageFor
             return Ok(resp);
         }
         let creds = state.store.credentials(&account).await?;
-        let ok = auth::verify_password(input.password, creds.as_ref().map(|c| c.password_hash.clone())).await;
-        state
-            .store
-            .record_login_attempt(&account, &ctx.address, ok, now)
-            .await?;
+        let ok = auth::verify_password_in(
+            &state.work.passwords,
+            input.password,
+            creds.as_ref().map(|c| c.password_hash.clone()),
+        )
+        .await?;
         let Some(creds) = creds.filter(|_| ok) else {
             tracing::info!(account = %account, "sign-in failed");
             return Ok(page(
@@ -581,7 +613,11 @@ async fn login(State(state): State<AppState>, ctx: Ctx, PageForm(input): PageFor
                 t.get("login-inactive"),
             ));
         }
-        state.store.clear_failed_logins(&account).await?;
+        state.store.clear_failed_logins(&key).await?;
+        state
+            .store
+            .record_login_attempt(&key, &ctx.address, true, now)
+            .await?;
         let grants = state.store.role_grants(creds.user.id).await?;
         let Some(secret) = auth::start_session(&state, &creds.user, &grants).await? else {
             return Ok(page(
@@ -593,9 +629,19 @@ async fn login(State(state): State<AppState>, ctx: Ctx, PageForm(input): PageFor
         tracing::info!(user = %creds.user.id, "signed in");
         // A session cookie (no Max-Age): it ends with the browser, and the server ends it after
         // the idle or absolute timeout whichever comes first.
-        Ok(with_cookie(
+        let resp = with_cookie(
             see_other(&next),
             set_cookie(SESSION_COOKIE, &secret, None, cfg.cookie_secure, "Lax"),
+        );
+        Ok(with_cookie(
+            resp,
+            set_cookie(
+                auth::DEVICE_COOKIE,
+                &auth::device_token(&state.device_key, &account),
+                Some(365 * 24 * 3600),
+                cfg.cookie_secure,
+                "Strict",
+            ),
         ))
     }
     .await;
@@ -929,7 +975,7 @@ async fn change_password(
             .credentials(&user.username)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
-        if !auth::verify_password(input.current, Some(creds.password_hash)).await {
+        if !auth::verify_password_in(&state.work.passwords, input.current, Some(creds.password_hash)).await? {
             return account_page(
                 &state,
                 &ctx,
@@ -948,7 +994,7 @@ async fn change_password(
             let msg = form_error(&t, &e).unwrap_or_default();
             return account_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, None, vec![msg]).await;
         }
-        let hash = auth::hash_password(input.new).await?;
+        let hash = auth::hash_password_in(&state.work.passwords, input.new).await?;
         let change = command::change_password(&ctx.actor, hash, state.clock.now())?;
         state.store.commit(change).await?;
         Ok(with_cookie(

@@ -418,9 +418,11 @@ pub(crate) async fn import_items(
     )?;
     let rules = rules_today(&state)?;
     // Parsing a workbook is CPU work: off the async workers.
-    let parsed = tokio::task::spawn_blocking(move || parse_plan(format, &body, rules))
-        .await
-        .map_err(|e| ApiError::Internal(format!("plan parser: {e}")))?;
+    let parsed = state
+        .work
+        .parsing
+        .run(move || parse_plan(format, &body, rules))
+        .await?;
     let items = match parsed {
         Ok(items) => items,
         Err(errors) => return Ok(row_problem(&errors)),
@@ -783,9 +785,12 @@ async fn page_import_file(
             .await
             .map_err(|e| Ok(ApiError::Unavailable(e.to_string())))?;
         let rules = rules_today(&st).map_err(Ok)?;
-        let items = tokio::task::spawn_blocking(move || parse_plan(format, &bytes, rules))
+        let items = st
+            .work
+            .parsing
+            .run(move || parse_plan(format, &bytes, rules))
             .await
-            .map_err(|e| Ok(ApiError::Internal(format!("plan parser: {e}"))))?
+            .map_err(Ok)?
             .map_err(Err)?;
         enter(&st, &cx, &tenant, &unit, &items).await.map_err(Ok)?;
         Ok(())

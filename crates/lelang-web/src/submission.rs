@@ -32,7 +32,7 @@ use lelang_trust::seal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration as StdDuration, Instant};
+use std::time::Duration as StdDuration;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::{mpsc, oneshot};
@@ -187,10 +187,8 @@ impl Committer {
 /// Per-company limits: a token bucket for commitments and withdrawals, a cap on uploads in flight.
 #[derive(Debug)]
 pub struct Limits {
-    burst: f64,
-    per_second: f64,
     uploads: usize,
-    buckets: Mutex<HashMap<VendorId, (f64, Instant)>>,
+    buckets: crate::limits::Buckets<VendorId>,
     in_flight: Mutex<HashMap<VendorId, usize>>,
     uploading: Mutex<std::collections::HashSet<BidId>>,
     graces: Mutex<HashMap<PackageId, time::Duration>>,
@@ -200,10 +198,8 @@ impl Limits {
     /// `burst` commitments at once, refilled at `per_minute`; `uploads` requests in flight.
     pub fn new(burst: u32, per_minute: u32, uploads: usize) -> Self {
         Self {
-            burst: f64::from(burst.max(1)),
-            per_second: f64::from(per_minute.max(1)) / 60.0,
             uploads: uploads.max(1),
-            buckets: Mutex::default(),
+            buckets: crate::limits::Buckets::per_minute(burst, per_minute),
             in_flight: Mutex::default(),
             uploading: Mutex::default(),
             graces: Mutex::default(),
@@ -223,18 +219,7 @@ impl Limits {
     }
 
     fn take(&self, v: VendorId) -> Result<(), ApiError> {
-        let mut b = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        let (tokens, last) = b.entry(v).or_insert((self.burst, now));
-        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * self.per_second).min(self.burst);
-        *last = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            Ok(())
-        } else {
-            let wait = ((1.0 - *tokens) / self.per_second).ceil();
-            Err(ApiError::TooManyRequests(wait as u64))
-        }
+        self.buckets.take(v)
     }
 
     /// A slot for one upload of the company's (of this bid, if one is named: two requests writing

@@ -292,28 +292,36 @@ async fn sign_up_page(State(state): State<AppState>, ctx: Ctx) -> Response {
         .unwrap_or_else(|e| fail_page(&state, &ctx, "/vendors/register", e))
 }
 
-async fn do_sign_up(state: &AppState, f: &SignUpForm) -> Result<(), ApiError> {
+/// A company signs up: at most a few per client address, every field checked and the sign-in
+/// name found free before the password is hashed (in the machine's password pool).
+async fn do_sign_up(state: &AppState, ctx: &Ctx, f: &SignUpForm) -> Result<(), ApiError> {
+    state.sign_ups.take(ctx.address.clone())?;
     let home = match f.home_regency.trim() {
         "" => None,
         slug => Some(tenant_or_404(state, slug).await?.id),
     };
-    let username = lelang_core::command::valid_username(&f.username)?;
-    check_password(&f.password, &[&username, &f.display_name, &f.email, &f.company])?;
-    let password_hash = auth::hash_password(f.password.clone()).await?;
-    let (_, _, change) = sign_up(
+    let checked = sign_up(
         SignUp {
             company: f.company.clone(),
             nib: f.nib.clone(),
             npwp: f.npwp.clone(),
             address: f.address.clone(),
             home_tenant_id: home,
-            username,
+            username: f.username.clone(),
             display_name: f.display_name.clone(),
             email: f.email.clone(),
-            password_hash,
         },
         state.clock.now(),
     )?;
+    check_password(
+        &f.password,
+        &[checked.username(), &f.display_name, &f.email, &f.company],
+    )?;
+    if state.store.credentials(checked.username()).await?.is_some() {
+        return Err(ApiError::Conflict("this username is taken".into()));
+    }
+    let password_hash = auth::hash_password_in(&state.work.passwords, f.password.clone()).await?;
+    let (_, _, change) = checked.finish(password_hash);
     state.store.commit(change).await?;
     Ok(())
 }
@@ -323,7 +331,7 @@ async fn sign_up_post(
     ctx: Ctx,
     PageForm(f): PageForm<SignUpForm>,
 ) -> Response {
-    let result = do_sign_up(&state, &f).await;
+    let result = do_sign_up(&state, &ctx, &f).await;
     let again = |errors| {
         sign_up_view(
             &state,

@@ -1479,7 +1479,12 @@ async fn run(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_every_role_own_and_other_regency() {
-    let app = TestApp::with_demo().await;
+    // Every role signs a company up, twice, all from one address: past the default throttle.
+    let app = TestApp::with_demo_config(lelang_web::WebConfig {
+        sign_up_burst: 100,
+        ..lelang_web::WebConfig::default()
+    })
+    .await;
     let mut token_owner = app.signed_in("tgl.admin").await;
     let r = token_owner
         .post_json("/api/v1/tokens", &json!({"name": "milik orang lain"}), None)

@@ -347,3 +347,152 @@ async fn workbooks_that_inflate_are_refused_within_bounded_memory() {
     );
     assert_eq!(app.store.event_count().await.expect("count"), before_events);
 }
+
+/// The value of one sample on `/metrics` (0 when absent).
+async fn metric(c: &mut common::Client, sample: &str) -> u64 {
+    let m = c.get("/metrics").await.body;
+    m.lines()
+        .find_map(|l| l.strip_prefix(sample))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Finding 3: concurrent failed sign-ins from one address see each other: no more than the limit
+/// reach the password check (before, the check and the count raced and 68 of 1,000 passed a
+/// limit of 50).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_failed_sign_ins_never_pass_the_limit() {
+    let app = TestApp::with_demo_config(lelang_web::WebConfig {
+        max_failed_logins_per_address: 20,
+        work_queue: 1_000,
+        ..lelang_web::WebConfig::default()
+    })
+    .await;
+    let mut probe = app.client();
+    let hashed_before = metric(&mut probe, r#"lelang_work_jobs_total{pool="passwords"}"#).await;
+    let mut tasks = Vec::new();
+    for i in 0..150 {
+        let mut c = app.client();
+        tasks.push(tokio::spawn(async move {
+            c.login(&format!("tebakan{i}"), "bukan sandi siapa pun")
+                .await
+                .status
+        }));
+    }
+    let mut checked = 0;
+    for t in tasks {
+        match t.await.expect("join") {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(checked <= 20, "{checked} attempts reached the password check");
+    assert!(checked > 0, "the first attempts are checked");
+    let hashed = metric(&mut probe, r#"lelang_work_jobs_total{pool="passwords"}"#).await - hashed_before;
+    assert_eq!(hashed, checked, "only checked attempts cost a hash");
+}
+
+/// Finding 3: strangers failing to sign in as a named official lock out strangers, not the
+/// official's own browser.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strangers_cannot_lock_an_official_out_of_their_browser() {
+    let app = TestApp::with_demo().await;
+    let mut own = app.client();
+    assert_eq!(
+        own.login("bwi.pokja2", DEMO_PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(own.cookies.contains_key("lelang_device"));
+    own.post_form("/logout", &[]).await;
+    let mut stranger = app.client();
+    for _ in 0..5 {
+        let r = stranger.login("bwi.pokja2", "tebak-tebakan saja").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = stranger.login("bwi.pokja2", DEMO_PASSWORD).await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the stranger is locked out"
+    );
+    let r = own.login("bwi.pokja2", DEMO_PASSWORD).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "the official's browser is not: {}",
+        r.body
+    );
+    // A device cookie of another account opens nothing for this one.
+    let mut borrowed = app.client();
+    borrowed.cookies = own.cookies.clone();
+    borrowed.cookies.remove("lelang_session");
+    let r = borrowed.login("bwi.pokja3", "tebak-tebakan saja").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // The device's own failures are limited too.
+    own.post_form("/logout", &[]).await;
+    for _ in 0..5 {
+        assert_eq!(
+            own.login("bwi.pokja2", "salah ketik").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        own.login("bwi.pokja2", DEMO_PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// Finding 3: a sign-up is checked before its password is hashed, and one address signs up a
+/// few companies, not hundreds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_ups_are_checked_before_hashing_and_throttled() {
+    let app = TestApp::with_demo_config(lelang_web::WebConfig {
+        sign_up_burst: 4,
+        sign_ups_per_hour: 4,
+        ..lelang_web::WebConfig::default()
+    })
+    .await;
+    let mut c = app.client();
+    c.get("/vendors/register").await;
+    let form = |i: usize, nib: &str| -> Vec<(String, String)> {
+        vec![
+            ("company".into(), format!("CV Uji Beban {i}")),
+            ("nib".into(), nib.into()),
+            ("npwp".into(), "01.234.567.8-999.000".into()),
+            ("address".into(), "Jl. Uji Coba No. 1, Banyuwangi".into()),
+            ("home_regency".into(), String::new()),
+            ("username".into(), format!("uji.beban.{i}")),
+            ("display_name".into(), "Penguji Beban".into()),
+            ("email".into(), format!("uji{i}@example.co.id")),
+            ("password".into(), "sandi panjang yang cukup acak 42".into()),
+        ]
+    };
+    let post = |c: &mut common::Client, f: Vec<(String, String)>| {
+        let mut c = c.clone();
+        async move {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            c.post_form("/vendors/register", &f).await
+        }
+    };
+    let hashed = metric(&mut c, r#"lelang_work_jobs_total{pool="passwords"}"#).await;
+    for i in 0..3 {
+        let r = post(&mut c, form(i, "123")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    }
+    assert_eq!(
+        metric(&mut c, r#"lelang_work_jobs_total{pool="passwords"}"#).await,
+        hashed,
+        "a sign-up with a bad NIB hashes nothing"
+    );
+    let r = post(&mut c, form(9, "9120301299977")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        metric(&mut c, r#"lelang_work_jobs_total{pool="passwords"}"#).await,
+        hashed + 1
+    );
+    let r = post(&mut c, form(10, "9120301299978")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.headers.contains_key("retry-after"));
+    assert!(r.content_type().starts_with("text/html"), "a page, not JSON");
+}
