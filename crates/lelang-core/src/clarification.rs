@@ -166,12 +166,12 @@ pub fn answer(
 }
 
 /// The minutes of the clarification (berita acara pemberian penjelasan) as plain text, in
-/// Indonesian as the law requires: the tender, the pokja, and every question with its answer,
+/// Indonesian as the law requires: the tender, the size of its pokja, and every question with its answer,
 /// numbered in the order asked, without the names of those who asked.
 pub fn minutes_text(
     tender: &PublicTender,
     regency: &str,
-    members: &[String],
+    pokja_size: usize,
     questions: &[Question],
     local_now: &str,
 ) -> String {
@@ -206,10 +206,12 @@ pub fn minutes_text(
         }
         let _ = writeln!(s);
     }
-    let _ = writeln!(s, "Pokja Pemilihan:");
-    for (i, m) in members.iter().enumerate() {
-        let _ = writeln!(s, "{}. {m}", i + 1);
-    }
+    // The minutes are public: who sits on the pokja is not, while the tender runs (its members
+    // are shielded from pressure); the assignment is on the record for officials and auditors.
+    let _ = writeln!(
+        s,
+        "Pokja Pemilihan: {pokja_size} anggota. Nama anggota tidak diumumkan selama tender berjalan;\nsusunan pokja tercatat dalam sistem dan dapat diperiksa oleh auditor."
+    );
     s
 }
 
@@ -269,14 +271,14 @@ mod tests {
         let minutes = minutes_text(
             &tender,
             "Pemerintah Kabupaten Banyuwangi",
-            &["Agus".into(), "Dewi".into(), "Rudi".into()],
+            3,
             &[answered],
             "2026-11-02 09:00 WIB",
         );
         assert!(minutes.starts_with("BERITA ACARA PEMBERIAN PENJELASAN"));
         assert!(minutes.contains("1. Pertanyaan:\n   Apakah beton boleh ready mix?"));
         assert!(minutes.contains("Boleh, mutu K-300."));
-        assert!(minutes.contains("3. Rudi"));
+        assert!(minutes.contains("Pokja Pemilihan: 3 anggota."));
         assert!(
             !minutes.contains(&vendor.to_string()),
             "who asked stays out of the minutes"

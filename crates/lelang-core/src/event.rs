@@ -455,50 +455,10 @@ impl EventPayload {
         "bid_opened",
     ];
 
-    /// The event type, as stored in its own column for filtering.
+    /// The event type, as stored in its own column for filtering (from the privacy table's
+    /// match, which names every field of every event).
     pub fn type_name(&self) -> &'static str {
-        match self {
-            EventPayload::TenantCreated { .. } => "tenant_created",
-            EventPayload::WorkUnitCreated { .. } => "work_unit_created",
-            EventPayload::VendorRegistered { .. } => "vendor_registered",
-            EventPayload::UserCreated { .. } => "user_created",
-            EventPayload::RoleGranted { .. } => "role_granted",
-            EventPayload::PasswordChanged { .. } => "password_changed",
-            EventPayload::SessionsRevoked { .. } => "sessions_revoked",
-            EventPayload::ApiTokenCreated { .. } => "api_token_created",
-            EventPayload::ApiTokenRevoked { .. } => "api_token_revoked",
-            EventPayload::PlanItemCreated { .. } => "plan_item_created",
-            EventPayload::PlanAnnounced { .. } => "plan_announced",
-            EventPayload::DayOffSet { .. } => "day_off_set",
-            EventPayload::DayOffRemoved { .. } => "day_off_removed",
-            EventPayload::PackageCreated { .. } => "package_created",
-            EventPayload::PokjaAssigned { .. } => "pokja_assigned",
-            EventPayload::NoConflictDeclared { .. } => "no_conflict_declared",
-            EventPayload::ConfidentialDataRead { .. } => "confidential_data_read",
-            EventPayload::TenderScheduled { .. } => "tender_scheduled",
-            EventPayload::ScheduleChanged { .. } => "schedule_changed",
-            EventPayload::VendorProfileUpdated { .. } => "vendor_profile_updated",
-            EventPayload::VendorVerified { .. } => "vendor_verified",
-            EventPayload::TenderAnnounced { .. } => "tender_announced",
-            EventPayload::DocumentPublished { .. } => "document_published",
-            EventPayload::TenderJoined { .. } => "tender_joined",
-            EventPayload::QuestionAsked { .. } => "question_asked",
-            EventPayload::QuestionAnswered { .. } => "question_answered",
-            EventPayload::SealingKeyEnrolled { .. } => "sealing_key_enrolled",
-            EventPayload::KeyCeremonyStarted { .. } => "key_ceremony_started",
-            EventPayload::KeyDealt { .. } => "key_dealt",
-            EventPayload::KeySharesConfirmed { .. } => "key_shares_confirmed",
-            EventPayload::KeyCeremonyCompleted { .. } => "key_ceremony_completed",
-            EventPayload::KeyCeremonyFailed { .. } => "key_ceremony_failed",
-            EventPayload::BidSubmitted { .. } => "bid_submitted",
-            EventPayload::BidUploaded { .. } => "bid_uploaded",
-            EventPayload::BidWithdrawn { .. } => "bid_withdrawn",
-            EventPayload::SubmissionClosed { .. } => "submission_closed",
-            EventPayload::OpeningStarted { .. } => "opening_started",
-            EventPayload::PartialsSubmitted { .. } => "partials_submitted",
-            EventPayload::PartialsRejected { .. } => "partials_rejected",
-            EventPayload::BidOpened { .. } => "bid_opened",
-        }
+        crate::privacy::type_of(self)
     }
 }
 
@@ -524,6 +484,8 @@ pub struct NewEvent {
     pub payload: String,
     /// Random bytes for the commitments that hide its confidential fields in the public log.
     pub salt: crate::public::Salt,
+    /// The public form it is logged under ([`crate::public::PUBLIC_FORM`]).
+    pub public_form: u8,
 }
 
 impl NewEvent {
@@ -550,6 +512,7 @@ impl NewEvent {
             event_type: payload.type_name(),
             payload: payload_text,
             salt,
+            public_form: crate::public::PUBLIC_FORM,
         })
     }
 }
@@ -574,6 +537,10 @@ pub struct Event {
     pub event_type: String,
     /// The payload as canonical JSON.
     pub payload: String,
+    /// The public form it was logged under: 1 before the privacy table, then
+    /// [`crate::public::PUBLIC_FORM`].
+    #[serde(skip)]
+    pub public_form: u8,
 }
 
 impl Event {

@@ -21,6 +21,7 @@ pub mod password;
 pub mod plan;
 pub mod pokja;
 pub mod policy;
+pub mod privacy;
 pub mod public;
 pub mod role;
 pub mod rules;

@@ -557,6 +557,7 @@ mod tests {
                 actor_role: None,
                 event_type: payload.type_name().to_owned(),
                 payload: serde_json::to_string(&payload).expect("payload"),
+                public_form: lelang_core::public::PUBLIC_FORM,
             });
             self.events.last().expect("pushed")
         }

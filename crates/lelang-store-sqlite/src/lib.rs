@@ -181,7 +181,7 @@ impl SqliteStore {
         for (i, e) in events.iter().enumerate() {
             let seq = after_seq + 1 + i as i64;
             sqlx::query(
-                "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload, public_form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(seq)
             .bind(e.id.0)
@@ -191,6 +191,7 @@ impl SqliteStore {
             .bind(e.actor_role.map(Role::code))
             .bind(e.event_type)
             .bind(&e.payload)
+            .bind(i16::from(e.public_form))
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
@@ -313,6 +314,8 @@ fn event_row(r: &SqliteRow) -> Result<Event, sqlx::Error> {
             .transpose()?,
         event_type: r.try_get("event_type")?,
         payload: r.try_get("payload")?,
+        public_form: u8::try_from(r.try_get::<i16, _>("public_form")?)
+            .map_err(|e| sqlx::Error::Decode(e.into()))?,
     })
 }
 
@@ -562,7 +565,7 @@ async fn insert_events<'a>(
     for (n, chunk) in events.chunks(500).enumerate() {
         let first = last + 1 + (n * 500) as i64;
         let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload) ",
+            "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload, public_form) ",
         );
         q.push_values(chunk.iter().enumerate(), |mut b, (i, e)| {
             b.push_bind(first + i as i64)
@@ -572,7 +575,8 @@ async fn insert_events<'a>(
                 .push_bind(e.actor_id.map(|u| u.0))
                 .push_bind(e.actor_role.map(Role::code))
                 .push_bind(e.event_type)
-                .push_bind(e.payload.clone());
+                .push_bind(e.payload.clone())
+                .push_bind(i16::from(e.public_form));
         });
         q.build().execute(&mut *conn).await.map_err(backend)?;
         for (i, e) in chunk.iter().enumerate() {
@@ -585,6 +589,7 @@ async fn insert_events<'a>(
                 actor_role: e.actor_role,
                 event_type: e.event_type.to_owned(),
                 payload: e.payload.clone(),
+                public_form: e.public_form,
             });
         }
     }

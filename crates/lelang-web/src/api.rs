@@ -386,6 +386,7 @@ pub(crate) fn may_see(
         (Confidential::DraftPlan, Some(t)) => authorize(actor, Action::ViewPlanDrafts(t)).is_ok(),
         (Confidential::VendorProfile, Some(t)) => authorize(actor, Action::ReviewVendors(t)).is_ok(),
         (Confidential::Participant, Some(t)) => authorize(actor, Action::ViewParticipants(t)).is_ok(),
+        (Confidential::Membership, Some(t)) => authorize(actor, Action::ViewPackages(t)).is_ok(),
         (_, None) => authorize(actor, Action::ManageTenants).is_ok(),
     }
 }
@@ -404,15 +405,7 @@ pub(crate) async fn readable_events(
         .into_iter()
         .map(|mut e| {
             let see = may_see(&ctx.actor, e.tenant_id);
-            let (payload, clear) = lelang_core::public::redacted_payload(&e, &see);
-            shown += u64::from(clear);
-            e.payload = payload;
-            // Who registered or asked is named by the actor too.
-            if lelang_core::public::hides_actor(&e.event_type)
-                && !see(lelang_core::public::Confidential::Participant)
-            {
-                e.actor_id = None;
-            }
+            shown += u64::from(lelang_core::public::redact(&mut e, &see));
             e
         })
         .collect();

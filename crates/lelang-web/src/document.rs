@@ -262,22 +262,11 @@ pub(crate) async fn publish_minutes(
             code: "not-announced".into(),
         })?;
     let questions = state.store.questions(l.package.id).await?;
-    let names = crate::pokja::members(state, &l.tenant).await?;
-    let members: Vec<String> = l
-        .assignment
-        .as_ref()
-        .map(|a| {
-            a.members
-                .iter()
-                .filter_map(|m| names.iter().find(|(id, _)| id == m).map(|(_, n)| n.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
     let now = state.clock.now();
     let text = lelang_core::clarification::minutes_text(
         &tender,
         &l.tenant.name,
-        &members,
+        l.assignment.as_ref().map_or(0, |a| a.members.len()),
         &questions,
         &crate::announce::local_time(&l.tenant, now),
     );

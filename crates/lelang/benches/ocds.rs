@@ -212,6 +212,7 @@ fn events(n: usize) -> anyhow::Result<Vec<Event>> {
             actor_role: e.actor_role,
             event_type: e.event_type.to_owned(),
             payload: e.payload,
+            public_form: e.public_form,
         })
         .collect())
 }

@@ -496,3 +496,170 @@ async fn sign_ups_are_checked_before_hashing_and_throttled() {
     assert!(r.headers.contains_key("retry-after"));
     assert!(r.content_type().starts_with("text/html"), "a page, not JSON");
 }
+
+/// Every person the deployment knows: names, sign-in names, e-mail addresses, named staff.
+async fn people(app: &TestApp) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut scopes = vec![None];
+    for t in app.store.tenants().await.expect("tenants") {
+        scopes.push(Some(t.id));
+    }
+    for scope in scopes {
+        for u in app.store.users(scope).await.expect("users") {
+            out.push(u.display_name.clone());
+            out.push(format!("\"{}\"", u.username));
+            out.extend(u.email.clone());
+        }
+    }
+    for v in app.store.vendors().await.expect("vendors") {
+        if let Some(p) = app.store.vendor_profile(v.id).await.expect("profile") {
+            out.extend(p.personnel.iter().map(|s| s.name.clone()));
+        }
+    }
+    assert!(out.len() > 40, "the demo has people: {}", out.len());
+    out
+}
+
+/// Whether `s` holds an Indonesian phone number (08…, +62…) or a 16-digit NIK.
+fn has_phone_or_nik(s: &str) -> Option<String> {
+    let digits_at = |i: usize| s[i..].chars().take_while(char::is_ascii_digit).count();
+    for (i, _) in s.match_indices("08") {
+        let before = s[..i]
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !before && digits_at(i) >= 10 && digits_at(i) <= 13 {
+            return Some(s[i..i + digits_at(i)].to_owned());
+        }
+    }
+    if s.contains("+62") {
+        return Some("+62".into());
+    }
+    // A NIK: sixteen digits standing alone (not part of a hash or a longer number).
+    let words = s.split(|c: char| !c.is_ascii_alphanumeric());
+    for w in words {
+        if w.len() == 16 && w.chars().all(|c| c.is_ascii_digit()) {
+            return Some(w.to_owned());
+        }
+    }
+    None
+}
+
+/// Finding 5: the public log — every entry, as an outside verifier reads it — and the public
+/// minutes name no person: no name, sign-in name, e-mail, phone or NIK; pokja membership and who
+/// read confidential data are commitments.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_log_names_no_person() {
+    let app = TestApp::with_demo().await;
+    // What the demo does not do by itself: a token named after its owner, law enforcement
+    // reading the record, the clarification minutes.
+    let ulp = app
+        .store
+        .credentials("bwi.ulp")
+        .await
+        .expect("q")
+        .expect("ulp")
+        .user;
+    let mut c = app.signed_in("bwi.ulp").await;
+    let r = c
+        .post_json(
+            "/api/v1/tokens",
+            &json!({"name": format!("laptop {}", ulp.display_name)}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let mut aph = app.signed_in("bwi.aph").await;
+    assert_eq!(
+        aph.get("/api/v1/events?tenant=banyuwangi").await.status,
+        StatusCode::OK
+    );
+    let irigasi = app.demo_tender("Irigasi").await;
+    let member = app.pokja_member(irigasi.package_id).await;
+    let mut m = app.signed_in(&member).await;
+    let r = m
+        .post_form(
+            &format!("/t/banyuwangi/packages/{}/tender/minutes", irigasi.package_id),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let people = people(&app).await;
+    let checkpoint = app
+        .log
+        .checkpoint(app.store.as_ref(), app.clock.as_ref())
+        .await
+        .expect("checkpoint");
+    let base = app.serve().await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let opts = lelang::verify::Options {
+        source: base.clone(),
+        key: Some(app.log.verifier_key()),
+        state: work.path().join("state"),
+        events: (1..=checkpoint.size).collect(),
+        mirror: None,
+        progress: false,
+    };
+    let report = tokio::task::spawn_blocking(move || lelang::verify::run(&opts))
+        .await
+        .expect("join")
+        .expect("the log verifies");
+    assert_eq!(report.entries.len() as u64, checkpoint.size);
+    let mut found = Vec::new();
+    for (i, entry) in &report.entries {
+        for p in &people {
+            if entry.contains(p.as_str()) {
+                found.push(format!("entry {i}: {p}"));
+            }
+        }
+        if let Some(x) = has_phone_or_nik(entry) {
+            found.push(format!("entry {i}: {x}"));
+        }
+    }
+    let types: std::collections::BTreeSet<String> = report
+        .entries
+        .iter()
+        .filter_map(|(_, e)| serde_json::from_str::<serde_json::Value>(e).ok())
+        .filter_map(|v| v["type"].as_str().map(str::to_owned))
+        .collect();
+    for t in [
+        "user_created",
+        "pokja_assigned",
+        "confidential_data_read",
+        "api_token_created",
+        "document_published",
+        "key_ceremony_started",
+        "bid_submitted",
+    ] {
+        assert!(types.contains(t), "the scan covers {t}");
+    }
+    // The public pages that show the log and the tender's public documents.
+    let mut anon = app.client();
+    let mut pages = vec![anon.get("/log").await.body];
+    for d in app.store.documents(irigasi.package_id).await.expect("docs") {
+        let r = anon
+            .get(&format!("/tenders/{}/documents/{}", irigasi.package_id, d.id))
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        pages.push(r.body);
+    }
+    for (i, page) in pages.iter().enumerate() {
+        for p in &people {
+            if page.contains(p.as_str()) {
+                found.push(format!("public page {i}: {p}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "people on the public record:\n{}",
+        found.join("\n")
+    );
+    assert_eq!(has_phone_or_nik("telp 081234567890"), Some("081234567890".into()));
+    assert_eq!(
+        has_phone_or_nik("NIK 3510012345678901."),
+        Some("3510012345678901".into())
+    );
+    assert_eq!(has_phone_or_nik("NIB 9120301299901, 2026-11-02"), None);
+}
