@@ -76,6 +76,7 @@ pub struct SearchParams {
     /// HPS at most, rupiah.
     max: Option<String>,
     /// Page number, from 1.
+    #[param(minimum = 0, maximum = 10000)]
     page: Option<u32>,
 }
 

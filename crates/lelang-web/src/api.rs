@@ -364,13 +364,16 @@ pub struct NewToken {
 
 /// Query of the event log.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventQuery {
     /// A regency's slug; without it, the whole log (platform administrators only).
     tenant: Option<String>,
     /// Only events after this position.
+    #[param(minimum = 0)]
     after: Option<i64>,
     /// At most this many (1–1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
 
@@ -760,6 +763,9 @@ async fn list_events(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::BadRequest("limit must be 1–1000".into()));
     }
+    if q.after.is_some_and(|a| a < 0) {
+        return Err(ApiError::BadRequest("after must be 0 or more".into()));
+    }
     let tenant = match &q.tenant {
         Some(slug) => {
             let t = tenant_or_404(&state, slug).await?;
@@ -893,6 +899,74 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Error responses as they are served — `application/problem+json` — and the statuses any
+/// operation may answer with documented on every one: 400 (unreadable path, query or body), 401
+/// (a bad bearer token, refused wherever it is sent), 422 (operations with inputs), 413 and 415
+/// (operations with a body), 503 (the store unreachable, or the server busy).
+struct ProblemResponses;
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let problem = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        crate::error::PROBLEM_JSON,
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let responses = &mut op.responses.responses;
+                for (code, r) in responses.iter_mut() {
+                    if (code.starts_with('4') || code.starts_with('5'))
+                        && let RefOr::T(r) = r
+                        && let Some(c) = r.content.shift_remove("application/json")
+                    {
+                        r.content.insert(crate::error::PROBLEM_JSON.to_owned(), c);
+                    }
+                }
+                let mut extra = vec![
+                    ("400", "The path, query or body cannot be read"),
+                    (
+                        "401",
+                        "A bearer token was sent that is unknown, revoked or expired",
+                    ),
+                    (
+                        "503",
+                        "The store is unreachable or the server is busy; see Retry-After",
+                    ),
+                ];
+                if op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                    extra.push(("422", "An input broke a rule; `errors` names it"));
+                }
+                if op.request_body.is_some() {
+                    extra.push(("413", "The body is larger than allowed"));
+                    extra.push(("415", "The body is not of a media type this operation takes"));
+                }
+                for (code, description) in extra {
+                    responses
+                        .entry(code.to_owned())
+                        .or_insert_with(|| problem(description));
+                }
+            }
+        }
+    }
+}
+
 /// The OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
@@ -915,7 +989,7 @@ impl Modify for BearerAuth {
         crate::vendor::verify_api, crate::ocds::releases_api, crate::ocds::process_releases_api,
         crate::ocds::records_api, crate::ocds::record_api),
     components(schemas(Problem)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     tags((name = "regencies", description = "Regencies, work units and officials"),
         (name = "vendors", description = "Vendor companies"),
         (name = "account", description = "One's own account, sessions and tokens"),

@@ -33,6 +33,7 @@ pub struct DayOffView {
 
 /// Query of the calendar.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct YearQuery {
     /// Only this year.

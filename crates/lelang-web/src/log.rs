@@ -218,6 +218,7 @@ async fn tile(State(state): State<AppState>, Path(path): Path<String>) -> Result
 
 /// Query of an inclusion proof.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InclusionQuery {
     /// Leaf index (event `seq` − 1).
@@ -240,6 +241,7 @@ pub struct InclusionProof {
 
 /// Query of a consistency proof.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ConsistencyQuery {
     /// The older tree size.

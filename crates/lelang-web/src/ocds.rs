@@ -67,15 +67,45 @@ async fn caught_up(state: &AppState) -> Result<(), ApiError> {
 
 /// Paging of the feeds.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FeedQuery {
     /// The cursor: only what was published after this position (the `after` of the previous
     /// page's `links.next`). Default 0: from the beginning.
+    #[param(minimum = 0)]
     after: Option<i64>,
-    /// Page size: releases 1–1000 (default 100), records 1–100 (default 20).
+    /// Page size: 1–1000 releases (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
     /// Only this regency's processes (its URL name).
     regency: Option<String>,
+}
+
+/// Paging of the records feed: as [`FeedQuery`], with smaller pages (a record holds every
+/// release of its process).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RecordFeedQuery {
+    /// The cursor: only what was published after this position (the `after` of the previous
+    /// page's `links.next`). Default 0: from the beginning.
+    #[param(minimum = 0)]
+    after: Option<i64>,
+    /// Page size: 1–100 records (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    /// Only this regency's processes (its URL name).
+    regency: Option<String>,
+}
+
+impl From<RecordFeedQuery> for FeedQuery {
+    fn from(q: RecordFeedQuery) -> Self {
+        Self {
+            after: q.after,
+            limit: q.limit,
+            regency: q.regency,
+        }
+    }
 }
 
 async fn feed_params(
@@ -190,7 +220,7 @@ pub(crate) async fn process_releases_api(
 
 /// The feed of records: each process whose record changed after the cursor, once, at its newest
 /// release, with its releases and compiled release.
-#[utoipa::path(get, path = "/api/v1/ocds/records", tag = "open data", params(FeedQuery),
+#[utoipa::path(get, path = "/api/v1/ocds/records", tag = "open data", params(RecordFeedQuery),
     responses((status = 200, description = "an OCDS 1.1 record package; `links.next` continues the feed", content_type = "application/json"),
         (status = 204, description = "no record changed after the cursor yet: ask again later"),
         (status = 304, description = "unchanged (If-None-Match)"), (status = 400, body = crate::error::Problem),
@@ -200,9 +230,10 @@ pub(crate) async fn records_api(
     ctx: Ctx,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
-    ApiQuery(q): ApiQuery<FeedQuery>,
+    ApiQuery(q): ApiQuery<RecordFeedQuery>,
 ) -> Result<Response, ApiError> {
     authorize(&ctx.actor, Action::ViewPublic)?;
+    let q = FeedQuery::from(q);
     let (after, limit, tenant) = feed_params(&state, &q, 100, 20).await?;
     caught_up(&state).await?;
     let heads = state.store.changed_processes(after, tenant, limit).await?;

@@ -153,6 +153,7 @@ pub struct Announced {
 
 /// Query of the plan list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PlanQuery {
     /// Include items not announced yet (officials of the regency, auditors).

@@ -6,20 +6,17 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, server};
 use lelang_core::submission::Receipt;
 use lelang_trust::checkpoint::Checkpoint;
 use lelang_trust::merkle;
 use lelang_trust::note::NoteVerifier;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_lelang");
 
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
@@ -27,69 +24,23 @@ fn hex(b: &[u8]) -> String {
 
 /// The server binary over `data` (and `database`), with limits high enough for a burst.
 fn start(data: &Path, database: Option<&str>) -> (Child, String) {
-    let mut cmd = Command::new(BIN);
-    cmd.args(["serve", "--data"])
-        .arg(data)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--bid-rate",
-            "1000000",
-            "--checkpoint-interval-ms",
-            "200",
-        ])
-        .env("LELANG_LOG", "warn")
-        .env("LELANG_UPLOADS_PER_VENDOR", "64")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    if let Some(db) = database {
-        cmd.args(["--database", db]);
-    }
-    let mut child = cmd.spawn().expect("spawn lelang");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let until = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < until {
-        let Some(Ok(line)) = lines.next() else { break };
-        if let Some(rest) = line.strip_prefix("lelang is running at http://") {
-            let addr = rest.split('/').next().expect("addr").to_owned();
-            std::thread::spawn(move || for _ in lines {});
-            return (child, format!("http://{addr}"));
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("lelang did not start");
+    server::start(
+        data,
+        database,
+        &["--bid-rate", "1000000", "--checkpoint-interval-ms", "200"],
+        &[("LELANG_UPLOADS_PER_VENDOR", "64")],
+    )
 }
 
 /// Loads the demo into `data` and makes an API token for each registered company of the demo
 /// tender; returns the tender's id, its recipient and the tokens.
 async fn prepare(data: &Path, database: Option<&str>) -> (String, String, Vec<String>) {
-    let url = database.map_or_else(
-        || format!("sqlite://{}", data.join("lelang.db").display()),
-        str::to_owned,
-    );
-    let out = Command::new(BIN)
-        .args(["demo", "--no-serve", "--data"])
-        .arg(data)
-        .args(database.map_or(vec![], |d| vec!["--database", d]))
-        .env("LELANG_LOG", "warn")
-        .output()
-        .expect("demo");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    server::load_demo(data, database);
     // The same database through the in-process app: tokens, as a vendor would make them.
-    let app = TestApp::over(&url, data).await;
+    let app = TestApp::over(&server::database_url(data, database), data).await;
     let tender = app.demo_tender("Singolatren").await;
     let recipient = app.recipient_of(&tender).await;
-    let mut tokens = Vec::new();
-    for who in ["vendor.blambangan", "vendor.ijen"] {
-        let mut v = app.signed_in(who).await;
-        let r = v
-            .post_json("/api/v1/tokens", &json!({"name": "crash test"}), None)
-            .await;
-        assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
-        tokens.push(r.json()["secret"].as_str().expect("token").to_owned());
-    }
+    let tokens = server::tokens(&app, &["vendor.blambangan", "vendor.ijen"]).await;
     (tender.package_id.0.to_string(), recipient, tokens)
 }
 
@@ -336,15 +287,6 @@ async fn no_receipt_is_lost_when_the_server_is_killed_on_postgresql() {
     }
 }
 
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
 /// 50 concurrent 100 MiB bids streamed to the real server: its peak resident memory stays under
 /// 200 MiB (bodies go to disk as they arrive, never whole into memory).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -380,7 +322,7 @@ async fn fifty_concurrent_100_mib_uploads_stay_under_200_mib() {
     for t in tasks {
         assert_eq!(t.await.expect("task"), 201);
     }
-    let peak = peak_rss_kib(child.id());
+    let peak = server::peak_rss_kib(child.id());
     let _ = child.kill();
     let _ = child.wait();
     eprintln!(

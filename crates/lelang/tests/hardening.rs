@@ -663,3 +663,49 @@ async fn the_public_log_names_no_person() {
     );
     assert_eq!(has_phone_or_nik("NIB 9120301299901, 2026-11-02"), None);
 }
+
+/// Finding 9: the OpenAPI document says where each parameter goes and what errors look like.
+#[test]
+fn the_api_document_is_exact() {
+    use utoipa::OpenApi;
+    let doc = serde_json::to_value(lelang_web::api::ApiDoc::openapi()).expect("doc");
+    let mut problems = Vec::new();
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in ops.as_object().expect("ops") {
+            let at = format!("{} {path}", method.to_uppercase());
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap_or("");
+                let in_path = path.contains(&format!("{{{name}}}"));
+                let declared = p["in"].as_str().unwrap_or("");
+                if in_path != (declared == "path") {
+                    problems.push(format!("{at}: `{name}` is declared in {declared}"));
+                }
+                if declared == "path" && p["required"] != true {
+                    problems.push(format!("{at}: path parameter `{name}` not required"));
+                }
+            }
+            let responses = op["responses"].as_object().expect("responses");
+            for (code, r) in responses {
+                if code.starts_with('4') || code.starts_with('5') {
+                    for media in r["content"].as_object().into_iter().flat_map(|c| c.keys()) {
+                        if media != "application/problem+json" {
+                            problems.push(format!(
+                                "{at} {code}: served as problem+json, documented as {media}"
+                            ));
+                        }
+                    }
+                }
+            }
+            let mut needed = vec!["400", "401", "503"];
+            if op.get("requestBody").is_some() {
+                needed.extend(["413", "415", "422"]);
+            }
+            for code in needed {
+                if !responses.contains_key(code) {
+                    problems.push(format!("{at}: {code} undocumented"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

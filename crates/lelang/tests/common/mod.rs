@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod ocds;
+pub mod server;
 pub mod xlsx;
 
 use axum::Router;
