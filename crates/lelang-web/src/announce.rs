@@ -12,11 +12,11 @@ use crate::i18n::Tr;
 use crate::pages::{PageForm, fail_page, form_done, nav_for, render};
 use crate::templates::{PublicDocRow, PublicQuestion, StageRow, TenderDetailPage, TenderListPage, TenderRow};
 use crate::tender::load;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use lelang_core::clarification::{answer, ask};
 use lelang_core::document::current;
 use lelang_core::ids::{PackageId, QuestionId, TenantId, WorkUnitId};
@@ -691,8 +691,8 @@ pub(crate) async fn answer_api(
 }
 
 /// The public tender routes, and the pokja's announce and answer.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/tenders", get(list_api))
         .route("/api/v1/tenders/{id}", get(detail_api))
         .route("/api/v1/tenders/{id}/registrations", post(join_api))

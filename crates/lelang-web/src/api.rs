@@ -1006,8 +1006,8 @@ impl Modify for ProblemResponses {
 pub struct ApiDoc;
 
 /// The API routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/me", get(me))
         .route("/api/v1/tenants", get(list_tenants).post(create_tenant))
         .route(
@@ -1024,8 +1024,17 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The OpenAPI document and the vendored Swagger UI.
-pub fn docs() -> Router<AppState> {
-    SwaggerUi::new("/api/v1/docs")
+pub fn docs() -> crate::routes::Routes {
+    let ui: Router<AppState> = SwaggerUi::new("/api/v1/docs")
         .url("/api/v1/openapi.json", ApiDoc::openapi())
-        .into()
+        .into();
+    crate::routes::Routes::new().foreign(
+        &[
+            "/api/v1/openapi.json",
+            "/api/v1/docs",
+            "/api/v1/docs/",
+            "/api/v1/docs/{*rest}",
+        ],
+        ui,
+    )
 }

@@ -8,11 +8,11 @@ use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
 use crate::pages::{PageForm, fail_page, nav_for, render};
 use crate::templates::{CalendarPage, CalendarRow};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use lelang_core::calendar::{DayOff, DayOffKind, remove_day_off, set_day_off};
 use lelang_core::policy::{Action, authorize};
 use serde::{Deserialize, Serialize};
@@ -115,8 +115,8 @@ pub(crate) async fn remove(
 }
 
 /// The calendar routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/calendar", get(list))
         .route("/api/v1/calendar/days-off", post(set))
         .route("/api/v1/calendar/days-off/{date}/remove", post(remove))

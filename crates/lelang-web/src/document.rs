@@ -9,11 +9,11 @@ use crate::blobs::{BlobError, Staged};
 use crate::error::{ApiError, Problem};
 use crate::pages::error_page;
 use crate::tender::load;
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use lelang_core::document::{Document, DocumentKind, NewDocument, publish};
 use lelang_core::ids::{DocumentId, PackageId};
 use lelang_core::policy::{Action, authorize};
@@ -445,13 +445,13 @@ async fn minutes_page(
 }
 
 /// The document routes; uploads may be as large as the configured document limit.
-pub fn routes(config: &WebConfig) -> Router<AppState> {
+pub fn routes(config: &WebConfig) -> crate::routes::Routes {
     let limit = DefaultBodyLimit::max(
         usize::try_from(config.max_document_bytes)
             .unwrap_or(usize::MAX)
             .saturating_add(64 * 1024),
     );
-    Router::new()
+    crate::routes::Routes::new()
         .route(
             "/api/v1/tenants/{slug}/packages/{id}/documents",
             post(upload_api).layer(limit),

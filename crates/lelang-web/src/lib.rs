@@ -22,6 +22,7 @@ pub mod package;
 pub mod pages;
 pub mod plan;
 pub mod pokja;
+pub mod routes;
 pub mod sealing;
 pub mod submission;
 mod templates;
@@ -34,6 +35,7 @@ use crate::auth::{
 };
 use crate::error::{ApiError, PROBLEM_JSON};
 use crate::i18n::{I18n, Lang};
+use crate::routes::Routes;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -212,10 +214,9 @@ impl AppState {
     }
 }
 
-/// The whole application.
-pub fn router(state: AppState) -> Router {
-    let body_limit = state.config.max_body_bytes;
-    Router::new()
+/// Every route of the application, registered once: the router serves them and tests list them.
+pub fn routes(config: &WebConfig) -> Routes {
+    Routes::new()
         .merge(pages::routes())
         .merge(api::routes())
         .merge(log::routes())
@@ -224,9 +225,9 @@ pub fn router(state: AppState) -> Router {
         .merge(package::routes())
         .merge(pokja::routes())
         .merge(tender::routes())
-        .merge(document::routes(&state.config))
-        .merge(sealing::routes(&state.config))
-        .merge(submission::routes(&state.config))
+        .merge(document::routes(config))
+        .merge(sealing::routes(config))
+        .merge(submission::routes(config))
         .merge(announce::routes())
         .merge(vendor::routes())
         .merge(ocds::routes())
@@ -235,6 +236,13 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", axum::routing::get(readyz))
         .route("/metrics", axum::routing::get(metrics::render))
         .route("/static/{file}", axum::routing::get(pages::static_file))
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.max_body_bytes;
+    routes(&state.config)
+        .into_router()
         .fallback(fallback)
         .layer(from_fn_with_state(state.clone(), context))
         .layer(from_fn_with_state(state.clone(), finalize))
@@ -440,6 +448,7 @@ async fn finalize(State(state): State<AppState>, req: Request, next: Next) -> Re
         return resp;
     }
     let retry_after = resp.headers().get(header::RETRY_AFTER).cloned();
+    let allow = resp.headers().get(header::ALLOW).cloned();
     let err = match status {
         StatusCode::NOT_FOUND => ApiError::NotFound,
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
@@ -469,6 +478,9 @@ async fn finalize(State(state): State<AppState>, req: Request, next: Next) -> Re
     };
     if let Some(v) = retry_after {
         out.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    if let Some(v) = allow {
+        out.headers_mut().insert(header::ALLOW, v);
     }
     out
 }

@@ -7,11 +7,11 @@ use crate::auth::Ctx;
 use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
 use crate::templates::{LogPage, LogRow};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use lelang_core::clock::Clock;
@@ -136,8 +136,8 @@ impl TransparencyLog {
 }
 
 /// The log's routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/log", get(log_page))
         .route("/log/checkpoint", get(checkpoint))
         .route("/log/key", get(key))

@@ -13,7 +13,6 @@ use crate::auth::Ctx;
 use crate::error::ApiError;
 use crate::i18n::Tr;
 use askama::Template;
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -710,8 +709,8 @@ async fn open_data_page(State(state): State<AppState>, ctx: Ctx) -> Response {
 }
 
 /// The open data routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/ocds/releases", get(releases_api))
         .route("/api/v1/ocds/releases/{ocid}", get(process_releases_api))
         .route("/api/v1/ocds/records", get(records_api))

@@ -9,11 +9,11 @@ use crate::i18n::Tr;
 use crate::pages::{PageForm, fail_page, nav_for, render};
 use crate::plan::{rules_today, rupiah};
 use crate::templates::{PackageRow, PackagesPage};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use lelang_core::model::Tenant;
 use lelang_core::package::{HpsLine, NewPackage, Package, create_package};
 use lelang_core::policy::{Action, authorize};
@@ -220,8 +220,8 @@ pub(crate) async fn create_api(
 }
 
 /// The package routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/tenants/{slug}/packages", get(list))
         .route("/api/v1/tenants/{slug}/plan-items/{id}/package", post(create_api))
         .route("/t/{slug}/packages", get(page).post(page_create))

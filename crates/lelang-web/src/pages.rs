@@ -9,7 +9,6 @@ use crate::error::ApiError;
 use crate::i18n::{Lang, Tr};
 use crate::templates::*;
 use askama::Template;
-use axum::Router;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -23,72 +22,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-/// Every page route, for the authorization matrix test: (method, path template).
-pub const PAGE_ROUTES: &[(&str, &str)] = &[
-    ("GET", "/account/sealing-key"),
-    ("GET", "/t/{slug}/packages/{id}/sealing"),
-    ("GET", "/"),
-    ("GET", "/login"),
-    ("POST", "/login"),
-    ("POST", "/logout"),
-    ("POST", "/lang"),
-    ("GET", "/home"),
-    ("GET", "/account"),
-    ("POST", "/account/password"),
-    ("POST", "/account/sessions/revoke"),
-    ("POST", "/account/tokens"),
-    ("POST", "/account/tokens/{id}/revoke"),
-    ("GET", "/admin/tenants"),
-    ("POST", "/admin/tenants"),
-    ("GET", "/t/{slug}"),
-    ("GET", "/t/{slug}/users"),
-    ("POST", "/t/{slug}/users"),
-    ("POST", "/t/{slug}/users/{id}/revoke-sessions"),
-    ("GET", "/t/{slug}/work-units"),
-    ("POST", "/t/{slug}/work-units"),
-    ("GET", "/t/{slug}/events"),
-    ("GET", "/log"),
-    ("GET", "/open-data"),
-    ("GET", "/open-data/{file}"),
-    ("GET", "/log/checkpoint"),
-    ("GET", "/log/key"),
-    ("GET", "/log/tile/{*path}"),
-    ("GET", "/t/{slug}/plan"),
-    ("POST", "/t/{slug}/plan/items"),
-    ("POST", "/t/{slug}/plan/import"),
-    ("POST", "/t/{slug}/plan/import-file"),
-    ("POST", "/t/{slug}/plan/announce"),
-    ("GET", "/t/{slug}/packages"),
-    ("POST", "/t/{slug}/packages"),
-    ("GET", "/t/{slug}/pokja"),
-    ("POST", "/t/{slug}/packages/{id}/pokja"),
-    ("POST", "/t/{slug}/packages/{id}/declare"),
-    ("GET", "/t/{slug}/packages/{id}/tender"),
-    ("POST", "/t/{slug}/packages/{id}/tender"),
-    ("POST", "/t/{slug}/packages/{id}/tender/schedule"),
-    ("GET", "/calendar"),
-    ("POST", "/calendar/days-off"),
-    ("POST", "/calendar/days-off/{date}/remove"),
-    ("POST", "/t/{slug}/packages/{id}/tender/documents"),
-    ("POST", "/t/{slug}/packages/{id}/tender/minutes"),
-    ("POST", "/t/{slug}/packages/{id}/tender/announce"),
-    ("POST", "/t/{slug}/packages/{id}/tender/questions/{qid}/answer"),
-    ("GET", "/tenders"),
-    ("GET", "/tenders/{id}"),
-    ("GET", "/tenders/{id}/documents/{doc}"),
-    ("POST", "/tenders/{id}/join"),
-    ("POST", "/tenders/{id}/questions"),
-    ("GET", "/vendors/register"),
-    ("POST", "/vendors/register"),
-    ("GET", "/vendor/profile"),
-    ("POST", "/vendor/profile"),
-    ("GET", "/t/{slug}/vendors"),
-    ("POST", "/t/{slug}/vendors/{id}/verification"),
-];
-
 /// The page routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/", get(landing))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))

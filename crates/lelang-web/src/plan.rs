@@ -9,11 +9,11 @@ use crate::error::{ApiError, FieldError, Problem};
 use crate::i18n::Tr;
 use crate::pages::{PageForm, fail_page, nav_for, render};
 use crate::templates::{PlanPage, PlanRow};
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use lelang_core::model::{Tenant, WorkUnit};
 use lelang_core::plan::{self, NewPlanItem, PlanItem, RowError};
 use lelang_core::policy::{Action, authorize};
@@ -455,8 +455,8 @@ pub(crate) async fn announce_plan(
 }
 
 /// The plan routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/tenants/{slug}/plan-items", get(list_items))
         .route(
             "/api/v1/tenants/{slug}/work-units/{code}/plan-items",

@@ -8,11 +8,11 @@ use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
 use crate::pages::{PageForm, fail_page, nav_for, render};
 use crate::templates::{AssignRow, CandidateRow, DeclareRow, PokjaPage};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use lelang_core::model::Tenant;
 use lelang_core::package::Package;
 use lelang_core::pokja::{Candidate, PokjaAssignment, assign_pokja, declare_no_conflict, rank_candidates};
@@ -177,8 +177,8 @@ pub(crate) async fn declare_api(
 }
 
 /// The pokja routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/tenants/{slug}/pokja/workload", get(workload))
         .route("/api/v1/tenants/{slug}/packages/{id}/pokja", post(assign_api))
         .route(

@@ -8,10 +8,10 @@ use crate::auth::Ctx;
 use crate::blobs::BlobError;
 use crate::error::{ApiError, Problem};
 use crate::tender::load;
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use lelang_core::document::{Document, DocumentKind};
 use lelang_core::ids::{DocumentId, PackageId};
 use lelang_core::policy::{Action, authorize};
@@ -666,8 +666,8 @@ fn minutes_text(
 const PARTIALS_LIMIT: usize = 16 * 1024 * 1024;
 
 /// The sealing routes; bids may be as large as the configured bid limit.
-pub fn routes(_config: &crate::WebConfig) -> Router<AppState> {
-    Router::new()
+pub fn routes(_config: &crate::WebConfig) -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/me/sealing-key", put(enrol_api).get(my_key_api))
         .route(
             "/api/v1/tenants/{slug}/packages/{id}/ceremony",
@@ -1020,8 +1020,8 @@ async fn tender_page(
 }
 
 /// The sealing pages.
-pub fn page_routes() -> Router<AppState> {
-    Router::new()
+pub fn page_routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/account/sealing-key", get(key_page))
         .route("/t/{slug}/packages/{id}/sealing", get(tender_page))
 }

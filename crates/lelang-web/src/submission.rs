@@ -8,12 +8,12 @@
 use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::{ApiError, Problem};
+use axum::Json;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
-use axum::{Json, Router};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use http_body_util::BodyExt;
@@ -938,9 +938,9 @@ async fn bid_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
 }
 
 /// The submission routes; uploads may be as large as the configured bid limit.
-pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
+pub fn routes(config: &crate::WebConfig) -> crate::routes::Routes {
     let limit = DefaultBodyLimit::max(usize::try_from(config.max_bid_bytes).unwrap_or(usize::MAX));
-    Router::new()
+    crate::routes::Routes::new()
         .route("/api/v1/tenders/{id}/bids", post(commit_api).layer(limit))
         .route(
             "/api/v1/tenders/{id}/bids/{bid}",

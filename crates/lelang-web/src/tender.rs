@@ -9,11 +9,11 @@ use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
 use crate::pages::{PageForm, fail_page, nav_for, render};
 use crate::templates::{StageRow, TenderPage};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use lelang_core::calendar::WorkingCalendar;
 use lelang_core::model::Tenant;
 use lelang_core::package::Package;
@@ -278,8 +278,8 @@ pub(crate) async fn change_api(
 }
 
 /// The tender routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route(
             "/api/v1/tenants/{slug}/packages/{id}/tender",
             get(get_api).post(setup_api),

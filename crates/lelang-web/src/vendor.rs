@@ -10,11 +10,11 @@ use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
 use crate::pages::{PageForm, fail_page, form_done, nav_for, render};
 use crate::templates::{VendorProfilePage, VendorReviewPage, VendorReviewRow, VendorSignUpPage};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use lelang_core::VendorId;
 use lelang_core::policy::{Action, authorize};
 use lelang_core::vendor::{
@@ -232,8 +232,8 @@ pub(crate) async fn verify_api(
 }
 
 /// The vendor routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
         .route("/api/v1/vendors/{id}/profile", get(profile_api).put(update_api))
         .route("/api/v1/tenants/{slug}/vendors", get(review_api))
         .route(
