@@ -1748,3 +1748,30 @@ macro_rules! conformance_suite {
         )*
     };
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every case of [`crate::cases`] is in [`conformance_suite!`]'s list: a new case cannot be
+    /// written and silently never run on a backend.
+    #[test]
+    fn every_case_is_in_the_suite() {
+        let source = include_str!("lib.rs");
+        let cases_start = source.find("pub mod cases {").expect("the cases module");
+        let macro_start = source.find("macro_rules! conformance_suite").expect("the macro");
+        let written: std::collections::BTreeSet<&str> = source[cases_start..macro_start]
+            .split("pub async fn ")
+            .skip(1)
+            .filter_map(|rest| {
+                let (name, after) = rest.split_once('(')?;
+                after.starts_with("store: Arc<dyn Store>").then_some(name.trim())
+            })
+            .collect();
+        let list = &source[macro_start..];
+        let list = &list[list.find("@cases $make;").expect("the list") + "@cases $make;".len()..];
+        let list = &list[..list.find(");").expect("the end of the list")];
+        let listed: std::collections::BTreeSet<&str> =
+            list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+        assert!(written.len() >= 10, "found only {written:?}");
+        assert_eq!(written, listed, "cases written vs cases the suite runs");
+    }
+}

@@ -791,15 +791,14 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
     let r = lead
         .post_multipart(
             &format!("/api/v1/tenants/banyuwangi/packages/{}/documents", package.id),
-            &[("kind", "specification"), ("title", "Dokumen Pemilihan")],
+            &[
+                ("kind", "specification"),
+                ("title", "Dokumen Pemilihan (uji peramban)"),
+            ],
             Some(("dokumen-pemilihan.pdf", b"%PDF-1.4\n% jembatan\n")),
         )
         .await;
-    assert!(
-        r.status.is_success() || r.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        r.body
-    );
+    assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
     let r = lead
         .post_json(
             &format!(
@@ -885,6 +884,7 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
     result.expect("the opening in the browser");
     let o = app.store.opening(package.id).await.expect("q").expect("opening");
     assert!(o.completed_at.is_some());
+    assert!(!o.bids.is_empty(), "the opening had bids to open");
     assert!(
         o.bids
             .iter()

@@ -87,9 +87,10 @@ async fn drive(
         if r.status().as_u16() != 201 {
             let status = r.status();
             let Ok(body) = r.text().await else { return };
-            // Busy is an answer (with Retry-After); any other 5xx is a fault.
+            // Busy (503 overloaded) and the company's own rate (429) are answers to come back
+            // after; anything else is a fault.
             assert!(
-                !status.is_server_error() || body.contains("\"overloaded\""),
+                status == 429 || status == 503 && body.contains("\"overloaded\""),
                 "a commitment answered {status}: {body}"
             );
             continue;
@@ -116,8 +117,13 @@ async fn drive(
         let Ok(r) = r else { return };
         let status = r.status();
         let Ok(body) = r.text().await else { return };
+        // Stored, or: replaced by the same company's newer commitment (another task of its), its
+        // uploads in flight at their limit, the server busy. Anything else is a fault.
         assert!(
-            !status.is_server_error() || body.contains("\"overloaded\""),
+            status.is_success()
+                || status == 422 && body.contains("\"bid-replaced\"")
+                || status == 429
+                || status == 503 && body.contains("\"overloaded\""),
             "an upload answered {status}: {body}"
         );
         if let Ok(v) = serde_json::from_str::<Value>(&body)

@@ -409,8 +409,9 @@ fn capture_logs() -> Option<Captured> {
 
 /// Every file under `dir` (the database and its journals, the documents folder).
 fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for e in entries {
+        let p = e.expect("a readable folder entry").path();
         if p.is_dir() {
             files_under(&p, out);
         } else {
@@ -478,26 +479,43 @@ async fn recipient_of(app: &TestApp) -> String {
     c.recipient().expect("complete").to_owned()
 }
 
-/// Asserts that no needle is in any file under `root` (database files, documents) nor in `more`,
-/// while `control` — a public value stored the same way, such as the tender's recipient — is
-/// found: the search itself works.
-fn assert_nowhere(needles: &[(String, Vec<u8>)], control: &[u8], root: &Path, more: &[(&str, &[u8])]) {
+/// One place searched: what it holds, and a public value stored there the same way as the secrets
+/// would be, which the search must find (else the search is blind and would pass anything).
+struct Haystack {
+    name: String,
+    bytes: Vec<u8>,
+    control: Vec<u8>,
+}
+
+/// Every file under `root` whose name passes `keep`, read whole (an unreadable file fails the
+/// test rather than reading as empty), as one haystack.
+fn files_as(name: &str, root: &Path, keep: impl Fn(&Path) -> bool, control: &[u8]) -> Haystack {
     let mut files = Vec::new();
     files_under(root, &mut files);
-    assert!(files.len() > 5, "the documents were stored: {files:?}");
-    let mut seen = more.iter().any(|(_, hay)| contains(hay, control));
+    files.retain(|f| keep(f));
+    assert!(!files.is_empty(), "{name}: no files under {}", root.display());
+    let mut bytes = Vec::new();
     for f in &files {
-        let bytes = std::fs::read(f).unwrap_or_default();
-        seen |= contains(&bytes, control);
-        for (what, n) in needles {
-            assert!(!contains(&bytes, n), "{what} found in {}", f.display());
-        }
+        bytes.extend(std::fs::read(f).unwrap_or_else(|e| panic!("{}: {e}", f.display())));
+        bytes.push(0);
     }
-    assert!(seen, "the control value was not found: the search is blind");
-    for (name, hay) in more {
-        assert!(!hay.is_empty(), "{name} is empty");
+    Haystack {
+        name: name.into(),
+        bytes,
+        control: control.to_vec(),
+    }
+}
+
+/// Asserts that no needle is in any haystack, each of which holds its control value.
+fn assert_nowhere(needles: &[(String, Vec<u8>)], haystacks: &[Haystack]) {
+    for h in haystacks {
+        assert!(
+            contains(&h.bytes, &h.control),
+            "the control value was not found in {}: the search there is blind",
+            h.name
+        );
         for (what, n) in needles {
-            assert!(!contains(hay, n), "{what} found in {name}");
+            assert!(!contains(&h.bytes, n), "{what} found in {}", h.name);
         }
     }
 }
@@ -521,11 +539,27 @@ async fn no_secret_or_share_is_ever_stored_or_logged() {
         .map(|l| l.0.lock().map(|v| v.clone()).unwrap_or_default())
         .unwrap_or_default();
     let recipient = recipient_of(&app).await;
+    let is_db = |f: &Path| {
+        f.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("lelang.db"))
+    };
     assert_nowhere(
         &needles,
-        recipient.as_bytes(),
-        &root,
-        &[("the server's log", &text)],
+        &[
+            files_as("the database files", &root, is_db, recipient.as_bytes()),
+            files_as(
+                "the documents",
+                &root.join("documents"),
+                |_| true,
+                recipient.as_bytes(),
+            ),
+            Haystack {
+                name: "the server's log".into(),
+                bytes: text,
+                control: b"signed in".to_vec(),
+            },
+        ],
     );
 }
 
@@ -543,7 +577,6 @@ async fn no_secret_or_share_is_ever_stored_on_postgresql() {
         return;
     };
     let documents = app.documents_dir();
-    let root = documents.parent().expect("the app's folder");
     let needles = secrets_after_an_opening(&app).await;
     let dump = Command::new("pg_dump")
         .args(["--data-only", "--dbname", &app.db_url])
@@ -555,9 +588,14 @@ async fn no_secret_or_share_is_ever_stored_on_postgresql() {
     let recipient = recipient_of(&app).await;
     assert_nowhere(
         &needles,
-        recipient.as_bytes(),
-        root,
-        &[("the database dump", dump.stdout.as_slice())],
+        &[
+            Haystack {
+                name: "the database dump".into(),
+                bytes: dump.stdout,
+                control: recipient.as_bytes().to_vec(),
+            },
+            files_as("the documents", &documents, |_| true, recipient.as_bytes()),
+        ],
     );
 }
 

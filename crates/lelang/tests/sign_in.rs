@@ -171,14 +171,29 @@ async fn sessions_end_after_idle_and_absolute_timeouts() {
     );
 
     let mut c = app.signed_in("bwi.apip").await;
-    for _ in 0..26 {
+    // Never idle for long: 25 × 28 min = 11 h 40 min, still within the absolute limit…
+    for i in 0..25 {
         app.clock.advance(time::Duration::minutes(28));
-        if c.get("/home").await.status != StatusCode::OK {
-            break;
-        }
+        assert_eq!(
+            c.get("/home").await.status,
+            StatusCode::OK,
+            "alive after {} minutes",
+            (i + 1) * 28
+        );
     }
-    // 26 × 28 min > 12 h: the absolute limit ended it although it was never idle.
-    assert_eq!(c.get("/home").await.status, StatusCode::SEE_OTHER);
+    app.clock.advance(time::Duration::minutes(19));
+    assert_eq!(
+        c.get("/home").await.status,
+        StatusCode::OK,
+        "alive at 11 h 59 min"
+    );
+    // …and at 12 h 1 min the absolute limit ends it although it was never idle.
+    app.clock.advance(time::Duration::minutes(2));
+    assert_eq!(
+        c.get("/home").await.status,
+        StatusCode::SEE_OTHER,
+        "ended after 12 h"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -208,9 +208,10 @@ async fn documents_are_checked_on_the_way_in_and_out() {
         before,
         "nothing logged"
     );
+    // The too-large upload was received into this folder, so it exists; it must now be empty.
     let incoming = std::fs::read_dir(app.documents_dir().join("incoming"))
-        .map(|d| d.count())
-        .unwrap_or(0);
+        .expect("the folder uploads are received into")
+        .count();
     assert_eq!(incoming, 0, "no partial files left behind");
     // Broken multipart is a 400, a page upload without its CSRF token a 403.
     let r = m

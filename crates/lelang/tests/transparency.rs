@@ -13,6 +13,7 @@ use lelang::verify::{self, Report};
 use lelang_core::command::{CreateWorkUnit, create_work_unit};
 use lelang_core::policy::{Actor, UserActor};
 use lelang_core::role::Role;
+use lelang_trust::merkle;
 use lelang_web::WebConfig;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -152,9 +153,15 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn flip_bit(path: &Path, byte: usize) {
-    let mut b = std::fs::read(path).expect("read");
-    let i = byte.min(b.len() - 1);
-    b[i] ^= 0x01;
+    let mut b = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        byte < b.len(),
+        "{} has {} bytes, not {}",
+        path.display(),
+        b.len(),
+        byte + 1
+    );
+    b[byte] ^= 0x01;
     std::fs::write(path, b).expect("write");
 }
 
@@ -203,8 +210,24 @@ async fn our_verifier_and_gos_agree_and_catch_every_flipped_bit() {
     // Go's tlog and note, on the live server and on the copy.
     let go = go_checker();
     if let Some(bin) = &go {
+        // The old root is computed here from the events themselves, not asked of the server
+        // under test: Go then checks the server's consistency proof against it.
+        let leaves: Vec<merkle::Hash> = app
+            .store
+            .leaves(0, 50)
+            .await
+            .expect("leaves")
+            .iter()
+            .map(|(e, salt)| lelang_core::public::leaf_hash(e, salt).expect("leaf"))
+            .collect();
+        assert_eq!(leaves.len(), 50);
+        let old_root = B64.encode(merkle::root_of(&leaves));
         let c = reqwest_json(&format!("{base}/api/v1/log/proof/consistency?old=50")).await;
-        let old_root = c["old_root"].as_str().expect("old_root").to_owned();
+        assert_eq!(
+            c["old_root"],
+            old_root.as_str(),
+            "the server's old root is the events'"
+        );
         let args = vec![
             "-index".into(),
             "200".into(),
@@ -260,6 +283,22 @@ async fn our_verifier_and_gos_agree_and_catch_every_flipped_bit() {
             Box::new(|p: &Path| flip_signature_bit(&p.join("log/checkpoint"))),
         ),
     ];
+    // The positive control: an undamaged copy verifies with both, so a refusal below is the
+    // damage's doing.
+    let intact = work.path().join("intact");
+    copy_dir(&mirror, &intact);
+    ours(
+        intact.to_str().expect("utf8"),
+        &vkey,
+        &intact.join("state"),
+        vec![],
+        None,
+    )
+    .await
+    .expect("lelang verify accepts the undamaged copy");
+    if let Some(bin) = &go {
+        go_check(bin, intact.to_str().expect("utf8"), &vkey, &[]).expect("Go accepts the undamaged copy");
+    }
     for (what, damage) in targets {
         let copy = work.path().join(format!("damaged-{}", what.replace(' ', "-")));
         copy_dir(&mirror, &copy);
