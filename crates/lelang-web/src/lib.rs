@@ -86,6 +86,9 @@ pub struct WebConfig {
     pub bid_per_minute: u32,
     /// Upload requests a company may have in flight.
     pub uploads_per_vendor: usize,
+    /// Commitments (and uploads and closings) waiting to be group-committed before a new one is
+    /// told to come back (503, `Retry-After`).
+    pub commit_queue: usize,
     /// Who publishes the open data (OCDS), under which OCID prefix, at which public address.
     pub publication: lelang_ocds::Publication,
     /// Expensive jobs (password hashing, plan files) run at once per kind (0: one per core)…
@@ -116,6 +119,7 @@ impl Default for WebConfig {
             bid_burst: 20,
             bid_per_minute: 20,
             uploads_per_vendor: 4,
+            commit_queue: submission::QUEUE,
             publication: lelang_ocds::Publication::default(),
             workers: 0,
             work_queue: 32,
@@ -198,7 +202,12 @@ impl AppState {
             )),
             blobs: Arc::new(blobs::LocalBlobs::new(config.documents_dir.clone())),
             public_cache: Arc::new(cache::PublicCache::new(config.public_cache_ttl, 10_000)),
-            committer: submission::Committer::start(store.clone(), clock.clone(), metrics.batch.clone()),
+            committer: submission::Committer::start(
+                store.clone(),
+                clock.clone(),
+                metrics.batch.clone(),
+                config.commit_queue,
+            ),
             limits: Arc::new(submission::Limits::new(
                 config.bid_burst,
                 config.bid_per_minute,

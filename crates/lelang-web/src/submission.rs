@@ -66,14 +66,15 @@ pub struct Committer {
 }
 
 impl Committer {
-    /// Starts the committing task over `store`, stamping with `clock`; `sizes` observes how many
-    /// changes each group commit carried.
+    /// Starts the committing task over `store`, stamping with `clock`, with room for `queue`
+    /// waiting changes; `sizes` observes how many changes each group commit carried.
     pub fn start(
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
         sizes: prometheus_client::metrics::histogram::Histogram,
+        queue: usize,
     ) -> Self {
-        let (tx, rx) = mpsc::channel(QUEUE);
+        let (tx, rx) = mpsc::channel(queue.max(1));
         tokio::spawn(run(store, clock, rx, sizes));
         Self { tx }
     }
@@ -952,4 +953,40 @@ pub fn routes(config: &crate::WebConfig) -> crate::routes::Routes {
         )
         .route("/api/v1/tenders/{id}/bids/{bid}/proof", get(proof_api))
         .route("/tenders/{id}/bid", get(bid_page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A company has at most `uploads_per_vendor` uploads in flight (4 unless configured), one
+    /// per bid; the fifth is told to come back, and a finished one frees its slot.
+    #[test]
+    fn uploads_in_flight_are_limited_per_company() {
+        let defaults = crate::WebConfig::default();
+        assert_eq!(defaults.uploads_per_vendor, 4);
+        let limits = Arc::new(Limits::new(20, 20, defaults.uploads_per_vendor));
+        let (me, other) = (VendorId::new(), VendorId::new());
+        let mut slots: Vec<UploadSlot> = (0..4)
+            .map(|_| limits.upload(me, Some(BidId::new())).expect("a slot"))
+            .collect();
+        assert!(matches!(
+            limits.upload(me, Some(BidId::new())),
+            Err(ApiError::TooManyRequests(1))
+        ));
+        assert!(
+            limits.upload(other, Some(BidId::new())).is_ok(),
+            "another company is not held back"
+        );
+        // One bid is written by one request at a time.
+        let bid = BidId::new();
+        slots.pop();
+        let held = limits.upload(me, Some(bid)).expect("a freed slot");
+        assert!(matches!(
+            limits.upload(other, Some(bid)),
+            Err(ApiError::TooManyRequests(1))
+        ));
+        drop(held);
+        assert!(limits.upload(me, Some(bid)).is_ok());
+    }
 }
