@@ -470,7 +470,28 @@ fn b64hash(s: &str) -> Result<Hash, BundleError> {
         .ok_or_else(|| bad("a proof hash is not 32 bytes of base64"))
 }
 
+/// The largest proof bundle read (a receipt, a checkpoint, two entries and their proofs: a few KiB).
+pub const MAX_BUNDLE_BYTES: usize = 256 * 1024;
+/// The most hashes an inclusion proof holds (the depth of a tree of 2^64 leaves).
+const MAX_PROOF_HASHES: usize = 64;
+/// The largest entry, base64 (C2SP entry bundles hold entries of at most 65,535 bytes).
+const MAX_ENTRY_B64: usize = 65_535 / 3 * 4 + 4;
+
+impl ProofBundle {
+    /// Reads a bundle from its JSON, refusing one larger than [`MAX_BUNDLE_BYTES`] before
+    /// parsing it.
+    pub fn parse(json: &[u8]) -> Result<Self, BundleError> {
+        if json.len() > MAX_BUNDLE_BYTES {
+            return Err(bad(format!("a proof bundle is at most {MAX_BUNDLE_BYTES} bytes")));
+        }
+        serde_json::from_slice(json).map_err(|e| bad(format!("not a proof bundle: {e}")))
+    }
+}
+
 fn entry_json(p: &ProvenEntry, size: u64, root: &Hash) -> Result<serde_json::Value, BundleError> {
+    if p.entry.len() > MAX_ENTRY_B64 || p.proof.len() > MAX_PROOF_HASHES {
+        return Err(bad("an entry or its proof is larger than a log holds"));
+    }
     let bytes = B64.decode(&p.entry).map_err(|_| bad("an entry is not base64"))?;
     let proof = p
         .proof
@@ -536,6 +557,25 @@ pub fn verify_bundle(b: &ProofBundle, log_key: &str) -> Result<Proven, BundleErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bundles_past_their_bounds_are_refused_before_they_are_read() {
+        let big = vec![b' '; MAX_BUNDLE_BYTES + 1];
+        assert!(ProofBundle::parse(&big).is_err());
+        let entry = ProvenEntry {
+            index: 0,
+            entry: "e30=".into(),
+            proof: vec!["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into(); MAX_PROOF_HASHES + 1],
+        };
+        let err = entry_json(&entry, 1, &[0; 32]).expect_err("too long a proof");
+        assert!(err.0.contains("larger than a log holds"), "{err}");
+        let entry = ProvenEntry {
+            index: 0,
+            entry: "A".repeat(MAX_ENTRY_B64 + 4),
+            proof: vec![],
+        };
+        assert!(entry_json(&entry, 1, &[0; 32]).is_err());
+    }
     use crate::fixtures::{now, world};
 
     #[test]

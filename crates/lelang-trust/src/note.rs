@@ -13,6 +13,11 @@ use sha2::{Digest, Sha256};
 /// The algorithm byte of Ed25519 keys in signed notes.
 const ALG_ED25519: u8 = 0x01;
 
+/// The longest note opened (C2SP signed-note: a verifier may refuse large notes).
+pub const MAX_NOTE_BYTES: usize = 1024 * 1024;
+/// The most signature lines a note may carry (C2SP signed-note's limit).
+pub const MAX_SIGNATURES: usize = 100;
+
 /// What went wrong with a key or a note.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NoteError {
@@ -219,10 +224,16 @@ impl NoteVerifier {
     /// Checks a signed note and returns its text. Signatures by other keys are ignored (a note
     /// may be cosigned); one valid signature by this key is required.
     pub fn open<'a>(&self, note: &'a str) -> Result<&'a str, NoteError> {
+        if note.len() > MAX_NOTE_BYTES {
+            return Err(NoteError::Malformed);
+        }
         let split = note.rfind("\n\n").ok_or(NoteError::Malformed)?;
         let (text, sigs) = (&note[..=split], &note[split + 2..]);
         check_text(text)?;
         if !sigs.ends_with('\n') {
+            return Err(NoteError::Malformed);
+        }
+        if sigs.lines().count() > MAX_SIGNATURES {
             return Err(NoteError::Malformed);
         }
         let mut seen = false;
@@ -256,6 +267,26 @@ impl NoteVerifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_past_their_bounds_are_refused_before_any_signature_is_checked() {
+        let s = NoteSigner::from_seed("lelang.example/log", [7; 32]).expect("signer");
+        let v = NoteVerifier::parse(&s.verifier_key()).expect("vkey");
+        let note = s.sign("lelang.example/log\n3\nAAAA\n").expect("sign");
+        let (text, sig) = note.split_once("\n\n").expect("two parts");
+        let many = format!(
+            "{text}\n\n{}{sig}",
+            "\u{2014} other.example/log AAAAAAAA\n".repeat(MAX_SIGNATURES)
+        );
+        assert_eq!(v.open(&many), Err(NoteError::Malformed));
+        let some = format!(
+            "{text}\n\n{}{sig}",
+            "\u{2014} other.example/log AAAAAAAA\n".repeat(3)
+        );
+        assert!(v.open(&some).is_ok(), "cosignatures by others are fine");
+        let huge = format!("{}\n{note}", "x".repeat(MAX_NOTE_BYTES));
+        assert_eq!(v.open(&huge), Err(NoteError::Malformed));
+    }
 
     #[test]
     fn sign_open_and_tamper() {

@@ -398,6 +398,38 @@ pub enum OpenError {
     Payload(String),
 }
 
+/// The longest age header read from a bid. age's own reader grows its buffer until the header
+/// ends and parses it anew at each step, so a header of many megabytes would cost memory and
+/// quadratic time; a bid's header holds a few stanzas of about a hundred bytes each.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// The most stanzas a bid's header may hold.
+pub const MAX_HEADER_STANZAS: usize = 64;
+
+/// Reads a bid's header (at most [`MAX_HEADER_BYTES`], at most [`MAX_HEADER_STANZAS`] stanzas)
+/// before age does, and gives age the same bytes again followed by the rest of the file.
+fn bounded_header<R: Read>(mut bid: R) -> Result<impl Read, OpenError> {
+    let mut head = Vec::with_capacity(4096);
+    (&mut bid)
+        .take(MAX_HEADER_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|_| OpenError::MalformedHeader)?;
+    let end = head
+        .windows(5)
+        .position(|w| w == b"\n--- ")
+        .and_then(|at| {
+            head[at + 1..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map(|n| at + 1 + n)
+        })
+        .ok_or(OpenError::MalformedHeader)?;
+    let stanzas = head[..end].windows(4).filter(|w| *w == b"\n-> ").count();
+    if stanzas > MAX_HEADER_STANZAS {
+        return Err(OpenError::MalformedHeader);
+    }
+    Ok(std::io::Cursor::new(head).chain(bid))
+}
+
 const X25519_TAG: &str = "X25519";
 const X25519_LABEL: &[u8] = b"age-encryption.org/v1/X25519";
 /// At most this many X25519 stanzas per bid are worked on (a vendor may add its own key).
@@ -433,7 +465,7 @@ impl age::Identity for Collector {
 /// only the header. Shares that are not in the prime-order group are left out (no honest age
 /// encryptor makes one, and a partial on one would leak bits of the share).
 pub fn ephemeral_shares<R: Read>(bid: R) -> Result<Vec<[u8; 32]>, OpenError> {
-    let dec = age::Decryptor::new(bid).map_err(|_| OpenError::MalformedHeader)?;
+    let dec = age::Decryptor::new(bounded_header(bid)?).map_err(|_| OpenError::MalformedHeader)?;
     if dec.is_scrypt() {
         return Err(OpenError::NotForThisTender);
     }
@@ -480,7 +512,7 @@ pub fn open<R: Read>(
     tender_x25519: [u8; 32],
     shared: Vec<([u8; 32], [u8; 32])>,
 ) -> Result<impl Read + use<R>, OpenError> {
-    let dec = age::Decryptor::new(bid).map_err(|_| OpenError::MalformedHeader)?;
+    let dec = age::Decryptor::new(bounded_header(bid)?).map_err(|_| OpenError::MalformedHeader)?;
     let id = Combined {
         pk: tender_x25519,
         shared,
@@ -651,6 +683,37 @@ pub fn open_with_file_key(ciphertext: &[u8], file_key: &[u8; 16]) -> Result<Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_past_its_bounds_is_refused_before_age_reads_it() {
+        let stanza = "-> X25519 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
+        // Megabytes of stanzas and no end: refused having read 16 KiB.
+        let endless = format!("age-encryption.org/v1\n{}", stanza.repeat(20_000));
+        let t = std::time::Instant::now();
+        assert!(matches!(
+            ephemeral_shares(endless.as_bytes()),
+            Err(OpenError::MalformedHeader)
+        ));
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(1),
+            "{:?}",
+            t.elapsed()
+        );
+        // Within 16 KiB but too many stanzas.
+        let many = format!(
+            "age-encryption.org/v1\n{}--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\npayload",
+            stanza.repeat(MAX_HEADER_STANZAS + 1)
+        );
+        assert!(many.len() < MAX_HEADER_BYTES);
+        assert!(matches!(
+            ephemeral_shares(many.as_bytes()),
+            Err(OpenError::MalformedHeader)
+        ));
+        // A real bid's header passes the bound and is read by age as before.
+        let pk = age::x25519::Identity::generate().to_public().to_string();
+        let bid = encrypt_to(&[pk.as_str()], b"penawaran").expect("seal");
+        assert_eq!(ephemeral_shares(bid.as_slice()).expect("shares").len(), 1);
+    }
 
     /// A full ceremony among n members in memory; returns the group key and each member's share.
     fn ceremony(k: usize, n: usize) -> (GroupKey, Vec<Scalar>) {

@@ -29,6 +29,7 @@ mod templates;
 pub mod tender;
 pub mod vendor;
 pub mod xlsx;
+pub mod zipcheck;
 
 use crate::auth::{
     Ctx, LANG_COOKIE, PRE_COOKIE, SESSION_COOKIE, TokenRejection, cookie, csrf_token, set_cookie,

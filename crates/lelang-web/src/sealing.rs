@@ -515,8 +515,22 @@ async fn open_one(state: &AppState, c: &Ceremony, o: &Opening, i: usize) -> Resu
 /// The manifest at the root of a bid's ZIP archive.
 fn read_manifest(path: &std::path::Path) -> Result<BidManifest, &'static str> {
     let f = std::fs::File::open(path).map_err(|_| "the plaintext could not be read")?;
-    let mut z =
-        zip::ZipArchive::new(std::io::BufReader::new(f)).map_err(|_| "the plaintext is not a ZIP archive")?;
+    manifest_of(std::io::BufReader::new(f))
+}
+
+/// The most entries a bid's archive may declare (its documents and the manifest), and the
+/// largest central directory, checked before the archive is read.
+const MAX_BID_ENTRIES: u64 = 1_000;
+const MAX_BID_DIRECTORY: u64 = 1024 * 1024;
+
+/// The manifest of a bid's plaintext: a ZIP archive whose declared size is checked first, and
+/// whose `manifest.json` is read up to 64 KiB.
+pub fn manifest_of<R: Read + std::io::Seek>(mut r: R) -> Result<BidManifest, &'static str> {
+    crate::zipcheck::check(&mut r, MAX_BID_ENTRIES, MAX_BID_DIRECTORY).map_err(|e| match e {
+        crate::zipcheck::ZipRefused::TooLarge => "the archive declares too many entries",
+        crate::zipcheck::ZipRefused::Malformed => "the plaintext is not a ZIP archive",
+    })?;
+    let mut z = zip::ZipArchive::new(r).map_err(|_| "the plaintext is not a ZIP archive")?;
     let m = z
         .by_name("manifest.json")
         .map_err(|_| "the archive has no manifest.json")?;

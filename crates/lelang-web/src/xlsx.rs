@@ -101,10 +101,12 @@ impl From<quick_xml::Error> for XlsxError {
 
 /// The first sheet's cells as text, row by row (rows and cells as placed, gaps empty).
 pub fn first_sheet(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, XlsxError> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| XlsxError::Malformed)?;
-    if zip.len() > limits.entries {
-        return Err(XlsxError::TooLarge);
-    }
+    let mut cursor = std::io::Cursor::new(bytes);
+    crate::zipcheck::check(&mut cursor, limits.entries as u64, limits.part_bytes).map_err(|e| match e {
+        crate::zipcheck::ZipRefused::TooLarge => XlsxError::TooLarge,
+        crate::zipcheck::ZipRefused::Malformed => XlsxError::Malformed,
+    })?;
+    let mut zip = zip::ZipArchive::new(cursor).map_err(|_| XlsxError::Malformed)?;
     let workbook = Workbook::read(&mut zip, limits)?;
     let shared = match &workbook.shared_strings {
         Some(path) => read_shared_strings(&mut zip, path, limits)?,
