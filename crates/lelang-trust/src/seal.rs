@@ -401,13 +401,15 @@ pub enum OpenError {
 /// The longest age header read from a bid. age's own reader grows its buffer until the header
 /// ends and parses it anew at each step, so a header of many megabytes would cost memory and
 /// quadratic time; a bid's header holds a few stanzas of about a hundred bytes each.
-pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+pub const MAX_HEADER_BYTES: usize = 8 * 1024;
 /// The most stanzas a bid's header may hold.
-pub const MAX_HEADER_STANZAS: usize = 64;
+pub const MAX_HEADER_STANZAS: usize = 32;
 
 /// Reads a bid's header (at most [`MAX_HEADER_BYTES`], at most [`MAX_HEADER_STANZAS`] stanzas)
-/// before age does, and gives age the same bytes again followed by the rest of the file.
-fn bounded_header<R: Read>(mut bid: R) -> Result<impl Read, OpenError> {
+/// before age does, and gives age the same bytes again followed by the rest of the file —
+/// buffered, so that age reads the header a line at a time rather than a byte at a time (its
+/// parser starts over after each read).
+fn bounded_header<R: Read>(mut bid: R) -> Result<impl std::io::BufRead, OpenError> {
     let mut head = Vec::with_capacity(4096);
     (&mut bid)
         .take(MAX_HEADER_BYTES as u64)
@@ -427,7 +429,7 @@ fn bounded_header<R: Read>(mut bid: R) -> Result<impl Read, OpenError> {
     if stanzas > MAX_HEADER_STANZAS {
         return Err(OpenError::MalformedHeader);
     }
-    Ok(std::io::Cursor::new(head).chain(bid))
+    Ok(std::io::BufReader::new(std::io::Cursor::new(head).chain(bid)))
 }
 
 const X25519_TAG: &str = "X25519";
@@ -465,7 +467,7 @@ impl age::Identity for Collector {
 /// only the header. Shares that are not in the prime-order group are left out (no honest age
 /// encryptor makes one, and a partial on one would leak bits of the share).
 pub fn ephemeral_shares<R: Read>(bid: R) -> Result<Vec<[u8; 32]>, OpenError> {
-    let dec = age::Decryptor::new(bounded_header(bid)?).map_err(|_| OpenError::MalformedHeader)?;
+    let dec = age::Decryptor::new_buffered(bounded_header(bid)?).map_err(|_| OpenError::MalformedHeader)?;
     if dec.is_scrypt() {
         return Err(OpenError::NotForThisTender);
     }
@@ -512,7 +514,7 @@ pub fn open<R: Read>(
     tender_x25519: [u8; 32],
     shared: Vec<([u8; 32], [u8; 32])>,
 ) -> Result<impl Read + use<R>, OpenError> {
-    let dec = age::Decryptor::new(bounded_header(bid)?).map_err(|_| OpenError::MalformedHeader)?;
+    let dec = age::Decryptor::new_buffered(bounded_header(bid)?).map_err(|_| OpenError::MalformedHeader)?;
     let id = Combined {
         pk: tender_x25519,
         shared,
@@ -687,7 +689,7 @@ mod tests {
     #[test]
     fn a_header_past_its_bounds_is_refused_before_age_reads_it() {
         let stanza = "-> X25519 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
-        // Megabytes of stanzas and no end: refused having read 16 KiB.
+        // Megabytes of stanzas and no end: refused having read 8 KiB.
         let endless = format!("age-encryption.org/v1\n{}", stanza.repeat(20_000));
         let t = std::time::Instant::now();
         assert!(matches!(

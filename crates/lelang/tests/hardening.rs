@@ -263,17 +263,6 @@ async fn import_workbook(app: &TestApp, c: &mut common::Client, body: Vec<u8>) -
     .await
 }
 
-const PLAN_HEADER: [&str; 8] = [
-    "nama",
-    "kategori",
-    "pagu",
-    "sumber_dana",
-    "tahun_anggaran",
-    "metode",
-    "mulai",
-    "selesai",
-];
-
 /// Finding 1: a workbook that declares a hundred billion shared strings is read by what it
 /// holds (the declared count is never used to size anything); before, the process aborted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -287,7 +276,7 @@ async fn a_declared_shared_string_count_sizes_nothing() {
     let row = r#"<c r="A2" t="inlineStr"><is><t>Normalisasi Saluran Kalibendo</t></is></c><c r="B2" t="inlineStr"><is><t>pekerjaan konstruksi</t></is></c><c r="C2"><v>750000000</v></c><c r="D2" t="inlineStr"><is><t>APBD</t></is></c><c r="E2"><v>2027</v></c><c r="F2" t="inlineStr"><is><t>tender</t></is></c><c r="G2" s="1"><v>46082</v></c><c r="H2" s="1"><v>46295</v></c>"#;
     let book = with_parts(
         &format!(r#"<row r="1">{header}</row><row r="2">{row}</row>"#),
-        Some(shared_strings(&PLAN_HEADER, 100_000_000_000)),
+        Some(shared_strings(&common::xlsx::PLAN_HEADER, 100_000_000_000)),
     );
     assert!(book.len() < 4096, "a small file: {} bytes", book.len());
     let r = import_workbook(&app, &mut c, book).await;

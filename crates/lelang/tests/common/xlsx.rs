@@ -3,6 +3,18 @@
 
 use std::io::Write;
 
+/// The columns of a plan sheet.
+pub const PLAN_HEADER: [&str; 8] = [
+    "nama",
+    "kategori",
+    "pagu",
+    "sumber_dana",
+    "tahun_anggaran",
+    "metode",
+    "mulai",
+    "selesai",
+];
+
 /// One cell of a row.
 pub enum Cell {
     /// A number at an explicit cell reference.
