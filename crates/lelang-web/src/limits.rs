@@ -86,6 +86,13 @@ impl Drop for Admitted<'_> {
     }
 }
 
+/// A worker of a pool, held by a job that streams (and so cannot be a closure run whole): the
+/// worker is freed when this is dropped.
+#[derive(Debug)]
+pub struct Worker {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
 impl Pool {
     /// A pool of `workers` (at least one) with room for `queue` waiting jobs.
     pub fn new(workers: usize, queue: usize) -> Self {
@@ -115,27 +122,46 @@ impl Pool {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.capacity {
-            self.admitted.fetch_sub(1, Ordering::AcqRel);
-            self.refused.inc();
-            return Err(ApiError::Overloaded(1));
-        }
-        self.jobs.inc();
-        let admitted = Admitted(&self.admitted);
-        let permit = self
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| ApiError::Internal(format!("work pool closed: {e}")))?;
+        let admitted = self.admit()?;
+        let worker = self.wait(&admitted).await?;
         let done = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
+            let _worker = worker;
             job()
         })
         .await
         .map_err(|e| ApiError::Internal(format!("work pool job: {e}")));
         drop(admitted);
         done
+    }
+
+    /// A worker for a streaming job, when one is free; refused at once when the queue is full.
+    /// The job's place in the queue is held until the worker is dropped.
+    pub async fn worker(&self) -> Result<Worker, ApiError> {
+        let admitted = self.admit()?;
+        let worker = self.wait(&admitted).await?;
+        // Running now: its place in the queue is the worker's.
+        drop(admitted);
+        Ok(worker)
+    }
+
+    fn admit(&self) -> Result<Admitted<'_>, ApiError> {
+        if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.capacity {
+            self.admitted.fetch_sub(1, Ordering::AcqRel);
+            self.refused.inc();
+            return Err(ApiError::Overloaded(1));
+        }
+        self.jobs.inc();
+        Ok(Admitted(&self.admitted))
+    }
+
+    async fn wait(&self, _admitted: &Admitted<'_>) -> Result<Worker, ApiError> {
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| ApiError::Internal(format!("work pool closed: {e}")))?;
+        Ok(Worker { _permit: permit })
     }
 }
 
@@ -146,6 +172,9 @@ pub struct Work {
     pub passwords: Pool,
     /// Plan files (CSV and XLSX).
     pub parsing: Pool,
+    /// Opening bids: age decryption of files of up to the bid limit, streamed (never refused:
+    /// bids wait).
+    pub decryption: Pool,
 }
 
 impl Work {
@@ -157,13 +186,16 @@ impl Work {
         } else {
             workers
         };
-        let pool = |name: &str| {
+        let pool = |name: &str, queue: usize| {
             let (jobs, refused) = counters(name);
             Pool::counted(workers, queue, jobs, refused)
         };
         Self {
-            passwords: pool("passwords"),
-            parsing: pool("parsing"),
+            passwords: pool("passwords", queue),
+            parsing: pool("parsing", queue),
+            // An opening finishes in the background once begun: its bids wait their turn for a
+            // worker rather than fail.
+            decryption: pool("decryption", usize::MAX / 2),
         }
     }
 }

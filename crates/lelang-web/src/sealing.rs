@@ -471,7 +471,10 @@ async fn open_one(state: &AppState, c: &Ceremony, o: &Opening, i: usize) -> Resu
         Err(e) => return Err(e.into()),
     };
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    // One of the machine's decryption workers, held while the bid is decrypted.
+    let worker = state.work.decryption.worker().await?;
     let decrypting = tokio::task::spawn_blocking(move || -> Result<(), seal::OpenError> {
+        let _worker = worker;
         let mut r = seal::open(std::io::BufReader::new(file), pk, secrets)?;
         let mut buf = vec![0u8; 256 * 1024];
         loop {
