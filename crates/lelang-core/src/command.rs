@@ -49,6 +49,38 @@ pub enum Mutation {
     },
     /// A new API token.
     InsertApiToken(ApiToken),
+    /// A user's second factor, set (or replaced, with new recovery codes).
+    SetSecondFactor {
+        /// The user.
+        user_id: UserId,
+        /// The TOTP secret (its Debug never prints it).
+        secret: crate::second_factor::Secret,
+        /// SHA-256 of each recovery code.
+        recovery_hashes: Vec<Vec<u8>>,
+        /// When.
+        at: OffsetDateTime,
+    },
+    /// A recovery code spent (refused if it is not one of the user's unspent codes).
+    SpendRecoveryCode {
+        /// The user.
+        user_id: UserId,
+        /// SHA-256 of the code.
+        code_hash: Vec<u8>,
+        /// When.
+        at: OffsetDateTime,
+    },
+    /// A user's second factor removed (remembered devices are forgotten).
+    ClearSecondFactor {
+        /// The user.
+        user_id: UserId,
+    },
+    /// A regency's second-factor policy.
+    SetSecondFactorPolicy {
+        /// The regency.
+        tenant: TenantId,
+        /// Whether officials in the roles that need one must use it.
+        required: bool,
+    },
     /// A new plan item (draft).
     InsertPlanItem(crate::plan::PlanItem),
     /// Plan items become public.
@@ -296,6 +328,7 @@ pub fn create_tenant(
         name: valid_name("name", &input.name)?,
         time_zone: input.time_zone,
         created_at: now,
+        second_factor_required: true,
     };
     let ev = event(
         a,

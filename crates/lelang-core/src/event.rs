@@ -401,6 +401,28 @@ pub enum EventPayload {
         /// SHA-256 of the plaintext.
         plaintext_sha256: Option<String>,
     },
+    /// A user set up a second factor (TOTP and recovery codes; the secrets are never in an event).
+    SecondFactorEnrolled {
+        /// The user.
+        user_id: UserId,
+    },
+    /// A user signed in with a recovery code, which is now spent.
+    RecoveryCodeUsed {
+        /// The user.
+        user_id: UserId,
+    },
+    /// An administrator removed a user's second factor (the user enrols again).
+    SecondFactorReset {
+        /// The user.
+        user_id: UserId,
+    },
+    /// A regency chose whether its officials in the roles that need one must use a second factor.
+    SecondFactorPolicySet {
+        /// The regency.
+        tenant_id: TenantId,
+        /// Whether they must.
+        required: bool,
+    },
     /// An API token was revoked.
     ApiTokenRevoked {
         /// The token.
@@ -412,7 +434,7 @@ pub enum EventPayload {
 
 impl EventPayload {
     /// Every event type, so that each can be checked to have a label in every language.
-    pub const TYPE_NAMES: [&'static str; 40] = [
+    pub const TYPE_NAMES: [&'static str; 44] = [
         "tenant_created",
         "work_unit_created",
         "vendor_registered",
@@ -453,6 +475,10 @@ impl EventPayload {
         "partials_submitted",
         "partials_rejected",
         "bid_opened",
+        "second_factor_enrolled",
+        "recovery_code_used",
+        "second_factor_reset",
+        "second_factor_policy_set",
     ];
 
     /// The event type, as stored in its own column for filtering (from the privacy table's

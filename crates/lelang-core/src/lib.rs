@@ -27,6 +27,7 @@ pub mod role;
 pub mod rules;
 pub mod schedule;
 pub mod sealing;
+pub mod second_factor;
 pub mod stem;
 pub mod store;
 pub mod submission;

@@ -63,6 +63,8 @@ pub struct Tenant {
     pub time_zone: TimeZone,
     /// When it was created.
     pub created_at: OffsetDateTime,
+    /// Whether its officials in the roles that need one sign in with a second factor.
+    pub second_factor_required: bool,
 }
 
 /// A work unit (SKPD/OPD) of a regency.

@@ -179,6 +179,19 @@ event_table! {
         role: PUBLIC => "what the token may do",
         tenant_id: PUBLIC => "where",
     }
+    SecondFactorEnrolled "second_factor_enrolled" actor: PERSONAL, role: PUBLIC, {
+        user_id: PUBLIC => "a random id; the secret and the recovery codes are never in an event",
+    }
+    RecoveryCodeUsed "recovery_code_used" actor: PERSONAL, role: PUBLIC, {
+        user_id: PUBLIC => "a random id; the code is never in an event",
+    }
+    SecondFactorReset "second_factor_reset" actor: PERSONAL, role: PUBLIC, {
+        user_id: PUBLIC => "a random id",
+    }
+    SecondFactorPolicySet "second_factor_policy_set" actor: PERSONAL, role: PUBLIC, {
+        tenant_id: PUBLIC => "the regency",
+        required: PUBLIC => "how its officials sign in is public",
+    }
     ApiTokenRevoked "api_token_revoked" actor: PERSONAL, role: PUBLIC, {
         token_id: PUBLIC => "a random id",
         user_id: PUBLIC => "a random id",

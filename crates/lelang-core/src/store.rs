@@ -266,6 +266,15 @@ pub trait Store: Send + Sync + 'static {
     /// every app server of a deployment shares one secret.
     async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError>;
 
+    /// A user's second factor, if enrolled.
+    async fn second_factor(
+        &self,
+        user: crate::ids::UserId,
+    ) -> Result<Option<crate::second_factor::Enrolment>, StoreError>;
+    /// Records that a code of `step` was accepted, if no code of that step or a later one was:
+    /// false means a replay (also when two requests race with one code).
+    async fn use_second_factor_step(&self, user: crate::ids::UserId, step: i64) -> Result<bool, StoreError>;
+
     /// How far the public record (OCDS releases) has been derived from the log: the position of
     /// the last event folded in.
     async fn ocds_cursor(&self) -> Result<i64, StoreError>;

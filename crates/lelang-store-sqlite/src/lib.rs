@@ -218,6 +218,21 @@ fn tenant_row(r: &SqliteRow) -> Result<Tenant, sqlx::Error> {
         time_zone: TimeZone::from_code(&tz)
             .ok_or_else(|| sqlx::Error::Decode(format!("time zone {tz}").into()))?,
         created_at: from_us(r.try_get("created_at")?)?,
+        second_factor_required: r.try_get::<i64, _>("second_factor_required")? != 0,
+    })
+}
+
+fn enrolment_row(r: &SqliteRow) -> Result<lelang_core::second_factor::Enrolment, sqlx::Error> {
+    let secret: Vec<u8> = r.try_get("secret")?;
+    Ok(lelang_core::second_factor::Enrolment {
+        secret: lelang_core::second_factor::Secret(
+            secret
+                .try_into()
+                .map_err(|_| sqlx::Error::Decode("a second-factor secret is not 20 bytes".into()))?,
+        ),
+        last_step: r.try_get("last_step")?,
+        recovery_left: u32::try_from(r.try_get::<i64, _>("left_codes")?).unwrap_or(0),
+        epoch: r.try_get("epoch")?,
     })
 }
 
@@ -666,14 +681,82 @@ async fn commit_one_of_batch(
 async fn apply(tx: &mut sqlx::SqliteConnection, m: &Mutation, span: (i64, i64)) -> Result<(), sqlx::Error> {
     match m {
         Mutation::InsertTenant(t) => {
-            sqlx::query("INSERT INTO tenants (id, slug, name, time_zone, created_at) VALUES (?, ?, ?, ?, ?)")
-                .bind(t.id.0)
-                .bind(&t.slug)
-                .bind(&t.name)
-                .bind(t.time_zone.code())
-                .bind(us(t.created_at))
+            sqlx::query(
+                "INSERT INTO tenants (id, slug, name, time_zone, created_at, second_factor_required) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(t.id.0)
+            .bind(&t.slug)
+            .bind(&t.name)
+            .bind(t.time_zone.code())
+            .bind(us(t.created_at))
+            .bind(t.second_factor_required)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Mutation::SetSecondFactor {
+            user_id,
+            secret,
+            recovery_hashes,
+            at,
+        } => {
+            sqlx::query(
+                "INSERT INTO second_factors (user_id, secret, enrolled_at, last_step, epoch) VALUES (?, ?, ?, NULL, 1) \
+                 ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, enrolled_at = excluded.enrolled_at, \
+                 last_step = NULL, epoch = second_factors.epoch + 1",
+            )
+            .bind(user_id.0)
+            .bind(secret.0.to_vec())
+            .bind(us(*at))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+                .bind(user_id.0)
                 .execute(&mut *tx)
                 .await?;
+            for h in recovery_hashes {
+                sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)")
+                    .bind(user_id.0)
+                    .bind(h)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        Mutation::SpendRecoveryCode {
+            user_id,
+            code_hash,
+            at,
+        } => {
+            let r = sqlx::query(
+                "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+            )
+            .bind(us(*at))
+            .bind(user_id.0)
+            .bind(code_hash)
+            .execute(&mut *tx)
+            .await?;
+            if r.rows_affected() != 1 {
+                return Err(sqlx::Error::RowNotFound);
+            }
+        }
+        Mutation::ClearSecondFactor { user_id } => {
+            sqlx::query("UPDATE second_factors SET secret = NULL, last_step = NULL, epoch = epoch + 1 WHERE user_id = ?")
+                .bind(user_id.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+                .bind(user_id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Mutation::SetSecondFactorPolicy { tenant, required } => {
+            let r = sqlx::query("UPDATE tenants SET second_factor_required = ? WHERE id = ?")
+                .bind(required)
+                .bind(tenant.0)
+                .execute(&mut *tx)
+                .await?;
+            if r.rows_affected() != 1 {
+                return Err(sqlx::Error::RowNotFound);
+            }
         }
         Mutation::InsertWorkUnit(w) => {
             sqlx::query(
@@ -2128,6 +2211,36 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         row.as_ref().map(checkpoint_row).transpose().map_err(backend)
+    }
+
+    async fn second_factor(
+        &self,
+        user: UserId,
+    ) -> Result<Option<lelang_core::second_factor::Enrolment>, StoreError> {
+        let row = sqlx::query(
+            "SELECT secret, last_step, epoch, \
+             (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = s.user_id AND r.used_at IS NULL) AS left_codes \
+             FROM second_factors s WHERE user_id = ? AND secret IS NOT NULL",
+        )
+        .bind(user.0)
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(backend)?;
+        row.map(|r| enrolment_row(&r)).transpose().map_err(backend)
+    }
+
+    async fn use_second_factor_step(&self, user: UserId, step: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE second_factors SET last_step = ? WHERE user_id = ? AND secret IS NOT NULL \
+             AND (last_step IS NULL OR last_step < ?)",
+        )
+        .bind(step)
+        .bind(user.0)
+        .bind(step)
+        .execute(&self.writer)
+        .await
+        .map_err(backend)?;
+        Ok(r.rows_affected() == 1)
     }
 
     async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {

@@ -390,6 +390,88 @@ pub mod cases {
         assert_eq!(store.session_count(u.id).await.expect("count"), 0);
     }
 
+    /// A second factor: enrolled with its recovery codes, each step and code good once (also when
+    /// requests race), reset and enrolled again under a new epoch; a regency's policy.
+    pub async fn second_factor_lifecycle(store: Arc<dyn Store>) {
+        use lelang_core::second_factor::{self as sf, Secret};
+        let t = tenant(store.as_ref(), "banyuwangi").await;
+        assert!(t.second_factor_required, "required by default");
+        let u = official(store.as_ref(), &t, "sinta", Role::PokjaMember).await;
+        assert_eq!(store.second_factor(u.id).await.expect("q"), None);
+        assert!(
+            !store.use_second_factor_step(u.id, 5).await.expect("q"),
+            "nothing enrolled"
+        );
+        let codes: Vec<String> = (0..10).map(|i| format!("kode-{i:04}-uji")).collect();
+        let secret = Secret([9; sf::SECRET_BYTES]);
+        store
+            .commit(sf::enrol(u.id, Some(t.id), &secret, &codes, t0()).expect("enrol"))
+            .await
+            .expect("commit");
+        let e = store.second_factor(u.id).await.expect("q").expect("enrolled");
+        assert_eq!(
+            (e.secret.clone(), e.last_step, e.recovery_left),
+            (secret.clone(), None, 10)
+        );
+        let first_epoch = e.epoch;
+        // Steps move forward only; two racers with one step: one wins.
+        let (a, b) = tokio::join!(
+            store.use_second_factor_step(u.id, 100),
+            store.use_second_factor_step(u.id, 100)
+        );
+        assert!(a.expect("q") ^ b.expect("q"), "exactly one of two racers");
+        assert!(!store.use_second_factor_step(u.id, 99).await.expect("q"));
+        assert!(store.use_second_factor_step(u.id, 101).await.expect("q"));
+        // A recovery code is spent once; an unknown one is refused; nothing else changes.
+        store
+            .commit(sf::spend_recovery_code(u.id, Some(t.id), "KODE 0003 UJI", t0()).expect("spend"))
+            .await
+            .expect("spent");
+        for code in ["kode-0003-uji", "kode-9999-uji"] {
+            let err = store
+                .commit(sf::spend_recovery_code(u.id, Some(t.id), code, t0()).expect("spend"))
+                .await
+                .expect_err("refused");
+            assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+        }
+        assert_eq!(
+            store
+                .second_factor(u.id)
+                .await
+                .expect("q")
+                .expect("e")
+                .recovery_left,
+            9
+        );
+        // Reset, then enrolled again: a new epoch (remembered devices forgotten), fresh codes.
+        store
+            .commit(sf::reset(&admin(), u.id, Some(t.id), t0()).expect("reset"))
+            .await
+            .expect("commit");
+        assert_eq!(store.second_factor(u.id).await.expect("q"), None);
+        let other = Secret([3; sf::SECRET_BYTES]);
+        store
+            .commit(sf::enrol(u.id, Some(t.id), &other, &codes, t0()).expect("enrol"))
+            .await
+            .expect("commit");
+        let e = store.second_factor(u.id).await.expect("q").expect("enrolled");
+        assert_eq!((e.secret, e.last_step, e.recovery_left), (other, None, 10));
+        assert!(e.epoch > first_epoch + 1, "{} after {first_epoch}", e.epoch);
+        // The regency's policy.
+        store
+            .commit(sf::set_policy(&admin(), t.id, false, t0()).expect("policy"))
+            .await
+            .expect("commit");
+        assert!(
+            !store
+                .tenant(t.id)
+                .await
+                .expect("q")
+                .expect("t")
+                .second_factor_required
+        );
+    }
+
     /// API tokens are stored by hash, revoked once, and never revoked twice.
     pub async fn api_tokens_lifecycle(store: Arc<dyn Store>) {
         let t = tenant(store.as_ref(), "banyuwangi").await;
@@ -1736,7 +1818,7 @@ macro_rules! conformance_suite {
             sessions_lifecycle, api_tokens_lifecycle, login_attempts_counted, server_secret_first_wins,
             log_tree_follows_the_events, plan_items_round_trip, calendar_days_off,
             announcement_search_and_clarification, sealing_state_is_versioned,
-            concurrent_commits_stay_gapless, ocds_releases_follow_the_cursor);
+            concurrent_commits_stay_gapless, ocds_releases_follow_the_cursor, second_factor_lifecycle);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

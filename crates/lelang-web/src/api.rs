@@ -87,6 +87,9 @@ pub struct TenantView {
     name: String,
     /// WIB, WITA or WIT.
     time_zone: String,
+    /// Whether its administrators, ULP head, pokja members, auditors and law enforcement sign
+    /// in with a second factor.
+    second_factor_required: bool,
 }
 
 impl From<&Tenant> for TenantView {
@@ -96,6 +99,7 @@ impl From<&Tenant> for TenantView {
             slug: t.slug.clone(),
             name: t.name.clone(),
             time_zone: t.time_zone.code().into(),
+            second_factor_required: t.second_factor_required,
         }
     }
 }
@@ -153,6 +157,8 @@ pub struct MeView {
     tenant: Option<TenantView>,
     /// For a browser session calling the API: the value to send in `X-CSRF-Token` on changes.
     csrf_token: Option<String>,
+    /// The caller's second factor.
+    second_factor: crate::second_factor::SecondFactorStatus,
 }
 
 /// A vendor company.
@@ -465,6 +471,7 @@ async fn me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MeView>, Api
         role: a.role.code().into(),
         tenant,
         csrf_token,
+        second_factor: crate::second_factor::status(&state, a.user_id).await?,
     }))
 }
 
@@ -987,7 +994,8 @@ impl Modify for ProblemResponses {
         crate::announce::answer_api, crate::document::upload_api, crate::document::minutes_api,
         crate::vendor::profile_api, crate::vendor::update_api, crate::vendor::review_api,
         crate::vendor::verify_api, crate::ocds::releases_api, crate::ocds::process_releases_api,
-        crate::ocds::records_api, crate::ocds::record_api),
+        crate::ocds::records_api, crate::ocds::record_api, crate::second_factor::reset_api,
+        crate::second_factor::policy_api),
     components(schemas(Problem)),
     modifiers(&BearerAuth, &ProblemResponses),
     tags((name = "regencies", description = "Regencies, work units and officials"),

@@ -24,6 +24,7 @@ pub mod plan;
 pub mod pokja;
 pub mod routes;
 pub mod sealing;
+pub mod second_factor;
 pub mod submission;
 mod templates;
 pub mod tender;
@@ -241,6 +242,7 @@ pub fn routes(config: &WebConfig) -> Routes {
         .merge(announce::routes())
         .merge(vendor::routes())
         .merge(ocds::routes())
+        .merge(second_factor::routes())
         .merge(api::docs())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))

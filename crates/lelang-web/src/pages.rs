@@ -127,6 +127,9 @@ const FLASH_KEYS: &[&str] = &[
     "directory-revoked",
     "work-units-created",
     "vendor-registered",
+    "second-factor-expired",
+    "second-factor-reset",
+    "second-factor-policy",
 ];
 
 #[derive(Debug, Deserialize, Default)]
@@ -555,30 +558,15 @@ async fn login(
             .record_login_attempt(&key, &ctx.address, true, now)
             .await?;
         let grants = state.store.role_grants(creds.user.id).await?;
-        let Some(secret) = auth::start_session(&state, &creds.user, &grants).await? else {
+        if grants.is_empty() {
             return Ok(page(
                 StatusCode::FORBIDDEN,
                 nav(&state, &ctx, "/login", None).await,
                 t.get("error-forbidden"),
             ));
-        };
-        tracing::info!(user = %creds.user.id, "signed in");
-        // A session cookie (no Max-Age): it ends with the browser, and the server ends it after
-        // the idle or absolute timeout whichever comes first.
-        let resp = with_cookie(
-            see_other(&next),
-            set_cookie(SESSION_COOKIE, &secret, None, cfg.cookie_secure, "Lax"),
-        );
-        Ok(with_cookie(
-            resp,
-            set_cookie(
-                auth::DEVICE_COOKIE,
-                &auth::device_token(&state.device_key, &account),
-                Some(365 * 24 * 3600),
-                cfg.cookie_secure,
-                "Strict",
-            ),
-        ))
+        }
+        // The session now, or the second step first.
+        crate::second_factor::after_password(&state, &headers, &creds.user, &grants, &next).await
     }
     .await;
     r.unwrap_or_else(|e| fail(&state, &ctx, "/login", e))
@@ -867,6 +855,11 @@ async fn account_page(
         })
         .collect();
     let sessions = state.store.session_count(a.user_id).await? as i64;
+    let second_factor = state
+        .store
+        .second_factor(a.user_id)
+        .await?
+        .map(|e| e.recovery_left);
     let nav = nav(state, ctx, "/account", None).await;
     Ok(html(
         status,
@@ -878,6 +871,7 @@ async fn account_page(
             display_name: user.display_name.clone(),
             read_only: a.role.is_read_only(),
             sessions,
+            second_factor,
             tokens,
             new_secret,
             errors,
@@ -1172,6 +1166,7 @@ async fn directory_page(
         &DirectoryPage {
             t,
             nav,
+            second_factor_required: tenant.second_factor_required,
             slug: tenant.slug,
             tenant: tenant.name,
             users,

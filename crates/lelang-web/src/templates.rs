@@ -110,6 +110,8 @@ pub struct AccountPage {
     pub role: String,
     pub read_only: bool,
     pub sessions: i64,
+    /// Recovery codes left, when a second factor is set up.
+    pub second_factor: Option<u32>,
     pub tokens: Vec<TokenRow>,
     pub new_secret: Option<String>,
     pub errors: Vec<String>,
@@ -145,6 +147,8 @@ pub struct DirectoryPage {
     pub tenant: String,
     pub users: Vec<UserRow>,
     pub can_manage: bool,
+    /// The regency's second-factor policy.
+    pub second_factor_required: bool,
     pub roles: Vec<(String, String)>,
     pub units: Vec<(String, String)>,
     pub errors: Vec<String>,
@@ -527,4 +531,27 @@ pub struct VendorReviewPage {
     pub tenant: String,
     pub rows: Vec<VendorReviewRow>,
     pub errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "second_factor.html")]
+pub struct SecondFactorPage {
+    pub t: Tr,
+    pub nav: Nav,
+    /// Where the form posts.
+    pub action: String,
+    /// While enrolling: the new key, in groups of four, and its QR code (SVG).
+    pub secret: Option<String>,
+    pub qr: String,
+    pub may_remember: bool,
+    pub errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+pub struct RecoveryCodesPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub codes: Vec<String>,
+    pub next: String,
 }

@@ -205,6 +205,60 @@ fn cases() -> Vec<Case> {
             REGENCY_ADMIN,
             S::NO_CONTENT,
         ),
+        c(
+            "POST",
+            "/api/v1/users/{id}/second-factor/reset",
+            true,
+            REGENCY_ADMIN,
+            S::NO_CONTENT,
+        ),
+        c(
+            "PUT",
+            "/api/v1/tenants/{slug}/second-factor",
+            true,
+            REGENCY_ADMIN,
+            S::NO_CONTENT,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/second-factor",
+            false,
+            REGENCY_ADMIN,
+            S::SEE_OTHER,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/users/{id}/second-factor/reset",
+            false,
+            REGENCY_ADMIN,
+            S::SEE_OTHER,
+        ),
+        // Without a password just given, the second step sends back to the sign-in.
+        c("GET", "/login/second-factor", false, EVERYONE, S::SEE_OTHER),
+        c("POST", "/login/second-factor", false, EVERYONE, S::SEE_OTHER),
+        // Without a key just shown, confirming one starts over (before the page that shows it).
+        c(
+            "POST",
+            "/account/second-factor",
+            false,
+            Allowed {
+                own: WRITERS,
+                other: WRITERS,
+                anonymous: false,
+            },
+            S::SEE_OTHER,
+        ),
+        c(
+            "GET",
+            "/account/second-factor",
+            false,
+            Allowed {
+                own: WRITERS,
+                other: WRITERS,
+                anonymous: false,
+            },
+            S::OK,
+        ),
         c("POST", "/api/v1/vendors", true, PLATFORM, S::CREATED),
         c("GET", "/api/v1/vendors/{id}", true, VENDOR_VIEWERS, S::OK),
         c("GET", "/api/v1/vendors/{id}/profile", true, VENDOR_VIEWERS, S::OK),
@@ -867,6 +921,9 @@ fn fill(
             vec![],
         ),
         ("POST", "/api/v1/tokens") => (Some(json!({"name": "matriks"})), vec![]),
+        ("PUT", "/api/v1/tenants/{slug}/second-factor") => (Some(json!({"required": true})), vec![]),
+        ("POST", "/t/{slug}/second-factor") => (None, vec![("required", "on".into())]),
+        ("POST", "/api/v1/users/{id}/second-factor/reset") => (Some(json!({})), vec![]),
         ("POST", "/api/v1/users/{id}/revoke-sessions") | ("POST", "/api/v1/tokens/{id}/revoke") => {
             (Some(json!({})), vec![])
         }

@@ -118,11 +118,41 @@ fn demo_user(role: Role) -> &'static str {
     }
 }
 
-async fn sign_in(d: &WebDriver, base: &str, username: &str) -> WebDriverResult<()> {
+async fn sign_in(d: &WebDriver, app: &TestApp, base: &str, username: &str) -> WebDriverResult<()> {
     d.goto(format!("{base}/login")).await?;
+    // A browser that passed the second step for this user before keeps its trusted-device cookie
+    // (the tests clear cookies between users; a code is good once, and the test clock stands).
+    if let Some(c) = app.second_factors.remembered(username) {
+        d.add_cookie(thirtyfour::Cookie::new("lelang_2fa_device", c))
+            .await?;
+    }
     d.find(By::Id("username")).await?.send_keys(username).await?;
     d.find(By::Id("password")).await?.send_keys(DEMO_PASSWORD).await?;
     d.find(By::Id("login-submit")).await?.click().await?;
+    second_step(d, app, username).await
+}
+
+/// The second step, when the page asks for it: the code of the user's key (the demo's), typed as
+/// a person reads it off their phone; the device is then trusted.
+async fn second_step(d: &WebDriver, app: &TestApp, username: &str) -> WebDriverResult<()> {
+    // Wait for the next page: a home page, the second step, or the sign-in page with its error.
+    d.query(By::Css("h1[data-role], #second-factor-submit, .errors"))
+        .first()
+        .await?;
+    if !d.current_url().await?.path().starts_with("/login/second-factor") {
+        return Ok(());
+    }
+    let key = app.second_factors.key_of(username);
+    let code = app.second_factors.code(&key);
+    d.find(By::Id("code")).await?.send_keys(&code).await?;
+    if let Ok(remember) = d.find(By::Id("remember")).await {
+        remember.click().await?;
+    }
+    d.find(By::Id("second-factor-submit")).await?.click().await?;
+    d.query(By::Css("h1[data-role]")).first().await?;
+    if let Ok(c) = d.get_named_cookie("lelang_2fa_device").await {
+        app.second_factors.remember(username, c.value.clone());
+    }
     Ok(())
 }
 
@@ -171,7 +201,7 @@ async fn every_role_signs_in_and_sees_its_home_page() {
 
         for role in Role::ALL {
             d.delete_all_cookies().await?;
-            sign_in(&d, &base, demo_user(role)).await?;
+            sign_in(&d, &app, &base, demo_user(role)).await?;
             let h1 = d.query(By::Css("h1[data-role]")).first().await?;
             assert_eq!(
                 h1.attr("data-role").await?.as_deref(),
@@ -188,7 +218,7 @@ async fn every_role_signs_in_and_sees_its_home_page() {
 
         // A regency administrator adds a work unit through the form (hx-boost navigation).
         d.delete_all_cookies().await?;
-        sign_in(&d, &base, "bwi.admin").await?;
+        sign_in(&d, &app, &base, "bwi.admin").await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/t/banyuwangi/work-units")).await?;
         d.find(By::Id("code")).await?.send_keys("BAPPEDA").await?;
@@ -219,7 +249,7 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         d.screenshot(&shots.join("account.png")).await?;
         // The procurement plan: the PPK enters an item, the budget holder announces, the public sees it.
         d.delete_all_cookies().await?;
-        sign_in(&d, &base, "bwi.ppk.dpu").await?;
+        sign_in(&d, &app, &base, "bwi.ppk.dpu").await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/t/banyuwangi/plan")).await?;
         d.find(By::Id("plan-name")).await?.send_keys("Rehabilitasi Jembatan Kali Setail").await?;
@@ -238,7 +268,7 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         d.find(By::Id("sign-out")).await?.click().await?;
         d.query(By::Id("sign-in")).first().await?;
         d.delete_all_cookies().await?;
-        sign_in(&d, &base, "bwi.pa.dpu").await?;
+        sign_in(&d, &app, &base, "bwi.pa.dpu").await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/t/banyuwangi/plan")).await?;
         d.find(By::Id("announce-plan")).await?.click().await?;
@@ -254,7 +284,7 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         d.screenshot(&shots.join("plan-public.png")).await?;
 
         // The PPK prepares a package from an announced plan item; the breakdown is theirs to see.
-        sign_in(&d, &base, "bwi.ppk.dpu").await?;
+        sign_in(&d, &app, &base, "bwi.ppk.dpu").await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/t/banyuwangi/packages")).await?;
         d.find(By::Id("pkg-location")).await?.send_keys("Desa Kedungasri, Kecamatan Tegaldlimo").await?;
@@ -267,7 +297,7 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         d.query(By::Id("sign-in")).first().await?;
 
         // The ULP head assigns a pokja, taking the suggested least-loaded members; a member declares.
-        sign_in(&d, &base, "bwi.ulp").await?;
+        sign_in(&d, &app, &base, "bwi.ulp").await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
         d.screenshot(&shots.join("pokja-ulp.png")).await?;
@@ -291,7 +321,7 @@ async fn every_role_signs_in_and_sees_its_home_page() {
             .expect("q")
             .expect("user")
             .username;
-        sign_in(&d, &base, &member).await?;
+        sign_in(&d, &app, &base, &member).await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
         d.find(By::Css("button.declare")).await?.click().await?;
@@ -321,7 +351,7 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         d.query(By::Id("sign-in")).first().await?;
 
         // The platform administrator keeps the working-day calendar.
-        sign_in(&d, &base, "admin").await?;
+        sign_in(&d, &app, &base, "admin").await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/calendar?year=2026")).await?;
         d.execute("document.getElementById('day-date').value='2026-12-24';", vec![]).await?;
@@ -422,7 +452,7 @@ async fn from_package_to_addendum_as_new_users_would() {
         .expect("tenant");
     let result: WebDriverResult<()> = async {
         // The PPK prepares the package from the announced plan item and uploads the KAK.
-        sign_in(&d, &base, "bwi.ppk.dpu").await?;
+        sign_in(&d, &app, &base, "bwi.ppk.dpu").await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/t/banyuwangi/packages")).await?;
         d.find(By::Css("#pkg-item option"))
@@ -453,7 +483,7 @@ async fn from_package_to_addendum_as_new_users_would() {
         sign_out(&d).await?;
 
         // The ULP head assigns the pokja the system suggests (the least loaded).
-        sign_in(&d, &base, "bwi.ulp").await?;
+        sign_in(&d, &app, &base, "bwi.ulp").await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
         let package_id = package_path
@@ -486,7 +516,7 @@ async fn from_package_to_addendum_as_new_users_would() {
 
         // Every member declares no conflict of interest.
         for m in &members {
-            sign_in(&d, &base, m).await?;
+            sign_in(&d, &app, &base, m).await?;
             d.query(By::Css("h1[data-role]")).first().await?;
             d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
             d.find(By::Css(format!("form[action='/t/banyuwangi/packages/{package_id}/declare'] button")))
@@ -498,7 +528,7 @@ async fn from_package_to_addendum_as_new_users_would() {
         }
 
         // A member sets method and schedule, then announces.
-        sign_in(&d, &base, &members[0]).await?;
+        sign_in(&d, &app, &base, &members[0]).await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}{package_path}")).await?;
         d.execute("document.getElementById('tender-first-day').value='2026-11-02';", vec![]).await?;
@@ -548,7 +578,7 @@ async fn from_package_to_addendum_as_new_users_would() {
         d.screenshot(&shots.join("vendor-register.png")).await?;
         d.find(By::Id("vr-submit")).await?.click().await?;
         flash(&d, "Perusahaan terdaftar. Silakan masuk; lengkapi profil lalu minta verifikasi ke pemerintah daerah.").await?;
-        sign_in(&d, &base, "bwi.admin").await?;
+        sign_in(&d, &app, &base, "bwi.admin").await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/t/banyuwangi/vendors")).await?;
         let row = d
@@ -577,7 +607,7 @@ async fn from_package_to_addendum_as_new_users_would() {
         sign_out(&d).await?;
 
         // The pokja answers in public and publishes an addendum.
-        sign_in(&d, &base, &members[1]).await?;
+        sign_in(&d, &app, &base, &members[1]).await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}{package_path}")).await?;
         let answer = d.find(By::Css("#pokja-questions textarea")).await?;
@@ -703,7 +733,7 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
     let result: WebDriverResult<()> = async {
         // Each member makes a key in the browser and keeps it sealed under a passphrase.
         for (i, m) in members.iter().enumerate() {
-            sign_in(&d, &base, m).await?;
+            sign_in(&d, &app, &base, m).await?;
             d.query(By::Css("h1[data-role]")).first().await?;
             d.goto(format!("{base}/account/sealing-key")).await?;
             d.find(By::Id("enrol-passphrase"))
@@ -732,14 +762,14 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
             }
             sign_out(&d).await?;
         }
-        sign_in(&d, &base, &members[0]).await?;
+        sign_in(&d, &app, &base, &members[0]).await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(&page).await?;
         seal_step(&d, "ceremony-start", "#ceremony-deal").await?;
         sign_out(&d).await?;
         // Each deals, then each checks what it received.
         for (i, m) in members.iter().enumerate() {
-            sign_in(&d, &base, m).await?;
+            sign_in(&d, &app, &base, m).await?;
             d.query(By::Css("h1[data-role]")).first().await?;
             d.goto(&page).await?;
             let next = if i + 1 < members.len() {
@@ -751,7 +781,7 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
             sign_out(&d).await?;
         }
         for (i, m) in members.iter().enumerate() {
-            sign_in(&d, &base, m).await?;
+            sign_in(&d, &app, &base, m).await?;
             d.query(By::Css("h1[data-role]")).first().await?;
             d.goto(&page).await?;
             d.find(By::Id("sealing-passphrase"))
@@ -853,7 +883,7 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
 
     let result: WebDriverResult<()> = async {
         for (i, m) in members.iter().take(2).enumerate() {
-            sign_in(&d, &base, m).await?;
+            sign_in(&d, &app, &base, m).await?;
             d.query(By::Css("h1[data-role]")).first().await?;
             d.goto(&page).await?;
             if i == 0 {
@@ -921,7 +951,7 @@ async fn a_vendor_seals_commits_and_uploads_a_bid_in_the_browser() {
         ("bid-price-file", "rincian harga.pdf", b"%PDF-1.4 RAB".to_vec()),
     ];
     let result: WebDriverResult<()> = async {
-        sign_in(&d, &base, "vendor.blambangan").await?;
+        sign_in(&d, &app, &base, "vendor.blambangan").await?;
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/tenders/{}", tender.package_id)).await?;
         d.find(By::Id("tender-bid")).await?.click().await?;
@@ -1031,4 +1061,94 @@ async fn a_vendor_seals_commits_and_uploads_a_bid_in_the_browser() {
         .read_to_end(&mut technical)
         .expect("read");
     assert_eq!(technical, parts[1].2);
+}
+
+/// A new pokja member sets up two-step verification at the first sign-in — the QR code and the key
+/// on the page, a code typed from the app, the recovery codes shown once — and signs in with a
+/// code the next time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_official_sets_up_two_step_verification_in_the_browser() {
+    let Some((_driver, port)) = start_chromedriver() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let mut admin = app.signed_in("bwi.admin").await;
+    let r = admin
+        .post_json(
+            "/api/v1/tenants/banyuwangi/users",
+            &serde_json::json!({"username": "bwi.pokja8", "display_name": "Dimas Pokja Baru",
+                "role": "pokja_member", "password": "gandrung menari di taman blambangan"}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
+    let base = format!("http://{}", serve(&app).await);
+    let profile = tempfile::tempdir().expect("profile");
+    let d = browser(port, profile.path()).await;
+    let shots = screenshots();
+    let result: WebDriverResult<()> = async {
+        d.goto(format!("{base}/login")).await?;
+        d.find(By::Id("username")).await?.send_keys("bwi.pokja8").await?;
+        d.find(By::Id("password"))
+            .await?
+            .send_keys("gandrung menari di taman blambangan")
+            .await?;
+        d.find(By::Id("login-submit")).await?.click().await?;
+        let key = d
+            .query(By::Id("second-factor-secret"))
+            .first()
+            .await?
+            .attr("data-secret")
+            .await?
+            .expect("the key")
+            .replace(' ', "");
+        assert!(d.find(By::Css("figure.qr svg")).await.is_ok(), "a QR code");
+        d.screenshot(&shots.join("second-factor-enrol.png")).await?;
+        // A wrong code first: the message beside the form.
+        d.find(By::Id("code")).await?.send_keys("000000").await?;
+        d.find(By::Id("second-factor-submit")).await?.click().await?;
+        d.query(By::Css(".errors")).first().await?;
+        d.find(By::Id("code")).await?.clear().await?;
+        d.find(By::Id("code"))
+            .await?
+            .send_keys(app.second_factors.code(&key))
+            .await?;
+        d.find(By::Id("second-factor-submit")).await?.click().await?;
+        let codes = d.query(By::Css("#recovery-codes li")).all_from_selector().await?;
+        assert_eq!(codes.len(), 10, "ten recovery codes");
+        d.screenshot(&shots.join("second-factor-recovery-codes.png"))
+            .await?;
+        d.find(By::Id("recovery-continue")).await?.click().await?;
+        let h1 = d.query(By::Css("h1[data-role]")).first().await?;
+        assert_eq!(h1.attr("data-role").await?.as_deref(), Some("pokja_member"));
+        sign_out(&d).await?;
+        // The next sign-in, a step later: the code.
+        app.clock.advance(time::Duration::seconds(30));
+        d.goto(format!("{base}/login")).await?;
+        d.find(By::Id("username")).await?.send_keys("bwi.pokja8").await?;
+        d.find(By::Id("password"))
+            .await?
+            .send_keys("gandrung menari di taman blambangan")
+            .await?;
+        d.find(By::Id("login-submit")).await?.click().await?;
+        d.query(By::Id("second-factor-submit")).first().await?;
+        assert!(
+            d.find(By::Id("second-factor-secret")).await.is_err(),
+            "the key is not shown again"
+        );
+        d.screenshot(&shots.join("second-factor-code.png")).await?;
+        d.find(By::Id("code"))
+            .await?
+            .send_keys(app.second_factors.code(&key))
+            .await?;
+        d.find(By::Id("second-factor-submit")).await?.click().await?;
+        d.query(By::Css("h1[data-role]")).first().await?;
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = d.screenshot(&shots.join("second-factor-failed.png")).await;
+    }
+    let _ = d.quit().await;
+    result.expect("two-step verification in the browser");
 }

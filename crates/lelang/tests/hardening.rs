@@ -61,7 +61,7 @@ async fn next_cannot_leave_the_site_or_break_the_answer() {
             .post_form(
                 "/login",
                 &[
-                    ("username", "bwi.ulp"),
+                    ("username", "bwi.ppk.dpu"),
                     ("password", DEMO_PASSWORD),
                     ("next", next),
                 ],
@@ -98,7 +98,7 @@ async fn next_cannot_leave_the_site_or_break_the_answer() {
         .post_form(
             "/login",
             &[
-                ("username", "bwi.ulp"),
+                ("username", "bwi.ppk.dpu"),
                 ("password", DEMO_PASSWORD),
                 ("next", "/tenders?q=jembatan&page=2"),
             ],

@@ -37,7 +37,13 @@ async fn session_cookie_is_locked_down_and_sign_out_ends_it() {
             ],
         )
         .await;
+    // The ULP head signs in in two steps: no session before the second.
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/login/second-factor");
+    assert!(!c.cookies.contains_key("lelang_session"));
+    assert_eq!(c.get("/home").await.status, StatusCode::SEE_OTHER);
+    let r = c.second_step("bwi.ulp").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), "/account", "next is honoured for local paths");
     let cookie = r
         .headers
@@ -81,7 +87,7 @@ async fn open_redirects_are_refused() {
             .post_form(
                 "/login",
                 &[
-                    ("username", "bwi.ulp"),
+                    ("username", "bwi.ppk.dpu"),
                     ("password", DEMO_PASSWORD),
                     ("next", next),
                 ],

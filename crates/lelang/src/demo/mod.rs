@@ -373,13 +373,61 @@ pub async fn load(
         });
     }
     tenders::load(store, clock, documents).await?;
+    load_second_factors(store, clock).await?;
     Ok(accounts)
+}
+
+/// The key of every demo official's second factor (demo only: a real official's is their own,
+/// made at their first sign-in). Put it in any authenticator app to sign in as a demo official.
+pub const DEMO_SECOND_FACTOR: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// Banyuwangi requires a second factor (the default) and its officials in the roles that need one
+/// have the demo key, as does the platform administrator; Trenggalek chose not to require one.
+async fn load_second_factors(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()> {
+    use lelang_core::second_factor::{Secret, enrol, recovery_codes, required, set_policy};
+    let secret = Secret::from_base32(DEMO_SECOND_FACTOR).ok_or_else(|| anyhow!("demo key"))?;
+    let mut bytes = [0u8; lelang_core::second_factor::RECOVERY_CODES * 8];
+    for (i, b) in bytes.iter_mut().enumerate() {
+        *b = (i as u8).wrapping_mul(97).wrapping_add(13);
+    }
+    let codes = recovery_codes(&bytes);
+    if let Some(tgl) = store.tenant_by_slug("trenggalek").await?
+        && tgl.second_factor_required
+    {
+        let admin = official_actor(store, "tgl.admin").await?;
+        store
+            .commit(set_policy(&admin, tgl.id, false, clock.now())?)
+            .await?;
+    }
+    let mut scopes = vec![None];
+    for t in store.tenants().await? {
+        scopes.push(Some(t));
+    }
+    for tenant in scopes {
+        for u in store.users(tenant.as_ref().map(|t| t.id)).await? {
+            let policy = tenant.as_ref().is_none_or(|t| t.second_factor_required);
+            let needs = store
+                .role_grants(u.id)
+                .await?
+                .iter()
+                .any(|g| required(g.role, policy));
+            if needs && store.second_factor(u.id).await?.is_none() {
+                store
+                    .commit(enrol(u.id, u.tenant_id, &secret, &codes, clock.now())?)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The sign-in table `lelang demo` prints.
 pub fn sign_in_table(accounts: &[DemoAccount]) -> String {
-    let mut out =
-        format!("Sign in at /login with any of these accounts; the password of each is: {DEMO_PASSWORD}\n\n");
+    let mut out = format!(
+        "Sign in at /login with any of these accounts; the password of each is: {DEMO_PASSWORD}\n\
+         Officials of Banyuwangi and the platform administrator also give a code from an \
+         authenticator app holding the demo key {DEMO_SECOND_FACTOR}\n\n"
+    );
     out.push_str(&format!("  {:<20} {:<20} {}\n", "username", "role", "where"));
     for a in accounts {
         out.push_str(&format!(

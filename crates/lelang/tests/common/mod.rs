@@ -19,6 +19,68 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use tower::ServiceExt;
 
+/// A user's key (when enrolled during the test) and trusted-device cookie (once trusted).
+type Known = (Option<String>, Option<String>);
+
+/// What the test clients of one app know of second factors: the server's clock (to compute
+/// codes), each user's key (the demo's, unless the user enrolled during the test) and the cookie
+/// of a device trusted to skip the code — as a person's phone and browser would.
+pub struct SecondFactors {
+    clock: Option<Arc<FixedClock>>,
+    known: std::sync::Mutex<BTreeMap<String, Known>>,
+}
+
+impl SecondFactors {
+    fn new(clock: Option<Arc<FixedClock>>) -> Arc<Self> {
+        Arc::new(Self {
+            clock,
+            known: std::sync::Mutex::new(BTreeMap::new()),
+        })
+    }
+
+    /// The current code of a key, by the server's clock.
+    pub fn code(&self, key: &str) -> String {
+        let now = self
+            .clock
+            .as_ref()
+            .map_or_else(time::OffsetDateTime::now_utc, |c| c.now());
+        let secret = lelang_core::second_factor::Secret::from_base32(key).expect("a base32 key");
+        format!(
+            "{:06}",
+            lelang_core::second_factor::code(&secret, lelang_core::second_factor::step_at(now))
+        )
+    }
+
+    /// The trusted-device cookie a user's browser keeps, if any.
+    pub fn remembered(&self, username: &str) -> Option<String> {
+        self.known
+            .lock()
+            .expect("lock")
+            .get(username)
+            .and_then(|(_, c)| c.clone())
+    }
+
+    /// Keeps a user's trusted-device cookie.
+    pub fn remember(&self, username: &str, cookie: String) {
+        self.known
+            .lock()
+            .expect("lock")
+            .entry(username.to_owned())
+            .or_default()
+            .1 = Some(cookie);
+    }
+
+    /// The key a user's authenticator holds.
+    pub fn key_of(&self, username: &str) -> String {
+        self.known
+            .lock()
+            .expect("lock")
+            .get(username)
+            .and_then(|(k, _)| k.clone())
+            .unwrap_or_else(|| demo::DEMO_SECOND_FACTOR.to_owned())
+    }
+}
+
 /// An app under test.
 pub struct TestApp {
     pub router: Router,
@@ -26,6 +88,7 @@ pub struct TestApp {
     pub clock: Arc<FixedClock>,
     pub log: Arc<lelang_web::log::TransparencyLog>,
     pub db_url: String,
+    pub second_factors: Arc<SecondFactors>,
     _dir: tempfile::TempDir,
 }
 
@@ -95,6 +158,7 @@ impl TestApp {
         Self {
             router,
             store,
+            second_factors: SecondFactors::new(Some(clock.clone())),
             clock,
             log,
             db_url: url,
@@ -208,6 +272,7 @@ impl TestApp {
             cookies: BTreeMap::new(),
             csrf: None,
             lang: None,
+            second_factors: self.second_factors.clone(),
         }
     }
 
@@ -275,6 +340,7 @@ pub struct Client {
     pub cookies: BTreeMap<String, String>,
     pub csrf: Option<String>,
     pub lang: Option<&'static str>,
+    pub second_factors: Arc<SecondFactors>,
 }
 
 /// The value of the first hidden `csrf` input of a page.
@@ -293,6 +359,7 @@ impl Client {
             cookies: BTreeMap::new(),
             csrf: None,
             lang: None,
+            second_factors: SecondFactors::new(None),
         }
     }
 
@@ -483,18 +550,77 @@ impl Client {
         self.send(req).await
     }
 
-    /// Signs in through the login form, as a browser does.
+    /// Signs in through the login form, as a browser does — with the second step when it is
+    /// asked for (a code from the user's key, the device then trusted; a first enrolment keeps
+    /// the key shown). A completed second step answers as the password would have: a redirect to
+    /// where the user goes.
     pub async fn login(&mut self, username: &str, password: &str) -> Resp {
+        let remembered = self
+            .second_factors
+            .known
+            .lock()
+            .expect("lock")
+            .get(username)
+            .and_then(|(_, c)| c.clone());
+        match remembered {
+            Some(c) => self.cookies.insert("lelang_2fa_device".into(), c),
+            None => self.cookies.remove("lelang_2fa_device"),
+        };
         self.get("/login").await;
-        let r = self
+        let mut r = self
             .post_form(
                 "/login",
                 &[("username", username), ("password", password), ("next", "/home")],
             )
             .await;
+        if r.status == StatusCode::SEE_OTHER && r.location() == "/login/second-factor" {
+            r = self.second_step(username).await;
+        }
         if r.status == StatusCode::SEE_OTHER {
             // The session changed, and with it the CSRF token.
             self.refresh_csrf().await;
+        }
+        r
+    }
+
+    /// The second step of signing in as `username`.
+    pub async fn second_step(&mut self, username: &str) -> Resp {
+        let page = self.get("/login/second-factor").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let shown = page
+            .body
+            .split("data-secret=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .map(|s| s.replace(' ', ""));
+        let key = shown
+            .clone()
+            .unwrap_or_else(|| self.second_factors.key_of(username));
+        let code = self.second_factors.code(&key);
+        let mut r = self
+            .post_form("/login/second-factor", &[("code", &code), ("remember", "on")])
+            .await;
+        let mut known = self.second_factors.known.lock().expect("lock");
+        let entry = known.entry(username.to_owned()).or_default();
+        if shown.is_some() {
+            entry.0 = Some(key);
+        }
+        if let Some(c) = self.cookies.get("lelang_2fa_device") {
+            entry.1 = Some(c.clone());
+        }
+        drop(known);
+        if r.status == StatusCode::OK && r.body.contains("id=\"recovery-codes\"") {
+            let next = r
+                .body
+                .split("id=\"recovery-continue\"")
+                .next()
+                .and_then(|s| s.rsplit("href=\"").next())
+                .and_then(|s| s.split('"').next())
+                .unwrap_or("/home")
+                .to_owned();
+            r.status = StatusCode::SEE_OTHER;
+            r.headers
+                .insert(header::LOCATION, next.parse().expect("location"));
         }
         r
     }
