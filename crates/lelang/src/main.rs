@@ -389,6 +389,17 @@ struct ServeArgs {
     /// The publisher named in every OCDS package. Default: lelang
     #[arg(long, env = "LELANG_PUBLISHER")]
     publisher: Option<String>,
+    /// Expensive jobs (password hashing, plan files, bid decryption) run at once, per kind.
+    /// Default: one per core.
+    #[arg(long, env = "LELANG_WORKERS")]
+    workers: Option<usize>,
+    /// Expensive jobs that may wait for a worker before requests are told to come back (503).
+    /// Default: 32.
+    #[arg(long, env = "LELANG_WORK_QUEUE")]
+    work_queue: Option<usize>,
+    /// Company sign-ups one client address may make per hour (ten at once). Default: 30.
+    #[arg(long, env = "LELANG_SIGN_UPS_PER_HOUR")]
+    sign_ups_per_hour: Option<u32>,
 }
 
 /// The TOML file: the same keys as the flags.
@@ -410,6 +421,9 @@ struct FileConfig {
     public_url: Option<String>,
     ocid_prefix: Option<String>,
     publisher: Option<String>,
+    workers: Option<usize>,
+    work_queue: Option<usize>,
+    sign_ups_per_hour: Option<u32>,
 }
 
 fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
@@ -445,6 +459,12 @@ fn resolve(args: &ServeArgs) -> anyhow::Result<(Settings, String)> {
             .uploads_per_vendor
             .or(file.uploads_per_vendor)
             .unwrap_or(defaults.uploads_per_vendor),
+        workers: args.workers.or(file.workers).unwrap_or(defaults.workers),
+        work_queue: args.work_queue.or(file.work_queue).unwrap_or(defaults.work_queue),
+        sign_ups_per_hour: args
+            .sign_ups_per_hour
+            .or(file.sign_ups_per_hour)
+            .unwrap_or(defaults.sign_ups_per_hour),
         ..web
     };
     let data = args
