@@ -47,6 +47,19 @@ struct Pending {
     secret: Option<String>,
 }
 
+impl Pending {
+    /// The secret being enrolled: the same until the step is done (it travels in the signed
+    /// cookie), a new one the first time.
+    fn enrolling_secret(&mut self) -> Secret {
+        if let Some(s) = self.secret.as_deref().and_then(Secret::from_base32) {
+            return s;
+        }
+        let s = new_secret();
+        self.secret = Some(s.to_base32());
+        s
+    }
+}
+
 fn mac(key: &[u8], label: &str, data: &str) -> String {
     let Ok(mut m) = Hmac::<Sha256>::new_from_slice(key) else {
         return String::new();
@@ -329,15 +342,7 @@ async fn step_get(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -
             )
             .await);
         }
-        // Enrolling: the same secret until the step is done (it travels in the signed cookie).
-        let secret = match p.secret.as_deref().and_then(Secret::from_base32) {
-            Some(s) => s,
-            None => {
-                let s = new_secret();
-                p.secret = Some(s.to_base32());
-                s
-            }
-        };
+        let secret = p.enrolling_secret();
         let page = step_page(
             &state,
             &ctx,
@@ -499,14 +504,7 @@ async fn account_get(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap
             next: "/account".into(),
             secret: None,
         });
-        let secret = match p.secret.as_deref().and_then(Secret::from_base32) {
-            Some(s) => s,
-            None => {
-                let s = new_secret();
-                p.secret = Some(s.to_base32());
-                s
-            }
-        };
+        let secret = p.enrolling_secret();
         let page = step_page(
             &state,
             &ctx,

@@ -441,20 +441,9 @@ async fn document_uploads() {
         write_corpus("multipart", &[("upload.txt", body)]);
     }
     let app = common::TestApp::with_demo().await;
-    let tenant = app
-        .store
-        .tenant_by_slug("banyuwangi")
-        .await
-        .expect("q")
-        .expect("t");
     let package = app
-        .store
-        .packages(tenant.id)
-        .await
-        .expect("q")
-        .into_iter()
-        .find(|p| p.name == "Pembangunan Jembatan Desa Kedungasri")
-        .expect("package");
+        .package_named("banyuwangi", "Pembangunan Jembatan Desa Kedungasri")
+        .await;
     let member = app.pokja_member(package.id).await;
     let c = app.signed_in(&member).await;
     let url = format!("/api/v1/tenants/banyuwangi/packages/{}/documents", package.id);

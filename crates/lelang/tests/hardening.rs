@@ -115,20 +115,10 @@ fn urlencoding(s: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn far_future_dates_are_refused_not_a_server_error() {
     let app = TestApp::with_demo().await;
-    let tgl = app
-        .store
-        .tenant_by_slug("trenggalek")
-        .await
-        .expect("q")
-        .expect("t");
+    // A demo package with a pokja, not set up.
     let prigi = app
-        .store
-        .packages(tgl.id)
-        .await
-        .expect("q")
-        .into_iter()
-        .find(|p| p.name.contains("Prigi"))
-        .expect("demo package with a pokja, not set up");
+        .package_named("trenggalek", "Peningkatan Jalan Ruas Prigi - Karanggongso")
+        .await;
     let member = app.pokja_member(prigi.id).await;
     let mut m = app.signed_in(&member).await;
     let before = app.store.event_count().await.expect("count");
@@ -144,12 +134,6 @@ async fn far_future_dates_are_refused_not_a_server_error() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{day}: {}", r.body);
         assert_eq!(r.json()["errors"][0]["field"], "first_day", "{day}");
     }
-    let bwi = app
-        .store
-        .tenant_by_slug("banyuwangi")
-        .await
-        .expect("q")
-        .expect("t");
     let irigasi = app.demo_tender("Irigasi").await;
     let member = app.pokja_member(irigasi.package_id).await;
     let mut m = app.signed_in(&member).await;
@@ -173,7 +157,6 @@ async fn far_future_dates_are_refused_not_a_server_error() {
         before,
         "nothing logged"
     );
-    let _ = bwi;
 }
 
 /// Finding 8: a file name that reads differently from what it is (a right-to-left override, a
@@ -181,20 +164,9 @@ async fn far_future_dates_are_refused_not_a_server_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn misleading_file_names_are_refused() {
     let app = TestApp::with_demo().await;
-    let tenant = app
-        .store
-        .tenant_by_slug("banyuwangi")
-        .await
-        .expect("q")
-        .expect("t");
     let package = app
-        .store
-        .packages(tenant.id)
-        .await
-        .expect("q")
-        .into_iter()
-        .find(|p| p.name == "Pembangunan Jembatan Desa Kedungasri")
-        .expect("demo package, set up but not announced");
+        .package_named("banyuwangi", "Pembangunan Jembatan Desa Kedungasri")
+        .await;
     let member = app.pokja_member(package.id).await;
     let mut m = app.signed_in(&member).await;
     let url = format!("/api/v1/tenants/banyuwangi/packages/{}/documents", package.id);

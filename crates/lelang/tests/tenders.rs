@@ -146,20 +146,9 @@ async fn documents_are_checked_on_the_way_in_and_out() {
         ..WebConfig::default()
     })
     .await;
-    let tenant = app
-        .store
-        .tenant_by_slug("banyuwangi")
-        .await
-        .expect("q")
-        .expect("t");
     let package = app
-        .store
-        .packages(tenant.id)
-        .await
-        .expect("q")
-        .into_iter()
-        .find(|p| p.name == "Pembangunan Jembatan Desa Kedungasri")
-        .expect("demo package, set up but not announced");
+        .package_named("banyuwangi", "Pembangunan Jembatan Desa Kedungasri")
+        .await;
     let member = app.pokja_member(package.id).await;
     let mut m = app.signed_in(&member).await;
     let url = format!("/api/v1/tenants/banyuwangi/packages/{}/documents", package.id);

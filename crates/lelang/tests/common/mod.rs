@@ -236,6 +236,23 @@ impl TestApp {
         panic!("no demo tender named {word}");
     }
 
+    /// A demo package of a regency, by its name.
+    pub async fn package_named(&self, slug: &str, name: &str) -> lelang_core::package::Package {
+        let tenant = self
+            .store
+            .tenant_by_slug(slug)
+            .await
+            .expect("q")
+            .unwrap_or_else(|| panic!("no regency {slug}"));
+        self.store
+            .packages(tenant.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no package {name} in {slug}"))
+    }
+
     /// The sign-in name of the first member of a package's pokja.
     pub async fn pokja_member(&self, package: lelang_core::PackageId) -> String {
         for t in self.store.tenants().await.expect("tenants") {
