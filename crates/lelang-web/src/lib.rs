@@ -18,6 +18,7 @@ pub mod limits;
 pub mod log;
 mod metrics;
 pub mod ocds;
+mod openapi;
 pub mod package;
 pub mod pages;
 pub mod plan;
