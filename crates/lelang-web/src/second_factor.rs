@@ -311,8 +311,8 @@ async fn step_page(
     )
 }
 
-fn back_to_sign_in(state: &AppState, ctx: &Ctx) -> Response {
-    let _ = (state, ctx);
+/// The second step without a live first one (expired, forged, or never begun): sign in again.
+fn back_to_sign_in() -> Response {
     Redirect::to("/login?ok=second-factor-expired").into_response()
 }
 
@@ -327,7 +327,7 @@ async fn pending_user(state: &AppState, headers: &HeaderMap) -> Result<Option<(P
 async fn step_get(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -> Response {
     let r: Result<Response, ApiError> = async {
         let Some((mut p, user)) = pending_user(&state, &headers).await? else {
-            return Ok(back_to_sign_in(&state, &ctx));
+            return Ok(back_to_sign_in());
         };
         if state.store.second_factor(user.id).await?.is_some() {
             return Ok(step_page(
@@ -361,7 +361,7 @@ async fn step_get(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap) -
 }
 
 /// Counts an attempt at the second step as failed until it succeeds (as the password step does);
-/// `Some(page)` when there were too many.
+/// when there were too many, the seconds to wait.
 async fn throttle(state: &AppState, ctx: &Ctx, user: UserId) -> Result<Option<u64>, ApiError> {
     let cfg = &state.config;
     let now = state.clock.now();
@@ -388,7 +388,7 @@ async fn step_post(
 ) -> Response {
     let r: Result<Response, ApiError> = async {
         let Some((p, user)) = pending_user(&state, &headers).await? else {
-            return Ok(back_to_sign_in(&state, &ctx));
+            return Ok(back_to_sign_in());
         };
         let t = crate::i18n::Tr::new(state.i18n.clone(), ctx.lang);
         if let Some(retry) = throttle(&state, &ctx, user.id).await? {
@@ -445,7 +445,7 @@ async fn step_post(
             }
             None => {
                 let Some(secret) = p.secret.as_deref().and_then(Secret::from_base32) else {
-                    return Ok(back_to_sign_in(&state, &ctx));
+                    return Ok(back_to_sign_in());
                 };
                 let Ok(step) = core2fa::check(&secret, &input.code, now, None) else {
                     return Ok(step_page(

@@ -222,9 +222,8 @@ fn peak_rss() -> u64 {
 }
 
 /// Sends a workbook to the plan import of Banyuwangi's DPU as its PPK.
-async fn import_workbook(app: &TestApp, c: &mut common::Client, body: Vec<u8>) -> common::Resp {
+async fn import_workbook(c: &mut common::Client, body: Vec<u8>) -> common::Resp {
     let token = c.csrf.clone().expect("csrf");
-    let _ = app;
     c.send(
         Request::post("/api/v1/tenants/banyuwangi/work-units/DPU/plan-items/import")
             .header("content-type", lelang_web::plan::XLSX)
@@ -251,7 +250,7 @@ async fn a_declared_shared_string_count_sizes_nothing() {
         Some(shared_strings(&common::xlsx::PLAN_HEADER, 100_000_000_000)),
     );
     assert!(book.len() < 4096, "a small file: {} bytes", book.len());
-    let r = import_workbook(&app, &mut c, book).await;
+    let r = import_workbook(&mut c, book).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.json()[0]["name"], "Normalisasi Saluran Kalibendo");
     assert_eq!(r.json()[0]["planned_start"], "2026-03-01");
@@ -273,7 +272,7 @@ async fn workbooks_that_inflate_are_refused_within_bounded_memory() {
         Some(one_long_string(&"a".repeat(1024 * 1024), 200)),
     );
     assert!(huge.len() < 1024 * 1024, "{} bytes", huge.len());
-    let r = import_workbook(&app, &mut c, huge).await;
+    let r = import_workbook(&mut c, huge).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["errors"][0]["code"], "import-too-large");
     // One 20 KB string, referenced from 50,000 cells (5,000 rows of 10).
@@ -290,14 +289,14 @@ async fn workbooks_that_inflate_are_refused_within_bounded_memory() {
     };
     let many = with_parts(&cells(5_000), Some(shared_strings(&[long.as_str()], 1)));
     assert!(many.len() < 1024 * 1024, "{} bytes", many.len());
-    let r = import_workbook(&app, &mut c, many).await;
+    let r = import_workbook(&mut c, many).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["errors"][0]["code"], "import-cell-too-long");
     assert_eq!(r.json()["errors"][0]["field"], "row 1");
     // Within the length of a cell, the whole table is bounded: 900 characters × 50,000 cells.
     let medium = "c".repeat(900);
     let many = with_parts(&cells(5_000), Some(shared_strings(&[medium.as_str()], 1)));
-    let r = import_workbook(&app, &mut c, many).await;
+    let r = import_workbook(&mut c, many).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.json()["errors"][0]["code"], "import-too-large");
     let grown = peak_rss().saturating_sub(start);
