@@ -265,6 +265,9 @@ pub enum EventPayload {
         user_id: UserId,
         /// `age1…`.
         recipient: String,
+        /// The Ed25519 key the member signs its part of ceremonies with (hex).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        signing_key: String,
     },
     /// A tender's key ceremony started among its pokja.
     KeyCeremonyStarted {
@@ -278,6 +281,9 @@ pub enum EventPayload {
         members: Vec<UserId>,
         /// Their recipients.
         recipients: Vec<String>,
+        /// Their signing keys (hex), in the same order.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        signing_keys: Vec<String>,
         /// The failed or stalled ceremony this one replaces.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         replaces: Option<crate::ids::CeremonyId>,
@@ -292,6 +298,12 @@ pub enum EventPayload {
         commitments: Vec<String>,
         /// SHA-256 of each encrypted sub-share.
         sub_shares_sha256: Vec<String>,
+        /// The dealer's proof of knowledge of its constant term.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        proof: Option<crate::sealing::KnowledgeJson>,
+        /// The dealer's signature over its dealing (hex).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        signature: String,
     },
     /// A member checked every sub-share it received.
     KeySharesConfirmed {
@@ -299,6 +311,12 @@ pub enum EventPayload {
         ceremony_id: crate::ids::CeremonyId,
         /// The tender.
         package_id: crate::ids::PackageId,
+        /// The transcript the member checked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transcript_sha256: Option<String>,
+        /// The member's signature over its confirmation (hex).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<String>,
     },
     /// The tender's key exists: bids are sealed to this recipient.
     KeyCeremonyCompleted {

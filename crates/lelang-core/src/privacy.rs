@@ -286,6 +286,7 @@ event_table! {
     SealingKeyEnrolled "sealing_key_enrolled" actor: PERSONAL, role: PUBLIC, {
         user_id: MEMBERSHIP => "would tie a member's key to the member",
         recipient: PUBLIC => "a public key: ceremonies are checked against it",
+        signing_key: PUBLIC => "a public key: the member's signatures are checked against it",
     }
     KeyCeremonyStarted "key_ceremony_started" actor: PERSONAL, role: PUBLIC, {
         ceremony_id: PUBLIC => "the ceremony",
@@ -293,6 +294,7 @@ event_table! {
         threshold: PUBLIC => "how many members open bids",
         members: MEMBERSHIP => "who sits on the pokja",
         recipients: PUBLIC => "public keys: anyone checks the ceremony against them",
+        signing_keys: PUBLIC => "public keys: anyone checks the dealings and confirmations against them",
         replaces: PUBLIC => "the ceremony it replaces",
     }
     KeyDealt "key_dealt" actor: PERSONAL, role: PUBLIC, {
@@ -300,10 +302,14 @@ event_table! {
         package_id: PUBLIC => "the tender",
         commitments: PUBLIC => "anyone recomputes the tender key from them",
         sub_shares_sha256: PUBLIC => "binds the encrypted sub-shares",
+        proof: PUBLIC => "anyone checks that the dealer knows its part of the key",
+        signature: PUBLIC => "anyone checks who dealt what, by key",
     }
     KeySharesConfirmed "key_shares_confirmed" actor: PERSONAL, role: PUBLIC, {
         ceremony_id: PUBLIC => "the ceremony",
         package_id: PUBLIC => "the tender",
+        transcript_sha256: PUBLIC => "the transcript the member checked",
+        signature: PUBLIC => "anyone checks the confirmation against the member's key",
     }
     KeyCeremonyCompleted "key_ceremony_completed" actor: PERSONAL, role: PUBLIC, {
         ceremony_id: PUBLIC => "the ceremony",

@@ -948,6 +948,8 @@ pub mod cases {
             members: vec![],
             dealings: vec![],
             confirmed: vec![],
+            confirmations: vec![],
+            attempt: 1,
             outcome: None,
             started_at: t0(),
             version: 1,

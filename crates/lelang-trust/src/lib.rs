@@ -9,6 +9,7 @@
 //! Everything here is pure computation; the stores persist what it produces and the web crate
 //! serves it.
 
+pub mod ceremony;
 pub mod checkpoint;
 pub mod merkle;
 pub mod note;

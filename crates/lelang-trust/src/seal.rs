@@ -145,6 +145,8 @@ pub struct Deal {
     pub commitments: Vec<[u8; 32]>,
     /// `f(j)` for j = 1..=n, in member order.
     pub sub_shares: Vec<Scalar>,
+    /// The proof that the dealer knows `a_0` (bound to the context it was dealt for).
+    pub knowledge: crate::ceremony::Knowledge,
 }
 
 impl Drop for Deal {
@@ -153,10 +155,15 @@ impl Drop for Deal {
     }
 }
 
-/// Deals a fresh random polynomial of degree k−1 among n members (Feldman VSS, `vsss-rs`).
-pub fn deal(threshold: usize, members: usize) -> Result<Deal, SealError> {
+/// Deals a fresh random polynomial of degree k−1 among n members (Feldman VSS, `vsss-rs`), with a
+/// proof of knowledge of its constant term bound to `context` (see
+/// [`crate::ceremony::knowledge_context`]).
+pub fn deal(threshold: usize, members: usize, context: &[u8]) -> Result<Deal, SealError> {
     check_threshold(threshold, members)?;
-    let secret = IdentifierPrimeField(WrappedScalar(random_scalar()));
+    let mut a0 = random_scalar();
+    let knowledge = crate::ceremony::prove_knowledge(&a0, context);
+    let secret = IdentifierPrimeField(WrappedScalar(a0));
+    a0.zeroize();
     let (shares, verifiers) = vsss_rs::feldman::split_secret::<ScalarShare, ValueGroup<WrappedEdwards>>(
         threshold,
         members,
@@ -178,6 +185,7 @@ pub fn deal(threshold: usize, members: usize) -> Result<Deal, SealError> {
     Ok(Deal {
         commitments,
         sub_shares,
+        knowledge,
     })
 }
 
@@ -299,9 +307,12 @@ pub struct Partial {
     pub z: [u8; 32],
 }
 
-const DLEQ_DOMAIN: &[u8] = b"lelang/seal/dleq/v1";
+/// The proofs' domain; the context that follows it binds a proof to its ceremony, tender and bid
+/// (or complaint), so that no proof can be replayed elsewhere.
+const DLEQ_DOMAIN: &[u8] = b"lelang/seal/dleq/v2\n";
 
 fn challenge(
+    context: &[u8],
     s: &EdwardsPoint,
     e: &EdwardsPoint,
     d: &EdwardsPoint,
@@ -310,6 +321,7 @@ fn challenge(
 ) -> Scalar {
     let mut h = Sha512::new();
     h.update(DLEQ_DOMAIN);
+    h.update(context);
     for p in [B, *s, *e, *d, *a1, *a2] {
         h.update(p.compress().as_bytes());
     }
@@ -317,14 +329,14 @@ fn challenge(
 }
 
 /// Member i's partial for the ephemeral share `e_u` (Montgomery u from the age stanza), with a
-/// proof that `log_B(S_i) = log_E(D)`.
-pub fn partial(share: &Scalar, e_u: &[u8; 32]) -> Result<Partial, SealError> {
+/// proof that `log_B(S_i) = log_E(D)` bound to `context` (see [`opening_context`]).
+pub fn partial(share: &Scalar, e_u: &[u8; 32], context: &[u8]) -> Result<Partial, SealError> {
     let e = lift(e_u)?;
     let s = B * share;
     let d = e * share;
     let mut r = random_scalar();
     let (a1, a2) = (B * r, e * r);
-    let c = challenge(&s, &e, &d, &a1, &a2);
+    let c = challenge(context, &s, &e, &d, &a1, &a2);
     let z = r + c * share;
     r.zeroize();
     Ok(Partial {
@@ -339,6 +351,7 @@ pub fn verify_partial(
     p: &Partial,
     verification: &EdwardsPoint,
     e_u: &[u8; 32],
+    context: &[u8],
 ) -> Result<EdwardsPoint, SealError> {
     let e = lift(e_u).map_err(|_| SealError::BadProof)?;
     let d = point(&p.d).map_err(|_| SealError::BadProof)?;
@@ -346,7 +359,7 @@ pub fn verify_partial(
     let z = scalar(&p.z).map_err(|_| SealError::BadProof)?;
     let a1 = B * z - verification * c;
     let a2 = e * z - d * c;
-    if challenge(verification, &e, &d, &a1, &a2) == c {
+    if challenge(context, verification, &e, &d, &a1, &a2) == c {
         Ok(d)
     } else {
         Err(SealError::BadProof)
@@ -719,7 +732,7 @@ mod tests {
 
     /// A full ceremony among n members in memory; returns the group key and each member's share.
     fn ceremony(k: usize, n: usize) -> (GroupKey, Vec<Scalar>) {
-        let deals: Vec<Deal> = (0..n).map(|_| deal(k, n).unwrap()).collect();
+        let deals: Vec<Deal> = (0..n).map(|_| deal(k, n, b"").unwrap()).collect();
         let mut dealt = Vec::new();
         for d in &deals {
             let c = commitments(&d.commitments, k).unwrap();
@@ -751,10 +764,10 @@ mod tests {
             let ds: Vec<(u32, EdwardsPoint)> = members
                 .iter()
                 .map(|&i| {
-                    let p = partial(&shares[i as usize - 1], &e).unwrap();
+                    let p = partial(&shares[i as usize - 1], &e, b"ctx\n").unwrap();
                     (
                         i,
-                        verify_partial(&p, &key.verification[i as usize - 1], &e).unwrap(),
+                        verify_partial(&p, &key.verification[i as usize - 1], &e, b"ctx\n").unwrap(),
                     )
                 })
                 .collect();
@@ -781,31 +794,38 @@ mod tests {
         let (key, shares) = ceremony(2, 3);
         let bid = encrypt_to(&[&key.recipient()], b"x").unwrap();
         let e = ephemeral_shares(bid.as_slice()).unwrap()[0];
-        let good = partial(&shares[0], &e).unwrap();
-        assert!(verify_partial(&good, &key.verification[0], &e).is_ok());
+        let good = partial(&shares[0], &e, b"ctx\n").unwrap();
+        assert!(verify_partial(&good, &key.verification[0], &e, b"ctx\n").is_ok());
+        // Bound to its context: the same proof for another bid or ceremony does not hold.
+        assert_eq!(
+            verify_partial(&good, &key.verification[0], &e, b"other\n"),
+            Err(SealError::BadProof)
+        );
         // Member 1's honest partial does not pass as member 2's.
         assert_eq!(
-            verify_partial(&good, &key.verification[1], &e),
+            verify_partial(&good, &key.verification[1], &e, b"ctx\n"),
             Err(SealError::BadProof)
         );
         // A D from a different scalar with the proof kept.
         let mut forged = good;
         forged.d = (lift(&e).unwrap() * random_scalar()).compress().to_bytes();
         assert_eq!(
-            verify_partial(&forged, &key.verification[0], &e),
+            verify_partial(&forged, &key.verification[0], &e, b"ctx\n"),
             Err(SealError::BadProof)
         );
         let mut flipped = good;
         flipped.z[0] ^= 1;
         assert_eq!(
-            verify_partial(&flipped, &key.verification[0], &e),
+            verify_partial(&flipped, &key.verification[0], &e, b"ctx\n"),
             Err(SealError::BadProof)
         );
     }
 
     #[test]
     fn a_sub_share_off_the_polynomial_is_caught() {
-        let d = deal(2, 3).unwrap();
+        let d = deal(2, 3, b"ctx\n").unwrap();
+        let a0 = commitments(&d.commitments, 2).unwrap()[0];
+        assert!(crate::ceremony::verify_knowledge(&a0, &d.knowledge, b"ctx\n").is_ok());
         let c = commitments(&d.commitments, 2).unwrap();
         assert!(verify_sub_share(&c, 2, &d.sub_shares[1]).is_ok());
         assert_eq!(
@@ -825,10 +845,10 @@ mod tests {
     #[test]
     fn small_order_and_garbage_points_are_refused_before_any_partial() {
         // u = 0 is a point of order 4 on Curve25519; u = 1 is not on the twist's usable part.
-        assert!(partial(&Scalar::ONE, &[0u8; 32]).is_err());
+        assert!(partial(&Scalar::ONE, &[0u8; 32], b"").is_err());
         let mut u1 = [0u8; 32];
         u1[0] = 1;
-        assert!(partial(&Scalar::ONE, &u1).is_err());
+        assert!(partial(&Scalar::ONE, &u1, b"").is_err());
         assert!(ephemeral_shares(&b"not an age file"[..]).is_err());
         assert!(check_threshold(0, 3).is_err() && check_threshold(4, 3).is_err());
         assert_eq!(default_threshold(3), 2);

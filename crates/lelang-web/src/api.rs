@@ -905,7 +905,7 @@ async fn revoke_token(
         crate::tender::change_api, crate::announce::list_api, crate::announce::detail_api,
         crate::announce::join_api, crate::announce::ask_api, crate::announce::announce_api,
         crate::sealing::enrol_api, crate::sealing::my_key_api, crate::sealing::ceremony_api, crate::sealing::start_api,
-        crate::sealing::deal_api, crate::sealing::verdict_api, crate::sealing::start_opening_api,
+        crate::sealing::deal_api, crate::sealing::verdict_api, crate::sealing::transcript_api, crate::sealing::start_opening_api,
         crate::sealing::opening_api, crate::sealing::partials_api, crate::submission::commit_api,
         crate::submission::status_api, crate::submission::upload_api, crate::submission::withdraw_api,
         crate::submission::proof_api,

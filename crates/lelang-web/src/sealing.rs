@@ -49,6 +49,9 @@ static FINISHING: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet
 pub struct EnrolInput {
     /// The age recipient (`age1…`) made on the member's side.
     recipient: String,
+    /// The Ed25519 key (hex) derived from the same identity, which signs the member's dealings
+    /// and confirmations.
+    signing_key: String,
     /// Optionally, the identity sealed under a passphrase only the member knows (armored age
     /// scrypt), to fetch back on another device.
     #[serde(default)]
@@ -59,6 +62,9 @@ pub struct EnrolInput {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MemberKeyView {
     recipient: String,
+    signing_key: String,
+    /// The fingerprint of both keys, read out to the pokja in person.
+    fingerprint: String,
     sealed_identity: Option<String>,
     enrolled_at: String,
 }
@@ -66,6 +72,8 @@ pub struct MemberKeyView {
 fn key_view(k: &MemberKey) -> MemberKeyView {
     MemberKeyView {
         recipient: k.recipient.clone(),
+        signing_key: k.signing_key.clone(),
+        fingerprint: sealing::member_fingerprint(&k.recipient, &k.signing_key),
         sealed_identity: k.sealed_identity.clone(),
         enrolled_at: rfc(k.enrolled_at),
     }
@@ -88,7 +96,9 @@ pub(crate) async fn enrol_api(
     let (key, change) = sealing::enrol(
         &ctx.actor,
         &input.recipient,
+        &input.signing_key,
         input.sealed_identity.as_deref(),
+        *sealing::SEALED_WORK_FACTOR.start(),
         state.clock.now(),
     )?;
     state.store.commit(change).await?;
@@ -225,19 +235,14 @@ pub(crate) async fn deal_api(
     ApiJson(input): ApiJson<DealRequest>,
 ) -> Result<Json<CeremonyView>, ApiError> {
     let (_, c) = ceremony_of(&state, &ctx, &slug, id).await?;
-    let (n, change) = sealing::deal(
-        &ctx.actor,
-        &c,
-        input.commitments,
-        input.sub_shares,
-        state.clock.now(),
-    )?;
+    let (n, change) = sealing::deal(&ctx.actor, &c, input, state.clock.now())?;
     state.store.commit(change).await?;
     Ok(Json(view(&ctx, n)))
 }
 
-/// Posts the requesting member's verdict on the sub-shares it received: `confirm`, or `complain`
-/// with the dealer's index and the bad sub-share's file key (proof the server checks).
+/// Posts the requesting member's verdict on what it received: `confirm` with its signature over
+/// the transcript hash and the tender key it computed, or `complain` with the dealer's index and
+/// the proven X25519 secret that opens the bad sub-share (the server opens it and checks).
 #[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/ceremony/verdict", tag = "sealing", request_body(content = Object),
     params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
     responses((status = 200, body = CeremonyView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
@@ -250,12 +255,35 @@ pub(crate) async fn verdict_api(
 ) -> Result<Json<CeremonyView>, ApiError> {
     let (_, c) = ceremony_of(&state, &ctx, &slug, id).await?;
     let now = state.clock.now();
-    let (n, change) = match input {
-        Verdict::Confirm => sealing::confirm(&ctx.actor, &c, now)?,
-        Verdict::Complain { dealer, file_key } => sealing::complain(&ctx.actor, &c, dealer, &file_key, now)?,
+    let (n, change) = match &input {
+        Verdict::Confirm(req) => sealing::confirm(&ctx.actor, &c, req, now)?,
+        Verdict::Complain { dealer, .. } => {
+            sealing::complain(&ctx.actor, &c, *dealer, input.revealed().as_ref(), now)?
+        }
     };
     state.store.commit(change).await?;
     Ok(Json(view(&ctx, n)))
+}
+
+/// The signed transcript of an announced tender's key ceremony, for anyone to check without
+/// trusting this server (`lelang verify ceremony`): the members by their keys only, every dealing's
+/// commitments, proof, sub-share hashes and signature, every member's signed confirmation.
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/ceremony", tag = "sealing",
+    params(("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+pub(crate) async fn transcript_api(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<sealing::transcript::Transcript>, ApiError> {
+    let package = PackageId(id);
+    // Before the announcement the tender is not public, nor is its ceremony.
+    state
+        .store
+        .public_tender(package)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let c = state.store.ceremony(package).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(c.transcript()))
 }
 
 /// An opening as the pokja and the regency's officials see it.
@@ -263,6 +291,9 @@ pub(crate) async fn verdict_api(
 pub struct OpeningView {
     /// The requester's member index, if a member of the ceremony.
     me: Option<u16>,
+    /// The published schedule the opening must follow: each member's client checks by its own
+    /// clock that the deadline and the grace window have passed before it computes a partial.
+    schedule: OpeningSchedule,
     /// k.
     threshold: u16,
     /// The opening.
@@ -275,19 +306,47 @@ async fn opening_of(
     ctx: &Ctx,
     slug: &str,
     id: Uuid,
-) -> Result<(crate::tender::Loaded, Ceremony, Opening), ApiError> {
+) -> Result<(crate::tender::Loaded, Ceremony, Opening, OpeningSchedule), ApiError> {
     let (l, c) = ceremony_of(state, ctx, slug, id).await?;
     let o = state
         .store
         .opening(l.package.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok((l, c, o))
+    let tender = state
+        .store
+        .public_tender(l.package.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let schedule = OpeningSchedule::of(&tender, crate::tender::rule_set(&l.package)?);
+    Ok((l, c, o, schedule))
 }
 
-fn opening_view(ctx: &Ctx, c: &Ceremony, o: Opening) -> OpeningView {
+/// The schedule an opening is held to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpeningSchedule {
+    /// The submission deadline (RFC 3339).
+    submission_deadline: String,
+    /// How long after it sealed files may still arrive.
+    upload_grace_minutes: u32,
+    /// The earliest moment bids may be opened.
+    opens_at: String,
+}
+
+impl OpeningSchedule {
+    fn of(tender: &lelang_core::tender::PublicTender, rules: &lelang_core::rules::RuleSet) -> Self {
+        OpeningSchedule {
+            submission_deadline: rfc(tender.submission_deadline),
+            upload_grace_minutes: rules.periods.upload_grace_minutes,
+            opens_at: rfc(sealing::opens_at(tender, submission::grace(rules))),
+        }
+    }
+}
+
+fn opening_view(ctx: &Ctx, c: &Ceremony, o: Opening, schedule: OpeningSchedule) -> OpeningView {
     OpeningView {
         me: ctx.actor.user().and_then(|u| c.index_of(u.user_id)),
+        schedule,
         threshold: c.threshold,
         opening: o,
     }
@@ -376,7 +435,8 @@ pub(crate) async fn start_opening_api(
     let (o, change) = sealing::start_opening(&ctx.actor, &facts, bids, state.clock.now())?;
     state.store.commit(change).await?;
     let c = c.ok_or(ApiError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(opening_view(&ctx, &c, o))))
+    let schedule = OpeningSchedule::of(&tender, crate::tender::rule_set(&l.package)?);
+    Ok((StatusCode::CREATED, Json(opening_view(&ctx, &c, o, schedule))))
 }
 
 /// The tender's opening: its bids, their points, the partials accepted and, once done, each bid's
@@ -390,8 +450,8 @@ pub(crate) async fn opening_api(
     ctx: Ctx,
     Path((slug, id)): Path<(String, Uuid)>,
 ) -> Result<Json<OpeningView>, ApiError> {
-    let (_, c, o) = opening_of(&state, &ctx, &slug, id).await?;
-    Ok(Json(opening_view(&ctx, &c, o)))
+    let (_, c, o, schedule) = opening_of(&state, &ctx, &slug, id).await?;
+    Ok(Json(opening_view(&ctx, &c, o, schedule)))
 }
 
 /// A member's partials.
@@ -416,7 +476,7 @@ pub(crate) async fn partials_api(
     Path((slug, id)): Path<(String, Uuid)>,
     ApiJson(input): ApiJson<PartialsInput>,
 ) -> Result<Json<OpeningView>, ApiError> {
-    let (l, c, o) = opening_of(&state, &ctx, &slug, id).await?;
+    let (l, c, o, schedule) = opening_of(&state, &ctx, &slug, id).await?;
     let now = state.clock.now();
     let me = ctx.user_actor().ok().and_then(|u| c.index_of(u.user_id));
     if o.completed_at.is_none()
@@ -426,7 +486,7 @@ pub(crate) async fn partials_api(
         // An opening interrupted after k members' partials (a full disk, a restart) resumes when a
         // member who sent theirs posts again.
         let o = finish_detached(&state, &ctx, l, &c, &o).await?;
-        return Ok(Json(opening_view(&ctx, &c, o)));
+        return Ok(Json(opening_view(&ctx, &c, o, schedule)));
     }
     let o = match sealing::submit_partials(&ctx.actor, &c, &o, input.partials, now)? {
         PartialsDecision::Rejected { change, .. } => {
@@ -446,7 +506,7 @@ pub(crate) async fn partials_api(
     } else {
         o
     };
-    Ok(Json(opening_view(&ctx, &c, o)))
+    Ok(Json(opening_view(&ctx, &c, o, schedule)))
 }
 
 /// Opens one bid: decrypts it with the combined secrets into the document store (streamed, hashed)
@@ -686,6 +746,7 @@ const PARTIALS_LIMIT: usize = 16 * 1024 * 1024;
 pub fn routes(_config: &crate::WebConfig) -> crate::routes::Routes {
     crate::routes::Routes::new()
         .route("/api/v1/me/sealing-key", put(enrol_api).get(my_key_api))
+        .route("/api/v1/tenders/{id}/ceremony", get(transcript_api))
         .route(
             "/api/v1/tenants/{slug}/packages/{id}/ceremony",
             get(ceremony_api).post(start_api),
@@ -721,7 +782,15 @@ fn messages(t: &crate::i18n::Tr) -> Vec<(String, String)> {
         "done-check",
         "done-start-opening",
         "done-partials",
+        "done-fingerprint",
         "need-passphrase",
+        "passphrase-weak",
+        "transcript-tampered",
+        "ceremony-proof",
+        "ceremony-signature",
+        "ceremony-confirmation",
+        "ceremony-attempts",
+        "member-key-outdated",
         "wrong-passphrase",
         "no-kept-identity",
         "no-identity",
@@ -757,7 +826,11 @@ pub struct SealingKeyPage {
     t: crate::i18n::Tr,
     nav: crate::templates::Nav,
     recipient: Option<String>,
+    /// The fingerprint of the keys the server holds (the browser computes the member's own).
+    fingerprint: Option<String>,
     kept: bool,
+    /// Not to be part of a passphrase.
+    username: String,
     messages: Vec<(String, String)>,
 }
 
@@ -775,6 +848,10 @@ async fn key_page(State(state): State<AppState>, ctx: Ctx) -> axum::response::Re
                 messages: messages(&t),
                 nav: crate::pages::nav_for(&state, &ctx, "/account/sealing-key").await,
                 recipient: key.as_ref().map(|k| k.recipient.clone()),
+                fingerprint: key
+                    .as_ref()
+                    .map(|k| sealing::member_fingerprint(&k.recipient, &k.signing_key)),
+                username: u.username.clone(),
                 kept: key.as_ref().is_some_and(|k| k.sealed_identity.is_some()),
                 t,
             },
@@ -788,6 +865,8 @@ async fn key_page(State(state): State<AppState>, ctx: Ctx) -> axum::response::Re
 pub struct MemberRow {
     index: u16,
     name: String,
+    /// Of the keys the ceremony lists for the member: each member compares its own.
+    fingerprint: String,
     me: bool,
     dealt: bool,
     checked: bool,
@@ -816,6 +895,10 @@ pub struct SealingPage {
     stage_code: String,
     threshold: Option<String>,
     recipient: Option<String>,
+    /// Where the signed transcript is published, once the tender is announced.
+    transcript: Option<String>,
+    /// The ceremony's id (empty before one starts): what this page computed is kept per ceremony.
+    ceremony_id: String,
     failure: Option<String>,
     members: Vec<MemberRow>,
     need_identity: bool,
@@ -880,6 +963,7 @@ async fn tender_page(
                         MemberRow {
                             index: idx,
                             name: name_of(m.user_id),
+                            fingerprint: sealing::member_fingerprint(&m.recipient, &m.signing_key),
                             me: m.user_id == u.user_id,
                             dealt: c.dealings.iter().any(|d| d.dealer == idx),
                             checked: c.confirmed.contains(&idx),
@@ -1016,9 +1100,12 @@ async fn tender_page(
                     .as_ref()
                     .map(|c| format!("{} / {}", c.threshold, c.members.len())),
                 recipient: c.as_ref().and_then(|c| c.recipient().map(str::to_owned)),
+                transcript: (tender.is_some() && c.is_some())
+                    .then(|| format!("/api/v1/tenders/{id}/ceremony")),
+                ceremony_id: c.as_ref().map(|c| c.id.to_string()).unwrap_or_default(),
                 failure,
                 members,
-                need_identity: can_check || can_partial,
+                need_identity: can_deal || can_check || can_partial,
                 can_start,
                 can_deal,
                 can_check,

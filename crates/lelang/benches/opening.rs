@@ -34,7 +34,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // The ceremony, every member's side in one process.
-    let deals: Vec<seal::Deal> = (0..n).map(|_| seal::deal(k, n)).collect::<Result<_, _>>()?;
+    let deals: Vec<seal::Deal> = (0..n)
+        .map(|_| seal::deal(k, n, b"bench ceremony"))
+        .collect::<Result<_, _>>()?;
     let commitments: Vec<_> = deals
         .iter()
         .map(|d| seal::commitments(&d.commitments, k))
@@ -110,9 +112,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|m| {
             points
                 .iter()
-                .map(|ps| {
+                .enumerate()
+                .map(|(b, ps)| {
+                    // Each bid's proofs are bound to the bid, as the opening's are.
+                    let ctx = format!("bid {b}\n");
                     ps.iter()
-                        .map(|e| seal::partial(&shares[m], e))
+                        .map(|e| seal::partial(&shares[m], e, ctx.as_bytes()))
                         .collect::<Result<Vec<_>, _>>()
                 })
                 .collect::<Result<Vec<_>, _>>()
@@ -126,10 +131,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut buf = vec![0u8; 256 * 1024];
     for (b, f) in files.iter().enumerate() {
         let mut secrets = Vec::new();
+        let ctx = format!("bid {b}\n");
         for (p, e) in points[b].iter().enumerate() {
             let ds: Vec<(u32, curve25519_dalek::EdwardsPoint)> = (0..k)
                 .map(|m| {
-                    seal::verify_partial(&partials[m][b][p], &key.verification[m], e)
+                    seal::verify_partial(&partials[m][b][p], &key.verification[m], e, ctx.as_bytes())
                         .map(|d| (m as u32 + 1, d))
                 })
                 .collect::<Result<_, _>>()?;

@@ -115,6 +115,14 @@ enum ExportCommand {
 /// Things `lelang verify` checks besides the whole log.
 #[derive(Subcommand, Debug)]
 enum VerifyCommand {
+    /// A tender's key ceremony, from its published transcript (a server's base URL and the
+    /// package id, or a file saved from `GET /api/v1/tenders/{id}/ceremony`), without trusting
+    /// the server: every member's keys, every dealer's proof of knowledge and signature, every
+    /// member's signed confirmation of exactly this transcript and key.
+    Ceremony {
+        /// `https://server/api/v1/tenders/{id}/ceremony`, or a file.
+        transcript: String,
+    },
     /// A bid's proof bundle (from `GET /api/v1/tenders/{id}/bids/{bid}/proof`), offline: the
     /// receipt's and the closing checkpoint's signatures, both entries' inclusion, and that the
     /// commitment lies before the tender's closing.
@@ -156,6 +164,12 @@ enum KeysCommand {
         /// Keep a passphrase-sealed copy on the server.
         #[arg(long)]
         keep_on_server: bool,
+    },
+    /// The fingerprint of your keys, computed here from your identity: read it out to your
+    /// pokja in person, and compare it with the one the ceremony page shows for you.
+    Fingerprint {
+        #[command(flatten)]
+        member: MemberArgs,
     },
     /// Deal your sub-shares in a tender's key ceremony (TENDER = regency/package-id).
     Deal {
@@ -281,12 +295,19 @@ fn run_member(cmd: Command) -> anyhow::Result<()> {
             } else {
                 None
             };
-            let r = lelang::member::enrol(&client, &id, passphrase.as_deref())?;
-            format!("enrolled {r}")
+            lelang::member::enrol(&client, &id, passphrase.as_deref())?
+        }
+        Command::Keys(KeysCommand::Fingerprint { member }) => {
+            // From a file, offline; else the kept copy, fetched with the token.
+            let id = match &member.identity {
+                Some(p) => lelang::member::read_identity_file(p)?,
+                None => member_session(&member)?.1,
+            };
+            format!("{}  {}", lelang::member::fingerprint(&id), id.to_public())
         }
         Command::Keys(KeysCommand::Deal { member, tender }) => {
-            let token = std::env::var("LELANG_TOKEN").context("set LELANG_TOKEN to your API token")?;
-            lelang::member::deal(&lelang::member::Client::new(&member.server, &token), &tender)?
+            let (client, id) = member_session(&member)?;
+            lelang::member::deal(&client, &tender, &id)?
         }
         Command::Keys(KeysCommand::Check { member, tender }) => {
             let (client, id) = member_session(&member)?;
@@ -555,6 +576,14 @@ async fn main() -> anyhow::Result<()> {
     if matches!(cli.command, Command::Keys(_) | Command::Bids(_) | Command::Bid(_)) {
         let cmd = cli.command;
         return tokio::task::spawn_blocking(move || run_member(cmd)).await?;
+    }
+    if let Command::Verify {
+        what: Some(VerifyCommand::Ceremony { transcript }),
+        ..
+    } = &cli.command
+    {
+        println!("{}", lelang::verify::ceremony(transcript)?);
+        return Ok(());
     }
     if let Command::Verify {
         what: Some(VerifyCommand::Receipt { bundle, key }),

@@ -153,22 +153,59 @@ pub fn identity(client: &Client, source: &IdentitySource<'_>) -> anyhow::Result<
     }
 }
 
-/// Enrols the identity's recipient; with a passphrase, also a sealed copy kept on the server.
+/// The fingerprint of the member's two keys, computed here from the identity: what the member
+/// reads out to the pokja in person (the server's copy of the keys must give the same).
+pub fn fingerprint(id: &age::x25519::Identity) -> String {
+    lelang_core::sealing::member_fingerprint(
+        &id.to_public().to_string(),
+        &lelang_trust::ceremony::signing_key_hex(id),
+    )
+}
+
+/// Whether a passphrase is strong enough to seal an identity kept on the server: anyone with the
+/// database can guess at it offline, so it is held to the password rules and at least 16
+/// characters, and may not contain the user's name.
+pub fn check_passphrase(passphrase: &str, username: &str) -> anyhow::Result<()> {
+    if passphrase.chars().count() < 16 {
+        bail!(
+            "the passphrase must be at least 16 characters: anyone with the server's database can guess at it offline"
+        );
+    }
+    lelang_core::password::check_new_password(passphrase, &[username])
+        .map_err(|e| anyhow!("the passphrase is too weak: {e}"))
+}
+
+/// Enrols the identity's recipient and signing key; with a passphrase, also a sealed copy kept on
+/// the server (the passphrase checked first).
 pub fn enrol(
     client: &Client,
     id: &age::x25519::Identity,
     keep_with_passphrase: Option<&str>,
 ) -> anyhow::Result<String> {
+    if let Some(p) = keep_with_passphrase {
+        let me = client.get("/api/v1/me")?;
+        check_passphrase(p, me["user"]["username"].as_str().unwrap_or_default())?;
+    }
     let sealed = keep_with_passphrase
         .map(|p| lelang_trust::seal::seal_identity(id, p).map_err(|e| anyhow!("{e}")))
         .transpose()?;
     let recipient = id.to_public().to_string();
-    client.send(
+    let signing_key = lelang_trust::ceremony::signing_key_hex(id);
+    let v = client.send(
         "PUT",
         "/api/v1/me/sealing-key",
-        &json!({"recipient": recipient, "sealed_identity": sealed}),
+        &json!({"recipient": recipient, "signing_key": signing_key, "sealed_identity": sealed}),
     )?;
-    Ok(recipient)
+    let mine = fingerprint(id);
+    // The server's copy must be of these keys; read out the fingerprint computed here.
+    if v["recipient"].as_str() != Some(recipient.as_str())
+        || v["signing_key"].as_str() != Some(signing_key.as_str())
+    {
+        bail!("the server recorded other keys than yours: do not use this server");
+    }
+    Ok(format!(
+        "enrolled {recipient}\nyour fingerprint (computed here; read it out to your pokja in person): {mine}"
+    ))
 }
 
 fn base(tender: &str) -> anyhow::Result<String> {
@@ -187,11 +224,12 @@ fn ceremony(v: &Value) -> anyhow::Result<(Ceremony, u16)> {
     Ok((c, me))
 }
 
-/// Deals the member's sub-shares for the tender's ceremony.
-pub fn deal(client: &Client, tender: &str) -> anyhow::Result<String> {
+/// Deals the member's sub-shares for the tender's ceremony, signed with its key (after checking
+/// that the ceremony lists the member's own keys).
+pub fn deal(client: &Client, tender: &str, id: &age::x25519::Identity) -> anyhow::Result<String> {
     let b = base(tender)?;
     let (c, me) = ceremony(&client.get(&format!("{b}/ceremony"))?)?;
-    let d = member::deal(&c, me).map_err(|e| anyhow!(e))?;
+    let d = member::deal(&c, me, id).map_err(|e| anyhow!("refused: {e}"))?;
     let v = client.send("POST", &format!("{b}/ceremony/deal"), &serde_json::to_value(&d)?)?;
     Ok(format!(
         "dealt as member {me} of {}; stage now {}",
@@ -200,24 +238,25 @@ pub fn deal(client: &Client, tender: &str) -> anyhow::Result<String> {
     ))
 }
 
-/// Checks every sub-share the member received and confirms, or proves the cheating dealer.
+/// Checks the whole transcript (every dealer's signature and proof, the member's own keys) and
+/// every sub-share the member received; confirms with a signature over the transcript hash and the
+/// key computed here, or proves the cheating dealer. A transcript that does not hold is refused:
+/// nothing is sent.
 pub fn check(client: &Client, tender: &str, id: &age::x25519::Identity) -> anyhow::Result<String> {
     let b = base(tender)?;
     let (c, me) = ceremony(&client.get(&format!("{b}/ceremony"))?)?;
-    let verdict = member::verdict(&c, me, id);
+    let verdict = member::verdict(&c, me, id).map_err(|e| anyhow!("refused ({}): {e}", e.code()))?;
     let v = client.send(
         "POST",
         &format!("{b}/ceremony/verdict"),
         &serde_json::to_value(&verdict)?,
     )?;
     Ok(match verdict {
-        member::Verdict::Confirm => format!(
-            "every sub-share checked; stage now {}{}",
+        member::Verdict::Confirm(req) => format!(
+            "every signature, proof and sub-share checked; the tender's key, computed here, is {}\nits fingerprint: {}\nstage now {}",
+            req.recipient,
+            lelang_core::submission::fingerprint(&req.recipient),
             v["stage"].as_str().unwrap_or("?"),
-            v["ceremony"]["outcome"]["recipient"]
-                .as_str()
-                .map(|r| format!("; the tender's recipient is {r}"))
-                .unwrap_or_default()
         ),
         member::Verdict::Complain { dealer, .. } => {
             format!("dealer {dealer} sent a bad sub-share: proven to the server, the ceremony failed")
@@ -225,13 +264,17 @@ pub fn check(client: &Client, tender: &str, id: &age::x25519::Identity) -> anyho
     })
 }
 
-/// Computes and sends the member's partial decryptions for every bid of the opening.
+/// Computes and sends the member's partial decryptions for every bid of the opening — only after
+/// the published deadline and grace window, by this machine's clock.
 pub fn partials(client: &Client, tender: &str, id: &age::x25519::Identity) -> anyhow::Result<String> {
     let b = base(tender)?;
     let (c, me) = ceremony(&client.get(&format!("{b}/ceremony"))?)?;
-    let o: Opening = serde_json::from_value(client.get(&format!("{b}/opening"))?["opening"].clone())
-        .context("reading the opening")?;
-    let p = member::partials(&c, &o, me, id).map_err(|e| anyhow!(e))?;
+    let v = client.get(&format!("{b}/opening"))?;
+    let o: Opening = serde_json::from_value(v["opening"].clone()).context("reading the opening")?;
+    let opens_at = opens_at(&v["schedule"])?;
+    let now = time::OffsetDateTime::now_utc();
+    let p = member::partials(&c, &o, me, id, opens_at, now)
+        .map_err(|e| anyhow!("refused ({}): {e}", e.code()))?;
     let v = client.send(
         "POST",
         &format!("{b}/opening/partials"),
@@ -247,4 +290,21 @@ pub fn partials(client: &Client, tender: &str, id: &age::x25519::Identity) -> an
             "waiting for more members"
         }
     ))
+}
+
+/// When the opening is due by the published schedule: the deadline plus the grace window (the
+/// later of that and what the server says, should the two differ).
+fn opens_at(schedule: &Value) -> anyhow::Result<time::OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    let at = |k: &str| {
+        schedule[k]
+            .as_str()
+            .and_then(|s| time::OffsetDateTime::parse(s, &Rfc3339).ok())
+            .ok_or_else(|| anyhow!("the opening does not publish its schedule ({k})"))
+    };
+    let grace = schedule["upload_grace_minutes"]
+        .as_i64()
+        .ok_or_else(|| anyhow!("the opening does not publish its grace window"))?;
+    let due = at("submission_deadline")? + time::Duration::minutes(grace);
+    Ok(due.max(at("opens_at")?))
 }

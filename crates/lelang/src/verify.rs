@@ -362,3 +362,67 @@ fn root_of_frontier(size: u64, nodes: &HashMap<NodeId, Hash>) -> anyhow::Result<
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(merkle::root_from_frontier(&hashes))
 }
+
+/// The largest transcript `lelang verify ceremony` reads (a ceremony of 255 members is ~1 MB).
+const MAX_TRANSCRIPT_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Checks a key ceremony's published transcript (a URL or a file) from nothing but itself; the
+/// summary on success, an error naming what does not hold otherwise.
+pub fn ceremony(source: &str) -> anyhow::Result<String> {
+    use lelang_core::sealing::transcript::{self, Transcript};
+    let bytes = if source.starts_with("http://") || source.starts_with("https://") {
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(std::time::Duration::from_secs(60)))
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        let mut resp = agent
+            .get(source)
+            .call()
+            .with_context(|| format!("fetching {source}"))?;
+        if resp.status() != 200 {
+            bail!("fetching {source}: HTTP {}", resp.status());
+        }
+        resp.body_mut()
+            .with_config()
+            .limit(MAX_TRANSCRIPT_BYTES)
+            .read_to_vec()
+            .with_context(|| format!("reading {source}"))?
+    } else {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                std::fs::File::open(source).with_context(|| format!("reading {source}"))?,
+                MAX_TRANSCRIPT_BYTES + 1,
+            ),
+            &mut b,
+        )?;
+        if b.len() as u64 > MAX_TRANSCRIPT_BYTES {
+            bail!("{source} is larger than a transcript can be");
+        }
+        b
+    };
+    let t: Transcript =
+        serde_json::from_slice(&bytes).with_context(|| format!("{source} is not a ceremony transcript"))?;
+    let v = transcript::verify(&t).map_err(|e| anyhow!("the ceremony does not hold: {e}"))?;
+    let state = match &t.recipient {
+        Some(r) => format!(
+            "completed: every member confirmed the tender key {r} (fingerprint {})",
+            lelang_core::submission::fingerprint(r)
+        ),
+        None => format!(
+            "not complete: {} of {} members confirmed so far",
+            v.confirmed.len(),
+            t.members.len()
+        ),
+    };
+    Ok(format!(
+        "ceremony {} of tender {} verified: {}-of-{}, {} dealings each proven and signed\ntranscript sha256 {}\n{state}",
+        t.ceremony,
+        t.package,
+        t.threshold,
+        t.members.len(),
+        t.dealings.len(),
+        v.transcript_sha256,
+    ))
+}

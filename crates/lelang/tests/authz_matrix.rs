@@ -300,6 +300,8 @@ fn cases() -> Vec<Case> {
         // announces, publishes addenda and minutes; the PPK or the pokja add documents before.
         c("GET", "/api/v1/tenders", true, EVERYONE, S::OK),
         c("GET", "/api/v1/tenders/{id}", true, EVERYONE, S::OK),
+        // The signed transcript of its key ceremony, for anyone to verify.
+        c("GET", "/api/v1/tenders/{id}/ceremony", true, EVERYONE, S::OK),
         c("GET", "/tenders", false, EVERYONE, S::OK),
         c("GET", "/tenders/{id}", false, EVERYONE, S::OK),
         c("GET", "/tenders/{id}/documents/{doc}", false, EVERYONE, S::OK),
@@ -816,6 +818,7 @@ fn fill(
         }
         "/tenders/{id}/documents/{doc}" => doc.0.as_str(),
         "/api/v1/tenders/{id}"
+        | "/api/v1/tenders/{id}/ceremony"
         | "/tenders/{id}"
         | "/api/v1/tenders/{id}/questions"
         | "/tenders/{id}/questions"

@@ -668,6 +668,15 @@ async fn from_package_to_addendum_as_new_users_would() {
     assert!(!detail.contains("Sritanjung"), "the asker stays hidden");
 }
 
+/// The demo package whose ceremony has not run yet, and its pokja.
+async fn kedungasri(app: &TestApp) -> (lelang_core::package::Package, lelang_core::pokja::PokjaAssignment) {
+    let package = app
+        .package_named("banyuwangi", "Pembangunan Jembatan Desa Kedungasri")
+        .await;
+    let assignment = app.pokja_of(package.id).await;
+    (package, assignment)
+}
+
 /// Clicks a sealing action and waits for the page that follows (`expect`), failing at once with the
 /// page script's message if the action failed.
 async fn seal_step(d: &WebDriver, button: &str, expect: &str) -> WebDriverResult<()> {
@@ -702,33 +711,13 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
     let profile = tempfile::tempdir().expect("profile");
     let d = browser(port, profile.path()).await;
     let shots = screenshots();
-    let tenant = app
-        .store
-        .tenant_by_slug("banyuwangi")
-        .await
-        .expect("q")
-        .expect("tenant");
-    let package = app
-        .store
-        .packages(tenant.id)
-        .await
-        .expect("q")
-        .into_iter()
-        .find(|p| p.name == "Pembangunan Jembatan Desa Kedungasri")
-        .expect("package");
-    let assignment = app
-        .store
-        .pokja_assignments(tenant.id)
-        .await
-        .expect("q")
-        .into_iter()
-        .find(|a| a.package_id == package.id)
-        .expect("pokja");
+    let (package, assignment) = kedungasri(&app).await;
     let mut members = Vec::new();
     for m in &assignment.members {
         members.push(app.store.user(*m).await.expect("q").expect("user").username);
     }
-    let passphrase = |m: &str| format!("frasa sandi rahasia milik {m}");
+    // Long, varied, and without the user name: the page refuses weaker ones.
+    let passphrase = |m: &str| format!("kopi osing pagi di pantai boom {}", m.len());
     let page = format!("{base}/t/banyuwangi/packages/{}/sealing", package.id);
     let result: WebDriverResult<()> = async {
         // Each member makes a key in the browser and keeps it sealed under a passphrase.
@@ -750,6 +739,20 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
             }
             seal_step(&d, "enrol", "#sealing-status[data-result='ok']").await?;
             d.query(By::Css("#enrol-download:not([hidden])")).first().await?;
+            // The fingerprint the page shows is computed in the browser from the new identity,
+            // and is the one of the keys the server now holds.
+            let shown = d
+                .query(By::Css("#sealing-member-fingerprint[data-computed]"))
+                .first()
+                .await?
+                .text()
+                .await?;
+            let uid = app.store.credentials(m).await.expect("q").expect("user").user.id;
+            let k = app.store.member_key(uid).await.expect("q").expect("key");
+            assert_eq!(
+                shown,
+                lelang_core::sealing::member_fingerprint(&k.recipient, &k.signing_key)
+            );
             if i == 0 {
                 d.screenshot(&shots.join("sealing-key-enrolled.png")).await?;
                 // The tender's page leads to the ceremony; the member starts it.
@@ -777,6 +780,11 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
             } else {
                 "#ceremony-check"
             };
+            // Dealing signs, with the member's own key.
+            d.find(By::Id("sealing-passphrase"))
+                .await?
+                .send_keys(passphrase(m))
+                .await?;
             seal_step(&d, "ceremony-deal", next).await?;
             sign_out(&d).await?;
         }
@@ -795,6 +803,16 @@ async fn three_members_run_the_ceremony_and_open_the_bids_in_their_browsers() {
             };
             seal_step(&d, "ceremony-check", next).await?;
             if i + 1 == members.len() {
+                // The key's fingerprint as this browser computed it from the signed commitments
+                // is the one the server shows.
+                let computed = d
+                    .query(By::Css("#sealing-fingerprint-computed[data-computed]"))
+                    .first()
+                    .await?
+                    .text()
+                    .await?;
+                let shown = d.find(By::Id("tender-fingerprint")).await?.text().await?;
+                assert_eq!(computed, shown);
                 d.screenshot(&shots.join("sealing-ceremony-complete.png")).await?;
             }
             sign_out(&d).await?;
@@ -955,7 +973,23 @@ async fn a_vendor_seals_commits_and_uploads_a_bid_in_the_browser() {
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/tenders/{}", tender.package_id)).await?;
         d.find(By::Id("tender-bid")).await?.click().await?;
-        d.query(By::Id("bid-fingerprint")).first().await?;
+        // The fingerprint is computed in the browser from the very recipient it will seal to.
+        let fp = d
+            .query(By::Css("#bid-fingerprint[data-computed='true']"))
+            .first()
+            .await?
+            .text()
+            .await?;
+        let c = app
+            .store
+            .ceremony(tender.package_id)
+            .await
+            .expect("q")
+            .expect("ceremony");
+        assert_eq!(
+            fp,
+            lelang_core::submission::fingerprint(c.recipient().expect("key"))
+        );
         d.screenshot(&shots.join("bid-page.png")).await?;
         for (input, name, bytes) in &parts {
             let path = files.path().join(name);
@@ -1151,4 +1185,116 @@ async fn a_new_official_sets_up_two_step_verification_in_the_browser() {
     }
     let _ = d.quit().await;
     result.expect("two-step verification in the browser");
+}
+
+/// The dishonest server in the browser: after every member dealt, it rewrites a dealing in its
+/// database (a polynomial it knows, sealed to the members' real recipients). Each member's browser
+/// checks the transcript before anything else and refuses to confirm; nothing is confirmed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_members_browser_refuses_a_rewritten_ceremony() {
+    let Some((_driver, port)) = start_chromedriver() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let base = format!("http://{}", serve(&app).await);
+    let profile = tempfile::tempdir().expect("profile");
+    let files = tempfile::tempdir().expect("files");
+    let d = browser(port, profile.path()).await;
+    let shots = screenshots();
+    let (package, assignment) = kedungasri(&app).await;
+    // The members enrol identity files of their own and deal honestly (through the API here).
+    let api = format!("/api/v1/tenants/banyuwangi/packages/{}", package.id);
+    let mut members = Vec::new();
+    for m in &assignment.members {
+        let name = app.store.user(*m).await.expect("q").expect("user").username;
+        let id = lelang::demo::sealing::member_identity(&name).expect("identity");
+        let file = files.path().join(format!("{name}.txt"));
+        std::fs::write(
+            &file,
+            format!("{}\n", age::secrecy::ExposeSecret::expose_secret(&id.to_string())),
+        )
+        .expect("write");
+        let mut cl = app.signed_in(&name).await;
+        let r = cl
+            .put_json(
+                "/api/v1/me/sealing-key",
+                &serde_json::json!({"recipient": id.to_public().to_string(),
+                    "signing_key": lelang_trust::ceremony::signing_key_hex(&id)}),
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.body);
+        members.push((name, id, file, cl));
+    }
+    let r = members[0]
+        .3
+        .post_json(&format!("{api}/ceremony"), &serde_json::json!({}), None)
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
+    for (_, id, _, cl) in &mut members {
+        let v = cl.get(&format!("{api}/ceremony")).await.json();
+        let c: lelang_core::sealing::Ceremony =
+            serde_json::from_value(v["ceremony"].clone()).expect("ceremony");
+        let me = u16::try_from(v["me"].as_u64().expect("me")).expect("index");
+        let deal = lelang_core::sealing::member::deal(&c, me, id).expect("deal");
+        let r = cl
+            .post_json(
+                &format!("{api}/ceremony/deal"),
+                &serde_json::to_value(&deal).expect("json"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::OK, "{}", r.body);
+    }
+    let c = app
+        .store
+        .ceremony(package.id)
+        .await
+        .expect("q")
+        .expect("ceremony");
+    common::dishonest::rewrite(app.store.as_ref(), &c, 1).await;
+    let page = format!("{base}/t/banyuwangi/packages/{}/sealing", package.id);
+    let result: WebDriverResult<()> = async {
+        for (i, (name, _, file, _)) in members.iter().enumerate() {
+            sign_in(&d, &app, &base, name).await?;
+            d.query(By::Css("h1[data-role]")).first().await?;
+            d.goto(&page).await?;
+            d.find(By::Id("sealing-identity-file"))
+                .await?
+                .send_keys(file.display().to_string())
+                .await?;
+            d.find(By::Id("ceremony-check")).await?.click().await?;
+            let status = d
+                .query(By::Css("#sealing-status[data-result]:not([data-result='ok'])"))
+                .wait(Duration::from_secs(60), Duration::from_millis(200))
+                .first()
+                .await?;
+            assert_eq!(
+                status.attr("data-result").await?.as_deref(),
+                Some("transcript-tampered"),
+                "{name}"
+            );
+            if i == 0 {
+                d.screenshot(&shots.join("sealing-transcript-tampered.png"))
+                    .await?;
+            }
+            sign_out(&d).await?;
+        }
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = d.screenshot(&shots.join("sealing-failed.png")).await;
+    }
+    let _ = d.quit().await;
+    result.expect("every browser refuses");
+    let after = app
+        .store
+        .ceremony(package.id)
+        .await
+        .expect("q")
+        .expect("ceremony");
+    assert!(
+        after.confirmed.is_empty() && after.recipient().is_none(),
+        "nothing was confirmed"
+    );
 }

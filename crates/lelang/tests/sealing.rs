@@ -10,6 +10,7 @@ use common::{Client, TestApp};
 use lelang::demo::sealing::member_identity;
 use lelang_core::ids::PackageId;
 use lelang_core::sealing::{Ceremony, Opening, member};
+use lelang_trust::ceremony::signing_key_hex;
 use lelang_trust::seal::{hex32, unhex32};
 use lelang_web::WebConfig;
 use serde_json::json;
@@ -181,8 +182,8 @@ async fn bids_open_with_any_k_partials(app: &TestApp) {
         .await
         .expect("db")
         .expect("tender");
-    app.clock
-        .set(tender.submission_deadline + lelang_core::sealing::UPLOAD_GRACE + time::Duration::minutes(1));
+    let opens = tender.submission_deadline + lelang_core::sealing::UPLOAD_GRACE;
+    app.clock.set(opens + time::Duration::minutes(1));
     // Sessions have gone idle meanwhile: everyone signs in again.
     let mut vb = app.signed_in("vendor.blambangan").await;
     let mut ms = members(app, &c).await;
@@ -202,7 +203,8 @@ async fn bids_open_with_any_k_partials(app: &TestApp) {
 
     // The third member's partials alone (k − 1) open nothing.
     let (name3, i3) = (ms[2].0.clone(), ms[2].2);
-    let p3 = member::partials(&c, &o, i3, &member_identity(&name3).expect("id")).expect("partials");
+    let p3 =
+        member::partials(&c, &o, i3, &member_identity(&name3).expect("id"), opens, opens).expect("partials");
     let r = ms[2]
         .1
         .post_json(&format!("{open_path}/partials"), &json!({ "partials": p3 }), None)
@@ -215,7 +217,8 @@ async fn bids_open_with_any_k_partials(app: &TestApp) {
     // The second member forges a proof: rejected, named on the log, nothing stored.
     let name2 = ms[1].0.clone();
     let i2 = ms[1].2;
-    let honest = member::partials(&c, &o, i2, &member_identity(&name2).expect("id")).expect("partials");
+    let honest =
+        member::partials(&c, &o, i2, &member_identity(&name2).expect("id"), opens, opens).expect("partials");
     let mut forged = honest.clone();
     let mut d = unhex32(&forged[1][0].d).expect("hex");
     d[0] ^= 1;
@@ -293,7 +296,15 @@ async fn bids_open_with_any_k_partials(app: &TestApp) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Any other pair of members opens the same bids to the same plaintext (k of n, any k).
-    let p1 = member::partials(&c, &o, ms[0].2, &member_identity(&ms[0].0).expect("id")).expect("p");
+    let p1 = member::partials(
+        &c,
+        &o,
+        ms[0].2,
+        &member_identity(&ms[0].0).expect("id"),
+        opens,
+        opens,
+    )
+    .expect("p");
     let mut again = o.clone();
     again.partials = vec![
         lelang_core::sealing::MemberPartials {
@@ -608,12 +619,12 @@ async fn start_and_deal_honestly(clients: &mut [(String, Client)], base: &str) -
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let mut c: Ceremony = serde_json::from_value(r.json()["ceremony"].clone()).expect("ceremony");
-    for (_, cl) in clients.iter_mut() {
+    for (name, cl) in clients.iter_mut() {
         let me = cl.get(&format!("{base}/ceremony")).await.json()["me"]
             .as_u64()
             .and_then(|m| u16::try_from(m).ok())
             .expect("a member");
-        let d = member::deal(&c, me).expect("deal");
+        let d = member::deal(&c, me, &member_identity(name).expect("id")).expect("deal");
         let r = cl
             .post_json(
                 &format!("{base}/ceremony/deal"),
@@ -635,15 +646,7 @@ async fn a_cheating_dealer_is_detected_and_named() {
     use base64::Engine as _;
     let app = TestApp::with_demo().await;
     let package = package_named(&app, "Pembangunan Jembatan Desa Kedungasri").await;
-    let tenant = app.store.tenant_by_slug(SLUG).await.expect("db").expect("tenant");
-    let assignment = app
-        .store
-        .pokja_assignments(tenant.id)
-        .await
-        .expect("db")
-        .into_iter()
-        .find(|a| a.package_id == package)
-        .expect("pokja");
+    let assignment = app.pokja_of(package).await;
     let mut clients = Vec::new();
     for m in &assignment.members {
         let u = app.store.user(*m).await.expect("db").expect("user");
@@ -653,17 +656,19 @@ async fn a_cheating_dealer_is_detected_and_named() {
         let r = cl
             .put_json(
                 "/api/v1/me/sealing-key",
-                &json!({"recipient": id.to_public().to_string(), "sealed_identity": "AGE-SECRET-KEY-1 in clear"}),
+                &json!({"recipient": id.to_public().to_string(), "signing_key": signing_key_hex(&id), "sealed_identity": "AGE-SECRET-KEY-1 in clear"}),
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         let r = cl
             .put_json(
                 "/api/v1/me/sealing-key",
-                &json!({"recipient": id.to_public().to_string()}),
+                &json!({"recipient": id.to_public().to_string(), "signing_key": signing_key_hex(&id)}),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        // The server's copy gives the fingerprint the member computes from its own identity.
+        assert_eq!(r.json()["fingerprint"], json!(lelang::member::fingerprint(&id)));
         clients.push((u.username, cl));
     }
     let base = format!("/api/v1/tenants/{SLUG}/packages/{}", package.0);
@@ -720,7 +725,7 @@ async fn a_cheating_dealer_is_detected_and_named() {
         .1
         .post_json(
             &format!("{base}/ceremony/deal"),
-            &json!({"commitments": ["00"], "sub_shares": []}),
+            &json!({"commitments": ["00"], "proof": {"r": "00", "z": "00"}, "sub_shares": [], "signature": "00"}),
             None,
         )
         .await;
@@ -731,7 +736,8 @@ async fn a_cheating_dealer_is_detected_and_named() {
     let (cheat_name, victim_name) = (names[1].clone(), names[2].clone());
     for (name, cl) in clients.iter_mut() {
         let i = index(name, &c);
-        let mut d = member::deal(&c, i).expect("deal");
+        let id = member_identity(name).expect("id");
+        let mut d = member::deal(&c, i, &id).expect("deal");
         if *name == cheat_name {
             let victim = index(&victim_name, &c);
             let msg = json!({
@@ -744,6 +750,8 @@ async fn a_cheating_dealer_is_detected_and_named() {
             )
             .expect("encrypt");
             d.sub_shares[usize::from(victim) - 1] = base64::engine::general_purpose::STANDARD.encode(ct);
+            // It signs what it sent: the cheat is its own, provably.
+            member::sign_deal(&c, i, &id, &mut d);
         }
         let r = cl
             .post_json(
@@ -757,29 +765,53 @@ async fn a_cheating_dealer_is_detected_and_named() {
     let c = ceremony(clients[0].1.get(&format!("{base}/ceremony")).await.json());
     assert_eq!(c.stage(), lelang_core::sealing::CeremonyStage::Checking);
     // Member 1 finds nothing wrong; member 3 finds dealer 2's sub-share bad.
-    let v1 = member::verdict(&c, index(&names[0], &c), &member_identity(&names[0]).expect("id"));
-    assert_eq!(v1, member::Verdict::Confirm);
+    let v1 =
+        member::verdict(&c, index(&names[0], &c), &member_identity(&names[0]).expect("id")).expect("verdict");
+    assert!(v1.confirmation().is_some(), "{v1:?}");
+    // A confirmation without a valid signature is refused.
+    let mut unsigned = serde_json::to_value(&v1).expect("json");
+    unsigned["signature"] = json!("00".repeat(64));
+    let r = clients[0]
+        .1
+        .post_json(&format!("{base}/ceremony/verdict"), &unsigned, None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("ceremony-confirmation"), "{}", r.body);
     let r = clients[0]
         .1
         .post_json(
             &format!("{base}/ceremony/verdict"),
-            &json!({"verdict": "confirm"}),
+            &serde_json::to_value(&v1).expect("json"),
             None,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let victim_id = member_identity(&victim_name).expect("id");
-    let v3 = member::verdict(&c, index(&victim_name, &c), &victim_id);
-    let member::Verdict::Complain { dealer, file_key } = v3.clone() else {
+    let v3 = member::verdict(&c, index(&victim_name, &c), &victim_id).expect("verdict");
+    let member::Verdict::Complain { dealer, .. } = v3.clone() else {
         panic!("the victim should complain: {v3:?}");
     };
     assert_eq!(dealer, index(&cheat_name, &c));
-    // A key that is not the file's proves nothing and changes nothing.
+    // A reveal that is not the member's proves nothing and changes nothing.
+    let stranger = age::x25519::Identity::generate();
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(
+            &c.dealings
+                .iter()
+                .find(|d| d.dealer == dealer)
+                .expect("dealing")
+                .sub_shares[usize::from(index(&victim_name, &c)) - 1],
+        )
+        .expect("b64");
+    let ctx = lelang_core::sealing::complaint_context(&c, dealer, index(&victim_name, &c));
+    let (point, partial) =
+        lelang_trust::ceremony::reveal_shared(&stranger, &raw, ctx.as_bytes()).expect("reveal");
     let r = clients[2]
         .1
         .post_json(
             &format!("{base}/ceremony/verdict"),
-            &json!({"verdict": "complain", "dealer": dealer, "file_key": "00".repeat(16)}),
+            &json!({"verdict": "complain", "dealer": dealer, "point": hex32(&point),
+                "partial": lelang_core::sealing::PartialJson::from(partial)}),
             None,
         )
         .await;
@@ -796,7 +828,6 @@ async fn a_cheating_dealer_is_detected_and_named() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["stage"], json!("failed"));
-    let _ = file_key;
     let cheat_uid = assignment.members[1].0;
     assert!(
         event_types(&app)
@@ -818,18 +849,22 @@ async fn a_cheating_dealer_is_detected_and_named() {
         .find(|d| d.dealer == index(&names[0], &c))
         .expect("deal")
         .sub_shares[usize::from(index(&victim_name, &c)) - 1];
-    let honest_key = lelang_trust::seal::reveal_file_key(
+    let accused = index(&names[0], &c);
+    let ctx = lelang_core::sealing::complaint_context(&c, accused, index(&victim_name, &c));
+    let (point, partial) = lelang_trust::ceremony::reveal_shared(
         &victim_id,
         &base64::engine::general_purpose::STANDARD
             .decode(honest)
             .expect("b64"),
+        ctx.as_bytes(),
     )
-    .expect("key");
+    .expect("reveal");
     let r = clients[2]
         .1
         .post_json(
             &format!("{base}/ceremony/verdict"),
-            &json!({"verdict": "complain", "dealer": index(&names[0], &c), "file_key": lelang_trust::seal::hex(&honest_key)}),
+            &json!({"verdict": "complain", "dealer": accused, "point": hex32(&point),
+                "partial": lelang_core::sealing::PartialJson::from(partial)}),
             None,
         )
         .await;
@@ -850,7 +885,7 @@ async fn a_cheating_dealer_is_detected_and_named() {
     let c = start_and_deal_honestly(&mut clients, &base).await;
     let mut last = json!(null);
     for (name, cl) in clients.iter_mut() {
-        let v = member::verdict(&c, index(name, &c), &member_identity(name).expect("id"));
+        let v = member::verdict(&c, index(name, &c), &member_identity(name).expect("id")).expect("verdict");
         let r = cl
             .post_json(
                 &format!("{base}/ceremony/verdict"),
@@ -887,14 +922,19 @@ async fn sealing_routes_refuse_everyone_else() {
         (format!("{base}/ceremony"), json!({})),
         (
             format!("{base}/ceremony/deal"),
-            json!({"commitments": [], "sub_shares": []}),
+            json!({"commitments": [], "proof": {"r": "", "z": ""}, "sub_shares": [], "signature": ""}),
         ),
-        (format!("{base}/ceremony/verdict"), json!({"verdict": "confirm"})),
+        (
+            format!("{base}/ceremony/verdict"),
+            json!({"verdict": "confirm", "transcript_sha256": "", "recipient": "", "signature": ""}),
+        ),
         (format!("{base}/opening"), json!({})),
         (format!("{base}/opening/partials"), json!({"partials": []})),
     ];
     let gets = [format!("{base}/ceremony"), format!("{base}/opening")];
-    let recipient = age::x25519::Identity::generate().to_public().to_string();
+    let stranger = age::x25519::Identity::generate();
+    let recipient = stranger.to_public().to_string();
+    let signing_key = signing_key_hex(&stranger);
 
     let mut anon = app.client();
     for (p, b) in &bodies {
@@ -914,9 +954,12 @@ async fn sealing_routes_refuse_everyone_else() {
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        anon.put_json("/api/v1/me/sealing-key", &json!({"recipient": recipient}))
-            .await
-            .status,
+        anon.put_json(
+            "/api/v1/me/sealing-key",
+            &json!({"recipient": recipient, "signing_key": signing_key})
+        )
+        .await
+        .status,
         StatusCode::UNAUTHORIZED
     );
     let page = format!("/t/{SLUG}/packages/{}/sealing", package.0);
@@ -964,7 +1007,10 @@ async fn sealing_routes_refuse_everyone_else() {
             );
         }
         let r = c
-            .put_json("/api/v1/me/sealing-key", &json!({"recipient": recipient}))
+            .put_json(
+                "/api/v1/me/sealing-key",
+                &json!({"recipient": recipient, "signing_key": signing_key}),
+            )
             .await;
         let expected = if who == "tgl.pokja1" {
             StatusCode::OK
@@ -998,7 +1044,7 @@ async fn sealing_routes_refuse_everyone_else() {
         let r = cl
             .post_json(
                 &format!("{base}/ceremony/verdict"),
-                &json!({"verdict": "confirm"}),
+                &json!({"verdict": "confirm", "transcript_sha256": "", "recipient": "", "signature": ""}),
                 None,
             )
             .await;
@@ -1051,15 +1097,7 @@ async fn members_run_the_ceremony_and_the_opening_with_the_cli() {
     let server = app.serve().await;
     let dir = tempfile::tempdir().expect("tmp");
     let package = package_named(&app, "Pembangunan Jembatan Desa Kedungasri").await;
-    let tenant = app.store.tenant_by_slug(SLUG).await.expect("db").expect("tenant");
-    let assignment = app
-        .store
-        .pokja_assignments(tenant.id)
-        .await
-        .expect("db")
-        .into_iter()
-        .find(|a| a.package_id == package)
-        .expect("pokja");
+    let assignment = app.pokja_of(package).await;
     let tender = format!("{SLUG}/{}", package.0);
     let mut members = Vec::new();
     for (n, m) in assignment.members.iter().enumerate() {
@@ -1094,36 +1132,30 @@ async fn members_run_the_ceremony_and_the_opening_with_the_cli() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    for (_, token, _, _) in &members {
-        let out = lelang_cli(&["keys", "deal", "--server", &server, &tender], token, None).expect("deal");
+    // A member runs a step with its identity file, or with the copy kept on the server and its
+    // passphrase.
+    let step = |what: &str, token: &str, file: &str, keep: bool, passphrase: &str| {
+        let mut args = vec!["keys", what, "--server", &server, &tender];
+        if !keep {
+            args.extend(["--identity", file]);
+        }
+        lelang_cli(&args, token, keep.then_some(passphrase))
+    };
+    const PASSPHRASE: &str = "frasa sandi anggota pokja";
+    for (_, token, file, keep) in &members {
+        // Dealing signs: it needs the identity.
+        let out = step("deal", token, file, *keep, PASSPHRASE).expect("deal");
         assert!(out.starts_with("dealt as member"), "{out}");
     }
     let mut last = String::new();
     for (_, token, file, keep) in &members {
-        // The member who kept its identity on the server opens it with its passphrase only.
-        last = if *keep {
+        if *keep {
             assert!(
-                lelang_cli(
-                    &["keys", "check", "--server", &server, &tender],
-                    token,
-                    Some("salah")
-                )
-                .is_err(),
+                step("check", token, file, true, "salah").is_err(),
                 "a wrong passphrase does not open the kept identity"
             );
-            lelang_cli(
-                &["keys", "check", "--server", &server, &tender],
-                token,
-                Some("frasa sandi anggota pokja"),
-            )
-        } else {
-            lelang_cli(
-                &["keys", "check", "--server", &server, &tender, "--identity", file],
-                token,
-                None,
-            )
         }
-        .expect("check");
+        last = step("check", token, file, *keep, PASSPHRASE).expect("check");
     }
     let c = app.store.ceremony(package).await.expect("db").expect("ceremony");
     let recipient = c.recipient().expect("completed").to_owned();
@@ -1199,4 +1231,180 @@ async fn members_run_the_ceremony_and_the_opening_with_the_cli() {
         .and_then(|b| b.outcome.clone())
         .expect("outcome");
     assert!(ob.opened, "{ob:?}");
+}
+
+/// The dishonest server: between dealing and checking it rewrites a dealing in its own database
+/// (a polynomial it knows, sub-shares sealed to the members' real recipients). Every member's
+/// command line refuses to confirm, nothing is confirmed, and the ceremony never gives a key.
+async fn members_refuse_a_rewritten_ceremony(app: &TestApp) {
+    let server = app.serve().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let package = package_named(app, "Pembangunan Jembatan Desa Kedungasri").await;
+    let assignment = app.pokja_of(package).await;
+    let tender = format!("{SLUG}/{}", package.0);
+    let mut members = Vec::new();
+    for m in &assignment.members {
+        let u = app.store.user(*m).await.expect("db").expect("user");
+        let token = token_of(app, &u.username).await;
+        let file = dir.path().join(format!("{}.txt", u.username));
+        let id = member_identity(&u.username).expect("id");
+        std::fs::write(
+            &file,
+            format!("{}\n", age::secrecy::ExposeSecret::expose_secret(&id.to_string())),
+        )
+        .expect("write");
+        let f = file.to_str().expect("utf-8").to_owned();
+        let out = lelang_cli(
+            &["keys", "enrol", "--server", &server, "--identity", &f],
+            &token,
+            None,
+        )
+        .expect("enrol");
+        assert!(out.contains(&lelang::member::fingerprint(&id)), "{out}");
+        members.push((token, f));
+    }
+    let r = app
+        .client()
+        .post_json(
+            &format!("/api/v1/tenants/{SLUG}/packages/{}/ceremony", package.0),
+            &json!({}),
+            Some(&members[0].0),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    for (token, f) in &members {
+        lelang_cli(
+            &["keys", "deal", "--server", &server, &tender, "--identity", f],
+            token,
+            None,
+        )
+        .expect("deal");
+    }
+    let c = app.store.ceremony(package).await.expect("db").expect("ceremony");
+    assert_eq!(c.stage(), lelang_core::sealing::CeremonyStage::Checking);
+    common::dishonest::rewrite(app.store.as_ref(), &c, 2).await;
+    for (token, f) in &members {
+        let err = lelang_cli(
+            &["keys", "check", "--server", &server, &tender, "--identity", f],
+            token,
+            None,
+        )
+        .expect_err("every member refuses");
+        assert!(err.contains("transcript-tampered"), "{err}");
+        assert!(
+            err.contains("dealer 2"),
+            "it says which dealing does not hold: {err}"
+        );
+    }
+    let after = app.store.ceremony(package).await.expect("db").expect("ceremony");
+    assert!(
+        after.confirmed.is_empty() && after.recipient().is_none(),
+        "nothing was confirmed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_refuse_a_rewritten_ceremony_on_sqlite() {
+    members_refuse_a_rewritten_ceremony(&TestApp::with_demo().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_refuse_a_rewritten_ceremony_on_postgresql() {
+    let Some(app) = TestApp::with_demo_on_postgres("PostgreSQL dishonest-server test").await else {
+        return;
+    };
+    members_refuse_a_rewritten_ceremony(&app).await;
+}
+
+/// `lelang verify ceremony` checks every demo ceremony from its published transcript, and fails
+/// when one commitment, one signature or one confirmation in it is changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lelang_verify_checks_published_ceremonies() {
+    let app = TestApp::with_demo().await;
+    let server = app.serve().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let package = package_named(&app, ANNOUNCED).await;
+    let url = format!("{server}/api/v1/tenders/{}/ceremony", package.0);
+    let out = lelang_cli(&["verify", "ceremony", &url], "", None).expect("verifies");
+    let c = app.store.ceremony(package).await.expect("db").expect("ceremony");
+    assert!(out.contains(c.recipient().expect("complete")), "{out}");
+    // The published transcript names no one: keys, not people.
+    let body = app
+        .client()
+        .get(&format!("/api/v1/tenders/{}/ceremony", package.0))
+        .await
+        .body;
+    for m in &c.members {
+        assert!(
+            !body.contains(&m.user_id.to_string()),
+            "a member's id in the transcript"
+        );
+    }
+    // Every announced demo tender's ceremony verifies.
+    let tenders = app.client().get("/api/v1/tenders").await.json();
+    let mut checked = 0;
+    for t in tenders["tenders"].as_array().into_iter().flatten() {
+        let id = t["package_id"].as_str().expect("id");
+        let out = lelang_cli(
+            &[
+                "verify",
+                "ceremony",
+                &format!("{server}/api/v1/tenders/{id}/ceremony"),
+            ],
+            "",
+            None,
+        );
+        if let Ok(out) = out {
+            assert!(out.contains("verified"), "{out}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "{tenders}");
+    // Offline, from a file; then with one thing changed at a time.
+    let t: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let file = dir.path().join("ceremony.json");
+    let check = |v: &serde_json::Value| {
+        std::fs::write(&file, v.to_string()).expect("write");
+        lelang_cli(&["verify", "ceremony", file.to_str().expect("utf-8")], "", None)
+    };
+    check(&t).expect("the saved transcript verifies offline");
+    let flip = |h: &str| {
+        let mut b = unhex32(h).expect("hex");
+        b[5] ^= 1;
+        hex32(&b)
+    };
+    let mut commitment = t.clone();
+    let h = commitment["dealings"][0]["commitments"][1]
+        .as_str()
+        .expect("hex")
+        .to_owned();
+    commitment["dealings"][0]["commitments"][1] = json!(hex32(
+        &(curve25519_dalek::constants::ED25519_BASEPOINT_POINT * lelang_trust::seal::random_scalar())
+            .compress()
+            .to_bytes()
+    ));
+    assert_ne!(commitment["dealings"][0]["commitments"][1], json!(h));
+    let mut signature = t.clone();
+    let sig = signature["dealings"][1]["signature"]
+        .as_str()
+        .expect("sig")
+        .to_owned();
+    signature["dealings"][1]["signature"] = json!(format!("{}{}", flip(&sig[..64]), &sig[64..]));
+    let mut confirmation = t.clone();
+    let sig = confirmation["confirmations"][2]["signature"]
+        .as_str()
+        .expect("sig")
+        .to_owned();
+    confirmation["confirmations"][2]["signature"] = json!(format!("{}{}", &sig[..64], flip(&sig[64..])));
+    let mut dropped = t.clone();
+    dropped["confirmations"].as_array_mut().expect("array").pop();
+    for (what, v) in [
+        ("commitment", commitment),
+        ("signature", signature),
+        ("confirmation", confirmation),
+        ("missing confirmation", dropped),
+    ] {
+        let err = check(&v).expect_err(what);
+        assert!(err.contains("does not hold"), "{what}: {err}");
+    }
 }

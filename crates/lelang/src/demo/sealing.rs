@@ -11,6 +11,10 @@ use lelang_core::sealing::{self, Ceremony, member};
 use lelang_core::store::Store;
 use sha2::{Digest, Sha256};
 
+/// The scrypt work factor of the demo members' kept identities: their passphrase is the published
+/// demo password, so the work factor protects nothing; a cheap one keeps the demo and the tests fast.
+const DEMO_WORK_FACTOR: u8 = 10;
+
 /// The demo member's age identity (`AGE-SECRET-KEY-1…`), derived from the username.
 pub fn member_identity(username: &str) -> anyhow::Result<age::x25519::Identity> {
     let seed = Sha256::digest(format!("lelang demo sealing identity\n{username}").as_bytes());
@@ -44,10 +48,17 @@ pub async fn ceremony(
                 let id = member_identity(username)?;
                 // Kept on the server under the demo password, so that a visitor signed in as a demo
                 // member can take part in the browser (a cheap work factor: the password is public).
-                let sealed = lelang_trust::seal::seal_identity_with(&id, super::DEMO_PASSWORD, Some(10))
-                    .map_err(|e| anyhow!(e))?;
-                let (k, change) =
-                    sealing::enrol(actor, &id.to_public().to_string(), Some(&sealed), clock.now())?;
+                let sealed =
+                    lelang_trust::seal::seal_identity_with(&id, super::DEMO_PASSWORD, Some(DEMO_WORK_FACTOR))
+                        .map_err(|e| anyhow!(e))?;
+                let (k, change) = sealing::enrol(
+                    actor,
+                    &id.to_public().to_string(),
+                    &lelang_trust::ceremony::signing_key_hex(&id),
+                    Some(&sealed),
+                    DEMO_WORK_FACTOR,
+                    clock.now(),
+                )?;
                 store.commit(change).await?;
                 k
             }
@@ -70,19 +81,19 @@ pub async fn ceremony(
     for actor in members {
         let user = actor.user().ok_or_else(|| anyhow!("member"))?;
         let i = c.index_of(user.user_id).ok_or_else(|| anyhow!("not a member"))?;
-        let d = member::deal(&c, i).map_err(|e| anyhow!(e))?;
-        let (n, change) = sealing::deal(actor, &c, d.commitments, d.sub_shares, clock.now())?;
+        let d = member::deal(&c, i, &member_identity(&user.username)?).map_err(|e| anyhow!(e))?;
+        let (n, change) = sealing::deal(actor, &c, d, clock.now())?;
         store.commit(change).await?;
         c = n;
     }
     for actor in members {
         let user = actor.user().ok_or_else(|| anyhow!("member"))?;
         let i = c.index_of(user.user_id).ok_or_else(|| anyhow!("not a member"))?;
-        match member::verdict(&c, i, &member_identity(&user.username)?) {
-            member::Verdict::Confirm => {}
+        let req = match member::verdict(&c, i, &member_identity(&user.username)?) {
+            Ok(member::Verdict::Confirm(req)) => req,
             v => return Err(anyhow!("demo ceremony: {v:?}")),
-        }
-        let (n, change) = sealing::confirm(actor, &c, clock.now())?;
+        };
+        let (n, change) = sealing::confirm(actor, &c, &req, clock.now())?;
         store.commit(change).await?;
         c = n;
     }

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod dishonest;
 pub mod ocds;
 pub mod server;
 pub mod xlsx;
@@ -251,6 +252,17 @@ impl TestApp {
             .into_iter()
             .find(|p| p.name == name)
             .unwrap_or_else(|| panic!("no package {name} in {slug}"))
+    }
+
+    /// A package's pokja, as the ULP head assigned it.
+    pub async fn pokja_of(&self, package: lelang_core::PackageId) -> lelang_core::pokja::PokjaAssignment {
+        for t in self.store.tenants().await.expect("tenants") {
+            let assignments = self.store.pokja_assignments(t.id).await.expect("q");
+            if let Some(a) = assignments.into_iter().find(|a| a.package_id == package) {
+                return a;
+            }
+        }
+        panic!("no pokja for {package:?}");
     }
 
     /// The sign-in name of the first member of a package's pokja.
