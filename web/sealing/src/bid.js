@@ -12,6 +12,7 @@ import { Encrypter } from "age-encryption";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { zipSync } from "fflate";
+import { fingerprint } from "./fingerprint.js";
 
 const CHUNK = 4 * 1024 * 1024;
 const BACKOFF = [1, 2, 4, 8, 16]; // seconds between the tries of a failed upload step
@@ -355,7 +356,20 @@ async function withdraw(button) {
   return "keep-disabled";
 }
 
+// --- the tender's key --------------------------------------------------------------------------
+
+// The fingerprint of exactly the recipient this page encrypts to, computed here rather than taken
+// from the server's page: what the vendor compares with the one the pokja announced.
+function showFingerprint() {
+  const el = $("bid-fingerprint");
+  if (!el || !root()) return;
+  el.textContent = fingerprint(data().recipient || "");
+  el.dataset.computed = "true";
+}
+
 // --- wiring ------------------------------------------------------------------------------------
+
+showFingerprint();
 
 const ACTIONS = { "bid-seal": seal, "bid-resume": resume, "bid-withdraw": withdraw };
 let busy = false;

@@ -1,67 +1,28 @@
 // The pokja member's side of lelang's sealing, in the browser (see SEALING.md). Everything secret —
 // the member's identity, the sub-shares it receives, its share of the tender's key — exists only
-// in this page's memory; the server receives recipients, commitments, encrypted sub-shares and
-// proven partial decryptions. The formats are the ones the Rust side (lelang-trust::seal,
-// lelang-core::sealing) reads: compressed Edwards points and little-endian scalars in hex.
+// in this page's memory; the server receives recipients, signed commitments, encrypted sub-shares
+// and proven partial decryptions. The cryptography and its byte formats are in ceremony.js (no
+// page there, so node tests it); this file asks the server, unlocks the identity and shows.
 
 import { Decrypter, Encrypter, armor, generateX25519Identity, identityToRecipient } from "age-encryption";
-import { ed25519 } from "@noble/curves/ed25519.js";
-import { sha512 } from "@noble/hashes/sha2.js";
-import { bytesToHex, bytesToNumberLE, concatBytes, hexToBytes, numberToBytesLE, randomBytes } from "@noble/curves/utils.js";
-
-const Point = ed25519.Point;
-const B = Point.BASE;
-const L = Point.Fn.ORDER;
-const P = 2n ** 255n - 19n;
-const DLEQ = new TextEncoder().encode("lelang/seal/dleq/v1");
-
-const mod = (a, m) => ((a % m) + m) % m;
-function pow(b, e, m) {
-  let r = 1n;
-  b = mod(b, m);
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
-  }
-  return r;
-}
-const randomScalar = () => {
-  for (;;) {
-    const s = mod(bytesToNumberLE(randomBytes(64)), L);
-    if (s !== 0n) return s;
-  }
-};
-const scalarHex = (s) => bytesToHex(numberToBytesLE(s, 32));
-const pointHex = (p) => bytesToHex(p.toBytes());
-function scalarOf(hex) {
-  const s = bytesToNumberLE(hexToBytes(hex));
-  if (s >= L) throw new Error("not a canonical scalar");
-  return s;
-}
-function pointOf(hex) {
-  const p = Point.fromHex(hex);
-  if (p.is0() || !p.isTorsionFree()) throw new Error("not a point of the prime-order group");
-  return p;
-}
-const mul = (p, s) => (s === 0n ? Point.ZERO : p.multiply(s));
-
-// The Edwards point with Montgomery u and sign 0, as curve25519-dalek's to_edwards(0) lifts it.
-function lift(uHex) {
-  const u = mod(bytesToNumberLE(hexToBytes(uHex)) & (2n ** 255n - 1n), P);
-  if (u === P - 1n) throw new Error("not liftable");
-  const y = mod((u - 1n) * pow(u + 1n, P - 2n, P), P);
-  const p = Point.fromBytes(numberToBytesLE(y, 32));
-  if (p.is0() || !p.isTorsionFree()) throw new Error("not a point of the prime-order group");
-  return p;
-}
-
-const b64 = (bytes) => {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-};
-const unb64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+import {
+  checkTranscript,
+  fingerprint,
+  lift,
+  makeDeal,
+  memberFingerprint,
+  normalIdentity,
+  openingPartials,
+  ownKeys,
+  partial,
+  passphraseProblem,
+  pointHex,
+  refusal,
+  scalarHex,
+  signingKeyHex,
+  transcriptSha256,
+  verdict,
+} from "./ceremony.js";
 
 // --- the server -------------------------------------------------------------------------------
 
@@ -86,59 +47,124 @@ async function api(method, path, body) {
   return json;
 }
 
-// --- the member's identity ---------------------------------------------------------------------
+// --- showing what this page computed ------------------------------------------------------------
 
-function identityFromText(text) {
-  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.startsWith("AGE-SECRET-KEY-1"));
-  if (!line) throw new Error("no-identity");
-  return line;
+// A fingerprint computed here, never the server's: data-computed tells the page (and its tests)
+// that the text is the client's.
+function show(id, text) {
+  const el = document.getElementById(id);
+  if (!el) return;
+  el.textContent = text;
+  el.dataset.computed = "true";
+  // Kept for this tab across the reload that follows an action, for this ceremony only: the
+  // member still sees what its own browser computed beside what the server shows.
+  const scope = root() && root().dataset.ceremony;
+  if (scope) {
+    try {
+      sessionStorage.setItem(`lelang-computed:${scope}:${id}`, text);
+    } catch {
+      // Storage refused (private mode): the value is shown until the reload only.
+    }
+  }
 }
 
+function restoreComputed() {
+  const scope = root() && root().dataset.ceremony;
+  if (!scope) return;
+  for (const id of ["sealing-fingerprint-computed"]) {
+    let text = null;
+    try {
+      text = sessionStorage.getItem(`lelang-computed:${scope}:${id}`);
+    } catch {
+      text = null;
+    }
+    const el = document.getElementById(id);
+    if (el && text) {
+      el.textContent = text;
+      el.dataset.computed = "true";
+    }
+  }
+}
+
+// --- the member's identity ---------------------------------------------------------------------
+
 // From a chosen identity file, else from the copy kept on the server, opened with the passphrase.
+// The identity is a string, which JavaScript cannot wipe: callers drop it as soon as they can.
 async function identity() {
   const file = document.getElementById("sealing-identity-file");
-  if (file && file.files && file.files.length > 0) return identityFromText(await file.files[0].text());
+  if (file && file.files && file.files.length > 0) return normalIdentity(await file.files[0].text());
   const pass = document.getElementById("sealing-passphrase");
-  if (!pass || !pass.value) throw new Error("need-passphrase");
+  if (!pass || !pass.value) throw refusal("need-passphrase");
   const key = await api("GET", "/api/v1/me/sealing-key");
-  if (!key.sealed_identity) throw new Error("no-kept-identity");
+  if (!key.sealed_identity) throw refusal("no-kept-identity");
   const d = new Decrypter();
   d.addPassphrase(pass.value);
-  let text;
+  let bytes;
   try {
-    text = await d.decrypt(armor.decode(key.sealed_identity), "text");
+    bytes = await d.decrypt(armor.decode(key.sealed_identity));
   } catch {
-    throw new Error("wrong-passphrase");
+    throw refusal("wrong-passphrase");
   }
-  return identityFromText(text);
+  try {
+    return normalIdentity(new TextDecoder().decode(bytes));
+  } finally {
+    bytes.fill(0);
+  }
+}
+
+// The identity, unlocked, with the member's own keys; their fingerprint shown where the page has
+// a place for it, so that the member can compare it with what the pokja noted.
+async function unlock() {
+  const id = await identity();
+  const own = await ownKeys(id);
+  show("sealing-member-fingerprint", memberFingerprint(own.recipient, own.signing_key));
+  return { id, own };
 }
 
 async function enrol() {
   const p1 = document.getElementById("enrol-passphrase").value;
   const p2 = document.getElementById("enrol-passphrase-again").value;
-  if (p1.length < 12) throw new Error("passphrase-short");
-  if (p1 !== p2) throw new Error("passphrase-mismatch");
+  const problem = passphraseProblem(p1, p2, root().dataset.username);
+  if (problem) throw refusal(problem);
   const replace = document.getElementById("enrol-replace");
-  if (replace && !replace.checked) throw new Error("confirm-replace");
-  const id = await generateX25519Identity();
+  if (replace && !replace.checked) throw refusal("confirm-replace");
+  let id = await generateX25519Identity();
   const recipient = await identityToRecipient(id);
+  const signingKey = signingKeyHex(id);
+  const print = memberFingerprint(recipient, signingKey);
   const e = new Encrypter();
   e.setPassphrase(p1);
   e.setScryptWorkFactor(18); // what the Rust side uses too
   const sealed = armor.encode(await e.encrypt(id));
-  await api("PUT", "/api/v1/me/sealing-key", { recipient, sealed_identity: sealed });
-  const shown = document.getElementById("sealing-recipient");
-  if (shown) shown.textContent = recipient;
-  const kept = document.getElementById("sealing-kept");
-  if (kept) kept.textContent = kept.dataset.yes;
+  const kept = await api("PUT", "/api/v1/me/sealing-key", { recipient, signing_key: signingKey, sealed_identity: sealed });
+  show("sealing-recipient", recipient);
+  show("sealing-member-fingerprint", print);
+  const keptEl = document.getElementById("sealing-kept");
+  if (keptEl) keptEl.textContent = keptEl.dataset.yes;
   // Offer the identity as a file too: with it, the member needs neither the server nor the passphrase.
   const a = document.getElementById("enrol-download");
   if (a) {
-    a.href = URL.createObjectURL(new Blob([`# lelang sealing identity\n# public key: ${recipient}\n${id}\n`], { type: "text/plain" }));
+    const text = `# lelang sealing identity\n# public key: ${recipient}\n# signing key: ${signingKey}\n# fingerprint: ${print}\n${id}\n`;
+    a.href = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
     a.download = "lelang-identity.txt";
     a.hidden = false;
   }
+  id = null;
+  // The server answers with what it enrolled: anything but the keys sent is not this member's.
+  if (kept && (kept.recipient !== recipient || kept.signing_key !== signingKey)) throw refusal("transcript-tampered");
   return recipient;
+}
+
+// The member's fingerprint from its identity, checked against the key the server keeps for it.
+async function memberPrint() {
+  let { id, own } = await unlock();
+  id = null;
+  const kept = await api("GET", "/api/v1/me/sealing-key");
+  if (!kept || kept.recipient !== own.recipient || (kept.signing_key && kept.signing_key !== own.signing_key)) {
+    show("sealing-member-fingerprint", "");
+    throw refusal("transcript-tampered");
+  }
+  return memberFingerprint(own.recipient, own.signing_key);
 }
 
 // --- the ceremony ------------------------------------------------------------------------------
@@ -149,7 +175,7 @@ function base() {
 
 async function ceremony() {
   const v = await api("GET", `${base()}/ceremony`);
-  if (!v.me) throw new Error("not-a-member");
+  if (!v.me) throw refusal("not-a-member");
   return v;
 }
 
@@ -159,94 +185,23 @@ async function startCeremony() {
 
 async function deal() {
   const { ceremony: c, me } = await ceremony();
-  const k = c.threshold;
-  const coeffs = Array.from({ length: k }, randomScalar);
-  const commitments = coeffs.map((a) => pointHex(mul(B, a)));
-  const subShares = [];
-  for (let j = 1; j <= c.members.length; j++) {
-    let f = 0n;
-    let x = 1n;
-    for (const a of coeffs) {
-      f = mod(f + a * x, L);
-      x = mod(x * BigInt(j), L);
-    }
-    const msg = JSON.stringify({ ceremony: c.id, dealer: me, member: j, sub_share: scalarHex(f) });
-    const e = new Encrypter();
-    e.addRecipient(c.members[j - 1].recipient);
-    subShares.push(b64(await e.encrypt(msg)));
-  }
-  coeffs.fill(0n);
-  return api("POST", `${base()}/ceremony/deal`, { commitments, sub_shares: subShares });
-}
-
-// What dealer `d` sent member `me`, decrypted and checked against its commitments; throws a
-// complaint (with the file key that proves it) when it does not hold.
-async function received(c, d, me, id) {
-  const raw = unb64(d.sub_shares[me - 1]);
-  const dec = new Decrypter();
-  dec.addIdentity(id);
-  const complaint = async () => {
-    const key = await dec.decryptHeader(raw);
-    return { verdict: "complain", dealer: d.dealer, file_key: bytesToHex(key) };
-  };
-  let msg;
-  try {
-    msg = JSON.parse(await dec.decrypt(raw, "text"));
-  } catch {
-    throw { complaint: await complaint() };
-  }
-  let s;
-  try {
-    if (msg.ceremony !== c.id || msg.dealer !== d.dealer || msg.member !== me) throw new Error("misbound");
-    s = scalarOf(msg.sub_share);
-    if (s === 0n) throw new Error("zero sub-share"); // refused by the Rust side too
-    let rhs = Point.ZERO;
-    let x = 1n;
-    for (const h of d.commitments) {
-      rhs = rhs.add(mul(pointOf(h), x));
-      x = mod(x * BigInt(me), L);
-    }
-    if (!mul(B, s).equals(rhs)) throw new Error("off the polynomial");
-  } catch {
-    throw { complaint: await complaint() };
-  }
-  return s;
+  let { id } = await unlock();
+  const body = await makeDeal(c, me, id);
+  id = null;
+  return api("POST", `${base()}/ceremony/deal`, body);
 }
 
 async function check() {
   const { ceremony: c, me } = await ceremony();
-  const id = await identity();
-  let verdict = { verdict: "confirm" };
-  for (const d of c.dealings) {
-    try {
-      await received(c, d, me, id);
-    } catch (e) {
-      if (e && e.complaint) {
-        verdict = e.complaint;
-        break;
-      }
-      throw e;
-    }
-  }
-  return api("POST", `${base()}/ceremony/verdict`, verdict);
+  let { id } = await unlock();
+  const { body, checked } = await verdict(c, me, id);
+  id = null;
+  // The key this page computed, before anything is sent: the member compares it with the others'.
+  show("sealing-fingerprint-computed", checked.fingerprint);
+  return api("POST", `${base()}/ceremony/verdict`, body);
 }
 
 // --- the opening -------------------------------------------------------------------------------
-
-function challenge(S, E, D, A1, A2) {
-  const h = sha512(concatBytes(DLEQ, ...[B, S, E, D, A1, A2].map((p) => p.toBytes())));
-  return mod(bytesToNumberLE(h), L);
-}
-
-function partial(share, uHex) {
-  const E = lift(uHex);
-  const S = mul(B, share);
-  const D = mul(E, share);
-  const r = randomScalar();
-  const c = challenge(S, E, D, mul(B, r), mul(E, r));
-  const z = mod(r + c * share, L);
-  return { d: pointHex(D), c: scalarHex(c), z: scalarHex(z) };
-}
 
 async function startOpening() {
   await api("POST", `${base()}/opening`);
@@ -254,23 +209,22 @@ async function startOpening() {
 
 async function partials() {
   const { ceremony: c, me } = await ceremony();
-  const { opening: o } = await api("GET", `${base()}/opening`);
-  // What the server hands out is checked before the share is used.
-  if (!c.outcome || c.outcome.status !== "completed" || o.ceremony_id !== c.id) throw new Error("failed");
-  const id = await identity();
-  let share = 0n;
-  for (const d of c.dealings) share = mod(share + (await received(c, d, me, id).catch(() => {
-    throw new Error("bad-sub-share");
-  })), L);
-  if (!mul(B, share).equals(pointOf(c.outcome.verification[me - 1]))) throw new Error("bad-sub-share");
-  const out = o.bids.map((b) => b.points.map((u) => partial(share, u)));
-  share = 0n;
+  const view = await api("GET", `${base()}/opening`);
+  // Nothing is unlocked before the opening is due by this member's own clock (openingPartials
+  // checks the schedule again, in full).
+  const opensAt = Date.parse(view && view.schedule && view.schedule.opens_at);
+  if (Number.isNaN(opensAt)) throw refusal("transcript-tampered");
+  if (Date.now() < opensAt) throw refusal("opening-too-early");
+  let { id } = await unlock();
+  const { partials: out, checked } = await openingPartials(c, view, me, id, Date.now());
+  id = null;
+  show("sealing-fingerprint-computed", checked.fingerprint);
   return api("POST", `${base()}/opening/partials`, { partials: out });
 }
 
 // --- the page ----------------------------------------------------------------------------------
 
-const ACTIONS = { enrol, "start-ceremony": startCeremony, deal, check, "start-opening": startOpening, partials };
+const ACTIONS = { enrol, fingerprint: memberPrint, "start-ceremony": startCeremony, deal, check, "start-opening": startOpening, partials };
 
 function say(key, ok) {
   const status = document.getElementById("sealing-status");
@@ -287,6 +241,7 @@ if (!window.lelangSealing) document.addEventListener("click", async (ev) => {
   if (!button || !root()) return;
   ev.preventDefault();
   const action = button.dataset.sealing;
+  if (!ACTIONS[action]) return;
   const buttons = document.querySelectorAll("button[data-sealing]");
   buttons.forEach((b) => (b.disabled = true));
   say("working", true);
@@ -301,4 +256,7 @@ if (!window.lelangSealing) document.addEventListener("click", async (ev) => {
   }
 });
 
-window.lelangSealing = { lift, partial, pointHex, scalarHex };
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", restoreComputed);
+else restoreComputed();
+
+window.lelangSealing = { lift, partial, pointHex, scalarHex, signingKeyHex, memberFingerprint, fingerprint, transcriptSha256, checkTranscript };
