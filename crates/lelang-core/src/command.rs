@@ -198,6 +198,21 @@ pub enum Mutation {
     },
 }
 
+impl Mutation {
+    /// What must be unique among the rows this mutation writes: what a duplicate collided on.
+    pub fn unique(&self) -> crate::store::Unique {
+        use crate::store::Unique;
+        match self {
+            Mutation::InsertTenant(_) => Unique::TenantSlug,
+            Mutation::InsertUser { .. } => Unique::Username,
+            Mutation::InsertVendor(_) => Unique::VendorNib,
+            Mutation::InsertWorkUnit(_) => Unique::WorkUnitCode,
+            Mutation::InsertRoleGrant(_) => Unique::RoleGrant,
+            _ => Unique::Record,
+        }
+    }
+}
+
 /// The outcome of a command: events to append and mutations to apply, in one transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Change {

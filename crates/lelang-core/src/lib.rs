@@ -43,4 +43,4 @@ pub use ids::{
 };
 pub use policy::{Action, Actor, Denied};
 pub use role::Role;
-pub use store::{Store, StoreError};
+pub use store::{Conflict, Store, StoreError, Unique};

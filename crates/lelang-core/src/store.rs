@@ -14,9 +14,9 @@ use time::OffsetDateTime;
 /// What can go wrong in a store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// A uniqueness rule was broken; the string names the thing that exists already.
-    #[error("already exists: {0}")]
-    Conflict(String),
+    /// The change was refused whole: something it assumed no longer holds.
+    #[error("refused: {0}")]
+    Conflict(Conflict),
     /// A row the change refers to does not exist.
     #[error("not found: {0}")]
     NotFound(String),
@@ -26,6 +26,56 @@ pub enum StoreError {
     /// Migrations failed.
     #[error("migration: {0}")]
     Migration(String),
+}
+
+/// Why a store refused a change, by type: each is answered in one place (the web crate's
+/// `ApiError`), never by reading the text of an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// Something that must be unique exists already.
+    #[error("{0} already exists")]
+    Duplicate(Unique),
+    /// The package already has a pokja.
+    #[error("the package already has a pokja")]
+    PokjaAssigned,
+    /// The tender's setup changed since the command read it.
+    #[error("the tender setup changed since it was read")]
+    SetupChanged,
+    /// The question was answered since the command read it.
+    #[error("the question is already answered")]
+    AlreadyAnswered,
+    /// The key ceremony changed since the command read it (or another one started).
+    #[error("the key ceremony changed since it was read")]
+    CeremonyChanged,
+    /// The opening changed since the command read it.
+    #[error("the opening changed since it was read")]
+    OpeningChanged,
+    /// The tender's submission has closed (its closing entry is on the log).
+    #[error("the submission is closed")]
+    SubmissionClosed,
+}
+
+/// What a [`Conflict::Duplicate`] collided on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Unique {
+    /// A regency's short name.
+    #[error("a regency with this short name")]
+    TenantSlug,
+    /// A user name.
+    #[error("this username")]
+    Username,
+    /// A company's NIB.
+    #[error("a vendor with this NIB")]
+    VendorNib,
+    /// A work unit's code within its regency.
+    #[error("a work unit with this code in this regency")]
+    WorkUnitCode,
+    /// A role granted to a user.
+    #[error("this role grant")]
+    RoleGrant,
+    /// Any other row (the same id twice, a record that exists once per tender).
+    #[error("this record")]
+    Record,
 }
 
 /// Which events to read.

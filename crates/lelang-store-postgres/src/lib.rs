@@ -14,6 +14,7 @@ use lelang_core::plan::PlanItem;
 use lelang_core::public::{self, Salt};
 use lelang_core::role::Role;
 use lelang_core::rules;
+use lelang_core::store::{Conflict, Unique};
 use lelang_core::store::{EventFilter, FailedLogins, Store, StoreError, StoredCheckpoint};
 use lelang_trust::merkle::{self, Hash, NodeId};
 use sqlx::postgres::{PgPoolOptions, PgRow};
@@ -40,22 +41,12 @@ fn backend(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &e
         && db.is_unique_violation()
     {
-        return StoreError::Conflict(db.message().to_owned());
+        return StoreError::Conflict(Conflict::Duplicate(Unique::Record));
     }
     if let sqlx::Error::Database(db) = &e
         && db.is_foreign_key_violation()
     {
         return StoreError::NotFound(db.message().to_owned());
-    }
-    if let sqlx::Error::Protocol(m) = &e
-        && (m.starts_with("pokja_members")
-            || m.starts_with("questions")
-            || m.starts_with("tender_setups")
-            || m.starts_with("ceremonies")
-            || m.starts_with("openings")
-            || m.starts_with("closings"))
-    {
-        return StoreError::Conflict(m.clone());
     }
     StoreError::Backend(e.to_string())
 }
@@ -515,10 +506,29 @@ async fn commit_at(
 }
 
 /// A mutation's failure as the store reports it.
-fn refused(m: &Mutation, e: sqlx::Error) -> StoreError {
+/// A mutation that did not apply: the database's error, or a refusal this store decided.
+enum ApplyError {
+    Sql(sqlx::Error),
+    Refused(Conflict),
+}
+
+impl From<sqlx::Error> for ApplyError {
+    fn from(e: sqlx::Error) -> Self {
+        ApplyError::Sql(e)
+    }
+}
+
+/// Why a mutation did not apply, by type: a duplicate names what must be unique.
+fn refused(m: &Mutation, e: ApplyError) -> StoreError {
     match e {
-        sqlx::Error::RowNotFound => StoreError::NotFound(format!("{m:?}").chars().take(80).collect()),
-        e => backend(e),
+        ApplyError::Refused(c) => StoreError::Conflict(c),
+        ApplyError::Sql(sqlx::Error::RowNotFound) => {
+            StoreError::NotFound(format!("{m:?}").chars().take(80).collect())
+        }
+        ApplyError::Sql(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+            StoreError::Conflict(Conflict::Duplicate(m.unique()))
+        }
+        ApplyError::Sql(e) => backend(e),
     }
 }
 
@@ -631,7 +641,7 @@ async fn commit_one_of_batch(
 
 /// Applies one mutation; `span` is the positions of the change's first and last events (a bid's
 /// receipt index is its first event's, a closing's leaf its last's).
-async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> Result<(), sqlx::Error> {
+async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> Result<(), ApplyError> {
     match m {
         Mutation::InsertTenant(t) => {
             sqlx::query(
@@ -688,7 +698,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
             .execute(&mut *tx)
             .await?;
             if r.rows_affected() != 1 {
-                return Err(sqlx::Error::RowNotFound);
+                return Err(sqlx::Error::RowNotFound.into());
             }
         }
         Mutation::ClearSecondFactor { user_id } => {
@@ -708,7 +718,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
                 .execute(&mut *tx)
                 .await?;
             if r.rows_affected() != 1 {
-                return Err(sqlx::Error::RowNotFound);
+                return Err(sqlx::Error::RowNotFound.into());
             }
         }
         Mutation::InsertWorkUnit(w) => {
@@ -776,7 +786,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
                 .execute(&mut *tx)
                 .await?;
             if r.rows_affected() != 1 {
-                return Err(sqlx::Error::RowNotFound);
+                return Err(sqlx::Error::RowNotFound.into());
             }
         }
         Mutation::DeleteSessions { user_id } => {
@@ -841,7 +851,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
                 .execute(&mut *tx)
                 .await?;
                 if r.rows_affected() != 1 {
-                    return Err(sqlx::Error::RowNotFound);
+                    return Err(sqlx::Error::RowNotFound.into());
                 }
             }
         }
@@ -874,9 +884,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
                 .await?;
             if taken > 0 {
                 // One pokja per package, even if two ULP heads assign at the same moment.
-                return Err(sqlx::Error::Protocol(
-                    "pokja_members: package already has a pokja".into(),
-                ));
+                return Err(ApplyError::Refused(Conflict::PokjaAssigned));
             }
             for m in &a.members {
                 sqlx::query(
@@ -904,7 +912,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
             .execute(&mut *tx)
             .await?;
             if r.rows_affected() != 1 {
-                return Err(sqlx::Error::RowNotFound);
+                return Err(sqlx::Error::RowNotFound.into());
             }
         }
         Mutation::UpsertTenderSetup(t) => {
@@ -983,9 +991,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
                 .and_then(|s| serde_json::from_str::<lelang_core::tender::TenderSetup>(&s).ok())
                 .is_some_and(|s| s == *expected);
             if !same {
-                return Err(sqlx::Error::Protocol(
-                    "tender_setups: changed since it was read".into(),
-                ));
+                return Err(ApplyError::Refused(Conflict::SetupChanged));
             }
         }
         Mutation::SetSubmissionDeadline { package_id, deadline } => {
@@ -1043,7 +1049,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
             .execute(&mut *tx)
             .await?;
             if r.rows_affected() != 1 {
-                return Err(sqlx::Error::Protocol("questions: already answered".into()));
+                return Err(ApplyError::Refused(Conflict::AlreadyAnswered));
             }
         }
         Mutation::UpsertMemberKey(k) => {
@@ -1082,9 +1088,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
                 .execute(&mut *tx)
                 .await?;
                 if r.rows_affected() != 1 {
-                    return Err(sqlx::Error::Protocol(
-                        "ceremonies: changed since it was read".into(),
-                    ));
+                    return Err(ApplyError::Refused(Conflict::CeremonyChanged));
                 }
             }
         },
@@ -1095,9 +1099,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
                 .await?;
             let expected = latest.map(|(id, v)| (id.0, i64::from(v)));
             if row != expected {
-                return Err(sqlx::Error::Protocol(
-                    "ceremonies: changed since it was read".into(),
-                ));
+                return Err(ApplyError::Refused(Conflict::CeremonyChanged));
             }
         }
         Mutation::InsertBid(b) => {
@@ -1129,7 +1131,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
             .execute(&mut *tx)
             .await?;
             if r.rows_affected() == 0 {
-                return Err(sqlx::Error::RowNotFound);
+                return Err(sqlx::Error::RowNotFound.into());
             }
         }
         Mutation::ExpectSubmissionOpen(package) => {
@@ -1139,7 +1141,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
                     .fetch_optional(&mut *tx)
                     .await?;
             if closed.is_some() {
-                return Err(sqlx::Error::Protocol("closings: submission closed".into()));
+                return Err(ApplyError::Refused(Conflict::SubmissionClosed));
             }
         }
         Mutation::InsertClosing { package_id, at } => {
@@ -1175,9 +1177,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
                 .execute(&mut *tx)
                 .await?;
                 if r.rows_affected() != 1 {
-                    return Err(sqlx::Error::Protocol(
-                        "openings: changed since it was read".into(),
-                    ));
+                    return Err(ApplyError::Refused(Conflict::OpeningChanged));
                 }
             }
         },
@@ -1198,7 +1198,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
                 .execute(&mut *tx)
                 .await?;
             if r.rows_affected() != 1 {
-                return Err(sqlx::Error::RowNotFound);
+                return Err(sqlx::Error::RowNotFound.into());
             }
         }
         Mutation::RevokeApiToken { id, at } => {
@@ -1208,7 +1208,7 @@ async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> R
                 .execute(&mut *tx)
                 .await?;
             if r.rows_affected() != 1 {
-                return Err(sqlx::Error::RowNotFound);
+                return Err(sqlx::Error::RowNotFound.into());
             }
         }
     }

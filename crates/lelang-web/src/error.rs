@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lelang_core::command::CommandError;
 use lelang_core::policy::Denied;
-use lelang_core::store::StoreError;
+use lelang_core::store::{Conflict, StoreError, Unique};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -256,25 +256,35 @@ impl From<CommandError> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(d) => ApiError::Conflict(conflict_detail(&d)),
+            StoreError::Conflict(c) => c.into(),
             StoreError::NotFound(_) => ApiError::NotFound,
             StoreError::Backend(d) | StoreError::Migration(d) => ApiError::Unavailable(d),
         }
     }
 }
 
-/// Says which unique thing collided without echoing database internals.
-fn conflict_detail(db_message: &str) -> String {
-    for (needle, what) in [
-        ("slug", "a regency with this short name exists"),
-        ("username", "this username is taken"),
-        ("nib", "a vendor with this NIB exists"),
-        ("code", "a work unit with this code exists in this regency"),
-        ("role_grants", "this role is already granted"),
-    ] {
-        if db_message.contains(needle) {
-            return what.into();
+/// Every refusal of the store, answered in this one place: a closed submission is the vendor's
+/// to read as such; the rest are conflicts that say what collided, never database internals.
+impl From<Conflict> for ApiError {
+    fn from(c: Conflict) -> Self {
+        match c {
+            Conflict::SubmissionClosed => ApiError::Invalid {
+                field: "package_id".into(),
+                code: "submission-closed".into(),
+            },
+            Conflict::Duplicate(u) => ApiError::Conflict(match u {
+                Unique::TenantSlug => "a regency with this short name exists".into(),
+                Unique::Username => "this username is taken".into(),
+                Unique::VendorNib => "a vendor with this NIB exists".into(),
+                Unique::WorkUnitCode => "a work unit with this code exists in this regency".into(),
+                Unique::RoleGrant => "this role is already granted".into(),
+                Unique::Record => "already exists".into(),
+            }),
+            c @ (Conflict::PokjaAssigned
+            | Conflict::SetupChanged
+            | Conflict::AlreadyAnswered
+            | Conflict::CeremonyChanged
+            | Conflict::OpeningChanged) => ApiError::Conflict(c.to_string()),
         }
     }
-    "already exists".into()
 }

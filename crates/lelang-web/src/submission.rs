@@ -24,7 +24,7 @@ use lelang_core::ids::{BidId, PackageId, VendorId};
 use lelang_core::policy::{Action, authorize};
 use lelang_core::public;
 use lelang_core::sealing::Bid;
-use lelang_core::store::{Store, StoreError};
+use lelang_core::store::Store;
 use lelang_core::submission::{self, Closing, ProofBundle, ProvenEntry, Receipt, Submitter};
 use lelang_core::tender::PublicTender;
 use lelang_trust::merkle;
@@ -137,7 +137,7 @@ async fn run(
         match store.commit_batch(changes).await {
             Ok(outcomes) => {
                 for (reply, out) in waiting.into_iter().zip(outcomes) {
-                    let _ = reply.send(out.map(|events| Committed { events }).map_err(refusal));
+                    let _ = reply.send(out.map(|events| Committed { events }).map_err(ApiError::from));
                 }
             }
             Err(e) => {
@@ -147,17 +147,6 @@ async fn run(
                 }
             }
         }
-    }
-}
-
-/// A store refusal as the vendor should read it: the closing guard means "closed".
-fn refusal(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Conflict(m) if m.starts_with("closings") => ApiError::Invalid {
-            field: "package_id".into(),
-            code: "submission-closed".into(),
-        },
-        e => e.into(),
     }
 }
 
