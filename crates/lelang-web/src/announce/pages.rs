@@ -1,0 +1,324 @@
+//! The public tender pages (list and detail, registering, asking) and the pokja's announce and
+//! answer forms.
+
+use super::*;
+
+pub(super) fn options<T: serde::Serialize>(t: &Tr, prefix: &str, all: &[T]) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| {
+            let c = rules::code(v);
+            (c.clone(), t.get(&format!("{prefix}-{c}")))
+        })
+        .collect()
+}
+
+/// The page's parameters, leniently: links from elsewhere carry extra ones (`utm_source`), and a
+/// page number that is not one reads as the first page.
+pub(super) fn page_params(raw: Option<&str>) -> SearchParams {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or("")).unwrap_or_default();
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    SearchParams {
+        q: get("q"),
+        regency: get("regency"),
+        work_unit: get("work_unit"),
+        category: get("category"),
+        method: get("method"),
+        status: get("status"),
+        min: get("min"),
+        max: get("max"),
+        page: get("page").and_then(|p| p.trim().parse().ok()),
+    }
+}
+
+pub(super) async fn list_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Response {
+    let t = Tr::new(state.i18n.clone(), ctx.lang);
+    let p = page_params(raw.as_deref());
+    let result = async {
+        let mut errors = Vec::new();
+        let found = match query_of(&state, &p).await {
+            Ok(q) => Some((q.offset / PAGE_SIZE + 1, search(&state, &q).await?)),
+            Err(e @ ApiError::Invalid { .. }) => {
+                errors.push(crate::pages::form_error(&t, &e).unwrap_or_default());
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let (page, found) = found.unwrap_or_default();
+        let now = state.clock.now();
+        let tenants = tenants(&state).await?;
+        let rows = found
+            .tenders
+            .iter()
+            .map(|l| {
+                let x = &l.tender;
+                let tenant = tenants.iter().find(|n| n.id == x.tenant_id);
+                TenderRow {
+                    href: format!("/tenders/{}", x.package_id.0),
+                    name: x.name.clone(),
+                    regency: l.regency_name.clone(),
+                    work_unit: l.work_unit_name.clone(),
+                    category: t.get(&format!("category-{}", rules::code(&x.category))),
+                    method: t.get(&format!("method-{}", rules::code(&x.method))),
+                    hps: crate::plan::rupiah(x.owner_estimate),
+                    deadline: tenant
+                        .map(|n| local_time(n, x.submission_deadline))
+                        .unwrap_or_default(),
+                    open: status_of(x, now) == "open",
+                }
+            })
+            .collect();
+        let pages = found.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+        let link = |n: u32| {
+            let mut pairs: Vec<(&str, String)> = Vec::new();
+            for (k, v) in [
+                ("q", &p.q),
+                ("regency", &p.regency),
+                ("work_unit", &p.work_unit),
+                ("category", &p.category),
+                ("method", &p.method),
+                ("status", &p.status),
+                ("min", &p.min),
+                ("max", &p.max),
+            ] {
+                if let Some(v) = some(v) {
+                    pairs.push((k, v.to_owned()));
+                }
+            }
+            pairs.push(("page", n.to_string()));
+            format!(
+                "/tenders?{}",
+                serde_urlencoded::to_string(&pairs).unwrap_or_default()
+            )
+        };
+        let prev = (page > 1).then(|| link(page - 1));
+        let next = (u64::from(page) < pages).then(|| link(page + 1));
+        let page_view = TenderListPage {
+            nav: nav_for(&state, &ctx, "/tenders").await,
+            q: some(&p.q).unwrap_or("").to_owned(),
+            regency: some(&p.regency).unwrap_or("").to_owned(),
+            category: some(&p.category).unwrap_or("").to_owned(),
+            method: some(&p.method).unwrap_or("").to_owned(),
+            status: some(&p.status).unwrap_or("").to_owned(),
+            min: some(&p.min).unwrap_or("").to_owned(),
+            max: some(&p.max).unwrap_or("").to_owned(),
+            regencies: tenants.iter().map(|x| (x.slug.clone(), x.name.clone())).collect(),
+            categories: options(&t, "category", &Category::ALL),
+            methods: options(&t, "method", &Method::ALL),
+            total: found.total,
+            page,
+            pages,
+            prev,
+            next,
+            rows,
+            errors: errors.clone(),
+            t: t.clone(),
+        };
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        Ok(render(status, &page_view))
+    }
+    .await;
+    result.unwrap_or_else(|e| fail_page(&state, &ctx, "/tenders", e))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub(super) struct OkQuery {
+    ok: Option<String>,
+}
+
+pub(super) async fn detail_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    status: StatusCode,
+    errors: Vec<String>,
+    flash: Option<&str>,
+) -> Result<Response, ApiError> {
+    let d = detail(state, ctx, id).await?;
+    let t = Tr::new(state.i18n.clone(), ctx.lang);
+    let now = state.clock.now();
+    let mine = my_vendor(ctx);
+    let path = format!("/tenders/{id}");
+    let mut nav = nav_for(state, ctx, &path).await;
+    nav.flash = flash
+        .filter(|k| ["joined", "question-asked"].contains(k))
+        .map(|k| t.get(&format!("tender-flash-{k}")));
+    let stages: Vec<StageRow> = d
+        .setup
+        .as_ref()
+        .map(|s| {
+            s.schedule()
+                .times()
+                .into_iter()
+                .map(|st| StageRow {
+                    code: rules::code(&st.kind),
+                    kind: t.get(&format!("stage-{}", rules::code(&st.kind))),
+                    start: local_time(&d.tenant, st.start),
+                    end: local_time(&d.tenant, st.end),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let clarification_open = d
+        .setup
+        .as_ref()
+        .and_then(lelang_core::clarification::closes_at)
+        .is_some_and(|end| now < end);
+    let documents = current(&d.documents)
+        .into_iter()
+        .map(|doc| PublicDocRow {
+            href: crate::document::href(doc),
+            title: doc.title.clone(),
+            filename: doc.filename.clone(),
+            kind: t.get(&format!("document-kind-{}", doc.kind.code())),
+            version: doc.version,
+            size: format!("{:.1} KB", doc.size as f64 / 1024.0),
+            sha256: doc.sha256.clone(),
+            published: local_time(&d.tenant, doc.published_at),
+        })
+        .collect();
+    let addenda = d
+        .documents
+        .iter()
+        .filter(|doc| doc.change_note.is_some())
+        .map(|doc| PublicDocRow {
+            href: crate::document::href(doc),
+            title: doc.title.clone(),
+            filename: doc.change_note.clone().unwrap_or_default(),
+            kind: t.get("document-kind-addendum"),
+            version: doc.version,
+            size: String::new(),
+            sha256: doc.sha256.clone(),
+            published: local_time(&d.tenant, doc.published_at),
+        })
+        .collect();
+    let questions = d
+        .questions
+        .iter()
+        .map(|q| PublicQuestion {
+            text: q.text.clone(),
+            asked: local_time(&d.tenant, q.asked_at),
+            answer: q.answer.clone(),
+            mine: mine == Some(q.vendor_id),
+        })
+        .collect();
+    let page = TenderDetailPage {
+        nav,
+        id: id.to_string(),
+        name: d.tender.name.clone(),
+        regency: d.tenant.name.clone(),
+        work_unit: d.names.unit(d.tender.work_unit_id),
+        location: d.tender.location.clone(),
+        category: t.get(&format!("category-{}", rules::code(&d.tender.category))),
+        method: t.get(&format!("method-{}", rules::code(&d.tender.method))),
+        evaluation: d
+            .setup
+            .as_ref()
+            .map(|s| t.get(&format!("evaluation-{}", rules::code(&s.evaluation)))),
+        hps: crate::plan::rupiah(d.tender.owner_estimate),
+        pagu: crate::plan::rupiah(d.tender.budget_ceiling),
+        deadline: local_time(&d.tenant, d.tender.submission_deadline),
+        open: now < d.tender.submission_deadline,
+        current_stage: d
+            .setup
+            .as_ref()
+            .and_then(|s| current_stage(s, now))
+            .map(|k| t.get(&format!("stage-{}", rules::code(&k)))),
+        stages,
+        documents,
+        addenda,
+        questions,
+        is_vendor: mine.is_some(),
+        registered: d.registered.unwrap_or(false),
+        verified: d.verified.unwrap_or(false),
+        clarification_open,
+        signed_in: ctx.actor.user().is_some(),
+        errors,
+        t,
+    };
+    Ok(render(status, &page))
+}
+
+pub(super) async fn detail_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Query(q): Query<OkQuery>,
+) -> Response {
+    detail_view(&state, &ctx, id, StatusCode::OK, vec![], q.ok.as_deref())
+        .await
+        .unwrap_or_else(|e| fail_page(&state, &ctx, &format!("/tenders/{id}"), e))
+}
+
+pub(super) async fn detail_done(
+    state: AppState,
+    ctx: Ctx,
+    id: Uuid,
+    ok: &str,
+    result: Result<(), ApiError>,
+) -> Response {
+    let path = format!("/tenders/{id}");
+    let to = format!("{path}?ok={ok}");
+    let again = |errors| detail_view(&state, &ctx, id, StatusCode::UNPROCESSABLE_ENTITY, errors, None);
+    form_done(&state, &ctx, &path, result.map(|()| to), again).await
+}
+
+pub(super) async fn join_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    PageForm(_): PageForm<std::collections::HashMap<String, String>>,
+) -> Response {
+    let result = do_join(&state, &ctx, id).await;
+    detail_done(state.clone(), ctx, id, "joined", result).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct TextForm {
+    text: String,
+}
+
+pub(super) async fn ask_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    PageForm(f): PageForm<TextForm>,
+) -> Response {
+    let result = do_ask(&state, &ctx, id, &f.text).await.map(|_| ());
+    detail_done(state.clone(), ctx, id, "question-asked", result).await
+}
+
+pub(super) async fn announce_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(_): PageForm<std::collections::HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        ctx.user_actor()?;
+        do_announce(&state, &ctx, &slug, id).await.map(|_| ())
+    }
+    .await;
+    crate::tender::finish(state.clone(), ctx, slug, id, "tender-announced", result).await
+}
+
+pub(super) async fn answer_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id, qid)): Path<(String, Uuid, Uuid)>,
+    PageForm(f): PageForm<TextForm>,
+) -> Response {
+    let result = async {
+        ctx.user_actor()?;
+        do_answer(&state, &ctx, &slug, id, qid, &f.text).await
+    }
+    .await;
+    crate::tender::finish(state.clone(), ctx, slug, id, "question-answered", result).await
+}

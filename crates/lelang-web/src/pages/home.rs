@@ -1,0 +1,210 @@
+//! Every role's home page: what is asked of them now.
+
+use super::*;
+
+pub(super) async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r: Result<Response, ApiError> = async {
+        authorize(&ctx.actor, Action::ViewOwnAccount)?;
+        let a = ctx.user_actor()?;
+        let user = ctx.user.as_ref().ok_or(ApiError::Unauthenticated)?;
+        let t = tr(&state, ctx.lang);
+        let tenant = match a.tenant_id {
+            Some(id) => state.store.tenant(id).await?,
+            None => None,
+        };
+        let t_role = t.role(&a.role);
+        let acting_as = t.arg2(
+            "home-acting-as",
+            ("name", &user.display_name),
+            ("role", &t.role(&a.role)),
+        );
+        let mut context_line = tenant.as_ref().map(|x| t.arg("home-tenant", "tenant", &x.name));
+        let stat = |key: &str, v: i64| Stat {
+            label: t.get(key),
+            value: v.to_string(),
+        };
+        let mut stats = Vec::new();
+        let mut sections = Vec::new();
+        let lead_key = match a.role {
+            Role::PlatformAdmin => {
+                stats.push(stat(
+                    "home-stat-tenants",
+                    state.store.tenants().await?.len() as i64,
+                ));
+                stats.push(stat(
+                    "home-stat-vendors",
+                    state.store.vendors().await?.len() as i64,
+                ));
+                stats.push(stat("home-stat-events", state.store.event_count().await?));
+                "home-platform-lead"
+            }
+            Role::TenantAdmin => {
+                if let Some(x) = &tenant {
+                    stats.push(stat(
+                        "home-stat-work-units",
+                        state.store.work_units(x.id).await?.len() as i64,
+                    ));
+                    stats.push(stat(
+                        "home-stat-officials",
+                        state.store.users(Some(x.id)).await?.len() as i64,
+                    ));
+                }
+                "home-tenant-admin-lead"
+            }
+            Role::UlpHead => {
+                let members = match &tenant {
+                    Some(x) => crate::pokja::members(&state, x)
+                        .await?
+                        .into_iter()
+                        .map(|(_, name)| name)
+                        .collect(),
+                    None => Vec::new(),
+                };
+                sections.push(Section {
+                    title: t.get("home-pokja-members"),
+                    items: members,
+                    empty: t.get("home-pokja-none"),
+                    link: None,
+                });
+                "home-ulp-lead"
+            }
+            Role::PokjaMember => {
+                sections.push(Section {
+                    title: t.get("nav-home"),
+                    items: vec![],
+                    empty: t.get("home-no-tenders"),
+                    link: None,
+                });
+                "home-pokja-lead"
+            }
+            Role::CommitmentOfficer | Role::BudgetHolder => {
+                if let (Some(x), Some(wu)) = (&tenant, a.work_unit_id) {
+                    let units = state.store.work_units(x.id).await?;
+                    if let Some(w) = units.iter().find(|w| w.id == wu) {
+                        context_line = Some(format!(
+                            "{} · {}",
+                            context_line.unwrap_or_default(),
+                            t.arg("home-work-unit", "unit", &w.name)
+                        ));
+                    }
+                }
+                let (empty, lead) = if a.role == Role::CommitmentOfficer {
+                    ("home-no-packages", "home-ppk-lead")
+                } else {
+                    ("home-no-plans", "home-budget-lead")
+                };
+                sections.push(Section {
+                    title: t.get("nav-home"),
+                    items: vec![],
+                    empty: t.get(empty),
+                    link: None,
+                });
+                lead
+            }
+            Role::Vendor => {
+                if let Some(v) = match a.vendor_id {
+                    Some(id) => state.store.vendor(id).await?,
+                    None => None,
+                } {
+                    stats.push(Stat {
+                        label: t.get("home-vendor-company"),
+                        value: v.name,
+                    });
+                    stats.push(Stat {
+                        label: t.get("home-vendor-nib"),
+                        value: v.nib,
+                    });
+                    // Its tenders, each with the addenda published since it registered: how
+                    // registered vendors are told what changed.
+                    let mut items = Vec::new();
+                    for package in state.store.vendor_tenders(v.id).await? {
+                        let Some(tender) = state.store.public_tender(package).await? else {
+                            continue;
+                        };
+                        let joined = state
+                            .store
+                            .participants(package)
+                            .await?
+                            .into_iter()
+                            .find(|(x, _)| *x == v.id)
+                            .map(|(_, at)| at);
+                        let addenda: Vec<_> = state
+                            .store
+                            .documents(package)
+                            .await?
+                            .into_iter()
+                            .filter(|d| {
+                                d.change_note.is_some() && joined.is_some_and(|j| d.published_at >= j)
+                            })
+                            .collect();
+                        items.push(match addenda.last() {
+                            Some(last) => t.arg2(
+                                "home-vendor-tender-addenda",
+                                ("name", &tender.name),
+                                ("note", last.change_note.as_deref().unwrap_or("")),
+                            ),
+                            None => t.arg("home-vendor-tender", "name", &tender.name),
+                        });
+                    }
+                    sections.push(Section {
+                        title: t.get("home-vendor-tenders"),
+                        items,
+                        empty: t.get("home-vendor-no-tenders"),
+                        link: Some(("/tenders".into(), t.get("tenders-title"))),
+                    });
+                }
+                "home-vendor-lead"
+            }
+            Role::Auditor | Role::LawEnforcement => {
+                if let Some(x) = &tenant {
+                    let recent = state
+                        .store
+                        .events(EventFilter {
+                            tenant: Some(Some(x.id)),
+                            after_seq: 0,
+                            limit: 5,
+                            newest_first: true,
+                        })
+                        .await?;
+                    // Law enforcement's reads of the record are logged, like the event log's.
+                    let recent = api::readable_events(&state, &ctx, Some(x.id), recent).await?;
+                    let items = recent
+                        .iter()
+                        .map(|e| format!("#{} {}", e.seq, t.get(&format!("event-{}", e.event_type))))
+                        .collect();
+                    sections.push(Section {
+                        title: t.get("home-recent-events"),
+                        items,
+                        empty: t.get("events-none"),
+                        link: Some((format!("/t/{}/events", x.slug), t.get("nav-events"))),
+                    });
+                }
+                if a.role == Role::Auditor {
+                    "home-auditor-lead"
+                } else {
+                    "home-law-lead"
+                }
+            }
+        };
+        let nav = nav(&state, &ctx, "/home", None).await;
+        Ok(html(
+            StatusCode::OK,
+            &HomePage {
+                lead: t.get(lead_key),
+                t,
+                nav,
+                role_code: a.role.code().into(),
+                role_label: t_role,
+                acting_as,
+                context_line,
+                stats,
+                sections,
+            },
+        ))
+    }
+    .await;
+    r.unwrap_or_else(|e| fail(&state, &ctx, "/home", e))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Account: password, sessions, tokens
