@@ -224,6 +224,9 @@ pub trait Store: Send + Sync + 'static {
     /// A regency's packages, newest first.
     async fn packages(&self, tenant: TenantId) -> Result<Vec<crate::package::Package>, StoreError>;
 
+    /// One package, by its id (whichever regency holds it).
+    async fn package(&self, id: PackageId) -> Result<Option<crate::package::Package>, StoreError>;
+
     /// A regency's pokja assignments with their declarations.
     async fn pokja_assignments(
         &self,

@@ -112,6 +112,25 @@ pub fn test_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
+fn package_row(r: &PgRow) -> Result<lelang_core::package::Package, sqlx::Error> {
+    let breakdown: String = r.try_get("hps_breakdown")?;
+    Ok(lelang_core::package::Package {
+        id: lelang_core::ids::PackageId(r.try_get("id")?),
+        tenant_id: TenantId(r.try_get("tenant_id")?),
+        work_unit_id: WorkUnitId(r.try_get("work_unit_id")?),
+        plan_item_id: PlanItemId(r.try_get("plan_item_id")?),
+        name: r.try_get("name")?,
+        category: rules::from_code(&r.try_get::<String, _>("category")?)
+            .ok_or_else(|| sqlx::Error::Decode("unknown category".into()))?,
+        budget_ceiling: r.try_get("budget_ceiling")?,
+        owner_estimate: r.try_get("owner_estimate")?,
+        hps_breakdown: serde_json::from_str(&breakdown).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        location: r.try_get("location")?,
+        rule_set: r.try_get("rule_set")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
 fn tenant_row(r: &PgRow) -> Result<Tenant, sqlx::Error> {
     let tz: String = r.try_get("time_zone")?;
     Ok(Tenant {
@@ -1651,27 +1670,21 @@ impl Store for PgStore {
             .await
             .map_err(backend)?;
         rows.iter()
-            .map(|r| {
-                let breakdown: String = r.try_get("hps_breakdown")?;
-                Ok(lelang_core::package::Package {
-                    id: lelang_core::ids::PackageId(r.try_get("id")?),
-                    tenant_id: TenantId(r.try_get("tenant_id")?),
-                    work_unit_id: WorkUnitId(r.try_get("work_unit_id")?),
-                    plan_item_id: PlanItemId(r.try_get("plan_item_id")?),
-                    name: r.try_get("name")?,
-                    category: rules::from_code(&r.try_get::<String, _>("category")?)
-                        .ok_or_else(|| sqlx::Error::Decode("unknown category".into()))?,
-                    budget_ceiling: r.try_get("budget_ceiling")?,
-                    owner_estimate: r.try_get("owner_estimate")?,
-                    hps_breakdown: serde_json::from_str(&breakdown)
-                        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-                    location: r.try_get("location")?,
-                    rule_set: r.try_get("rule_set")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
+            .map(package_row)
             .collect::<Result<_, sqlx::Error>>()
             .map_err(backend)
+    }
+
+    async fn package(
+        &self,
+        id: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::package::Package>, StoreError> {
+        let row = sqlx::query("SELECT * FROM packages WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(package_row).transpose().map_err(backend)
     }
 
     async fn pokja_assignments(

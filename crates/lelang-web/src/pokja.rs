@@ -14,7 +14,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use lelang_core::model::Tenant;
-use lelang_core::package::Package;
 use lelang_core::pokja::{Candidate, PokjaAssignment, assign_pokja, declare_no_conflict, rank_candidates};
 use lelang_core::policy::{Action, authorize};
 use lelang_core::role::Role;
@@ -70,16 +69,6 @@ async fn ranked(
     ))
 }
 
-async fn package(state: &AppState, tenant: &Tenant, id: Uuid) -> Result<Package, ApiError> {
-    state
-        .store
-        .packages(tenant.id)
-        .await?
-        .into_iter()
-        .find(|p| p.id.0 == id)
-        .ok_or(ApiError::NotFound)
-}
-
 async fn assign(
     state: &AppState,
     ctx: &Ctx,
@@ -88,7 +77,7 @@ async fn assign(
     chosen: Vec<UserId>,
 ) -> Result<(), ApiError> {
     authorize(&ctx.actor, Action::AssignPokja(tenant.id))?;
-    let pkg = package(state, tenant, id).await?;
+    let pkg = crate::tender::package_of(state, tenant.id, id).await?;
     let (candidates, assignments) = ranked(state, tenant).await?;
     let eligible: Vec<UserId> = candidates.iter().map(|c| c.user_id).collect();
     let existing = assignments.iter().find(|a| a.package_id == pkg.id);

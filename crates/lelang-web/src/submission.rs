@@ -342,13 +342,7 @@ async fn grace(state: &AppState, tender: &PublicTender) -> Result<time::Duration
     if let Some(g) = state.limits.grace_of(tender.package_id) {
         return Ok(g);
     }
-    let package = state
-        .store
-        .packages(tender.tenant_id)
-        .await?
-        .into_iter()
-        .find(|p| p.id == tender.package_id)
-        .ok_or(ApiError::NotFound)?;
+    let package = crate::tender::package_of(state, tender.tenant_id, tender.package_id.0).await?;
     let rules = crate::plan::rule_sets()?
         .iter()
         .find(|r| r.id == package.rule_set)

@@ -87,17 +87,25 @@ pub(crate) struct Loaded {
     pub(crate) setup: Option<TenderSetup>,
 }
 
+/// A package of this regency (another regency's is not found here).
+pub(crate) async fn package_of(
+    state: &AppState,
+    tenant: lelang_core::TenantId,
+    id: Uuid,
+) -> Result<lelang_core::package::Package, ApiError> {
+    state
+        .store
+        .package(lelang_core::ids::PackageId(id))
+        .await?
+        .filter(|p| p.tenant_id == tenant)
+        .ok_or(ApiError::NotFound)
+}
+
 /// Loads a package of a regency for an official who may see packages there.
 pub(crate) async fn load(state: &AppState, ctx: &Ctx, slug: &str, id: Uuid) -> Result<Loaded, ApiError> {
     let tenant = tenant_or_404(state, slug).await?;
     authorize(&ctx.actor, Action::ViewPackages(tenant.id))?;
-    let package = state
-        .store
-        .packages(tenant.id)
-        .await?
-        .into_iter()
-        .find(|p| p.id.0 == id)
-        .ok_or(ApiError::NotFound)?;
+    let package = package_of(state, tenant.id, id).await?;
     let assignment = state
         .store
         .pokja_assignments(tenant.id)

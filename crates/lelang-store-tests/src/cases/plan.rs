@@ -90,7 +90,16 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
     )
     .expect("valid");
     store.commit(c).await.expect("package");
-    assert_eq!(store.packages(t.id).await.expect("packages"), vec![pkg]);
+    assert_eq!(store.packages(t.id).await.expect("packages"), vec![pkg.clone()]);
+    // One row by its id; an unknown id is none.
+    assert_eq!(store.package(pkg.id).await.expect("package"), Some(pkg));
+    assert_eq!(
+        store
+            .package(lelang_core::ids::PackageId::new())
+            .await
+            .expect("package"),
+        None
+    );
     let (_, c) = create_package(
         &ppk,
         &announced[0],
