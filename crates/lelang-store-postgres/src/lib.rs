@@ -4,23 +4,20 @@
 //! servers append to one gapless, totally ordered log, and commit order is log order.
 
 use async_trait::async_trait;
-use lelang_core::command::{Change, Mutation};
+use lelang_core::command::Change;
 use lelang_core::event::Event;
-use lelang_core::ids::{ApiTokenId, EventId, PlanItemId, SessionId, TenantId, UserId, VendorId, WorkUnitId};
-use lelang_core::model::{
-    ApiToken, Credentials, RoleGrant, Session, Tenant, TimeZone, User, Vendor, WorkUnit,
-};
+use lelang_core::ids::{ApiTokenId, SessionId, TenantId, UserId, VendorId};
+use lelang_core::model::{ApiToken, Credentials, RoleGrant, Session, Tenant, User, Vendor, WorkUnit};
 use lelang_core::plan::PlanItem;
 use lelang_core::public::{self, Salt};
 use lelang_core::role::Role;
 use lelang_core::rules;
-use lelang_core::store::{Conflict, Unique};
 use lelang_core::store::{EventFilter, FailedLogins, Store, StoreError, StoredCheckpoint};
+use lelang_store_sql::{self as sql, apply, refused, store_error as backend};
 use lelang_trust::merkle::{self, Hash, NodeId};
-use sqlx::postgres::{PgPoolOptions, PgRow};
+use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Row};
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::time::Duration;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -35,24 +32,6 @@ pub struct PgStore {
     writer: PgPool,
     /// Moves after every commit of this process (see `Store::data_version`).
     version: std::sync::Arc<std::sync::atomic::AtomicU64>,
-}
-
-fn backend(e: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(db) = &e
-        && db.is_unique_violation()
-    {
-        return StoreError::Conflict(Conflict::Duplicate(Unique::Record));
-    }
-    if let sqlx::Error::Database(db) = &e
-        && db.is_foreign_key_violation()
-    {
-        return StoreError::NotFound(db.message().to_owned());
-    }
-    StoreError::Backend(e.to_string())
-}
-
-fn role(s: &str) -> Result<Role, sqlx::Error> {
-    Role::from_str(s).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 impl PgStore {
@@ -112,200 +91,6 @@ pub fn test_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
-fn package_row(r: &PgRow) -> Result<lelang_core::package::Package, sqlx::Error> {
-    let breakdown: String = r.try_get("hps_breakdown")?;
-    Ok(lelang_core::package::Package {
-        id: lelang_core::ids::PackageId(r.try_get("id")?),
-        tenant_id: TenantId(r.try_get("tenant_id")?),
-        work_unit_id: WorkUnitId(r.try_get("work_unit_id")?),
-        plan_item_id: PlanItemId(r.try_get("plan_item_id")?),
-        name: r.try_get("name")?,
-        category: rules::from_code(&r.try_get::<String, _>("category")?)
-            .ok_or_else(|| sqlx::Error::Decode("unknown category".into()))?,
-        budget_ceiling: r.try_get("budget_ceiling")?,
-        owner_estimate: r.try_get("owner_estimate")?,
-        hps_breakdown: serde_json::from_str(&breakdown).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-        location: r.try_get("location")?,
-        rule_set: r.try_get("rule_set")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-fn tenant_row(r: &PgRow) -> Result<Tenant, sqlx::Error> {
-    let tz: String = r.try_get("time_zone")?;
-    Ok(Tenant {
-        id: TenantId(r.try_get("id")?),
-        slug: r.try_get("slug")?,
-        name: r.try_get("name")?,
-        time_zone: TimeZone::from_code(&tz)
-            .ok_or_else(|| sqlx::Error::Decode(format!("time zone {tz}").into()))?,
-        created_at: r.try_get("created_at")?,
-        second_factor_required: r.try_get("second_factor_required")?,
-    })
-}
-
-fn enrolment_row(r: &PgRow) -> Result<lelang_core::second_factor::Enrolment, sqlx::Error> {
-    let secret: Vec<u8> = r.try_get("secret")?;
-    Ok(lelang_core::second_factor::Enrolment {
-        secret: lelang_core::second_factor::Secret(
-            secret
-                .try_into()
-                .map_err(|_| sqlx::Error::Decode("a second-factor secret is not 20 bytes".into()))?,
-        ),
-        last_step: r.try_get("last_step")?,
-        recovery_left: u32::try_from(r.try_get::<i64, _>("left_codes")?).unwrap_or(0),
-        epoch: r.try_get("epoch")?,
-    })
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> Result<String, sqlx::Error> {
-    serde_json::to_string(v).map_err(|e| sqlx::Error::Encode(Box::new(e)))
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
-    serde_json::from_str(s).map_err(|e| StoreError::Backend(format!("stored JSON: {e}")))
-}
-
-fn listed_tender_row(r: &PgRow) -> Result<lelang_core::tender::ListedTender, sqlx::Error> {
-    Ok(lelang_core::tender::ListedTender {
-        tender: public_tender_row(r)?,
-        regency_slug: r.try_get("regency_slug")?,
-        regency_name: r.try_get("regency_name")?,
-        work_unit_name: r.try_get("work_unit_name")?,
-    })
-}
-
-fn public_tender_row(r: &PgRow) -> Result<lelang_core::tender::PublicTender, sqlx::Error> {
-    let decode = |what: &str| sqlx::Error::Decode(format!("unknown {what}").into());
-    Ok(lelang_core::tender::PublicTender {
-        package_id: lelang_core::ids::PackageId(r.try_get("package_id")?),
-        tenant_id: TenantId(r.try_get("tenant_id")?),
-        work_unit_id: WorkUnitId(r.try_get("work_unit_id")?),
-        name: r.try_get("name")?,
-        location: r.try_get("location")?,
-        category: rules::from_code(&r.try_get::<String, _>("category")?).ok_or_else(|| decode("category"))?,
-        method: rules::from_code(&r.try_get::<String, _>("method")?).ok_or_else(|| decode("method"))?,
-        owner_estimate: r.try_get("owner_estimate")?,
-        budget_ceiling: r.try_get("budget_ceiling")?,
-        announced_at: r.try_get("announced_at")?,
-        submission_deadline: r.try_get("submission_deadline")?,
-        search_terms: r.try_get("search_terms")?,
-    })
-}
-
-fn user_row(r: &PgRow) -> Result<User, sqlx::Error> {
-    Ok(User {
-        id: UserId(r.try_get("id")?),
-        username: r.try_get("username")?,
-        display_name: r.try_get("display_name")?,
-        email: r.try_get("email")?,
-        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
-        vendor_id: r.try_get::<Option<Uuid>, _>("vendor_id")?.map(VendorId),
-        active: r.try_get("active")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-fn vendor_row(r: &PgRow) -> Result<Vendor, sqlx::Error> {
-    Ok(Vendor {
-        id: VendorId(r.try_get("id")?),
-        name: r.try_get("name")?,
-        nib: r.try_get("nib")?,
-        home_tenant_id: r.try_get::<Option<Uuid>, _>("home_tenant_id")?.map(TenantId),
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-fn session_row(r: &PgRow) -> Result<Session, sqlx::Error> {
-    Ok(Session {
-        id: SessionId(r.try_get("id")?),
-        secret_hash: r.try_get("secret_hash")?,
-        user_id: UserId(r.try_get("user_id")?),
-        role: role(r.try_get("role")?)?,
-        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
-        created_at: r.try_get("created_at")?,
-        last_seen_at: r.try_get("last_seen_at")?,
-    })
-}
-
-fn token_row(r: &PgRow) -> Result<ApiToken, sqlx::Error> {
-    token_columns(r, "")
-}
-
-/// A token from columns named with `prefix` (a join names the token's columns `t_…`).
-fn token_columns(r: &PgRow, prefix: &str) -> Result<ApiToken, sqlx::Error> {
-    let c = |n: &str| format!("{prefix}{n}");
-    Ok(ApiToken {
-        id: ApiTokenId(r.try_get(c("id").as_str())?),
-        user_id: UserId(r.try_get(c("user_id").as_str())?),
-        name: r.try_get(c("name").as_str())?,
-        role: role(r.try_get(c("role").as_str())?)?,
-        tenant_id: r
-            .try_get::<Option<Uuid>, _>(c("tenant_id").as_str())?
-            .map(TenantId),
-        secret_hash: r.try_get(c("secret_hash").as_str())?,
-        created_at: r.try_get(c("created_at").as_str())?,
-        expires_at: r.try_get(c("expires_at").as_str())?,
-        revoked_at: r.try_get(c("revoked_at").as_str())?,
-        last_used_at: r.try_get(c("last_used_at").as_str())?,
-    })
-}
-
-fn plan_item_row(r: &PgRow) -> Result<PlanItem, sqlx::Error> {
-    let decode = |what: &str| sqlx::Error::Decode(format!("unknown {what}").into());
-    Ok(PlanItem {
-        id: PlanItemId(r.try_get("id")?),
-        tenant_id: TenantId(r.try_get("tenant_id")?),
-        work_unit_id: WorkUnitId(r.try_get("work_unit_id")?),
-        fiscal_year: r.try_get("fiscal_year")?,
-        name: r.try_get("name")?,
-        category: rules::from_code(&r.try_get::<String, _>("category")?).ok_or_else(|| decode("category"))?,
-        budget_ceiling: r.try_get("budget_ceiling")?,
-        funding_source: r.try_get("funding_source")?,
-        planned_method: rules::from_code(&r.try_get::<String, _>("planned_method")?)
-            .ok_or_else(|| decode("method"))?,
-        planned_start: r.try_get("planned_start")?,
-        planned_end: r.try_get("planned_end")?,
-        rule_set: r.try_get("rule_set")?,
-        announced_at: r.try_get("announced_at")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
-fn event_row(r: &PgRow) -> Result<Event, sqlx::Error> {
-    Ok(Event {
-        seq: r.try_get("seq")?,
-        id: EventId(r.try_get("id")?),
-        at: r.try_get("at")?,
-        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
-        actor_id: r.try_get::<Option<Uuid>, _>("actor_id")?.map(UserId),
-        actor_role: r
-            .try_get::<Option<String>, _>("actor_role")?
-            .as_deref()
-            .map(role)
-            .transpose()?,
-        event_type: r.try_get("event_type")?,
-        payload: r.try_get("payload")?,
-        public_form: u8::try_from(r.try_get::<i16, _>("public_form")?)
-            .map_err(|e| sqlx::Error::Decode(e.into()))?,
-    })
-}
-
-fn hash_of(v: Vec<u8>) -> Result<Hash, sqlx::Error> {
-    v.try_into()
-        .map_err(|_| sqlx::Error::Decode("a stored hash is not 32 bytes".into()))
-}
-
-fn checkpoint_row(r: &PgRow) -> Result<StoredCheckpoint, sqlx::Error> {
-    let size: i64 = r.try_get("size")?;
-    Ok(StoredCheckpoint {
-        size: size as u64,
-        root: hash_of(r.try_get("root")?)?,
-        note: r.try_get("note")?,
-        created_at: r.try_get("created_at")?,
-    })
-}
-
 /// Reads stored nodes by id. The ids are numbers computed here, never input, so they are written
 /// into the statement directly.
 async fn load_nodes(
@@ -327,7 +112,7 @@ async fn load_nodes(
         for r in rows {
             let level: i16 = r.try_get("level").map_err(backend)?;
             let idx: i64 = r.try_get("idx").map_err(backend)?;
-            let hash = hash_of(r.try_get("hash").map_err(backend)?).map_err(backend)?;
+            let hash = sql::log::hash_of(r.try_get("hash").map_err(backend)?).map_err(backend)?;
             out.insert(NodeId::new(level as u8, idx as u64), hash);
         }
     }
@@ -443,10 +228,10 @@ async fn catch_up_log(pool: &PgPool) -> Result<u64, StoreError> {
         let mut events = Vec::with_capacity(rows.len());
         let mut fresh = Vec::new();
         for r in &rows {
-            let e = event_row(r).map_err(backend)?;
+            let e = sql::log::event_row(r).map_err(backend)?;
             let salt: Option<Vec<u8>> = r.try_get("salt").map_err(backend)?;
             let salt: Salt = match salt {
-                Some(s) => hash_of(s).map_err(backend)?,
+                Some(s) => sql::log::hash_of(s).map_err(backend)?,
                 None => {
                     let s = public::new_salt().map_err(|e| StoreError::Backend(e.to_string()))?;
                     fresh.push(e.seq);
@@ -522,33 +307,6 @@ async fn commit_at(
             frontier,
         },
     ))
-}
-
-/// A mutation's failure as the store reports it.
-/// A mutation that did not apply: the database's error, or a refusal this store decided.
-enum ApplyError {
-    Sql(sqlx::Error),
-    Refused(Conflict),
-}
-
-impl From<sqlx::Error> for ApplyError {
-    fn from(e: sqlx::Error) -> Self {
-        ApplyError::Sql(e)
-    }
-}
-
-/// Why a mutation did not apply, by type: a duplicate names what must be unique.
-fn refused(m: &Mutation, e: ApplyError) -> StoreError {
-    match e {
-        ApplyError::Refused(c) => StoreError::Conflict(c),
-        ApplyError::Sql(sqlx::Error::RowNotFound) => {
-            StoreError::NotFound(format!("{m:?}").chars().take(80).collect())
-        }
-        ApplyError::Sql(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-            StoreError::Conflict(Conflict::Duplicate(m.unique()))
-        }
-        ApplyError::Sql(e) => backend(e),
-    }
 }
 
 /// Inserts events after position `last`, many rows per statement; returns them as stored.
@@ -658,582 +416,6 @@ async fn commit_one_of_batch(
     }
 }
 
-/// Applies one mutation; `span` is the positions of the change's first and last events (a bid's
-/// receipt index is its first event's, a closing's leaf its last's).
-async fn apply(tx: &mut sqlx::PgConnection, m: &Mutation, span: (i64, i64)) -> Result<(), ApplyError> {
-    match m {
-        Mutation::InsertTenant(t) => {
-            sqlx::query(
-                "INSERT INTO tenants (id, slug, name, time_zone, created_at, second_factor_required) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(t.id.0)
-            .bind(&t.slug)
-            .bind(&t.name)
-            .bind(t.time_zone.code())
-            .bind(t.created_at)
-            .bind(t.second_factor_required)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::SetSecondFactor {
-            user_id,
-            secret,
-            recovery_hashes,
-            at,
-        } => {
-            sqlx::query(
-                "INSERT INTO second_factors (user_id, secret, enrolled_at, last_step, epoch) VALUES ($1, $2, $3, NULL, 1) \
-                 ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, enrolled_at = excluded.enrolled_at, \
-                 last_step = NULL, epoch = second_factors.epoch + 1",
-            )
-            .bind(user_id.0)
-            .bind(secret.0.to_vec())
-            .bind(*at)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-                .bind(user_id.0)
-                .execute(&mut *tx)
-                .await?;
-            for h in recovery_hashes {
-                sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
-                    .bind(user_id.0)
-                    .bind(h)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        Mutation::SpendRecoveryCode {
-            user_id,
-            code_hash,
-            at,
-        } => {
-            let r = sqlx::query(
-                "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
-            )
-            .bind(*at)
-            .bind(user_id.0)
-            .bind(code_hash)
-            .execute(&mut *tx)
-            .await?;
-            if r.rows_affected() != 1 {
-                return Err(sqlx::Error::RowNotFound.into());
-            }
-        }
-        Mutation::ClearSecondFactor { user_id } => {
-            sqlx::query("UPDATE second_factors SET secret = NULL, last_step = NULL, epoch = epoch + 1 WHERE user_id = $1")
-                .bind(user_id.0)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-                .bind(user_id.0)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Mutation::SetSecondFactorPolicy { tenant, required } => {
-            let r = sqlx::query("UPDATE tenants SET second_factor_required = $1 WHERE id = $2")
-                .bind(required)
-                .bind(tenant.0)
-                .execute(&mut *tx)
-                .await?;
-            if r.rows_affected() != 1 {
-                return Err(sqlx::Error::RowNotFound.into());
-            }
-        }
-        Mutation::InsertWorkUnit(w) => {
-            sqlx::query(
-                "INSERT INTO work_units (id, tenant_id, code, name, created_at) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(w.id.0)
-            .bind(w.tenant_id.0)
-            .bind(&w.code)
-            .bind(&w.name)
-            .bind(w.created_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::InsertVendor(v) => {
-            sqlx::query(
-                "INSERT INTO vendors (id, name, nib, home_tenant_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(v.id.0)
-            .bind(&v.name)
-            .bind(&v.nib)
-            .bind(v.home_tenant_id.map(|t| t.0))
-            .bind(v.created_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::InsertUser {
-            user: u,
-            password_hash,
-        } => {
-            sqlx::query(
-                "INSERT INTO users (id, username, display_name, email, tenant_id, vendor_id, password_hash, active, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(u.id.0)
-            .bind(&u.username)
-            .bind(&u.display_name)
-            .bind(&u.email)
-            .bind(u.tenant_id.map(|t| t.0))
-            .bind(u.vendor_id.map(|v| v.0))
-            .bind(password_hash)
-            .bind(u.active)
-            .bind(u.created_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::InsertRoleGrant(g) => {
-            sqlx::query(
-                "INSERT INTO role_grants (user_id, role, tenant_id, work_unit_id) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(g.user_id.0)
-            .bind(g.role.code())
-            .bind(g.tenant_id.map(|t| t.0))
-            .bind(g.work_unit_id.map(|w| w.0))
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::SetPasswordHash {
-            user_id,
-            password_hash,
-        } => {
-            let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-                .bind(password_hash)
-                .bind(user_id.0)
-                .execute(&mut *tx)
-                .await?;
-            if r.rows_affected() != 1 {
-                return Err(sqlx::Error::RowNotFound.into());
-            }
-        }
-        Mutation::DeleteSessions { user_id } => {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user_id.0)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Mutation::RevokeAllApiTokens { user_id, at } => {
-            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-                .bind(*at)
-                .bind(user_id.0)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Mutation::InsertApiToken(t) => {
-            sqlx::query(
-                "INSERT INTO api_tokens (id, user_id, name, role, tenant_id, secret_hash, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(t.id.0)
-            .bind(t.user_id.0)
-            .bind(&t.name)
-            .bind(t.role.code())
-            .bind(t.tenant_id.map(|x| x.0))
-            .bind(&t.secret_hash)
-            .bind(t.created_at)
-            .bind(t.expires_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::InsertPlanItem(p) => {
-            sqlx::query(
-                "INSERT INTO plan_items (id, tenant_id, work_unit_id, fiscal_year, name, category, budget_ceiling, funding_source, \
-                 planned_method, planned_start, planned_end, rule_set, announced_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-            )
-            .bind(p.id.0)
-            .bind(p.tenant_id.0)
-            .bind(p.work_unit_id.0)
-            .bind(p.fiscal_year)
-            .bind(&p.name)
-            .bind(rules::code(&p.category))
-            .bind(p.budget_ceiling)
-            .bind(&p.funding_source)
-            .bind(rules::code(&p.planned_method))
-            .bind(p.planned_start)
-            .bind(p.planned_end)
-            .bind(&p.rule_set)
-            .bind(p.announced_at)
-            .bind(p.created_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::AnnouncePlanItems { ids, at } => {
-            for id in ids {
-                let r = sqlx::query(
-                    "UPDATE plan_items SET announced_at = $1 WHERE id = $2 AND announced_at IS NULL",
-                )
-                .bind(*at)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-                if r.rows_affected() != 1 {
-                    return Err(sqlx::Error::RowNotFound.into());
-                }
-            }
-        }
-        Mutation::InsertPackage(p) => {
-            let breakdown =
-                serde_json::to_string(&p.hps_breakdown).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            sqlx::query(
-                "INSERT INTO packages (id, tenant_id, work_unit_id, plan_item_id, name, category, budget_ceiling, owner_estimate, \
-                 hps_breakdown, location, rule_set, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(p.id.0)
-            .bind(p.tenant_id.0)
-            .bind(p.work_unit_id.0)
-            .bind(p.plan_item_id.0)
-            .bind(&p.name)
-            .bind(rules::code(&p.category))
-            .bind(p.budget_ceiling)
-            .bind(p.owner_estimate)
-            .bind(breakdown)
-            .bind(&p.location)
-            .bind(&p.rule_set)
-            .bind(p.created_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::InsertPokjaAssignment(a) => {
-            let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pokja_members WHERE package_id = $1")
-                .bind(a.package_id.0)
-                .fetch_one(&mut *tx)
-                .await?;
-            if taken > 0 {
-                // One pokja per package, even if two ULP heads assign at the same moment.
-                return Err(ApplyError::Refused(Conflict::PokjaAssigned));
-            }
-            for m in &a.members {
-                sqlx::query(
-                    "INSERT INTO pokja_members (package_id, tenant_id, member_id, assigned_at) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(a.package_id.0)
-                .bind(a.tenant_id.0)
-                .bind(m.0)
-                .bind(a.assigned_at)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        Mutation::InsertDeclaration {
-            package_id,
-            member,
-            at,
-        } => {
-            let r = sqlx::query(
-                "UPDATE pokja_members SET declared_at = $1 WHERE package_id = $2 AND member_id = $3 AND declared_at IS NULL",
-            )
-            .bind(*at)
-            .bind(package_id.0)
-            .bind(member.0)
-            .execute(&mut *tx)
-            .await?;
-            if r.rows_affected() != 1 {
-                return Err(sqlx::Error::RowNotFound.into());
-            }
-        }
-        Mutation::UpsertTenderSetup(t) => {
-            let json = serde_json::to_string(t).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            sqlx::query(
-                "INSERT INTO tender_setups (package_id, tenant_id, setup) VALUES ($1, $2, $3) \
-                 ON CONFLICT (package_id) DO UPDATE SET setup = excluded.setup",
-            )
-            .bind(t.package_id.0)
-            .bind(t.tenant_id.0)
-            .bind(json)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::UpsertVendorProfile {
-            vendor_id,
-            profile,
-            clear_verifications,
-            at,
-        } => {
-            sqlx::query(
-                "INSERT INTO vendor_profiles (vendor_id, profile, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (vendor_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at",
-            )
-            .bind(vendor_id.0)
-            .bind(to_json(profile)?)
-            .bind(*at)
-            .execute(&mut *tx)
-            .await?;
-            if *clear_verifications {
-                sqlx::query("DELETE FROM vendor_verifications WHERE vendor_id = $1")
-                    .bind(vendor_id.0)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        Mutation::UpsertVerification(v) => {
-            sqlx::query(
-                "INSERT INTO vendor_verifications (vendor_id, tenant_id, data) VALUES ($1, $2, $3) \
-                 ON CONFLICT (vendor_id, tenant_id) DO UPDATE SET data = excluded.data",
-            )
-            .bind(v.vendor_id.0)
-            .bind(v.tenant_id.0)
-            .bind(to_json(v)?)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::InsertPublicTender(t) => {
-            sqlx::query(
-                "INSERT INTO public_tenders (package_id, tenant_id, work_unit_id, name, location, category, \
-                 method, owner_estimate, budget_ceiling, announced_at, submission_deadline, search_terms) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(t.package_id.0)
-            .bind(t.tenant_id.0)
-            .bind(t.work_unit_id.0)
-            .bind(&t.name)
-            .bind(&t.location)
-            .bind(rules::code(&t.category))
-            .bind(rules::code(&t.method))
-            .bind(t.owner_estimate)
-            .bind(t.budget_ceiling)
-            .bind(t.announced_at)
-            .bind(t.submission_deadline)
-            .bind(&t.search_terms)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::ExpectTenderSetup(expected) => {
-            let stored: Option<String> =
-                sqlx::query_scalar("SELECT setup FROM tender_setups WHERE package_id = $1")
-                    .bind(expected.package_id.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let same = stored
-                .and_then(|s| serde_json::from_str::<lelang_core::tender::TenderSetup>(&s).ok())
-                .is_some_and(|s| s == *expected);
-            if !same {
-                return Err(ApplyError::Refused(Conflict::SetupChanged));
-            }
-        }
-        Mutation::SetSubmissionDeadline { package_id, deadline } => {
-            sqlx::query("UPDATE public_tenders SET submission_deadline = $1 WHERE package_id = $2")
-                .bind(*deadline)
-                .bind(package_id.0)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Mutation::InsertDocument(d) => {
-            sqlx::query(
-                "INSERT INTO documents (id, package_id, tenant_id, title, version, published_at, data) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(d.id.0)
-            .bind(d.package_id.0)
-            .bind(d.tenant_id.0)
-            .bind(&d.title)
-            .bind(i32::try_from(d.version).unwrap_or(i32::MAX))
-            .bind(d.published_at)
-            .bind(to_json(d)?)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::InsertParticipant {
-            package_id,
-            vendor_id,
-            at,
-        } => {
-            sqlx::query("INSERT INTO participants (package_id, vendor_id, joined_at) VALUES ($1, $2, $3)")
-                .bind(package_id.0)
-                .bind(vendor_id.0)
-                .bind(*at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Mutation::InsertQuestion(q) => {
-            sqlx::query(
-                "INSERT INTO questions (id, package_id, vendor_id, asked_at, answered, data) VALUES ($1, $2, $3, $4, FALSE, $5)",
-            )
-            .bind(q.id.0)
-            .bind(q.package_id.0)
-            .bind(q.vendor_id.0)
-            .bind(q.asked_at)
-            .bind(to_json(q)?)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::AnswerQuestion(q) => {
-            let r = sqlx::query(
-                "UPDATE questions SET answered = TRUE, data = $1 WHERE id = $2 AND answered = FALSE",
-            )
-            .bind(to_json(q)?)
-            .bind(q.id.0)
-            .execute(&mut *tx)
-            .await?;
-            if r.rows_affected() != 1 {
-                return Err(ApplyError::Refused(Conflict::AlreadyAnswered));
-            }
-        }
-        Mutation::UpsertMemberKey(k) => {
-            sqlx::query(
-                "INSERT INTO member_keys (user_id, data) VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
-            )
-            .bind(k.user_id.0)
-            .bind(to_json(k)?)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::PutCeremony {
-            ceremony: c,
-            expected_version,
-        } => match expected_version {
-            None => {
-                sqlx::query(
-                    "INSERT INTO ceremonies (id, package_id, started_at, version, data) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(c.id.0)
-                .bind(c.package_id.0)
-                .bind(c.started_at)
-                .bind(i64::from(c.version))
-                .bind(to_json(c)?)
-                .execute(&mut *tx)
-                .await?;
-            }
-            Some(v) => {
-                let r = sqlx::query(
-                    "UPDATE ceremonies SET version = $1, data = $2 WHERE id = $3 AND version = $4",
-                )
-                .bind(i64::from(c.version))
-                .bind(to_json(c)?)
-                .bind(c.id.0)
-                .bind(i64::from(*v))
-                .execute(&mut *tx)
-                .await?;
-                if r.rows_affected() != 1 {
-                    return Err(ApplyError::Refused(Conflict::CeremonyChanged));
-                }
-            }
-        },
-        Mutation::ExpectLatestCeremony { package_id, latest } => {
-            let row: Option<(Uuid, i64)> = sqlx::query_as("SELECT id, version FROM ceremonies WHERE package_id = $1 ORDER BY started_at DESC, id DESC LIMIT 1")
-                .bind(package_id.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let expected = latest.map(|(id, v)| (id.0, i64::from(v)));
-            if row != expected {
-                return Err(ApplyError::Refused(Conflict::CeremonyChanged));
-            }
-        }
-        Mutation::InsertBid(b) => {
-            // The bid's commitment is the change's first event: its leaf is the receipt index.
-            let seq = span.0;
-            let bid = lelang_core::sealing::Bid {
-                log_index: u64::try_from(seq - 1).ok(),
-                ..b.clone()
-            };
-            sqlx::query(
-                "INSERT INTO bids (id, package_id, vendor_id, submitted_at, log_index, data) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(b.id.0)
-            .bind(b.package_id.0)
-            .bind(b.vendor_id.0)
-            .bind(b.submitted_at)
-            .bind(seq - 1)
-            .bind(to_json(&bid)?)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::UpdateBid(b) => {
-            let r = sqlx::query(
-                "UPDATE bids SET data = $1 WHERE id = $2 \
-                 AND NOT EXISTS (SELECT 1 FROM openings o WHERE o.package_id = bids.package_id)",
-            )
-            .bind(to_json(b)?)
-            .bind(b.id.0)
-            .execute(&mut *tx)
-            .await?;
-            if r.rows_affected() == 0 {
-                return Err(sqlx::Error::RowNotFound.into());
-            }
-        }
-        Mutation::ExpectSubmissionOpen(package) => {
-            let closed: Option<i64> =
-                sqlx::query_scalar("SELECT log_index FROM closings WHERE package_id = $1")
-                    .bind(package.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if closed.is_some() {
-                return Err(ApplyError::Refused(Conflict::SubmissionClosed));
-            }
-        }
-        Mutation::InsertClosing { package_id, at } => {
-            // The closing's own event is the change's last: its leaf ends the closing checkpoint.
-            let seq = span.1;
-            sqlx::query("INSERT INTO closings (package_id, log_index, at) VALUES ($1, $2, $3)")
-                .bind(package_id.0)
-                .bind(seq - 1)
-                .bind(*at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Mutation::PutOpening {
-            opening: o,
-            expected_version,
-        } => match expected_version {
-            None => {
-                sqlx::query("INSERT INTO openings (package_id, version, data) VALUES ($1, $2, $3)")
-                    .bind(o.package_id.0)
-                    .bind(i64::from(o.version))
-                    .bind(to_json(o)?)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            Some(v) => {
-                let r = sqlx::query(
-                    "UPDATE openings SET version = $1, data = $2 WHERE package_id = $3 AND version = $4",
-                )
-                .bind(i64::from(o.version))
-                .bind(to_json(o)?)
-                .bind(o.package_id.0)
-                .bind(i64::from(*v))
-                .execute(&mut *tx)
-                .await?;
-                if r.rows_affected() != 1 {
-                    return Err(ApplyError::Refused(Conflict::OpeningChanged));
-                }
-            }
-        },
-        Mutation::UpsertDayOff(d) => {
-            sqlx::query(
-                "INSERT INTO days_off (date, kind, name) VALUES ($1, $2, $3) \
-                 ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name",
-            )
-            .bind(d.date)
-            .bind(d.kind.code())
-            .bind(&d.name)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Mutation::DeleteDayOff(date) => {
-            let r = sqlx::query("DELETE FROM days_off WHERE date = $1")
-                .bind(*date)
-                .execute(&mut *tx)
-                .await?;
-            if r.rows_affected() != 1 {
-                return Err(sqlx::Error::RowNotFound.into());
-            }
-        }
-        Mutation::RevokeApiToken { id, at } => {
-            let r = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-                .bind(*at)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-            if r.rows_affected() != 1 {
-                return Err(sqlx::Error::RowNotFound.into());
-            }
-        }
-    }
-    Ok(())
-}
-
 #[async_trait]
 impl Store for PgStore {
     async fn migrate(&self) -> Result<(), StoreError> {
@@ -1305,194 +487,87 @@ impl Store for PgStore {
     }
 
     async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM tenants ORDER BY name")
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
-        rows.iter()
-            .map(tenant_row)
-            .collect::<Result<_, _>>()
-            .map_err(backend)
+        sql::directory::tenants(&mut &self.reader).await.map_err(backend)
     }
 
     async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
-        let row = sqlx::query("SELECT * FROM tenants WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.reader)
+        sql::directory::tenant(&mut &self.reader, id)
             .await
-            .map_err(backend)?;
-        row.as_ref().map(tenant_row).transpose().map_err(backend)
+            .map_err(backend)
     }
 
     async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>, StoreError> {
-        let row = sqlx::query("SELECT * FROM tenants WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(&self.reader)
+        sql::directory::tenant_by_slug(&mut &self.reader, slug)
             .await
-            .map_err(backend)?;
-        row.as_ref().map(tenant_row).transpose().map_err(backend)
+            .map_err(backend)
     }
 
     async fn work_units(&self, tenant: TenantId) -> Result<Vec<WorkUnit>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM work_units WHERE tenant_id = $1 ORDER BY code")
-            .bind(tenant.0)
-            .fetch_all(&self.reader)
+        sql::directory::work_units(&mut &self.reader, tenant)
             .await
-            .map_err(backend)?;
-        rows.iter()
-            .map(|r| {
-                Ok(WorkUnit {
-                    id: WorkUnitId(r.try_get("id")?),
-                    tenant_id: TenantId(r.try_get("tenant_id")?),
-                    code: r.try_get("code")?,
-                    name: r.try_get("name")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
             .map_err(backend)
     }
 
     async fn vendors(&self) -> Result<Vec<Vendor>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM vendors ORDER BY name")
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
-        rows.iter()
-            .map(vendor_row)
-            .collect::<Result<_, _>>()
-            .map_err(backend)
+        sql::directory::vendors(&mut &self.reader).await.map_err(backend)
     }
 
     async fn vendor(&self, id: VendorId) -> Result<Option<Vendor>, StoreError> {
-        let row = sqlx::query("SELECT * FROM vendors WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.reader)
+        sql::directory::vendor(&mut &self.reader, id)
             .await
-            .map_err(backend)?;
-        row.as_ref().map(vendor_row).transpose().map_err(backend)
+            .map_err(backend)
     }
 
     async fn users(&self, tenant: Option<TenantId>) -> Result<Vec<User>, StoreError> {
-        let rows =
-            sqlx::query("SELECT * FROM users WHERE tenant_id IS NOT DISTINCT FROM $1 ORDER BY username")
-                .bind(tenant.map(|t| t.0))
-                .fetch_all(&self.reader)
-                .await
-                .map_err(backend)?;
-        rows.iter()
-            .map(user_row)
-            .collect::<Result<_, _>>()
+        sql::directory::users(&mut &self.reader, tenant)
+            .await
             .map_err(backend)
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(backend)?;
-        row.as_ref().map(user_row).transpose().map_err(backend)
+        sql::directory::user(&mut &self.reader, id).await.map_err(backend)
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
-        let row = sqlx::query("SELECT * FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&self.reader)
+        sql::directory::credentials(&mut &self.reader, username)
             .await
-            .map_err(backend)?;
-        row.as_ref()
-            .map(|r| {
-                Ok(Credentials {
-                    user: user_row(r)?,
-                    password_hash: r.try_get("password_hash")?,
-                })
-            })
-            .transpose()
             .map_err(backend)
     }
 
     async fn role_grants(&self, user: UserId) -> Result<Vec<RoleGrant>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM role_grants WHERE user_id = $1 ORDER BY role")
-            .bind(user.0)
-            .fetch_all(&self.reader)
+        sql::directory::role_grants(&mut &self.reader, user)
             .await
-            .map_err(backend)?;
-        rows.iter()
-            .map(|r| {
-                Ok(RoleGrant {
-                    user_id: UserId(r.try_get("user_id")?),
-                    role: role(r.try_get("role")?)?,
-                    tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
-                    work_unit_id: r.try_get::<Option<Uuid>, _>("work_unit_id")?.map(WorkUnitId),
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
             .map_err(backend)
     }
 
     async fn tenant_role_grants(&self, tenant: TenantId) -> Result<Vec<RoleGrant>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM role_grants WHERE tenant_id = $1 ORDER BY user_id, role")
-            .bind(tenant.0)
-            .fetch_all(&self.reader)
+        sql::directory::tenant_role_grants(&mut &self.reader, tenant)
             .await
-            .map_err(backend)?;
-        rows.iter()
-            .map(|r| {
-                Ok(RoleGrant {
-                    user_id: UserId(r.try_get("user_id")?),
-                    role: role(r.try_get("role")?)?,
-                    tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
-                    work_unit_id: r.try_get::<Option<Uuid>, _>("work_unit_id")?.map(WorkUnitId),
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
             .map_err(backend)
     }
 
     async fn create_session(&self, s: &Session) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sessions (id, secret_hash, user_id, role, tenant_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(s.id.0)
-        .bind(&s.secret_hash)
-        .bind(s.user_id.0)
-        .bind(s.role.code())
-        .bind(s.tenant_id.map(|t| t.0))
-        .bind(s.created_at)
-        .bind(s.last_seen_at)
-        .execute(&self.writer)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        sql::access::create_session(&mut &self.writer, s)
+            .await
+            .map_err(backend)
     }
 
     async fn session_by_secret(&self, secret_hash: &[u8]) -> Result<Option<Session>, StoreError> {
-        let row = sqlx::query("SELECT * FROM sessions WHERE secret_hash = $1")
-            .bind(secret_hash)
-            .fetch_optional(&self.reader)
+        sql::access::session_by_secret(&mut &self.reader, secret_hash)
             .await
-            .map_err(backend)?;
-        row.as_ref().map(session_row).transpose().map_err(backend)
+            .map_err(backend)
     }
 
     async fn touch_session(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-            .bind(at)
-            .bind(id.0)
-            .execute(&self.writer)
+        sql::access::touch_session(&mut &self.writer, id, at)
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)
     }
 
     async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id.0)
-            .execute(&self.writer)
+        sql::access::delete_session(&mut &self.writer, id)
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)
     }
 
     async fn purge_sessions(
@@ -1500,97 +575,42 @@ impl Store for PgStore {
         idle_before: OffsetDateTime,
         created_before: OffsetDateTime,
     ) -> Result<u64, StoreError> {
-        let r = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
-            .bind(idle_before)
-            .bind(created_before)
-            .execute(&self.writer)
+        sql::access::purge_sessions(&mut &self.writer, idle_before, created_before)
             .await
-            .map_err(backend)?;
-        Ok(r.rows_affected())
+            .map_err(backend)
     }
 
     async fn session_count(&self, user: UserId) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
-            .bind(user.0)
-            .fetch_one(&self.reader)
+        sql::access::session_count(&mut &self.reader, user)
             .await
-            .map_err(backend)?;
-        Ok(n as u64)
+            .map_err(backend)
     }
 
     async fn token_with_user(
         &self,
         secret_hash: &[u8],
     ) -> Result<Option<(ApiToken, User, Vec<RoleGrant>)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT t.id AS t_id, t.user_id AS t_user_id, t.name AS t_name, t.role AS t_role, \
-             t.tenant_id AS t_tenant_id, t.secret_hash AS t_secret_hash, t.created_at AS t_created_at, \
-             t.expires_at AS t_expires_at, t.revoked_at AS t_revoked_at, t.last_used_at AS t_last_used_at, \
-             u.id, u.username, u.display_name, u.email, u.tenant_id, u.vendor_id, u.active, u.created_at, \
-             g.role AS g_role, g.tenant_id AS g_tenant_id, g.work_unit_id AS g_work_unit_id \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN role_grants g ON g.user_id = u.id \
-             WHERE t.secret_hash = $1 ORDER BY g.role",
-        )
-        .bind(secret_hash)
-        .fetch_all(&self.reader)
-        .await
-        .map_err(backend)?;
-        let Some(first) = rows.first() else {
-            return Ok(None);
-        };
-        let token = token_columns(first, "t_").map_err(backend)?;
-        let user = user_row(first).map_err(backend)?;
-        let mut grants = Vec::new();
-        for r in &rows {
-            let Some(code) = r.try_get::<Option<String>, _>("g_role").map_err(backend)? else {
-                continue;
-            };
-            grants.push(RoleGrant {
-                user_id: user.id,
-                role: role(&code).map_err(backend)?,
-                tenant_id: r
-                    .try_get::<Option<Uuid>, _>("g_tenant_id")
-                    .map_err(backend)?
-                    .map(TenantId),
-                work_unit_id: r
-                    .try_get::<Option<Uuid>, _>("g_work_unit_id")
-                    .map_err(backend)?
-                    .map(WorkUnitId),
-            });
-        }
-        Ok(Some((token, user, grants)))
+        sql::access::token_with_user(&mut &self.reader, secret_hash)
+            .await
+            .map_err(backend)
     }
 
     async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
-        let rows =
-            sqlx::query("SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC")
-                .bind(user.0)
-                .fetch_all(&self.reader)
-                .await
-                .map_err(backend)?;
-        rows.iter()
-            .map(token_row)
-            .collect::<Result<_, _>>()
+        sql::access::api_tokens(&mut &self.reader, user)
+            .await
             .map_err(backend)
     }
 
     async fn api_token(&self, id: ApiTokenId) -> Result<Option<ApiToken>, StoreError> {
-        let row = sqlx::query("SELECT * FROM api_tokens WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.reader)
+        sql::access::api_token(&mut &self.reader, id)
             .await
-            .map_err(backend)?;
-        row.as_ref().map(token_row).transpose().map_err(backend)
+            .map_err(backend)
     }
 
     async fn touch_api_token(&self, id: ApiTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(at)
-            .bind(id.0)
-            .execute(&self.writer)
+        sql::access::touch_api_token(&mut &self.writer, id, at)
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)
     }
 
     async fn record_login_attempt(
@@ -1600,15 +620,9 @@ impl Store for PgStore {
         success: bool,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO login_attempts (account, address, success, at) VALUES ($1, $2, $3, $4)")
-            .bind(account)
-            .bind(address)
-            .bind(success)
-            .bind(at)
-            .execute(&self.writer)
+        sql::access::record_login_attempt(&mut &self.writer, account, address, success, at)
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)
     }
 
     async fn failed_logins(
@@ -1617,61 +631,26 @@ impl Store for PgStore {
         address: &str,
         since: OffsetDateTime,
     ) -> Result<FailedLogins, StoreError> {
-        let row = sqlx::query(
-            "SELECT \
-               (SELECT COUNT(*) FROM login_attempts WHERE account = $1 AND NOT success AND at >= $2) AS by_account, \
-               (SELECT COUNT(*) FROM login_attempts WHERE address = $3 AND NOT success AND at >= $4) AS by_address",
-        )
-        .bind(account)
-        .bind(since)
-        .bind(address)
-        .bind(since)
-        .fetch_one(&self.reader)
-        .await
-        .map_err(backend)?;
-        let a: i64 = row.try_get("by_account").map_err(backend)?;
-        let b: i64 = row.try_get("by_address").map_err(backend)?;
-        Ok(FailedLogins {
-            by_account: a as u32,
-            by_address: b as u32,
-        })
+        sql::access::failed_logins(&mut &self.reader, account, address, since)
+            .await
+            .map_err(backend)
     }
 
     async fn clear_failed_logins(&self, account: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_attempts WHERE account = $1 AND NOT success")
-            .bind(account)
-            .execute(&self.writer)
+        sql::access::clear_failed_logins(&mut &self.writer, account)
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)
     }
 
     async fn plan_items(&self, tenant: TenantId, announced_only: bool) -> Result<Vec<PlanItem>, StoreError> {
-        let sql: &'static str = if announced_only {
-            "SELECT * FROM plan_items WHERE tenant_id = $1 AND announced_at IS NOT NULL ORDER BY fiscal_year, work_unit_id, name"
-        } else {
-            "SELECT * FROM plan_items WHERE tenant_id = $1 ORDER BY fiscal_year, work_unit_id, name"
-        };
-        let rows = sqlx::query(sql)
-            .bind(tenant.0)
-            .fetch_all(&self.reader)
+        sql::plan::plan_items(&mut &self.reader, tenant, announced_only)
             .await
-            .map_err(backend)?;
-        rows.iter()
-            .map(plan_item_row)
-            .collect::<Result<_, _>>()
             .map_err(backend)
     }
 
     async fn packages(&self, tenant: TenantId) -> Result<Vec<lelang_core::package::Package>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM packages WHERE tenant_id = $1 ORDER BY created_at DESC, id")
-            .bind(tenant.0)
-            .fetch_all(&self.reader)
+        sql::plan::packages(&mut &self.reader, tenant)
             .await
-            .map_err(backend)?;
-        rows.iter()
-            .map(package_row)
-            .collect::<Result<_, sqlx::Error>>()
             .map_err(backend)
     }
 
@@ -1679,93 +658,43 @@ impl Store for PgStore {
         &self,
         id: lelang_core::ids::PackageId,
     ) -> Result<Option<lelang_core::package::Package>, StoreError> {
-        let row = sqlx::query("SELECT * FROM packages WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(backend)?;
-        row.as_ref().map(package_row).transpose().map_err(backend)
+        sql::plan::package(&mut &self.reader, id).await.map_err(backend)
     }
 
     async fn pokja_assignments(
         &self,
         tenant: TenantId,
     ) -> Result<Vec<lelang_core::pokja::PokjaAssignment>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT * FROM pokja_members WHERE tenant_id = $1 ORDER BY assigned_at, package_id, member_id",
-        )
-        .bind(tenant.0)
-        .fetch_all(&self.reader)
-        .await
-        .map_err(backend)?;
-        let mut out: Vec<lelang_core::pokja::PokjaAssignment> = Vec::new();
-        for r in &rows {
-            let package_id = lelang_core::ids::PackageId(r.try_get("package_id").map_err(backend)?);
-            let member = UserId(r.try_get("member_id").map_err(backend)?);
-            let declared = (|| -> Result<bool, sqlx::Error> {
-                Ok(r.try_get::<Option<time::OffsetDateTime>, _>("declared_at")?
-                    .is_some())
-            })()
-            .map_err(backend)?;
-            let assigned_at = r.try_get("assigned_at").map_err(backend)?;
-            match out.iter_mut().find(|a| a.package_id == package_id) {
-                Some(a) => a.members.push(member),
-                None => out.push(lelang_core::pokja::PokjaAssignment {
-                    package_id,
-                    tenant_id: tenant,
-                    members: vec![member],
-                    declared: vec![],
-                    assigned_at,
-                }),
-            }
-            if declared && let Some(a) = out.iter_mut().find(|a| a.package_id == package_id) {
-                a.declared.push(member);
-            }
-        }
-        Ok(out)
+        sql::plan::pokja_assignments(&mut &self.reader, tenant)
+            .await
+            .map_err(backend)
     }
 
     async fn tender_setups(
         &self,
         tenant: TenantId,
     ) -> Result<Vec<lelang_core::tender::TenderSetup>, StoreError> {
-        let rows: Vec<String> =
-            sqlx::query_scalar("SELECT setup FROM tender_setups WHERE tenant_id = $1 ORDER BY package_id")
-                .bind(tenant.0)
-                .fetch_all(&self.reader)
-                .await
-                .map_err(backend)?;
-        rows.iter()
-            .map(|r| serde_json::from_str(r).map_err(|e| StoreError::Backend(format!("tender setup: {e}"))))
-            .collect()
+        sql::plan::tender_setups(&mut &self.reader, tenant)
+            .await
+            .map_err(backend)
     }
 
     async fn vendor_profile(
         &self,
         vendor: VendorId,
     ) -> Result<Option<lelang_core::vendor::VendorProfile>, StoreError> {
-        let row: Option<String> =
-            sqlx::query_scalar("SELECT profile FROM vendor_profiles WHERE vendor_id = $1")
-                .bind(vendor.0)
-                .fetch_optional(&self.reader)
-                .await
-                .map_err(backend)?;
-        row.map(|s| from_json(&s)).transpose()
+        sql::tender::vendor_profile(&mut &self.reader, vendor)
+            .await
+            .map_err(backend)
     }
 
     async fn verifications(
         &self,
         vendor: Option<VendorId>,
     ) -> Result<Vec<lelang_core::vendor::Verification>, StoreError> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT data FROM vendor_verifications WHERE $1::uuid IS NULL OR vendor_id = $2 ORDER BY vendor_id, tenant_id",
-        )
-        .bind(vendor.map(|v| v.0))
-        .bind(vendor.map(|v| v.0))
-        .fetch_all(&self.reader)
-        .await
-        .map_err(backend)?;
-        rows.iter().map(|s| from_json(s)).collect()
+        sql::tender::verifications(&mut &self.reader, vendor)
+            .await
+            .map_err(backend)
     }
 
     async fn search_tenders(
@@ -1829,7 +758,7 @@ impl Store for PgStore {
             .map_err(backend)?;
         let tenders = rows
             .iter()
-            .map(listed_tender_row)
+            .map(sql::tender::listed_tender_row)
             .collect::<Result<_, _>>()
             .map_err(backend)?;
         Ok(lelang_core::tender::TenderPage {
@@ -1842,99 +771,66 @@ impl Store for PgStore {
         &self,
         package: lelang_core::ids::PackageId,
     ) -> Result<Option<lelang_core::tender::PublicTender>, StoreError> {
-        let row = sqlx::query("SELECT * FROM public_tenders WHERE package_id = $1")
-            .bind(package.0)
-            .fetch_optional(&self.reader)
+        sql::tender::public_tender(&mut &self.reader, package)
             .await
-            .map_err(backend)?;
-        row.as_ref().map(public_tender_row).transpose().map_err(backend)
+            .map_err(backend)
     }
 
     async fn documents(
         &self,
         package: lelang_core::ids::PackageId,
     ) -> Result<Vec<lelang_core::document::Document>, StoreError> {
-        let rows: Vec<String> =
-            sqlx::query_scalar("SELECT data FROM documents WHERE package_id = $1 ORDER BY published_at, id")
-                .bind(package.0)
-                .fetch_all(&self.reader)
-                .await
-                .map_err(backend)?;
-        rows.iter().map(|s| from_json(s)).collect()
+        sql::tender::documents(&mut &self.reader, package)
+            .await
+            .map_err(backend)
     }
 
     async fn participants(
         &self,
         package: lelang_core::ids::PackageId,
     ) -> Result<Vec<(VendorId, OffsetDateTime)>, StoreError> {
-        let rows: Vec<(Uuid, OffsetDateTime)> = sqlx::query_as(
-            "SELECT vendor_id, joined_at FROM participants WHERE package_id = $1 ORDER BY joined_at, vendor_id",
-        )
-        .bind(package.0)
-        .fetch_all(&self.reader)
-        .await
-        .map_err(backend)?;
-        Ok(rows.into_iter().map(|(v, at)| (VendorId(v), at)).collect())
+        sql::tender::participants(&mut &self.reader, package)
+            .await
+            .map_err(backend)
     }
 
     async fn vendor_tenders(&self, vendor: VendorId) -> Result<Vec<lelang_core::ids::PackageId>, StoreError> {
-        let rows: Vec<Uuid> = sqlx::query_scalar(
-            "SELECT package_id FROM participants WHERE vendor_id = $1 ORDER BY joined_at DESC, package_id",
-        )
-        .bind(vendor.0)
-        .fetch_all(&self.reader)
-        .await
-        .map_err(backend)?;
-        Ok(rows.into_iter().map(lelang_core::ids::PackageId).collect())
+        sql::tender::vendor_tenders(&mut &self.reader, vendor)
+            .await
+            .map_err(backend)
     }
 
     async fn questions(
         &self,
         package: lelang_core::ids::PackageId,
     ) -> Result<Vec<lelang_core::clarification::Question>, StoreError> {
-        let rows: Vec<String> =
-            sqlx::query_scalar("SELECT data FROM questions WHERE package_id = $1 ORDER BY asked_at, id")
-                .bind(package.0)
-                .fetch_all(&self.reader)
-                .await
-                .map_err(backend)?;
-        rows.iter().map(|s| from_json(s)).collect()
+        sql::tender::questions(&mut &self.reader, package)
+            .await
+            .map_err(backend)
     }
 
     async fn member_key(&self, user: UserId) -> Result<Option<lelang_core::sealing::MemberKey>, StoreError> {
-        let row: Option<String> = sqlx::query_scalar("SELECT data FROM member_keys WHERE user_id = $1")
-            .bind(user.0)
-            .fetch_optional(&self.reader)
+        sql::sealing::member_key(&mut &self.reader, user)
             .await
-            .map_err(backend)?;
-        row.as_deref().map(from_json).transpose()
+            .map_err(backend)
     }
 
     async fn ceremony(
         &self,
         package: lelang_core::ids::PackageId,
     ) -> Result<Option<lelang_core::sealing::Ceremony>, StoreError> {
-        let row: Option<String> = sqlx::query_scalar(
-            "SELECT data FROM ceremonies WHERE package_id = $1 ORDER BY started_at DESC, id DESC LIMIT 1",
-        )
-        .bind(package.0)
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(backend)?;
-        row.as_deref().map(from_json).transpose()
+        sql::sealing::ceremony(&mut &self.reader, package)
+            .await
+            .map_err(backend)
     }
 
     async fn bids(
         &self,
         package: lelang_core::ids::PackageId,
     ) -> Result<Vec<lelang_core::sealing::Bid>, StoreError> {
-        let rows: Vec<String> =
-            sqlx::query_scalar("SELECT data FROM bids WHERE package_id = $1 ORDER BY log_index")
-                .bind(package.0)
-                .fetch_all(&self.reader)
-                .await
-                .map_err(backend)?;
-        rows.iter().map(|s| from_json(s)).collect()
+        sql::sealing::bids(&mut &self.reader, package)
+            .await
+            .map_err(backend)
     }
 
     async fn vendor_bids(
@@ -1942,15 +838,9 @@ impl Store for PgStore {
         package: lelang_core::ids::PackageId,
         vendor: VendorId,
     ) -> Result<Vec<lelang_core::sealing::Bid>, StoreError> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT data FROM bids WHERE package_id = $1 AND vendor_id = $2 ORDER BY log_index",
-        )
-        .bind(package.0)
-        .bind(vendor.0)
-        .fetch_all(&self.reader)
-        .await
-        .map_err(backend)?;
-        rows.iter().map(|s| from_json(s)).collect()
+        sql::sealing::vendor_bids(&mut &self.reader, package, vendor)
+            .await
+            .map_err(backend)
     }
 
     async fn tender_for(
@@ -1958,17 +848,8 @@ impl Store for PgStore {
         package: lelang_core::ids::PackageId,
         vendor: VendorId,
     ) -> Result<Option<(lelang_core::tender::PublicTender, bool)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT t.*, EXISTS (SELECT 1 FROM participants p WHERE p.package_id = t.package_id \
-             AND p.vendor_id = $1) AS registered FROM public_tenders t WHERE t.package_id = $2",
-        )
-        .bind(vendor.0)
-        .bind(package.0)
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(backend)?;
-        row.map(|r| -> Result<_, sqlx::Error> { Ok((public_tender_row(&r)?, r.try_get("registered")?)) })
-            .transpose()
+        sql::tender::tender_for(&mut &self.reader, package, vendor)
+            .await
             .map_err(backend)
     }
 
@@ -1976,112 +857,41 @@ impl Store for PgStore {
         &self,
         package: lelang_core::ids::PackageId,
     ) -> Result<Option<lelang_core::submission::Closing>, StoreError> {
-        let row = sqlx::query("SELECT * FROM closings WHERE package_id = $1")
-            .bind(package.0)
-            .fetch_optional(&self.reader)
+        sql::sealing::closing(&mut &self.reader, package)
             .await
-            .map_err(backend)?;
-        row.map(|r| -> Result<_, sqlx::Error> {
-            let index: i64 = r.try_get("log_index")?;
-            Ok(lelang_core::submission::Closing {
-                package_id: package,
-                log_index: u64::try_from(index).unwrap_or_default(),
-                at: r.try_get("at")?,
-            })
-        })
-        .transpose()
-        .map_err(backend)
+            .map_err(backend)
     }
 
     async fn unclosed_tenders(
         &self,
         now: OffsetDateTime,
     ) -> Result<Vec<lelang_core::ids::PackageId>, StoreError> {
-        let ids: Vec<Uuid> = sqlx::query_scalar(
-            "SELECT t.package_id FROM public_tenders t LEFT JOIN closings c ON c.package_id = t.package_id \
-             WHERE c.package_id IS NULL AND t.submission_deadline <= $1 ORDER BY t.submission_deadline",
-        )
-        .bind(now)
-        .fetch_all(&self.reader)
-        .await
-        .map_err(backend)?;
-        Ok(ids.into_iter().map(lelang_core::ids::PackageId).collect())
+        sql::sealing::unclosed_tenders(&mut &self.reader, now)
+            .await
+            .map_err(backend)
     }
 
     async fn opening(
         &self,
         package: lelang_core::ids::PackageId,
     ) -> Result<Option<lelang_core::sealing::Opening>, StoreError> {
-        let row: Option<String> = sqlx::query_scalar("SELECT data FROM openings WHERE package_id = $1")
-            .bind(package.0)
-            .fetch_optional(&self.reader)
+        sql::sealing::opening(&mut &self.reader, package)
             .await
-            .map_err(backend)?;
-        row.as_deref().map(from_json).transpose()
+            .map_err(backend)
     }
 
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<lelang_core::calendar::DayOff>, StoreError> {
-        let rows = match year {
-            None => {
-                sqlx::query("SELECT * FROM days_off ORDER BY date")
-                    .fetch_all(&self.reader)
-                    .await
-            }
-            Some(y) => {
-                sqlx::query("SELECT * FROM days_off WHERE EXTRACT(YEAR FROM date) = $1 ORDER BY date")
-                    .bind(f64::from(y))
-                    .fetch_all(&self.reader)
-                    .await
-            }
-        }
-        .map_err(backend)?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = r.try_get("kind")?;
-                Ok(lelang_core::calendar::DayOff {
-                    date: r.try_get("date")?,
-                    kind: lelang_core::calendar::DayOffKind::from_code(&kind)
-                        .ok_or_else(|| sqlx::Error::Decode(format!("day-off kind {kind}").into()))?,
-                    name: r.try_get("name")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
+        sql::calendar::days_off(&mut &self.reader, year)
+            .await
             .map_err(backend)
     }
 
     async fn events(&self, f: EventFilter) -> Result<Vec<Event>, StoreError> {
-        let limit = i64::from(if f.limit == 0 { 100 } else { f.limit });
-        let sql: &'static str = match (f.tenant.is_some(), f.newest_first) {
-            (false, false) => "SELECT * FROM events WHERE seq > $1 ORDER BY seq ASC LIMIT $2",
-            (false, true) => "SELECT * FROM events WHERE seq > $1 ORDER BY seq DESC LIMIT $2",
-            (true, false) => {
-                "SELECT * FROM events WHERE tenant_id IS NOT DISTINCT FROM $1 AND seq > $2 ORDER BY seq ASC LIMIT $3"
-            }
-            (true, true) => {
-                "SELECT * FROM events WHERE tenant_id IS NOT DISTINCT FROM $1 AND seq > $2 ORDER BY seq DESC LIMIT $3"
-            }
-        };
-        let mut query = sqlx::query(sql);
-        if let Some(t) = f.tenant {
-            query = query.bind(t.map(|t| t.0));
-        }
-        let rows = query
-            .bind(f.after_seq)
-            .bind(limit)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(backend)?;
-        rows.iter()
-            .map(event_row)
-            .collect::<Result<_, _>>()
-            .map_err(backend)
+        sql::log::events(&mut &self.reader, f).await.map_err(backend)
     }
 
     async fn event_count(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
-            .fetch_one(&self.reader)
-            .await
-            .map_err(backend)
+        sql::log::event_count(&mut &self.reader).await.map_err(backend)
     }
 
     async fn tree_size(&self) -> Result<u64, StoreError> {
@@ -2095,108 +905,52 @@ impl Store for PgStore {
     }
 
     async fn tree_level(&self, level: u8, start: u64, count: u64) -> Result<Vec<Hash>, StoreError> {
-        let rows: Vec<Vec<u8>> = sqlx::query_scalar(
-            "SELECT hash FROM tree_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx",
-        )
-        .bind(level as i16)
-        .bind(start as i64)
-        .bind((start + count) as i64)
-        .fetch_all(&self.reader)
-        .await
-        .map_err(backend)?;
-        rows.into_iter()
-            .map(hash_of)
-            .collect::<Result<_, _>>()
+        sql::log::tree_level(&mut &self.reader, level, start, count)
+            .await
             .map_err(backend)
     }
 
     async fn leaves(&self, start: u64, count: u64) -> Result<Vec<(Event, Salt)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT e.*, s.salt FROM events e JOIN event_salts s ON s.seq = e.seq \
-             WHERE e.seq > $1 AND e.seq <= $2 ORDER BY e.seq",
-        )
-        .bind(start as i64)
-        .bind((start + count) as i64)
-        .fetch_all(&self.reader)
-        .await
-        .map_err(backend)?;
-        rows.iter()
-            .map(|r| Ok((event_row(r)?, hash_of(r.try_get("salt")?)?)))
-            .collect::<Result<_, sqlx::Error>>()
+        sql::log::leaves(&mut &self.reader, start, count)
+            .await
             .map_err(backend)
     }
 
     async fn add_checkpoint(&self, c: &StoredCheckpoint) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (size) DO NOTHING",
-        )
-        .bind(c.size as i64)
-        .bind(c.root.to_vec())
-        .bind(&c.note)
-        .bind(c.created_at)
-        .execute(&self.writer)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        sql::log::add_checkpoint(&mut &self.writer, c)
+            .await
+            .map_err(backend)
     }
 
     async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
-        let row = sqlx::query("SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1")
-            .fetch_optional(&self.reader)
+        sql::log::latest_checkpoint(&mut &self.reader)
             .await
-            .map_err(backend)?;
-        row.as_ref().map(checkpoint_row).transpose().map_err(backend)
+            .map_err(backend)
     }
 
     async fn second_factor(
         &self,
         user: UserId,
     ) -> Result<Option<lelang_core::second_factor::Enrolment>, StoreError> {
-        let row = sqlx::query(
-            "SELECT secret, last_step, epoch, \
-             (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = s.user_id AND r.used_at IS NULL) AS left_codes \
-             FROM second_factors s WHERE user_id = $1 AND secret IS NOT NULL",
-        )
-        .bind(user.0)
-        .fetch_optional(&self.writer)
-        .await
-        .map_err(backend)?;
-        row.map(|r| enrolment_row(&r)).transpose().map_err(backend)
+        sql::access::second_factor(&mut &self.writer, user)
+            .await
+            .map_err(backend)
     }
 
     async fn use_second_factor_step(&self, user: UserId, step: i64) -> Result<bool, StoreError> {
-        let r = sqlx::query(
-            "UPDATE second_factors SET last_step = $1 WHERE user_id = $2 AND secret IS NOT NULL \
-             AND (last_step IS NULL OR last_step < $1)",
-        )
-        .bind(step)
-        .bind(user.0)
-        .execute(&self.writer)
-        .await
-        .map_err(backend)?;
-        Ok(r.rows_affected() == 1)
+        sql::access::use_second_factor_step(&mut &self.writer, user, step)
+            .await
+            .map_err(backend)
     }
 
     async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {
-        sqlx::query("INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
-            .bind(candidate)
-            .execute(&self.writer)
-            .await
-            .map_err(backend)?;
-        sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
-            .bind(name)
-            .fetch_one(&self.writer)
+        sql::access::server_secret(&mut &self.writer, name, candidate)
             .await
             .map_err(backend)
     }
 
     async fn ocds_cursor(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT seq FROM ocds_cursor WHERE id = 1")
-            .fetch_one(&self.reader)
-            .await
-            .map_err(backend)
+        sql::ocds::ocds_cursor(&mut &self.reader).await.map_err(backend)
     }
 
     async fn publish_releases(
@@ -2252,20 +1006,7 @@ impl Store for PgStore {
         &self,
         f: &lelang_core::store::ReleaseFilter,
     ) -> Result<Vec<lelang_core::store::OcdsRelease>, StoreError> {
-        let limit = i64::from(if f.limit == 0 { 100 } else { f.limit });
-        let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-            "SELECT seq, ocid, tenant_id, body FROM ocds_releases WHERE seq > ",
-        );
-        q.push_bind(f.after);
-        if let Some(t) = f.tenant {
-            q.push(" AND tenant_id = ").push_bind(t.0);
-        }
-        q.push(" ORDER BY seq LIMIT ").push_bind(limit);
-        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
-        rows.iter()
-            .map(release_row)
-            .collect::<Result<_, _>>()
-            .map_err(backend)
+        sql::ocds::releases(&mut &self.reader, f).await.map_err(backend)
     }
 
     async fn process_releases(
@@ -2284,7 +1025,7 @@ impl Store for PgStore {
             q.push(") ORDER BY seq");
             let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
             for r in &rows {
-                out.push(release_row(r).map_err(backend)?);
+                out.push(sql::ocds::release_row(r).map_err(backend)?);
             }
         }
         out.sort_by_key(|r| r.seq);
@@ -2297,29 +1038,8 @@ impl Store for PgStore {
         tenant: Option<TenantId>,
         limit: u32,
     ) -> Result<Vec<(String, i64)>, StoreError> {
-        let limit = i64::from(if limit == 0 { 100 } else { limit });
-        let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-            "SELECT ocid, last_seq FROM ocds_records WHERE last_seq > ",
-        );
-        q.push_bind(after);
-        if let Some(t) = tenant {
-            q.push(" AND tenant_id = ").push_bind(t.0);
-        }
-        q.push(" ORDER BY last_seq LIMIT ").push_bind(limit);
-        let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("ocid")?, r.try_get("last_seq")?)))
-            .collect::<Result<_, sqlx::Error>>()
+        sql::ocds::changed_processes(&mut &self.reader, after, tenant, limit)
+            .await
             .map_err(backend)
     }
-}
-
-/// A kept OCDS release.
-fn release_row(r: &sqlx::postgres::PgRow) -> Result<lelang_core::store::OcdsRelease, sqlx::Error> {
-    Ok(lelang_core::store::OcdsRelease {
-        seq: r.try_get("seq")?,
-        ocid: r.try_get("ocid")?,
-        tenant_id: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId),
-        body: r.try_get("body")?,
-    })
 }

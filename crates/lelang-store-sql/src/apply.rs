@@ -1,0 +1,129 @@
+//! One mutation of a change, applied inside the change's transaction (`span`: the positions of
+//! the change's events), and what a refusal becomes: written once for both backends.
+
+use crate::{ApplyError, Db};
+use lelang_core::command::Mutation;
+use lelang_core::store::{Conflict, StoreError, Unique};
+
+/// A database error as the store reports it: a duplicate or a missing reference by type, the
+/// rest as the backend's failure.
+pub fn store_error(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e
+        && db.is_unique_violation()
+    {
+        return StoreError::Conflict(Conflict::Duplicate(Unique::Record));
+    }
+    if let sqlx::Error::Database(db) = &e
+        && db.is_foreign_key_violation()
+    {
+        return StoreError::NotFound(db.message().to_owned());
+    }
+    StoreError::Backend(e.to_string())
+}
+
+/// Why a mutation did not apply, by type: a duplicate names what must be unique.
+pub fn refused(m: &Mutation, e: ApplyError) -> StoreError {
+    match e {
+        ApplyError::Refused(c) => StoreError::Conflict(c),
+        ApplyError::Sql(sqlx::Error::RowNotFound) => {
+            StoreError::NotFound(format!("{m:?}").chars().take(80).collect())
+        }
+        ApplyError::Sql(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+            StoreError::Conflict(Conflict::Duplicate(m.unique()))
+        }
+        ApplyError::Sql(e) => store_error(e),
+    }
+}
+
+/// Applies one mutation.
+pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<(), ApplyError> {
+    match m {
+        Mutation::InsertTenant(t) => crate::directory::insert_tenant(tx, t).await?,
+        Mutation::SetSecondFactor {
+            user_id,
+            secret,
+            recovery_hashes,
+            at,
+        } => crate::access::set_second_factor(tx, *user_id, secret, recovery_hashes, *at).await?,
+        Mutation::SpendRecoveryCode {
+            user_id,
+            code_hash,
+            at,
+        } => crate::access::spend_recovery_code(tx, *user_id, code_hash, *at).await?,
+        Mutation::ClearSecondFactor { user_id } => crate::access::clear_second_factor(tx, *user_id).await?,
+        Mutation::SetSecondFactorPolicy { tenant, required } => {
+            crate::directory::set_second_factor_policy(tx, *tenant, *required).await?;
+        }
+        Mutation::InsertWorkUnit(w) => crate::directory::insert_work_unit(tx, w).await?,
+        Mutation::InsertVendor(v) => crate::directory::insert_vendor(tx, v).await?,
+        Mutation::InsertUser { user, password_hash } => {
+            crate::directory::insert_user(tx, user, password_hash).await?
+        }
+        Mutation::InsertRoleGrant(g) => crate::directory::insert_role_grant(tx, g).await?,
+        Mutation::SetPasswordHash {
+            user_id,
+            password_hash,
+        } => crate::directory::set_password_hash(tx, *user_id, password_hash).await?,
+        Mutation::DeleteSessions { user_id } => crate::access::delete_sessions(tx, *user_id).await?,
+        Mutation::RevokeAllApiTokens { user_id, at } => {
+            crate::access::revoke_all_api_tokens(tx, *user_id, *at).await?
+        }
+        Mutation::InsertApiToken(t) => crate::access::insert_api_token(tx, t).await?,
+        Mutation::InsertPlanItem(p) => crate::plan::insert_plan_item(tx, p).await?,
+        Mutation::AnnouncePlanItems { ids, at } => crate::plan::announce_plan_items(tx, ids, *at).await?,
+        Mutation::InsertPackage(p) => crate::plan::insert_package(tx, p).await?,
+        Mutation::InsertPokjaAssignment(a) => crate::plan::insert_pokja_assignment(tx, a).await?,
+        Mutation::InsertDeclaration {
+            package_id,
+            member,
+            at,
+        } => crate::plan::insert_declaration(tx, *package_id, *member, *at).await?,
+        Mutation::UpsertTenderSetup(t) => crate::plan::upsert_tender_setup(tx, t).await?,
+        Mutation::UpsertVendorProfile {
+            vendor_id,
+            profile,
+            clear_verifications,
+            at,
+        } => crate::tender::upsert_vendor_profile(tx, *vendor_id, profile, *clear_verifications, *at).await?,
+        Mutation::UpsertVerification(v) => crate::tender::upsert_verification(tx, v).await?,
+        Mutation::InsertPublicTender(t) => crate::tender::insert_public_tender(tx, t).await?,
+        Mutation::ExpectTenderSetup(expected) => crate::plan::expect_tender_setup(tx, expected).await?,
+        Mutation::SetSubmissionDeadline { package_id, deadline } => {
+            crate::tender::set_submission_deadline(tx, *package_id, *deadline).await?;
+        }
+        Mutation::InsertDocument(d) => crate::tender::insert_document(tx, d).await?,
+        Mutation::InsertParticipant {
+            package_id,
+            vendor_id,
+            at,
+        } => crate::tender::insert_participant(tx, *package_id, *vendor_id, *at).await?,
+        Mutation::InsertQuestion(q) => crate::tender::insert_question(tx, q).await?,
+        Mutation::AnswerQuestion(q) => crate::tender::answer_question(tx, q).await?,
+        Mutation::UpsertMemberKey(k) => crate::sealing::upsert_member_key(tx, k).await?,
+        Mutation::PutCeremony {
+            ceremony,
+            expected_version,
+        } => crate::sealing::put_ceremony(tx, ceremony, *expected_version).await?,
+        Mutation::ExpectLatestCeremony { package_id, latest } => {
+            crate::sealing::expect_latest_ceremony(tx, *package_id, *latest).await?;
+        }
+        // The bid's commitment is the change's first event: its leaf is the receipt index.
+        Mutation::InsertBid(b) => crate::sealing::insert_bid(tx, b, span.0).await?,
+        Mutation::UpdateBid(b) => crate::sealing::update_bid(tx, b).await?,
+        Mutation::ExpectSubmissionOpen(package) => {
+            crate::sealing::expect_submission_open(tx, *package).await?
+        }
+        // The closing's own event is the change's last: its leaf ends the closing checkpoint.
+        Mutation::InsertClosing { package_id, at } => {
+            crate::sealing::insert_closing(tx, *package_id, *at, span.1).await?;
+        }
+        Mutation::PutOpening {
+            opening,
+            expected_version,
+        } => crate::sealing::put_opening(tx, opening, *expected_version).await?,
+        Mutation::UpsertDayOff(d) => crate::calendar::upsert_day_off(tx, d).await?,
+        Mutation::DeleteDayOff(date) => crate::calendar::delete_day_off(tx, *date).await?,
+        Mutation::RevokeApiToken { id, at } => crate::access::revoke_api_token(tx, *id, *at).await?,
+    }
+    Ok(())
+}
