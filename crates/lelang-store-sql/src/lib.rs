@@ -14,6 +14,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 pub mod access;
+pub mod append;
 mod apply;
 pub use apply::{apply, refused, store_error};
 pub mod calendar;
@@ -28,6 +29,8 @@ pub mod tender;
 mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "sqlite")]
+pub use sqlite::micros as sqlite_micros;
 
 /// The type of a bound value, so that a null is typed too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +41,8 @@ pub enum Kind {
     Int,
     /// `INTEGER` (a year, a version).
     Int32,
+    /// `SMALLINT` (a form's number).
+    Int16,
     /// `TEXT`.
     Text,
     /// `BYTEA` / `BLOB`.
@@ -61,6 +66,8 @@ pub enum Value {
     Int(i64),
     /// A 32-bit integer.
     Int32(i32),
+    /// A 16-bit integer.
+    Int16(i16),
     /// Text.
     Text(String),
     /// Bytes.
@@ -95,6 +102,7 @@ macro_rules! bind_as {
 bind_as!(bool, Bool, v => Value::Bool(v));
 bind_as!(i64, Int, v => Value::Int(v));
 bind_as!(i32, Int32, v => Value::Int32(v));
+bind_as!(i16, Int16, v => Value::Int16(v));
 bind_as!(String, Text, v => Value::Text(v));
 bind_as!(&str, Text, v => Value::Text(v.to_owned()));
 bind_as!(Vec<u8>, Bytes, v => Value::Bytes(v));
@@ -130,6 +138,8 @@ pub trait Row: Send {
     fn opt_int(&self, col: &str) -> Result<Option<i64>, sqlx::Error>;
     /// A bytes column.
     fn bytes(&self, col: &str) -> Result<Vec<u8>, sqlx::Error>;
+    /// A nullable bytes column.
+    fn opt_bytes(&self, col: &str) -> Result<Option<Vec<u8>>, sqlx::Error>;
     /// A UUID column.
     fn uuid(&self, col: &str) -> Result<Uuid, sqlx::Error>;
     /// A nullable UUID column.
@@ -162,6 +172,18 @@ pub trait Db: Send {
         sql: &'static str,
         args: Vec<Value>,
     ) -> Result<Option<Self::Row>, sqlx::Error>;
+    /// Runs a statement this crate generated from fixed parts and numbers (many rows at once);
+    /// never text a user wrote.
+    async fn execute_generated(&mut self, sql: String, args: Vec<Value>) -> Result<u64, sqlx::Error>;
+    /// The rows of a query this crate generated (see [`Db::execute_generated`]).
+    async fn fetch_all_generated(
+        &mut self,
+        sql: String,
+        args: Vec<Value>,
+    ) -> Result<Vec<Self::Row>, sqlx::Error>;
+    /// Takes the log's lock inside the current transaction, where the backend needs one (SQLite
+    /// holds it from `BEGIN IMMEDIATE`).
+    async fn lock_log(&mut self) -> Result<(), sqlx::Error>;
 }
 
 /// A mutation that did not apply: the database's error, or a refusal the store decided.
@@ -209,23 +231,31 @@ pub fn numbered_for_sqlite(sql: &str) -> String {
 macro_rules! backend {
     (
         conn: $conn:ty, pool: $pool:ty, row: $row:ty,
-        sql: $sql:expr, time: $time_ty:ty, bind_time: $bind_time:expr, read_time: $read_time:expr
+        sql: $sql:expr, generated: $generated:expr, lock: $lock:expr,
+        time: $time_ty:ty, bind_time: $bind_time:expr, read_time: $read_time:expr
     ) => {
-        fn bound(
-            sql: &'static str,
-            args: Vec<$crate::Value>,
-        ) -> sqlx::query::Query<
+        type Statement = sqlx::query::Query<
             'static,
             <$row as sqlx::Row>::Database,
             <<$row as sqlx::Row>::Database as sqlx::Database>::Arguments,
-        > {
+        >;
+
+        fn bound(sql: &'static str, args: Vec<$crate::Value>) -> Statement {
+            bind_all(sqlx::query(($sql)(sql)), args)
+        }
+
+        fn generated(sql: String, args: Vec<$crate::Value>) -> Statement {
+            bind_all(sqlx::query(sqlx::AssertSqlSafe(($generated)(sql))), args)
+        }
+
+        fn bind_all(mut q: Statement, args: Vec<$crate::Value>) -> Statement {
             use $crate::{Kind, Value};
-            let mut q = sqlx::query(($sql)(sql));
             for v in args {
                 q = match v {
                     Value::Null(Kind::Bool) => q.bind(None::<bool>),
                     Value::Null(Kind::Int) => q.bind(None::<i64>),
                     Value::Null(Kind::Int32) => q.bind(None::<i32>),
+                    Value::Null(Kind::Int16) => q.bind(None::<i16>),
                     Value::Null(Kind::Text) => q.bind(None::<String>),
                     Value::Null(Kind::Bytes) => q.bind(None::<Vec<u8>>),
                     Value::Null(Kind::Uuid) => q.bind(None::<uuid::Uuid>),
@@ -234,6 +264,7 @@ macro_rules! backend {
                     Value::Bool(b) => q.bind(b),
                     Value::Int(i) => q.bind(i),
                     Value::Int32(i) => q.bind(i),
+                    Value::Int16(i) => q.bind(i),
                     Value::Text(s) => q.bind(s),
                     Value::Bytes(b) => q.bind(b),
                     Value::Uuid(u) => q.bind(u),
@@ -268,6 +299,29 @@ macro_rules! backend {
             ) -> Result<Option<$row>, sqlx::Error> {
                 bound(sql, args).fetch_optional(&mut *self).await
             }
+            async fn execute_generated(
+                &mut self,
+                sql: String,
+                args: Vec<$crate::Value>,
+            ) -> Result<u64, sqlx::Error> {
+                Ok(generated(sql, args)
+                    .execute(&mut *self)
+                    .await?
+                    .rows_affected())
+            }
+            async fn fetch_all_generated(
+                &mut self,
+                sql: String,
+                args: Vec<$crate::Value>,
+            ) -> Result<Vec<$row>, sqlx::Error> {
+                generated(sql, args).fetch_all(&mut *self).await
+            }
+            async fn lock_log(&mut self) -> Result<(), sqlx::Error> {
+                if let Some(sql) = $lock {
+                    sqlx::query(sql).execute(&mut *self).await?;
+                }
+                Ok(())
+            }
         }
 
         // A pool runs each statement on a connection of its own (reads, and writes outside a change).
@@ -295,6 +349,24 @@ macro_rules! backend {
             ) -> Result<Option<$row>, sqlx::Error> {
                 bound(sql, args).fetch_optional(*self).await
             }
+            async fn execute_generated(
+                &mut self,
+                sql: String,
+                args: Vec<$crate::Value>,
+            ) -> Result<u64, sqlx::Error> {
+                Ok(generated(sql, args).execute(*self).await?.rows_affected())
+            }
+            async fn fetch_all_generated(
+                &mut self,
+                sql: String,
+                args: Vec<$crate::Value>,
+            ) -> Result<Vec<$row>, sqlx::Error> {
+                generated(sql, args).fetch_all(*self).await
+            }
+            async fn lock_log(&mut self) -> Result<(), sqlx::Error> {
+                // A lock outside a transaction would hold nothing: only a change's connection locks.
+                Ok(())
+            }
         }
 
         impl $crate::Row for $row {
@@ -314,6 +386,9 @@ macro_rules! backend {
                 sqlx::Row::try_get(self, col)
             }
             fn bytes(&self, col: &str) -> Result<Vec<u8>, sqlx::Error> {
+                sqlx::Row::try_get(self, col)
+            }
+            fn opt_bytes(&self, col: &str) -> Result<Option<Vec<u8>>, sqlx::Error> {
                 sqlx::Row::try_get(self, col)
             }
             fn uuid(&self, col: &str) -> Result<uuid::Uuid, sqlx::Error> {

@@ -6,6 +6,13 @@ fn same(sql: &'static str) -> &'static str {
     sql
 }
 
+fn same_owned(sql: String) -> String {
+    sql
+}
+
+/// The advisory lock that serialises appends to the event log (key 0x6c656c616e67, "lelang").
+const LOG_APPEND_LOCK: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(119182865821287)");
+
 fn as_is(t: OffsetDateTime) -> OffsetDateTime {
     t
 }
@@ -16,5 +23,5 @@ fn read(t: OffsetDateTime) -> Result<OffsetDateTime, sqlx::Error> {
 
 super::backend!(
     conn: sqlx::PgConnection, pool: sqlx::PgPool, row: sqlx::postgres::PgRow,
-    sql: same, time: OffsetDateTime, bind_time: as_is, read_time: read
+    sql: same, generated: same_owned, lock: LOG_APPEND_LOCK, time: OffsetDateTime, bind_time: as_is, read_time: read
 );

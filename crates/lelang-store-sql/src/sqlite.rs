@@ -19,7 +19,12 @@ fn numbered(sql: &'static str) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(crate::numbered_for_sqlite(sql))
 }
 
+/// A statement this crate generated, in SQLite's placeholders.
+fn numbered_owned(sql: String) -> String {
+    crate::numbered_for_sqlite(&sql)
+}
+
 super::backend!(
     conn: sqlx::SqliteConnection, pool: sqlx::SqlitePool, row: sqlx::sqlite::SqliteRow,
-    sql: numbered, time: i64, bind_time: micros, read_time: from_micros
+    sql: numbered, generated: numbered_owned, lock: None::<&'static str>, time: i64, bind_time: micros, read_time: from_micros
 );

@@ -10,14 +10,14 @@ use lelang_core::event::Event;
 use lelang_core::ids::{ApiTokenId, SessionId, TenantId, UserId, VendorId};
 use lelang_core::model::{ApiToken, Credentials, RoleGrant, Session, Tenant, User, Vendor, WorkUnit};
 use lelang_core::plan::PlanItem;
-use lelang_core::public::{self, Salt};
+use lelang_core::public::Salt;
 use lelang_core::role::Role;
 use lelang_core::rules;
 use lelang_core::store::{EventFilter, FailedLogins, Store, StoreError, StoredCheckpoint};
-use lelang_store_sql::{self as sql, apply, refused, store_error as backend};
-use lelang_trust::merkle::{self, Hash, NodeId};
+use lelang_store_sql::{self as sql, store_error as backend};
+use lelang_trust::merkle::{Hash, NodeId};
+use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
 use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
@@ -33,14 +33,8 @@ pub struct SqliteStore {
     version: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
-fn us(t: OffsetDateTime) -> i64 {
-    (t.unix_timestamp_nanos() / 1_000) as i64
-}
-
-fn from_us(v: i64) -> Result<OffsetDateTime, sqlx::Error> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(v) * 1_000)
-        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
+/// An instant as this store keeps it (microseconds since the epoch).
+use lelang_store_sql::sqlite_micros as us;
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file at `path`.
@@ -138,322 +132,21 @@ impl SqliteStore {
     }
 }
 
-/// Reads stored nodes by id. The ids are numbers computed here, never input, so they are written
-/// into the statement directly.
-async fn load_nodes(
-    conn: &mut sqlx::SqliteConnection,
-    ids: &[NodeId],
-) -> Result<HashMap<NodeId, Hash>, StoreError> {
-    let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(200) {
-        let list = chunk
-            .iter()
-            .map(|id| format!("({}, {})", id.level, id.index))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!("SELECT level, idx, hash FROM tree_nodes WHERE (level, idx) IN (VALUES {list})");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(backend)?;
-        for r in rows {
-            let level: i64 = r.try_get("level").map_err(backend)?;
-            let idx: i64 = r.try_get("idx").map_err(backend)?;
-            let hash = sql::log::hash_of(r.try_get("hash").map_err(backend)?).map_err(backend)?;
-            out.insert(NodeId::new(level as u8, idx as u64), hash);
-        }
-    }
-    Ok(out)
-}
-
-/// Appends the leaves of `events` to a tree of `size` leaves, inside the caller's transaction:
-/// the salts, the leaf hashes and every node they complete. Returns the new frontier.
-async fn append_leaves(
-    conn: &mut sqlx::SqliteConnection,
-    size: u64,
-    frontier: &[(NodeId, Hash)],
-    events: &[(Event, Salt)],
-) -> Result<Vec<(NodeId, Hash)>, StoreError> {
-    append_leaves_from(conn, size, frontier.to_vec(), events, &[]).await
-}
-
-/// The frontier hashes of a tree of `size` leaves, from the stored nodes.
-async fn load_frontier(
-    conn: &mut sqlx::SqliteConnection,
-    size: u64,
-) -> Result<Vec<(NodeId, Hash)>, StoreError> {
-    let ids = merkle::frontier(size);
-    let known = load_nodes(conn, &ids).await?;
-    ids.iter()
-        .map(|id| {
-            known
-                .get(id)
-                .map(|h| (*id, *h))
-                .ok_or_else(|| StoreError::Backend(format!("log node {id:?} missing")))
-        })
-        .collect()
-}
-
-/// [`append_leaves`], for events some of whose salts are stored already.
-async fn append_leaves_from(
-    conn: &mut sqlx::SqliteConnection,
-    size: u64,
-    frontier: Vec<(NodeId, Hash)>,
-    events: &[(Event, Salt)],
-    salts_stored: &[i64],
-) -> Result<Vec<(NodeId, Hash)>, StoreError> {
-    if events.is_empty() {
-        return Ok(frontier);
-    }
-    let leaves = events
-        .iter()
-        .map(|(e, salt)| public::leaf_hash(e, salt))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| StoreError::Backend(e.to_string()))?;
-    let nodes = merkle::append(size, &frontier, &leaves).map_err(|e| StoreError::Backend(e.to_string()))?;
-    let new_salts: Vec<&(Event, Salt)> = events
-        .iter()
-        .filter(|(e, _)| !salts_stored.contains(&e.seq))
-        .collect();
-    for chunk in new_salts.chunks(500) {
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO event_salts (seq, salt) ");
-        q.push_values(chunk, |mut b, (e, salt)| {
-            b.push_bind(e.seq).push_bind(salt.to_vec());
-        });
-        q.build().execute(&mut *conn).await.map_err(backend)?;
-    }
-    for chunk in nodes.chunks(500) {
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO tree_nodes (level, idx, hash) ");
-        q.push_values(chunk, |mut b, (id, h)| {
-            b.push_bind(id.level as i64)
-                .push_bind(id.index as i64)
-                .push_bind(h.to_vec());
-        });
-        q.build().execute(&mut *conn).await.map_err(backend)?;
-    }
-    let mut all: HashMap<NodeId, Hash> = frontier.into_iter().chain(nodes).collect();
-    merkle::frontier(size + events.len() as u64)
-        .into_iter()
-        .map(|id| {
-            all.remove(&id)
-                .map(|h| (id, h))
-                .ok_or_else(|| StoreError::Backend(format!("log node {id:?} missing")))
-        })
-        .collect()
-}
-
-async fn tree_size_in(conn: &mut sqlx::SqliteConnection) -> Result<u64, StoreError> {
-    let n: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(idx) + 1, 0) FROM tree_nodes WHERE level = 0")
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(backend)?;
-    Ok(n as u64)
-}
-
 /// Brings the log up to the events: leaves for events that have none yet (a database created
-/// before the log existed), with fresh salts where an event has none.
+/// before the log existed), with fresh salts where an event has none; a thousand at a time.
 async fn catch_up_log(pool: &SqlitePool) -> Result<u64, StoreError> {
     let mut added = 0;
     loop {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-
-        let size = tree_size_in(&mut tx).await?;
-        let rows = sqlx::query(
-            "SELECT e.*, s.salt FROM events e LEFT JOIN event_salts s ON s.seq = e.seq WHERE e.seq > ? ORDER BY e.seq LIMIT 1000",
-        )
-        .bind(size as i64)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(backend)?;
-        if rows.is_empty() {
-            // Explicitly: a dropped transaction would hold its advisory lock until the pool
-            // reuses the connection.
+        let n = sql::append::catch_up_step(&mut *tx).await?;
+        if n == 0 {
+            // Explicitly: a dropped transaction keeps its locks until the pool reuses the
+            // connection.
             tx.rollback().await.map_err(backend)?;
             return Ok(added);
         }
-        let mut events = Vec::with_capacity(rows.len());
-        let mut fresh = Vec::new();
-        for r in &rows {
-            let e = sql::log::event_row(r).map_err(backend)?;
-            let salt: Option<Vec<u8>> = r.try_get("salt").map_err(backend)?;
-            let salt: Salt = match salt {
-                Some(s) => sql::log::hash_of(s).map_err(backend)?,
-                None => {
-                    let s = public::new_salt().map_err(|e| StoreError::Backend(e.to_string()))?;
-                    fresh.push(e.seq);
-                    s
-                }
-            };
-            events.push((e, salt));
-        }
-        // Salts that already exist are kept; append_leaves inserts only the missing ones.
-        let (have, _): (Vec<_>, Vec<_>) = events.iter().partition(|(e, _)| !fresh.contains(&e.seq));
-        let already: Vec<i64> = have.iter().map(|(e, _)| e.seq).collect();
-        let frontier = load_frontier(&mut tx, size).await?;
-        append_leaves_from(&mut tx, size, frontier, &events, &already).await?;
         tx.commit().await.map_err(backend)?;
-        added += rows.len() as u64;
-    }
-}
-
-/// Where the log ends inside a write transaction: the last event's position and the tree's
-/// frontier. A group commit carries it from one change to the next instead of reading it again.
-#[derive(Debug, Clone)]
-struct Tip {
-    last: i64,
-    frontier: Vec<(NodeId, Hash)>,
-}
-
-/// The log's end, read once the transaction holds the log.
-async fn tip(conn: &mut sqlx::SqliteConnection) -> Result<Tip, StoreError> {
-    let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(backend)?;
-    let frontier = load_frontier(&mut *conn, last as u64).await?;
-    Ok(Tip { last, frontier })
-}
-
-/// The work of [`Store::commit`] inside its transaction: append the events and their leaves, then
-/// apply the mutations.
-async fn commit_in(conn: &mut sqlx::SqliteConnection, change: &Change) -> Result<Vec<Event>, StoreError> {
-    let t = tip(&mut *conn).await?;
-    Ok(commit_at(conn, change, &t).await?.0)
-}
-
-/// [`commit_in`] at a known tip; returns the stored events and the new tip.
-async fn commit_at(
-    conn: &mut sqlx::SqliteConnection,
-    change: &Change,
-    tip: &Tip,
-) -> Result<(Vec<Event>, Tip), StoreError> {
-    let last = tip.last;
-    let stored = insert_events(&mut *conn, last, change.events.iter()).await?;
-    let with_salts: Vec<(Event, Salt)> = stored
-        .iter()
-        .cloned()
-        .zip(change.events.iter().map(|e| e.salt))
-        .collect();
-    let frontier = append_leaves(&mut *conn, last as u64, &tip.frontier, &with_salts).await?;
-    let new_last = last + stored.len() as i64;
-    for m in &change.mutations {
-        apply(&mut *conn, m, (last + 1, new_last))
-            .await
-            .map_err(|e| refused(m, e))?;
-    }
-    Ok((
-        stored,
-        Tip {
-            last: new_last,
-            frontier,
-        },
-    ))
-}
-
-/// Inserts events after position `last`, many rows per statement; returns them as stored.
-async fn insert_events<'a>(
-    conn: &mut sqlx::SqliteConnection,
-    last: i64,
-    events: impl Iterator<Item = &'a lelang_core::event::NewEvent>,
-) -> Result<Vec<Event>, StoreError> {
-    let events: Vec<&lelang_core::event::NewEvent> = events.collect();
-    let mut stored = Vec::with_capacity(events.len());
-    for (n, chunk) in events.chunks(500).enumerate() {
-        let first = last + 1 + (n * 500) as i64;
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload, public_form) ",
-        );
-        q.push_values(chunk.iter().enumerate(), |mut b, (i, e)| {
-            b.push_bind(first + i as i64)
-                .push_bind(e.id.0)
-                .push_bind(us(e.at))
-                .push_bind(e.tenant_id.map(|t| t.0))
-                .push_bind(e.actor_id.map(|u| u.0))
-                .push_bind(e.actor_role.map(Role::code))
-                .push_bind(e.event_type)
-                .push_bind(e.payload.clone())
-                .push_bind(i16::from(e.public_form));
-        });
-        q.build().execute(&mut *conn).await.map_err(backend)?;
-        for (i, e) in chunk.iter().enumerate() {
-            stored.push(Event {
-                seq: first + i as i64,
-                id: e.id,
-                at: from_us(us(e.at)).map_err(backend)?,
-                tenant_id: e.tenant_id,
-                actor_id: e.actor_id,
-                actor_role: e.actor_role,
-                event_type: e.event_type.to_owned(),
-                payload: e.payload.clone(),
-                public_form: e.public_form,
-            });
-        }
-    }
-    Ok(stored)
-}
-
-/// The optimistic group commit: every change's events and leaves in a few many-row statements,
-/// then each change's mutations in order. It stops at the first refused change; the caller rolls
-/// back and commits the batch change by change instead.
-async fn commit_all(
-    conn: &mut sqlx::SqliteConnection,
-    changes: &[Change],
-    tip: &Tip,
-) -> Result<Vec<Vec<Event>>, StoreError> {
-    let stored = insert_events(&mut *conn, tip.last, changes.iter().flat_map(|c| c.events.iter())).await?;
-    let with_salts: Vec<(Event, Salt)> = stored
-        .iter()
-        .cloned()
-        .zip(changes.iter().flat_map(|c| c.events.iter().map(|e| e.salt)))
-        .collect();
-    append_leaves(&mut *conn, tip.last as u64, &tip.frontier, &with_salts).await?;
-    let mut out = Vec::with_capacity(changes.len());
-    let mut rest = stored.into_iter();
-    let mut log_tip = tip.last;
-    for c in changes {
-        let first = log_tip + 1;
-        log_tip += c.events.len() as i64;
-        for m in &c.mutations {
-            apply(&mut *conn, m, (first, log_tip))
-                .await
-                .map_err(|e| refused(m, e))?;
-        }
-        out.push(rest.by_ref().take(c.events.len()).collect());
-    }
-    Ok(out)
-}
-
-/// One change of a group commit, under a savepoint: a refused change is rolled back alone and
-/// reported as its own outcome; an error of the savepoint itself fails the whole batch.
-async fn commit_one_of_batch(
-    conn: &mut sqlx::SqliteConnection,
-    change: &Change,
-    tip: &mut Tip,
-) -> Result<Result<Vec<Event>, StoreError>, StoreError> {
-    sqlx::query("SAVEPOINT one_change")
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
-    match commit_at(&mut *conn, change, tip).await {
-        Ok((stored, next)) => {
-            sqlx::query("RELEASE SAVEPOINT one_change")
-                .execute(&mut *conn)
-                .await
-                .map_err(backend)?;
-            *tip = next;
-            Ok(Ok(stored))
-        }
-        Err(e) => {
-            sqlx::query("ROLLBACK TO SAVEPOINT one_change")
-                .execute(&mut *conn)
-                .await
-                .map_err(backend)?;
-            sqlx::query("RELEASE SAVEPOINT one_change")
-                .execute(&mut *conn)
-                .await
-                .map_err(backend)?;
-            Ok(Err(e))
-        }
+        added += n;
     }
 }
 
@@ -488,7 +181,7 @@ impl Store for SqliteStore {
         // IMMEDIATE: take the write lock first, so another process writing the same file makes us
         // wait (busy_timeout) instead of failing a read-then-write upgrade.
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-        match commit_in(&mut tx, &change).await {
+        match sql::append::commit_in(&mut *tx, &change).await {
             Ok(stored) => {
                 tx.commit().await.map_err(backend)?;
                 self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
@@ -509,8 +202,8 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Result<Vec<Event>, StoreError>>, StoreError> {
         // Optimistically all at once; if a change is refused, again change by change.
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
-        let at = tip(&mut tx).await?;
-        match commit_all(&mut tx, &changes, &at).await {
+        let at = sql::append::tip(&mut *tx).await?;
+        match sql::append::commit_all(&mut *tx, &changes, &at).await {
             Ok(all) => {
                 tx.commit().await.map_err(backend)?;
                 self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
@@ -520,9 +213,9 @@ impl Store for SqliteStore {
         }
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
         let mut out = Vec::with_capacity(changes.len());
-        let mut at = tip(&mut tx).await?;
+        let mut at = sql::append::tip(&mut *tx).await?;
         for change in &changes {
-            out.push(commit_one_of_batch(&mut tx, change, &mut at).await?);
+            out.push(sql::append::commit_one_of_batch(&mut *tx, change, &mut at).await?);
         }
         tx.commit().await.map_err(backend)?;
         self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
@@ -972,13 +665,11 @@ impl Store for SqliteStore {
     }
 
     async fn tree_size(&self) -> Result<u64, StoreError> {
-        let mut conn = self.reader.acquire().await.map_err(backend)?;
-        tree_size_in(&mut conn).await
+        sql::append::tree_size(&mut &self.reader).await
     }
 
     async fn tree_nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, StoreError> {
-        let mut conn = self.reader.acquire().await.map_err(backend)?;
-        load_nodes(&mut conn, ids).await
+        sql::append::load_nodes(&mut &self.reader, ids).await
     }
 
     async fn tree_level(&self, level: u8, start: u64, count: u64) -> Result<Vec<Hash>, StoreError> {
