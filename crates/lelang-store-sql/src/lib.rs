@@ -226,6 +226,433 @@ pub fn numbered_for_sqlite(sql: &str) -> String {
     out
 }
 
+/// The `Store` of a backend type: the methods written once here (each a call into this crate's
+/// stage modules on the backend's `reader` or `writer` pool), and the backend's own methods
+/// (pools, transactions, search, bulk writes) given as the block. A new stage's reads add a line
+/// here, not two.
+#[macro_export]
+macro_rules! sql_store {
+    ($ty:ty { $($own:tt)* }) => {
+        #[async_trait::async_trait]
+        impl lelang_core::store::Store for $ty {
+            $($own)*
+
+    async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        $crate::directory::tenants(&mut &self.reader).await.map_err($crate::store_error)
+    }
+
+    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
+        $crate::directory::tenant(&mut &self.reader, id)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>, StoreError> {
+        $crate::directory::tenant_by_slug(&mut &self.reader, slug)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn work_units(&self, tenant: TenantId) -> Result<Vec<WorkUnit>, StoreError> {
+        $crate::directory::work_units(&mut &self.reader, tenant)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn vendors(&self) -> Result<Vec<Vendor>, StoreError> {
+        $crate::directory::vendors(&mut &self.reader).await.map_err($crate::store_error)
+    }
+
+    async fn vendor(&self, id: VendorId) -> Result<Option<Vendor>, StoreError> {
+        $crate::directory::vendor(&mut &self.reader, id)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn users(&self, tenant: Option<TenantId>) -> Result<Vec<User>, StoreError> {
+        $crate::directory::users(&mut &self.reader, tenant)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        $crate::directory::user(&mut &self.reader, id).await.map_err($crate::store_error)
+    }
+
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
+        $crate::directory::credentials(&mut &self.reader, username)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn role_grants(&self, user: UserId) -> Result<Vec<RoleGrant>, StoreError> {
+        $crate::directory::role_grants(&mut &self.reader, user)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn tenant_role_grants(&self, tenant: TenantId) -> Result<Vec<RoleGrant>, StoreError> {
+        $crate::directory::tenant_role_grants(&mut &self.reader, tenant)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn create_session(&self, s: &Session) -> Result<(), StoreError> {
+        $crate::access::create_session(&mut &self.writer, s)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn session_by_secret(&self, secret_hash: &[u8]) -> Result<Option<Session>, StoreError> {
+        $crate::access::session_by_secret(&mut &self.reader, secret_hash)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn touch_session(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
+        $crate::access::touch_session(&mut &self.writer, id, at)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
+        $crate::access::delete_session(&mut &self.writer, id)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn purge_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        created_before: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        $crate::access::purge_sessions(&mut &self.writer, idle_before, created_before)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn session_count(&self, user: UserId) -> Result<u64, StoreError> {
+        $crate::access::session_count(&mut &self.reader, user)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn token_with_user(
+        &self,
+        secret_hash: &[u8],
+    ) -> Result<Option<(ApiToken, User, Vec<RoleGrant>)>, StoreError> {
+        $crate::access::token_with_user(&mut &self.reader, secret_hash)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
+        $crate::access::api_tokens(&mut &self.reader, user)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn api_token(&self, id: ApiTokenId) -> Result<Option<ApiToken>, StoreError> {
+        $crate::access::api_token(&mut &self.reader, id)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn touch_api_token(&self, id: ApiTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
+        $crate::access::touch_api_token(&mut &self.writer, id, at)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn record_login_attempt(
+        &self,
+        account: &str,
+        address: &str,
+        success: bool,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        $crate::access::record_login_attempt(&mut &self.writer, account, address, success, at)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn failed_logins(
+        &self,
+        account: &str,
+        address: &str,
+        since: OffsetDateTime,
+    ) -> Result<FailedLogins, StoreError> {
+        $crate::access::failed_logins(&mut &self.reader, account, address, since)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn clear_failed_logins(&self, account: &str) -> Result<(), StoreError> {
+        $crate::access::clear_failed_logins(&mut &self.writer, account)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn plan_items(&self, tenant: TenantId, announced_only: bool) -> Result<Vec<PlanItem>, StoreError> {
+        $crate::plan::plan_items(&mut &self.reader, tenant, announced_only)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn packages(&self, tenant: TenantId) -> Result<Vec<lelang_core::package::Package>, StoreError> {
+        $crate::plan::packages(&mut &self.reader, tenant)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn package(
+        &self,
+        id: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::package::Package>, StoreError> {
+        $crate::plan::package(&mut &self.reader, id).await.map_err($crate::store_error)
+    }
+
+    async fn pokja_assignments(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<lelang_core::pokja::PokjaAssignment>, StoreError> {
+        $crate::plan::pokja_assignments(&mut &self.reader, tenant)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn tender_setups(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<lelang_core::tender::TenderSetup>, StoreError> {
+        $crate::plan::tender_setups(&mut &self.reader, tenant)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn vendor_profile(
+        &self,
+        vendor: VendorId,
+    ) -> Result<Option<lelang_core::vendor::VendorProfile>, StoreError> {
+        $crate::tender::vendor_profile(&mut &self.reader, vendor)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn verifications(
+        &self,
+        vendor: Option<VendorId>,
+    ) -> Result<Vec<lelang_core::vendor::Verification>, StoreError> {
+        $crate::tender::verifications(&mut &self.reader, vendor)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn public_tender(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::tender::PublicTender>, StoreError> {
+        $crate::tender::public_tender(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn documents(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<lelang_core::document::Document>, StoreError> {
+        $crate::tender::documents(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn participants(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<(VendorId, OffsetDateTime)>, StoreError> {
+        $crate::tender::participants(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn vendor_tenders(&self, vendor: VendorId) -> Result<Vec<lelang_core::ids::PackageId>, StoreError> {
+        $crate::tender::vendor_tenders(&mut &self.reader, vendor)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn questions(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<lelang_core::clarification::Question>, StoreError> {
+        $crate::tender::questions(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn member_key(&self, user: UserId) -> Result<Option<lelang_core::sealing::MemberKey>, StoreError> {
+        $crate::sealing::member_key(&mut &self.reader, user)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn ceremony(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::sealing::Ceremony>, StoreError> {
+        $crate::sealing::ceremony(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn bids(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<lelang_core::sealing::Bid>, StoreError> {
+        $crate::sealing::bids(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn vendor_bids(
+        &self,
+        package: lelang_core::ids::PackageId,
+        vendor: VendorId,
+    ) -> Result<Vec<lelang_core::sealing::Bid>, StoreError> {
+        $crate::sealing::vendor_bids(&mut &self.reader, package, vendor)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn tender_for(
+        &self,
+        package: lelang_core::ids::PackageId,
+        vendor: VendorId,
+    ) -> Result<Option<(lelang_core::tender::PublicTender, bool)>, StoreError> {
+        $crate::tender::tender_for(&mut &self.reader, package, vendor)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn closing(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::submission::Closing>, StoreError> {
+        $crate::sealing::closing(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn unclosed_tenders(
+        &self,
+        now: OffsetDateTime,
+    ) -> Result<Vec<lelang_core::ids::PackageId>, StoreError> {
+        $crate::sealing::unclosed_tenders(&mut &self.reader, now)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn opening(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::sealing::Opening>, StoreError> {
+        $crate::sealing::opening(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn days_off(&self, year: Option<i32>) -> Result<Vec<lelang_core::calendar::DayOff>, StoreError> {
+        $crate::calendar::days_off(&mut &self.reader, year)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn events(&self, f: EventFilter) -> Result<Vec<Event>, StoreError> {
+        $crate::log::events(&mut &self.reader, f).await.map_err($crate::store_error)
+    }
+
+    async fn event_count(&self) -> Result<i64, StoreError> {
+        $crate::log::event_count(&mut &self.reader).await.map_err($crate::store_error)
+    }
+
+    async fn tree_size(&self) -> Result<u64, StoreError> {
+        $crate::append::tree_size(&mut &self.reader).await
+    }
+
+    async fn tree_nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, StoreError> {
+        $crate::append::load_nodes(&mut &self.reader, ids).await
+    }
+
+    async fn tree_level(&self, level: u8, start: u64, count: u64) -> Result<Vec<Hash>, StoreError> {
+        $crate::log::tree_level(&mut &self.reader, level, start, count)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn leaves(&self, start: u64, count: u64) -> Result<Vec<(Event, Salt)>, StoreError> {
+        $crate::log::leaves(&mut &self.reader, start, count)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn add_checkpoint(&self, c: &StoredCheckpoint) -> Result<(), StoreError> {
+        $crate::log::add_checkpoint(&mut &self.writer, c)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        $crate::log::latest_checkpoint(&mut &self.reader)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn second_factor(
+        &self,
+        user: UserId,
+    ) -> Result<Option<lelang_core::second_factor::Enrolment>, StoreError> {
+        $crate::access::second_factor(&mut &self.writer, user)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn use_second_factor_step(&self, user: UserId, step: i64) -> Result<bool, StoreError> {
+        $crate::access::use_second_factor_step(&mut &self.writer, user, step)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {
+        $crate::access::server_secret(&mut &self.writer, name, candidate)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn ocds_cursor(&self) -> Result<i64, StoreError> {
+        $crate::ocds::ocds_cursor(&mut &self.reader).await.map_err($crate::store_error)
+    }
+
+    async fn releases(
+        &self,
+        f: &lelang_core::store::ReleaseFilter,
+    ) -> Result<Vec<lelang_core::store::OcdsRelease>, StoreError> {
+        $crate::ocds::releases(&mut &self.reader, f).await.map_err($crate::store_error)
+    }
+
+    async fn changed_processes(
+        &self,
+        after: i64,
+        tenant: Option<TenantId>,
+        limit: u32,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        $crate::ocds::changed_processes(&mut &self.reader, after, tenant, limit)
+            .await
+            .map_err($crate::store_error)
+    }
+        }
+    };
+}
+
 /// Implements [`Db`] for a backend's connection and pool, and [`Row`] for its row: the only code
 /// that differs is how SQL and times are written, given as arguments.
 macro_rules! backend {

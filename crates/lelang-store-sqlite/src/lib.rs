@@ -4,7 +4,6 @@
 //! positions are assigned without races and a transaction never fails on a lock upgrade. Reads use
 //! a separate pool and run concurrently with the writer, as WAL allows.
 
-use async_trait::async_trait;
 use lelang_core::command::Change;
 use lelang_core::event::Event;
 use lelang_core::ids::{ApiTokenId, SessionId, TenantId, UserId, VendorId};
@@ -13,7 +12,7 @@ use lelang_core::plan::PlanItem;
 use lelang_core::public::Salt;
 use lelang_core::role::Role;
 use lelang_core::rules;
-use lelang_core::store::{EventFilter, FailedLogins, Store, StoreError, StoredCheckpoint};
+use lelang_core::store::{EventFilter, FailedLogins, StoreError, StoredCheckpoint};
 use lelang_store_sql::{self as sql, store_error as backend};
 use lelang_trust::merkle::{Hash, NodeId};
 use sqlx::SqlitePool;
@@ -150,8 +149,7 @@ async fn catch_up_log(pool: &SqlitePool) -> Result<u64, StoreError> {
     }
 }
 
-#[async_trait]
-impl Store for SqliteStore {
+lelang_store_sql::sql_store!(SqliteStore {
     async fn migrate(&self) -> Result<(), StoreError> {
         sqlx::migrate!("./migrations")
             .run(&self.writer)
@@ -220,217 +218,6 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(backend)?;
         self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(out)
-    }
-
-    async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        sql::directory::tenants(&mut &self.reader).await.map_err(backend)
-    }
-
-    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
-        sql::directory::tenant(&mut &self.reader, id)
-            .await
-            .map_err(backend)
-    }
-
-    async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>, StoreError> {
-        sql::directory::tenant_by_slug(&mut &self.reader, slug)
-            .await
-            .map_err(backend)
-    }
-
-    async fn work_units(&self, tenant: TenantId) -> Result<Vec<WorkUnit>, StoreError> {
-        sql::directory::work_units(&mut &self.reader, tenant)
-            .await
-            .map_err(backend)
-    }
-
-    async fn vendors(&self) -> Result<Vec<Vendor>, StoreError> {
-        sql::directory::vendors(&mut &self.reader).await.map_err(backend)
-    }
-
-    async fn vendor(&self, id: VendorId) -> Result<Option<Vendor>, StoreError> {
-        sql::directory::vendor(&mut &self.reader, id)
-            .await
-            .map_err(backend)
-    }
-
-    async fn users(&self, tenant: Option<TenantId>) -> Result<Vec<User>, StoreError> {
-        sql::directory::users(&mut &self.reader, tenant)
-            .await
-            .map_err(backend)
-    }
-
-    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        sql::directory::user(&mut &self.reader, id).await.map_err(backend)
-    }
-
-    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
-        sql::directory::credentials(&mut &self.reader, username)
-            .await
-            .map_err(backend)
-    }
-
-    async fn role_grants(&self, user: UserId) -> Result<Vec<RoleGrant>, StoreError> {
-        sql::directory::role_grants(&mut &self.reader, user)
-            .await
-            .map_err(backend)
-    }
-
-    async fn tenant_role_grants(&self, tenant: TenantId) -> Result<Vec<RoleGrant>, StoreError> {
-        sql::directory::tenant_role_grants(&mut &self.reader, tenant)
-            .await
-            .map_err(backend)
-    }
-
-    async fn create_session(&self, s: &Session) -> Result<(), StoreError> {
-        sql::access::create_session(&mut &self.writer, s)
-            .await
-            .map_err(backend)
-    }
-
-    async fn session_by_secret(&self, secret_hash: &[u8]) -> Result<Option<Session>, StoreError> {
-        sql::access::session_by_secret(&mut &self.reader, secret_hash)
-            .await
-            .map_err(backend)
-    }
-
-    async fn touch_session(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
-        sql::access::touch_session(&mut &self.writer, id, at)
-            .await
-            .map_err(backend)
-    }
-
-    async fn delete_session(&self, id: SessionId) -> Result<(), StoreError> {
-        sql::access::delete_session(&mut &self.writer, id)
-            .await
-            .map_err(backend)
-    }
-
-    async fn purge_sessions(
-        &self,
-        idle_before: OffsetDateTime,
-        created_before: OffsetDateTime,
-    ) -> Result<u64, StoreError> {
-        sql::access::purge_sessions(&mut &self.writer, idle_before, created_before)
-            .await
-            .map_err(backend)
-    }
-
-    async fn session_count(&self, user: UserId) -> Result<u64, StoreError> {
-        sql::access::session_count(&mut &self.reader, user)
-            .await
-            .map_err(backend)
-    }
-
-    async fn token_with_user(
-        &self,
-        secret_hash: &[u8],
-    ) -> Result<Option<(ApiToken, User, Vec<RoleGrant>)>, StoreError> {
-        sql::access::token_with_user(&mut &self.reader, secret_hash)
-            .await
-            .map_err(backend)
-    }
-
-    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
-        sql::access::api_tokens(&mut &self.reader, user)
-            .await
-            .map_err(backend)
-    }
-
-    async fn api_token(&self, id: ApiTokenId) -> Result<Option<ApiToken>, StoreError> {
-        sql::access::api_token(&mut &self.reader, id)
-            .await
-            .map_err(backend)
-    }
-
-    async fn touch_api_token(&self, id: ApiTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
-        sql::access::touch_api_token(&mut &self.writer, id, at)
-            .await
-            .map_err(backend)
-    }
-
-    async fn record_login_attempt(
-        &self,
-        account: &str,
-        address: &str,
-        success: bool,
-        at: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        sql::access::record_login_attempt(&mut &self.writer, account, address, success, at)
-            .await
-            .map_err(backend)
-    }
-
-    async fn failed_logins(
-        &self,
-        account: &str,
-        address: &str,
-        since: OffsetDateTime,
-    ) -> Result<FailedLogins, StoreError> {
-        sql::access::failed_logins(&mut &self.reader, account, address, since)
-            .await
-            .map_err(backend)
-    }
-
-    async fn clear_failed_logins(&self, account: &str) -> Result<(), StoreError> {
-        sql::access::clear_failed_logins(&mut &self.writer, account)
-            .await
-            .map_err(backend)
-    }
-
-    async fn plan_items(&self, tenant: TenantId, announced_only: bool) -> Result<Vec<PlanItem>, StoreError> {
-        sql::plan::plan_items(&mut &self.reader, tenant, announced_only)
-            .await
-            .map_err(backend)
-    }
-
-    async fn packages(&self, tenant: TenantId) -> Result<Vec<lelang_core::package::Package>, StoreError> {
-        sql::plan::packages(&mut &self.reader, tenant)
-            .await
-            .map_err(backend)
-    }
-
-    async fn package(
-        &self,
-        id: lelang_core::ids::PackageId,
-    ) -> Result<Option<lelang_core::package::Package>, StoreError> {
-        sql::plan::package(&mut &self.reader, id).await.map_err(backend)
-    }
-
-    async fn pokja_assignments(
-        &self,
-        tenant: TenantId,
-    ) -> Result<Vec<lelang_core::pokja::PokjaAssignment>, StoreError> {
-        sql::plan::pokja_assignments(&mut &self.reader, tenant)
-            .await
-            .map_err(backend)
-    }
-
-    async fn tender_setups(
-        &self,
-        tenant: TenantId,
-    ) -> Result<Vec<lelang_core::tender::TenderSetup>, StoreError> {
-        sql::plan::tender_setups(&mut &self.reader, tenant)
-            .await
-            .map_err(backend)
-    }
-
-    async fn vendor_profile(
-        &self,
-        vendor: VendorId,
-    ) -> Result<Option<lelang_core::vendor::VendorProfile>, StoreError> {
-        sql::tender::vendor_profile(&mut &self.reader, vendor)
-            .await
-            .map_err(backend)
-    }
-
-    async fn verifications(
-        &self,
-        vendor: Option<VendorId>,
-    ) -> Result<Vec<lelang_core::vendor::Verification>, StoreError> {
-        sql::tender::verifications(&mut &self.reader, vendor)
-            .await
-            .map_err(backend)
     }
 
     async fn search_tenders(
@@ -537,190 +324,6 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn public_tender(
-        &self,
-        package: lelang_core::ids::PackageId,
-    ) -> Result<Option<lelang_core::tender::PublicTender>, StoreError> {
-        sql::tender::public_tender(&mut &self.reader, package)
-            .await
-            .map_err(backend)
-    }
-
-    async fn documents(
-        &self,
-        package: lelang_core::ids::PackageId,
-    ) -> Result<Vec<lelang_core::document::Document>, StoreError> {
-        sql::tender::documents(&mut &self.reader, package)
-            .await
-            .map_err(backend)
-    }
-
-    async fn participants(
-        &self,
-        package: lelang_core::ids::PackageId,
-    ) -> Result<Vec<(VendorId, OffsetDateTime)>, StoreError> {
-        sql::tender::participants(&mut &self.reader, package)
-            .await
-            .map_err(backend)
-    }
-
-    async fn vendor_tenders(&self, vendor: VendorId) -> Result<Vec<lelang_core::ids::PackageId>, StoreError> {
-        sql::tender::vendor_tenders(&mut &self.reader, vendor)
-            .await
-            .map_err(backend)
-    }
-
-    async fn questions(
-        &self,
-        package: lelang_core::ids::PackageId,
-    ) -> Result<Vec<lelang_core::clarification::Question>, StoreError> {
-        sql::tender::questions(&mut &self.reader, package)
-            .await
-            .map_err(backend)
-    }
-
-    async fn member_key(&self, user: UserId) -> Result<Option<lelang_core::sealing::MemberKey>, StoreError> {
-        sql::sealing::member_key(&mut &self.reader, user)
-            .await
-            .map_err(backend)
-    }
-
-    async fn ceremony(
-        &self,
-        package: lelang_core::ids::PackageId,
-    ) -> Result<Option<lelang_core::sealing::Ceremony>, StoreError> {
-        sql::sealing::ceremony(&mut &self.reader, package)
-            .await
-            .map_err(backend)
-    }
-
-    async fn bids(
-        &self,
-        package: lelang_core::ids::PackageId,
-    ) -> Result<Vec<lelang_core::sealing::Bid>, StoreError> {
-        sql::sealing::bids(&mut &self.reader, package)
-            .await
-            .map_err(backend)
-    }
-
-    async fn vendor_bids(
-        &self,
-        package: lelang_core::ids::PackageId,
-        vendor: VendorId,
-    ) -> Result<Vec<lelang_core::sealing::Bid>, StoreError> {
-        sql::sealing::vendor_bids(&mut &self.reader, package, vendor)
-            .await
-            .map_err(backend)
-    }
-
-    async fn tender_for(
-        &self,
-        package: lelang_core::ids::PackageId,
-        vendor: VendorId,
-    ) -> Result<Option<(lelang_core::tender::PublicTender, bool)>, StoreError> {
-        sql::tender::tender_for(&mut &self.reader, package, vendor)
-            .await
-            .map_err(backend)
-    }
-
-    async fn closing(
-        &self,
-        package: lelang_core::ids::PackageId,
-    ) -> Result<Option<lelang_core::submission::Closing>, StoreError> {
-        sql::sealing::closing(&mut &self.reader, package)
-            .await
-            .map_err(backend)
-    }
-
-    async fn unclosed_tenders(
-        &self,
-        now: OffsetDateTime,
-    ) -> Result<Vec<lelang_core::ids::PackageId>, StoreError> {
-        sql::sealing::unclosed_tenders(&mut &self.reader, now)
-            .await
-            .map_err(backend)
-    }
-
-    async fn opening(
-        &self,
-        package: lelang_core::ids::PackageId,
-    ) -> Result<Option<lelang_core::sealing::Opening>, StoreError> {
-        sql::sealing::opening(&mut &self.reader, package)
-            .await
-            .map_err(backend)
-    }
-
-    async fn days_off(&self, year: Option<i32>) -> Result<Vec<lelang_core::calendar::DayOff>, StoreError> {
-        sql::calendar::days_off(&mut &self.reader, year)
-            .await
-            .map_err(backend)
-    }
-
-    async fn events(&self, f: EventFilter) -> Result<Vec<Event>, StoreError> {
-        sql::log::events(&mut &self.reader, f).await.map_err(backend)
-    }
-
-    async fn event_count(&self) -> Result<i64, StoreError> {
-        sql::log::event_count(&mut &self.reader).await.map_err(backend)
-    }
-
-    async fn tree_size(&self) -> Result<u64, StoreError> {
-        sql::append::tree_size(&mut &self.reader).await
-    }
-
-    async fn tree_nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, StoreError> {
-        sql::append::load_nodes(&mut &self.reader, ids).await
-    }
-
-    async fn tree_level(&self, level: u8, start: u64, count: u64) -> Result<Vec<Hash>, StoreError> {
-        sql::log::tree_level(&mut &self.reader, level, start, count)
-            .await
-            .map_err(backend)
-    }
-
-    async fn leaves(&self, start: u64, count: u64) -> Result<Vec<(Event, Salt)>, StoreError> {
-        sql::log::leaves(&mut &self.reader, start, count)
-            .await
-            .map_err(backend)
-    }
-
-    async fn add_checkpoint(&self, c: &StoredCheckpoint) -> Result<(), StoreError> {
-        sql::log::add_checkpoint(&mut &self.writer, c)
-            .await
-            .map_err(backend)
-    }
-
-    async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
-        sql::log::latest_checkpoint(&mut &self.reader)
-            .await
-            .map_err(backend)
-    }
-
-    async fn second_factor(
-        &self,
-        user: UserId,
-    ) -> Result<Option<lelang_core::second_factor::Enrolment>, StoreError> {
-        sql::access::second_factor(&mut &self.writer, user)
-            .await
-            .map_err(backend)
-    }
-
-    async fn use_second_factor_step(&self, user: UserId, step: i64) -> Result<bool, StoreError> {
-        sql::access::use_second_factor_step(&mut &self.writer, user, step)
-            .await
-            .map_err(backend)
-    }
-
-    async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {
-        sql::access::server_secret(&mut &self.writer, name, candidate)
-            .await
-            .map_err(backend)
-    }
-
-    async fn ocds_cursor(&self) -> Result<i64, StoreError> {
-        sql::ocds::ocds_cursor(&mut &self.reader).await.map_err(backend)
-    }
-
     async fn publish_releases(
         &self,
         from: i64,
@@ -770,13 +373,6 @@ impl Store for SqliteStore {
         Ok(true)
     }
 
-    async fn releases(
-        &self,
-        f: &lelang_core::store::ReleaseFilter,
-    ) -> Result<Vec<lelang_core::store::OcdsRelease>, StoreError> {
-        sql::ocds::releases(&mut &self.reader, f).await.map_err(backend)
-    }
-
     async fn process_releases(
         &self,
         ocids: &[String],
@@ -799,15 +395,4 @@ impl Store for SqliteStore {
         out.sort_by_key(|r| r.seq);
         Ok(out)
     }
-
-    async fn changed_processes(
-        &self,
-        after: i64,
-        tenant: Option<TenantId>,
-        limit: u32,
-    ) -> Result<Vec<(String, i64)>, StoreError> {
-        sql::ocds::changed_processes(&mut &self.reader, after, tenant, limit)
-            .await
-            .map_err(backend)
-    }
-}
+});
