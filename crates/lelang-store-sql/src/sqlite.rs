@@ -19,9 +19,9 @@ fn numbered(sql: &'static str) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(crate::numbered_for_sqlite(sql))
 }
 
-/// A statement this crate generated, in SQLite's placeholders.
+/// A statement this crate generated (many rows, each placeholder once and in order), positional.
 fn numbered_owned(sql: String) -> String {
-    crate::numbered_for_sqlite(&sql)
+    crate::positional_for_sqlite(&sql)
 }
 
 super::backend!(
