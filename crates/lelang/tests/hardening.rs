@@ -492,8 +492,16 @@ fn has_phone_or_nik(s: &str) -> Option<String> {
             return Some(s[i..i + digits_at(i)].to_owned());
         }
     }
-    if s.contains("+62") {
-        return Some("+62".into());
+    // +62 and a subscriber number, standing alone (a base64 signature may hold "+62" by chance).
+    for (i, _) in s.match_indices("+62") {
+        let before = s[..i]
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || "+/=".contains(c));
+        let n = digits_at(i + 3);
+        if !before && (8..=12).contains(&n) {
+            return Some(s[i..i + 3 + n].to_owned());
+        }
     }
     // A NIK: sixteen digits standing alone (not part of a hash or a longer number).
     let words = s.split(|c: char| !c.is_ascii_alphanumeric());
@@ -622,6 +630,11 @@ async fn the_public_log_names_no_person() {
         Some("3510012345678901".into())
     );
     assert_eq!(has_phone_or_nik("NIB 9120301299901, 2026-11-02"), None);
+    assert_eq!(
+        has_phone_or_nik("telp +6281234567890"),
+        Some("+6281234567890".into())
+    );
+    assert_eq!(has_phone_or_nik(r#"{"sig":"q3Z+62Ab9/+62x"}"#), None);
 }
 
 /// Finding 9: the OpenAPI document says where each parameter goes and what errors look like.
