@@ -51,7 +51,7 @@ impl DayOffKind {
 pub fn set_day_off(
     actor: &crate::policy::Actor,
     day: DayOff,
-    now: time::OffsetDateTime,
+    cx: &crate::Cx<'_>,
 ) -> Result<crate::command::Change, crate::command::CommandError> {
     use crate::command::{Change, CommandError, Mutation};
     crate::policy::authorize(actor, crate::policy::Action::ManageCalendar)?;
@@ -67,7 +67,7 @@ pub fn set_day_off(
     }
     let day = DayOff { name, ..day };
     let event = crate::event::NewEvent::new(
-        now,
+        cx,
         None,
         Some(a.user_id),
         Some(a.role),
@@ -83,7 +83,7 @@ pub fn set_day_off(
 pub fn remove_day_off(
     actor: &crate::policy::Actor,
     date: Date,
-    now: time::OffsetDateTime,
+    cx: &crate::Cx<'_>,
 ) -> Result<crate::command::Change, crate::command::CommandError> {
     use crate::command::{Change, CommandError, Mutation};
     crate::policy::authorize(actor, crate::policy::Action::ManageCalendar)?;
@@ -91,7 +91,7 @@ pub fn remove_day_off(
         .user()
         .ok_or(CommandError::Denied(crate::policy::Denied::Unauthenticated))?;
     let event = crate::event::NewEvent::new(
-        now,
+        cx,
         None,
         Some(a.user_id),
         Some(a.role),

@@ -5,6 +5,7 @@
 
 use crate::command::{Change, CommandError, Mutation};
 use crate::event::{EventPayload, NewEvent};
+use crate::fresh::Cx;
 use crate::ids::{PackageId, QuestionId, TenantId, UserId, VendorId};
 use crate::pokja::PokjaAssignment;
 use crate::policy::{Action, Actor, Denied, authorize};
@@ -71,8 +72,9 @@ pub fn ask(
     setup: &TenderSetup,
     registered: bool,
     text: &str,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Question, Change), CommandError> {
+    let now = cx.now;
     authorize(actor, Action::ActForVendor(vendor))?;
     let by = actor
         .user()
@@ -84,7 +86,7 @@ pub fn ask(
         return Err(invalid("text", "clarification-closed"));
     }
     let q = Question {
-        id: QuestionId::new(),
+        id: cx.id(),
         tenant_id: tender.tenant_id,
         package_id: tender.package_id,
         vendor_id: vendor,
@@ -95,7 +97,7 @@ pub fn ask(
         answered_at: None,
     };
     let event = NewEvent::new(
-        now,
+        cx,
         Some(tender.tenant_id),
         Some(by.user_id),
         Some(Role::Vendor),
@@ -123,8 +125,9 @@ pub fn answer(
     tender: &PublicTender,
     assignment: Option<&PokjaAssignment>,
     text: &str,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Question, Change), CommandError> {
+    let now = cx.now;
     authorize(actor, Action::RunTender(tender.tenant_id))?;
     let a = actor
         .user()
@@ -146,7 +149,7 @@ pub fn answer(
         ..question.clone()
     };
     let event = NewEvent::new(
-        now,
+        cx,
         Some(tender.tenant_id),
         Some(a.user_id),
         Some(a.role),
@@ -230,24 +233,66 @@ mod tests {
         let v = actor(Role::Vendor, None, None, Some(vendor));
         let text = "Apakah beton boleh ready mix?";
         assert_eq!(
-            ask(&v, vendor, &tender, &setup, false, text, now()).expect_err("not registered"),
+            ask(
+                &v,
+                vendor,
+                &tender,
+                &setup,
+                false,
+                text,
+                &crate::fixtures::cx(now())
+            )
+            .expect_err("not registered"),
             invalid("package_id", "not-registered")
         );
         let other = actor(Role::Vendor, None, None, Some(VendorId::new()));
         assert!(matches!(
-            ask(&other, vendor, &tender, &setup, true, text, now()),
+            ask(
+                &other,
+                vendor,
+                &tender,
+                &setup,
+                true,
+                text,
+                &crate::fixtures::cx(now())
+            ),
             Err(CommandError::Denied(_))
         ));
         let closes = closes_at(&setup).expect("clarification");
         assert_eq!(
-            ask(&v, vendor, &tender, &setup, true, text, closes).expect_err("closed"),
+            ask(
+                &v,
+                vendor,
+                &tender,
+                &setup,
+                true,
+                text,
+                &crate::fixtures::cx(closes)
+            )
+            .expect_err("closed"),
             invalid("text", "clarification-closed")
         );
-        let (q, change) = ask(&v, vendor, &tender, &setup, true, text, now()).expect("ask");
+        let (q, change) = ask(
+            &v,
+            vendor,
+            &tender,
+            &setup,
+            true,
+            text,
+            &crate::fixtures::cx(now()),
+        )
+        .expect("ask");
         assert_eq!(change.events[0].event_type, "question_asked");
         let outsider = crate::fixtures::member(UserId::new(), w.tenant);
         assert!(matches!(
-            answer(&outsider, &q, &tender, Some(&w.pokja), "Boleh.", now()),
+            answer(
+                &outsider,
+                &q,
+                &tender,
+                Some(&w.pokja),
+                "Boleh.",
+                &crate::fixtures::cx(now())
+            ),
             Err(CommandError::Denied(_))
         ));
         let (answered, _) = answer(
@@ -256,16 +301,32 @@ mod tests {
             &tender,
             Some(&w.pokja),
             "Boleh, mutu K-300.",
-            now(),
+            &crate::fixtures::cx(now()),
         )
         .expect("answer");
         assert_eq!(
-            answer(&w.lead(), &answered, &tender, Some(&w.pokja), "Lagi.", now()).expect_err("once"),
+            answer(
+                &w.lead(),
+                &answered,
+                &tender,
+                Some(&w.pokja),
+                "Lagi.",
+                &crate::fixtures::cx(now())
+            )
+            .expect_err("once"),
             invalid("question_id", "already-answered")
         );
         let late = tender.submission_deadline + Duration::minutes(1);
         assert_eq!(
-            answer(&w.lead(), &q, &tender, Some(&w.pokja), "Boleh.", late).expect_err("late"),
+            answer(
+                &w.lead(),
+                &q,
+                &tender,
+                Some(&w.pokja),
+                "Boleh.",
+                &crate::fixtures::cx(late)
+            )
+            .expect_err("late"),
             invalid("text", "tender-closed")
         );
         let minutes = minutes_text(

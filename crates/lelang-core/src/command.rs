@@ -4,6 +4,7 @@
 
 use crate::canonical::CanonicalError;
 use crate::event::{EventPayload, NewEvent};
+use crate::fresh::Cx;
 use crate::ids::{ApiTokenId, TenantId, UserId, VendorId, WorkUnitId};
 use crate::model::{ApiToken, RoleGrant, Tenant, TimeZone, User, Vendor, WorkUnit};
 use crate::policy::{Action, Actor, Denied, UserActor, authorize};
@@ -249,14 +250,14 @@ fn acting(actor: &Actor) -> Result<&UserActor, CommandError> {
     actor.user().ok_or(CommandError::Denied(Denied::Unauthenticated))
 }
 
-fn event(
+pub(crate) fn event(
     actor: &UserActor,
-    at: OffsetDateTime,
+    cx: &Cx<'_>,
     tenant: Option<TenantId>,
     payload: EventPayload,
 ) -> Result<NewEvent, CommandError> {
     Ok(NewEvent::new(
-        at,
+        cx,
         tenant,
         Some(actor.user_id),
         Some(actor.role),
@@ -333,12 +334,13 @@ pub struct CreateTenant {
 pub fn create_tenant(
     actor: &Actor,
     input: CreateTenant,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Tenant, Change), CommandError> {
+    let now = cx.now;
     authorize(actor, Action::ManageTenants)?;
     let a = acting(actor)?;
     let tenant = Tenant {
-        id: TenantId::new(),
+        id: cx.id(),
         slug: valid_slug(&input.slug)?,
         name: valid_name("name", &input.name)?,
         time_zone: input.time_zone,
@@ -347,7 +349,7 @@ pub fn create_tenant(
     };
     let ev = event(
         a,
-        now,
+        cx,
         Some(tenant.id),
         EventPayload::TenantCreated {
             tenant_id: tenant.id,
@@ -379,8 +381,9 @@ pub fn create_work_unit(
     actor: &Actor,
     tenant: TenantId,
     input: CreateWorkUnit,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(WorkUnit, Change), CommandError> {
+    let now = cx.now;
     authorize(actor, Action::ManageWorkUnits(tenant))?;
     let a = acting(actor)?;
     let code = input.code.trim().to_uppercase();
@@ -393,7 +396,7 @@ pub fn create_work_unit(
         return Err(invalid("code", "invalid-code"));
     }
     let wu = WorkUnit {
-        id: WorkUnitId::new(),
+        id: cx.id(),
         tenant_id: tenant,
         code,
         name: valid_name("name", &input.name)?,
@@ -401,7 +404,7 @@ pub fn create_work_unit(
     };
     let ev = event(
         a,
-        now,
+        cx,
         Some(tenant),
         EventPayload::WorkUnitCreated {
             work_unit_id: wu.id,
@@ -434,8 +437,9 @@ pub struct RegisterVendor {
 pub fn register_vendor(
     actor: &Actor,
     input: RegisterVendor,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Vendor, Change), CommandError> {
+    let now = cx.now;
     authorize(actor, Action::ManageVendors)?;
     let a = acting(actor)?;
     let nib = input.nib.trim().to_owned();
@@ -443,7 +447,7 @@ pub fn register_vendor(
         return Err(invalid("nib", "invalid-nib"));
     }
     let v = Vendor {
-        id: VendorId::new(),
+        id: cx.id(),
         name: valid_name("name", &input.name)?,
         nib,
         home_tenant_id: input.home_tenant_id,
@@ -451,7 +455,7 @@ pub fn register_vendor(
     };
     let ev = event(
         a,
-        now,
+        cx,
         None,
         EventPayload::VendorRegistered {
             vendor_id: v.id,
@@ -494,11 +498,8 @@ pub struct CreateUser {
 ///
 /// Officials belong to one regency and may hold only regency roles there; vendor users belong to a
 /// company and hold only the vendor role; platform administrators belong to no regency.
-pub fn create_user(
-    actor: &Actor,
-    input: CreateUser,
-    now: OffsetDateTime,
-) -> Result<(User, Change), CommandError> {
+pub fn create_user(actor: &Actor, input: CreateUser, cx: &Cx<'_>) -> Result<(User, Change), CommandError> {
+    let now = cx.now;
     match (input.tenant_id, input.vendor_id) {
         (Some(t), None) => authorize(actor, Action::ManageTenantUsers(t))?,
         (None, _) => authorize(actor, Action::ManageVendors)?,
@@ -523,7 +524,7 @@ pub fn create_user(
         }
     }
     let user = User {
-        id: UserId::new(),
+        id: cx.id(),
         username: valid_username(&input.username)?,
         display_name: valid_name("display_name", &input.display_name)?,
         email: valid_email(input.email.as_deref())?,
@@ -535,7 +536,7 @@ pub fn create_user(
     let mut change = Change::default();
     change.events.push(event(
         a,
-        now,
+        cx,
         user.tenant_id,
         EventPayload::UserCreated {
             user_id: user.id,
@@ -562,7 +563,7 @@ pub fn create_user(
         };
         change.events.push(event(
             a,
-            now,
+            cx,
             user.tenant_id,
             EventPayload::RoleGranted {
                 user_id: user.id,
@@ -582,10 +583,11 @@ pub fn bootstrap_platform_admin(
     username: &str,
     display_name: &str,
     password_hash: String,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(User, Change), CommandError> {
+    let now = cx.now;
     let user = User {
-        id: UserId::new(),
+        id: cx.id(),
         username: valid_username(username)?,
         display_name: valid_name("display_name", display_name)?,
         email: None,
@@ -610,8 +612,8 @@ pub fn bootstrap_platform_admin(
     };
     let change = Change {
         events: vec![
-            NewEvent::new(now, None, None, None, &created)?,
-            NewEvent::new(now, None, None, None, &granted)?,
+            NewEvent::new(cx, None, None, None, &created)?,
+            NewEvent::new(cx, None, None, None, &granted)?,
         ],
         mutations: vec![
             Mutation::InsertUser {
@@ -630,17 +632,14 @@ pub fn bootstrap_platform_admin(
 }
 
 /// A user sets a new password (already checked and hashed); every session of theirs ends.
-pub fn change_password(
-    actor: &Actor,
-    password_hash: String,
-    now: OffsetDateTime,
-) -> Result<Change, CommandError> {
+pub fn change_password(actor: &Actor, password_hash: String, cx: &Cx<'_>) -> Result<Change, CommandError> {
+    let now = cx.now;
     authorize(actor, Action::ManageOwnAccount)?;
     let a = acting(actor)?;
     Ok(Change {
         events: vec![event(
             a,
-            now,
+            cx,
             a.tenant_id,
             EventPayload::PasswordChanged { user_id: a.user_id },
         )?],
@@ -659,7 +658,8 @@ pub fn change_password(
 }
 
 /// Ends every session of `target` (oneself, or a user one administers).
-pub fn revoke_sessions(actor: &Actor, target: &User, now: OffsetDateTime) -> Result<Change, CommandError> {
+pub fn revoke_sessions(actor: &Actor, target: &User, cx: &Cx<'_>) -> Result<Change, CommandError> {
+    let now = cx.now;
     authorize(
         actor,
         Action::RevokeUserSessions {
@@ -671,7 +671,7 @@ pub fn revoke_sessions(actor: &Actor, target: &User, now: OffsetDateTime) -> Res
     Ok(Change {
         events: vec![event(
             a,
-            now,
+            cx,
             target.tenant_id,
             EventPayload::SessionsRevoked { user_id: target.id },
         )?],
@@ -692,8 +692,9 @@ pub fn create_api_token(
     name: &str,
     secret_hash: Vec<u8>,
     expires_at: Option<OffsetDateTime>,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(ApiToken, Change), CommandError> {
+    let now = cx.now;
     authorize(actor, Action::ManageOwnAccount)?;
     let a = acting(actor)?;
     let name = name.trim();
@@ -704,7 +705,7 @@ pub fn create_api_token(
         return Err(invalid("expires_at", "invalid-expiry"));
     }
     let token = ApiToken {
-        id: ApiTokenId::new(),
+        id: cx.id(),
         user_id: a.user_id,
         name: name.to_owned(),
         role: a.role,
@@ -717,7 +718,7 @@ pub fn create_api_token(
     };
     let ev = event(
         a,
-        now,
+        cx,
         a.tenant_id,
         EventPayload::ApiTokenCreated {
             token_id: token.id,
@@ -743,7 +744,7 @@ pub fn confidential_read(
     tenant: TenantId,
     subject: &str,
     records: u64,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<Option<Change>, CommandError> {
     let Some(a) = actor
         .user()
@@ -759,17 +760,14 @@ pub fn confidential_read(
         records,
     };
     Ok(Some(Change {
-        events: vec![event(a, now, Some(tenant), payload)?],
+        events: vec![event(a, cx, Some(tenant), payload)?],
         mutations: vec![],
     }))
 }
 
 /// Revokes one of the actor's own API tokens.
-pub fn revoke_api_token(
-    actor: &Actor,
-    token: &ApiToken,
-    now: OffsetDateTime,
-) -> Result<Change, CommandError> {
+pub fn revoke_api_token(actor: &Actor, token: &ApiToken, cx: &Cx<'_>) -> Result<Change, CommandError> {
+    let now = cx.now;
     authorize(actor, Action::ManageOwnAccount)?;
     let a = acting(actor)?;
     if token.user_id != a.user_id {
@@ -781,7 +779,7 @@ pub fn revoke_api_token(
     Ok(Change {
         events: vec![event(
             a,
-            now,
+            cx,
             token.tenant_id,
             EventPayload::ApiTokenRevoked {
                 token_id: token.id,
@@ -831,7 +829,7 @@ mod tests {
                 name: "Pemkab Banyuwangi".into(),
                 time_zone: TimeZone::Wib,
             },
-            now,
+            &crate::fixtures::cx(now),
         )
         .unwrap();
         assert_eq!(c.events.len(), 1);
@@ -847,7 +845,7 @@ mod tests {
                 roles: vec![(Role::CommitmentOfficer, None), (Role::CommitmentOfficer, None)],
                 password_hash: "h".into(),
             },
-            now,
+            &crate::fixtures::cx(now),
         )
         .unwrap();
         // user_created + one role_granted (duplicates folded); as many events as mutations.
@@ -876,18 +874,37 @@ mod tests {
             password_hash: "h".into(),
         };
         assert!(matches!(
-            create_user(&tenant_admin(mine), input(other, Role::Auditor), now),
+            create_user(
+                &tenant_admin(mine),
+                input(other, Role::Auditor),
+                &crate::fixtures::cx(now)
+            ),
             Err(CommandError::Denied(_))
         ));
         assert!(matches!(
-            create_user(&tenant_admin(mine), input(mine, Role::PlatformAdmin), now),
+            create_user(
+                &tenant_admin(mine),
+                input(mine, Role::PlatformAdmin),
+                &crate::fixtures::cx(now)
+            ),
             Err(CommandError::Invalid { .. })
         ));
         assert!(matches!(
-            create_user(&tenant_admin(mine), input(mine, Role::Vendor), now),
+            create_user(
+                &tenant_admin(mine),
+                input(mine, Role::Vendor),
+                &crate::fixtures::cx(now)
+            ),
             Err(CommandError::Invalid { .. })
         ));
-        assert!(create_user(&tenant_admin(mine), input(mine, Role::Auditor), now).is_ok());
+        assert!(
+            create_user(
+                &tenant_admin(mine),
+                input(mine, Role::Auditor),
+                &crate::fixtures::cx(now)
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -899,7 +916,7 @@ mod tests {
                 name: "x".into(),
                 time_zone: TimeZone::Wib,
             },
-            OffsetDateTime::UNIX_EPOCH,
+            &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH),
         )
         .unwrap_err();
         assert_eq!(

@@ -5,6 +5,7 @@
 
 use crate::command::{Change, CommandError, Mutation};
 use crate::event::{EventPayload, NewEvent};
+use crate::fresh::Cx;
 use crate::ids::{DocumentId, PackageId, TenantId, UserId};
 use crate::package::Package;
 use crate::pokja::PokjaAssignment;
@@ -160,8 +161,9 @@ pub fn publish(
     existing: &[Document],
     input: NewDocument,
     max_size: u64,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Document, Change), CommandError> {
+    let now = cx.now;
     let a = actor
         .user()
         .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
@@ -244,7 +246,7 @@ pub fn publish(
         }
     };
     let doc = Document {
-        id: DocumentId::new(),
+        id: cx.id(),
         tenant_id: package.tenant_id,
         package_id: package.id,
         kind: input.kind,
@@ -260,7 +262,7 @@ pub fn publish(
         published_at: now,
     };
     let event = NewEvent::new(
-        now,
+        cx,
         Some(package.tenant_id),
         Some(a.user_id),
         Some(a.role),
@@ -328,7 +330,7 @@ mod tests {
             &[],
             file(DocumentKind::Specification, "Spesifikasi Teknis", None, None),
             10_000,
-            now(),
+            &crate::fixtures::cx(now()),
         )
         .expect("the PPK adds the specification");
         assert_eq!((spec.version, spec.media_type.as_str()), (1, "application/pdf"));
@@ -341,7 +343,7 @@ mod tests {
             &docs,
             file(DocumentKind::Specification, "Spesifikasi Teknis", None, None),
             10_000,
-            now(),
+            &crate::fixtures::cx(now()),
         );
         assert_eq!(
             again.expect_err("same title"),
@@ -358,7 +360,7 @@ mod tests {
                 &docs,
                 input,
                 10_000,
-                now(),
+                &crate::fixtures::cx(now()),
             )
         };
         assert_eq!(
@@ -419,7 +421,7 @@ mod tests {
                 Some("Volume baja dikoreksi."),
             ),
             10_000,
-            now(),
+            &crate::fixtures::cx(now()),
         );
         assert_eq!(
             stale.expect_err("stale"),
@@ -438,7 +440,7 @@ mod tests {
                 Some("Volume baja dikoreksi."),
             ),
             10_000,
-            tender.submission_deadline + Duration::seconds(1),
+            &crate::fixtures::cx(tender.submission_deadline + Duration::seconds(1)),
         );
         assert_eq!(late.expect_err("late"), invalid("kind", "tender-closed"));
         assert_eq!(current(&both).len(), 1);
@@ -452,7 +454,16 @@ mod tests {
             let mut f = file(DocumentKind::Specification, "Spesifikasi", None, None);
             f.filename = name.into();
             f.size = size;
-            publish(&w.ppk, &w.package, Some(&w.pokja), None, &[], f, 10_000, now())
+            publish(
+                &w.ppk,
+                &w.package,
+                Some(&w.pokja),
+                None,
+                &[],
+                f,
+                10_000,
+                &crate::fixtures::cx(now()),
+            )
         };
         assert_eq!(
             go("../etc/passwd.pdf", 10).expect_err("path"),

@@ -535,27 +535,26 @@ pub struct NewEvent {
 impl NewEvent {
     /// Builds an event, canonicalising its payload once, here.
     pub fn new(
-        at: OffsetDateTime,
+        cx: &crate::Cx<'_>,
         tenant_id: Option<TenantId>,
         actor_id: Option<UserId>,
         actor_role: Option<Role>,
         payload: &EventPayload,
     ) -> Result<Self, CanonicalError> {
-        let salt = crate::public::new_salt()?;
         let payload_text = to_canonical_string(payload)?;
         // A log entry is at most 65,535 bytes (C2SP entry bundles); the envelope needs a little.
         if payload_text.len() > MAX_PAYLOAD_BYTES {
             return Err(CanonicalError::TooLarge(payload_text.len()));
         }
         Ok(Self {
-            id: EventId::new(),
-            at,
+            id: cx.id(),
+            at: cx.now,
             tenant_id,
             actor_id,
             actor_role,
             event_type: payload.type_name(),
             payload: payload_text,
-            salt,
+            salt: cx.salt(),
             public_form: crate::public::PUBLIC_FORM,
         })
     }
@@ -606,7 +605,9 @@ mod tests {
             code: "DPU".into(),
             name: "Dinas Pekerjaan Umum".into(),
         };
-        let e = NewEvent::new(OffsetDateTime::UNIX_EPOCH, None, None, None, &p).unwrap();
+        let fresh = crate::Fresh::seeded([0; 32]);
+        let cx = crate::Cx::new(OffsetDateTime::UNIX_EPOCH, &fresh);
+        let e = NewEvent::new(&cx, None, None, None, &p).unwrap();
         assert_eq!(e.event_type, "work_unit_created");
         assert!(
             e.payload

@@ -18,6 +18,14 @@ pub fn now() -> OffsetDateTime {
     datetime!(2026-11-02 02:00 UTC)
 }
 
+/// The source of the fixtures' ids and salts.
+static FRESH: crate::Fresh = crate::Fresh::seeded([0x5e; 32]);
+
+/// A command context deciding at `at`.
+pub fn cx(at: OffsetDateTime) -> crate::Cx<'static> {
+    crate::Cx::new(at, &FRESH)
+}
+
 /// The newest built-in rule set.
 pub fn rules() -> RuleSet {
     crate::rules::built_in().expect("rules").pop().expect("46/2025")
@@ -120,7 +128,7 @@ impl World {
             &self.rules,
             &WorkingCalendar::default(),
             None,
-            now(),
+            &crate::fixtures::cx(now()),
         )
         .expect("set up")
         .0
@@ -140,7 +148,7 @@ impl World {
                 regency_name: "Pemerintah Kabupaten Banyuwangi",
                 bid_recipient: Some("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"),
             },
-            now(),
+            &crate::fixtures::cx(now()),
         )
         .expect("announce")
         .0

@@ -14,6 +14,7 @@ pub mod document;
 pub mod event;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod fresh;
 pub mod ids;
 pub mod model;
 pub mod package;
@@ -37,6 +38,7 @@ pub mod vendor;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use event::{Event, EventPayload};
+pub use fresh::{Cx, Fresh};
 pub use ids::{
     ApiTokenId, DocumentId, EventId, PackageId, PlanItemId, QuestionId, SessionId, TenantId, UserId,
     VendorId, WorkUnitId,

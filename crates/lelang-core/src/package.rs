@@ -4,6 +4,7 @@
 
 use crate::command::{Change, CommandError, Mutation};
 use crate::event::{EventPayload, NewEvent};
+use crate::fresh::Cx;
 use crate::ids::{PackageId, PlanItemId, TenantId, WorkUnitId};
 use crate::plan::PlanItem;
 use crate::policy::{Action, Actor, Denied, authorize};
@@ -107,8 +108,9 @@ pub fn create_package(
     plan_item: &PlanItem,
     input: NewPackage,
     rules: &RuleSet,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Package, Change), CommandError> {
+    let now = cx.now;
     authorize(
         actor,
         Action::ManagePackage {
@@ -128,7 +130,7 @@ pub fn create_package(
         .check_budget(plan_item.budget_ceiling, hps)
         .map_err(|v| invalid("hps_breakdown", v.rule))?;
     let p = Package {
-        id: PackageId::new(),
+        id: cx.id(),
         tenant_id: plan_item.tenant_id,
         work_unit_id: plan_item.work_unit_id,
         plan_item_id: plan_item.id,
@@ -142,7 +144,7 @@ pub fn create_package(
         created_at: now,
     };
     let event = NewEvent::new(
-        now,
+        cx,
         Some(p.tenant_id),
         Some(a.user_id),
         Some(a.role),
@@ -208,8 +210,15 @@ mod tests {
             planned_start: date!(2027 - 02 - 01),
             planned_end: date!(2027 - 08 - 01),
         };
-        let (mut items, _) =
-            create_plan_items(&ppk, t, wu, &[item], &rules, OffsetDateTime::UNIX_EPOCH).expect("plan");
+        let (mut items, _) = create_plan_items(
+            &ppk,
+            t,
+            wu,
+            &[item],
+            &rules,
+            &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH),
+        )
+        .expect("plan");
         let mut plan = items.remove(0);
         let input = |lines| NewPackage {
             hps_breakdown: lines,
@@ -221,7 +230,7 @@ mod tests {
                 &plan,
                 input(vec![line(10, 1)]),
                 &rules,
-                OffsetDateTime::UNIX_EPOCH
+                &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH)
             )
             .expect_err("draft"),
             invalid("plan_item_id", "package-plan-not-announced")
@@ -232,7 +241,7 @@ mod tests {
             &plan,
             input(vec![line(400, 1_500_000), line(1, 300_000_000)]),
             &rules,
-            OffsetDateTime::UNIX_EPOCH,
+            &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH),
         )
         .expect("ok");
         assert_eq!(p.owner_estimate, 900_000_000);
@@ -242,7 +251,7 @@ mod tests {
             &plan,
             input(vec![line(1000, 1_500_000)]),
             &rules,
-            OffsetDateTime::UNIX_EPOCH,
+            &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH),
         )
         .expect_err("over pagu");
         assert_eq!(e, invalid("hps_breakdown", "pagu-below-hps"));
@@ -268,7 +277,7 @@ mod tests {
                 &plan,
                 input(vec![line(1, 1)]),
                 &rules,
-                OffsetDateTime::UNIX_EPOCH
+                &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH)
             ),
             Err(CommandError::Denied(_))
         ));

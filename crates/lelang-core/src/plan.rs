@@ -4,6 +4,7 @@
 
 use crate::command::{Change, CommandError, Mutation};
 use crate::event::{EventPayload, NewEvent};
+use crate::fresh::Cx;
 use crate::ids::{PlanItemId, TenantId, WorkUnitId};
 use crate::policy::{Action, Actor, authorize};
 use crate::rules::{Category, Method, RuleSet, Rupiah};
@@ -117,8 +118,9 @@ pub fn create_plan_items(
     work_unit: WorkUnitId,
     items: &[NewPlanItem],
     rules: &RuleSet,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Vec<PlanItem>, Change), CommandError> {
+    let now = cx.now;
     authorize(actor, Action::ManagePlan { tenant, work_unit })?;
     let a = actor
         .user()
@@ -131,7 +133,7 @@ pub fn create_plan_items(
     for item in items {
         let v = validate(item, rules)?;
         let p = PlanItem {
-            id: PlanItemId::new(),
+            id: cx.id(),
             tenant_id: tenant,
             work_unit_id: work_unit,
             fiscal_year: v.fiscal_year,
@@ -147,7 +149,7 @@ pub fn create_plan_items(
             created_at: now,
         };
         change.events.push(NewEvent::new(
-            now,
+            cx,
             Some(tenant),
             Some(a.user_id),
             Some(a.role),
@@ -169,8 +171,9 @@ pub fn announce_plan(
     work_unit: WorkUnitId,
     fiscal_year: i32,
     drafts: &[PlanItem],
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<Change, CommandError> {
+    let now = cx.now;
     authorize(actor, Action::AnnouncePlan { tenant, work_unit })?;
     let a = actor
         .user()
@@ -192,7 +195,7 @@ pub fn announce_plan(
             plan_items: chunk.to_vec(),
         };
         change.events.push(NewEvent::new(
-            now,
+            cx,
             Some(tenant),
             Some(a.user_id),
             Some(a.role),
@@ -471,7 +474,7 @@ mod tests {
             wu,
             &[item(2_500_000_000, Method::Tender)],
             &rules(),
-            OffsetDateTime::UNIX_EPOCH,
+            &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH),
         )
         .expect("ok");
         assert_eq!(items[0].funding_source, "APBD");
@@ -482,7 +485,7 @@ mod tests {
             wu,
             &[item(350_000_000, Method::Tender)],
             &rules(),
-            OffsetDateTime::UNIX_EPOCH,
+            &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH),
         )
         .expect_err("too small to tender");
         assert_eq!(
@@ -500,7 +503,7 @@ mod tests {
                 wu,
                 &[item(500_000_000, Method::Tender)],
                 &rules(),
-                OffsetDateTime::UNIX_EPOCH
+                &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH)
             ),
             Err(CommandError::Denied(_))
         ));
@@ -560,15 +563,41 @@ mod tests {
             wu,
             &[item(500_000_000, Method::Tender)],
             &rules(),
-            OffsetDateTime::UNIX_EPOCH,
+            &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH),
         )
         .expect("ok");
-        assert!(announce_plan(&ppk, t, wu, 2026, &items, OffsetDateTime::UNIX_EPOCH).is_err());
+        assert!(
+            announce_plan(
+                &ppk,
+                t,
+                wu,
+                2026,
+                &items,
+                &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH)
+            )
+            .is_err()
+        );
         let pa = actor(Role::BudgetHolder, t, Some(wu));
-        let c = announce_plan(&pa, t, wu, 2026, &items, OffsetDateTime::UNIX_EPOCH).expect("announce");
+        let c = announce_plan(
+            &pa,
+            t,
+            wu,
+            2026,
+            &items,
+            &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH),
+        )
+        .expect("announce");
         assert_eq!(c.events[0].event_type, "plan_announced");
         assert!(
-            announce_plan(&pa, t, wu, 2027, &items, OffsetDateTime::UNIX_EPOCH).is_err(),
+            announce_plan(
+                &pa,
+                t,
+                wu,
+                2027,
+                &items,
+                &crate::fixtures::cx(OffsetDateTime::UNIX_EPOCH)
+            )
+            .is_err(),
             "nothing for 2027"
         );
     }

@@ -4,6 +4,7 @@
 
 use crate::command::{Change, CommandError, Mutation};
 use crate::event::{EventPayload, NewEvent};
+use crate::fresh::Cx;
 use crate::ids::{PackageId, TenantId, UserId};
 use crate::package::Package;
 use crate::policy::{Action, Actor, Denied, authorize};
@@ -64,8 +65,9 @@ pub fn assign_pokja(
     members: &[UserId],
     eligible: &[UserId],
     existing: Option<&PokjaAssignment>,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(PokjaAssignment, Change), CommandError> {
+    let now = cx.now;
     authorize(actor, Action::AssignPokja(package.tenant_id))?;
     let a = actor
         .user()
@@ -90,7 +92,7 @@ pub fn assign_pokja(
         assigned_at: now,
     };
     let event = NewEvent::new(
-        now,
+        cx,
         Some(package.tenant_id),
         Some(a.user_id),
         Some(a.role),
@@ -112,8 +114,9 @@ pub fn assign_pokja(
 pub fn declare_no_conflict(
     actor: &Actor,
     assignment: &PokjaAssignment,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<Change, CommandError> {
+    let now = cx.now;
     let a = actor
         .user()
         .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
@@ -125,7 +128,7 @@ pub fn declare_no_conflict(
         return Err(invalid("package_id", "pokja-already-declared"));
     }
     let event = NewEvent::new(
-        now,
+        cx,
         Some(assignment.tenant_id),
         Some(a.user_id),
         Some(a.role),

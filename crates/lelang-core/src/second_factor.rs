@@ -12,6 +12,7 @@
 
 use crate::command::{Change, CommandError, Mutation};
 use crate::event::{EventPayload, NewEvent};
+use crate::fresh::Cx;
 use crate::ids::{TenantId, UserId};
 use crate::policy::{Action, Actor, Denied, authorize};
 use crate::role::Role;
@@ -199,10 +200,11 @@ pub fn enrol(
     tenant: Option<TenantId>,
     secret: &Secret,
     recovery: &[String],
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<Change, CommandError> {
+    let now = cx.now;
     let event = NewEvent::new(
-        now,
+        cx,
         tenant,
         Some(user),
         None,
@@ -224,10 +226,11 @@ pub fn spend_recovery_code(
     user: UserId,
     tenant: Option<TenantId>,
     code: &str,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<Change, CommandError> {
+    let now = cx.now;
     let event = NewEvent::new(
-        now,
+        cx,
         tenant,
         Some(user),
         None,
@@ -249,7 +252,7 @@ pub fn reset(
     actor: &Actor,
     user: UserId,
     user_tenant: Option<TenantId>,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<Change, CommandError> {
     let a = actor
         .user()
@@ -259,7 +262,7 @@ pub fn reset(
         None => authorize(actor, Action::ManageTenants)?,
     }
     let event = NewEvent::new(
-        now,
+        cx,
         user_tenant,
         Some(a.user_id),
         Some(a.role),
@@ -276,14 +279,14 @@ pub fn set_policy(
     actor: &Actor,
     tenant: TenantId,
     required: bool,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<Change, CommandError> {
     authorize(actor, Action::ManageTenantUsers(tenant))?;
     let a = actor
         .user()
         .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
     let event = NewEvent::new(
-        now,
+        cx,
         Some(tenant),
         Some(a.user_id),
         Some(a.role),

@@ -113,15 +113,18 @@ pub struct FailedLogins {
     pub by_address: u32,
 }
 
-/// The storage contract. Every domain change goes through [`Store::commit`], which appends its
-/// events and applies its mutations in one transaction: there is no other way to change domain
-/// state, so no change can happen without its event.
+/// The log: every change appended with its events, the tree over them, checkpoints, and the
+/// machinery of the store itself. Every domain change goes through [`LogStore::commit`], which
+/// appends its events and applies its mutations in one transaction: there is no other way to
+/// change domain state, so no change can happen without its event.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait LogStore: Send + Sync + 'static {
     /// Applies the backend's migrations.
     async fn migrate(&self) -> Result<(), StoreError>;
+
     /// Checks that the database answers (for `/readyz`).
     async fn ping(&self) -> Result<(), StoreError>;
+
     /// A short name of the backend ("sqlite", "postgres").
     fn backend(&self) -> &'static str;
 
@@ -129,7 +132,7 @@ pub trait Store: Send + Sync + 'static {
     /// with their log positions.
     async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError>;
 
-    /// Group commit: each change is applied as [`Store::commit`] would (all or nothing, its own
+    /// Group commit: each change is applied as [`LogStore::commit`] would (all or nothing, its own
     /// outcome), but all in one durable transaction, so a burst of small changes costs one sync
     /// instead of one each. The outer error means nothing was committed.
     async fn commit_batch(
@@ -141,44 +144,108 @@ pub trait Store: Send + Sync + 'static {
     /// know their answer still holds (changes by other processes are not seen here).
     fn data_version(&self) -> u64;
 
+    /// Reads events in log order.
+    async fn events(&self, filter: EventFilter) -> Result<Vec<Event>, StoreError>;
+
+    /// The number of events in the log.
+    async fn event_count(&self) -> Result<i64, StoreError>;
+
+    /// Number of leaves in the transparency log (equal to the number of events once
+    /// [`LogStore::migrate`] has caught the log up).
+    async fn tree_size(&self) -> Result<u64, StoreError>;
+
+    /// The stored Merkle nodes asked for (missing ones are absent from the map).
+    async fn tree_nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, StoreError>;
+
+    /// `count` consecutive stored nodes of one tree level from `start` (a tile's hashes).
+    async fn tree_level(&self, level: u8, start: u64, count: u64) -> Result<Vec<Hash>, StoreError>;
+
+    /// The events of leaves `start .. start + count` with their salts (leaf i is event i + 1).
+    async fn leaves(&self, start: u64, count: u64) -> Result<Vec<(Event, Salt)>, StoreError>;
+
+    /// Keeps a signed checkpoint (a second one of the same size is ignored).
+    async fn add_checkpoint(&self, checkpoint: &StoredCheckpoint) -> Result<(), StoreError>;
+
+    /// The newest checkpoint.
+    async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError>;
+
+    /// Returns the named server secret, storing `candidate` first if there is none yet, so that
+    /// every app server of a deployment shares one secret.
+    async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError>;
+}
+
+/// Regencies, work units, companies, users and their roles, and companies' qualification.
+#[async_trait]
+pub trait DirectoryStore: Send + Sync + 'static {
     /// Every regency.
     async fn tenants(&self) -> Result<Vec<Tenant>, StoreError>;
+
     /// One regency by id.
     async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError>;
+
     /// One regency by its URL name.
     async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>, StoreError>;
+
     /// The work units of a regency, by code.
     async fn work_units(&self, tenant: TenantId) -> Result<Vec<WorkUnit>, StoreError>;
+
     /// Every vendor company.
     async fn vendors(&self) -> Result<Vec<Vendor>, StoreError>;
+
     /// One vendor company.
     async fn vendor(&self, id: VendorId) -> Result<Option<Vendor>, StoreError>;
+
     /// Users of a regency (None: users not tied to one, i.e. platform admins and vendor users).
     async fn users(&self, tenant: Option<TenantId>) -> Result<Vec<User>, StoreError>;
+
     /// One user.
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+
     /// A user and their password hash, by sign-in name (lower case).
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError>;
+
     /// Every role grant of a regency, for pages that list officials with their roles in one read
     /// instead of one query per official.
     async fn tenant_role_grants(&self, tenant: TenantId) -> Result<Vec<RoleGrant>, StoreError>;
+
     /// The roles granted to a user.
     async fn role_grants(&self, user: UserId) -> Result<Vec<RoleGrant>, StoreError>;
 
+    /// A company's qualification profile.
+    async fn vendor_profile(
+        &self,
+        vendor: VendorId,
+    ) -> Result<Option<crate::vendor::VendorProfile>, StoreError>;
+
+    /// Regencies' verifications of the current profiles: of one company, or of all.
+    async fn verifications(
+        &self,
+        vendor: Option<VendorId>,
+    ) -> Result<Vec<crate::vendor::Verification>, StoreError>;
+}
+
+/// Sign-in: sessions, API tokens, failed attempts and second factors.
+#[async_trait]
+pub trait AccessStore: Send + Sync + 'static {
     /// Stores a new session.
     async fn create_session(&self, session: &Session) -> Result<(), StoreError>;
+
     /// Finds a session by the hash of its cookie secret.
     async fn session_by_secret(&self, secret_hash: &[u8]) -> Result<Option<Session>, StoreError>;
+
     /// Records activity on a session (idle timeout).
     async fn touch_session(&self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError>;
+
     /// Ends one session (sign-out).
     async fn delete_session(&self, id: SessionId) -> Result<(), StoreError>;
+
     /// Removes sessions idle since `idle_before` or created before `created_before`.
     async fn purge_sessions(
         &self,
         idle_before: OffsetDateTime,
         created_before: OffsetDateTime,
     ) -> Result<u64, StoreError>;
+
     /// How many sessions a user has.
     async fn session_count(&self, user: UserId) -> Result<u64, StoreError>;
 
@@ -188,10 +255,13 @@ pub trait Store: Send + Sync + 'static {
         &self,
         secret_hash: &[u8],
     ) -> Result<Option<(ApiToken, User, Vec<RoleGrant>)>, StoreError>;
+
     /// A user's API tokens, newest first.
     async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
+
     /// One API token.
     async fn api_token(&self, id: ApiTokenId) -> Result<Option<ApiToken>, StoreError>;
+
     /// Records use of a token.
     async fn touch_api_token(&self, id: ApiTokenId, at: OffsetDateTime) -> Result<(), StoreError>;
 
@@ -203,6 +273,7 @@ pub trait Store: Send + Sync + 'static {
         success: bool,
         at: OffsetDateTime,
     ) -> Result<(), StoreError>;
+
     /// Counts failed attempts since `since` for an account and an address.
     async fn failed_logins(
         &self,
@@ -210,9 +281,24 @@ pub trait Store: Send + Sync + 'static {
         address: &str,
         since: OffsetDateTime,
     ) -> Result<FailedLogins, StoreError>;
+
     /// Forgets an account's failed attempts after it signs in.
     async fn clear_failed_logins(&self, account: &str) -> Result<(), StoreError>;
 
+    /// A user's second factor, if enrolled.
+    async fn second_factor(
+        &self,
+        user: crate::ids::UserId,
+    ) -> Result<Option<crate::second_factor::Enrolment>, StoreError>;
+
+    /// Records that a code of `step` was accepted, if no code of that step or a later one was:
+    /// false means a replay (also when two requests race with one code).
+    async fn use_second_factor_step(&self, user: crate::ids::UserId, step: i64) -> Result<bool, StoreError>;
+}
+
+/// The plan, its packages, their pokja and their tenders' setups.
+#[async_trait]
+pub trait PlanStore: Send + Sync + 'static {
     /// A regency's plan items, by fiscal year, work unit and name; drafts too unless
     /// `announced_only`.
     async fn plan_items(
@@ -235,43 +321,58 @@ pub trait Store: Send + Sync + 'static {
 
     /// A regency's tender setups.
     async fn tender_setups(&self, tenant: TenantId) -> Result<Vec<crate::tender::TenderSetup>, StoreError>;
-
-    /// A company's qualification profile.
-    async fn vendor_profile(
+    /// One package's pokja, once assigned.
+    async fn pokja_assignment(
         &self,
-        vendor: VendorId,
-    ) -> Result<Option<crate::vendor::VendorProfile>, StoreError>;
-    /// Regencies' verifications of the current profiles: of one company, or of all.
-    async fn verifications(
+        package: PackageId,
+    ) -> Result<Option<crate::pokja::PokjaAssignment>, StoreError>;
+    /// One package's tender setup, once set.
+    async fn tender_setup(
         &self,
-        vendor: Option<VendorId>,
-    ) -> Result<Vec<crate::vendor::Verification>, StoreError>;
+        package: PackageId,
+    ) -> Result<Option<crate::tender::TenderSetup>, StoreError>;
+}
 
+/// Announced tenders: search, documents, registrations and questions.
+#[async_trait]
+pub trait TenderStore: Send + Sync + 'static {
     /// Searches the announced tenders (every keyword stem must occur), newest first.
     async fn search_tenders(
         &self,
         query: &crate::tender::TenderQuery,
     ) -> Result<crate::tender::TenderPage, StoreError>;
+
     /// One announced tender.
     async fn public_tender(
         &self,
         package: PackageId,
     ) -> Result<Option<crate::tender::PublicTender>, StoreError>;
+
     /// Every version of a package's documents, in publication order.
     async fn documents(&self, package: PackageId) -> Result<Vec<crate::document::Document>, StoreError>;
+
     /// The companies registered for a tender, with when, in that order.
     async fn participants(&self, package: PackageId) -> Result<Vec<(VendorId, OffsetDateTime)>, StoreError>;
+
     /// The tenders a company registered for, newest registration first.
     async fn vendor_tenders(&self, vendor: VendorId) -> Result<Vec<PackageId>, StoreError>;
+
     /// A tender's clarification questions, in the order asked.
     async fn questions(&self, package: PackageId) -> Result<Vec<crate::clarification::Question>, StoreError>;
+}
 
+/// Sealed bids: members' keys, key ceremonies, bids, the closing and the opening.
+#[async_trait]
+pub trait SealingStore: Send + Sync + 'static {
     /// A pokja member's sealing key.
     async fn member_key(&self, user: UserId) -> Result<Option<crate::sealing::MemberKey>, StoreError>;
+
     /// The tender's latest key ceremony (a failed one may be followed by another).
     async fn ceremony(&self, package: PackageId) -> Result<Option<crate::sealing::Ceremony>, StoreError>;
+
     /// Every sealed bid of a tender, in log order (a replacement follows what it replaces).
     async fn bids(&self, package: PackageId) -> Result<Vec<crate::sealing::Bid>, StoreError>;
+
     /// One company's bids for a tender, in log order (its commitments, replacements and
     /// withdrawals): what the submission routes need, without reading every company's.
     async fn vendor_bids(
@@ -279,6 +380,7 @@ pub trait Store: Send + Sync + 'static {
         package: PackageId,
         vendor: VendorId,
     ) -> Result<Vec<crate::sealing::Bid>, StoreError>;
+
     /// An announced tender and whether a company registered for it, in one read (every
     /// submission request needs both).
     async fn tender_for(
@@ -286,51 +388,31 @@ pub trait Store: Send + Sync + 'static {
         package: PackageId,
         vendor: VendorId,
     ) -> Result<Option<(crate::tender::PublicTender, bool)>, StoreError>;
+
     /// A tender's closing, once its deadline passed and the log appended it.
     async fn closing(&self, package: PackageId) -> Result<Option<crate::submission::Closing>, StoreError>;
+
     /// Announced tenders whose deadline is at or before `now` and that have no closing yet.
     async fn unclosed_tenders(&self, now: OffsetDateTime) -> Result<Vec<PackageId>, StoreError>;
+
     /// The tender's opening, once started.
     async fn opening(&self, package: PackageId) -> Result<Option<crate::sealing::Opening>, StoreError>;
+}
 
+/// The working-day calendar.
+#[async_trait]
+pub trait CalendarStore: Send + Sync + 'static {
     /// The days off of a year (all years if None), by date.
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<crate::calendar::DayOff>, StoreError>;
+}
 
-    /// Reads events in log order.
-    async fn events(&self, filter: EventFilter) -> Result<Vec<Event>, StoreError>;
-    /// The number of events in the log.
-    async fn event_count(&self) -> Result<i64, StoreError>;
-
-    /// Number of leaves in the transparency log (equal to the number of events once
-    /// [`Store::migrate`] has caught the log up).
-    async fn tree_size(&self) -> Result<u64, StoreError>;
-    /// The stored Merkle nodes asked for (missing ones are absent from the map).
-    async fn tree_nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, StoreError>;
-    /// `count` consecutive stored nodes of one tree level from `start` (a tile's hashes).
-    async fn tree_level(&self, level: u8, start: u64, count: u64) -> Result<Vec<Hash>, StoreError>;
-    /// The events of leaves `start .. start + count` with their salts (leaf i is event i + 1).
-    async fn leaves(&self, start: u64, count: u64) -> Result<Vec<(Event, Salt)>, StoreError>;
-    /// Keeps a signed checkpoint (a second one of the same size is ignored).
-    async fn add_checkpoint(&self, checkpoint: &StoredCheckpoint) -> Result<(), StoreError>;
-    /// The newest checkpoint.
-    async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError>;
-
-    /// Returns the named server secret, storing `candidate` first if there is none yet, so that
-    /// every app server of a deployment shares one secret.
-    async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError>;
-
-    /// A user's second factor, if enrolled.
-    async fn second_factor(
-        &self,
-        user: crate::ids::UserId,
-    ) -> Result<Option<crate::second_factor::Enrolment>, StoreError>;
-    /// Records that a code of `step` was accepted, if no code of that step or a later one was:
-    /// false means a replay (also when two requests race with one code).
-    async fn use_second_factor_step(&self, user: crate::ids::UserId, step: i64) -> Result<bool, StoreError>;
-
+/// The public record derived from the log (OCDS releases).
+#[async_trait]
+pub trait OpenDataStore: Send + Sync + 'static {
     /// How far the public record (OCDS releases) has been derived from the log: the position of
     /// the last event folded in.
     async fn ocds_cursor(&self) -> Result<i64, StoreError>;
+
     /// Keeps the releases of the events in `(from, to]` and moves the cursor to `to` — only if it
     /// still stands at `from`: when another app server got there first, nothing is written and
     /// the answer is false (its releases are the same, being derived from the same log).
@@ -340,10 +422,13 @@ pub trait Store: Send + Sync + 'static {
         to: i64,
         releases: &[OcdsRelease],
     ) -> Result<bool, StoreError>;
+
     /// Releases in publication order.
     async fn releases(&self, filter: &ReleaseFilter) -> Result<Vec<OcdsRelease>, StoreError>;
+
     /// Every release of these processes, in publication order: one read for a page of records.
     async fn process_releases(&self, ocids: &[String]) -> Result<Vec<OcdsRelease>, StoreError>;
+
     /// Contracting processes whose newest release lies after `after`, oldest change first, with
     /// that release's position: the feed of changed records.
     async fn changed_processes(
@@ -352,6 +437,41 @@ pub trait Store: Send + Sync + 'static {
         tenant: Option<TenantId>,
         limit: u32,
     ) -> Result<Vec<(String, i64)>, StoreError>;
+}
+
+/// The storage contract, stage by stage: a backend implements each part, and whoever holds a
+/// store can use them all. The two backends are held to the same behaviour by one conformance
+/// suite, generic over this trait.
+pub trait Store:
+    LogStore
+    + DirectoryStore
+    + AccessStore
+    + PlanStore
+    + TenderStore
+    + SealingStore
+    + CalendarStore
+    + OpenDataStore
+{
+}
+
+impl<T> Store for T where
+    T: LogStore
+        + DirectoryStore
+        + AccessStore
+        + PlanStore
+        + TenderStore
+        + SealingStore
+        + CalendarStore
+        + OpenDataStore
+{
+}
+
+/// Every part of the store, to bring their methods into scope: `use lelang_core::store::prelude::*`.
+pub mod prelude {
+    pub use super::{
+        AccessStore as _, CalendarStore as _, DirectoryStore as _, LogStore as _, OpenDataStore as _,
+        PlanStore as _, SealingStore as _, Store, TenderStore as _,
+    };
 }
 
 /// A release of the public record (OCDS), as kept: what one public event published.

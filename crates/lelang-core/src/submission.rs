@@ -7,6 +7,7 @@
 
 use crate::command::{Change, CommandError, Mutation};
 use crate::event::{EventPayload, NewEvent};
+use crate::fresh::Cx;
 use crate::ids::{BidId, PackageId, VendorId};
 use crate::policy::{Action, Actor, Denied, authorize};
 use crate::role::Role;
@@ -87,14 +88,14 @@ pub struct Submitter<'a> {
 fn vendor_event(
     actor: &Actor,
     s: &Submitter<'_>,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
     payload: &EventPayload,
 ) -> Result<NewEvent, CommandError> {
     let a = actor
         .user()
         .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
     Ok(NewEvent::new(
-        now,
+        cx,
         Some(s.tender.tenant_id),
         Some(a.user_id),
         Some(Role::Vendor),
@@ -126,8 +127,9 @@ pub fn commit_bid(
     size: u64,
     max_size: u64,
     uploaded: bool,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Bid, Change), CommandError> {
+    let now = cx.now;
     may_submit(actor, s, now)?;
     if !is_sha256_hex(sha256) {
         return Err(invalid("sha256", "bid-sha256"));
@@ -136,7 +138,7 @@ pub fn commit_bid(
         return Err(invalid("size", "bid-size"));
     }
     let bid = Bid {
-        id: BidId::new(),
+        id: cx.id(),
         tenant_id: s.tender.tenant_id,
         package_id: s.tender.package_id,
         vendor_id: s.vendor,
@@ -150,7 +152,7 @@ pub fn commit_bid(
     let mut events = vec![vendor_event(
         actor,
         s,
-        now,
+        cx,
         &EventPayload::BidSubmitted {
             bid_id: bid.id,
             package_id: bid.package_id,
@@ -163,7 +165,7 @@ pub fn commit_bid(
         events.push(vendor_event(
             actor,
             s,
-            now,
+            cx,
             &EventPayload::BidUploaded {
                 bid_id: bid.id,
                 package_id: bid.package_id,
@@ -209,14 +211,15 @@ pub fn withdraw_bid(
     actor: &Actor,
     s: &Submitter<'_>,
     current: Option<&Bid>,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Bid, Change), CommandError> {
+    let now = cx.now;
     may_submit(actor, s, now)?;
     let current = current
         .filter(|b| b.vendor_id == s.vendor && !b.withdrawn)
         .ok_or(invalid("bid_id", "bid-not-current"))?;
     let marker = Bid {
-        id: BidId::new(),
+        id: cx.id(),
         sha256: String::new(),
         size: 0,
         submitted_at: now,
@@ -228,7 +231,7 @@ pub fn withdraw_bid(
     let e = vendor_event(
         actor,
         s,
-        now,
+        cx,
         &EventPayload::BidWithdrawn {
             bid_id: current.id,
             package_id: current.package_id,
@@ -281,8 +284,9 @@ pub fn complete_upload(
     bid: &Bid,
     current: bool,
     grace: Duration,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Bid, Change), CommandError> {
+    let now = cx.now;
     may_upload(actor, s, bid, current, grace, now)?;
     let done = Bid {
         uploaded_at: Some(now),
@@ -291,7 +295,7 @@ pub fn complete_upload(
     let e = vendor_event(
         actor,
         s,
-        now,
+        cx,
         &EventPayload::BidUploaded {
             bid_id: bid.id,
             package_id: bid.package_id,
@@ -312,13 +316,14 @@ pub fn complete_upload(
 pub fn close_submission(
     tender: &PublicTender,
     closed: bool,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<Option<Change>, CommandError> {
+    let now = cx.now;
     if closed || now < tender.submission_deadline {
         return Ok(None);
     }
     let e = NewEvent::new(
-        now,
+        cx,
         Some(tender.tenant_id),
         None,
         None,

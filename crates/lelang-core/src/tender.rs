@@ -6,6 +6,7 @@
 use crate::calendar::WorkingCalendar;
 use crate::command::{Change, CommandError, Mutation};
 use crate::event::{EventPayload, NewEvent};
+use crate::fresh::Cx;
 use crate::ids::{PackageId, TenantId};
 use crate::model::TimeZone;
 use crate::package::Package;
@@ -77,8 +78,9 @@ pub fn set_up(
     rules: &RuleSet,
     calendar: &WorkingCalendar,
     existing: Option<&TenderSetup>,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(TenderSetup, Change), CommandError> {
+    let now = cx.now;
     authorize(actor, Action::RunTender(package.tenant_id))?;
     member_of(actor, assignment)?;
     let a = actor
@@ -115,7 +117,7 @@ pub fn set_up(
         stages: schedule.stages,
     };
     let event = NewEvent::new(
-        now,
+        cx,
         Some(package.tenant_id),
         Some(a.user_id),
         Some(a.role),
@@ -146,8 +148,9 @@ pub fn change_schedule(
     reason: &str,
     rules: &RuleSet,
     calendar: &WorkingCalendar,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(TenderSetup, bool, Change), CommandError> {
+    let now = cx.now;
     authorize(actor, Action::RunTender(setup.tenant_id))?;
     member_of(actor, assignment)?;
     let a = actor
@@ -190,7 +193,7 @@ pub fn change_schedule(
         ..setup.clone()
     };
     let event = NewEvent::new(
-        now,
+        cx,
         Some(setup.tenant_id),
         Some(a.user_id),
         Some(a.role),
@@ -370,30 +373,31 @@ pub struct AnnounceContext<'a> {
 pub fn announce(
     actor: &Actor,
     package: &Package,
-    cx: AnnounceContext<'_>,
-    now: OffsetDateTime,
+    input: AnnounceContext<'_>,
+    cx: &Cx<'_>,
 ) -> Result<(PublicTender, Change), CommandError> {
+    let now = cx.now;
     authorize(actor, Action::RunTender(package.tenant_id))?;
-    member_of(actor, cx.assignment)?;
+    member_of(actor, input.assignment)?;
     let a = actor
         .user()
         .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
-    if cx.announced {
+    if input.announced {
         return Err(invalid("package_id", "already-announced"));
     }
-    let Some(setup) = cx.setup else {
+    let Some(setup) = input.setup else {
         return Err(invalid("package_id", "tender-not-set-up"));
     };
-    if cx
+    if input
         .assignment
         .is_some_and(|p| p.members.iter().any(|m| !p.declared.contains(m)))
     {
         return Err(invalid("package_id", "declarations-missing"));
     }
-    if cx.documents == 0 {
+    if input.documents == 0 {
         return Err(invalid("package_id", "no-documents"));
     }
-    let Some(recipient) = cx.bid_recipient else {
+    let Some(recipient) = input.bid_recipient else {
         return Err(invalid("package_id", "ceremony-incomplete"));
     };
     let times = setup.schedule().times();
@@ -403,7 +407,7 @@ pub fn announce(
     let deadline = submission_deadline(setup).ok_or(invalid("package_id", "schedule-no-stage"))?;
     let words = format!(
         "{} {} {} {}",
-        package.name, package.location, cx.work_unit_name, cx.regency_name
+        package.name, package.location, input.work_unit_name, input.regency_name
     );
     let tender = PublicTender {
         package_id: package.id,
@@ -420,7 +424,7 @@ pub fn announce(
         search_terms: crate::stem::index_text(&words),
     };
     let event = NewEvent::new(
-        now,
+        cx,
         Some(package.tenant_id),
         Some(a.user_id),
         Some(a.role),
@@ -507,7 +511,7 @@ mod tests {
                 &rules,
                 &cal,
                 None,
-                now,
+                &crate::fixtures::cx(now),
             )
         };
         let outsider = member(UserId::new(), tenant);
@@ -545,7 +549,7 @@ mod tests {
                 reason,
                 &rules,
                 &cal,
-                now,
+                &crate::fixtures::cx(now),
             )
         };
         assert_eq!(
@@ -580,7 +584,7 @@ mod tests {
             "Adendum di hari terakhir",
             &rules,
             &cal,
-            late,
+            &crate::fixtures::cx(late),
         )
         .expect("late change");
         assert!(extended, "a late change extends the window");
@@ -622,7 +626,7 @@ mod announce_tests {
                     regency_name: "Banyuwangi",
                     bid_recipient: Some("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"),
                 },
-                now(),
+                &crate::fixtures::cx(now()),
             )
         };
         let all = w.pokja.members.clone();

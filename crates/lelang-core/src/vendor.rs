@@ -5,6 +5,7 @@
 
 use crate::command::{Change, CommandError, Mutation, valid_email, valid_name, valid_username};
 use crate::event::{EventPayload, NewEvent};
+use crate::fresh::Cx;
 use crate::ids::{TenantId, UserId, VendorId};
 use crate::model::{RoleGrant, User, Vendor};
 use crate::policy::{Action, Actor, Denied, authorize};
@@ -322,7 +323,8 @@ impl CheckedSignUp {
 
 /// A company signs itself up with its first user, who acts for it in the vendor role. The events
 /// name that user as their actor: the company registered itself.
-pub fn sign_up(input: SignUp, now: OffsetDateTime) -> Result<CheckedSignUp, CommandError> {
+pub fn sign_up(input: SignUp, cx: &Cx<'_>) -> Result<CheckedSignUp, CommandError> {
+    let now = cx.now;
     let nib = input.nib.trim().to_owned();
     if nib.len() != 13 || !nib.chars().all(|c| c.is_ascii_digit()) {
         return Err(invalid("nib", "invalid-nib"));
@@ -341,14 +343,14 @@ pub fn sign_up(input: SignUp, now: OffsetDateTime) -> Result<CheckedSignUp, Comm
     )?;
     let email = valid_email(Some(&input.email))?.ok_or(invalid("email", "invalid-email"))?;
     let vendor = Vendor {
-        id: VendorId::new(),
+        id: cx.id(),
         name: valid_name("company", &input.company)?,
         nib,
         home_tenant_id: input.home_tenant_id,
         created_at: now,
     };
     let user = User {
-        id: UserId::new(),
+        id: cx.id(),
         username: valid_username(&input.username)?,
         display_name: valid_name("display_name", &input.display_name)?,
         email: Some(email),
@@ -358,7 +360,7 @@ pub fn sign_up(input: SignUp, now: OffsetDateTime) -> Result<CheckedSignUp, Comm
         created_at: now,
     };
     let ev = |payload: EventPayload| {
-        NewEvent::new(now, None, Some(user.id), Some(Role::Vendor), &payload).map_err(CommandError::from)
+        NewEvent::new(cx, None, Some(user.id), Some(Role::Vendor), &payload).map_err(CommandError::from)
     };
     let events = vec![
         ev(EventPayload::VendorRegistered {
@@ -410,13 +412,14 @@ pub fn update_profile(
     vendor: VendorId,
     current: Option<&VendorProfile>,
     profile: &VendorProfile,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(VendorProfile, Change), CommandError> {
+    let now = cx.now;
     let by = vendor_user(actor, vendor)?;
     let profile = check_profile(profile, now)?;
     let changed = current != Some(&profile);
     let event = NewEvent::new(
-        now,
+        cx,
         None,
         Some(by),
         Some(Role::Vendor),
@@ -447,8 +450,9 @@ pub fn verify(
     has_profile: bool,
     status: VerificationStatus,
     note: &str,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Verification, Change), CommandError> {
+    let now = cx.now;
     authorize(actor, Action::ReviewVendors(tenant))?;
     let a = actor
         .user()
@@ -472,7 +476,7 @@ pub fn verify(
         at: now,
     };
     let event = NewEvent::new(
-        now,
+        cx,
         Some(tenant),
         Some(a.user_id),
         Some(a.role),
@@ -511,8 +515,9 @@ pub fn join_tender(
     tender: &PublicTender,
     verifications: &[Verification],
     already: bool,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<Change, CommandError> {
+    let now = cx.now;
     let by = vendor_user(actor, vendor)?;
     if !is_verified(verifications) {
         return Err(invalid("vendor_id", "vendor-not-verified"));
@@ -524,7 +529,7 @@ pub fn join_tender(
         return Err(invalid("package_id", "tender-closed"));
     }
     let event = NewEvent::new(
-        now,
+        cx,
         Some(tender.tenant_id),
         Some(by),
         Some(Role::Vendor),
@@ -617,7 +622,7 @@ mod tests {
             vendor,
             current,
             p,
-            now(),
+            &crate::fixtures::cx(now()),
         )
         .expect("update")
         .1
@@ -633,7 +638,16 @@ mod tests {
         changed.address = "Jl. Brawijaya 2, Banyuwangi".into();
         assert!(clears(Some(&stored), &changed));
         let someone_else = actor(Role::Vendor, None, None, Some(VendorId::new()));
-        assert!(update_profile(&someone_else, vendor, None, &profile(), now()).is_err());
+        assert!(
+            update_profile(
+                &someone_else,
+                vendor,
+                None,
+                &profile(),
+                &crate::fixtures::cx(now())
+            )
+            .is_err()
+        );
 
         let setup = w.setup();
         let tender = w.announced(&setup);
@@ -647,7 +661,8 @@ mod tests {
         };
         let verified = vec![decision(VerificationStatus::Verified, now())];
         assert_eq!(
-            join_tender(&me, vendor, &tender, &[], false, now()).expect_err("unverified"),
+            join_tender(&me, vendor, &tender, &[], false, &crate::fixtures::cx(now()))
+                .expect_err("unverified"),
             invalid("vendor_id", "vendor-not-verified")
         );
         let later = now() + time::Duration::hours(1);
@@ -657,15 +672,31 @@ mod tests {
         ];
         assert!(!is_verified(&rejected_later), "the latest decision counts");
         assert_eq!(
-            join_tender(&me, vendor, &tender, &verified, true, now()).expect_err("twice"),
+            join_tender(&me, vendor, &tender, &verified, true, &crate::fixtures::cx(now()))
+                .expect_err("twice"),
             invalid("package_id", "already-registered")
         );
         assert_eq!(
-            join_tender(&me, vendor, &tender, &verified, false, tender.submission_deadline)
-                .expect_err("late"),
+            join_tender(
+                &me,
+                vendor,
+                &tender,
+                &verified,
+                false,
+                &crate::fixtures::cx(tender.submission_deadline)
+            )
+            .expect_err("late"),
             invalid("package_id", "tender-closed")
         );
-        let change = join_tender(&me, vendor, &tender, &verified, false, now()).expect("join");
+        let change = join_tender(
+            &me,
+            vendor,
+            &tender,
+            &verified,
+            false,
+            &crate::fixtures::cx(now()),
+        )
+        .expect("join");
         assert_eq!(change.events[0].event_type, "tender_joined");
     }
 
@@ -682,10 +713,10 @@ mod tests {
             email: "sekar@example.co.id".into(),
         };
         assert_eq!(
-            sign_up(input("123"), now()).expect_err("nib"),
+            sign_up(input("123"), &crate::fixtures::cx(now())).expect_err("nib"),
             invalid("nib", "invalid-nib")
         );
-        let checked = sign_up(input("9120301299901"), now()).expect("sign up");
+        let checked = sign_up(input("9120301299901"), &crate::fixtures::cx(now())).expect("sign up");
         assert_eq!(checked.username(), "sekar");
         let (v, u, change) = checked.finish("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into());
         assert_eq!(u.vendor_id, Some(v.id));

@@ -105,213 +105,217 @@ async fn catch_up_log(pool: &PgPool) -> Result<u64, StoreError> {
 }
 
 lelang_store_sql::sql_store!(PgStore {
-    async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations")
-            .run(&self.writer)
-            .await
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
-        catch_up_log(&self.writer).await?;
-        Ok(())
-    }
+    log {
+        async fn migrate(&self) -> Result<(), StoreError> {
+            sqlx::migrate!("./migrations")
+                .run(&self.writer)
+                .await
+                .map_err(|e| StoreError::Migration(e.to_string()))?;
+            catch_up_log(&self.writer).await?;
+            Ok(())
+        }
 
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1")
-            .execute(&self.reader)
-            .await
-            .map_err(backend)?;
-        Ok(())
-    }
+        async fn ping(&self) -> Result<(), StoreError> {
+            sqlx::query("SELECT 1")
+                .execute(&self.reader)
+                .await
+                .map_err(backend)?;
+            Ok(())
+        }
 
-    fn backend(&self) -> &'static str {
-        "postgres"
-    }
+        fn backend(&self) -> &'static str {
+            "postgres"
+        }
 
-    fn data_version(&self) -> u64 {
-        self.version.load(std::sync::atomic::Ordering::Acquire)
-    }
+        fn data_version(&self) -> u64 {
+            self.version.load(std::sync::atomic::Ordering::Acquire)
+        }
 
-    async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        match sql::append::commit_in(&mut *tx, &change).await {
-            Ok(stored) => {
-                tx.commit().await.map_err(backend)?;
-                self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-                Ok(stored)
-            }
-            Err(e) => {
-                // Roll back now: a dropped transaction keeps its locks until the pool reuses
-                // the connection.
-                let _ = tx.rollback().await;
-                Err(e)
+        async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError> {
+            let mut tx = self.writer.begin().await.map_err(backend)?;
+            match sql::append::commit_in(&mut *tx, &change).await {
+                Ok(stored) => {
+                    tx.commit().await.map_err(backend)?;
+                    self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+                    Ok(stored)
+                }
+                Err(e) => {
+                    // Roll back now: a dropped transaction keeps its locks until the pool reuses
+                    // the connection.
+                    let _ = tx.rollback().await;
+                    Err(e)
+                }
             }
         }
-    }
 
-    async fn commit_batch(
-        &self,
-        changes: Vec<Change>,
-    ) -> Result<Vec<Result<Vec<Event>, StoreError>>, StoreError> {
-        // Optimistically all at once; if a change is refused, again change by change.
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        let at = sql::append::tip(&mut *tx).await?;
-        match sql::append::commit_all(&mut *tx, &changes, &at).await {
-            Ok(all) => {
-                tx.commit().await.map_err(backend)?;
-                self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-                return Ok(all.into_iter().map(Ok).collect());
+        async fn commit_batch(
+            &self,
+            changes: Vec<Change>,
+        ) -> Result<Vec<Result<Vec<Event>, StoreError>>, StoreError> {
+            // Optimistically all at once; if a change is refused, again change by change.
+            let mut tx = self.writer.begin().await.map_err(backend)?;
+            let at = sql::append::tip(&mut *tx).await?;
+            match sql::append::commit_all(&mut *tx, &changes, &at).await {
+                Ok(all) => {
+                    tx.commit().await.map_err(backend)?;
+                    self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+                    return Ok(all.into_iter().map(Ok).collect());
+                }
+                Err(_) => tx.rollback().await.map_err(backend)?,
             }
-            Err(_) => tx.rollback().await.map_err(backend)?,
+            let mut tx = self.writer.begin().await.map_err(backend)?;
+            let mut out = Vec::with_capacity(changes.len());
+            let mut at = sql::append::tip(&mut *tx).await?;
+            for change in &changes {
+                out.push(sql::append::commit_one_of_batch(&mut *tx, change, &mut at).await?);
+            }
+            tx.commit().await.map_err(backend)?;
+            self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            Ok(out)
         }
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        let mut out = Vec::with_capacity(changes.len());
-        let mut at = sql::append::tip(&mut *tx).await?;
-        for change in &changes {
-            out.push(sql::append::commit_one_of_batch(&mut *tx, change, &mut at).await?);
-        }
-        tx.commit().await.map_err(backend)?;
-        self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        Ok(out)
     }
-
-    async fn search_tenders(
-        &self,
-        q: &lelang_core::tender::TenderQuery,
-    ) -> Result<lelang_core::tender::TenderPage, StoreError> {
-        let terms = q.terms();
-        let tsquery = (!terms.is_empty()).then(|| terms.join(" & "));
-        let build = |select: &str, names: bool| {
-            let mut b = sqlx::QueryBuilder::<sqlx::Postgres>::new(select);
-            b.push(" FROM public_tenders t");
-            if names {
-                b.push(" JOIN tenants tn ON tn.id = t.tenant_id JOIN work_units w ON w.id = t.work_unit_id");
-            }
-            b.push(" WHERE 1 = 1");
-            if let Some(m) = &tsquery {
-                b.push(" AND t.search @@ to_tsquery('simple', ")
-                    .push_bind(m.clone())
-                    .push(")");
-            }
-            if let Some(t) = q.tenant {
-                b.push(" AND t.tenant_id = ").push_bind(t.0);
-            }
-            if let Some(w) = q.work_unit {
-                b.push(" AND t.work_unit_id = ").push_bind(w.0);
-            }
-            if let Some(c) = q.category {
-                b.push(" AND t.category = ").push_bind(rules::code(&c));
-            }
-            if let Some(m) = q.method {
-                b.push(" AND t.method = ").push_bind(rules::code(&m));
-            }
-            if let Some(v) = q.min_value {
-                b.push(" AND t.owner_estimate >= ").push_bind(v);
-            }
-            if let Some(v) = q.max_value {
-                b.push(" AND t.owner_estimate <= ").push_bind(v);
-            }
-            if let (Some(s), Some(now)) = (q.status, q.now) {
-                b.push(match s {
-                    lelang_core::tender::TenderStatus::Open => " AND t.submission_deadline > ",
-                    lelang_core::tender::TenderStatus::Closed => " AND t.submission_deadline <= ",
-                })
-                .push_bind(now);
-            }
-            b
-        };
-        // Rows come newest first, as on SQLite, so a search answers the same on both backends.
-        let mut b = build(
-            "SELECT t.*, tn.slug AS regency_slug, tn.name AS regency_name, w.name AS work_unit_name",
-            true,
-        );
-        b.push(" ORDER BY t.announced_at DESC, t.seq DESC");
-        b.push(" LIMIT ").push_bind(i64::from(q.limit.clamp(1, 200)));
-        b.push(" OFFSET ").push_bind(i64::from(q.offset));
-        let rows = b.build().fetch_all(&self.reader).await.map_err(backend)?;
-        let total: i64 = build("SELECT COUNT(*)", false)
-            .build_query_scalar()
-            .fetch_one(&self.reader)
-            .await
-            .map_err(backend)?;
-        let tenders = rows
-            .iter()
-            .map(sql::tender::listed_tender_row)
-            .collect::<Result<_, _>>()
-            .map_err(backend)?;
-        Ok(lelang_core::tender::TenderPage {
-            tenders,
-            total: u64::try_from(total).unwrap_or(0),
-        })
-    }
-
-    async fn publish_releases(
-        &self,
-        from: i64,
-        to: i64,
-        releases: &[lelang_core::store::OcdsRelease],
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        let moved = sqlx::query("UPDATE ocds_cursor SET seq = $1 WHERE id = 1 AND seq = $2")
-            .bind(to)
-            .bind(from)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        if moved.rows_affected() != 1 {
-            return Ok(false);
-        }
-        for chunk in releases.chunks(500) {
-            let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-                "INSERT INTO ocds_releases (seq, ocid, tenant_id, body) ",
+    tender {
+        async fn search_tenders(
+            &self,
+            q: &lelang_core::tender::TenderQuery,
+        ) -> Result<lelang_core::tender::TenderPage, StoreError> {
+            let terms = q.terms();
+            let tsquery = (!terms.is_empty()).then(|| terms.join(" & "));
+            let build = |select: &str, names: bool| {
+                let mut b = sqlx::QueryBuilder::<sqlx::Postgres>::new(select);
+                b.push(" FROM public_tenders t");
+                if names {
+                    b.push(" JOIN tenants tn ON tn.id = t.tenant_id JOIN work_units w ON w.id = t.work_unit_id");
+                }
+                b.push(" WHERE 1 = 1");
+                if let Some(m) = &tsquery {
+                    b.push(" AND t.search @@ to_tsquery('simple', ")
+                        .push_bind(m.clone())
+                        .push(")");
+                }
+                if let Some(t) = q.tenant {
+                    b.push(" AND t.tenant_id = ").push_bind(t.0);
+                }
+                if let Some(w) = q.work_unit {
+                    b.push(" AND t.work_unit_id = ").push_bind(w.0);
+                }
+                if let Some(c) = q.category {
+                    b.push(" AND t.category = ").push_bind(rules::code(&c));
+                }
+                if let Some(m) = q.method {
+                    b.push(" AND t.method = ").push_bind(rules::code(&m));
+                }
+                if let Some(v) = q.min_value {
+                    b.push(" AND t.owner_estimate >= ").push_bind(v);
+                }
+                if let Some(v) = q.max_value {
+                    b.push(" AND t.owner_estimate <= ").push_bind(v);
+                }
+                if let (Some(s), Some(now)) = (q.status, q.now) {
+                    b.push(match s {
+                        lelang_core::tender::TenderStatus::Open => " AND t.submission_deadline > ",
+                        lelang_core::tender::TenderStatus::Closed => " AND t.submission_deadline <= ",
+                    })
+                    .push_bind(now);
+                }
+                b
+            };
+            // Rows come newest first, as on SQLite, so a search answers the same on both backends.
+            let mut b = build(
+                "SELECT t.*, tn.slug AS regency_slug, tn.name AS regency_name, w.name AS work_unit_name",
+                true,
             );
-            q.push_values(chunk, |mut b, r| {
-                b.push_bind(r.seq)
-                    .push_bind(&r.ocid)
-                    .push_bind(r.tenant_id.map(|t| t.0))
-                    .push_bind(&r.body);
-            });
-            q.build().execute(&mut *tx).await.map_err(backend)?;
+            b.push(" ORDER BY t.announced_at DESC, t.seq DESC");
+            b.push(" LIMIT ").push_bind(i64::from(q.limit.clamp(1, 200)));
+            b.push(" OFFSET ").push_bind(i64::from(q.offset));
+            let rows = b.build().fetch_all(&self.reader).await.map_err(backend)?;
+            let total: i64 = build("SELECT COUNT(*)", false)
+                .build_query_scalar()
+                .fetch_one(&self.reader)
+                .await
+                .map_err(backend)?;
+            let tenders = rows
+                .iter()
+                .map(sql::tender::listed_tender_row)
+                .collect::<Result<_, _>>()
+                .map_err(backend)?;
+            Ok(lelang_core::tender::TenderPage {
+                tenders,
+                total: u64::try_from(total).unwrap_or(0),
+            })
         }
-        // One row per process (a statement may not update a row twice): its newest release.
-        let mut newest: std::collections::BTreeMap<&str, (Option<TenantId>, i64)> = Default::default();
-        for r in releases {
-            let e = newest.entry(r.ocid.as_str()).or_insert((r.tenant_id, r.seq));
-            e.1 = e.1.max(r.seq);
-        }
-        let newest: Vec<_> = newest.into_iter().collect();
-        for chunk in newest.chunks(500) {
-            let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-                "INSERT INTO ocds_records (ocid, tenant_id, last_seq) ",
-            );
-            q.push_values(chunk, |mut b, (ocid, (tenant, seq))| {
-                b.push_bind(*ocid).push_bind(tenant.map(|t| t.0)).push_bind(*seq);
-            });
-            q.push(" ON CONFLICT (ocid) DO UPDATE SET last_seq = GREATEST(ocds_records.last_seq, excluded.last_seq)");
-            q.build().execute(&mut *tx).await.map_err(backend)?;
-        }
-        tx.commit().await.map_err(backend)?;
-        Ok(true)
     }
-
-    async fn process_releases(
-        &self,
-        ocids: &[String],
-    ) -> Result<Vec<lelang_core::store::OcdsRelease>, StoreError> {
-        let mut out = Vec::new();
-        for chunk in ocids.chunks(500) {
-            let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-                "SELECT seq, ocid, tenant_id, body FROM ocds_releases WHERE ocid IN (",
-            );
-            let mut list = q.separated(", ");
-            for o in chunk {
-                list.push_bind(o.clone());
+    open_data {
+        async fn publish_releases(
+            &self,
+            from: i64,
+            to: i64,
+            releases: &[lelang_core::store::OcdsRelease],
+        ) -> Result<bool, StoreError> {
+            let mut tx = self.writer.begin().await.map_err(backend)?;
+            let moved = sqlx::query("UPDATE ocds_cursor SET seq = $1 WHERE id = 1 AND seq = $2")
+                .bind(to)
+                .bind(from)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            if moved.rows_affected() != 1 {
+                return Ok(false);
             }
-            q.push(") ORDER BY seq");
-            let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
-            for r in &rows {
-                out.push(sql::ocds::release_row(r).map_err(backend)?);
+            for chunk in releases.chunks(500) {
+                let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                    "INSERT INTO ocds_releases (seq, ocid, tenant_id, body) ",
+                );
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.seq)
+                        .push_bind(&r.ocid)
+                        .push_bind(r.tenant_id.map(|t| t.0))
+                        .push_bind(&r.body);
+                });
+                q.build().execute(&mut *tx).await.map_err(backend)?;
             }
+            // One row per process (a statement may not update a row twice): its newest release.
+            let mut newest: std::collections::BTreeMap<&str, (Option<TenantId>, i64)> = Default::default();
+            for r in releases {
+                let e = newest.entry(r.ocid.as_str()).or_insert((r.tenant_id, r.seq));
+                e.1 = e.1.max(r.seq);
+            }
+            let newest: Vec<_> = newest.into_iter().collect();
+            for chunk in newest.chunks(500) {
+                let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                    "INSERT INTO ocds_records (ocid, tenant_id, last_seq) ",
+                );
+                q.push_values(chunk, |mut b, (ocid, (tenant, seq))| {
+                    b.push_bind(*ocid).push_bind(tenant.map(|t| t.0)).push_bind(*seq);
+                });
+                q.push(" ON CONFLICT (ocid) DO UPDATE SET last_seq = GREATEST(ocds_records.last_seq, excluded.last_seq)");
+                q.build().execute(&mut *tx).await.map_err(backend)?;
+            }
+            tx.commit().await.map_err(backend)?;
+            Ok(true)
         }
-        out.sort_by_key(|r| r.seq);
-        Ok(out)
+
+        async fn process_releases(
+            &self,
+            ocids: &[String],
+        ) -> Result<Vec<lelang_core::store::OcdsRelease>, StoreError> {
+            let mut out = Vec::new();
+            for chunk in ocids.chunks(500) {
+                let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                    "SELECT seq, ocid, tenant_id, body FROM ocds_releases WHERE ocid IN (",
+                );
+                let mut list = q.separated(", ");
+                for o in chunk {
+                    list.push_bind(o.clone());
+                }
+                q.push(") ORDER BY seq");
+                let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
+                for r in &rows {
+                    out.push(sql::ocds::release_row(r).map_err(backend)?);
+                }
+            }
+            out.sort_by_key(|r| r.seq);
+            Ok(out)
+        }
     }
 });

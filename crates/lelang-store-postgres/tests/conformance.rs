@@ -5,6 +5,7 @@
 //! skipped; in CI (`CI` set) they fail instead.
 
 use lelang_core::store::Store;
+use lelang_core::store::prelude::*;
 use lelang_store_postgres::PgStore;
 use std::sync::Arc;
 

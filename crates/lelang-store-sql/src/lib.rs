@@ -226,17 +226,66 @@ pub fn numbered_for_sqlite(sql: &str) -> String {
     out
 }
 
-/// The `Store` of a backend type: the methods written once here (each a call into this crate's
-/// stage modules on the backend's `reader` or `writer` pool), and the backend's own methods
-/// (pools, transactions, search, bulk writes) given as the block. A new stage's reads add a line
-/// here, not two.
+/// The `Store` of a backend type, part by part: the methods written once here (each a call into
+/// this crate's stage modules on the backend's `reader` or `writer` pool), and the backend's own
+/// methods given in three blocks — `log` (migrations, transactions, the log lock), `tender`
+/// (full-text search) and `open_data` (bulk writes). A new stage's reads add a line here, not two.
 #[macro_export]
 macro_rules! sql_store {
-    ($ty:ty { $($own:tt)* }) => {
+    ($ty:ty { log { $($log:tt)* } tender { $($tender:tt)* } open_data { $($open_data:tt)* } }) => {
         #[async_trait::async_trait]
-        impl lelang_core::store::Store for $ty {
-            $($own)*
+        impl lelang_core::store::LogStore for $ty {
+            $($log)*
 
+    async fn events(&self, f: EventFilter) -> Result<Vec<Event>, StoreError> {
+        $crate::log::events(&mut &self.reader, f).await.map_err($crate::store_error)
+    }
+
+    async fn event_count(&self) -> Result<i64, StoreError> {
+        $crate::log::event_count(&mut &self.reader).await.map_err($crate::store_error)
+    }
+
+    async fn tree_size(&self) -> Result<u64, StoreError> {
+        $crate::append::tree_size(&mut &self.reader).await
+    }
+
+    async fn tree_nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, StoreError> {
+        $crate::append::load_nodes(&mut &self.reader, ids).await
+    }
+
+    async fn tree_level(&self, level: u8, start: u64, count: u64) -> Result<Vec<Hash>, StoreError> {
+        $crate::log::tree_level(&mut &self.reader, level, start, count)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn leaves(&self, start: u64, count: u64) -> Result<Vec<(Event, Salt)>, StoreError> {
+        $crate::log::leaves(&mut &self.reader, start, count)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn add_checkpoint(&self, c: &StoredCheckpoint) -> Result<(), StoreError> {
+        $crate::log::add_checkpoint(&mut &self.writer, c)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        $crate::log::latest_checkpoint(&mut &self.reader)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {
+        $crate::access::server_secret(&mut &self.writer, name, candidate)
+            .await
+            .map_err($crate::store_error)
+    }
+        }
+
+        #[async_trait::async_trait]
+        impl lelang_core::store::DirectoryStore for $ty {
     async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
         $crate::directory::tenants(&mut &self.reader).await.map_err($crate::store_error)
     }
@@ -297,6 +346,27 @@ macro_rules! sql_store {
             .map_err($crate::store_error)
     }
 
+    async fn vendor_profile(
+        &self,
+        vendor: VendorId,
+    ) -> Result<Option<lelang_core::vendor::VendorProfile>, StoreError> {
+        $crate::tender::vendor_profile(&mut &self.reader, vendor)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn verifications(
+        &self,
+        vendor: Option<VendorId>,
+    ) -> Result<Vec<lelang_core::vendor::Verification>, StoreError> {
+        $crate::tender::verifications(&mut &self.reader, vendor)
+            .await
+            .map_err($crate::store_error)
+    }
+        }
+
+        #[async_trait::async_trait]
+        impl lelang_core::store::AccessStore for $ty {
     async fn create_session(&self, s: &Session) -> Result<(), StoreError> {
         $crate::access::create_session(&mut &self.writer, s)
             .await
@@ -393,6 +463,24 @@ macro_rules! sql_store {
             .map_err($crate::store_error)
     }
 
+    async fn second_factor(
+        &self,
+        user: UserId,
+    ) -> Result<Option<lelang_core::second_factor::Enrolment>, StoreError> {
+        $crate::access::second_factor(&mut &self.writer, user)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn use_second_factor_step(&self, user: UserId, step: i64) -> Result<bool, StoreError> {
+        $crate::access::use_second_factor_step(&mut &self.writer, user, step)
+            .await
+            .map_err($crate::store_error)
+    }
+        }
+
+        #[async_trait::async_trait]
+        impl lelang_core::store::PlanStore for $ty {
     async fn plan_items(&self, tenant: TenantId, announced_only: bool) -> Result<Vec<PlanItem>, StoreError> {
         $crate::plan::plan_items(&mut &self.reader, tenant, announced_only)
             .await
@@ -430,23 +518,28 @@ macro_rules! sql_store {
             .map_err($crate::store_error)
     }
 
-    async fn vendor_profile(
+    async fn pokja_assignment(
         &self,
-        vendor: VendorId,
-    ) -> Result<Option<lelang_core::vendor::VendorProfile>, StoreError> {
-        $crate::tender::vendor_profile(&mut &self.reader, vendor)
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::pokja::PokjaAssignment>, StoreError> {
+        $crate::plan::pokja_assignment(&mut &self.reader, package)
             .await
             .map_err($crate::store_error)
     }
 
-    async fn verifications(
+    async fn tender_setup(
         &self,
-        vendor: Option<VendorId>,
-    ) -> Result<Vec<lelang_core::vendor::Verification>, StoreError> {
-        $crate::tender::verifications(&mut &self.reader, vendor)
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::tender::TenderSetup>, StoreError> {
+        $crate::plan::tender_setup(&mut &self.reader, package)
             .await
             .map_err($crate::store_error)
     }
+        }
+
+        #[async_trait::async_trait]
+        impl lelang_core::store::TenderStore for $ty {
+            $($tender)*
 
     async fn public_tender(
         &self,
@@ -489,7 +582,10 @@ macro_rules! sql_store {
             .await
             .map_err($crate::store_error)
     }
+        }
 
+        #[async_trait::async_trait]
+        impl lelang_core::store::SealingStore for $ty {
     async fn member_key(&self, user: UserId) -> Result<Option<lelang_core::sealing::MemberKey>, StoreError> {
         $crate::sealing::member_key(&mut &self.reader, user)
             .await
@@ -560,73 +656,20 @@ macro_rules! sql_store {
             .await
             .map_err($crate::store_error)
     }
+        }
 
+        #[async_trait::async_trait]
+        impl lelang_core::store::CalendarStore for $ty {
     async fn days_off(&self, year: Option<i32>) -> Result<Vec<lelang_core::calendar::DayOff>, StoreError> {
         $crate::calendar::days_off(&mut &self.reader, year)
             .await
             .map_err($crate::store_error)
     }
+        }
 
-    async fn events(&self, f: EventFilter) -> Result<Vec<Event>, StoreError> {
-        $crate::log::events(&mut &self.reader, f).await.map_err($crate::store_error)
-    }
-
-    async fn event_count(&self) -> Result<i64, StoreError> {
-        $crate::log::event_count(&mut &self.reader).await.map_err($crate::store_error)
-    }
-
-    async fn tree_size(&self) -> Result<u64, StoreError> {
-        $crate::append::tree_size(&mut &self.reader).await
-    }
-
-    async fn tree_nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, StoreError> {
-        $crate::append::load_nodes(&mut &self.reader, ids).await
-    }
-
-    async fn tree_level(&self, level: u8, start: u64, count: u64) -> Result<Vec<Hash>, StoreError> {
-        $crate::log::tree_level(&mut &self.reader, level, start, count)
-            .await
-            .map_err($crate::store_error)
-    }
-
-    async fn leaves(&self, start: u64, count: u64) -> Result<Vec<(Event, Salt)>, StoreError> {
-        $crate::log::leaves(&mut &self.reader, start, count)
-            .await
-            .map_err($crate::store_error)
-    }
-
-    async fn add_checkpoint(&self, c: &StoredCheckpoint) -> Result<(), StoreError> {
-        $crate::log::add_checkpoint(&mut &self.writer, c)
-            .await
-            .map_err($crate::store_error)
-    }
-
-    async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
-        $crate::log::latest_checkpoint(&mut &self.reader)
-            .await
-            .map_err($crate::store_error)
-    }
-
-    async fn second_factor(
-        &self,
-        user: UserId,
-    ) -> Result<Option<lelang_core::second_factor::Enrolment>, StoreError> {
-        $crate::access::second_factor(&mut &self.writer, user)
-            .await
-            .map_err($crate::store_error)
-    }
-
-    async fn use_second_factor_step(&self, user: UserId, step: i64) -> Result<bool, StoreError> {
-        $crate::access::use_second_factor_step(&mut &self.writer, user, step)
-            .await
-            .map_err($crate::store_error)
-    }
-
-    async fn server_secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {
-        $crate::access::server_secret(&mut &self.writer, name, candidate)
-            .await
-            .map_err($crate::store_error)
-    }
+        #[async_trait::async_trait]
+        impl lelang_core::store::OpenDataStore for $ty {
+            $($open_data)*
 
     async fn ocds_cursor(&self) -> Result<i64, StoreError> {
         $crate::ocds::ocds_cursor(&mut &self.reader).await.map_err($crate::store_error)

@@ -101,21 +101,39 @@ pub async fn pokja_assignments<D: Db>(
             args![tenant.0],
         )
         .await?;
+    assignments(&rows)
+}
+
+/// One package's pokja, if it has one.
+pub async fn pokja_assignment<D: Db>(
+    db: &mut D,
+    package: PackageId,
+) -> Result<Option<PokjaAssignment>, sqlx::Error> {
+    let rows = db
+        .fetch_all(
+            "SELECT * FROM pokja_members WHERE package_id = $1 ORDER BY member_id",
+            args![package.0],
+        )
+        .await?;
+    Ok(assignments(&rows)?.pop())
+}
+
+/// Member rows grouped into assignments, in the order their packages first appear.
+fn assignments<R: Row>(rows: &[R]) -> Result<Vec<PokjaAssignment>, sqlx::Error> {
     let mut out: Vec<PokjaAssignment> = Vec::new();
-    for r in &rows {
+    for r in rows {
         let package_id = PackageId(r.uuid("package_id")?);
         let member = UserId(r.uuid("member_id")?);
         let declared = r.opt_time("declared_at")?.is_some();
-        let assigned_at = r.time("assigned_at")?;
         let i = match out.iter().position(|a| a.package_id == package_id) {
             Some(i) => i,
             None => {
                 out.push(PokjaAssignment {
                     package_id,
-                    tenant_id: tenant,
+                    tenant_id: TenantId(r.uuid("tenant_id")?),
                     members: vec![],
                     declared: vec![],
-                    assigned_at,
+                    assigned_at: r.time("assigned_at")?,
                 });
                 out.len() - 1
             }
@@ -138,6 +156,17 @@ pub async fn tender_setups<D: Db>(db: &mut D, tenant: TenantId) -> Result<Vec<Te
     .iter()
     .map(|r| from_json(&r.text("setup")?))
     .collect()
+}
+
+/// One package's tender setup, once set.
+pub async fn tender_setup<D: Db>(db: &mut D, package: PackageId) -> Result<Option<TenderSetup>, sqlx::Error> {
+    db.fetch_optional(
+        "SELECT setup FROM tender_setups WHERE package_id = $1",
+        args![package.0],
+    )
+    .await?
+    .map(|r| from_json(&r.text("setup")?))
+    .transpose()
 }
 
 /// A new plan item.

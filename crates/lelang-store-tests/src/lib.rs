@@ -21,6 +21,14 @@ pub fn t0() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// The source of the cases' ids and salts.
+static FRESH: lelang_core::Fresh = lelang_core::Fresh::seeded([0x5d; 32]);
+
+/// A command context deciding at `at`.
+pub fn cx(at: OffsetDateTime) -> lelang_core::Cx<'static> {
+    lelang_core::Cx::new(at, &FRESH)
+}
+
 /// Whether a missing database must fail the run (in CI) rather than skip.
 pub fn required() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
@@ -53,7 +61,7 @@ async fn tenant(store: &dyn Store, slug: &str) -> Tenant {
             name: format!("Pemkab {slug}"),
             time_zone: TimeZone::Wib,
         },
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid tenant");
     store.commit(change).await.expect("commit tenant");
@@ -72,7 +80,7 @@ async fn official(store: &dyn Store, t: &Tenant, username: &str, role: Role) -> 
             roles: vec![(role, None)],
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
         },
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid user");
     store.commit(change).await.expect("commit user");

@@ -425,11 +425,11 @@ pub(crate) async fn readable_events(
     } else {
         shown
     };
-    if let Some(t) = tenant
-        && let Some(change) =
-            command::confidential_read(&ctx.actor, t, "event_log", records, state.clock.now())?
-    {
-        state.store.commit(change).await?;
+    if let Some(t) = tenant {
+        state
+            .app
+            .apply_some(|cx| command::confidential_read(&ctx.actor, t, "event_log", records, cx))
+            .await?;
     }
     Ok(out)
 }
@@ -502,16 +502,20 @@ async fn create_tenant(
 ) -> Result<(StatusCode, Json<TenantView>), ApiError> {
     authorize(&ctx.actor, Action::ManageTenants)?;
     let time_zone = parse_time_zone(&input.time_zone)?;
-    let (t, change) = command::create_tenant(
-        &ctx.actor,
-        CreateTenant {
-            slug: input.slug,
-            name: input.name,
-            time_zone,
-        },
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
+    let t = state
+        .app
+        .run(|cx| {
+            command::create_tenant(
+                &ctx.actor,
+                CreateTenant {
+                    slug: input.slug,
+                    name: input.name,
+                    time_zone,
+                },
+                cx,
+            )
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json((&t).into())))
 }
 
@@ -550,16 +554,20 @@ async fn create_work_unit(
     ApiJson(input): ApiJson<NewWorkUnit>,
 ) -> Result<(StatusCode, Json<WorkUnitView>), ApiError> {
     let t = tenant_or_404(&state, &slug).await?;
-    let (w, change) = command::create_work_unit(
-        &ctx.actor,
-        t.id,
-        CreateWorkUnit {
-            code: input.code,
-            name: input.name,
-        },
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
+    let w = state
+        .app
+        .run(|cx| {
+            command::create_work_unit(
+                &ctx.actor,
+                t.id,
+                CreateWorkUnit {
+                    code: input.code,
+                    name: input.name,
+                },
+                cx,
+            )
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json((&w).into())))
 }
 
@@ -622,20 +630,24 @@ pub(crate) async fn create_official(
         ],
     )?;
     let password_hash = auth::hash_password_in(&state.work.passwords, input.password).await?;
-    let (user, change) = command::create_user(
-        &ctx.actor,
-        CreateUser {
-            username,
-            display_name: input.display_name,
-            email: input.email,
-            tenant_id: Some(tenant.id),
-            vendor_id: None,
-            roles: vec![(role, work_unit_id)],
-            password_hash,
-        },
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
+    let user = state
+        .app
+        .run(|cx| {
+            command::create_user(
+                &ctx.actor,
+                CreateUser {
+                    username,
+                    display_name: input.display_name,
+                    email: input.email,
+                    tenant_id: Some(tenant.id),
+                    vendor_id: None,
+                    roles: vec![(role, work_unit_id)],
+                    password_hash,
+                },
+                cx,
+            )
+        })
+        .await?;
     Ok(user)
 }
 
@@ -668,8 +680,10 @@ async fn revoke_user_sessions(
 ) -> Result<StatusCode, ApiError> {
     ctx.user_actor()?;
     let user = state.store.user(UserId(id)).await?.ok_or(ApiError::NotFound)?;
-    let change = command::revoke_sessions(&ctx.actor, &user, state.clock.now())?;
-    state.store.commit(change).await?;
+    state
+        .app
+        .apply(|cx| command::revoke_sessions(&ctx.actor, &user, cx))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -698,40 +712,51 @@ async fn create_vendor(
         ),
         None => None,
     };
-    let now = state.clock.now();
-    let (vendor, mut change) = command::register_vendor(
-        &ctx.actor,
-        RegisterVendor {
-            name: input.name,
-            nib: input.nib,
-            home_tenant_id,
-        },
-        now,
-    )?;
-    if let Some(u) = input.user {
-        let username = command::valid_username(&u.username)?;
-        check_password(
-            &u.password,
-            &[&username, &u.display_name, u.email.as_deref().unwrap_or("")],
-        )?;
-        let password_hash = auth::hash_password_in(&state.work.passwords, u.password).await?;
-        let (_, user_change) = command::create_user(
-            &ctx.actor,
-            CreateUser {
-                username,
-                display_name: u.display_name,
-                email: u.email,
-                tenant_id: None,
-                vendor_id: Some(vendor.id),
-                roles: vec![(Role::Vendor, None)],
-                password_hash,
-            },
-            now,
-        )?;
-        change.events.extend(user_change.events);
-        change.mutations.extend(user_change.mutations);
-    }
-    state.store.commit(change).await?;
+    // The first user's password is checked and hashed before anything is decided.
+    let user = match input.user {
+        Some(u) => {
+            let username = command::valid_username(&u.username)?;
+            check_password(
+                &u.password,
+                &[&username, &u.display_name, u.email.as_deref().unwrap_or("")],
+            )?;
+            let password_hash = auth::hash_password_in(&state.work.passwords, u.password).await?;
+            Some((username, u.display_name, u.email, password_hash))
+        }
+        None => None,
+    };
+    let vendor = state
+        .app
+        .run(|cx| {
+            let (vendor, mut change) = command::register_vendor(
+                &ctx.actor,
+                RegisterVendor {
+                    name: input.name,
+                    nib: input.nib,
+                    home_tenant_id,
+                },
+                cx,
+            )?;
+            if let Some((username, display_name, email, password_hash)) = user {
+                let (_, user_change) = command::create_user(
+                    &ctx.actor,
+                    CreateUser {
+                        username,
+                        display_name,
+                        email,
+                        tenant_id: None,
+                        vendor_id: Some(vendor.id),
+                        roles: vec![(Role::Vendor, None)],
+                        password_hash,
+                    },
+                    cx,
+                )?;
+                change.events.extend(user_change.events);
+                change.mutations.extend(user_change.mutations);
+            }
+            Ok((vendor, change))
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json((&vendor).into())))
 }
 
@@ -830,9 +855,10 @@ pub(crate) async fn issue_token(
     let now = state.clock.now();
     let secret = format!("{}{}", auth::TOKEN_PREFIX, auth::random_secret());
     let expires_at = expires_in_days.map(|d| now + time::Duration::days(i64::from(d)));
-    let (token, change) =
-        command::create_api_token(&ctx.actor, name, auth::secret_hash(&secret), expires_at, now)?;
-    state.store.commit(change).await?;
+    let token = state
+        .app
+        .run(|cx| command::create_api_token(&ctx.actor, name, auth::secret_hash(&secret), expires_at, cx))
+        .await?;
     Ok((token, secret))
 }
 
@@ -872,8 +898,10 @@ pub(crate) async fn revoke_own_token(state: &AppState, ctx: &Ctx, id: Uuid) -> R
         .await?
         .filter(|t| t.user_id == a.user_id)
         .ok_or(ApiError::NotFound)?;
-    let change = command::revoke_api_token(&ctx.actor, &token, state.clock.now())?;
-    state.store.commit(change).await?;
+    state
+        .app
+        .apply(|cx| command::revoke_api_token(&ctx.actor, &token, cx))
+        .await?;
     Ok(())
 }
 

@@ -16,10 +16,10 @@ use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use hmac::{Hmac, Mac};
+use lelang_core::TenantId;
 use lelang_core::model::{RoleGrant, Session, User};
 use lelang_core::policy::{Actor, UserActor};
 use lelang_core::role::Role;
-use lelang_core::{SessionId, TenantId};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -322,7 +322,7 @@ pub async fn start_session(
     let now = state.clock.now();
     let secret = random_secret();
     let session = Session {
-        id: SessionId::new(),
+        id: state.app.cx().id(),
         secret_hash: secret_hash(&secret),
         user_id: user.id,
         role: grant.role,

@@ -93,8 +93,8 @@ pub(crate) async fn set(
     ApiJson(input): ApiJson<DayOffView>,
 ) -> Result<StatusCode, ApiError> {
     authorize(&ctx.actor, Action::ManageCalendar)?;
-    let change = set_day_off(&ctx.actor, parse_day(input)?, state.clock.now())?;
-    state.store.commit(change).await?;
+    let day = parse_day(input)?;
+    state.app.apply(|cx| set_day_off(&ctx.actor, day, cx)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -109,8 +109,8 @@ pub(crate) async fn remove(
     Path(date): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     authorize(&ctx.actor, Action::ManageCalendar)?;
-    let change = remove_day_off(&ctx.actor, parse_date(&date)?, state.clock.now())?;
-    state.store.commit(change).await?;
+    let date = parse_date(&date)?;
+    state.app.apply(|cx| remove_day_off(&ctx.actor, date, cx)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -192,10 +192,7 @@ async fn page_set(State(state): State<AppState>, ctx: Ctx, PageForm(f): PageForm
             name: f.name,
         })?;
         let year = day.date.year();
-        state
-            .store
-            .commit(set_day_off(&ctx.actor, day, state.clock.now())?)
-            .await?;
+        state.app.apply(|cx| set_day_off(&ctx.actor, day, cx)).await?;
         Ok::<_, ApiError>(year)
     }
     .await;
@@ -231,10 +228,7 @@ async fn page_remove(
     let result = async {
         authorize(&ctx.actor, Action::ManageCalendar)?;
         let date = parse_date(&date)?;
-        state
-            .store
-            .commit(remove_day_off(&ctx.actor, date, state.clock.now())?)
-            .await?;
+        state.app.apply(|cx| remove_day_off(&ctx.actor, date, cx)).await?;
         Ok::<_, ApiError>(date.year())
     }
     .await;

@@ -234,12 +234,12 @@ pub(crate) async fn publish_upload(
             change_note: (!note.trim().is_empty()).then_some(note),
         },
         state.config.max_document_bytes,
-        state.clock.now(),
+        &state.app.cx(),
     )?;
     if let Some((_, staged)) = up.file {
         state.blobs.keep(staged).await?;
     }
-    state.store.commit(change).await?;
+    state.app.commit(change).await?;
     Ok(doc)
 }
 
@@ -290,10 +290,10 @@ pub(crate) async fn publish_minutes(
             change_note: None,
         },
         state.config.max_document_bytes,
-        now,
+        &state.app.cx(),
     )?;
     state.blobs.keep(staged).await?;
-    state.store.commit(change).await?;
+    state.app.commit(change).await?;
     Ok(doc)
 }
 

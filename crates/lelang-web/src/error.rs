@@ -253,6 +253,16 @@ impl From<CommandError> for ApiError {
     }
 }
 
+impl From<lelang_app::AppError> for ApiError {
+    fn from(e: lelang_app::AppError) -> Self {
+        match e {
+            lelang_app::AppError::NotFound => ApiError::NotFound,
+            lelang_app::AppError::Command(c) => c.into(),
+            lelang_app::AppError::Store(s) => s.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

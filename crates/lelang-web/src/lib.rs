@@ -47,7 +47,7 @@ use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use lelang_core::clock::Clock;
 use lelang_core::policy::Actor;
-use lelang_core::store::Store;
+use lelang_core::store::prelude::*;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -135,6 +135,8 @@ impl Default for WebConfig {
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
+    /// The use cases, over the same store and clock, with this process's source of fresh ids.
+    pub app: lelang_app::App,
     /// The store.
     pub store: Arc<dyn Store>,
     /// The clock.
@@ -178,19 +180,21 @@ pub enum BuildError {
 }
 
 impl AppState {
-    /// Prepares the shared state: loads messages and the deployment's CSRF key.
+    /// Prepares the shared state over the application's use cases: loads messages and the
+    /// deployment's CSRF key.
     pub async fn new(
-        store: Arc<dyn Store>,
-        clock: Arc<dyn Clock>,
+        app: lelang_app::App,
         config: WebConfig,
         log: Arc<log::TransparencyLog>,
     ) -> Result<Self, BuildError> {
+        let (store, clock) = (app.store.clone(), app.clock.clone());
         let candidate = auth::random_secret();
         let csrf_key = store.server_secret("csrf-hmac", candidate.as_bytes()).await?;
         let candidate = auth::random_secret();
         let device_key = store.server_secret("device-hmac", candidate.as_bytes()).await?;
         let metrics = Arc::new(metrics::Metrics::new());
         Ok(Self {
+            app: app.clone(),
             store: store.clone(),
             clock: clock.clone(),
             i18n: I18n::load()?,
@@ -205,12 +209,7 @@ impl AppState {
             )),
             blobs: Arc::new(blobs::LocalBlobs::new(config.documents_dir.clone())),
             public_cache: Arc::new(cache::PublicCache::new(config.public_cache_ttl, 10_000)),
-            committer: submission::Committer::start(
-                store.clone(),
-                clock.clone(),
-                metrics.batch.clone(),
-                config.commit_queue,
-            ),
+            committer: submission::Committer::start(app.clone(), metrics.batch.clone(), config.commit_queue),
             limits: Arc::new(submission::Limits::new(
                 config.bid_burst,
                 config.bid_per_minute,

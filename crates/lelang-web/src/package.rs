@@ -104,8 +104,11 @@ async fn create(
             work_unit: item.work_unit_id,
         },
     )?;
-    let (pkg, change) = create_package(&ctx.actor, &item, input, rules_today(state)?, state.clock.now())?;
-    state.store.commit(change).await?;
+    let rules = rules_today(state)?;
+    let pkg = state
+        .app
+        .run(|cx| create_package(&ctx.actor, &item, input, rules, cx))
+        .await?;
     Ok(pkg)
 }
 
@@ -148,16 +151,12 @@ async fn log_breakdown_read(
     if !shown {
         return Ok(());
     }
-    let change = lelang_core::command::confidential_read(
-        &ctx.actor,
-        tenant.id,
-        "hps_breakdown",
-        count as u64,
-        state.clock.now(),
-    )?;
-    if let Some(change) = change {
-        state.store.commit(change).await?;
-    }
+    state
+        .app
+        .apply_some(|cx| {
+            lelang_core::command::confidential_read(&ctx.actor, tenant.id, "hps_breakdown", count as u64, cx)
+        })
+        .await?;
     Ok(())
 }
 

@@ -201,15 +201,11 @@ async fn enter(
     unit: &WorkUnit,
     items: &[NewPlanItem],
 ) -> Result<Vec<PlanItem>, ApiError> {
-    let (created, change) = plan::create_plan_items(
-        &ctx.actor,
-        tenant.id,
-        unit.id,
-        items,
-        rules_today(state)?,
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
+    let rules = rules_today(state)?;
+    let created = state
+        .app
+        .run(|cx| plan::create_plan_items(&ctx.actor, tenant.id, unit.id, items, rules, cx))
+        .await?;
     Ok(created)
 }
 
@@ -228,13 +224,17 @@ async fn announce(
         },
     )?;
     let drafts = state.store.plan_items(tenant.id, false).await?;
-    let change = plan::announce_plan(&ctx.actor, tenant.id, unit.id, year, &drafts, state.clock.now())?;
-    let n = change.mutations.iter().map(|m| match m {
-        lelang_core::command::Mutation::AnnouncePlanItems { ids, .. } => ids.len(),
-        _ => 0,
-    });
-    let n = n.sum();
-    state.store.commit(change).await?;
+    let n = state
+        .app
+        .run(|cx| {
+            let change = plan::announce_plan(&ctx.actor, tenant.id, unit.id, year, &drafts, cx)?;
+            let n = change.mutations.iter().map(|m| match m {
+                lelang_core::command::Mutation::AnnouncePlanItems { ids, .. } => ids.len(),
+                _ => 0,
+            });
+            Ok((n.sum(), change))
+        })
+        .await?;
     Ok(n)
 }
 

@@ -81,8 +81,10 @@ async fn assign(
     let (candidates, assignments) = ranked(state, tenant).await?;
     let eligible: Vec<UserId> = candidates.iter().map(|c| c.user_id).collect();
     let existing = assignments.iter().find(|a| a.package_id == pkg.id);
-    let (_, change) = assign_pokja(&ctx.actor, &pkg, &chosen, &eligible, existing, state.clock.now())?;
-    state.store.commit(change).await?;
+    let _ = state
+        .app
+        .run(|cx| assign_pokja(&ctx.actor, &pkg, &chosen, &eligible, existing, cx))
+        .await?;
     Ok(())
 }
 
@@ -95,8 +97,10 @@ async fn declare(state: &AppState, ctx: &Ctx, tenant: &Tenant, id: Uuid) -> Resu
         .into_iter()
         .find(|a| a.package_id == PackageId(id))
         .ok_or(ApiError::NotFound)?;
-    let change = declare_no_conflict(&ctx.actor, &assignment, state.clock.now())?;
-    state.store.commit(change).await?;
+    state
+        .app
+        .apply(|cx| declare_no_conflict(&ctx.actor, &assignment, cx))
+        .await?;
     Ok(())
 }
 

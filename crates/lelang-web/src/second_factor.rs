@@ -405,12 +405,15 @@ async fn step_post(
                         Err(_) => false,
                     }
                 } else if !input.recovery.trim().is_empty() {
-                    let change = core2fa::spend_recovery_code(user.id, tenant, &input.recovery, now)?;
-                    match state.store.commit(change).await {
-                        Ok(_) => true,
-                        Err(lelang_core::StoreError::NotFound(_) | lelang_core::StoreError::Conflict(_)) => {
-                            false
-                        }
+                    let spent = state
+                        .app
+                        .apply(|cx| core2fa::spend_recovery_code(user.id, tenant, &input.recovery, cx))
+                        .await;
+                    match spent {
+                        Ok(()) => true,
+                        Err(lelang_app::AppError::Store(
+                            lelang_core::StoreError::NotFound(_) | lelang_core::StoreError::Conflict(_),
+                        )) => false,
                         Err(e) => return Err(e.into()),
                     }
                 } else {
@@ -462,8 +465,8 @@ async fn step_post(
                 };
                 let codes = new_recovery_codes();
                 state
-                    .store
-                    .commit(core2fa::enrol(user.id, tenant, &secret, &codes, now)?)
+                    .app
+                    .apply(|cx| core2fa::enrol(user.id, tenant, &secret, &codes, cx))
                     .await?;
                 state.store.use_second_factor_step(user.id, step).await?;
                 state
@@ -558,8 +561,8 @@ async fn account_post(
         };
         let codes = new_recovery_codes();
         state
-            .store
-            .commit(core2fa::enrol(user.id, user.tenant_id, &secret, &codes, now)?)
+            .app
+            .apply(|cx| core2fa::enrol(user.id, user.tenant_id, &secret, &codes, cx))
             .await?;
         state.store.use_second_factor_step(user.id, step).await?;
         let page = recovery_page(&state, &ctx, &codes, "/account").await;
@@ -574,8 +577,10 @@ async fn account_post(
 
 async fn do_reset(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<lelang_core::model::User, ApiError> {
     let user = state.store.user(UserId(id)).await?.ok_or(ApiError::NotFound)?;
-    let change = core2fa::reset(&ctx.actor, user.id, user.tenant_id, state.clock.now())?;
-    state.store.commit(change).await?;
+    state
+        .app
+        .apply(|cx| core2fa::reset(&ctx.actor, user.id, user.tenant_id, cx))
+        .await?;
     Ok(user)
 }
 
@@ -627,8 +632,10 @@ pub struct PolicyInput {
 
 async fn do_policy(state: &AppState, ctx: &Ctx, slug: &str, required: bool) -> Result<(), ApiError> {
     let t = tenant_or_404(state, slug).await?;
-    let change = core2fa::set_policy(&ctx.actor, t.id, required, state.clock.now())?;
-    state.store.commit(change).await?;
+    state
+        .app
+        .apply(|cx| core2fa::set_policy(&ctx.actor, t.id, required, cx))
+        .await?;
     Ok(())
 }
 

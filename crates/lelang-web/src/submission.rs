@@ -17,14 +17,13 @@ use axum::routing::{get, patch, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use http_body_util::BodyExt;
-use lelang_core::clock::Clock;
+use lelang_core::Cx;
 use lelang_core::command::{Change, CommandError};
 use lelang_core::event::Event;
 use lelang_core::ids::{BidId, PackageId, VendorId};
 use lelang_core::policy::{Action, authorize};
 use lelang_core::public;
 use lelang_core::sealing::Bid;
-use lelang_core::store::Store;
 use lelang_core::submission::{self, Closing, ProofBundle, ProvenEntry, Receipt, Submitter};
 use lelang_core::tender::PublicTender;
 use lelang_trust::merkle;
@@ -40,7 +39,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Decides a change at the instant it is appended.
-type Decide = Box<dyn FnOnce(OffsetDateTime) -> Result<Change, ApiError> + Send>;
+type Decide = Box<dyn FnOnce(&Cx<'_>) -> Result<Change, ApiError> + Send>;
 
 struct Job {
     decide: Decide,
@@ -66,23 +65,23 @@ pub struct Committer {
 }
 
 impl Committer {
-    /// Starts the committing task over `store`, stamping with `clock`, with room for `queue`
-    /// waiting changes; `sizes` observes how many changes each group commit carried.
+    /// Starts the committing task over the application's store, deciding with its clock and
+    /// source of fresh ids, with room for `queue` waiting changes; `sizes` observes how many
+    /// changes each group commit carried.
     pub fn start(
-        store: Arc<dyn Store>,
-        clock: Arc<dyn Clock>,
+        app: lelang_app::App,
         sizes: prometheus_client::metrics::histogram::Histogram,
         queue: usize,
     ) -> Self {
         let (tx, rx) = mpsc::channel(queue.max(1));
-        tokio::spawn(run(store, clock, rx, sizes));
+        tokio::spawn(run(app, rx, sizes));
         Self { tx }
     }
 
     /// Appends the change `decide` makes at the instant of appending; answers once it is durable.
     pub async fn commit(
         &self,
-        decide: impl FnOnce(OffsetDateTime) -> Result<Change, ApiError> + Send + 'static,
+        decide: impl FnOnce(&Cx<'_>) -> Result<Change, ApiError> + Send + 'static,
     ) -> Result<Committed, ApiError> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
@@ -103,8 +102,7 @@ impl Committer {
 }
 
 async fn run(
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
+    app: lelang_app::App,
     mut rx: mpsc::Receiver<Job>,
     sizes: prometheus_client::metrics::histogram::Histogram,
 ) {
@@ -119,8 +117,7 @@ async fn run(
         let mut changes = Vec::with_capacity(jobs.len());
         let mut waiting = Vec::with_capacity(jobs.len());
         for j in jobs {
-            let at = clock.now();
-            match (j.decide)(at) {
+            match (j.decide)(&app.cx()) {
                 Ok(c) => {
                     changes.push(c);
                     waiting.push(j.reply);
@@ -134,7 +131,7 @@ async fn run(
             continue;
         }
         sizes.observe(changes.len() as f64);
-        match store.commit_batch(changes).await {
+        match app.store.commit_batch(changes).await {
             Ok(outcomes) => {
                 for (reply, out) in waiting.into_iter().zip(outcomes) {
                     let _ = reply.send(out.map(|events| Committed { events }).map_err(ApiError::from));
@@ -154,13 +151,13 @@ impl Committer {
     /// [`Committer::commit`] for a command that also decides a value (the bid it stores).
     pub async fn commit_with<T: Send + 'static>(
         &self,
-        decide: impl FnOnce(OffsetDateTime) -> Result<(T, Change), ApiError> + Send + 'static,
+        decide: impl FnOnce(&Cx<'_>) -> Result<(T, Change), ApiError> + Send + 'static,
     ) -> Result<(T, Committed), ApiError> {
         let slot: Arc<Mutex<Option<T>>> = Arc::default();
         let fill = slot.clone();
         let c = self
-            .commit(move |at| {
-                let (value, change) = decide(at)?;
+            .commit(move |cx| {
+                let (value, change) = decide(cx)?;
                 *fill.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
                 Ok(change)
             })
@@ -439,7 +436,7 @@ pub(crate) async fn commit_api(
         .committer
         .commit_with(move |at| {
             submission::commit_bid(&actor, &cx.submitter(), &sha256, size, max, uploaded, at)
-                .map_err(|e| judged(e, at))
+                .map_err(|e| judged(e, at.now))
         })
         .await?;
     let bid = committed_bid(bid, &c);
@@ -668,7 +665,7 @@ pub(crate) async fn withdraw_api(
     state
         .committer
         .commit_with(move |at| {
-            submission::withdraw_bid(&actor, &cx.submitter(), Some(&b), at).map_err(|e| judged(e, at))
+            submission::withdraw_bid(&actor, &cx.submitter(), Some(&b), at).map_err(|e| judged(e, at.now))
         })
         .await?;
     if let Err(e) = state.blobs.discard(&bid.to_string()).await {

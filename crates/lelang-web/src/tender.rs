@@ -15,9 +15,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use lelang_core::calendar::WorkingCalendar;
-use lelang_core::model::Tenant;
 use lelang_core::package::Package;
-use lelang_core::pokja::PokjaAssignment;
 use lelang_core::policy::{Action, authorize};
 use lelang_core::rules::{self, EvaluationMethod, Method, RuleSet, StageKind};
 use lelang_core::tender::{TenderSetup, change_schedule, set_up};
@@ -79,13 +77,7 @@ pub struct Changed {
     submission_extended: bool,
 }
 
-/// A package with what its tender needs, as one official may see it.
-pub(crate) struct Loaded {
-    pub(crate) tenant: Tenant,
-    pub(crate) package: Package,
-    pub(crate) assignment: Option<PokjaAssignment>,
-    pub(crate) setup: Option<TenderSetup>,
-}
+pub(crate) use lelang_app::tender::Loaded;
 
 /// A package of this regency (another regency's is not found here).
 pub(crate) async fn package_of(
@@ -104,26 +96,7 @@ pub(crate) async fn package_of(
 /// Loads a package of a regency for an official who may see packages there.
 pub(crate) async fn load(state: &AppState, ctx: &Ctx, slug: &str, id: Uuid) -> Result<Loaded, ApiError> {
     let tenant = tenant_or_404(state, slug).await?;
-    authorize(&ctx.actor, Action::ViewPackages(tenant.id))?;
-    let package = package_of(state, tenant.id, id).await?;
-    let assignment = state
-        .store
-        .pokja_assignments(tenant.id)
-        .await?
-        .into_iter()
-        .find(|a| a.package_id == package.id);
-    let setup = state
-        .store
-        .tender_setups(tenant.id)
-        .await?
-        .into_iter()
-        .find(|s| s.package_id == package.id);
-    Ok(Loaded {
-        tenant,
-        package,
-        assignment,
-        setup,
-    })
+    Ok(lelang_app::tender::load(&state.app, &ctx.actor, tenant, lelang_core::ids::PackageId(id)).await?)
 }
 
 pub(crate) fn rule_set(package: &Package) -> Result<&'static RuleSet, ApiError> {
@@ -169,20 +142,24 @@ async fn do_setup(
     let first_day = date(&input.first_day, "first_day")?;
     let rules = rule_set(&l.package)?;
     let cal = calendar(state).await?;
-    let (_, change) = set_up(
-        &ctx.actor,
-        &l.package,
-        l.assignment.as_ref(),
-        method,
-        evaluation,
-        first_day,
-        l.tenant.time_zone,
-        rules,
-        &cal,
-        l.setup.as_ref(),
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
+    let _ = state
+        .app
+        .run(|cx| {
+            set_up(
+                &ctx.actor,
+                &l.package,
+                l.assignment.as_ref(),
+                method,
+                evaluation,
+                first_day,
+                l.tenant.time_zone,
+                rules,
+                &cal,
+                l.setup.as_ref(),
+                cx,
+            )
+        })
+        .await?;
     Ok(())
 }
 
@@ -203,18 +180,23 @@ async fn do_change(
     let last = date(&input.new_last_day, "new_last_day")?;
     let rules = rule_set(&l.package)?;
     let cal = calendar(state).await?;
-    let (_, extended, change) = change_schedule(
-        &ctx.actor,
-        setup,
-        l.assignment.as_ref(),
-        stage,
-        last,
-        &input.reason,
-        rules,
-        &cal,
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
+    let extended = state
+        .app
+        .run(|cx| {
+            let (_, extended, change) = change_schedule(
+                &ctx.actor,
+                setup,
+                l.assignment.as_ref(),
+                stage,
+                last,
+                &input.reason,
+                rules,
+                &cal,
+                cx,
+            )?;
+            Ok((extended, change))
+        })
+        .await?;
     Ok(extended)
 }
 

@@ -127,8 +127,10 @@ pub(crate) async fn profile_api(
 async fn do_update(state: &AppState, ctx: &Ctx, v: VendorId, p: &VendorProfile) -> Result<(), ApiError> {
     authorize(&ctx.actor, Action::ActForVendor(v))?;
     let current = state.store.vendor_profile(v).await?;
-    let (_, change) = update_profile(&ctx.actor, v, current.as_ref(), p, state.clock.now())?;
-    state.store.commit(change).await?;
+    let _ = state
+        .app
+        .run(|cx| update_profile(&ctx.actor, v, current.as_ref(), p, cx))
+        .await?;
     Ok(())
 }
 
@@ -203,16 +205,10 @@ async fn do_verify(
         code: "invalid-verification".into(),
     })?;
     let has_profile = state.store.vendor_profile(vendor.id).await?.is_some();
-    let (_, change) = verify(
-        &ctx.actor,
-        t.id,
-        &vendor,
-        has_profile,
-        status,
-        &input.note,
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
+    let _ = state
+        .app
+        .run(|cx| verify(&ctx.actor, t.id, &vendor, has_profile, status, &input.note, cx))
+        .await?;
     Ok(())
 }
 
@@ -311,7 +307,7 @@ async fn do_sign_up(state: &AppState, ctx: &Ctx, f: &SignUpForm) -> Result<(), A
             display_name: f.display_name.clone(),
             email: f.email.clone(),
         },
-        state.clock.now(),
+        &state.app.cx(),
     )?;
     check_password(
         &f.password,
@@ -322,7 +318,7 @@ async fn do_sign_up(state: &AppState, ctx: &Ctx, f: &SignUpForm) -> Result<(), A
     }
     let password_hash = auth::hash_password_in(&state.work.passwords, f.password.clone()).await?;
     let (_, _, change) = checked.finish(password_hash);
-    state.store.commit(change).await?;
+    state.app.commit(change).await?;
     Ok(())
 }
 

@@ -15,7 +15,7 @@ use lelang_core::clock::SystemClock;
 use lelang_core::command::Change;
 use lelang_core::event::{EventPayload, NewEvent};
 use lelang_core::ids::{TenantId, WorkUnitId};
-use lelang_core::store::Store;
+use lelang_core::store::prelude::*;
 use lelang_store_sqlite::SqliteStore;
 use lelang_trust::merkle;
 use lelang_trust::note::NoteSigner;
@@ -25,6 +25,9 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// The source of the benchmark's ids and salts (seeded: the runs repeat).
+static FRESH: lelang_core::Fresh = lelang_core::Fresh::seeded([0x42; 32]);
+
 fn event(i: u64, tenant: TenantId) -> NewEvent {
     let payload = EventPayload::WorkUnitCreated {
         work_unit_id: WorkUnitId::new(),
@@ -33,7 +36,7 @@ fn event(i: u64, tenant: TenantId) -> NewEvent {
         name: format!("UPT Puskesmas Kecamatan nomor {i}"),
     };
     NewEvent::new(
-        time::OffsetDateTime::now_utc(),
+        &lelang_core::Cx::new(time::OffsetDateTime::now_utc(), &FRESH),
         Some(tenant),
         None,
         None,
@@ -162,8 +165,7 @@ async fn main() -> anyhow::Result<()> {
     let log = Arc::new(TransparencyLog::new(signer));
     log.checkpoint(&store, &SystemClock).await?;
     let app = lelang::app(
-        Arc::new(store.clone()),
-        Arc::new(SystemClock),
+        lelang_app::App::system(Arc::new(store.clone())).expect("randomness"),
         lelang_web::WebConfig::default(),
         log,
     )

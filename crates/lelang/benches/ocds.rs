@@ -31,6 +31,9 @@ use std::io::{BufRead, Write};
 use std::time::Instant;
 use time::macros::{date, datetime};
 
+/// The source of the benchmark's ids and salts (seeded: the runs repeat).
+static FRESH: lelang_core::Fresh = lelang_core::Fresh::seeded([0x42; 32]);
+
 fn actor(
     role: Role,
     tenant: Option<lelang_core::TenantId>,
@@ -66,7 +69,7 @@ fn events(n: usize) -> anyhow::Result<Vec<Event>> {
                 name: name.into(),
                 time_zone: TimeZone::Wib,
             },
-            now,
+            &lelang_core::Cx::new(now, &FRESH),
         )?;
         out.extend(c.events);
         for (code, unit) in [
@@ -81,7 +84,7 @@ fn events(n: usize) -> anyhow::Result<Vec<Event>> {
                     code: code.into(),
                     name: unit.into(),
                 },
-                now,
+                &lelang_core::Cx::new(now, &FRESH),
             )?;
             out.extend(c.events);
             units.push((t.clone(), w));
@@ -123,7 +126,7 @@ fn events(n: usize) -> anyhow::Result<Vec<Event>> {
                 ),
             },
             &rules,
-            now,
+            &lelang_core::Cx::new(now, &FRESH),
         )?;
         out.extend(c.events);
         let members: Vec<UserId> = (0..3).map(|_| UserId::new()).collect();
@@ -153,7 +156,7 @@ fn events(n: usize) -> anyhow::Result<Vec<Event>> {
             &rules,
             &calendar,
             None,
-            now,
+            &lelang_core::Cx::new(now, &FRESH),
         )?;
         out.extend(c.events);
         let (tender, c) = announce(
@@ -168,7 +171,7 @@ fn events(n: usize) -> anyhow::Result<Vec<Event>> {
                 regency_name: &tenant.name,
                 bid_recipient: Some("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"),
             },
-            now,
+            &lelang_core::Cx::new(now, &FRESH),
         )?;
         out.extend(c.events);
         let submission = setup
@@ -185,7 +188,7 @@ fn events(n: usize) -> anyhow::Result<Vec<Event>> {
             "Waktu penyusunan penawaran diperpanjang atas banyaknya pertanyaan.",
             &rules,
             &calendar,
-            now,
+            &lelang_core::Cx::new(now, &FRESH),
         )?;
         out.extend(c.events);
         let vendor = VendorId::new();
@@ -196,7 +199,7 @@ fn events(n: usize) -> anyhow::Result<Vec<Event>> {
             &setup,
             true,
             "Apakah pekerjaan marka jalan termasuk dalam lingkup pekerjaan?",
-            now,
+            &lelang_core::Cx::new(now, &FRESH),
         )?;
         out.extend(c.events);
     }

@@ -12,12 +12,11 @@
 //! 1024, 32).
 
 use axum::body::Bytes;
-use lelang_core::clock::{Clock, SystemClock};
 use lelang_core::command::{Change, Mutation};
 use lelang_core::ids::{ApiTokenId, PackageId, UserId, VendorId};
 use lelang_core::model::{ApiToken, RoleGrant, User, Vendor};
 use lelang_core::role::Role;
-use lelang_core::store::Store;
+use lelang_core::store::prelude::*;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -50,11 +49,9 @@ async fn serve(router: axum::Router) -> String {
 /// used within the last minute (as during a rush).
 async fn setup(url: &str, data: &Path, n: usize) -> (Arc<dyn Store>, PackageId, Vec<String>) {
     let store = lelang::open_store(url, data).await.expect("store");
-    let clock = SystemClock;
     let docs = lelang_web::blobs::LocalBlobs::new(data.join("documents"));
-    lelang::demo::load(store.as_ref(), &clock, &docs)
-        .await
-        .expect("demo");
+    let app = lelang_app::App::system(store.clone()).expect("randomness");
+    lelang::demo::load(&app, &docs).await.expect("demo");
     let tenant = store
         .tenant_by_slug("banyuwangi")
         .await
@@ -75,7 +72,7 @@ async fn setup(url: &str, data: &Path, n: usize) -> (Arc<dyn Store>, PackageId, 
     let hash = lelang_web::auth::hash_password("kata sandi penyedia bangku uji".into())
         .await
         .expect("hash");
-    let now = clock.now();
+    let now = app.clock.now();
     let mut tokens = Vec::with_capacity(n);
     let mut mutations = Vec::new();
     for i in 0..n {
@@ -304,8 +301,7 @@ async fn run(name: &str, url: &str, data: &Path, n: usize, kib: usize, concurren
         ..lelang_web::WebConfig::default()
     };
     let router = lelang::app(
-        store.clone(),
-        Arc::new(SystemClock) as Arc<dyn Clock>,
+        lelang_app::App::system(store.clone()).expect("randomness"),
         config,
         log,
     )

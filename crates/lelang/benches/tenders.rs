@@ -6,7 +6,6 @@
 //! `cargo bench -p lelang --bench tenders -- [TENDERS] [CONNECTIONS] [SECONDS]`
 //! (defaults 10000, 64, 10).
 
-use lelang_core::clock::SystemClock;
 use lelang_core::command::{Change, CreateTenant, CreateWorkUnit, Mutation, create_tenant, create_work_unit};
 use lelang_core::ids::{PackageId, PlanItemId, UserId};
 use lelang_core::model::TimeZone;
@@ -15,7 +14,7 @@ use lelang_core::plan::PlanItem;
 use lelang_core::policy::{Actor, UserActor};
 use lelang_core::role::Role;
 use lelang_core::rules::{Category, Method};
-use lelang_core::store::Store;
+use lelang_core::store::prelude::*;
 use lelang_core::tender::PublicTender;
 use lelang_store_sqlite::SqliteStore;
 use lelang_trust::note::NoteSigner;
@@ -23,6 +22,9 @@ use lelang_web::log::TransparencyLog;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The source of the benchmark's ids and salts (seeded: the runs repeat).
+static FRESH: lelang_core::Fresh = lelang_core::Fresh::seeded([0x42; 32]);
 
 const ACTIONS: &[&str] = &[
     "Pembangunan",
@@ -116,7 +118,7 @@ async fn fill(store: &SqliteStore, n: usize) -> anyhow::Result<()> {
                 name: name.into(),
                 time_zone: TimeZone::Wib,
             },
-            now,
+            &lelang_core::Cx::new(now, &FRESH),
         )?;
         store.commit(c).await?;
         for (code, unit) in [
@@ -131,7 +133,7 @@ async fn fill(store: &SqliteStore, n: usize) -> anyhow::Result<()> {
                     code: code.into(),
                     name: unit.into(),
                 },
-                now,
+                &lelang_core::Cx::new(now, &FRESH),
             )?;
             store.commit(c).await?;
             units.push((t.clone(), w));
@@ -354,8 +356,7 @@ async fn main() -> anyhow::Result<()> {
         "bench.lelang.local/log",
     )?));
     let app = lelang::app(
-        Arc::new(store.clone()),
-        Arc::new(SystemClock),
+        lelang_app::App::system(Arc::new(store.clone())).expect("randomness"),
         lelang_web::WebConfig {
             documents_dir: root.join("documents"),
             ..lelang_web::WebConfig::default()
@@ -366,8 +367,7 @@ async fn main() -> anyhow::Result<()> {
     let lelang = format!("http://{}", serve(app).await?);
     // The same app with its public cache off: every request reads the database.
     let uncached = lelang::app(
-        Arc::new(store.clone()),
-        Arc::new(SystemClock),
+        lelang_app::App::system(Arc::new(store.clone())).expect("randomness"),
         lelang_web::WebConfig {
             documents_dir: root.join("documents"),
             public_cache_ttl: Duration::ZERO,

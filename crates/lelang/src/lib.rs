@@ -8,8 +8,8 @@ pub mod vendor;
 pub mod verify;
 
 use anyhow::{Context, anyhow, bail};
-use lelang_core::clock::{Clock, SystemClock};
-use lelang_core::store::Store;
+use lelang_core::clock::Clock;
+use lelang_core::store::prelude::*;
 use lelang_store_postgres::PgStore;
 use lelang_store_sqlite::SqliteStore;
 use lelang_trust::note::NoteSigner;
@@ -126,12 +126,11 @@ pub async fn open_store(url: &str, data: &Path) -> anyhow::Result<Arc<dyn Store>
 
 /// Builds the web application over a store.
 pub async fn app(
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
+    app: lelang_app::App,
     web: WebConfig,
     log: Arc<TransparencyLog>,
 ) -> anyhow::Result<axum::Router> {
-    let state = AppState::new(store, clock, web, log)
+    let state = AppState::new(app, web, log)
         .await
         .context("preparing the web app")?;
     Ok(lelang_web::router(state))
@@ -139,7 +138,8 @@ pub async fn app(
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
 pub async fn serve(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result<()> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let app = lelang_app::App::system(store.clone())?;
+    let clock = app.clock.clone();
     let key_path = settings
         .log_key
         .clone()
@@ -148,7 +148,7 @@ pub async fn serve(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result
         &key_path,
         settings.log_origin.as_deref(),
     )?));
-    let state = AppState::new(store.clone(), clock.clone(), settings.web.clone(), log.clone())
+    let state = AppState::new(app, settings.web.clone(), log.clone())
         .await
         .context("preparing the web app")?;
     // Tenders close at their deadline whether or not anyone asks.

@@ -3,7 +3,6 @@
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use lelang::{Settings, demo, open_store, serve};
-use lelang_core::clock::SystemClock;
 use lelang_web::WebConfig;
 use serde::Deserialize;
 use std::io::BufRead;
@@ -718,7 +717,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Demo { no_serve, .. } => {
             let documents = lelang_web::blobs::LocalBlobs::new(settings.web.documents_dir.clone());
-            let accounts = demo::load(store.as_ref(), &SystemClock, &documents).await?;
+            let app = lelang_app::App::system(store.clone())?;
+            let accounts = demo::load(&app, &documents).await?;
             println!("{}", demo::sign_in_table(&accounts));
             if no_serve {
                 Ok(())
@@ -744,13 +744,9 @@ async fn main() -> anyhow::Result<()> {
             let hash = lelang_web::auth::hash_password(password)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let (user, change) = lelang_core::command::bootstrap_platform_admin(
-                &username,
-                &name,
-                hash,
-                lelang_core::Clock::now(&SystemClock),
-            )?;
-            store.commit(change).await?;
+            let user = lelang_app::App::system(store.clone())?
+                .run(|cx| lelang_core::command::bootstrap_platform_admin(&username, &name, hash, cx))
+                .await?;
             println!("created platform administrator {} ({})", user.username, user.id);
             Ok(())
         }

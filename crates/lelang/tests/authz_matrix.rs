@@ -1170,11 +1170,13 @@ async fn pokja_fixtures(
             planned_end: time::macros::date!(2028 - 09 - 30),
         })
         .collect();
-    let (created, c) = create_plan_items(&ppk, tenant, unit, &items, &rules, now).expect("plan");
+    let (created, c) = create_plan_items(&ppk, tenant, unit, &items, &rules, &common::cx(now)).expect("plan");
     app.store.commit(c).await.expect("plan");
     let (u, g) = as_user(pa).await;
     app.store
-        .commit(announce_plan(&actor(u, g), tenant, unit, 2028, &created, now).expect("announce"))
+        .commit(
+            announce_plan(&actor(u, g), tenant, unit, 2028, &created, &common::cx(now)).expect("announce"),
+        )
         .await
         .expect("announce");
     let mut ids = Vec::new();
@@ -1201,7 +1203,7 @@ async fn pokja_fixtures(
                 location: slug.into(),
             },
             &rules,
-            now,
+            &common::cx(now),
         )
         .expect("package");
         app.store.commit(c).await.expect("package");
@@ -1216,7 +1218,7 @@ async fn pokja_fixtures(
     let ulp = actor(u, g);
     let mut assignments = Vec::new();
     for p in &packages[2..] {
-        let (a, c) = assign_pokja(&ulp, p, &members, &members, None, now).expect("assign");
+        let (a, c) = assign_pokja(&ulp, p, &members, &members, None, &common::cx(now)).expect("assign");
         app.store.commit(c).await.expect("assign");
         assignments.push(a);
     }
@@ -1233,7 +1235,7 @@ async fn pokja_fixtures(
         &rules,
         &lelang_core::calendar::WorkingCalendar::default(),
         None,
-        now,
+        &common::cx(now),
     )
     .expect("set up");
     app.store.commit(c).await.expect("set up");
@@ -1365,11 +1367,12 @@ async fn tender_fixtures(
             planned_end: time::macros::date!(2029 - 09 - 30),
         })
         .collect();
-    let (created, c) = create_plan_items(&ppk, tenant_id, unit, &items, &rules, now).expect("plan");
+    let (created, c) =
+        create_plan_items(&ppk, tenant_id, unit, &items, &rules, &common::cx(now)).expect("plan");
     store.commit(c).await.expect("plan");
     let pa = as_actor(pa).await;
     store
-        .commit(announce_plan(&pa, tenant_id, unit, 2029, &created, now).expect("announce"))
+        .commit(announce_plan(&pa, tenant_id, unit, 2029, &created, &common::cx(now)).expect("announce"))
         .await
         .expect("announce plan");
     let ulp = as_actor(ulp).await;
@@ -1397,20 +1400,20 @@ async fn tender_fixtures(
                 location: "Kecamatan Uji".into(),
             },
             &rules,
-            now,
+            &common::cx(now),
         )
         .expect("package");
         store.commit(c).await.expect("package");
         ids.push(pkg.id.to_string());
         let (mut assignment, c) =
-            assign_pokja(&ulp, &pkg, &member_ids, &member_ids, None, now).expect("assign");
+            assign_pokja(&ulp, &pkg, &member_ids, &member_ids, None, &common::cx(now)).expect("assign");
         store.commit(c).await.expect("assign");
         if i == 5 {
             continue; // the draft
         }
         for m in &members {
             store
-                .commit(declare_no_conflict(m, &assignment, now).expect("declare"))
+                .commit(declare_no_conflict(m, &assignment, &common::cx(now)).expect("declare"))
                 .await
                 .expect("declare");
         }
@@ -1426,7 +1429,7 @@ async fn tender_fixtures(
             &rules,
             &calendar,
             None,
-            now,
+            &common::cx(now),
         )
         .expect("set up");
         store.commit(c).await.expect("set up");
@@ -1446,14 +1449,15 @@ async fn tender_fixtures(
                 change_note: None,
             },
             1 << 20,
-            now,
+            &common::cx(now),
         )
         .expect("document");
         store.commit(c).await.expect("document");
-        let clock = lelang_core::clock::FixedClock::new(now);
-        let key = lelang::demo::sealing::ceremony(store.as_ref(), &clock, pkg.id, &assignment, &members)
-            .await
-            .expect("ceremony");
+        let clock = std::sync::Arc::new(lelang_core::clock::FixedClock::new(now));
+        let key =
+            lelang::demo::sealing::ceremony(&common::use_cases(store, &clock), pkg.id, &assignment, &members)
+                .await
+                .expect("ceremony");
         if i >= 3 {
             continue; // ready to announce
         }
@@ -1469,14 +1473,24 @@ async fn tender_fixtures(
                 regency_name: &tenant.name,
                 bid_recipient: key.recipient(),
             },
-            now,
+            &common::cx(now),
         )
         .expect("announce");
         store.commit(c).await.expect("announce");
         if i == 2 {
             let verifications = store.verifications(Some(vendor_id)).await.expect("v");
             store
-                .commit(join_tender(&vendor, vendor_id, &tender, &verifications, false, now).expect("join"))
+                .commit(
+                    join_tender(
+                        &vendor,
+                        vendor_id,
+                        &tender,
+                        &verifications,
+                        false,
+                        &common::cx(now),
+                    )
+                    .expect("join"),
+                )
                 .await
                 .expect("join");
             for k in 0..2 {
@@ -1487,7 +1501,7 @@ async fn tender_fixtures(
                     &setup,
                     true,
                     &format!("Pertanyaan awal {k}?"),
-                    now,
+                    &common::cx(now),
                 )
                 .expect("ask");
                 store.commit(c).await.expect("ask");
@@ -1702,7 +1716,7 @@ async fn every_route_every_role_own_and_other_regency() {
         let change = lelang_core::calendar::set_day_off(
             &admin_actor,
             day,
-            lelang_core::Clock::now(app.clock.as_ref()),
+            &common::cx(lelang_core::Clock::now(app.clock.as_ref())),
         )
         .expect("valid");
         app.store.commit(change).await.expect("setup");

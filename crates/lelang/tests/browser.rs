@@ -301,18 +301,27 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         d.query(By::Css("h1[data-role]")).first().await?;
         d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
         d.screenshot(&shots.join("pokja-ulp.png")).await?;
+        let assigned_before: Vec<_> = app
+            .store
+            .pokja_assignments(tenant.id)
+            .await
+            .expect("q")
+            .into_iter()
+            .map(|a| a.package_id)
+            .collect();
         d.find(By::Css("button.assign")).await?.click().await?;
         assert_eq!(d.query(By::Css(".flash")).first().await?.text().await?, "Pokja ditetapkan.");
         d.find(By::Id("sign-out")).await?.click().await?;
         d.query(By::Id("sign-in")).first().await?;
-        // One of the members the ULP head took (the least loaded) declares.
+        // One of the members the ULP head took (the least loaded) declares. (The clock stands
+        // still: the new assignment is the one that was not there before, not the latest.)
         let newest = app
             .store
             .pokja_assignments(tenant.id)
             .await
             .expect("q")
             .into_iter()
-            .max_by_key(|a| a.assigned_at)
+            .find(|a| !assigned_before.contains(&a.package_id))
             .expect("assigned");
         let member = app
             .store
@@ -536,9 +545,7 @@ async fn from_package_to_addendum_as_new_users_would() {
         flash(&d, "Metode dan jadwal ditetapkan.").await?;
         // The key ceremony, run on the members' own side (the CLI's code; the browser side of
         // it is still to come).
-        lelang::demo::sealing::ceremony_for(
-            app.store.as_ref(),
-            app.clock.as_ref(),
+        lelang::demo::sealing::ceremony_for(&app.app,
             lelang_core::ids::PackageId(package_id.parse().expect("uuid")),
         )
         .await

@@ -182,7 +182,7 @@ async fn the_newest_14_daily_dumps_are_kept() {
         documents_dir: docs.path().to_owned(),
         ..WebConfig::default()
     };
-    let state = lelang_web::AppState::new(app.store.clone(), app.clock.clone(), config, app.log.clone())
+    let state = lelang_web::AppState::new(app.app.clone(), config, app.log.clone())
         .await
         .expect("state");
     let first = app.clock.now().date();

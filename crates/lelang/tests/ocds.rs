@@ -534,7 +534,7 @@ async fn the_export_and_the_daily_dump_hold_the_feed() {
         documents_dir: docs.path().to_owned(),
         ..WebConfig::default()
     };
-    let state = lelang_web::AppState::new(app.store.clone(), app.clock.clone(), config, app.log.clone())
+    let state = lelang_web::AppState::new(app.app.clone(), config, app.log.clone())
         .await
         .expect("state");
     let name = lelang_web::ocds::write_daily_dump(&state)

@@ -268,7 +268,7 @@ async fn documents_are_checked_on_the_way_in_and_out() {
     );
 
     // The pokja's key ceremony, run as the members' own side would.
-    lelang::demo::sealing::ceremony_for(app.store.as_ref(), app.clock.as_ref(), package.id)
+    lelang::demo::sealing::ceremony_for(&app.app, package.id)
         .await
         .expect("ceremony");
     let r = m

@@ -116,7 +116,7 @@ async fn grow(app: &TestApp, n: usize, tag: &str) {
                 code: format!("{tag}{i}"),
                 name: format!("UPT Puskesmas {tag} {i}"),
             },
-            time::OffsetDateTime::now_utc(),
+            &common::cx(time::OffsetDateTime::now_utc()),
         )
         .expect("valid");
         app.store.commit(c).await.expect("commit");

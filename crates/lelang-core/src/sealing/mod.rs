@@ -13,6 +13,7 @@
 
 use crate::command::{Change, CommandError, Mutation};
 use crate::event::{EventPayload, NewEvent};
+use crate::fresh::Cx;
 use crate::ids::{BidId, CeremonyId, PackageId, TenantId, UserId, VendorId};
 use crate::pokja::PokjaAssignment;
 use crate::policy::{Action, Actor, Denied, UserActor, authorize};
@@ -259,12 +260,12 @@ fn user(actor: &Actor) -> Result<&UserActor, CommandError> {
 
 fn event(
     a: &UserActor,
-    at: OffsetDateTime,
+    cx: &Cx<'_>,
     tenant: TenantId,
     payload: &EventPayload,
 ) -> Result<NewEvent, CommandError> {
     Ok(NewEvent::new(
-        at,
+        cx,
         Some(tenant),
         Some(a.user_id),
         Some(a.role),
@@ -282,8 +283,9 @@ pub fn enrol(
     signing_key: &str,
     sealed_identity: Option<&str>,
     min_work_factor: u8,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(MemberKey, Change), CommandError> {
+    let now = cx.now;
     let a = user(actor)?;
     let tenant = a.tenant_id.ok_or(Denied::Forbidden)?;
     authorize(actor, Action::RunTender(tenant))?;
@@ -320,7 +322,7 @@ pub fn enrol(
     };
     let e = event(
         a,
-        now,
+        cx,
         tenant,
         &EventPayload::SealingKeyEnrolled {
             user_id: a.user_id,
@@ -380,8 +382,9 @@ pub fn start_ceremony(
     announced: bool,
     latest: Option<&Ceremony>,
     threshold: Option<u16>,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Ceremony, Change), CommandError> {
+    let now = cx.now;
     let a = pokja_member(actor, tenant_id, assignment)?;
     let Some(p) = assignment else {
         return Err(Denied::Forbidden.into());
@@ -428,7 +431,7 @@ pub fn start_ceremony(
         return Err(invalid("package_id", "ceremony-attempts"));
     }
     let c = Ceremony {
-        id: CeremonyId::new(),
+        id: cx.id(),
         tenant_id,
         package_id,
         threshold: u16::try_from(k).map_err(|_| invalid("threshold", "ceremony-threshold"))?,
@@ -443,7 +446,7 @@ pub fn start_ceremony(
     };
     let e = event(
         a,
-        now,
+        cx,
         tenant_id,
         &EventPayload::KeyCeremonyStarted {
             ceremony_id: c.id,
@@ -509,8 +512,9 @@ pub fn deal(
     actor: &Actor,
     c: &Ceremony,
     d: member::DealRequest,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Ceremony, Change), CommandError> {
+    let now = cx.now;
     let (a, i) = ceremony_member(actor, c)?;
     if c.stage() != CeremonyStage::Dealing {
         return Err(invalid("ceremony", "ceremony-not-dealing"));
@@ -551,7 +555,7 @@ pub fn deal(
     n.dealings.push(dealing);
     let e = event(
         a,
-        now,
+        cx,
         c.tenant_id,
         &EventPayload::KeyDealt {
             ceremony_id: c.id,
@@ -589,8 +593,9 @@ pub fn confirm(
     actor: &Actor,
     c: &Ceremony,
     req: &ConfirmRequest,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Ceremony, Change), CommandError> {
+    let now = cx.now;
     let (a, i) = ceremony_member(actor, c)?;
     if c.stage() != CeremonyStage::Checking {
         return Err(invalid("ceremony", "ceremony-not-checking"));
@@ -616,7 +621,7 @@ pub fn confirm(
     n.confirmations.push(confirmation.clone());
     let mut events = vec![event(
         a,
-        now,
+        cx,
         c.tenant_id,
         &EventPayload::KeySharesConfirmed {
             ceremony_id: c.id,
@@ -645,7 +650,7 @@ pub fn confirm(
         });
         events.push(event(
             a,
-            now,
+            cx,
             c.tenant_id,
             &EventPayload::KeyCeremonyCompleted {
                 ceremony_id: c.id,
@@ -685,8 +690,9 @@ pub fn complain(
     c: &Ceremony,
     dealer: u16,
     revealed: Option<&Revealed>,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Ceremony, Change), CommandError> {
+    let now = cx.now;
     let (a, i) = ceremony_member(actor, c)?;
     if c.stage() != CeremonyStage::Checking {
         return Err(invalid("ceremony", "ceremony-not-checking"));
@@ -750,7 +756,7 @@ pub fn complain(
     });
     let e = event(
         a,
-        now,
+        cx,
         c.tenant_id,
         &EventPayload::KeyCeremonyFailed {
             ceremony_id: c.id,

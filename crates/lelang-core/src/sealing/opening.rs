@@ -2,6 +2,7 @@
 //! partial decryptions, and each bid's outcome and manifest.
 
 use super::*;
+use crate::fresh::Cx;
 
 /// A sealed bid as the server holds it (the ciphertext is in the document store by its hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,8 +154,9 @@ pub fn start_opening(
     actor: &Actor,
     facts: &OpeningFacts<'_>,
     bids: Vec<OpeningBid>,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Opening, Change), CommandError> {
+    let now = cx.now;
     let OpeningFacts {
         tender,
         assignment,
@@ -184,7 +186,7 @@ pub fn start_opening(
     };
     let e = event(
         a,
-        now,
+        cx,
         tender.tenant_id,
         &EventPayload::OpeningStarted {
             package_id: tender.package_id,
@@ -223,8 +225,9 @@ pub fn submit_partials(
     c: &Ceremony,
     o: &Opening,
     partials: Vec<Vec<PartialJson>>,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<PartialsDecision, CommandError> {
+    let now = cx.now;
     let (a, i) = ceremony_member(actor, c)?;
     if o.ceremony_id != c.id {
         return Err(invalid("ceremony", "ceremony-incomplete"));
@@ -258,7 +261,7 @@ pub fn submit_partials(
             if !ok {
                 let e = event(
                     a,
-                    now,
+                    cx,
                     o.tenant_id,
                     &EventPayload::PartialsRejected {
                         package_id: o.package_id,
@@ -285,7 +288,7 @@ pub fn submit_partials(
     });
     let e = event(
         a,
-        now,
+        cx,
         o.tenant_id,
         &EventPayload::PartialsSubmitted {
             package_id: o.package_id,
@@ -342,8 +345,9 @@ pub fn complete_opening(
     o: &Opening,
     outcomes: Vec<BidOutcome>,
     minutes: Option<crate::document::Document>,
-    now: OffsetDateTime,
+    cx: &Cx<'_>,
 ) -> Result<(Opening, Change), CommandError> {
+    let now = cx.now;
     let (a, _) = ceremony_member(actor, c)?;
     if o.completed_at.is_some() || o.ceremony_id != c.id {
         return Err(invalid("package_id", "opening-complete"));
@@ -358,7 +362,7 @@ pub fn complete_opening(
     for (b, out) in n.bids.iter_mut().zip(outcomes) {
         events.push(event(
             a,
-            now,
+            cx,
             o.tenant_id,
             &EventPayload::BidOpened {
                 bid_id: b.bid_id,
@@ -378,7 +382,7 @@ pub fn complete_opening(
     if let Some(d) = minutes {
         events.push(event(
             a,
-            now,
+            cx,
             o.tenant_id,
             &EventPayload::DocumentPublished {
                 document: Box::new(d.clone()),

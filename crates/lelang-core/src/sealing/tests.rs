@@ -42,7 +42,7 @@ fn started(w: &crate::fixtures::World, ks: &[MemberKey], k: Option<u16>) -> Cere
         false,
         None,
         k,
-        now(),
+        &crate::fixtures::cx(now()),
     )
     .expect("start")
     .0
@@ -61,7 +61,9 @@ fn dealt(
             continue;
         }
         let d = member::deal(&c, i, id).expect("deal");
-        c = deal(&member(*m, w.tenant), &c, d, now()).expect("dealt").0;
+        c = deal(&member(*m, w.tenant), &c, d, &crate::fixtures::cx(now()))
+            .expect("dealt")
+            .0;
     }
     c
 }
@@ -71,7 +73,7 @@ fn confirmed(w: &crate::fixtures::World, ids: &[age::x25519::Identity], mut c: C
         let i = c.index_of(*m).expect("member");
         let v = member::verdict(&c, i, id).expect("verdict");
         let req = v.confirmation().expect("confirms");
-        c = confirm(&member(*m, w.tenant), &c, req, now())
+        c = confirm(&member(*m, w.tenant), &c, req, &crate::fixtures::cx(now()))
             .expect("confirmed")
             .0;
     }
@@ -91,7 +93,7 @@ fn a_running_ceremony_blocks_another_until_it_fails_or_stalls() {
             false,
             latest,
             None,
-            at,
+            &crate::fixtures::cx(at),
         )
     };
     let (c, _) = start(None, now()).expect("first");
@@ -118,7 +120,7 @@ fn a_running_ceremony_blocks_another_until_it_fails_or_stalls() {
             announced,
             None,
             k,
-            now(),
+            &crate::fixtures::cx(now()),
         )
         .err()
     };
@@ -163,7 +165,7 @@ fn the_same_members_restart_a_ceremony_only_so_often() {
             false,
             latest,
             None,
-            at,
+            &crate::fixtures::cx(at),
         )
     };
     let mut latest: Option<Ceremony> = None;
@@ -246,7 +248,7 @@ fn a_rogue_last_dealer_is_refused_for_every_k() {
                     signature: String::new(),
                 };
                 member::sign_deal(&c, last, id, &mut req);
-                deal(&rogue, &c, req, now()).err()
+                deal(&rogue, &c, req, &crate::fixtures::cx(now())).err()
             };
             let random = KnowledgeJson {
                 r: seal::hex32(&(B * seal::random_scalar()).compress().to_bytes()),
@@ -263,7 +265,9 @@ fn a_rogue_last_dealer_is_refused_for_every_k() {
                 );
             }
             // Its honest dealing is accepted, and the key is then nobody's choice.
-            let done = deal(&rogue, &c, honest, now()).expect("honest").0;
+            let done = deal(&rogue, &c, honest, &crate::fixtures::cx(now()))
+                .expect("honest")
+                .0;
             assert_ne!(
                 transcript::recipient(&done.transcript()).ok(),
                 Some(seal::recipient_string(&(B * t).to_montgomery().to_bytes()))
@@ -281,13 +285,13 @@ fn a_dealing_with_a_borrowed_or_missing_signature_is_refused() {
     let mut other = d.clone();
     other.signature = member::deal(&c, 2, &ids[1]).expect("deal").signature;
     assert_eq!(
-        deal(&w.lead(), &c, other, now()).err(),
+        deal(&w.lead(), &c, other, &crate::fixtures::cx(now())).err(),
         Some(invalid("signature", "ceremony-signature"))
     );
     // A commitment changed after signing (the proof is of the first; change the second).
     d.commitments[1] = seal::hex32(&(B * seal::random_scalar()).compress().to_bytes());
     assert_eq!(
-        deal(&w.lead(), &c, d, now()).err(),
+        deal(&w.lead(), &c, d, &crate::fixtures::cx(now())).err(),
         Some(invalid("signature", "ceremony-signature"))
     );
 }
@@ -337,11 +341,11 @@ fn members_refuse_a_transcript_the_server_rewrote() {
     let other = dealt(&w, &ids, started(&w, &ks, None), &[]);
     let m3 = member(w.pokja.members[2], w.tenant);
     assert_eq!(
-        confirm(&m3, &other, honest, now()).err(),
+        confirm(&m3, &other, honest, &crate::fixtures::cx(now())).err(),
         Some(invalid("signature", "ceremony-confirmation"))
     );
     // On its own view it holds.
-    assert!(confirm(&m3, &c, honest, now()).is_ok());
+    assert!(confirm(&m3, &c, honest, &crate::fixtures::cx(now())).is_ok());
 }
 
 /// A sub-share that does not decrypt: the member reveals its X25519 secret with the sealing
@@ -369,9 +373,14 @@ fn a_sub_share_that_does_not_decrypt_names_its_dealer() {
     bad.extend_from_slice(&junk[junk.len() - 40..]);
     d.sub_shares[2] = base64::engine::general_purpose::STANDARD.encode(&bad);
     member::sign_deal(&c, 2, &ids[1], &mut d);
-    let c = deal(&member(w.pokja.members[1], w.tenant), &c, d, now())
-        .expect("dealt")
-        .0;
+    let c = deal(
+        &member(w.pokja.members[1], w.tenant),
+        &c,
+        d,
+        &crate::fixtures::cx(now()),
+    )
+    .expect("dealt")
+    .0;
     let v = member::verdict(&c, 3, &ids[2]).expect("verdict");
     assert!(matches!(v, member::Verdict::Complain { dealer: 2, .. }), "{v:?}");
     let revealed = v.revealed().expect("a reveal");
@@ -380,7 +389,7 @@ fn a_sub_share_that_does_not_decrypt_names_its_dealer() {
         &c,
         2,
         Some(&revealed),
-        now(),
+        &crate::fixtures::cx(now()),
     )
     .expect("proven");
     assert!(
@@ -405,7 +414,7 @@ fn a_sub_share_that_does_not_decrypt_names_its_dealer() {
     for (by, dealer, reveal) in [(0, 2, Some(&revealed)), (2, 1, Some(&revealed)), (2, 2, None)] {
         let m = member(w.pokja.members[by], w.tenant);
         assert_eq!(
-            complain(&m, &c, dealer, reveal, now()).err(),
+            complain(&m, &c, dealer, reveal, &crate::fixtures::cx(now())).err(),
             unfounded,
             "{by} → {dealer}"
         );
@@ -447,16 +456,16 @@ fn a_passphrase_sealed_identity_below_the_work_factor_is_refused() {
     let r = id.to_public().to_string();
     let s = trust::signing_key_hex(id);
     assert_eq!(
-        enrol(&w.lead(), &r, &s, Some(&weak), 18, now()).err(),
+        enrol(&w.lead(), &r, &s, Some(&weak), 18, &crate::fixtures::cx(now())).err(),
         Some(invalid("sealed_identity", "sealed-identity-work-factor"))
     );
     assert_eq!(
-        enrol(&w.lead(), &r, "00", None, 18, now()).err(),
+        enrol(&w.lead(), &r, "00", None, 18, &crate::fixtures::cx(now())).err(),
         Some(invalid("signing_key", "sealing-signing-key"))
     );
-    assert!(enrol(&w.lead(), &r, &s, None, 18, now()).is_ok());
+    assert!(enrol(&w.lead(), &r, &s, None, 18, &crate::fixtures::cx(now())).is_ok());
     // The demo's published passphrase may be sealed cheaply, when the caller says so.
-    assert!(enrol(&w.lead(), &r, &s, Some(&weak), 10, now()).is_ok());
+    assert!(enrol(&w.lead(), &r, &s, Some(&weak), 10, &crate::fixtures::cx(now())).is_ok());
 }
 
 /// What the browser bundle computes (web/sealing/test/formats.mjs prints these vectors) is what

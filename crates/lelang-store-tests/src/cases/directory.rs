@@ -21,7 +21,7 @@ pub async fn directory_round_trip_and_isolation(store: Arc<dyn Store>) {
                 code: code.into(),
                 name: name.into(),
             },
-            t0(),
+            &crate::cx(t0()),
         )
         .expect("valid");
         store.commit(c).await.expect("commit");
@@ -33,7 +33,7 @@ pub async fn directory_round_trip_and_isolation(store: Arc<dyn Store>) {
             code: "DPU".into(),
             name: "DPU Trenggalek".into(),
         },
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid");
     store
@@ -79,7 +79,7 @@ pub async fn directory_round_trip_and_isolation(store: Arc<dyn Store>) {
             nib: "9120001234567".into(),
             home_tenant_id: Some(a.id),
         },
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid");
     store.commit(c).await.expect("commit vendor");
@@ -91,7 +91,7 @@ pub async fn directory_round_trip_and_isolation(store: Arc<dyn Store>) {
             nib: "9120001234567".into(),
             home_tenant_id: None,
         },
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid");
     assert!(
@@ -114,7 +114,7 @@ pub async fn directory_round_trip_and_isolation(store: Arc<dyn Store>) {
             roles: vec![(Role::Auditor, None)],
             password_hash: "x".into(),
         },
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid");
     assert!(matches!(
@@ -168,7 +168,7 @@ pub async fn sessions_lifecycle(store: Arc<dyn Store>) {
     assert_eq!(purged, 2);
     assert_eq!(store.session_count(u.id).await.expect("count"), 1);
     store.create_session(&mk(4, t0())).await.expect("create");
-    let change = command::revoke_sessions(&admin(), &u, t0()).expect("allowed");
+    let change = command::revoke_sessions(&admin(), &u, &crate::cx(t0())).expect("allowed");
     store.commit(change).await.expect("commit");
     assert_eq!(store.session_count(u.id).await.expect("count"), 0);
     let last = store
@@ -206,7 +206,7 @@ pub async fn second_factor_lifecycle(store: Arc<dyn Store>) {
     let codes: Vec<String> = (0..10).map(|i| format!("kode-{i:04}-uji")).collect();
     let secret = Secret([9; sf::SECRET_BYTES]);
     store
-        .commit(sf::enrol(u.id, Some(t.id), &secret, &codes, t0()).expect("enrol"))
+        .commit(sf::enrol(u.id, Some(t.id), &secret, &codes, &crate::cx(t0())).expect("enrol"))
         .await
         .expect("commit");
     let e = store.second_factor(u.id).await.expect("q").expect("enrolled");
@@ -225,12 +225,12 @@ pub async fn second_factor_lifecycle(store: Arc<dyn Store>) {
     assert!(store.use_second_factor_step(u.id, 101).await.expect("q"));
     // A recovery code is spent once; an unknown one is refused; nothing else changes.
     store
-        .commit(sf::spend_recovery_code(u.id, Some(t.id), "KODE 0003 UJI", t0()).expect("spend"))
+        .commit(sf::spend_recovery_code(u.id, Some(t.id), "KODE 0003 UJI", &crate::cx(t0())).expect("spend"))
         .await
         .expect("spent");
     for code in ["kode-0003-uji", "kode-9999-uji"] {
         let err = store
-            .commit(sf::spend_recovery_code(u.id, Some(t.id), code, t0()).expect("spend"))
+            .commit(sf::spend_recovery_code(u.id, Some(t.id), code, &crate::cx(t0())).expect("spend"))
             .await
             .expect_err("refused");
         assert!(matches!(err, StoreError::NotFound(_)), "{err}");
@@ -246,13 +246,13 @@ pub async fn second_factor_lifecycle(store: Arc<dyn Store>) {
     );
     // Reset, then enrolled again: a new epoch (remembered devices forgotten), fresh codes.
     store
-        .commit(sf::reset(&admin(), u.id, Some(t.id), t0()).expect("reset"))
+        .commit(sf::reset(&admin(), u.id, Some(t.id), &crate::cx(t0())).expect("reset"))
         .await
         .expect("commit");
     assert_eq!(store.second_factor(u.id).await.expect("q"), None);
     let other = Secret([3; sf::SECRET_BYTES]);
     store
-        .commit(sf::enrol(u.id, Some(t.id), &other, &codes, t0()).expect("enrol"))
+        .commit(sf::enrol(u.id, Some(t.id), &other, &codes, &crate::cx(t0())).expect("enrol"))
         .await
         .expect("commit");
     let e = store.second_factor(u.id).await.expect("q").expect("enrolled");
@@ -260,7 +260,7 @@ pub async fn second_factor_lifecycle(store: Arc<dyn Store>) {
     assert!(e.epoch > first_epoch + 1, "{} after {first_epoch}", e.epoch);
     // The regency's policy.
     store
-        .commit(sf::set_policy(&admin(), t.id, false, t0()).expect("policy"))
+        .commit(sf::set_policy(&admin(), t.id, false, &crate::cx(t0())).expect("policy"))
         .await
         .expect("commit");
     assert!(
@@ -285,7 +285,8 @@ pub async fn api_tokens_lifecycle(store: Arc<dyn Store>) {
         work_unit_id: None,
         vendor_id: None,
     });
-    let (tok, c) = command::create_api_token(&actor, "rekap harian", vec![7; 32], None, t0()).expect("valid");
+    let (tok, c) = command::create_api_token(&actor, "rekap harian", vec![7; 32], None, &crate::cx(t0()))
+        .expect("valid");
     store.commit(c).await.expect("commit");
     let (found, user, grants) = store.token_with_user(&[7; 32]).await.expect("q").expect("found");
     assert_eq!(found, tok);
@@ -306,7 +307,8 @@ pub async fn api_tokens_lifecycle(store: Arc<dyn Store>) {
             .and_then(|t| t.last_used_at),
         Some(t0() + Duration::seconds(5))
     );
-    let c = command::revoke_api_token(&actor, &found, t0() + Duration::minutes(1)).expect("valid");
+    let c =
+        command::revoke_api_token(&actor, &found, &crate::cx(t0() + Duration::minutes(1))).expect("valid");
     store.commit(c).await.expect("revoke");
     let listed = store.api_tokens(u.id).await.expect("list");
     assert_eq!(listed.len(), 1);
@@ -314,7 +316,7 @@ pub async fn api_tokens_lifecycle(store: Arc<dyn Store>) {
     // Revoking again at the store level affects no row: the change fails and logs nothing.
     let before = store.event_count().await.expect("count");
     let again = Change {
-        events: command::revoke_api_token(&actor, &tok, t0())
+        events: command::revoke_api_token(&actor, &tok, &crate::cx(t0()))
             .expect("valid")
             .events,
         mutations: vec![Mutation::RevokeApiToken { id: tok.id, at: t0() }],

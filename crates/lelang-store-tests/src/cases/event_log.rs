@@ -90,7 +90,7 @@ pub async fn commit_is_atomic(store: Arc<dyn Store>) {
             code: "DPU".into(),
             name: "Dinas Pekerjaan Umum".into(),
         },
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid");
     // The second mutation breaks the unique slug: the whole change must roll back.
@@ -101,7 +101,7 @@ pub async fn commit_is_atomic(store: Arc<dyn Store>) {
             name: "Duplikat".into(),
             time_zone: TimeZone::Wib,
         },
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid");
     change.events.extend(dup.events);
@@ -201,7 +201,7 @@ pub async fn concurrent_commits_stay_gapless(store: Arc<dyn Store>) {
                     code: format!("U{i}"),
                     name: format!("Unit {i}"),
                 },
-                t0(),
+                &crate::cx(t0()),
             )
             .expect("valid");
             store.commit(c).await.map(|e| e.len())

@@ -14,7 +14,7 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
             code: "DPU".into(),
             name: "Dinas PU".into(),
         },
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid");
     store.commit(c).await.expect("unit");
@@ -46,7 +46,7 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
             item("Jalan Lingkar Genteng", 2_100_000_000),
         ],
         &rules,
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid");
     store.commit(c).await.expect("commit");
@@ -64,7 +64,7 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
         work_unit_id: Some(wu.id),
         vendor_id: None,
     });
-    let c = announce_plan(&pa, t.id, wu.id, 2027, &items, t0()).expect("announce");
+    let c = announce_plan(&pa, t.id, wu.id, 2027, &items, &crate::cx(t0())).expect("announce");
     store.commit(c).await.expect("commit");
     let public = store.plan_items(t.id, true).await.expect("public");
     assert_eq!(public.len(), 2);
@@ -86,7 +86,7 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
             location: "Desa Bajulmati".into(),
         },
         &rules,
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid");
     store.commit(c).await.expect("package");
@@ -108,7 +108,7 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
             location: "Lagi".into(),
         },
         &rules,
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid");
     assert!(
@@ -134,10 +134,11 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
         vendor_id: None,
     });
     let pkg = store.packages(t.id).await.expect("packages").remove(0);
-    let (assignment, c) = assign_pokja(&ulp, &pkg, &members, &members, None, t0()).expect("valid");
+    let (assignment, c) =
+        assign_pokja(&ulp, &pkg, &members, &members, None, &crate::cx(t0())).expect("valid");
     store.commit(c).await.expect("assign");
-    let (_, again) =
-        assign_pokja(&ulp, &pkg, &members, &members, None, t0()).expect("built without the store's view");
+    let (_, again) = assign_pokja(&ulp, &pkg, &members, &members, None, &crate::cx(t0()))
+        .expect("built without the store's view");
     assert!(
         matches!(
             store.commit(again).await,
@@ -154,7 +155,7 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
         vendor_id: None,
     });
     store
-        .commit(declare_no_conflict(&member, &assignment, t0()).expect("member"))
+        .commit(declare_no_conflict(&member, &assignment, &crate::cx(t0())).expect("member"))
         .await
         .expect("declare");
     let read = store.pokja_assignments(t.id).await.expect("read");
@@ -163,13 +164,14 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
     assert_eq!(read[0].declared, vec![members[1]]);
     assert!(matches!(
         store
-            .commit(declare_no_conflict(&member, &assignment, t0()).expect("stale"))
+            .commit(declare_no_conflict(&member, &assignment, &crate::cx(t0())).expect("stale"))
             .await,
         Err(StoreError::NotFound(_))
     ));
     // A second announcement built from stale drafts changes nothing and logs nothing.
     let before = store.event_count().await.expect("count");
-    let again = announce_plan(&pa, t.id, wu.id, 2027, &items, t0()).expect("built from stale drafts");
+    let again =
+        announce_plan(&pa, t.id, wu.id, 2027, &items, &crate::cx(t0())).expect("built from stale drafts");
     assert!(
         matches!(store.commit(again).await, Err(StoreError::NotFound(_))),
         "announced once"

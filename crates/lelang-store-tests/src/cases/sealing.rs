@@ -20,7 +20,7 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
             code: "DPU".into(),
             name: "Dinas PU".into(),
         },
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("valid");
     store.commit(c).await.expect("unit");
@@ -142,7 +142,7 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
             withdrawn: false,
         };
         let e = NewEvent::new(
-            t0(),
+            &crate::cx(t0()),
             Some(bwi.id),
             None,
             None,
@@ -181,7 +181,7 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
             ..bids[0].clone()
         };
         let e = NewEvent::new(
-            t0(),
+            &crate::cx(t0()),
             Some(bwi.id),
             None,
             None,
@@ -208,7 +208,7 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
     let closing = Change {
         events: vec![
             NewEvent::new(
-                t0(),
+                &crate::cx(t0()),
                 Some(bwi.id),
                 None,
                 None,

@@ -23,7 +23,7 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
                 code: "DPU".into(),
                 name: "Dinas PU".into(),
             },
-            t0(),
+            &crate::cx(t0()),
         )
         .expect("valid");
         store.commit(c).await.expect("unit");
@@ -363,7 +363,7 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
             nib: "9120000000001".into(),
             home_tenant_id: Some(bwi.id),
         },
-        t0(),
+        &crate::cx(t0()),
     )
     .expect("vendor");
     store.commit(c).await.expect("vendor");

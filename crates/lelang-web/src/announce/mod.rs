@@ -17,17 +17,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use lelang_core::clarification::{answer, ask};
 use lelang_core::document::current;
 use lelang_core::ids::{PackageId, QuestionId, TenantId, WorkUnitId};
 use lelang_core::model::{Tenant, WorkUnit};
-use lelang_core::policy::{Action, authorize};
 use lelang_core::rules::{self, Category, Method};
-use lelang_core::tender::{
-    AnnounceContext, ListedTender, PublicTender, TenderPage, TenderQuery, TenderStatus, announce,
-    current_stage,
-};
-use lelang_core::vendor::join_tender;
+use lelang_core::tender::{ListedTender, PublicTender, TenderPage, TenderQuery, TenderStatus, current_stage};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -478,32 +472,8 @@ pub(crate) async fn detail_api(
 }
 
 async fn do_join(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<(), ApiError> {
-    let user = ctx.user_actor()?;
-    let vendor = user.vendor_id.ok_or(ApiError::Forbidden)?;
-    authorize(&ctx.actor, Action::ActForVendor(vendor))?;
-    let package = PackageId(id);
-    let tender = state
-        .store
-        .public_tender(package)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let verifications = state.store.verifications(Some(vendor)).await?;
-    let already = state
-        .store
-        .participants(package)
-        .await?
-        .iter()
-        .any(|(v, _)| *v == vendor);
-    let change = join_tender(
-        &ctx.actor,
-        vendor,
-        &tender,
-        &verifications,
-        already,
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
-    Ok(())
+    let vendor = ctx.user_actor()?.vendor_id.ok_or(ApiError::Forbidden)?;
+    Ok(lelang_app::tender::join(&state.app, &ctx.actor, vendor, PackageId(id)).await?)
 }
 
 /// Registers the requesting vendor's company for a tender (a verified company, before the
@@ -536,38 +506,8 @@ pub struct Created {
 }
 
 async fn do_ask(state: &AppState, ctx: &Ctx, id: Uuid, text: &str) -> Result<QuestionId, ApiError> {
-    let user = ctx.user_actor()?;
-    let vendor = user.vendor_id.ok_or(ApiError::Forbidden)?;
-    authorize(&ctx.actor, Action::ActForVendor(vendor))?;
-    let package = PackageId(id);
-    let tender = state
-        .store
-        .public_tender(package)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let setup = state
-        .store
-        .tender_setups(tender.tenant_id)
-        .await?
-        .into_iter()
-        .find(|s| s.package_id == package)
-        .ok_or(ApiError::NotFound)?;
-    let registered = state
-        .store
-        .participants(package)
-        .await?
-        .iter()
-        .any(|(v, _)| *v == vendor);
-    let (q, change) = ask(
-        &ctx.actor,
-        vendor,
-        &tender,
-        &setup,
-        registered,
-        text,
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
+    let vendor = ctx.user_actor()?.vendor_id.ok_or(ApiError::Forbidden)?;
+    let q = lelang_app::tender::ask(&state.app, &ctx.actor, vendor, PackageId(id), text).await?;
     Ok(q.id)
 }
 
@@ -594,32 +534,7 @@ pub(crate) async fn do_announce(
     id: Uuid,
 ) -> Result<PublicTender, ApiError> {
     let l = load(state, ctx, slug, id).await?;
-    authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
-    let announced = state.store.public_tender(l.package.id).await?.is_some();
-    let documents = state.store.documents(l.package.id).await?.len();
-    let units = state.store.work_units(l.tenant.id).await?;
-    let unit = units
-        .iter()
-        .find(|u| u.id == l.package.work_unit_id)
-        .map(|u| u.name.as_str())
-        .unwrap_or("");
-    let ceremony = state.store.ceremony(l.package.id).await?;
-    let (tender, change) = announce(
-        &ctx.actor,
-        &l.package,
-        AnnounceContext {
-            assignment: l.assignment.as_ref(),
-            setup: l.setup.as_ref(),
-            announced,
-            documents,
-            work_unit_name: unit,
-            regency_name: &l.tenant.name,
-            bid_recipient: ceremony.as_ref().and_then(|c| c.recipient()),
-        },
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
-    Ok(tender)
+    Ok(lelang_app::tender::announce(&state.app, &ctx.actor, &l).await?)
 }
 
 /// Announces a tender: public, searchable, open for registration (a member of its pokja, once the
@@ -650,28 +565,7 @@ pub(crate) async fn do_answer(
     text: &str,
 ) -> Result<(), ApiError> {
     let l = load(state, ctx, slug, id).await?;
-    authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
-    let tender = state
-        .store
-        .public_tender(l.package.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let q = state
-        .store
-        .questions(l.package.id)
-        .await?
-        .into_iter()
-        .find(|q| q.id.0 == question)
-        .ok_or(ApiError::NotFound)?;
-    let (_, change) = answer(
-        &ctx.actor,
-        &q,
-        &tender,
-        l.assignment.as_ref(),
-        text,
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
+    lelang_app::tender::answer(&state.app, &ctx.actor, &l, QuestionId(question), text).await?;
     Ok(())
 }
 

@@ -102,8 +102,10 @@ pub(super) async fn change_password(
             return account_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, None, vec![msg]).await;
         }
         let hash = auth::hash_password_in(&state.work.passwords, input.new).await?;
-        let change = command::change_password(&ctx.actor, hash, state.clock.now())?;
-        state.store.commit(change).await?;
+        state
+            .app
+            .apply(|cx| command::change_password(&ctx.actor, hash, cx))
+            .await?;
         Ok(with_cookie(
             see_other("/login?ok=account-password-changed"),
             set_cookie(SESSION_COOKIE, "", Some(0), state.config.cookie_secure, "Lax"),
@@ -120,8 +122,10 @@ pub(super) async fn revoke_my_sessions(
 ) -> Response {
     let r: Result<Response, ApiError> = async {
         let user = ctx.user.as_ref().ok_or(ApiError::Unauthenticated)?;
-        let change = command::revoke_sessions(&ctx.actor, user, state.clock.now())?;
-        state.store.commit(change).await?;
+        state
+            .app
+            .apply(|cx| command::revoke_sessions(&ctx.actor, user, cx))
+            .await?;
         Ok(with_cookie(
             see_other("/login?ok=signed-out"),
             set_cookie(SESSION_COOKIE, "", Some(0), state.config.cookie_secure, "Lax"),

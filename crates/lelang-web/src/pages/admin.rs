@@ -62,16 +62,20 @@ pub(super) async fn create_tenant(
         authorize(&ctx.actor, Action::ManageTenants)?;
         let result = async {
             let time_zone = api::parse_time_zone(&input.time_zone)?;
-            let (_, change) = command::create_tenant(
-                &ctx.actor,
-                CreateTenant {
-                    slug: input.slug.clone(),
-                    name: input.name.clone(),
-                    time_zone,
-                },
-                state.clock.now(),
-            )?;
-            state.store.commit(change).await?;
+            let _ = state
+                .app
+                .run(|cx| {
+                    command::create_tenant(
+                        &ctx.actor,
+                        CreateTenant {
+                            slug: input.slug.clone(),
+                            name: input.name.clone(),
+                            time_zone,
+                        },
+                        cx,
+                    )
+                })
+                .await?;
             Ok::<_, ApiError>(())
         }
         .await;
@@ -258,8 +262,10 @@ pub(super) async fn revoke_user_sessions(
             .await?
             .filter(|u| u.tenant_id == Some(tenant.id))
             .ok_or(ApiError::NotFound)?;
-        let change = command::revoke_sessions(&ctx.actor, &user, state.clock.now())?;
-        state.store.commit(change).await?;
+        state
+            .app
+            .apply(|cx| command::revoke_sessions(&ctx.actor, &user, cx))
+            .await?;
         Ok(see_other(&format!("{path}?ok=directory-revoked")))
     }
     .await;
@@ -337,16 +343,20 @@ pub(super) async fn create_work_unit(
         let tenant = api::tenant_or_404(&state, &slug).await?;
         authorize(&ctx.actor, Action::ManageWorkUnits(tenant.id))?;
         let result = async {
-            let (_, change) = command::create_work_unit(
-                &ctx.actor,
-                tenant.id,
-                CreateWorkUnit {
-                    code: input.code.clone(),
-                    name: input.name.clone(),
-                },
-                state.clock.now(),
-            )?;
-            state.store.commit(change).await?;
+            let _ = state
+                .app
+                .run(|cx| {
+                    command::create_work_unit(
+                        &ctx.actor,
+                        tenant.id,
+                        CreateWorkUnit {
+                            code: input.code.clone(),
+                            name: input.name.clone(),
+                        },
+                        cx,
+                    )
+                })
+                .await?;
             Ok::<_, ApiError>(())
         }
         .await;

@@ -13,7 +13,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use lelang_core::document::{Document, DocumentKind};
-use lelang_core::ids::{DocumentId, PackageId};
+use lelang_core::ids::PackageId;
 use lelang_core::policy::{Action, authorize};
 use lelang_core::sealing::{
     self, BidManifest, BidOutcome, Ceremony, MemberKey, Opening, OpeningBid, PartialJson, PartialsDecision,
@@ -93,15 +93,19 @@ pub(crate) async fn enrol_api(
     ctx: Ctx,
     ApiJson(input): ApiJson<EnrolInput>,
 ) -> Result<Json<MemberKeyView>, ApiError> {
-    let (key, change) = sealing::enrol(
-        &ctx.actor,
-        &input.recipient,
-        &input.signing_key,
-        input.sealed_identity.as_deref(),
-        *sealing::SEALED_WORK_FACTOR.start(),
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
+    let key = state
+        .app
+        .run(|cx| {
+            sealing::enrol(
+                &ctx.actor,
+                &input.recipient,
+                &input.signing_key,
+                input.sealed_identity.as_deref(),
+                *sealing::SEALED_WORK_FACTOR.start(),
+                cx,
+            )
+        })
+        .await?;
     Ok(Json(key_view(&key)))
 }
 
@@ -208,18 +212,22 @@ pub(crate) async fn start_api(
     }
     let announced = state.store.public_tender(l.package.id).await?.is_some();
     let latest = state.store.ceremony(l.package.id).await?;
-    let (c, change) = sealing::start_ceremony(
-        &ctx.actor,
-        l.tenant.id,
-        l.package.id,
-        l.assignment.as_ref(),
-        &keys,
-        announced,
-        latest.as_ref(),
-        input.threshold,
-        state.clock.now(),
-    )?;
-    state.store.commit(change).await?;
+    let c = state
+        .app
+        .run(|cx| {
+            sealing::start_ceremony(
+                &ctx.actor,
+                l.tenant.id,
+                l.package.id,
+                l.assignment.as_ref(),
+                &keys,
+                announced,
+                latest.as_ref(),
+                input.threshold,
+                cx,
+            )
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(view(&ctx, c))))
 }
 
@@ -235,8 +243,10 @@ pub(crate) async fn deal_api(
     ApiJson(input): ApiJson<DealRequest>,
 ) -> Result<Json<CeremonyView>, ApiError> {
     let (_, c) = ceremony_of(&state, &ctx, &slug, id).await?;
-    let (n, change) = sealing::deal(&ctx.actor, &c, input, state.clock.now())?;
-    state.store.commit(change).await?;
+    let n = state
+        .app
+        .run(|cx| sealing::deal(&ctx.actor, &c, input, cx))
+        .await?;
     Ok(Json(view(&ctx, n)))
 }
 
@@ -254,14 +264,15 @@ pub(crate) async fn verdict_api(
     ApiJson(input): ApiJson<Verdict>,
 ) -> Result<Json<CeremonyView>, ApiError> {
     let (_, c) = ceremony_of(&state, &ctx, &slug, id).await?;
-    let now = state.clock.now();
-    let (n, change) = match &input {
-        Verdict::Confirm(req) => sealing::confirm(&ctx.actor, &c, req, now)?,
-        Verdict::Complain { dealer, .. } => {
-            sealing::complain(&ctx.actor, &c, *dealer, input.revealed().as_ref(), now)?
-        }
-    };
-    state.store.commit(change).await?;
+    let n = state
+        .app
+        .run(|cx| match &input {
+            Verdict::Confirm(req) => sealing::confirm(&ctx.actor, &c, req, cx),
+            Verdict::Complain { dealer, .. } => {
+                sealing::complain(&ctx.actor, &c, *dealer, input.revealed().as_ref(), cx)
+            }
+        })
+        .await?;
     Ok(Json(view(&ctx, n)))
 }
 
@@ -428,12 +439,14 @@ pub(crate) async fn start_opening_api(
         grace: submission::grace(crate::tender::rule_set(&l.package)?),
     };
     // Check who and when before reading any bid.
-    sealing::start_opening(&ctx.actor, &facts, Vec::new(), state.clock.now())?;
+    sealing::start_opening(&ctx.actor, &facts, Vec::new(), &state.app.cx())?;
     // The closing entry fixes which commitments were on time.
     crate::submission::ensure_closed(&state, &tender).await?;
     let bids = opening_bids(&state, l.package.id).await?;
-    let (o, change) = sealing::start_opening(&ctx.actor, &facts, bids, state.clock.now())?;
-    state.store.commit(change).await?;
+    let o = state
+        .app
+        .run(|cx| sealing::start_opening(&ctx.actor, &facts, bids, cx))
+        .await?;
     let c = c.ok_or(ApiError::NotFound)?;
     let schedule = OpeningSchedule::of(&tender, crate::tender::rule_set(&l.package)?);
     Ok((StatusCode::CREATED, Json(opening_view(&ctx, &c, o, schedule))))
@@ -477,7 +490,6 @@ pub(crate) async fn partials_api(
     ApiJson(input): ApiJson<PartialsInput>,
 ) -> Result<Json<OpeningView>, ApiError> {
     let (l, c, o, schedule) = opening_of(&state, &ctx, &slug, id).await?;
-    let now = state.clock.now();
     let me = ctx.user_actor().ok().and_then(|u| c.index_of(u.user_id));
     if o.completed_at.is_none()
         && o.partials.len() >= usize::from(c.threshold)
@@ -488,16 +500,16 @@ pub(crate) async fn partials_api(
         let o = finish_detached(&state, &ctx, l, &c, &o).await?;
         return Ok(Json(opening_view(&ctx, &c, o, schedule)));
     }
-    let o = match sealing::submit_partials(&ctx.actor, &c, &o, input.partials, now)? {
+    let o = match sealing::submit_partials(&ctx.actor, &c, &o, input.partials, &state.app.cx())? {
         PartialsDecision::Rejected { change, .. } => {
-            state.store.commit(change).await?;
+            state.app.commit(change).await?;
             return Err(ApiError::Invalid {
                 field: "partials".into(),
                 code: "partial-proof".into(),
             });
         }
         PartialsDecision::Accepted(n, change) => {
-            state.store.commit(change).await?;
+            state.app.commit(change).await?;
             n
         }
     };
@@ -668,7 +680,7 @@ async fn finish(
         .unwrap_or(0)
         + 1;
     let doc = Document {
-        id: DocumentId::new(),
+        id: state.app.cx().id(),
         tenant_id: l.tenant.id,
         package_id: l.package.id,
         kind: DocumentKind::Minutes,
@@ -684,8 +696,10 @@ async fn finish(
         published_at: now,
     };
     state.blobs.keep(staged).await?;
-    let (n, change) = sealing::complete_opening(&ctx.actor, c, o, outcomes, Some(doc), now)?;
-    state.store.commit(change).await?;
+    let n = state
+        .app
+        .run(|cx| sealing::complete_opening(&ctx.actor, c, o, outcomes, Some(doc), cx))
+        .await?;
     Ok(n)
 }
 

@@ -3,6 +3,7 @@
 //! idempotent: what exists already is left alone.
 
 use anyhow::{Context, anyhow};
+use lelang_app::App;
 use lelang_core::command::{
     self, CreateTenant, CreateUser, CreateWorkUnit, RegisterVendor, bootstrap_platform_admin,
 };
@@ -10,8 +11,8 @@ use lelang_core::model::{Tenant, TimeZone, User};
 use lelang_core::password::check_new_password;
 use lelang_core::policy::{Actor, UserActor};
 use lelang_core::role::Role;
-use lelang_core::store::Store;
-use lelang_core::{Clock, TenantId, WorkUnitId};
+use lelang_core::store::prelude::*;
+use lelang_core::{TenantId, WorkUnitId};
 use lelang_web::blobs::BlobStore;
 
 pub mod sealing;
@@ -197,24 +198,18 @@ async fn existing_user(store: &dyn Store, username: &str) -> anyhow::Result<Opti
 }
 
 /// Loads the demo (idempotent) and returns the accounts to sign in with.
-pub async fn load(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    documents: &dyn BlobStore,
-) -> anyhow::Result<Vec<DemoAccount>> {
+pub async fn load(app: &App, documents: &dyn BlobStore) -> anyhow::Result<Vec<DemoAccount>> {
+    let store = app.store.as_ref();
     check_new_password(DEMO_PASSWORD, &[]).map_err(|e| anyhow!("demo password refused: {e}"))?;
     let mut accounts = Vec::new();
 
     let admin = match existing_user(store, "admin").await? {
         Some(u) => u,
         None => {
-            let (u, change) =
-                bootstrap_platform_admin("admin", "Administrator Platform", hash().await?, clock.now())?;
-            store
-                .commit(change)
+            let password_hash = hash().await?;
+            app.run(|cx| bootstrap_platform_admin("admin", "Administrator Platform", password_hash, cx))
                 .await
-                .context("creating the platform administrator")?;
-            u
+                .context("creating the platform administrator")?
         }
     };
     accounts.push(DemoAccount {
@@ -228,38 +223,41 @@ pub async fn load(
         let tenant: Tenant = match store.tenant_by_slug(r.slug).await? {
             Some(t) => t,
             None => {
-                let (t, change) = command::create_tenant(
-                    &platform,
-                    CreateTenant {
-                        slug: r.slug.into(),
-                        name: r.name.into(),
-                        time_zone: TimeZone::Wib,
-                    },
-                    clock.now(),
-                )?;
-                store.commit(change).await?;
-                t
+                app.run(|cx| {
+                    command::create_tenant(
+                        &platform,
+                        CreateTenant {
+                            slug: r.slug.into(),
+                            name: r.name.into(),
+                            time_zone: TimeZone::Wib,
+                        },
+                        cx,
+                    )
+                })
+                .await?
             }
         };
         // The platform administrator appoints the regency's own administrator, who does the rest.
         let tenant_admin = match existing_user(store, r.admin.0).await? {
             Some(u) => u,
             None => {
-                let (u, change) = command::create_user(
-                    &platform,
-                    CreateUser {
-                        username: r.admin.0.into(),
-                        display_name: r.admin.1.into(),
-                        email: Some(format!("{}@{}kab.go.id", r.admin.0.replace('.', "_"), r.slug)),
-                        tenant_id: Some(tenant.id),
-                        vendor_id: None,
-                        roles: vec![(Role::TenantAdmin, None)],
-                        password_hash: hash().await?,
-                    },
-                    clock.now(),
-                )?;
-                store.commit(change).await?;
-                u
+                let password_hash = hash().await?;
+                app.run(|cx| {
+                    command::create_user(
+                        &platform,
+                        CreateUser {
+                            username: r.admin.0.into(),
+                            display_name: r.admin.1.into(),
+                            email: Some(format!("{}@{}kab.go.id", r.admin.0.replace('.', "_"), r.slug)),
+                            tenant_id: Some(tenant.id),
+                            vendor_id: None,
+                            roles: vec![(Role::TenantAdmin, None)],
+                            password_hash,
+                        },
+                        cx,
+                    )
+                })
+                .await?
             }
         };
         accounts.push(DemoAccount {
@@ -272,16 +270,18 @@ pub async fn load(
         let existing_units = store.work_units(tenant.id).await?;
         for (code, name) in r.units {
             if !existing_units.iter().any(|w| w.code == *code) {
-                let (_, change) = command::create_work_unit(
-                    &ta,
-                    tenant.id,
-                    CreateWorkUnit {
-                        code: (*code).into(),
-                        name: (*name).into(),
-                    },
-                    clock.now(),
-                )?;
-                store.commit(change).await?;
+                app.run(|cx| {
+                    command::create_work_unit(
+                        &ta,
+                        tenant.id,
+                        CreateWorkUnit {
+                            code: (*code).into(),
+                            name: (*name).into(),
+                        },
+                        cx,
+                    )
+                })
+                .await?;
             }
         }
         let units = store.work_units(tenant.id).await?;
@@ -297,20 +297,23 @@ pub async fn load(
                     ),
                     None => None,
                 };
-                let (_, change) = command::create_user(
-                    &ta,
-                    CreateUser {
-                        username: o.username.into(),
-                        display_name: o.name.into(),
-                        email: Some(format!("{}@{}kab.go.id", o.username.replace('.', "_"), r.slug)),
-                        tenant_id: Some(tenant.id),
-                        vendor_id: None,
-                        roles: vec![(o.role, unit)],
-                        password_hash: hash().await?,
-                    },
-                    clock.now(),
-                )?;
-                store.commit(change).await?;
+                let password_hash = hash().await?;
+                app.run(|cx| {
+                    command::create_user(
+                        &ta,
+                        CreateUser {
+                            username: o.username.into(),
+                            display_name: o.name.into(),
+                            email: Some(format!("{}@{}kab.go.id", o.username.replace('.', "_"), r.slug)),
+                            tenant_id: Some(tenant.id),
+                            vendor_id: None,
+                            roles: vec![(o.role, unit)],
+                            password_hash,
+                        },
+                        cx,
+                    )
+                })
+                .await?;
             }
             let context = match o.unit {
                 Some(code) => format!("{} · {code}", tenant.name),
@@ -324,9 +327,9 @@ pub async fn load(
         }
     }
 
-    load_plans(store, clock).await?;
-    load_calendar(store, &platform, clock).await?;
-    load_packages(store, clock).await?;
+    load_plans(app).await?;
+    load_calendar(app, &platform).await?;
+    load_packages(app).await?;
 
     let vendors = store.vendors().await?;
     for (name, nib, home, username, display) in VENDORS {
@@ -337,34 +340,40 @@ pub async fn load(
                     Some(slug) => store.tenant_by_slug(slug).await?.map(|t| t.id),
                     None => None,
                 };
-                let (v, change) = command::register_vendor(
-                    &platform,
-                    RegisterVendor {
-                        name: (*name).into(),
-                        nib: (*nib).into(),
-                        home_tenant_id,
-                    },
-                    clock.now(),
-                )?;
-                store.commit(change).await?;
+                let v = app
+                    .run(|cx| {
+                        command::register_vendor(
+                            &platform,
+                            RegisterVendor {
+                                name: (*name).into(),
+                                nib: (*nib).into(),
+                                home_tenant_id,
+                            },
+                            cx,
+                        )
+                    })
+                    .await?;
                 v.id
             }
         };
         if existing_user(store, username).await?.is_none() {
-            let (_, change) = command::create_user(
-                &platform,
-                CreateUser {
-                    username: (*username).into(),
-                    display_name: (*display).into(),
-                    email: Some(format!("{}@example.co.id", username.replace('.', "_"))),
-                    tenant_id: None,
-                    vendor_id: Some(vendor_id),
-                    roles: vec![(Role::Vendor, None)],
-                    password_hash: hash().await?,
-                },
-                clock.now(),
-            )?;
-            store.commit(change).await?;
+            let password_hash = hash().await?;
+            app.run(|cx| {
+                command::create_user(
+                    &platform,
+                    CreateUser {
+                        username: (*username).into(),
+                        display_name: (*display).into(),
+                        email: Some(format!("{}@example.co.id", username.replace('.', "_"))),
+                        tenant_id: None,
+                        vendor_id: Some(vendor_id),
+                        roles: vec![(Role::Vendor, None)],
+                        password_hash,
+                    },
+                    cx,
+                )
+            })
+            .await?;
         }
         accounts.push(DemoAccount {
             username: (*username).into(),
@@ -372,8 +381,8 @@ pub async fn load(
             context: (*name).into(),
         });
     }
-    tenders::load(store, clock, documents).await?;
-    load_second_factors(store, clock).await?;
+    tenders::load(app, documents).await?;
+    load_second_factors(app).await?;
     Ok(accounts)
 }
 
@@ -383,7 +392,8 @@ pub const DEMO_SECOND_FACTOR: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 /// Banyuwangi requires a second factor (the default) and its officials in the roles that need one
 /// have the demo key, as does the platform administrator; Trenggalek chose not to require one.
-async fn load_second_factors(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()> {
+async fn load_second_factors(app: &App) -> anyhow::Result<()> {
+    let store = app.store.as_ref();
     use lelang_core::second_factor::{Secret, enrol, recovery_codes, required, set_policy};
     let secret = Secret::from_base32(DEMO_SECOND_FACTOR).ok_or_else(|| anyhow!("demo key"))?;
     let mut bytes = [0u8; lelang_core::second_factor::RECOVERY_CODES * 8];
@@ -395,9 +405,7 @@ async fn load_second_factors(store: &dyn Store, clock: &dyn Clock) -> anyhow::Re
         && tgl.second_factor_required
     {
         let admin = official_actor(store, "tgl.admin").await?;
-        store
-            .commit(set_policy(&admin, tgl.id, false, clock.now())?)
-            .await?;
+        app.apply(|cx| set_policy(&admin, tgl.id, false, cx)).await?;
     }
     let mut scopes = vec![None];
     for t in store.tenants().await? {
@@ -412,8 +420,7 @@ async fn load_second_factors(store: &dyn Store, clock: &dyn Clock) -> anyhow::Re
                 .iter()
                 .any(|g| required(g.role, policy));
             if needs && store.second_factor(u.id).await?.is_none() {
-                store
-                    .commit(enrol(u.id, u.tenant_id, &secret, &codes, clock.now())?)
+                app.apply(|cx| enrol(u.id, u.tenant_id, &secret, &codes, cx))
                     .await?;
             }
         }
@@ -565,11 +572,12 @@ pub(crate) async fn official_actor(store: &dyn Store, username: &str) -> anyhow:
 }
 
 /// Next year's procurement plans: announced for two work units, a draft for a third.
-async fn load_plans(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()> {
+async fn load_plans(app: &App) -> anyhow::Result<()> {
+    let store = app.store.as_ref();
     use lelang_core::plan::{NewPlanItem, announce_plan, create_plan_items};
     use lelang_core::rules;
     let sets = rules::built_in()?;
-    let now = clock.now();
+    let now = app.clock.now();
     let rules = rules::in_force(&sets, now.date()).ok_or_else(|| anyhow!("no rule set in force"))?;
     let year = now.year() + 1;
     for (slug, code, ppk, pa, announce, items) in PLANS {
@@ -609,19 +617,12 @@ async fn load_plans(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()> 
             })
             .collect::<anyhow::Result<_>>()?;
         let ppk = official_actor(store, ppk).await?;
-        let (created, change) = create_plan_items(&ppk, tenant.id, unit.id, &new, rules, clock.now())?;
-        store.commit(change).await?;
+        let created = app
+            .run(|cx| create_plan_items(&ppk, tenant.id, unit.id, &new, rules, cx))
+            .await?;
         if *announce {
             let pa = official_actor(store, pa).await?;
-            store
-                .commit(announce_plan(
-                    &pa,
-                    tenant.id,
-                    unit.id,
-                    year,
-                    &created,
-                    clock.now(),
-                )?)
+            app.apply(|cx| announce_plan(&pa, tenant.id, unit.id, year, &created, cx))
                 .await?;
         }
     }
@@ -651,7 +652,8 @@ const DAYS_OFF_2026: &[(&str, &str, &str)] = &[
     ("2026-12-25", "holiday", "Hari Raya Natal"),
 ];
 
-async fn load_calendar(store: &dyn Store, platform: &Actor, clock: &dyn Clock) -> anyhow::Result<()> {
+async fn load_calendar(app: &App, platform: &Actor) -> anyhow::Result<()> {
+    let store = app.store.as_ref();
     use lelang_core::calendar::{DayOff, DayOffKind, set_day_off};
     let existing = store.days_off(Some(2026)).await?;
     for (date, kind, name) in DAYS_OFF_2026 {
@@ -660,27 +662,29 @@ async fn load_calendar(store: &dyn Store, platform: &Actor, clock: &dyn Clock) -
             continue;
         }
         let kind = DayOffKind::from_code(kind).ok_or_else(|| anyhow!("day-off kind {kind}"))?;
-        store
-            .commit(set_day_off(
+        app.apply(|cx| {
+            set_day_off(
                 platform,
                 DayOff {
                     date,
                     kind,
                     name: (*name).into(),
                 },
-                clock.now(),
-            )?)
-            .await?;
+                cx,
+            )
+        })
+        .await?;
     }
     Ok(())
 }
 
 /// A package in each regency with its pokja; in Banyuwangi every member has declared.
-async fn load_packages(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()> {
+async fn load_packages(app: &App) -> anyhow::Result<()> {
+    let store = app.store.as_ref();
     use lelang_core::package::{HpsLine, NewPackage, create_package};
     use lelang_core::pokja::{assign_pokja, declare_no_conflict, rank_candidates};
     let sets = lelang_core::rules::built_in()?;
-    let rules = lelang_core::rules::in_force(&sets, clock.now().date())
+    let rules = lelang_core::rules::in_force(&sets, app.clock.now().date())
         .ok_or_else(|| anyhow!("no rule set in force"))?;
     let line = |d: &str, q: i64, u: &str, p: i64| HpsLine {
         description: d.into(),
@@ -738,17 +742,21 @@ async fn load_packages(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<(
         {
             continue;
         }
-        let (pkg, change) = create_package(
-            &official_actor(store, ppk).await?,
-            &item,
-            NewPackage {
-                hps_breakdown: lines,
-                location: location.into(),
-            },
-            rules,
-            clock.now(),
-        )?;
-        store.commit(change).await?;
+        let by = official_actor(store, ppk).await?;
+        let pkg = app
+            .run(|cx| {
+                create_package(
+                    &by,
+                    &item,
+                    NewPackage {
+                        hps_breakdown: lines,
+                        location: location.into(),
+                    },
+                    rules,
+                    cx,
+                )
+            })
+            .await?;
         let mut members = Vec::new();
         for u in store.users(Some(tenant.id)).await? {
             if store
@@ -767,21 +775,15 @@ async fn load_packages(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<(
             .map(|c| c.user_id)
             .collect();
         let eligible: Vec<_> = members.iter().map(|(id, _)| *id).collect();
-        let (assignment, change) = assign_pokja(
-            &official_actor(store, ulp).await?,
-            &pkg,
-            &chosen,
-            &eligible,
-            None,
-            clock.now(),
-        )?;
-        store.commit(change).await?;
+        let by = official_actor(store, ulp).await?;
+        let assignment = app
+            .run(|cx| assign_pokja(&by, &pkg, &chosen, &eligible, None, cx))
+            .await?;
         if declare {
             for m in &assignment.members {
                 let user = store.user(*m).await?.ok_or_else(|| anyhow!("member"))?;
                 let actor = official_actor(store, &user.username).await?;
-                store
-                    .commit(declare_no_conflict(&actor, &assignment, clock.now())?)
+                app.apply(|cx| declare_no_conflict(&actor, &assignment, cx))
                     .await?;
             }
         }

@@ -3,12 +3,11 @@
 //! visitor, the CLI and the tests can act as a demo member: never do this with real accounts.
 
 use anyhow::anyhow;
-use lelang_core::Clock;
+use lelang_app::App;
 use lelang_core::ids::PackageId;
 use lelang_core::pokja::PokjaAssignment;
 use lelang_core::policy::Actor;
 use lelang_core::sealing::{self, Ceremony, member};
-use lelang_core::store::Store;
 use sha2::{Digest, Sha256};
 
 /// The scrypt work factor of the demo members' kept identities: their passphrase is the published
@@ -27,12 +26,12 @@ pub fn member_identity(username: &str) -> anyhow::Result<age::x25519::Identity> 
 
 /// Enrols every member (if not yet) and runs the tender's ceremony to completion.
 pub async fn ceremony(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    app: &App,
     package: PackageId,
     assignment: &PokjaAssignment,
     members: &[Actor],
 ) -> anyhow::Result<Ceremony> {
+    let store = app.store.as_ref();
     if let Some(c) = store.ceremony(package).await?
         && c.recipient().is_some()
     {
@@ -51,39 +50,42 @@ pub async fn ceremony(
                 let sealed =
                     lelang_trust::seal::seal_identity_with(&id, super::DEMO_PASSWORD, Some(DEMO_WORK_FACTOR))
                         .map_err(|e| anyhow!(e))?;
-                let (k, change) = sealing::enrol(
-                    actor,
-                    &id.to_public().to_string(),
-                    &lelang_trust::ceremony::signing_key_hex(&id),
-                    Some(&sealed),
-                    DEMO_WORK_FACTOR,
-                    clock.now(),
-                )?;
-                store.commit(change).await?;
-                k
+                app.run(|cx| {
+                    sealing::enrol(
+                        actor,
+                        &id.to_public().to_string(),
+                        &lelang_trust::ceremony::signing_key_hex(&id),
+                        Some(&sealed),
+                        DEMO_WORK_FACTOR,
+                        cx,
+                    )
+                })
+                .await?
             }
         };
         keys.push(key);
     }
     let lead = members.first().ok_or_else(|| anyhow!("no members"))?;
-    let (mut c, change) = sealing::start_ceremony(
-        lead,
-        assignment.tenant_id,
-        package,
-        Some(assignment),
-        &keys,
-        false,
-        None,
-        None,
-        clock.now(),
-    )?;
-    store.commit(change).await?;
+    let mut c = app
+        .run(|cx| {
+            sealing::start_ceremony(
+                lead,
+                assignment.tenant_id,
+                package,
+                Some(assignment),
+                &keys,
+                false,
+                None,
+                None,
+                cx,
+            )
+        })
+        .await?;
     for actor in members {
         let user = actor.user().ok_or_else(|| anyhow!("member"))?;
         let i = c.index_of(user.user_id).ok_or_else(|| anyhow!("not a member"))?;
         let d = member::deal(&c, i, &member_identity(&user.username)?).map_err(|e| anyhow!(e))?;
-        let (n, change) = sealing::deal(actor, &c, d, clock.now())?;
-        store.commit(change).await?;
+        let n = app.run(|cx| sealing::deal(actor, &c, d, cx)).await?;
         c = n;
     }
     for actor in members {
@@ -93,19 +95,15 @@ pub async fn ceremony(
             Ok(member::Verdict::Confirm(req)) => req,
             v => return Err(anyhow!("demo ceremony: {v:?}")),
         };
-        let (n, change) = sealing::confirm(actor, &c, &req, clock.now())?;
-        store.commit(change).await?;
+        let n = app.run(|cx| sealing::confirm(actor, &c, &req, cx)).await?;
         c = n;
     }
     Ok(c)
 }
 
 /// Runs the ceremony of a package whose pokja is assigned, acting as each member (demo and tests).
-pub async fn ceremony_for(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    package: PackageId,
-) -> anyhow::Result<Ceremony> {
+pub async fn ceremony_for(app: &App, package: PackageId) -> anyhow::Result<Ceremony> {
+    let store = app.store.as_ref();
     for t in store.tenants().await? {
         let Some(a) = store
             .pokja_assignments(t.id)
@@ -120,7 +118,7 @@ pub async fn ceremony_for(
             let u = store.user(*m).await?.ok_or_else(|| anyhow!("member"))?;
             members.push(super::official_actor(store, &u.username).await?);
         }
-        return ceremony(store, clock, package, &a, &members).await;
+        return ceremony(app, package, &a, &members).await;
     }
     Err(anyhow!("no pokja for {package:?}"))
 }

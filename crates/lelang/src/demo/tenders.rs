@@ -4,14 +4,14 @@
 
 use super::official_actor;
 use anyhow::anyhow;
-use lelang_core::Clock;
+use lelang_app::App;
 use lelang_core::clarification::{answer, ask};
 use lelang_core::document::{DocumentKind, NewDocument, publish};
 use lelang_core::package::{HpsLine, NewPackage, create_package};
 use lelang_core::pokja::{assign_pokja, declare_no_conflict, rank_candidates};
 use lelang_core::role::Role;
 use lelang_core::rules::{EvaluationMethod, Method};
-use lelang_core::store::Store;
+use lelang_core::store::prelude::*;
 use lelang_core::tender::{AnnounceContext, announce, set_up};
 use lelang_core::vendor::{
     Equipment, Experience, Licence, Person, TaxStatus, VendorProfile, VerificationStatus, join_tender,
@@ -173,7 +173,8 @@ type DemoProfile = (
     Option<(&'static str, &'static str)>,
 );
 
-async fn load_vendors(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()> {
+async fn load_vendors(app: &App) -> anyhow::Result<()> {
+    let store = app.store.as_ref();
     let profiles: [DemoProfile; 4] = [
         (
             "vendor.blambangan",
@@ -221,7 +222,7 @@ async fn load_vendors(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()
             experience: vec![Experience {
                 project: "Peningkatan jalan desa".into(),
                 client: "Dinas PU".into(),
-                year: clock.now().year() - 1,
+                year: app.clock.now().year() - 1,
                 value: 1_250_000_000,
             }],
             personnel: vec![Person {
@@ -236,37 +237,41 @@ async fn load_vendors(store: &dyn Store, clock: &dyn Clock) -> anyhow::Result<()
             }],
             tax: TaxStatus {
                 pkp: true,
-                last_return_year: Some(clock.now().year() - 1),
+                last_return_year: Some(app.clock.now().year() - 1),
             },
         };
-        let (_, change) = update_profile(&actor, vendor, None, &profile, clock.now())?;
-        store.commit(change).await?;
+        app.run(|cx| update_profile(&actor, vendor, None, &profile, cx))
+            .await?;
         if let Some((slug, who)) = verifier {
             let tenant = store
                 .tenant_by_slug(slug)
                 .await?
                 .ok_or_else(|| anyhow!("no regency {slug}"))?;
             let v = store.vendor(vendor).await?.ok_or_else(|| anyhow!("vendor"))?;
-            let (_, change) = verify(
-                &official_actor(store, who).await?,
-                tenant.id,
-                &v,
-                true,
-                VerificationStatus::Verified,
-                "Dokumen asli NIB, NPWP dan SBU diperiksa sesuai.",
-                clock.now(),
-            )?;
-            store.commit(change).await?;
+            let by = official_actor(store, who).await?;
+            app.run(|cx| {
+                verify(
+                    &by,
+                    tenant.id,
+                    &v,
+                    true,
+                    VerificationStatus::Verified,
+                    "Dokumen asli NIB, NPWP dan SBU diperiksa sesuai.",
+                    cx,
+                )
+            })
+            .await?;
         }
     }
     Ok(())
 }
 
 /// Loads the demo tenders (idempotent: each step is skipped once done).
-pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobStore) -> anyhow::Result<()> {
-    load_vendors(store, clock).await?;
+pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> {
+    let store = app.store.as_ref();
+    load_vendors(app).await?;
     let sets = lelang_core::rules::built_in()?;
-    let rules = lelang_core::rules::in_force(&sets, clock.now().date())
+    let rules = lelang_core::rules::in_force(&sets, app.clock.now().date())
         .ok_or_else(|| anyhow!("no rule set in force"))?;
     let calendar = lelang_core::calendar::WorkingCalendar::new(store.days_off(None).await?);
     for c in CASES {
@@ -301,18 +306,19 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
                         unit_price: *p,
                     })
                     .collect();
-                let (p, change) = create_package(
-                    &ppk,
-                    &item,
-                    NewPackage {
-                        hps_breakdown: lines,
-                        location: c.location.into(),
-                    },
-                    rules,
-                    clock.now(),
-                )?;
-                store.commit(change).await?;
-                p
+                app.run(|cx| {
+                    create_package(
+                        &ppk,
+                        &item,
+                        NewPackage {
+                            hps_breakdown: lines,
+                            location: c.location.into(),
+                        },
+                        rules,
+                        cx,
+                    )
+                })
+                .await?
             }
         };
         let find_assignment = || async {
@@ -343,15 +349,9 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
                 .map(|x| x.user_id)
                 .collect();
             let eligible: Vec<_> = members.iter().map(|(id, _)| *id).collect();
-            let (_, change) = assign_pokja(
-                &official_actor(store, c.ulp).await?,
-                &package,
-                &chosen,
-                &eligible,
-                None,
-                clock.now(),
-            )?;
-            store.commit(change).await?;
+            let by = official_actor(store, c.ulp).await?;
+            app.run(|cx| assign_pokja(&by, &package, &chosen, &eligible, None, cx))
+                .await?;
         }
         let assignment = find_assignment().await?.ok_or_else(|| anyhow!("pokja"))?;
         let mut member_actors = Vec::new();
@@ -359,8 +359,7 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
             let u = store.user(*m).await?.ok_or_else(|| anyhow!("member"))?;
             let actor = official_actor(store, &u.username).await?;
             if !assignment.declared.contains(m) {
-                store
-                    .commit(declare_no_conflict(&actor, &assignment, clock.now())?)
+                app.apply(|cx| declare_no_conflict(&actor, &assignment, cx))
                     .await?;
             }
             member_actors.push(actor);
@@ -376,22 +375,23 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
             Some(s) => s,
             None => {
                 let offset = time::UtcOffset::from_hms(tenant.time_zone.utc_offset_hours(), 0, 0)?;
-                let today = clock.now().to_offset(offset).date();
-                let (s, change) = set_up(
-                    lead,
-                    &package,
-                    Some(&assignment),
-                    Method::Tender,
-                    EvaluationMethod::SistemGugur,
-                    today,
-                    tenant.time_zone,
-                    rules,
-                    &calendar,
-                    None,
-                    clock.now(),
-                )?;
-                store.commit(change).await?;
-                s
+                let today = app.clock.now().to_offset(offset).date();
+                app.run(|cx| {
+                    set_up(
+                        lead,
+                        &package,
+                        Some(&assignment),
+                        Method::Tender,
+                        EvaluationMethod::SistemGugur,
+                        today,
+                        tenant.time_zone,
+                        rules,
+                        &calendar,
+                        None,
+                        cx,
+                    )
+                })
+                .await?
             }
         };
         if !c.announce || store.public_tender(package.id).await?.is_some() {
@@ -409,28 +409,31 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
                 ],
             );
             let (sha256, size) = store_bytes(docs, &pdf).await?;
-            let (d, change) = publish(
-                &ppk,
-                &package,
-                Some(&assignment),
-                None,
-                &existing,
-                NewDocument {
-                    kind: DocumentKind::Specification,
-                    title: "Dokumen Pemilihan".into(),
-                    filename: "dokumen-pemilihan.pdf".into(),
-                    size,
-                    sha256,
-                    supersedes: None,
-                    change_note: None,
-                },
-                u64::MAX,
-                clock.now(),
-            )?;
-            store.commit(change).await?;
+            let d = app
+                .run(|cx| {
+                    publish(
+                        &ppk,
+                        &package,
+                        Some(&assignment),
+                        None,
+                        &existing,
+                        NewDocument {
+                            kind: DocumentKind::Specification,
+                            title: "Dokumen Pemilihan".into(),
+                            filename: "dokumen-pemilihan.pdf".into(),
+                            size,
+                            sha256,
+                            supersedes: None,
+                            change_note: None,
+                        },
+                        u64::MAX,
+                        cx,
+                    )
+                })
+                .await?;
             existing.push(d);
         }
-        let key = super::sealing::ceremony(store, clock, package.id, &assignment, &member_actors).await?;
+        let key = super::sealing::ceremony(app, package.id, &assignment, &member_actors).await?;
         let unit = store
             .work_units(tenant.id)
             .await?
@@ -438,21 +441,24 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
             .find(|u| u.id == package.work_unit_id)
             .map(|u| u.name)
             .unwrap_or_default();
-        let (tender, change) = announce(
-            lead,
-            &package,
-            AnnounceContext {
-                assignment: Some(&assignment),
-                setup: Some(&setup),
-                announced: false,
-                documents: existing.len(),
-                work_unit_name: &unit,
-                regency_name: &tenant.name,
-                bid_recipient: key.recipient(),
-            },
-            clock.now(),
-        )?;
-        store.commit(change).await?;
+        let tender = app
+            .run(|cx| {
+                announce(
+                    lead,
+                    &package,
+                    AnnounceContext {
+                        assignment: Some(&assignment),
+                        setup: Some(&setup),
+                        announced: false,
+                        documents: existing.len(),
+                        work_unit_name: &unit,
+                        regency_name: &tenant.name,
+                        bid_recipient: key.recipient(),
+                    },
+                    cx,
+                )
+            })
+            .await?;
         for (username, question, reply) in c.questions {
             let (actor, vendor) = vendor_actor(store, username).await?;
             let joined = store
@@ -462,22 +468,15 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
                 .any(|(v, _)| *v == vendor);
             if !joined {
                 let verifications = store.verifications(Some(vendor)).await?;
-                store
-                    .commit(join_tender(
-                        &actor,
-                        vendor,
-                        &tender,
-                        &verifications,
-                        false,
-                        clock.now(),
-                    )?)
+                app.apply(|cx| join_tender(&actor, vendor, &tender, &verifications, false, cx))
                     .await?;
             }
-            let (q, change) = ask(&actor, vendor, &tender, &setup, true, question, clock.now())?;
-            store.commit(change).await?;
+            let q = app
+                .run(|cx| ask(&actor, vendor, &tender, &setup, true, question, cx))
+                .await?;
             if let Some(reply) = reply {
-                let (_, change) = answer(lead, &q, &tender, Some(&assignment), reply, clock.now())?;
-                store.commit(change).await?;
+                app.run(|cx| answer(lead, &q, &tender, Some(&assignment), reply, cx))
+                    .await?;
             }
         }
         if let Some(note) = c.addendum {
@@ -490,25 +489,27 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
                 &[&tenant.name, note],
             );
             let (sha256, size) = store_bytes(docs, &pdf).await?;
-            let (_, change) = publish(
-                lead,
-                &package,
-                Some(&assignment),
-                Some(&tender),
-                &existing,
-                NewDocument {
-                    kind: DocumentKind::Addendum,
-                    title: String::new(),
-                    filename: "dokumen-pemilihan-adendum-1.pdf".into(),
-                    size,
-                    sha256,
-                    supersedes: Some(old.id),
-                    change_note: Some(note.into()),
-                },
-                u64::MAX,
-                clock.now(),
-            )?;
-            store.commit(change).await?;
+            app.run(|cx| {
+                publish(
+                    lead,
+                    &package,
+                    Some(&assignment),
+                    Some(&tender),
+                    &existing,
+                    NewDocument {
+                        kind: DocumentKind::Addendum,
+                        title: String::new(),
+                        filename: "dokumen-pemilihan-adendum-1.pdf".into(),
+                        size,
+                        sha256,
+                        supersedes: Some(old.id),
+                        change_note: Some(note.into()),
+                    },
+                    u64::MAX,
+                    cx,
+                )
+            })
+            .await?;
         }
         if c.bids {
             // Sealed bids from the registered companies: ready to open once the deadline passes.
@@ -527,16 +528,10 @@ pub(crate) async fn load(store: &dyn Store, clock: &dyn Clock, docs: &dyn BlobSt
                     tender: &tender,
                     registered: true,
                 };
-                let (_, change) = lelang_core::submission::commit_bid(
-                    &actor,
-                    &submitter,
-                    &sha256,
-                    size,
-                    u64::MAX,
-                    true,
-                    clock.now(),
-                )?;
-                store.commit(change).await?;
+                app.run(|cx| {
+                    lelang_core::submission::commit_bid(&actor, &submitter, &sha256, size, u64::MAX, true, cx)
+                })
+                .await?;
             }
         }
     }

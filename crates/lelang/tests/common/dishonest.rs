@@ -3,7 +3,7 @@
 
 use lelang_core::command::{Change, Mutation};
 use lelang_core::sealing::{Ceremony, member};
-use lelang_core::store::Store;
+use lelang_core::store::prelude::*;
 
 /// Replaces dealer `dealer`'s dealing with one of the server's own: a polynomial it knows, proven
 /// and signed with a key of its own, every sub-share sealed to the members' real recipients (so

@@ -14,7 +14,7 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use lelang::demo;
 use lelang_core::clock::{Clock, FixedClock};
-use lelang_core::store::Store;
+use lelang_core::store::prelude::*;
 use lelang_web::WebConfig;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -85,12 +85,28 @@ impl SecondFactors {
 /// An app under test.
 pub struct TestApp {
     pub router: Router,
+    /// The use cases over the same store and clock, for tests that act without HTTP.
+    pub app: lelang_app::App,
     pub store: Arc<dyn Store>,
     pub clock: Arc<FixedClock>,
     pub log: Arc<lelang_web::log::TransparencyLog>,
     pub db_url: String,
     pub second_factors: Arc<SecondFactors>,
     _dir: tempfile::TempDir,
+}
+
+/// The use cases over a store and the tests' clock, seeded by the operating system.
+pub fn use_cases(store: &Arc<dyn Store>, clock: &Arc<FixedClock>) -> lelang_app::App {
+    let fresh = lelang_core::Fresh::from_os().expect("randomness");
+    lelang_app::App::new(store.clone(), clock.clone(), Arc::new(fresh))
+}
+
+/// The source of the ids and salts of commands a test decides itself.
+static FRESH: lelang_core::Fresh = lelang_core::Fresh::seeded([0x7e; 32]);
+
+/// A command context deciding at `at`, for a test that decides a command without the app.
+pub fn cx(at: time::OffsetDateTime) -> lelang_core::Cx<'static> {
+    lelang_core::Cx::new(at, &FRESH)
 }
 
 /// The instant the tests' clock starts at.
@@ -116,9 +132,8 @@ impl TestApp {
         let store = lelang::open_store(&url, dir.path()).await.expect("store");
         let clock = Arc::new(FixedClock::new(start_time()));
         let documents = lelang_web::blobs::LocalBlobs::new(dir.path().join("documents"));
-        demo::load(store.as_ref(), clock.as_ref(), &documents)
-            .await
-            .expect("demo");
+        let app = use_cases(&store, &clock);
+        demo::load(&app, &documents).await.expect("demo");
         // The app's document store is the demo's, unless the test chose its own.
         let documents_dir = if config.documents_dir == WebConfig::default().documents_dir {
             dir.path().join("documents")
@@ -126,7 +141,7 @@ impl TestApp {
             config.documents_dir.clone()
         };
         Self::build(
-            store,
+            app,
             clock,
             url,
             dir,
@@ -140,7 +155,7 @@ impl TestApp {
 
     /// The app over a store, with a fresh log key.
     async fn build(
-        store: Arc<dyn Store>,
+        app: lelang_app::App,
         clock: Arc<FixedClock>,
         url: String,
         dir: tempfile::TempDir,
@@ -148,17 +163,11 @@ impl TestApp {
     ) -> Self {
         let signer = lelang_trust::note::NoteSigner::generate("test.lelang.local/log").expect("key");
         let log = Arc::new(lelang_web::log::TransparencyLog::new(signer));
-        let router = lelang::app(
-            store.clone(),
-            clock.clone() as Arc<dyn Clock>,
-            config,
-            log.clone(),
-        )
-        .await
-        .expect("app");
+        let router = lelang::app(app.clone(), config, log.clone()).await.expect("app");
         Self {
             router,
-            store,
+            store: app.store.clone(),
+            app,
             second_factors: SecondFactors::new(Some(clock.clone())),
             clock,
             log,
@@ -198,7 +207,7 @@ impl TestApp {
             ..WebConfig::default()
         };
         Self::build(
-            store,
+            use_cases(&store, &clock),
             clock,
             url.to_owned(),
             tempfile::tempdir().expect("tempdir"),

@@ -1,0 +1,141 @@
+//! A tender from its setup to the questions before submission: the pokja announces and answers,
+//! vendors register and ask.
+
+use crate::{App, AppError};
+use lelang_core::clarification::{Question, answer as answer_question, ask as ask_question};
+use lelang_core::ids::{PackageId, QuestionId, VendorId};
+use lelang_core::model::Tenant;
+use lelang_core::package::Package;
+use lelang_core::pokja::PokjaAssignment;
+use lelang_core::policy::{Action, Actor, authorize};
+use lelang_core::tender::{AnnounceContext, PublicTender, TenderSetup, announce as announce_tender};
+use lelang_core::vendor::join_tender;
+
+/// A package with what its tender needs.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// Its regency.
+    pub tenant: Tenant,
+    /// The package.
+    pub package: Package,
+    /// Its pokja, once assigned.
+    pub assignment: Option<PokjaAssignment>,
+    /// Its tender's setup, once set.
+    pub setup: Option<TenderSetup>,
+}
+
+/// A package of `tenant` for an official who may see packages there (another regency's package
+/// is not found here).
+pub async fn load(app: &App, actor: &Actor, tenant: Tenant, package: PackageId) -> Result<Loaded, AppError> {
+    authorize(actor, Action::ViewPackages(tenant.id))?;
+    let package = app
+        .store
+        .package(package)
+        .await?
+        .filter(|p| p.tenant_id == tenant.id)
+        .ok_or(AppError::NotFound)?;
+    let assignment = app.store.pokja_assignment(package.id).await?;
+    let setup = app.store.tender_setup(package.id).await?;
+    Ok(Loaded {
+        tenant,
+        package,
+        assignment,
+        setup,
+    })
+}
+
+/// The pokja announces a loaded package's tender: the core checks it is ready (declarations,
+/// schedule, a published document, a completed key ceremony), with the names it publishes.
+pub async fn announce(app: &App, actor: &Actor, l: &Loaded) -> Result<PublicTender, AppError> {
+    authorize(actor, Action::RunTender(l.tenant.id))?;
+    let announced = app.store.public_tender(l.package.id).await?.is_some();
+    let documents = app.store.documents(l.package.id).await?.len();
+    let unit = app
+        .store
+        .work_units(l.tenant.id)
+        .await?
+        .into_iter()
+        .find(|u| u.id == l.package.work_unit_id)
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let ceremony = app.store.ceremony(l.package.id).await?;
+    let context = AnnounceContext {
+        assignment: l.assignment.as_ref(),
+        setup: l.setup.as_ref(),
+        announced,
+        documents,
+        work_unit_name: &unit,
+        regency_name: &l.tenant.name,
+        bid_recipient: ceremony.as_ref().and_then(|c| c.recipient()),
+    };
+    app.run(|cx| announce_tender(actor, &l.package, context, cx))
+        .await
+}
+
+/// A vendor's company registers for an announced tender.
+pub async fn join(app: &App, actor: &Actor, vendor: VendorId, package: PackageId) -> Result<(), AppError> {
+    authorize(actor, Action::ActForVendor(vendor))?;
+    let tender = app
+        .store
+        .public_tender(package)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let verifications = app.store.verifications(Some(vendor)).await?;
+    let already = registered(app, package, vendor).await?;
+    app.apply(|cx| join_tender(actor, vendor, &tender, &verifications, already, cx))
+        .await
+}
+
+async fn registered(app: &App, package: PackageId, vendor: VendorId) -> Result<bool, AppError> {
+    Ok(app
+        .store
+        .participants(package)
+        .await?
+        .iter()
+        .any(|(v, _)| *v == vendor))
+}
+
+/// A registered company asks the pokja a question.
+pub async fn ask(
+    app: &App,
+    actor: &Actor,
+    vendor: VendorId,
+    package: PackageId,
+    text: &str,
+) -> Result<Question, AppError> {
+    authorize(actor, Action::ActForVendor(vendor))?;
+    let tender = app
+        .store
+        .public_tender(package)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let setup = app.store.tender_setup(package).await?.ok_or(AppError::NotFound)?;
+    let registered = registered(app, package, vendor).await?;
+    app.run(|cx| ask_question(actor, vendor, &tender, &setup, registered, text, cx))
+        .await
+}
+
+/// A member of the pokja answers a question of a loaded package's tender, in public.
+pub async fn answer(
+    app: &App,
+    actor: &Actor,
+    l: &Loaded,
+    question: QuestionId,
+    text: &str,
+) -> Result<Question, AppError> {
+    authorize(actor, Action::RunTender(l.tenant.id))?;
+    let tender = app
+        .store
+        .public_tender(l.package.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let q = app
+        .store
+        .questions(l.package.id)
+        .await?
+        .into_iter()
+        .find(|q| q.id == question)
+        .ok_or(AppError::NotFound)?;
+    app.run(|cx| answer_question(actor, &q, &tender, l.assignment.as_ref(), text, cx))
+        .await
+}
