@@ -23,7 +23,7 @@ async fn password(c: &mut Client, username: &str, pw: &str) -> common::Resp {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_enrolled_official_needs_the_code_once_per_step_or_a_recovery_code() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     let codes = &app.second_factors;
     let mut c = app.client();
     let r = password(&mut c, "bwi.pokja2", DEMO_PASSWORD).await;
@@ -147,7 +147,7 @@ async fn an_enrolled_official_needs_the_code_once_per_step_or_a_recovery_code() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_official_enrols_at_the_first_sign_in() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     let mut admin = app.signed_in("bwi.admin").await;
     let r = admin
         .post_json(
@@ -207,7 +207,7 @@ async fn a_new_official_enrols_at_the_first_sign_in() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_regency_chooses_and_others_may_enrol() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     // Trenggalek chose not to require it (the demo): its pokja signs in with the password.
     let mut c = app.client();
     let r = password(&mut c, "tgl.pokja1", DEMO_PASSWORD).await;
@@ -276,7 +276,7 @@ async fn each_regency_chooses_and_others_may_enrol() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_second_step_is_throttled_and_its_cookie_cannot_be_forged() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     let mut c = app.client();
     password(&mut c, "bwi.apip", DEMO_PASSWORD).await;
     for _ in 0..5 {

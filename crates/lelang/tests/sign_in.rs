@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::{StatusCode, header};
-use common::TestApp;
+use common::{Start, TestApp};
 use lelang::demo::DEMO_PASSWORD;
 use lelang_core::store::EventFilter;
 use lelang_web::WebConfig;
@@ -24,7 +24,7 @@ async fn event_types(app: &TestApp) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_cookie_is_locked_down_and_sign_out_ends_it() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     let mut c = app.client();
     c.get("/login").await;
     let r = c
@@ -79,7 +79,7 @@ async fn session_cookie_is_locked_down_and_sign_out_ends_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_redirects_are_refused() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     for next in ["https://evil.example/", "//evil.example/", "/\\evil.example"] {
         let mut c = app.client();
         c.get("/login").await;
@@ -100,7 +100,7 @@ async fn open_redirects_are_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_sign_ins_are_throttled_with_a_clear_message() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     let mut c = app.client();
     for _ in 0..5 {
         let r = c.login("bwi.pokja2", "bukan sandinya").await;
@@ -148,7 +148,11 @@ async fn failures_per_address_are_throttled_too() {
         max_failed_logins_per_address: 8,
         ..WebConfig::default()
     };
-    let app = TestApp::with_demo_config(config).await;
+    let app = TestApp::builder()
+        .start(Start::People)
+        .config(config)
+        .build()
+        .await;
     for i in 0..8 {
         let r = app.client().login(&format!("tebak{i}"), "apa saja").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -161,7 +165,7 @@ async fn failures_per_address_are_throttled_too() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_end_after_idle_and_absolute_timeouts() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     let mut c = app.signed_in("bwi.apip").await;
     app.clock.advance(time::Duration::minutes(29));
     assert_eq!(
@@ -204,7 +208,7 @@ async fn sessions_end_after_idle_and_absolute_timeouts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_administrator_ends_every_session_of_a_user() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     let mut laptop = app.signed_in("bwi.ppk.dinkes").await;
     let mut phone = app.signed_in("bwi.ppk.dinkes").await;
     let user = app
@@ -245,7 +249,7 @@ async fn an_administrator_ends_every_session_of_a_user() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn password_change_follows_the_rules_and_ends_sessions() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     let mut c = app.signed_in("bwi.pokja1").await;
     let mut other_device = app.signed_in("bwi.pokja1").await;
     c.get("/account").await;
@@ -312,7 +316,7 @@ async fn password_change_follows_the_rules_and_ends_sessions() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_tokens_are_shown_once_scoped_and_revocable() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     let mut c = app.signed_in("bwi.apip").await;
     c.get("/account").await;
     let r = c.post_form("/account/tokens", &[("name", "rekap harian")]).await;
@@ -408,7 +412,7 @@ async fn api_tokens_are_shown_once_scoped_and_revocable() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn language_follows_the_browser_then_the_users_choice() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     let mut c = app.client();
     let r = c.get("/").await;
     assert!(r.body.contains(r#"<html lang="id">"#), "Indonesian by default");
@@ -429,7 +433,7 @@ async fn language_follows_the_browser_then_the_users_choice() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_readiness_and_metrics() {
-    let app = TestApp::with_demo().await;
+    let app = TestApp::with_people().await;
     let mut c = app.client();
     assert_eq!(c.get("/healthz").await.body, "ok");
     assert_eq!(c.get("/readyz").await.status, StatusCode::OK);
@@ -447,4 +451,34 @@ async fn health_readiness_and_metrics() {
     let ui = c.get("/api/v1/docs/").await;
     assert_eq!(ui.status, StatusCode::OK);
     assert!(ui.body.contains("swagger"), "the vendored Swagger UI is served");
+}
+
+/// An empty deployment: an empty log, no regency, and nobody signs in — until its first platform
+/// administrator is created (what `lelang create-admin` does), who then can.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_deployment_has_no_one_until_its_first_administrator() {
+    let app = TestApp::empty().await;
+    assert_eq!(app.store.event_count().await.expect("count"), 0);
+    assert!(app.store.tenants().await.expect("tenants").is_empty());
+    let r = app.client().login("admin", DEMO_PASSWORD).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    let hash = lelang_web::auth::hash_password(DEMO_PASSWORD.into())
+        .await
+        .expect("hash");
+    let admin = app
+        .app
+        .run(|cx| lelang_core::command::bootstrap_platform_admin("admin", "Administrator Platform", hash, cx))
+        .await
+        .expect("the first administrator");
+    assert_eq!(
+        event_types(&app).await,
+        ["user_created", "role_granted"],
+        "the administrator's creation is the log's first entries"
+    );
+    let r = app.client().login("admin", DEMO_PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        app.store.user(admin.id).await.expect("user").map(|u| u.username),
+        Some("admin".to_owned())
+    );
 }

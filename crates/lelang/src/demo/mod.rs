@@ -197,8 +197,27 @@ async fn existing_user(store: &dyn Store, username: &str) -> anyhow::Result<Opti
     Ok(store.credentials(username).await?.map(|c| c.user))
 }
 
-/// Loads the demo (idempotent) and returns the accounts to sign in with.
+/// How much of the demo to load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The platform administrator, the regencies with their work units and officials, and the
+    /// vendor companies with their users and second factors: who can sign in, and nothing else.
+    People,
+    /// Everything: plans, the calendar, packages, and tenders at every stage.
+    Everything,
+}
+
+/// Loads the whole demo (idempotent) and returns the accounts to sign in with.
 pub async fn load(app: &App, documents: &dyn BlobStore) -> anyhow::Result<Vec<DemoAccount>> {
+    load_scope(app, documents, Scope::Everything).await
+}
+
+/// Loads part of the demo (idempotent) and returns the accounts to sign in with.
+pub async fn load_scope(
+    app: &App,
+    documents: &dyn BlobStore,
+    scope: Scope,
+) -> anyhow::Result<Vec<DemoAccount>> {
     let store = app.store.as_ref();
     check_new_password(DEMO_PASSWORD, &[]).map_err(|e| anyhow!("demo password refused: {e}"))?;
     let mut accounts = Vec::new();
@@ -327,9 +346,11 @@ pub async fn load(app: &App, documents: &dyn BlobStore) -> anyhow::Result<Vec<De
         }
     }
 
-    load_plans(app).await?;
-    load_calendar(app, &platform).await?;
-    load_packages(app).await?;
+    if scope == Scope::Everything {
+        load_plans(app).await?;
+        load_calendar(app, &platform).await?;
+        load_packages(app).await?;
+    }
 
     let vendors = store.vendors().await?;
     for (name, nib, home, username, display) in VENDORS {
@@ -381,7 +402,9 @@ pub async fn load(app: &App, documents: &dyn BlobStore) -> anyhow::Result<Vec<De
             context: (*name).into(),
         });
     }
-    tenders::load(app, documents).await?;
+    if scope == Scope::Everything {
+        tenders::load(app, documents).await?;
+    }
     load_second_factors(app).await?;
     Ok(accounts)
 }

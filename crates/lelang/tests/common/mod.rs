@@ -82,6 +82,64 @@ impl SecondFactors {
     }
 }
 
+/// What a test app holds when it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// Nothing: a migrated, empty store.
+    Empty,
+    /// The demo's people (regencies, officials, companies and their users, second factors).
+    People,
+    /// The whole demo: plans, packages and tenders at every stage.
+    Demo,
+}
+
+/// Chooses what a test app starts with and where.
+pub struct Builder {
+    start: Start,
+    config: WebConfig,
+}
+
+impl Builder {
+    /// What it starts with (the whole demo unless chosen).
+    pub fn start(self, start: Start) -> Self {
+        Self { start, ..self }
+    }
+
+    /// Web settings of the test's choosing.
+    pub fn config(self, config: WebConfig) -> Self {
+        Self { config, ..self }
+    }
+
+    /// On a fresh SQLite database.
+    pub async fn build(self) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("lelang.db").display());
+        TestApp::starting_at(url, dir, self.config, self.start).await
+    }
+
+    /// On a fresh PostgreSQL database, or `None` after saying that `what` skipped (a failure
+    /// instead where CI requires PostgreSQL).
+    pub async fn build_on_postgres(self, what: &str) -> Option<TestApp> {
+        match lelang_store_postgres::PgStore::create_test_database(&lelang_store_postgres::test_admin_url())
+            .await
+        {
+            Ok(url) => Some(
+                TestApp::starting_at(
+                    url,
+                    tempfile::tempdir().expect("tempdir"),
+                    self.config,
+                    self.start,
+                )
+                .await,
+            ),
+            Err(e) => {
+                lelang_store_tests::skip(what, &e.to_string());
+                None
+            }
+        }
+    }
+}
+
 /// An app under test.
 pub struct TestApp {
     pub router: Router,
@@ -115,6 +173,24 @@ pub fn start_time() -> time::OffsetDateTime {
 }
 
 impl TestApp {
+    /// An app that starts with what the test chooses: nothing, the people, or the whole demo.
+    pub fn builder() -> Builder {
+        Builder {
+            start: Start::Demo,
+            config: WebConfig::default(),
+        }
+    }
+
+    /// A fresh SQLite store with nothing in it: no regency, no user, an empty log.
+    pub async fn empty() -> Self {
+        Self::builder().start(Start::Empty).build().await
+    }
+
+    /// A fresh SQLite store with the demo's people only: who can sign in, no plan or tender.
+    pub async fn with_people() -> Self {
+        Self::builder().start(Start::People).build().await
+    }
+
     /// A fresh SQLite store with the demo loaded.
     pub async fn with_demo() -> Self {
         Self::with_demo_config(WebConfig::default()).await
@@ -122,18 +198,28 @@ impl TestApp {
 
     /// The same with web settings of the test's choosing.
     pub async fn with_demo_config(config: WebConfig) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}", dir.path().join("lelang.db").display());
-        Self::with_demo_at(url, dir, config).await
+        Self::builder().config(config).build().await
     }
 
     /// The demo on the database at `url` (SQLite or PostgreSQL).
     pub async fn with_demo_at(url: String, dir: tempfile::TempDir, config: WebConfig) -> Self {
+        Self::starting_at(url, dir, config, Start::Demo).await
+    }
+
+    /// `start` on the database at `url` (SQLite or PostgreSQL).
+    async fn starting_at(url: String, dir: tempfile::TempDir, config: WebConfig, start: Start) -> Self {
         let store = lelang::open_store(&url, dir.path()).await.expect("store");
         let clock = Arc::new(FixedClock::new(start_time()));
         let documents = lelang_web::blobs::LocalBlobs::new(dir.path().join("documents"));
         let app = use_cases(&store, &clock);
-        demo::load(&app, &documents).await.expect("demo");
+        let scope = match start {
+            Start::Empty => None,
+            Start::People => Some(demo::Scope::People),
+            Start::Demo => Some(demo::Scope::Everything),
+        };
+        if let Some(scope) = scope {
+            demo::load_scope(&app, &documents, scope).await.expect("demo");
+        }
         // The app's document store is the demo's, unless the test chose its own.
         let documents_dir = if config.documents_dir == WebConfig::default().documents_dir {
             dir.path().join("documents")
@@ -184,15 +270,7 @@ impl TestApp {
 
     /// The same with web settings of the test's choosing.
     pub async fn with_demo_on_postgres_config(what: &str, config: WebConfig) -> Option<Self> {
-        match lelang_store_postgres::PgStore::create_test_database(&lelang_store_postgres::test_admin_url())
-            .await
-        {
-            Ok(url) => Some(Self::with_demo_at(url, tempfile::tempdir().expect("tempdir"), config).await),
-            Err(e) => {
-                lelang_store_tests::skip(what, &e.to_string());
-                None
-            }
-        }
+        Self::builder().config(config).build_on_postgres(what).await
     }
 
     /// The app over a database that already exists (loaded by the real binary, say), its clock at
