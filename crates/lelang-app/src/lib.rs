@@ -11,6 +11,8 @@ use lelang_core::policy::Denied;
 use lelang_core::{Clock, Cx, Fresh, Store, StoreError, SystemClock};
 use std::sync::Arc;
 
+pub mod pokja;
+pub mod rules;
 pub mod tender;
 
 /// What a use case needs of the process: the store, the clock and the source of fresh ids.
@@ -42,6 +44,9 @@ pub enum AppError {
     /// The store refused (a typed conflict) or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Data built into the program is broken (a bug, never the user's input).
+    #[error("broken: {0}")]
+    Broken(String),
 }
 
 impl From<Denied> for AppError {

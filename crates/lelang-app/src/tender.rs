@@ -2,14 +2,18 @@
 //! vendors register and ask.
 
 use crate::{App, AppError};
+use lelang_core::calendar::WorkingCalendar;
 use lelang_core::clarification::{Question, answer as answer_question, ask as ask_question};
+use lelang_core::command::CommandError;
 use lelang_core::ids::{PackageId, QuestionId, VendorId};
 use lelang_core::model::Tenant;
 use lelang_core::package::Package;
 use lelang_core::pokja::PokjaAssignment;
 use lelang_core::policy::{Action, Actor, authorize};
-use lelang_core::tender::{AnnounceContext, PublicTender, TenderSetup, announce as announce_tender};
+use lelang_core::rules::{EvaluationMethod, Method, StageKind};
+use lelang_core::tender::{self, AnnounceContext, PublicTender, TenderSetup, announce as announce_tender};
 use lelang_core::vendor::join_tender;
+use time::Date;
 
 /// A package with what its tender needs.
 #[derive(Debug, Clone)]
@@ -42,6 +46,76 @@ pub async fn load(app: &App, actor: &Actor, tenant: Tenant, package: PackageId) 
         assignment,
         setup,
     })
+}
+
+/// The working-day calendar (the platform's days off).
+pub async fn calendar(app: &App) -> Result<WorkingCalendar, AppError> {
+    Ok(WorkingCalendar::new(app.store.days_off(None).await?))
+}
+
+/// The pokja sets a loaded package's tender up: its method, evaluation and a schedule from the
+/// first day of the announcement, by the package's rule set and the working-day calendar.
+pub async fn set_up(
+    app: &App,
+    actor: &Actor,
+    l: &Loaded,
+    method: Method,
+    evaluation: EvaluationMethod,
+    first_day: Date,
+) -> Result<TenderSetup, AppError> {
+    authorize(actor, Action::RunTender(l.tenant.id))?;
+    let rules = crate::rules::of(&l.package)?;
+    let cal = calendar(app).await?;
+    app.run(|cx| {
+        tender::set_up(
+            actor,
+            &l.package,
+            l.assignment.as_ref(),
+            method,
+            evaluation,
+            first_day,
+            l.tenant.time_zone,
+            rules,
+            &cal,
+            l.setup.as_ref(),
+            cx,
+        )
+    })
+    .await
+}
+
+/// The pokja moves the end of one stage of a loaded package's schedule, with a published reason;
+/// true when the submission window was extended to keep its minimum.
+pub async fn change_schedule(
+    app: &App,
+    actor: &Actor,
+    l: &Loaded,
+    stage: StageKind,
+    new_last_day: Date,
+    reason: &str,
+) -> Result<bool, AppError> {
+    authorize(actor, Action::RunTender(l.tenant.id))?;
+    let setup = l.setup.as_ref().ok_or(CommandError::Invalid {
+        field: "package_id",
+        code: "tender-not-set-up",
+    })?;
+    let rules = crate::rules::of(&l.package)?;
+    let cal = calendar(app).await?;
+    app.run(|cx| {
+        let (_, extended, change) = tender::change_schedule(
+            actor,
+            setup,
+            l.assignment.as_ref(),
+            stage,
+            new_last_day,
+            reason,
+            rules,
+            &cal,
+            cx,
+        )?;
+        Ok((extended, change))
+    })
+    .await
 }
 
 /// The pokja announces a loaded package's tender: the core checks it is ready (declarations,

@@ -259,6 +259,7 @@ impl From<lelang_app::AppError> for ApiError {
             lelang_app::AppError::NotFound => ApiError::NotFound,
             lelang_app::AppError::Command(c) => c.into(),
             lelang_app::AppError::Store(s) => s.into(),
+            lelang_app::AppError::Broken(b) => ApiError::Internal(b),
         }
     }
 }

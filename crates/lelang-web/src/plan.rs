@@ -19,7 +19,6 @@ use lelang_core::plan::{self, NewPlanItem, PlanItem, RowError};
 use lelang_core::policy::{Action, authorize};
 use lelang_core::rules::{self, Category, Method, RuleSet};
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -28,18 +27,12 @@ const MAX_IMPORT_BYTES: usize = 1024 * 1024;
 
 /// The built-in rule sets, parsed once per process.
 pub(crate) fn rule_sets() -> Result<&'static [RuleSet], ApiError> {
-    static SETS: OnceLock<Vec<RuleSet>> = OnceLock::new();
-    if let Some(s) = SETS.get() {
-        return Ok(s);
-    }
-    let parsed = rules::built_in().map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(SETS.get_or_init(|| parsed))
+    Ok(lelang_app::rules::sets()?)
 }
 
 /// The rule set in force today.
 pub(crate) fn rules_today(state: &AppState) -> Result<&'static RuleSet, ApiError> {
-    rules::in_force(rule_sets()?, state.clock.now().date())
-        .ok_or_else(|| ApiError::Internal("no rule set in force".into()))
+    Ok(lelang_app::rules::today(&state.app)?)
 }
 
 /// A plan item, as the API shows it.

@@ -14,9 +14,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use lelang_core::model::Tenant;
-use lelang_core::pokja::{Candidate, PokjaAssignment, assign_pokja, declare_no_conflict, rank_candidates};
+use lelang_core::pokja::{Candidate, PokjaAssignment};
 use lelang_core::policy::{Action, authorize};
-use lelang_core::role::Role;
 use lelang_core::{PackageId, UserId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -40,33 +39,16 @@ pub struct PokjaInput {
     members: Vec<Uuid>,
 }
 
-/// The active pokja members of a regency, with names (two reads, whatever the size of the unit).
+/// The active pokja members of a regency, with names.
 pub(crate) async fn members(state: &AppState, tenant: &Tenant) -> Result<Vec<(UserId, String)>, ApiError> {
-    let grants = state.store.tenant_role_grants(tenant.id).await?;
-    Ok(state
-        .store
-        .users(Some(tenant.id))
-        .await?
-        .into_iter()
-        .filter(|u| {
-            u.active
-                && grants
-                    .iter()
-                    .any(|g| g.user_id == u.id && g.role == Role::PokjaMember)
-        })
-        .map(|u| (u.id, u.display_name))
-        .collect())
+    Ok(lelang_app::pokja::members(&state.app, tenant).await?)
 }
 
 async fn ranked(
     state: &AppState,
     tenant: &Tenant,
 ) -> Result<(Vec<Candidate>, Vec<PokjaAssignment>), ApiError> {
-    let assignments = state.store.pokja_assignments(tenant.id).await?;
-    Ok((
-        rank_candidates(&members(state, tenant).await?, &assignments),
-        assignments,
-    ))
+    Ok(lelang_app::pokja::ranked(&state.app, tenant).await?)
 }
 
 async fn assign(
@@ -76,32 +58,12 @@ async fn assign(
     id: Uuid,
     chosen: Vec<UserId>,
 ) -> Result<(), ApiError> {
-    authorize(&ctx.actor, Action::AssignPokja(tenant.id))?;
-    let pkg = crate::tender::package_of(state, tenant.id, id).await?;
-    let (candidates, assignments) = ranked(state, tenant).await?;
-    let eligible: Vec<UserId> = candidates.iter().map(|c| c.user_id).collect();
-    let existing = assignments.iter().find(|a| a.package_id == pkg.id);
-    let _ = state
-        .app
-        .run(|cx| assign_pokja(&ctx.actor, &pkg, &chosen, &eligible, existing, cx))
-        .await?;
+    lelang_app::pokja::assign(&state.app, &ctx.actor, tenant, PackageId(id), &chosen).await?;
     Ok(())
 }
 
 async fn declare(state: &AppState, ctx: &Ctx, tenant: &Tenant, id: Uuid) -> Result<(), ApiError> {
-    authorize(&ctx.actor, Action::DeclareNoConflict(tenant.id))?;
-    let assignment = state
-        .store
-        .pokja_assignments(tenant.id)
-        .await?
-        .into_iter()
-        .find(|a| a.package_id == PackageId(id))
-        .ok_or(ApiError::NotFound)?;
-    state
-        .app
-        .apply(|cx| declare_no_conflict(&ctx.actor, &assignment, cx))
-        .await?;
-    Ok(())
+    Ok(lelang_app::pokja::declare(&state.app, &ctx.actor, tenant, PackageId(id)).await?)
 }
 
 /// The regency's pokja members, least loaded first (the ULP head).

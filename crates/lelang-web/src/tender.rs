@@ -14,11 +14,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use lelang_core::calendar::WorkingCalendar;
 use lelang_core::package::Package;
 use lelang_core::policy::{Action, authorize};
 use lelang_core::rules::{self, EvaluationMethod, Method, RuleSet, StageKind};
-use lelang_core::tender::{TenderSetup, change_schedule, set_up};
+use lelang_core::tender::TenderSetup;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
@@ -100,14 +99,7 @@ pub(crate) async fn load(state: &AppState, ctx: &Ctx, slug: &str, id: Uuid) -> R
 }
 
 pub(crate) fn rule_set(package: &Package) -> Result<&'static RuleSet, ApiError> {
-    crate::plan::rule_sets()?
-        .iter()
-        .find(|r| r.id == package.rule_set)
-        .ok_or_else(|| ApiError::Internal(format!("rule set {} missing", package.rule_set)))
-}
-
-async fn calendar(state: &AppState) -> Result<WorkingCalendar, ApiError> {
-    Ok(WorkingCalendar::new(state.store.days_off(None).await?))
+    Ok(lelang_app::rules::of(package)?)
 }
 
 fn date(s: &str, field: &str) -> Result<Date, ApiError> {
@@ -136,30 +128,12 @@ async fn do_setup(
     input: SetupInput,
 ) -> Result<(), ApiError> {
     let l = load(state, ctx, slug, id).await?;
+    // Who may, before what they sent is read.
     authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
     let method: Method = code(&input.method, "method", "invalid-method")?;
     let evaluation: EvaluationMethod = code(&input.evaluation, "evaluation", "invalid-evaluation")?;
     let first_day = date(&input.first_day, "first_day")?;
-    let rules = rule_set(&l.package)?;
-    let cal = calendar(state).await?;
-    let _ = state
-        .app
-        .run(|cx| {
-            set_up(
-                &ctx.actor,
-                &l.package,
-                l.assignment.as_ref(),
-                method,
-                evaluation,
-                first_day,
-                l.tenant.time_zone,
-                rules,
-                &cal,
-                l.setup.as_ref(),
-                cx,
-            )
-        })
-        .await?;
+    lelang_app::tender::set_up(&state.app, &ctx.actor, &l, method, evaluation, first_day).await?;
     Ok(())
 }
 
@@ -172,32 +146,9 @@ async fn do_change(
 ) -> Result<bool, ApiError> {
     let l = load(state, ctx, slug, id).await?;
     authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
-    let setup = l.setup.as_ref().ok_or(ApiError::Invalid {
-        field: "package_id".into(),
-        code: "tender-not-set-up".into(),
-    })?;
     let stage: StageKind = code(&input.stage, "stage", "schedule-no-stage")?;
     let last = date(&input.new_last_day, "new_last_day")?;
-    let rules = rule_set(&l.package)?;
-    let cal = calendar(state).await?;
-    let extended = state
-        .app
-        .run(|cx| {
-            let (_, extended, change) = change_schedule(
-                &ctx.actor,
-                setup,
-                l.assignment.as_ref(),
-                stage,
-                last,
-                &input.reason,
-                rules,
-                &cal,
-                cx,
-            )?;
-            Ok((extended, change))
-        })
-        .await?;
-    Ok(extended)
+    Ok(lelang_app::tender::change_schedule(&state.app, &ctx.actor, &l, stage, last, &input.reason).await?)
 }
 
 fn view(setup: &TenderSetup) -> TenderView {

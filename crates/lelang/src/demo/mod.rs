@@ -599,9 +599,8 @@ async fn load_plans(app: &App) -> anyhow::Result<()> {
     let store = app.store.as_ref();
     use lelang_core::plan::{NewPlanItem, announce_plan, create_plan_items};
     use lelang_core::rules;
-    let sets = rules::built_in()?;
     let now = app.clock.now();
-    let rules = rules::in_force(&sets, now.date()).ok_or_else(|| anyhow!("no rule set in force"))?;
+    let rules = lelang_app::rules::today(app)?;
     let year = now.year() + 1;
     for (slug, code, ppk, pa, announce, items) in PLANS {
         let tenant = store
@@ -705,10 +704,7 @@ async fn load_calendar(app: &App, platform: &Actor) -> anyhow::Result<()> {
 async fn load_packages(app: &App) -> anyhow::Result<()> {
     let store = app.store.as_ref();
     use lelang_core::package::{HpsLine, NewPackage, create_package};
-    use lelang_core::pokja::{assign_pokja, declare_no_conflict, rank_candidates};
-    let sets = lelang_core::rules::built_in()?;
-    let rules = lelang_core::rules::in_force(&sets, app.clock.now().date())
-        .ok_or_else(|| anyhow!("no rule set in force"))?;
+    let rules = lelang_app::rules::today(app)?;
     let line = |d: &str, q: i64, u: &str, p: i64| HpsLine {
         description: d.into(),
         quantity: q,
@@ -780,34 +776,16 @@ async fn load_packages(app: &App) -> anyhow::Result<()> {
                 )
             })
             .await?;
-        let mut members = Vec::new();
-        for u in store.users(Some(tenant.id)).await? {
-            if store
-                .role_grants(u.id)
-                .await?
-                .iter()
-                .any(|g| g.role == Role::PokjaMember)
-            {
-                members.push((u.id, u.display_name));
-            }
-        }
-        let assignments = store.pokja_assignments(tenant.id).await?;
-        let chosen: Vec<_> = rank_candidates(&members, &assignments)
-            .iter()
-            .take(3)
-            .map(|c| c.user_id)
-            .collect();
-        let eligible: Vec<_> = members.iter().map(|(id, _)| *id).collect();
+        // The ULP head takes the three least-loaded members, as the workload page suggests.
+        let (candidates, _) = lelang_app::pokja::ranked(app, &tenant).await?;
+        let chosen: Vec<_> = candidates.iter().take(3).map(|c| c.user_id).collect();
         let by = official_actor(store, ulp).await?;
-        let assignment = app
-            .run(|cx| assign_pokja(&by, &pkg, &chosen, &eligible, None, cx))
-            .await?;
+        let assignment = lelang_app::pokja::assign(app, &by, &tenant, pkg.id, &chosen).await?;
         if declare {
             for m in &assignment.members {
                 let user = store.user(*m).await?.ok_or_else(|| anyhow!("member"))?;
                 let actor = official_actor(store, &user.username).await?;
-                app.apply(|cx| declare_no_conflict(&actor, &assignment, cx))
-                    .await?;
+                lelang_app::pokja::declare(app, &actor, &tenant, pkg.id).await?;
             }
         }
     }

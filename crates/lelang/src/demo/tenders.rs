@@ -5,17 +5,13 @@
 use super::official_actor;
 use anyhow::anyhow;
 use lelang_app::App;
-use lelang_core::clarification::{answer, ask};
 use lelang_core::document::{DocumentKind, NewDocument, publish};
 use lelang_core::package::{HpsLine, NewPackage, create_package};
-use lelang_core::pokja::{assign_pokja, declare_no_conflict, rank_candidates};
-use lelang_core::role::Role;
 use lelang_core::rules::{EvaluationMethod, Method};
 use lelang_core::store::prelude::*;
-use lelang_core::tender::{AnnounceContext, announce, set_up};
 use lelang_core::vendor::{
-    Equipment, Experience, Licence, Person, TaxStatus, VendorProfile, VerificationStatus, join_tender,
-    update_profile, verify,
+    Equipment, Experience, Licence, Person, TaxStatus, VendorProfile, VerificationStatus, update_profile,
+    verify,
 };
 use lelang_web::blobs::BlobStore;
 
@@ -270,10 +266,7 @@ async fn load_vendors(app: &App) -> anyhow::Result<()> {
 pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> {
     let store = app.store.as_ref();
     load_vendors(app).await?;
-    let sets = lelang_core::rules::built_in()?;
-    let rules = lelang_core::rules::in_force(&sets, app.clock.now().date())
-        .ok_or_else(|| anyhow!("no rule set in force"))?;
-    let calendar = lelang_core::calendar::WorkingCalendar::new(store.days_off(None).await?);
+    let rules = lelang_app::rules::today(app)?;
     for c in CASES {
         let tenant = store
             .tenant_by_slug(c.slug)
@@ -331,27 +324,10 @@ pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> 
             )
         };
         if find_assignment().await?.is_none() {
-            let mut members = Vec::new();
-            for u in store.users(Some(tenant.id)).await? {
-                if store
-                    .role_grants(u.id)
-                    .await?
-                    .iter()
-                    .any(|g| g.role == Role::PokjaMember)
-                {
-                    members.push((u.id, u.display_name));
-                }
-            }
-            let assignments = store.pokja_assignments(tenant.id).await?;
-            let chosen: Vec<_> = rank_candidates(&members, &assignments)
-                .iter()
-                .take(3)
-                .map(|x| x.user_id)
-                .collect();
-            let eligible: Vec<_> = members.iter().map(|(id, _)| *id).collect();
+            let (candidates, _) = lelang_app::pokja::ranked(app, &tenant).await?;
+            let chosen: Vec<_> = candidates.iter().take(3).map(|x| x.user_id).collect();
             let by = official_actor(store, c.ulp).await?;
-            app.run(|cx| assign_pokja(&by, &package, &chosen, &eligible, None, cx))
-                .await?;
+            lelang_app::pokja::assign(app, &by, &tenant, package.id, &chosen).await?;
         }
         let assignment = find_assignment().await?.ok_or_else(|| anyhow!("pokja"))?;
         let mut member_actors = Vec::new();
@@ -359,41 +335,19 @@ pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> 
             let u = store.user(*m).await?.ok_or_else(|| anyhow!("member"))?;
             let actor = official_actor(store, &u.username).await?;
             if !assignment.declared.contains(m) {
-                app.apply(|cx| declare_no_conflict(&actor, &assignment, cx))
-                    .await?;
+                lelang_app::pokja::declare(app, &actor, &tenant, package.id).await?;
             }
             member_actors.push(actor);
         }
         let assignment = find_assignment().await?.ok_or_else(|| anyhow!("pokja"))?;
         let lead = member_actors.first().ok_or_else(|| anyhow!("no members"))?;
-        let setup = match store
-            .tender_setups(tenant.id)
-            .await?
-            .into_iter()
-            .find(|s| s.package_id == package.id)
-        {
-            Some(s) => s,
-            None => {
-                let offset = time::UtcOffset::from_hms(tenant.time_zone.utc_offset_hours(), 0, 0)?;
-                let today = app.clock.now().to_offset(offset).date();
-                app.run(|cx| {
-                    set_up(
-                        lead,
-                        &package,
-                        Some(&assignment),
-                        Method::Tender,
-                        EvaluationMethod::SistemGugur,
-                        today,
-                        tenant.time_zone,
-                        rules,
-                        &calendar,
-                        None,
-                        cx,
-                    )
-                })
-                .await?
-            }
-        };
+        let loaded = lelang_app::tender::load(app, lead, tenant.clone(), package.id).await?;
+        if loaded.setup.is_none() {
+            let offset = time::UtcOffset::from_hms(tenant.time_zone.utc_offset_hours(), 0, 0)?;
+            let today = app.clock.now().to_offset(offset).date();
+            let (method, evaluation) = (Method::Tender, EvaluationMethod::SistemGugur);
+            lelang_app::tender::set_up(app, lead, &loaded, method, evaluation, today).await?;
+        }
         if !c.announce || store.public_tender(package.id).await?.is_some() {
             continue;
         }
@@ -434,31 +388,8 @@ pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> 
             existing.push(d);
         }
         let key = super::sealing::ceremony(app, package.id, &assignment, &member_actors).await?;
-        let unit = store
-            .work_units(tenant.id)
-            .await?
-            .into_iter()
-            .find(|u| u.id == package.work_unit_id)
-            .map(|u| u.name)
-            .unwrap_or_default();
-        let tender = app
-            .run(|cx| {
-                announce(
-                    lead,
-                    &package,
-                    AnnounceContext {
-                        assignment: Some(&assignment),
-                        setup: Some(&setup),
-                        announced: false,
-                        documents: existing.len(),
-                        work_unit_name: &unit,
-                        regency_name: &tenant.name,
-                        bid_recipient: key.recipient(),
-                    },
-                    cx,
-                )
-            })
-            .await?;
+        let loaded = lelang_app::tender::load(app, lead, tenant.clone(), package.id).await?;
+        let tender = lelang_app::tender::announce(app, lead, &loaded).await?;
         for (username, question, reply) in c.questions {
             let (actor, vendor) = vendor_actor(store, username).await?;
             let joined = store
@@ -467,16 +398,11 @@ pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> 
                 .iter()
                 .any(|(v, _)| *v == vendor);
             if !joined {
-                let verifications = store.verifications(Some(vendor)).await?;
-                app.apply(|cx| join_tender(&actor, vendor, &tender, &verifications, false, cx))
-                    .await?;
+                lelang_app::tender::join(app, &actor, vendor, package.id).await?;
             }
-            let q = app
-                .run(|cx| ask(&actor, vendor, &tender, &setup, true, question, cx))
-                .await?;
+            let q = lelang_app::tender::ask(app, &actor, vendor, package.id, question).await?;
             if let Some(reply) = reply {
-                app.run(|cx| answer(lead, &q, &tender, Some(&assignment), reply, cx))
-                    .await?;
+                lelang_app::tender::answer(app, lead, &loaded, q.id, reply).await?;
             }
         }
         if let Some(note) = c.addendum {

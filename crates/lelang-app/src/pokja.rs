@@ -1,0 +1,70 @@
+//! A package's pokja: the ULP head assigns members (the least loaded suggested first), and each
+//! member declares no conflict of interest.
+
+use crate::{App, AppError};
+use lelang_core::ids::{PackageId, UserId};
+use lelang_core::model::Tenant;
+use lelang_core::pokja::{Candidate, PokjaAssignment, assign_pokja, declare_no_conflict, rank_candidates};
+use lelang_core::policy::{Action, Actor, authorize};
+use lelang_core::role::Role;
+
+/// The active pokja members of a regency, with names (two reads, whatever the size of the unit).
+pub async fn members(app: &App, tenant: &Tenant) -> Result<Vec<(UserId, String)>, AppError> {
+    let grants = app.store.tenant_role_grants(tenant.id).await?;
+    Ok(app
+        .store
+        .users(Some(tenant.id))
+        .await?
+        .into_iter()
+        .filter(|u| {
+            u.active
+                && grants
+                    .iter()
+                    .any(|g| g.user_id == u.id && g.role == Role::PokjaMember)
+        })
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// The regency's pokja members, least loaded first, and its assignments.
+pub async fn ranked(app: &App, tenant: &Tenant) -> Result<(Vec<Candidate>, Vec<PokjaAssignment>), AppError> {
+    let assignments = app.store.pokja_assignments(tenant.id).await?;
+    Ok((
+        rank_candidates(&members(app, tenant).await?, &assignments),
+        assignments,
+    ))
+}
+
+/// The ULP head assigns the chosen members to a package of the regency.
+pub async fn assign(
+    app: &App,
+    actor: &Actor,
+    tenant: &Tenant,
+    package: PackageId,
+    chosen: &[UserId],
+) -> Result<PokjaAssignment, AppError> {
+    authorize(actor, Action::AssignPokja(tenant.id))?;
+    let pkg = app
+        .store
+        .package(package)
+        .await?
+        .filter(|p| p.tenant_id == tenant.id)
+        .ok_or(AppError::NotFound)?;
+    let (candidates, assignments) = ranked(app, tenant).await?;
+    let eligible: Vec<UserId> = candidates.iter().map(|c| c.user_id).collect();
+    let existing = assignments.iter().find(|a| a.package_id == pkg.id);
+    app.run(|cx| assign_pokja(actor, &pkg, chosen, &eligible, existing, cx))
+        .await
+}
+
+/// A member of a package's pokja declares no conflict of interest.
+pub async fn declare(app: &App, actor: &Actor, tenant: &Tenant, package: PackageId) -> Result<(), AppError> {
+    authorize(actor, Action::DeclareNoConflict(tenant.id))?;
+    let assignment = app
+        .store
+        .pokja_assignment(package)
+        .await?
+        .filter(|a| a.tenant_id == tenant.id)
+        .ok_or(AppError::NotFound)?;
+    app.apply(|cx| declare_no_conflict(actor, &assignment, cx)).await
+}
