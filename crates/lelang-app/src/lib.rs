@@ -11,6 +11,7 @@ use lelang_core::policy::Denied;
 use lelang_core::{Clock, Cx, Fresh, Store, StoreError, SystemClock};
 use std::sync::Arc;
 
+pub mod committer;
 pub mod pokja;
 pub mod rules;
 pub mod tender;
@@ -44,6 +45,12 @@ pub enum AppError {
     /// The store refused (a typed conflict) or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Too many changes are waiting to be committed: try again in a moment.
+    #[error("busy")]
+    Busy,
+    /// The committing task has stopped (the server is shutting down).
+    #[error("the committer stopped")]
+    Stopped,
     /// Data built into the program is broken (a bug, never the user's input).
     #[error("broken: {0}")]
     Broken(String),

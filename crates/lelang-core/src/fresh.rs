@@ -11,11 +11,13 @@
 //! wall clock) and, within one millisecond, a counter, so that rows created together still sort
 //! in the order they were created (RFC 9562, § 6.2, method 1).
 
-use crate::public::Salt;
 use sha2::{Digest, Sha256};
 use std::sync::Mutex;
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+/// Random bytes that make each commitment of an event unguessable, one set per event.
+pub type Salt = [u8; 32];
 
 /// The operating system would not give a seed.
 #[derive(Debug, thiserror::Error)]

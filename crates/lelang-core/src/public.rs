@@ -15,8 +15,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 
-/// Random bytes that make each commitment unguessable, one set per event.
-pub type Salt = [u8; 32];
+pub use crate::fresh::Salt;
 
 /// A fresh salt from the operating system's generator.
 pub fn new_salt() -> Result<Salt, CanonicalError> {

@@ -4,7 +4,6 @@
 //! `postgres://postgres@127.0.0.1:5432/test`). Without a reachable server the cases say they are
 //! skipped; in CI (`CI` set) they fail instead.
 
-use lelang_core::store::Store;
 use lelang_core::store::prelude::*;
 use lelang_store_postgres::PgStore;
 use std::sync::Arc;

@@ -1,6 +1,5 @@
 //! The conformance suite on SQLite, each case in a fresh database file.
 
-use lelang_core::store::Store;
 use lelang_core::store::prelude::*;
 use lelang_store_sqlite::SqliteStore;
 use std::sync::Arc;

@@ -209,7 +209,14 @@ impl AppState {
             )),
             blobs: Arc::new(blobs::LocalBlobs::new(config.documents_dir.clone())),
             public_cache: Arc::new(cache::PublicCache::new(config.public_cache_ttl, 10_000)),
-            committer: submission::Committer::start(app.clone(), metrics.batch.clone(), config.commit_queue),
+            committer: submission::Committer::start(
+                app.clone(),
+                {
+                    let sizes = metrics.batch.clone();
+                    move |n| sizes.observe(n as f64)
+                },
+                config.commit_queue,
+            ),
             limits: Arc::new(submission::Limits::new(
                 config.bid_burst,
                 config.bid_per_minute,

@@ -1,9 +1,8 @@
 //! Sealed submission over HTTP: commit before the deadline (a signed receipt), upload the sealed
 //! file until the grace window ends (resumable), withdraw, and fetch the offline proof bundle.
 //!
-//! Commitments go through one [`Committer`]: a task that stamps each with the clock *as it is
-//! appended* and group-commits whatever has queued while the previous batch was being synced, so
-//! time-stamping and appending are one step and a burst costs one sync per batch, not per request.
+//! Commitments go through the application's group [`Committer`], which stamps each with the clock
+//! *as it is appended* and group-commits whatever queued while the previous batch was synced.
 
 use crate::AppState;
 use crate::auth::Ctx;
@@ -17,9 +16,7 @@ use axum::routing::{get, patch, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use http_body_util::BodyExt;
-use lelang_core::Cx;
-use lelang_core::command::{Change, CommandError};
-use lelang_core::event::Event;
+use lelang_core::command::CommandError;
 use lelang_core::ids::{BidId, PackageId, VendorId};
 use lelang_core::policy::{Action, authorize};
 use lelang_core::public;
@@ -34,142 +31,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use tokio::sync::{mpsc, oneshot};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// Decides a change at the instant it is appended.
-type Decide = Box<dyn FnOnce(&Cx<'_>) -> Result<Change, ApiError> + Send>;
+pub use lelang_app::committer::{Committed, QUEUE};
 
-struct Job {
-    decide: Decide,
-    reply: oneshot::Sender<Result<Committed, ApiError>>,
-}
-
-/// A change as appended: its stored events, with their log positions.
-#[derive(Debug)]
-pub struct Committed {
-    /// Its events.
-    pub events: Vec<Event>,
-}
-
-/// Changes queued beyond this are refused with 503 and `Retry-After` instead of waiting.
-pub const QUEUE: usize = 4096;
-/// The most changes in one transaction.
-pub const BATCH: usize = 512;
-
-/// The group committer (see the module's comment).
-#[derive(Clone)]
-pub struct Committer {
-    tx: mpsc::Sender<Job>,
-}
-
-impl Committer {
-    /// Starts the committing task over the application's store, deciding with its clock and
-    /// source of fresh ids, with room for `queue` waiting changes; `sizes` observes how many
-    /// changes each group commit carried.
-    pub fn start(
-        app: lelang_app::App,
-        sizes: prometheus_client::metrics::histogram::Histogram,
-        queue: usize,
-    ) -> Self {
-        let (tx, rx) = mpsc::channel(queue.max(1));
-        tokio::spawn(run(app, rx, sizes));
-        Self { tx }
-    }
-
-    /// Appends the change `decide` makes at the instant of appending; answers once it is durable.
-    pub async fn commit(
-        &self,
-        decide: impl FnOnce(&Cx<'_>) -> Result<Change, ApiError> + Send + 'static,
-    ) -> Result<Committed, ApiError> {
-        let (reply, answer) = oneshot::channel();
-        let job = Job {
-            decide: Box::new(decide),
-            reply,
-        };
-        match self.tx.try_send(job) {
-            Ok(()) => {}
-            Err(mpsc::error::TrySendError::Full(_)) => return Err(ApiError::Overloaded(1)),
-            Err(mpsc::error::TrySendError::Closed(_)) => {
-                return Err(ApiError::Unavailable("committer stopped".into()));
-            }
-        }
-        answer
-            .await
-            .map_err(|_| ApiError::Unavailable("committer stopped".into()))?
-    }
-}
-
-async fn run(
-    app: lelang_app::App,
-    mut rx: mpsc::Receiver<Job>,
-    sizes: prometheus_client::metrics::histogram::Histogram,
-) {
-    while let Some(first) = rx.recv().await {
-        let mut jobs = vec![first];
-        while jobs.len() < BATCH {
-            match rx.try_recv() {
-                Ok(j) => jobs.push(j),
-                Err(_) => break,
-            }
-        }
-        let mut changes = Vec::with_capacity(jobs.len());
-        let mut waiting = Vec::with_capacity(jobs.len());
-        for j in jobs {
-            match (j.decide)(&app.cx()) {
-                Ok(c) => {
-                    changes.push(c);
-                    waiting.push(j.reply);
-                }
-                Err(e) => {
-                    let _ = j.reply.send(Err(e));
-                }
-            }
-        }
-        if changes.is_empty() {
-            continue;
-        }
-        sizes.observe(changes.len() as f64);
-        match app.store.commit_batch(changes).await {
-            Ok(outcomes) => {
-                for (reply, out) in waiting.into_iter().zip(outcomes) {
-                    let _ = reply.send(out.map(|events| Committed { events }).map_err(ApiError::from));
-                }
-            }
-            Err(e) => {
-                let msg = e.to_string();
-                for reply in waiting {
-                    let _ = reply.send(Err(ApiError::Unavailable(msg.clone())));
-                }
-            }
-        }
-    }
-}
-
-impl Committer {
-    /// [`Committer::commit`] for a command that also decides a value (the bid it stores).
-    pub async fn commit_with<T: Send + 'static>(
-        &self,
-        decide: impl FnOnce(&Cx<'_>) -> Result<(T, Change), ApiError> + Send + 'static,
-    ) -> Result<(T, Committed), ApiError> {
-        let slot: Arc<Mutex<Option<T>>> = Arc::default();
-        let fill = slot.clone();
-        let c = self
-            .commit(move |cx| {
-                let (value, change) = decide(cx)?;
-                *fill.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
-                Ok(change)
-            })
-            .await?;
-        let value = slot
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-            .ok_or_else(|| ApiError::Internal("committed without its value".into()))?;
-        Ok((value, c))
-    }
-}
+/// The group committer, refusing in the API's terms.
+pub type Committer = lelang_app::committer::Committer<ApiError>;
 
 /// Per-company limits: a token bucket for commitments and withdrawals, a cap on uploads in flight.
 #[derive(Debug)]
