@@ -14,6 +14,7 @@ use std::sync::Arc;
 pub mod committer;
 pub mod pokja;
 pub mod rules;
+pub mod sealing;
 pub mod tender;
 
 /// What a use case needs of the process: the store, the clock and the source of fresh ids.

@@ -155,16 +155,7 @@ async fn ceremony_of(
     id: Uuid,
 ) -> Result<(crate::tender::Loaded, Ceremony), ApiError> {
     let l = load(state, ctx, slug, id).await?;
-    authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
-    let c = state.store.ceremony(l.package.id).await?;
-    // The tender's own pokja only (and members of its ceremony, should the pokja change).
-    let uid = ctx.user_actor()?.user_id;
-    let member = l.assignment.as_ref().is_some_and(|a| a.members.contains(&uid))
-        || c.as_ref().is_some_and(|c| c.index_of(uid).is_some());
-    if !member {
-        return Err(ApiError::Forbidden);
-    }
-    let c = c.ok_or(ApiError::NotFound)?;
+    let c = lelang_app::sealing::ceremony_of(&state.app, &ctx.actor, &l).await?;
     Ok((l, c))
 }
 
@@ -203,31 +194,7 @@ pub(crate) async fn start_api(
     ApiJson(input): ApiJson<StartInput>,
 ) -> Result<(StatusCode, Json<CeremonyView>), ApiError> {
     let l = load(&state, &ctx, &slug, id).await?;
-    authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
-    let mut keys = Vec::new();
-    for m in l.assignment.iter().flat_map(|a| a.members.iter()) {
-        if let Some(k) = state.store.member_key(*m).await? {
-            keys.push(k);
-        }
-    }
-    let announced = state.store.public_tender(l.package.id).await?.is_some();
-    let latest = state.store.ceremony(l.package.id).await?;
-    let c = state
-        .app
-        .run(|cx| {
-            sealing::start_ceremony(
-                &ctx.actor,
-                l.tenant.id,
-                l.package.id,
-                l.assignment.as_ref(),
-                &keys,
-                announced,
-                latest.as_ref(),
-                input.threshold,
-                cx,
-            )
-        })
-        .await?;
+    let c = lelang_app::sealing::start(&state.app, &ctx.actor, &l, input.threshold).await?;
     Ok((StatusCode::CREATED, Json(view(&ctx, c))))
 }
 
@@ -242,11 +209,8 @@ pub(crate) async fn deal_api(
     Path((slug, id)): Path<(String, Uuid)>,
     ApiJson(input): ApiJson<DealRequest>,
 ) -> Result<Json<CeremonyView>, ApiError> {
-    let (_, c) = ceremony_of(&state, &ctx, &slug, id).await?;
-    let n = state
-        .app
-        .run(|cx| sealing::deal(&ctx.actor, &c, input, cx))
-        .await?;
+    let l = load(&state, &ctx, &slug, id).await?;
+    let n = lelang_app::sealing::deal(&state.app, &ctx.actor, &l, input).await?;
     Ok(Json(view(&ctx, n)))
 }
 
@@ -263,16 +227,15 @@ pub(crate) async fn verdict_api(
     Path((slug, id)): Path<(String, Uuid)>,
     ApiJson(input): ApiJson<Verdict>,
 ) -> Result<Json<CeremonyView>, ApiError> {
-    let (_, c) = ceremony_of(&state, &ctx, &slug, id).await?;
-    let n = state
-        .app
-        .run(|cx| match &input {
-            Verdict::Confirm(req) => sealing::confirm(&ctx.actor, &c, req, cx),
-            Verdict::Complain { dealer, .. } => {
-                sealing::complain(&ctx.actor, &c, *dealer, input.revealed().as_ref(), cx)
-            }
-        })
-        .await?;
+    let l = load(&state, &ctx, &slug, id).await?;
+    let app = &state.app;
+    let n = match &input {
+        Verdict::Confirm(req) => lelang_app::sealing::confirm(app, &ctx.actor, &l, req).await?,
+        Verdict::Complain { dealer, .. } => {
+            let revealed = input.revealed();
+            lelang_app::sealing::complain(app, &ctx.actor, &l, *dealer, revealed.as_ref()).await?
+        }
+    };
     Ok(Json(view(&ctx, n)))
 }
 

@@ -66,27 +66,19 @@ pub async fn ceremony(
         keys.push(key);
     }
     let lead = members.first().ok_or_else(|| anyhow!("no members"))?;
-    let mut c = app
-        .run(|cx| {
-            sealing::start_ceremony(
-                lead,
-                assignment.tenant_id,
-                package,
-                Some(assignment),
-                &keys,
-                false,
-                None,
-                None,
-                cx,
-            )
-        })
-        .await?;
+    let tenant = store
+        .tenant(assignment.tenant_id)
+        .await?
+        .ok_or_else(|| anyhow!("no regency"))?;
+    let l = lelang_app::tender::load(app, lead, tenant, package).await?;
+    let mut c = lelang_app::sealing::start(app, lead, &l, None).await?;
+    // Each member's own side (lelang_core::sealing::member) deals and checks, as its browser or
+    // `lelang keys` would; the server's side is the same use case the API calls.
     for actor in members {
         let user = actor.user().ok_or_else(|| anyhow!("member"))?;
         let i = c.index_of(user.user_id).ok_or_else(|| anyhow!("not a member"))?;
         let d = member::deal(&c, i, &member_identity(&user.username)?).map_err(|e| anyhow!(e))?;
-        let n = app.run(|cx| sealing::deal(actor, &c, d, cx)).await?;
-        c = n;
+        c = lelang_app::sealing::deal(app, actor, &l, d).await?;
     }
     for actor in members {
         let user = actor.user().ok_or_else(|| anyhow!("member"))?;
@@ -95,8 +87,7 @@ pub async fn ceremony(
             Ok(member::Verdict::Confirm(req)) => req,
             v => return Err(anyhow!("demo ceremony: {v:?}")),
         };
-        let n = app.run(|cx| sealing::confirm(actor, &c, &req, cx)).await?;
-        c = n;
+        c = lelang_app::sealing::confirm(app, actor, &l, &req).await?;
     }
     Ok(c)
 }
