@@ -44,12 +44,7 @@ pub async fn assign(
     chosen: &[UserId],
 ) -> Result<PokjaAssignment, AppError> {
     authorize(actor, Action::AssignPokja(tenant.id))?;
-    let pkg = app
-        .store
-        .package(package)
-        .await?
-        .filter(|p| p.tenant_id == tenant.id)
-        .ok_or(AppError::NotFound)?;
+    let pkg = crate::tender::package_of(app, tenant.id, package).await?;
     let (candidates, assignments) = ranked(app, tenant).await?;
     let eligible: Vec<UserId> = candidates.iter().map(|c| c.user_id).collect();
     let existing = assignments.iter().find(|a| a.package_id == pkg.id);

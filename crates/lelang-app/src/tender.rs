@@ -5,7 +5,7 @@ use crate::{App, AppError};
 use lelang_core::calendar::WorkingCalendar;
 use lelang_core::clarification::{Question, answer as answer_question, ask as ask_question};
 use lelang_core::command::CommandError;
-use lelang_core::ids::{PackageId, QuestionId, VendorId};
+use lelang_core::ids::{PackageId, QuestionId, TenantId, VendorId};
 use lelang_core::model::Tenant;
 use lelang_core::package::Package;
 use lelang_core::pokja::PokjaAssignment;
@@ -28,16 +28,20 @@ pub struct Loaded {
     pub setup: Option<TenderSetup>,
 }
 
+/// A package of this regency: another regency's is not found here.
+pub async fn package_of(app: &App, tenant: TenantId, package: PackageId) -> Result<Package, AppError> {
+    app.store
+        .package(package)
+        .await?
+        .filter(|p| p.tenant_id == tenant)
+        .ok_or(AppError::NotFound)
+}
+
 /// A package of `tenant` for an official who may see packages there (another regency's package
 /// is not found here).
 pub async fn load(app: &App, actor: &Actor, tenant: Tenant, package: PackageId) -> Result<Loaded, AppError> {
     authorize(actor, Action::ViewPackages(tenant.id))?;
-    let package = app
-        .store
-        .package(package)
-        .await?
-        .filter(|p| p.tenant_id == tenant.id)
-        .ok_or(AppError::NotFound)?;
+    let package = package_of(app, tenant.id, package).await?;
     let assignment = app.store.pokja_assignment(package.id).await?;
     let setup = app.store.tender_setup(package.id).await?;
     Ok(Loaded {

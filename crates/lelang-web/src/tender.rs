@@ -84,12 +84,7 @@ pub(crate) async fn package_of(
     tenant: lelang_core::TenantId,
     id: Uuid,
 ) -> Result<lelang_core::package::Package, ApiError> {
-    state
-        .store
-        .package(lelang_core::ids::PackageId(id))
-        .await?
-        .filter(|p| p.tenant_id == tenant)
-        .ok_or(ApiError::NotFound)
+    Ok(lelang_app::tender::package_of(&state.app, tenant, lelang_core::ids::PackageId(id)).await?)
 }
 
 /// Loads a package of a regency for an official who may see packages there.
