@@ -492,15 +492,20 @@ fn has_phone_or_nik(s: &str) -> Option<String> {
             return Some(s[i..i + digits_at(i)].to_owned());
         }
     }
-    // +62 and a subscriber number, standing alone (a base64 signature may hold "+62" by chance).
+    // +62 and a subscriber number, standing alone and however grouped ("+62 812-3456-7890"): a
+    // base64 signature may hold "+62" by chance, never followed by eight digits and separators.
     for (i, _) in s.match_indices("+62") {
         let before = s[..i]
             .chars()
             .last()
             .is_some_and(|c| c.is_ascii_alphanumeric() || "+/=".contains(c));
-        let n = digits_at(i + 3);
-        if !before && (8..=12).contains(&n) {
-            return Some(s[i..i + 3 + n].to_owned());
+        let number: String = s[i + 3..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ' ' || *c == '-')
+            .collect();
+        let digits = number.chars().filter(char::is_ascii_digit).count();
+        if !before && (8..=12).contains(&digits) {
+            return Some(format!("+62{}", number.trim_end()));
         }
     }
     // A NIK: sixteen digits standing alone (not part of a hash or a longer number).
@@ -635,6 +640,10 @@ async fn the_public_log_names_no_person() {
         Some("+6281234567890".into())
     );
     assert_eq!(has_phone_or_nik(r#"{"sig":"q3Z+62Ab9/+62x"}"#), None);
+    assert_eq!(
+        has_phone_or_nik("hubungi +62 812-3456-7890"),
+        Some("+62 812-3456-7890".into())
+    );
 }
 
 /// Finding 9: the OpenAPI document says where each parameter goes and what errors look like.
