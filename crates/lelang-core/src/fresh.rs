@@ -134,14 +134,6 @@ impl<'a> Cx<'a> {
         Self { now, fresh }
     }
 
-    /// The same source, deciding at another instant (a batch stamped at its own times).
-    pub fn at(&self, now: OffsetDateTime) -> Self {
-        Self {
-            now,
-            fresh: self.fresh,
-        }
-    }
-
     /// A fresh id of any kind, stamped with the decision's instant.
     pub fn id<T: From<Uuid>>(&self) -> T {
         T::from(self.fresh.uuid_v7(self.now))
@@ -150,11 +142,6 @@ impl<'a> Cx<'a> {
     /// A fresh salt.
     pub fn salt(&self) -> Salt {
         self.fresh.salt()
-    }
-
-    /// The source itself (for secrets drawn beside the command, such as recovery codes).
-    pub fn fresh(&self) -> &'a Fresh {
-        self.fresh
     }
 }
 
