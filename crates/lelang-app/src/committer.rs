@@ -9,6 +9,7 @@
 
 use crate::{App, AppError};
 use lelang_core::Cx;
+use lelang_core::Mutation;
 use lelang_core::command::Change;
 use lelang_core::event::Event;
 use lelang_core::store::StoreError;
@@ -21,7 +22,7 @@ pub const QUEUE: usize = 4096;
 pub const BATCH: usize = 512;
 
 /// Decides a change at the instant it is appended.
-type Decide<E> = Box<dyn FnOnce(&Cx<'_>) -> Result<Change, E> + Send>;
+type Decide<E> = Box<dyn FnOnce(&Cx<'_>) -> Result<Change<Mutation>, E> + Send>;
 
 struct Job<E> {
     decide: Decide<E>,
@@ -57,13 +58,13 @@ impl<E: From<AppError> + Send + 'static> Committer<E> {
     }
 
     /// Appends the change `decide` makes at the instant of appending; answers once it is durable.
-    pub async fn commit(
+    pub async fn commit<M: Into<Mutation>>(
         &self,
-        decide: impl FnOnce(&Cx<'_>) -> Result<Change, E> + Send + 'static,
+        decide: impl FnOnce(&Cx<'_>) -> Result<Change<M>, E> + Send + 'static,
     ) -> Result<Committed, E> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
-            decide: Box::new(decide),
+            decide: Box::new(move |cx: &Cx<'_>| decide(cx).map(Change::lift)),
             reply,
         };
         match self.tx.try_send(job) {
@@ -75,14 +76,14 @@ impl<E: From<AppError> + Send + 'static> Committer<E> {
     }
 
     /// [`Committer::commit`] for a command that also decides a value (the bid it stores).
-    pub async fn commit_with<T: Send + 'static>(
+    pub async fn commit_with<T: Send + 'static, M: Into<Mutation>>(
         &self,
-        decide: impl FnOnce(&Cx<'_>) -> Result<(T, Change), E> + Send + 'static,
+        decide: impl FnOnce(&Cx<'_>) -> Result<(T, Change<M>), E> + Send + 'static,
     ) -> Result<(T, Committed), E> {
         let slot: Arc<Mutex<Option<T>>> = Arc::default();
         let fill = slot.clone();
         let c = self
-            .commit(move |cx| -> Result<Change, E> {
+            .commit(move |cx| -> Result<Change<M>, E> {
                 let (value, change) = decide(cx)?;
                 *fill.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
                 Ok(change)

@@ -6,6 +6,7 @@
 //! [`Change`] the core decided, atomically. The edges translate their input and the
 //! [`AppError`]; they never commit on their own.
 
+use lelang_core::Mutation;
 use lelang_core::command::{Change, CommandError};
 use lelang_core::policy::Denied;
 use lelang_core::{Clock, Cx, Fresh, Store, StoreError, SystemClock};
@@ -85,38 +86,38 @@ impl App {
     }
 
     /// Decides with a context of now and commits the change; returns what the decision made.
-    pub async fn run<T>(
+    pub async fn run<T, M: Into<Mutation>>(
         &self,
-        decide: impl FnOnce(&Cx<'_>) -> Result<(T, Change), CommandError>,
+        decide: impl FnOnce(&Cx<'_>) -> Result<(T, Change<M>), CommandError>,
     ) -> Result<T, AppError> {
         let (made, change) = decide(&self.cx())?;
-        self.store.commit(change).await?;
+        self.store.commit(change.lift()).await?;
         Ok(made)
     }
 
     /// Decides a change that makes nothing to return, and commits it.
-    pub async fn apply(
+    pub async fn apply<M: Into<Mutation>>(
         &self,
-        decide: impl FnOnce(&Cx<'_>) -> Result<Change, CommandError>,
+        decide: impl FnOnce(&Cx<'_>) -> Result<Change<M>, CommandError>,
     ) -> Result<(), AppError> {
         self.run(|cx| Ok(((), decide(cx)?))).await
     }
 
     /// Commits a change decided with [`App::cx`], for a use case that must do something between
     /// deciding and committing (keep the file a document names before the document exists).
-    pub async fn commit(&self, change: Change) -> Result<(), AppError> {
-        self.store.commit(change).await?;
+    pub async fn commit<M: Into<Mutation>>(&self, change: Change<M>) -> Result<(), AppError> {
+        self.store.commit(change.lift()).await?;
         Ok(())
     }
 
     /// Decides a change that may be nothing at all (a read logged only for some readers), and
     /// commits it if there is one.
-    pub async fn apply_some(
+    pub async fn apply_some<M: Into<Mutation>>(
         &self,
-        decide: impl FnOnce(&Cx<'_>) -> Result<Option<Change>, CommandError>,
+        decide: impl FnOnce(&Cx<'_>) -> Result<Option<Change<M>>, CommandError>,
     ) -> Result<(), AppError> {
         if let Some(change) = decide(&self.cx())? {
-            self.store.commit(change).await?;
+            self.store.commit(change.lift()).await?;
         }
         Ok(())
     }

@@ -2,7 +2,8 @@
 //! ids come from.
 
 use lelang_app::{App, AppError};
-use lelang_core::command::{CommandError, CreateTenant, bootstrap_platform_admin, create_tenant};
+use lelang_core::command::CommandError;
+use lelang_core::directory::{CreateTenant, bootstrap_platform_admin, create_tenant};
 use lelang_core::model::TimeZone;
 use lelang_core::policy::{Actor, UserActor};
 use lelang_core::role::Role;

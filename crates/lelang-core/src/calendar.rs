@@ -52,8 +52,8 @@ pub fn set_day_off(
     actor: &crate::policy::Actor,
     day: DayOff,
     cx: &crate::Cx<'_>,
-) -> Result<crate::command::Change, crate::command::CommandError> {
-    use crate::command::{Change, CommandError, Mutation};
+) -> Result<crate::command::Change<Mutation>, crate::command::CommandError> {
+    use crate::command::{Change, CommandError};
     crate::policy::authorize(actor, crate::policy::Action::ManageCalendar)?;
     let a = actor
         .user()
@@ -71,7 +71,7 @@ pub fn set_day_off(
         None,
         Some(a.user_id),
         Some(a.role),
-        &crate::event::EventPayload::DayOffSet { day: day.clone() },
+        &Event::DayOffSet { day: day.clone() },
     )?;
     Ok(Change {
         events: vec![event],
@@ -84,8 +84,8 @@ pub fn remove_day_off(
     actor: &crate::policy::Actor,
     date: Date,
     cx: &crate::Cx<'_>,
-) -> Result<crate::command::Change, crate::command::CommandError> {
-    use crate::command::{Change, CommandError, Mutation};
+) -> Result<crate::command::Change<Mutation>, crate::command::CommandError> {
+    use crate::command::{Change, CommandError};
     crate::policy::authorize(actor, crate::policy::Action::ManageCalendar)?;
     let a = actor
         .user()
@@ -95,7 +95,7 @@ pub fn remove_day_off(
         None,
         Some(a.user_id),
         Some(a.role),
-        &crate::event::EventPayload::DayOffRemoved { date },
+        &Event::DayOffRemoved { date },
     )?;
     Ok(Change {
         events: vec![event],
@@ -172,6 +172,41 @@ impl WorkingCalendar {
         }
         n
     }
+}
+
+/// What happened in this stage; the `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A national holiday or cuti bersama was recorded (or renamed).
+    DayOffSet {
+        /// The day.
+        day: crate::calendar::DayOff,
+    },
+    /// A day off was removed.
+    DayOffRemoved {
+        /// The date.
+        #[serde(with = "crate::rules::iso_date")]
+        date: time::Date,
+    },
+}
+
+crate::privacy::event_table! {
+    DayOffSet "day_off_set" actor: PERSONAL, role: PUBLIC, {
+        day: PUBLIC => "national holidays and cuti bersama are public",
+    }
+    DayOffRemoved "day_off_removed" actor: PERSONAL, role: PUBLIC, {
+        date: PUBLIC => "the day",
+    }
+}
+
+/// A state mutation of this stage, always applied together with the events that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// A day off is recorded or renamed.
+    UpsertDayOff(crate::calendar::DayOff),
+    /// A day off is removed (none: nothing to do, and the change fails).
+    DeleteDayOff(time::Date),
 }
 
 #[cfg(test)]

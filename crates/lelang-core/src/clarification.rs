@@ -3,8 +3,8 @@
 //! other vendors and from the public log (a commitment only): a question should be judged by its
 //! content, and knowing one's competitors makes collusion easier.
 
-use crate::command::{Change, CommandError, Mutation};
-use crate::event::{EventPayload, NewEvent};
+use crate::command::{Change, CommandError};
+use crate::event::NewEvent;
 use crate::fresh::Cx;
 use crate::ids::{PackageId, QuestionId, TenantId, UserId, VendorId};
 use crate::pokja::PokjaAssignment;
@@ -73,7 +73,7 @@ pub fn ask(
     registered: bool,
     text: &str,
     cx: &Cx<'_>,
-) -> Result<(Question, Change), CommandError> {
+) -> Result<(Question, Change<Mutation>), CommandError> {
     let now = cx.now;
     authorize(actor, Action::ActForVendor(vendor))?;
     let by = actor
@@ -101,7 +101,7 @@ pub fn ask(
         Some(tender.tenant_id),
         Some(by.user_id),
         Some(Role::Vendor),
-        &EventPayload::QuestionAsked {
+        &Event::QuestionAsked {
             question_id: q.id,
             package_id: q.package_id,
             vendor_id: vendor,
@@ -126,7 +126,7 @@ pub fn answer(
     assignment: Option<&PokjaAssignment>,
     text: &str,
     cx: &Cx<'_>,
-) -> Result<(Question, Change), CommandError> {
+) -> Result<(Question, Change<Mutation>), CommandError> {
     let now = cx.now;
     authorize(actor, Action::RunTender(tender.tenant_id))?;
     let a = actor
@@ -153,7 +153,7 @@ pub fn answer(
         Some(tender.tenant_id),
         Some(a.user_id),
         Some(a.role),
-        &EventPayload::QuestionAnswered {
+        &Event::QuestionAnswered {
             question_id: q.id,
             package_id: q.package_id,
             answer: text,
@@ -216,6 +216,55 @@ pub fn minutes_text(
         "Pokja Pemilihan: {pokja_size} anggota. Nama anggota tidak diumumkan selama tender berjalan;\nsusunan pokja tercatat dalam sistem dan dapat diperiksa oleh auditor."
     );
     s
+}
+
+/// What happened in this stage; the `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A registered company asked a clarification question (who: committed, not shown).
+    QuestionAsked {
+        /// The question.
+        question_id: crate::ids::QuestionId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+        /// The question.
+        text: String,
+    },
+    /// The pokja answered a question.
+    QuestionAnswered {
+        /// The question.
+        question_id: crate::ids::QuestionId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The answer.
+        answer: String,
+    },
+}
+
+crate::privacy::event_table! {
+    QuestionAsked "question_asked" actor: PARTICIPANT, role: PUBLIC, {
+        question_id: PUBLIC => "the question",
+        package_id: PUBLIC => "the tender",
+        vendor_id: PARTICIPANT => "who asked is kept from competitors",
+        text: PUBLIC => "questions are answered in public",
+    }
+    QuestionAnswered "question_answered" actor: PERSONAL, role: PUBLIC, {
+        question_id: PUBLIC => "the question",
+        package_id: PUBLIC => "the tender",
+        answer: PUBLIC => "answers are public",
+    }
+}
+
+/// A state mutation of this stage, always applied together with the events that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// A clarification question.
+    InsertQuestion(crate::clarification::Question),
+    /// A question's answer (the question as answered; refused if it was answered already).
+    AnswerQuestion(crate::clarification::Question),
 }
 
 #[cfg(test)]

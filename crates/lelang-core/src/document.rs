@@ -3,8 +3,8 @@
 //! bytes live in the document store under their SHA-256; the log publishes that hash, so anyone
 //! can check that the file they downloaded is the one that was announced.
 
-use crate::command::{Change, CommandError, Mutation};
-use crate::event::{EventPayload, NewEvent};
+use crate::command::{Change, CommandError};
+use crate::event::NewEvent;
 use crate::fresh::Cx;
 use crate::ids::{DocumentId, PackageId, TenantId, UserId};
 use crate::package::Package;
@@ -162,7 +162,7 @@ pub fn publish(
     input: NewDocument,
     max_size: u64,
     cx: &Cx<'_>,
-) -> Result<(Document, Change), CommandError> {
+) -> Result<(Document, Change<Mutation>), CommandError> {
     let now = cx.now;
     let a = actor
         .user()
@@ -266,7 +266,7 @@ pub fn publish(
         Some(package.tenant_id),
         Some(a.user_id),
         Some(a.role),
-        &EventPayload::DocumentPublished {
+        &Event::DocumentPublished {
             document: Box::new(doc.clone()),
         },
     )?;
@@ -294,6 +294,51 @@ pub fn current(docs: &[Document]) -> Vec<&Document> {
         }
     }
     out
+}
+
+crate::privacy::struct_table! {
+    /// A published document: what it is is public; who uploaded it would name a pokja member or
+    /// PPK of a running tender.
+    DOCUMENT for Document {
+        id: PUBLIC => "identifies the document",
+        tenant_id: PUBLIC => "the regency",
+        package_id: PUBLIC => "the tender",
+        kind: PUBLIC => "what kind of document",
+        title: PUBLIC => "shown to every bidder",
+        filename: PUBLIC => "offered on download",
+        media_type: PUBLIC => "decided by the server",
+        size: PUBLIC => "checked on download",
+        sha256: PUBLIC => "lets anyone check a download",
+        version: PUBLIC => "addenda are versions",
+        supersedes: PUBLIC => "the version replaced",
+        change_note: PUBLIC => "what an addendum changed is public",
+        published_by: PERSONAL => "names a member of a running tender's pokja or its PPK",
+        published_at: PUBLIC => "when",
+    }
+}
+
+/// What happened in this stage; the `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A tender document (or a new version of one) was published.
+    DocumentPublished {
+        /// The document, with the SHA-256 of its bytes.
+        document: Box<crate::document::Document>,
+    },
+}
+
+crate::privacy::event_table! {
+    DocumentPublished "document_published" actor: PERSONAL, role: PUBLIC, {
+        document: Visibility::Nested(DOCUMENT) => "the document is public, not who uploaded it",
+    }
+}
+
+/// A state mutation of this stage, always applied together with the events that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// A document version published.
+    InsertDocument(crate::document::Document),
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod canonical;
 pub mod clarification;
 pub mod clock;
 pub mod command;
+pub mod directory;
 pub mod document;
 pub mod event;
 #[cfg(test)]
@@ -17,8 +18,10 @@ pub(crate) mod fixtures;
 pub mod fresh;
 pub mod ids;
 pub mod model;
+pub mod mutation;
 pub mod package;
 pub mod password;
+pub mod payload;
 pub mod plan;
 pub mod pokja;
 pub mod policy;
@@ -37,12 +40,14 @@ pub mod text;
 pub mod vendor;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use event::{Event, EventPayload};
+pub use event::Event;
 pub use fresh::{Cx, Fresh};
 pub use ids::{
     ApiTokenId, DocumentId, EventId, PackageId, PlanItemId, QuestionId, SessionId, TenantId, UserId,
     VendorId, WorkUnitId,
 };
+pub use mutation::Mutation;
+pub use payload::EventPayload;
 pub use policy::{Action, Actor, Denied};
 pub use role::Role;
 pub use store::{Conflict, Store, StoreError, Unique};

@@ -2,8 +2,8 @@
 //! its owner's estimate (HPS): the total is public, the breakdown is confidential — only the PPK,
 //! the pokja and auditors see it, and the public log holds only a commitment to it.
 
-use crate::command::{Change, CommandError, Mutation};
-use crate::event::{EventPayload, NewEvent};
+use crate::command::{Change, CommandError};
+use crate::event::NewEvent;
 use crate::fresh::Cx;
 use crate::ids::{PackageId, PlanItemId, TenantId, WorkUnitId};
 use crate::plan::PlanItem;
@@ -109,7 +109,7 @@ pub fn create_package(
     input: NewPackage,
     rules: &RuleSet,
     cx: &Cx<'_>,
-) -> Result<(Package, Change), CommandError> {
+) -> Result<(Package, Change<Mutation>), CommandError> {
     let now = cx.now;
     authorize(
         actor,
@@ -148,7 +148,7 @@ pub fn create_package(
         Some(p.tenant_id),
         Some(a.user_id),
         Some(a.role),
-        &EventPayload::PackageCreated {
+        &Event::PackageCreated {
             package_id: p.id,
             plan_item_id: p.plan_item_id,
             work_unit_id: p.work_unit_id,
@@ -167,6 +167,54 @@ pub fn create_package(
             mutations: vec![Mutation::InsertPackage(p)],
         },
     ))
+}
+
+/// What happened in this stage; the `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A package was prepared from an announced plan item.
+    PackageCreated {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The plan item.
+        plan_item_id: crate::ids::PlanItemId,
+        /// The work unit.
+        work_unit_id: WorkUnitId,
+        /// Its name.
+        name: String,
+        /// Pagu.
+        budget_ceiling: i64,
+        /// HPS total (public).
+        owner_estimate: i64,
+        /// HPS breakdown (confidential: committed, not shown, in the public log).
+        hps_breakdown: Vec<crate::package::HpsLine>,
+        /// Location.
+        location: String,
+        /// The rule set.
+        rule_set: String,
+    },
+}
+
+crate::privacy::event_table! {
+    PackageCreated "package_created" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "the package",
+        plan_item_id: PUBLIC => "its announced plan item",
+        work_unit_id: PUBLIC => "its work unit",
+        name: PUBLIC => "what is bought",
+        budget_ceiling: PUBLIC => "the pagu is in the published plan",
+        owner_estimate: PUBLIC => "the HPS total is announced (Perpres 16/2018 Pasal 26)",
+        hps_breakdown: Visibility::Commit(Confidential::HpsBreakdown) => "only the total is announced (Perpres 16/2018 Pasal 26)",
+        location: PUBLIC => "where",
+        rule_set: PUBLIC => "the regulation it runs under",
+    }
+}
+
+/// A state mutation of this stage, always applied together with the events that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// A new package.
+    InsertPackage(crate::package::Package),
 }
 
 #[cfg(test)]

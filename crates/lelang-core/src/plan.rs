@@ -2,8 +2,8 @@
 //! fiscal year. A tender may start only from an announced plan item, and announcing makes the
 //! plan public.
 
-use crate::command::{Change, CommandError, Mutation};
-use crate::event::{EventPayload, NewEvent};
+use crate::command::{Change, CommandError};
+use crate::event::NewEvent;
 use crate::fresh::Cx;
 use crate::ids::{PlanItemId, TenantId, WorkUnitId};
 use crate::policy::{Action, Actor, authorize};
@@ -119,7 +119,7 @@ pub fn create_plan_items(
     items: &[NewPlanItem],
     rules: &RuleSet,
     cx: &Cx<'_>,
-) -> Result<(Vec<PlanItem>, Change), CommandError> {
+) -> Result<(Vec<PlanItem>, Change<Mutation>), CommandError> {
     let now = cx.now;
     authorize(actor, Action::ManagePlan { tenant, work_unit })?;
     let a = actor
@@ -153,7 +153,7 @@ pub fn create_plan_items(
             Some(tenant),
             Some(a.user_id),
             Some(a.role),
-            &EventPayload::PlanItemCreated {
+            &Event::PlanItemCreated {
                 plan_item: Box::new(p.clone()),
             },
         )?);
@@ -172,7 +172,7 @@ pub fn announce_plan(
     fiscal_year: i32,
     drafts: &[PlanItem],
     cx: &Cx<'_>,
-) -> Result<Change, CommandError> {
+) -> Result<Change<Mutation>, CommandError> {
     let now = cx.now;
     authorize(actor, Action::AnnouncePlan { tenant, work_unit })?;
     let a = actor
@@ -189,7 +189,7 @@ pub fn announce_plan(
     // Several events for a long plan, so that no log entry outgrows an entry bundle's 64 KiB.
     let mut change = Change::default();
     for chunk in ids.chunks(500) {
-        let payload = EventPayload::PlanAnnounced {
+        let payload = Event::PlanAnnounced {
             work_unit_id: work_unit,
             fiscal_year,
             plan_items: chunk.to_vec(),
@@ -426,6 +426,51 @@ pub fn parse_table(
         return Err(err(2, "", "invalid-empty-plan"));
     }
     if errors.is_empty() { Ok(items) } else { Err(errors) }
+}
+
+/// What happened in this stage; the `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A plan item (RUP) was entered.
+    PlanItemCreated {
+        /// The item as entered.
+        plan_item: Box<crate::plan::PlanItem>,
+    },
+    /// A work unit's plan for a fiscal year was announced: its items became public.
+    PlanAnnounced {
+        /// The work unit.
+        work_unit_id: WorkUnitId,
+        /// The fiscal year.
+        fiscal_year: i32,
+        /// The items announced.
+        plan_items: Vec<crate::ids::PlanItemId>,
+    },
+}
+
+crate::privacy::event_table! {
+    PlanItemCreated "plan_item_created" actor: PERSONAL, role: PUBLIC, {
+        plan_item: Visibility::Commit(Confidential::DraftPlan) => "internal until its plan is announced",
+    }
+    PlanAnnounced "plan_announced" actor: PERSONAL, role: PUBLIC, {
+        work_unit_id: PUBLIC => "the plan (RUP) is published by law",
+        fiscal_year: PUBLIC => "its year",
+        plan_items: PUBLIC => "the items made public",
+    }
+}
+
+/// A state mutation of this stage, always applied together with the events that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// A new plan item (draft).
+    InsertPlanItem(crate::plan::PlanItem),
+    /// Plan items become public.
+    AnnouncePlanItems {
+        /// The items.
+        ids: Vec<crate::ids::PlanItemId>,
+        /// When.
+        at: OffsetDateTime,
+    },
 }
 
 #[cfg(test)]

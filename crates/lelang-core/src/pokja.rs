@@ -2,8 +2,8 @@
 //! system suggests the least-loaded members so that no one drowns while others idle; each member
 //! then declares, on the record, that they have no conflict of interest.
 
-use crate::command::{Change, CommandError, Mutation};
-use crate::event::{EventPayload, NewEvent};
+use crate::command::{Change, CommandError};
+use crate::event::NewEvent;
 use crate::fresh::Cx;
 use crate::ids::{PackageId, TenantId, UserId};
 use crate::package::Package;
@@ -66,7 +66,7 @@ pub fn assign_pokja(
     eligible: &[UserId],
     existing: Option<&PokjaAssignment>,
     cx: &Cx<'_>,
-) -> Result<(PokjaAssignment, Change), CommandError> {
+) -> Result<(PokjaAssignment, Change<Mutation>), CommandError> {
     let now = cx.now;
     authorize(actor, Action::AssignPokja(package.tenant_id))?;
     let a = actor
@@ -96,7 +96,7 @@ pub fn assign_pokja(
         Some(package.tenant_id),
         Some(a.user_id),
         Some(a.role),
-        &EventPayload::PokjaAssigned {
+        &Event::PokjaAssigned {
             package_id: package.id,
             members: members.to_vec(),
         },
@@ -115,7 +115,7 @@ pub fn declare_no_conflict(
     actor: &Actor,
     assignment: &PokjaAssignment,
     cx: &Cx<'_>,
-) -> Result<Change, CommandError> {
+) -> Result<Change<Mutation>, CommandError> {
     let now = cx.now;
     let a = actor
         .user()
@@ -132,7 +132,7 @@ pub fn declare_no_conflict(
         Some(assignment.tenant_id),
         Some(a.user_id),
         Some(a.role),
-        &EventPayload::NoConflictDeclared {
+        &Event::NoConflictDeclared {
             package_id: assignment.package_id,
             member: a.user_id,
         },
@@ -145,6 +145,53 @@ pub fn declare_no_conflict(
             at: now,
         }],
     })
+}
+
+/// What happened in this stage; the `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// The ULP head assigned a pokja to a package.
+    PokjaAssigned {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// Its members.
+        members: Vec<UserId>,
+    },
+    /// A pokja member declared no conflict of interest with a package.
+    NoConflictDeclared {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The member.
+        member: UserId,
+    },
+}
+
+crate::privacy::event_table! {
+    PokjaAssigned "pokja_assigned" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "the tender has a pokja",
+        members: MEMBERSHIP => "pokja members are shielded from pressure while the tender runs",
+    }
+    NoConflictDeclared "no_conflict_declared" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "a declaration was made",
+        member: MEMBERSHIP => "names a member of a running tender's pokja",
+    }
+}
+
+/// A state mutation of this stage, always applied together with the events that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// A package's pokja.
+    InsertPokjaAssignment(crate::pokja::PokjaAssignment),
+    /// A member's declaration of no conflict of interest.
+    InsertDeclaration {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The member.
+        member: UserId,
+        /// When.
+        at: OffsetDateTime,
+    },
 }
 
 #[cfg(test)]

@@ -9,8 +9,9 @@
 
 use crate::canonical::{CanonicalError, canonicalize};
 use crate::event::Event;
+use crate::payload::rules_for;
 pub use crate::privacy::Confidential;
-use crate::privacy::{Rule, Visibility, rules_for};
+use crate::privacy::{Rule, Visibility};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
@@ -30,7 +31,7 @@ pub fn leaf_hash(event: &Event, salt: &Salt) -> Result<lelang_trust::Hash, Canon
 }
 
 /// The public form new events are published under: the [privacy table](crate::privacy).
-pub const PUBLIC_FORM: u8 = 2;
+pub use crate::event::PUBLIC_FORM;
 
 /// The first public form (before the privacy table), kept exactly so that every entry already on
 /// a log keeps its bytes.

@@ -10,13 +10,14 @@
 //! Passkeys (WebAuthn) are not offered: the well-kept Rust implementation needs OpenSSL, which the
 //! zero-setup promise and the lean build rule out for now.
 
-use crate::command::{Change, CommandError, Mutation};
-use crate::event::{EventPayload, NewEvent};
+use crate::command::{Change, CommandError};
+use crate::event::NewEvent;
 use crate::fresh::Cx;
 use crate::ids::{TenantId, UserId};
 use crate::policy::{Action, Actor, Denied, authorize};
 use crate::role::Role;
 use hmac::{Hmac, KeyInit, Mac};
+use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -201,14 +202,14 @@ pub fn enrol(
     secret: &Secret,
     recovery: &[String],
     cx: &Cx<'_>,
-) -> Result<Change, CommandError> {
+) -> Result<Change<Mutation>, CommandError> {
     let now = cx.now;
     let event = NewEvent::new(
         cx,
         tenant,
         Some(user),
         None,
-        &EventPayload::SecondFactorEnrolled { user_id: user },
+        &Event::SecondFactorEnrolled { user_id: user },
     )?;
     Ok(Change {
         events: vec![event],
@@ -227,14 +228,14 @@ pub fn spend_recovery_code(
     tenant: Option<TenantId>,
     code: &str,
     cx: &Cx<'_>,
-) -> Result<Change, CommandError> {
+) -> Result<Change<Mutation>, CommandError> {
     let now = cx.now;
     let event = NewEvent::new(
         cx,
         tenant,
         Some(user),
         None,
-        &EventPayload::RecoveryCodeUsed { user_id: user },
+        &Event::RecoveryCodeUsed { user_id: user },
     )?;
     Ok(Change {
         events: vec![event],
@@ -253,7 +254,7 @@ pub fn reset(
     user: UserId,
     user_tenant: Option<TenantId>,
     cx: &Cx<'_>,
-) -> Result<Change, CommandError> {
+) -> Result<Change<Mutation>, CommandError> {
     let a = actor
         .user()
         .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
@@ -266,7 +267,7 @@ pub fn reset(
         user_tenant,
         Some(a.user_id),
         Some(a.role),
-        &EventPayload::SecondFactorReset { user_id: user },
+        &Event::SecondFactorReset { user_id: user },
     )?;
     Ok(Change {
         events: vec![event],
@@ -280,7 +281,7 @@ pub fn set_policy(
     tenant: TenantId,
     required: bool,
     cx: &Cx<'_>,
-) -> Result<Change, CommandError> {
+) -> Result<Change<Mutation>, CommandError> {
     authorize(actor, Action::ManageTenantUsers(tenant))?;
     let a = actor
         .user()
@@ -290,7 +291,7 @@ pub fn set_policy(
         Some(tenant),
         Some(a.user_id),
         Some(a.role),
-        &EventPayload::SecondFactorPolicySet {
+        &Event::SecondFactorPolicySet {
             tenant_id: tenant,
             required,
         },
@@ -312,6 +313,87 @@ pub struct Enrolment {
     pub recovery_left: u32,
     /// Bumped at each enrolment and reset: a device remembered under an older epoch is forgotten.
     pub epoch: i64,
+}
+
+/// What happened in this stage; the `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A user set up a second factor (TOTP and recovery codes; the secrets are never in an event).
+    SecondFactorEnrolled {
+        /// The user.
+        user_id: UserId,
+    },
+    /// A user signed in with a recovery code, which is now spent.
+    RecoveryCodeUsed {
+        /// The user.
+        user_id: UserId,
+    },
+    /// An administrator removed a user's second factor (the user enrols again).
+    SecondFactorReset {
+        /// The user.
+        user_id: UserId,
+    },
+    /// A regency chose whether its officials in the roles that need one must use a second factor.
+    SecondFactorPolicySet {
+        /// The regency.
+        tenant_id: TenantId,
+        /// Whether they must.
+        required: bool,
+    },
+}
+
+crate::privacy::event_table! {
+    SecondFactorEnrolled "second_factor_enrolled" actor: PERSONAL, role: PUBLIC, {
+        user_id: PUBLIC => "a random id; the secret and the recovery codes are never in an event",
+    }
+    RecoveryCodeUsed "recovery_code_used" actor: PERSONAL, role: PUBLIC, {
+        user_id: PUBLIC => "a random id; the code is never in an event",
+    }
+    SecondFactorReset "second_factor_reset" actor: PERSONAL, role: PUBLIC, {
+        user_id: PUBLIC => "a random id",
+    }
+    SecondFactorPolicySet "second_factor_policy_set" actor: PERSONAL, role: PUBLIC, {
+        tenant_id: PUBLIC => "the regency",
+        required: PUBLIC => "how its officials sign in is public",
+    }
+}
+
+/// A state mutation of this stage, always applied together with the events that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// A user's second factor, set (or replaced, with new recovery codes).
+    SetSecondFactor {
+        /// The user.
+        user_id: UserId,
+        /// The TOTP secret (its Debug never prints it).
+        secret: crate::second_factor::Secret,
+        /// SHA-256 of each recovery code.
+        recovery_hashes: Vec<Vec<u8>>,
+        /// When.
+        at: OffsetDateTime,
+    },
+    /// A recovery code spent (refused if it is not one of the user's unspent codes).
+    SpendRecoveryCode {
+        /// The user.
+        user_id: UserId,
+        /// SHA-256 of the code.
+        code_hash: Vec<u8>,
+        /// When.
+        at: OffsetDateTime,
+    },
+    /// A user's second factor removed (remembered devices are forgotten).
+    ClearSecondFactor {
+        /// The user.
+        user_id: UserId,
+    },
+    /// A regency's second-factor policy.
+    SetSecondFactorPolicy {
+        /// The regency.
+        tenant: TenantId,
+        /// Whether officials in the roles that need one must use it.
+        required: bool,
+    },
 }
 
 #[cfg(test)]

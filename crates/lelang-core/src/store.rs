@@ -3,9 +3,10 @@
 
 use crate::command::Change;
 use crate::event::Event;
+use crate::fresh::Salt;
 use crate::ids::{ApiTokenId, PackageId, SessionId, TenantId, UserId, VendorId};
 use crate::model::{ApiToken, Credentials, RoleGrant, Session, Tenant, User, Vendor, WorkUnit};
-use crate::public::Salt;
+use crate::mutation::Mutation;
 use async_trait::async_trait;
 use lelang_trust::merkle::{Hash, NodeId};
 use std::collections::HashMap;
@@ -78,6 +79,21 @@ pub enum Unique {
     Record,
 }
 
+impl Mutation {
+    /// What must be unique among the rows this mutation writes: what a duplicate collided on.
+    pub fn unique(&self) -> Unique {
+        use crate::directory::Mutation as D;
+        match self {
+            Mutation::Directory(D::InsertTenant(_)) => Unique::TenantSlug,
+            Mutation::Directory(D::InsertUser { .. }) => Unique::Username,
+            Mutation::Directory(D::InsertVendor(_)) => Unique::VendorNib,
+            Mutation::Directory(D::InsertWorkUnit(_)) => Unique::WorkUnitCode,
+            Mutation::Directory(D::InsertRoleGrant(_)) => Unique::RoleGrant,
+            _ => Unique::Record,
+        }
+    }
+}
+
 /// Which events to read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EventFilter {
@@ -130,14 +146,14 @@ pub trait LogStore: Send + Sync + 'static {
 
     /// Appends the change's events and applies its mutations atomically; returns the stored events
     /// with their log positions.
-    async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError>;
+    async fn commit(&self, change: Change<Mutation>) -> Result<Vec<Event>, StoreError>;
 
     /// Group commit: each change is applied as [`LogStore::commit`] would (all or nothing, its own
     /// outcome), but all in one durable transaction, so a burst of small changes costs one sync
     /// instead of one each. The outer error means nothing was committed.
     async fn commit_batch(
         &self,
-        changes: Vec<Change>,
+        changes: Vec<Change<Mutation>>,
     ) -> Result<Vec<Result<Vec<Event>, StoreError>>, StoreError>;
 
     /// A number that moves whenever this process commits a change: caches of reads compare it to

@@ -5,8 +5,8 @@
 //! the tender's closing checkpoint, so a commitment was on time exactly when its leaf lies before
 //! it. Everything here is pure; the web layer stamps, batches and signs.
 
-use crate::command::{Change, CommandError, Mutation};
-use crate::event::{EventPayload, NewEvent};
+use crate::command::{Change, CommandError};
+use crate::event::NewEvent;
 use crate::fresh::Cx;
 use crate::ids::{BidId, PackageId, VendorId};
 use crate::policy::{Action, Actor, Denied, authorize};
@@ -55,18 +55,6 @@ pub fn upload_open(tender: &PublicTender, grace: Duration, now: OffsetDateTime) 
     now < tender.submission_deadline + grace
 }
 
-/// A short fingerprint of a tender's recipient for people to compare by eye (the vendor's page,
-/// the pokja's page, a phone call): the first 8 bytes of its SHA-256, in groups of four hex digits.
-pub fn fingerprint(recipient: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let d = Sha256::digest(recipient.as_bytes());
-    d[..8]
-        .chunks(2)
-        .map(|c| format!("{:02x}{:02x}", c[0], c[1]))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Whether `s` is a lowercase hex SHA-256.
 fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64
@@ -89,7 +77,7 @@ fn vendor_event(
     actor: &Actor,
     s: &Submitter<'_>,
     cx: &Cx<'_>,
-    payload: &EventPayload,
+    payload: &impl crate::event::Payload,
 ) -> Result<NewEvent, CommandError> {
     let a = actor
         .user()
@@ -128,7 +116,7 @@ pub fn commit_bid(
     max_size: u64,
     uploaded: bool,
     cx: &Cx<'_>,
-) -> Result<(Bid, Change), CommandError> {
+) -> Result<(Bid, Change<Mutation>), CommandError> {
     let now = cx.now;
     may_submit(actor, s, now)?;
     if !is_sha256_hex(sha256) {
@@ -153,7 +141,7 @@ pub fn commit_bid(
         actor,
         s,
         cx,
-        &EventPayload::BidSubmitted {
+        &Event::BidSubmitted {
             bid_id: bid.id,
             package_id: bid.package_id,
             vendor_id: s.vendor,
@@ -166,7 +154,7 @@ pub fn commit_bid(
             actor,
             s,
             cx,
-            &EventPayload::BidUploaded {
+            &Event::BidUploaded {
                 bid_id: bid.id,
                 package_id: bid.package_id,
                 vendor_id: s.vendor,
@@ -178,7 +166,7 @@ pub fn commit_bid(
         Change {
             events,
             mutations: vec![
-                Mutation::ExpectSubmissionOpen(bid.package_id),
+                Mutation::Tender(crate::tender::Mutation::ExpectSubmissionOpen(bid.package_id)),
                 Mutation::InsertBid(bid),
             ],
         },
@@ -212,7 +200,7 @@ pub fn withdraw_bid(
     s: &Submitter<'_>,
     current: Option<&Bid>,
     cx: &Cx<'_>,
-) -> Result<(Bid, Change), CommandError> {
+) -> Result<(Bid, Change<Mutation>), CommandError> {
     let now = cx.now;
     may_submit(actor, s, now)?;
     let current = current
@@ -232,7 +220,7 @@ pub fn withdraw_bid(
         actor,
         s,
         cx,
-        &EventPayload::BidWithdrawn {
+        &Event::BidWithdrawn {
             bid_id: current.id,
             package_id: current.package_id,
             vendor_id: s.vendor,
@@ -243,7 +231,7 @@ pub fn withdraw_bid(
         Change {
             events: vec![e],
             mutations: vec![
-                Mutation::ExpectSubmissionOpen(marker.package_id),
+                Mutation::Tender(crate::tender::Mutation::ExpectSubmissionOpen(marker.package_id)),
                 Mutation::InsertBid(marker),
             ],
         },
@@ -285,7 +273,7 @@ pub fn complete_upload(
     current: bool,
     grace: Duration,
     cx: &Cx<'_>,
-) -> Result<(Bid, Change), CommandError> {
+) -> Result<(Bid, Change<Mutation>), CommandError> {
     let now = cx.now;
     may_upload(actor, s, bid, current, grace, now)?;
     let done = Bid {
@@ -296,7 +284,7 @@ pub fn complete_upload(
         actor,
         s,
         cx,
-        &EventPayload::BidUploaded {
+        &Event::BidUploaded {
             bid_id: bid.id,
             package_id: bid.package_id,
             vendor_id: s.vendor,
@@ -317,7 +305,7 @@ pub fn close_submission(
     tender: &PublicTender,
     closed: bool,
     cx: &Cx<'_>,
-) -> Result<Option<Change>, CommandError> {
+) -> Result<Option<Change<Mutation>>, CommandError> {
     let now = cx.now;
     if closed || now < tender.submission_deadline {
         return Ok(None);
@@ -327,7 +315,7 @@ pub fn close_submission(
         Some(tender.tenant_id),
         None,
         None,
-        &EventPayload::SubmissionClosed {
+        &Event::SubmissionClosed {
             package_id: tender.package_id,
             deadline: tender.submission_deadline,
         },
@@ -559,6 +547,97 @@ pub fn verify_bundle(b: &ProofBundle, log_key: &str) -> Result<Proven, BundleErr
     })
 }
 
+/// What happened in this stage; the `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A company committed to its sealed bid: the ciphertext's hash and length, before the
+    /// deadline (who: committed, not shown, until opening). The latest commitment counts.
+    BidSubmitted {
+        /// The bid.
+        bid_id: crate::ids::BidId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+        /// SHA-256 of the ciphertext.
+        sha256: String,
+        /// Its length.
+        size: u64,
+    },
+    /// The sealed file a commitment names arrived whole and matched it.
+    BidUploaded {
+        /// The bid.
+        bid_id: crate::ids::BidId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+    },
+    /// A company withdrew its bid before the deadline.
+    BidWithdrawn {
+        /// The bid withdrawn.
+        bid_id: crate::ids::BidId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+    },
+    /// The submission deadline passed: the checkpoint that ends with this entry is the tender's
+    /// closing checkpoint, and every commitment for it lies before.
+    SubmissionClosed {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The deadline.
+        #[serde(with = "time::serde::rfc3339")]
+        deadline: OffsetDateTime,
+    },
+}
+
+crate::privacy::event_table! {
+    BidSubmitted "bid_submitted" actor: PARTICIPANT, role: PUBLIC, {
+        bid_id: PUBLIC => "the receipt names it",
+        package_id: PUBLIC => "the tender",
+        vendor_id: PARTICIPANT => "who bids is sealed until the opening",
+        sha256: PUBLIC => "the commitment to the sealed file",
+        size: PUBLIC => "its length",
+    }
+    BidUploaded "bid_uploaded" actor: PARTICIPANT, role: PUBLIC, {
+        bid_id: PUBLIC => "the bid",
+        package_id: PUBLIC => "the tender",
+        vendor_id: PARTICIPANT => "who bids is sealed until the opening",
+    }
+    BidWithdrawn "bid_withdrawn" actor: PARTICIPANT, role: PUBLIC, {
+        bid_id: PUBLIC => "the bid",
+        package_id: PUBLIC => "the tender",
+        vendor_id: PARTICIPANT => "who bids is sealed until the opening",
+    }
+    SubmissionClosed "submission_closed" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "the tender",
+        deadline: PUBLIC => "the closing checkpoint ends here",
+    }
+}
+
+/// A state mutation of this stage, always applied together with the events that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// A mutation of the tender stage (the submission must still be open).
+    Tender(crate::tender::Mutation),
+    /// A sealed bid; the store sets its `log_index` to the change's first event (its commitment).
+    InsertBid(crate::sealing::Bid),
+    /// A bid rewritten whole (its upload completed); refused if it does not exist or its tender's
+    /// opening has started.
+    UpdateBid(crate::sealing::Bid),
+    /// The tender's closing; the store sets its `log_index` to the change's last event (its own)
+    /// and refuses a second one.
+    InsertClosing {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// When.
+        at: OffsetDateTime,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -585,10 +664,10 @@ mod tests {
 
     #[test]
     fn fingerprints_are_short_stable_and_differ() {
-        let a = fingerprint("age1abc");
+        let a = crate::sealing::fingerprint("age1abc");
         assert_eq!(a.len(), 19);
-        assert_eq!(a, fingerprint("age1abc"));
-        assert_ne!(a, fingerprint("age1abd"));
+        assert_eq!(a, crate::sealing::fingerprint("age1abc"));
+        assert_ne!(a, crate::sealing::fingerprint("age1abd"));
     }
 
     #[test]

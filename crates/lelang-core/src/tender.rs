@@ -4,10 +4,10 @@
 //! late change would leave too short.
 
 use crate::calendar::WorkingCalendar;
-use crate::command::{Change, CommandError, Mutation};
-use crate::event::{EventPayload, NewEvent};
+use crate::command::{Change, CommandError};
+use crate::event::NewEvent;
 use crate::fresh::Cx;
-use crate::ids::{PackageId, TenantId};
+use crate::ids::{PackageId, TenantId, WorkUnitId};
 use crate::model::TimeZone;
 use crate::package::Package;
 use crate::pokja::PokjaAssignment;
@@ -79,7 +79,7 @@ pub fn set_up(
     calendar: &WorkingCalendar,
     existing: Option<&TenderSetup>,
     cx: &Cx<'_>,
-) -> Result<(TenderSetup, Change), CommandError> {
+) -> Result<(TenderSetup, Change<Mutation>), CommandError> {
     let now = cx.now;
     authorize(actor, Action::RunTender(package.tenant_id))?;
     member_of(actor, assignment)?;
@@ -121,7 +121,7 @@ pub fn set_up(
         Some(package.tenant_id),
         Some(a.user_id),
         Some(a.role),
-        &EventPayload::TenderScheduled {
+        &Event::TenderScheduled {
             package_id: package.id,
             method,
             evaluation,
@@ -149,7 +149,7 @@ pub fn change_schedule(
     rules: &RuleSet,
     calendar: &WorkingCalendar,
     cx: &Cx<'_>,
-) -> Result<(TenderSetup, bool, Change), CommandError> {
+) -> Result<(TenderSetup, bool, Change<Mutation>), CommandError> {
     let now = cx.now;
     authorize(actor, Action::RunTender(setup.tenant_id))?;
     member_of(actor, assignment)?;
@@ -197,7 +197,7 @@ pub fn change_schedule(
         Some(setup.tenant_id),
         Some(a.user_id),
         Some(a.role),
-        &EventPayload::ScheduleChanged {
+        &Event::ScheduleChanged {
             package_id: setup.package_id,
             stage,
             reason: reason.to_owned(),
@@ -375,7 +375,7 @@ pub fn announce(
     package: &Package,
     input: AnnounceContext<'_>,
     cx: &Cx<'_>,
-) -> Result<(PublicTender, Change), CommandError> {
+) -> Result<(PublicTender, Change<Mutation>), CommandError> {
     let now = cx.now;
     authorize(actor, Action::RunTender(package.tenant_id))?;
     member_of(actor, input.assignment)?;
@@ -428,7 +428,7 @@ pub fn announce(
         Some(package.tenant_id),
         Some(a.user_id),
         Some(a.role),
-        &EventPayload::TenderAnnounced {
+        &Event::TenderAnnounced {
             package_id: package.id,
             name: tender.name.clone(),
             work_unit_id: package.work_unit_id,
@@ -449,6 +449,104 @@ pub fn announce(
             ],
         },
     ))
+}
+
+/// What happened in this stage; the `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// The pokja set a tender's method and schedule.
+    TenderScheduled {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The method.
+        method: crate::rules::Method,
+        /// The evaluation method.
+        evaluation: crate::rules::EvaluationMethod,
+        /// The stages.
+        stages: Vec<crate::schedule::PlannedStage>,
+    },
+    /// The pokja changed a tender's schedule, with a published reason.
+    ScheduleChanged {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The stage moved.
+        stage: crate::rules::StageKind,
+        /// Why.
+        reason: String,
+        /// Whether the submission window was extended to keep its minimum remaining time.
+        submission_extended: bool,
+        /// The stages after the change.
+        stages: Vec<crate::schedule::PlannedStage>,
+    },
+    /// The pokja announced a tender.
+    TenderAnnounced {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// Its name.
+        name: String,
+        /// The work unit.
+        work_unit_id: WorkUnitId,
+        /// Category.
+        category: crate::rules::Category,
+        /// Method.
+        method: crate::rules::Method,
+        /// HPS total.
+        owner_estimate: i64,
+        /// The submission deadline.
+        #[serde(with = "time::serde::rfc3339")]
+        submission_deadline: OffsetDateTime,
+        /// The age recipient bids are sealed to (from the completed key ceremony).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bid_recipient: Option<String>,
+    },
+}
+
+crate::privacy::event_table! {
+    TenderScheduled "tender_scheduled" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "the tender",
+        method: PUBLIC => "announced",
+        evaluation: PUBLIC => "announced",
+        stages: PUBLIC => "the schedule is public",
+    }
+    ScheduleChanged "schedule_changed" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "the tender",
+        stage: PUBLIC => "which stage moved",
+        reason: PUBLIC => "every change has a published reason",
+        submission_extended: PUBLIC => "bidders must know",
+        stages: PUBLIC => "the new schedule",
+    }
+    TenderAnnounced "tender_announced" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "the announcement is public",
+        name: PUBLIC => "what is bought",
+        work_unit_id: PUBLIC => "who buys",
+        category: PUBLIC => "announced",
+        method: PUBLIC => "announced",
+        owner_estimate: PUBLIC => "the HPS total is announced",
+        submission_deadline: PUBLIC => "announced",
+        bid_recipient: PUBLIC => "bids are sealed to it",
+    }
+}
+
+/// A state mutation of this stage, always applied together with the events that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// A tender's setup, new or changed.
+    UpsertTenderSetup(crate::tender::TenderSetup),
+    /// A tender announced: a row of the public list.
+    InsertPublicTender(crate::tender::PublicTender),
+    /// The change holds only if the tender's setup is still this one (refused otherwise): the
+    /// announcement copies the deadline from the setup it read.
+    ExpectTenderSetup(crate::tender::TenderSetup),
+    /// An announced tender's submission deadline moved (no-op before the announcement).
+    SetSubmissionDeadline {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The new deadline.
+        deadline: OffsetDateTime,
+    },
+    /// The change holds only while the tender has no closing entry: no commitment lands after it.
+    ExpectSubmissionOpen(crate::ids::PackageId),
 }
 
 #[cfg(test)]

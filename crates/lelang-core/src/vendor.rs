@@ -3,8 +3,8 @@
 //! The profile holds personal data (personnel) and tax details, so the public log holds only a
 //! commitment to it.
 
-use crate::command::{Change, CommandError, Mutation, valid_email, valid_name, valid_username};
-use crate::event::{EventPayload, NewEvent};
+use crate::command::{Change, CommandError, valid_email, valid_name, valid_username};
+use crate::event::NewEvent;
 use crate::fresh::Cx;
 use crate::ids::{TenantId, UserId, VendorId};
 use crate::model::{RoleGrant, User, Vendor};
@@ -290,7 +290,7 @@ impl CheckedSignUp {
 
     /// The company, its first user and the change that stores them with this password hash
     /// (PHC-format argon2id).
-    pub fn finish(self, password_hash: String) -> (Vendor, User, Change) {
+    pub fn finish(self, password_hash: String) -> (Vendor, User, Change<Mutation>) {
         let Self {
             vendor,
             user,
@@ -298,18 +298,19 @@ impl CheckedSignUp {
             events,
             now,
         } = self;
+        use crate::directory::Mutation as Directory;
         let mutations = vec![
-            Mutation::InsertVendor(vendor.clone()),
-            Mutation::InsertUser {
+            Mutation::Directory(Directory::InsertVendor(vendor.clone())),
+            Mutation::Directory(Directory::InsertUser {
                 user: user.clone(),
                 password_hash,
-            },
-            Mutation::InsertRoleGrant(RoleGrant {
+            }),
+            Mutation::Directory(Directory::InsertRoleGrant(RoleGrant {
                 user_id: user.id,
                 role: Role::Vendor,
                 tenant_id: None,
                 work_unit_id: None,
-            }),
+            })),
             Mutation::UpsertVendorProfile {
                 vendor_id: vendor.id,
                 profile,
@@ -359,34 +360,47 @@ pub fn sign_up(input: SignUp, cx: &Cx<'_>) -> Result<CheckedSignUp, CommandError
         active: true,
         created_at: now,
     };
-    let ev = |payload: EventPayload| {
-        NewEvent::new(cx, None, Some(user.id), Some(Role::Vendor), &payload).map_err(CommandError::from)
-    };
     let events = vec![
-        ev(EventPayload::VendorRegistered {
-            vendor_id: vendor.id,
-            name: vendor.name.clone(),
-            nib: vendor.nib.clone(),
-            home_tenant_id: vendor.home_tenant_id,
-        })?,
-        ev(EventPayload::UserCreated {
-            user_id: user.id,
-            username: user.username.clone(),
-            display_name: user.display_name.clone(),
-            email: user.email.clone(),
-            tenant_id: None,
-            vendor_id: Some(vendor.id),
-        })?,
-        ev(EventPayload::RoleGranted {
-            user_id: user.id,
-            role: Role::Vendor,
-            tenant_id: None,
-            work_unit_id: None,
-        })?,
-        ev(EventPayload::VendorProfileUpdated {
-            vendor_id: vendor.id,
-            profile: Box::new(profile.clone()),
-        })?,
+        signed_up(
+            cx,
+            user.id,
+            &crate::directory::Event::VendorRegistered {
+                vendor_id: vendor.id,
+                name: vendor.name.clone(),
+                nib: vendor.nib.clone(),
+                home_tenant_id: vendor.home_tenant_id,
+            },
+        )?,
+        signed_up(
+            cx,
+            user.id,
+            &crate::directory::Event::UserCreated {
+                user_id: user.id,
+                username: user.username.clone(),
+                display_name: user.display_name.clone(),
+                email: user.email.clone(),
+                tenant_id: None,
+                vendor_id: Some(vendor.id),
+            },
+        )?,
+        signed_up(
+            cx,
+            user.id,
+            &crate::directory::Event::RoleGranted {
+                user_id: user.id,
+                role: Role::Vendor,
+                tenant_id: None,
+                work_unit_id: None,
+            },
+        )?,
+        signed_up(
+            cx,
+            user.id,
+            &Event::VendorProfileUpdated {
+                vendor_id: vendor.id,
+                profile: Box::new(profile.clone()),
+            },
+        )?,
     ];
     Ok(CheckedSignUp {
         vendor,
@@ -395,6 +409,15 @@ pub fn sign_up(input: SignUp, cx: &Cx<'_>) -> Result<CheckedSignUp, CommandError
         events,
         now,
     })
+}
+
+/// An event of a sign-up: its new user acted, in the vendor role.
+fn signed_up(
+    cx: &Cx<'_>,
+    user: UserId,
+    payload: &impl crate::event::Payload,
+) -> Result<NewEvent, CommandError> {
+    Ok(NewEvent::new(cx, None, Some(user), Some(Role::Vendor), payload)?)
 }
 
 fn vendor_user(actor: &Actor, vendor: VendorId) -> Result<UserId, CommandError> {
@@ -413,7 +436,7 @@ pub fn update_profile(
     current: Option<&VendorProfile>,
     profile: &VendorProfile,
     cx: &Cx<'_>,
-) -> Result<(VendorProfile, Change), CommandError> {
+) -> Result<(VendorProfile, Change<Mutation>), CommandError> {
     let now = cx.now;
     let by = vendor_user(actor, vendor)?;
     let profile = check_profile(profile, now)?;
@@ -423,7 +446,7 @@ pub fn update_profile(
         None,
         Some(by),
         Some(Role::Vendor),
-        &EventPayload::VendorProfileUpdated {
+        &Event::VendorProfileUpdated {
             vendor_id: vendor,
             profile: Box::new(profile.clone()),
         },
@@ -451,7 +474,7 @@ pub fn verify(
     status: VerificationStatus,
     note: &str,
     cx: &Cx<'_>,
-) -> Result<(Verification, Change), CommandError> {
+) -> Result<(Verification, Change<Mutation>), CommandError> {
     let now = cx.now;
     authorize(actor, Action::ReviewVendors(tenant))?;
     let a = actor
@@ -480,7 +503,7 @@ pub fn verify(
         Some(tenant),
         Some(a.user_id),
         Some(a.role),
-        &EventPayload::VendorVerified {
+        &Event::VendorVerified {
             vendor_id: vendor.id,
             status,
             note: v.note.clone(),
@@ -516,7 +539,7 @@ pub fn join_tender(
     verifications: &[Verification],
     already: bool,
     cx: &Cx<'_>,
-) -> Result<Change, CommandError> {
+) -> Result<Change<Mutation>, CommandError> {
     let now = cx.now;
     let by = vendor_user(actor, vendor)?;
     if !is_verified(verifications) {
@@ -533,7 +556,7 @@ pub fn join_tender(
         Some(tender.tenant_id),
         Some(by),
         Some(Role::Vendor),
-        &EventPayload::TenderJoined {
+        &Event::TenderJoined {
             package_id: tender.package_id,
             vendor_id: vendor,
         },
@@ -546,6 +569,81 @@ pub fn join_tender(
             at: now,
         }],
     })
+}
+
+/// What happened in this stage; the `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A company's qualification profile was entered or replaced (confidential: committed, not
+    /// shown, in the public log).
+    VendorProfileUpdated {
+        /// The company.
+        vendor_id: VendorId,
+        /// The profile.
+        profile: Box<crate::vendor::VendorProfile>,
+    },
+    /// A regency verified (or rejected) a company's profile.
+    VendorVerified {
+        /// The company.
+        vendor_id: VendorId,
+        /// The decision.
+        status: crate::vendor::VerificationStatus,
+        /// Why.
+        note: String,
+    },
+    /// A company registered for a tender (who: committed, not shown, in the public log).
+    TenderJoined {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+    },
+}
+
+crate::privacy::event_table! {
+    VendorProfileUpdated "vendor_profile_updated" actor: PERSONAL, role: PUBLIC, {
+        vendor_id: PUBLIC => "the company",
+        profile: Visibility::Commit(Confidential::VendorProfile) => "names staff (NIK) and tax details",
+    }
+    VendorVerified "vendor_verified" actor: PERSONAL, role: PUBLIC, {
+        vendor_id: PUBLIC => "the company",
+        status: PUBLIC => "whether it may bid",
+        note: PUBLIC => "the regency's reason",
+    }
+    TenderJoined "tender_joined" actor: PARTICIPANT, role: PUBLIC, {
+        package_id: PUBLIC => "someone registered",
+        vendor_id: PARTICIPANT => "who takes part is kept from competitors",
+    }
+}
+
+/// A state mutation of this stage, always applied together with the events that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// A mutation of the directory (a company signing itself up).
+    Directory(crate::directory::Mutation),
+    /// A company's qualification profile, new or replaced (clears its verifications).
+    UpsertVendorProfile {
+        /// The company.
+        vendor_id: VendorId,
+        /// The profile.
+        profile: crate::vendor::VendorProfile,
+        /// Whether the regencies' verifications lapse (the profile changed).
+        clear_verifications: bool,
+        /// When.
+        at: OffsetDateTime,
+    },
+    /// A regency's verification of a company, new or replacing its earlier one.
+    UpsertVerification(crate::vendor::Verification),
+    /// A company registered for a tender.
+    InsertParticipant {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+        /// When.
+        at: OffsetDateTime,
+    },
 }
 
 #[cfg(test)]

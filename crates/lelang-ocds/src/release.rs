@@ -7,12 +7,14 @@
 //! companies come from earlier events, kept in a [`Directory`] as the log is folded.
 
 use crate::Publication;
-use lelang_core::event::{Event, EventPayload};
+use lelang_core::event::Event;
 use lelang_core::ids::{PackageId, TenantId, VendorId, WorkUnitId};
 use lelang_core::model::TimeZone;
 use lelang_core::rules::{Category, EvaluationMethod, Method, StageKind};
 use lelang_core::schedule::{PlannedStage, Schedule, WorkingHours};
+use lelang_core::sealing::opening;
 use lelang_core::store::OcdsRelease;
+use lelang_core::{EventPayload, clarification, directory, document, package, pokja, submission, tender};
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
@@ -102,26 +104,26 @@ impl Publisher {
         let d = &mut self.directory;
         let p = &self.publication;
         let (package, tags, fields) = match payload {
-            EventPayload::TenantCreated {
+            EventPayload::Directory(directory::Event::TenantCreated {
                 tenant_id,
                 name,
                 time_zone,
                 ..
-            } => {
+            }) => {
                 d.tenants.insert(*tenant_id, (name.clone(), *time_zone));
                 return None;
             }
-            EventPayload::WorkUnitCreated {
+            EventPayload::Directory(directory::Event::WorkUnitCreated {
                 work_unit_id, name, ..
-            } => {
+            }) => {
                 d.work_units.insert(*work_unit_id, name.clone());
                 return None;
             }
-            EventPayload::VendorRegistered { vendor_id, name, .. } => {
+            EventPayload::Directory(directory::Event::VendorRegistered { vendor_id, name, .. }) => {
                 d.vendors.insert(*vendor_id, name.clone());
                 return None;
             }
-            EventPayload::PackageCreated {
+            EventPayload::Package(package::Event::PackageCreated {
                 package_id,
                 plan_item_id,
                 work_unit_id,
@@ -130,7 +132,7 @@ impl Publisher {
                 owner_estimate,
                 location,
                 ..
-            } => {
+            }) => {
                 let mut parties = vec![d.buyer(*work_unit_id)];
                 parties.extend(d.procuring_entity(e.tenant_id));
                 (
@@ -156,7 +158,7 @@ impl Publisher {
                     }),
                 )
             }
-            EventPayload::PokjaAssigned { package_id, .. } => {
+            EventPayload::Pokja(pokja::Event::PokjaAssigned { package_id, .. }) => {
                 let entity = d.procuring_entity(e.tenant_id)?;
                 (
                     *package_id,
@@ -167,12 +169,12 @@ impl Publisher {
                     }),
                 )
             }
-            EventPayload::TenderScheduled {
+            EventPayload::Tender(tender::Event::TenderScheduled {
                 package_id,
                 method,
                 evaluation,
                 stages,
-            } => {
+            }) => {
                 let mut tender = json!({
                     "id": package_id.0.to_string(),
                     "status": "planned",
@@ -186,13 +188,13 @@ impl Publisher {
                 d.periods(e.tenant_id, stages, &mut tender);
                 (*package_id, "planningUpdate", json!({ "tender": tender }))
             }
-            EventPayload::ScheduleChanged {
+            EventPayload::Tender(tender::Event::ScheduleChanged {
                 package_id,
                 stage,
                 reason,
                 submission_extended,
                 stages,
-            } => {
+            }) => {
                 let mut tender = json!({ "id": package_id.0.to_string() });
                 d.periods(e.tenant_id, stages, &mut tender);
                 let announced = d.announced.contains(package_id);
@@ -215,7 +217,7 @@ impl Publisher {
                 };
                 (*package_id, tag, json!({ "tender": tender }))
             }
-            EventPayload::TenderAnnounced {
+            EventPayload::Tender(tender::Event::TenderAnnounced {
                 package_id,
                 name,
                 work_unit_id,
@@ -224,7 +226,7 @@ impl Publisher {
                 owner_estimate,
                 submission_deadline,
                 ..
-            } => {
+            }) => {
                 d.announced.insert(*package_id);
                 let mut parties = vec![d.buyer(*work_unit_id)];
                 let entity = d.procuring_entity(e.tenant_id);
@@ -252,7 +254,7 @@ impl Publisher {
                     json!({ "buyer": reference(&parties[0]), "parties": parties, "tender": tender }),
                 )
             }
-            EventPayload::DocumentPublished { document } => {
+            EventPayload::Document(document::Event::DocumentPublished { document }) => {
                 let addendum = document.kind == lelang_core::document::DocumentKind::Addendum;
                 let mut tender = json!({
                     "id": document.package_id.0.to_string(),
@@ -287,12 +289,12 @@ impl Publisher {
                 };
                 (document.package_id, tag, json!({ "tender": tender }))
             }
-            EventPayload::QuestionAsked {
+            EventPayload::Clarification(clarification::Event::QuestionAsked {
                 question_id,
                 package_id,
                 text,
                 ..
-            } => (
+            }) => (
                 *package_id,
                 "tenderUpdate",
                 json!({ "tender": {
@@ -301,11 +303,11 @@ impl Publisher {
                     "enquiries": [{ "id": question_id.0.to_string(), "date": date(e.at), "description": text }],
                 }}),
             ),
-            EventPayload::QuestionAnswered {
+            EventPayload::Clarification(clarification::Event::QuestionAnswered {
                 question_id,
                 package_id,
                 answer,
-            } => (
+            }) => (
                 *package_id,
                 "tenderUpdate",
                 json!({ "tender": {
@@ -313,7 +315,7 @@ impl Publisher {
                     "enquiries": [{ "id": question_id.0.to_string(), "answer": answer, "dateAnswered": date(e.at) }],
                 }}),
             ),
-            EventPayload::SubmissionClosed { package_id, deadline } => (
+            EventPayload::Submission(submission::Event::SubmissionClosed { package_id, deadline }) => (
                 *package_id,
                 "tenderUpdate",
                 json!({ "tender": {
@@ -321,7 +323,7 @@ impl Publisher {
                     "tenderPeriod": { "endDate": date(*deadline) },
                 }}),
             ),
-            EventPayload::OpeningStarted { package_id, bids } => (
+            EventPayload::Opening(opening::Event::OpeningStarted { package_id, bids }) => (
                 *package_id,
                 "tenderUpdate",
                 json!({
@@ -335,14 +337,14 @@ impl Publisher {
                     }]},
                 }),
             ),
-            EventPayload::BidOpened {
+            EventPayload::Opening(opening::Event::BidOpened {
                 bid_id,
                 package_id,
                 vendor_id,
                 opened,
                 reason,
                 ..
-            } => {
+            }) => {
                 let party = d.tenderer(*vendor_id);
                 let mut bid = json!({
                     "id": bid_id.0.to_string(),
@@ -546,7 +548,8 @@ mod tests {
     }
 
     impl Log {
-        fn push(&mut self, payload: EventPayload) -> &Event {
+        fn push(&mut self, payload: impl Into<EventPayload>) -> &Event {
+            let payload: EventPayload = payload.into();
             let seq = self.events.len() as i64 + 1;
             self.events.push(Event {
                 seq,
@@ -607,25 +610,25 @@ mod tests {
             tenant,
             events: Vec::new(),
         };
-        log.push(EventPayload::TenantCreated {
+        log.push(directory::Event::TenantCreated {
             tenant_id: tenant,
             slug: "banyuwangi".into(),
             name: "Pemerintah Kabupaten Banyuwangi".into(),
             time_zone: TimeZone::Wib,
         });
-        log.push(EventPayload::WorkUnitCreated {
+        log.push(directory::Event::WorkUnitCreated {
             work_unit_id: unit,
             tenant_id: tenant,
             code: "DPU".into(),
             name: "Dinas Pekerjaan Umum".into(),
         });
-        log.push(EventPayload::VendorRegistered {
+        log.push(directory::Event::VendorRegistered {
             vendor_id: vendor,
             name: "CV Blambangan Karya".into(),
             nib: "9120001234567".into(),
             home_tenant_id: Some(tenant),
         });
-        log.push(EventPayload::PackageCreated {
+        log.push(package::Event::PackageCreated {
             package_id: package,
             plan_item_id: PlanItemId::new(),
             work_unit_id: unit,
@@ -641,24 +644,24 @@ mod tests {
             location: "Kecamatan Tegaldlimo".into(),
             rule_set: "perpres-46-2025".into(),
         });
-        log.push(EventPayload::TenderScheduled {
+        log.push(tender::Event::TenderScheduled {
             package_id: package,
             method: Method::Tender,
             evaluation: EvaluationMethod::SistemGugur,
             stages: stages(),
         });
-        log.push(EventPayload::ScheduleChanged {
+        log.push(tender::Event::ScheduleChanged {
             package_id: package,
             stage: StageKind::Submission,
             reason: "Libur daerah ditetapkan setelah jadwal disusun.".into(),
             submission_extended: false,
             stages: stages(),
         });
-        log.push(EventPayload::TenderJoined {
+        log.push(lelang_core::vendor::Event::TenderJoined {
             package_id: package,
             vendor_id: vendor,
         });
-        log.push(EventPayload::TenderAnnounced {
+        log.push(tender::Event::TenderAnnounced {
             package_id: package,
             name: "Pembangunan Jembatan Desa Kedungasri".into(),
             work_unit_id: unit,
@@ -669,20 +672,20 @@ mod tests {
             bid_recipient: None,
         });
         let question = QuestionId::new();
-        log.push(EventPayload::QuestionAsked {
+        log.push(clarification::Event::QuestionAsked {
             question_id: question,
             package_id: package,
             vendor_id: vendor,
             text: "Apakah uji beban termasuk?".into(),
         });
-        log.push(EventPayload::ScheduleChanged {
+        log.push(tender::Event::ScheduleChanged {
             package_id: package,
             stage: StageKind::Submission,
             reason: "Banyak pertanyaan, waktu penawaran ditambah.".into(),
             submission_extended: true,
             stages: stages(),
         });
-        log.push(EventPayload::DocumentPublished {
+        log.push(document::Event::DocumentPublished {
             document: Box::new(Document {
                 id: DocumentId::new(),
                 tenant_id: tenant,
@@ -701,18 +704,18 @@ mod tests {
             }),
         });
         let bid = BidId::new();
-        log.push(EventPayload::BidSubmitted {
+        log.push(submission::Event::BidSubmitted {
             bid_id: bid,
             package_id: package,
             vendor_id: vendor,
             sha256: "cd".repeat(32),
             size: 99,
         });
-        log.push(EventPayload::OpeningStarted {
+        log.push(opening::Event::OpeningStarted {
             package_id: package,
             bids: vec![bid],
         });
-        log.push(EventPayload::BidOpened {
+        log.push(opening::Event::BidOpened {
             bid_id: bid,
             package_id: package,
             vendor_id: vendor,

@@ -3,6 +3,7 @@
 //! Log positions are assigned under a transaction-scoped advisory lock, so that any number of app
 //! servers append to one gapless, totally ordered log, and commit order is log order.
 
+use lelang_core::Mutation;
 use lelang_core::command::Change;
 use lelang_core::event::Event;
 use lelang_core::ids::{ApiTokenId, SessionId, TenantId, UserId, VendorId};
@@ -131,7 +132,7 @@ lelang_store_sql::sql_store!(PgStore {
             self.version.load(std::sync::atomic::Ordering::Acquire)
         }
 
-        async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError> {
+        async fn commit(&self, change: Change<Mutation>) -> Result<Vec<Event>, StoreError> {
             let mut tx = self.writer.begin().await.map_err(backend)?;
             match sql::append::commit_in(&mut *tx, &change).await {
                 Ok(stored) => {
@@ -150,7 +151,7 @@ lelang_store_sql::sql_store!(PgStore {
 
         async fn commit_batch(
             &self,
-            changes: Vec<Change>,
+            changes: Vec<Change<Mutation>>,
         ) -> Result<Vec<Result<Vec<Event>, StoreError>>, StoreError> {
             // Optimistically all at once; if a change is refused, again change by change.
             let mut tx = self.writer.begin().await.map_err(backend)?;

@@ -4,6 +4,7 @@
 //! The transaction itself (and, on SQLite, its `BEGIN IMMEDIATE`) is the backend's.
 
 use crate::{Db, Row, Value, apply, refused, store_error};
+use lelang_core::Mutation;
 use lelang_core::command::Change;
 use lelang_core::event::{Event, NewEvent};
 use lelang_core::public::{self, Salt};
@@ -229,7 +230,7 @@ async fn insert_events<'a, D: Db>(
 /// the new tip.
 pub async fn commit_at<D: Db>(
     db: &mut D,
-    change: &Change,
+    change: &Change<Mutation>,
     tip: &Tip,
 ) -> Result<(Vec<Event>, Tip), StoreError> {
     let last = tip.last;
@@ -263,7 +264,7 @@ pub async fn commit_at<D: Db>(
 }
 
 /// The work of a single commit inside its transaction.
-pub async fn commit_in<D: Db>(db: &mut D, change: &Change) -> Result<Vec<Event>, StoreError> {
+pub async fn commit_in<D: Db>(db: &mut D, change: &Change<Mutation>) -> Result<Vec<Event>, StoreError> {
     let t = tip(db).await?;
     Ok(commit_at(db, change, &t).await?.0)
 }
@@ -273,7 +274,7 @@ pub async fn commit_in<D: Db>(db: &mut D, change: &Change) -> Result<Vec<Event>,
 /// back and commits the batch change by change instead.
 pub async fn commit_all<D: Db>(
     db: &mut D,
-    changes: &[Change],
+    changes: &[Change<Mutation>],
     tip: &Tip,
 ) -> Result<Vec<Vec<Event>>, StoreError> {
     let stored = insert_events(db, tip.last, changes.iter().flat_map(|c| c.events.iter())).await?;
@@ -308,7 +309,7 @@ pub async fn commit_all<D: Db>(
 /// reported as its own outcome; an error of the savepoint itself fails the whole batch.
 pub async fn commit_one_of_batch<D: Db>(
     db: &mut D,
-    change: &Change,
+    change: &Change<Mutation>,
     tip: &mut Tip,
 ) -> Result<Result<Vec<Event>, StoreError>, StoreError> {
     db.execute("SAVEPOINT one_change", Vec::new())

@@ -2,7 +2,7 @@
 //! the change's events), and what a refusal becomes: written once for both backends.
 
 use crate::{ApplyError, Db};
-use lelang_core::command::Mutation;
+use lelang_core::Mutation;
 use lelang_core::store::{Conflict, StoreError, Unique};
 
 /// A database error as the store reports it: a duplicate or a missing reference by type, the
@@ -38,22 +38,26 @@ pub fn refused(m: &Mutation, e: ApplyError) -> StoreError {
 /// Applies one mutation.
 pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<(), ApplyError> {
     match m {
+        Mutation::Directory(m) => directory(tx, m).await,
+        Mutation::SecondFactor(m) => second_factor(tx, m).await,
+        Mutation::Plan(m) => plan(tx, m).await,
+        Mutation::Calendar(m) => calendar(tx, m).await,
+        Mutation::Package(m) => package(tx, m).await,
+        Mutation::Pokja(m) => pokja(tx, m).await,
+        Mutation::Tender(m) => tender(tx, m).await,
+        Mutation::Vendor(m) => vendor(tx, m).await,
+        Mutation::Document(m) => document(tx, m).await,
+        Mutation::Clarification(m) => clarification(tx, m).await,
+        Mutation::Sealing(m) => sealing(tx, m).await,
+        Mutation::Submission(m) => submission(tx, m, span).await,
+        Mutation::Opening(m) => opening(tx, m).await,
+    }
+}
+
+async fn directory<D: Db>(tx: &mut D, m: &lelang_core::directory::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::directory::Mutation;
+    match m {
         Mutation::InsertTenant(t) => crate::directory::insert_tenant(tx, t).await?,
-        Mutation::SetSecondFactor {
-            user_id,
-            secret,
-            recovery_hashes,
-            at,
-        } => crate::access::set_second_factor(tx, *user_id, secret, recovery_hashes, *at).await?,
-        Mutation::SpendRecoveryCode {
-            user_id,
-            code_hash,
-            at,
-        } => crate::access::spend_recovery_code(tx, *user_id, code_hash, *at).await?,
-        Mutation::ClearSecondFactor { user_id } => crate::access::clear_second_factor(tx, *user_id).await?,
-        Mutation::SetSecondFactorPolicy { tenant, required } => {
-            crate::directory::set_second_factor_policy(tx, *tenant, *required).await?;
-        }
         Mutation::InsertWorkUnit(w) => crate::directory::insert_work_unit(tx, w).await?,
         Mutation::InsertVendor(v) => crate::directory::insert_vendor(tx, v).await?,
         Mutation::InsertUser { user, password_hash } => {
@@ -69,16 +73,95 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
             crate::access::revoke_all_api_tokens(tx, *user_id, *at).await?
         }
         Mutation::InsertApiToken(t) => crate::access::insert_api_token(tx, t).await?,
+        Mutation::RevokeApiToken { id, at } => crate::access::revoke_api_token(tx, *id, *at).await?,
+    }
+    Ok(())
+}
+
+async fn second_factor<D: Db>(
+    tx: &mut D,
+    m: &lelang_core::second_factor::Mutation,
+) -> Result<(), ApplyError> {
+    use lelang_core::second_factor::Mutation;
+    match m {
+        Mutation::SetSecondFactor {
+            user_id,
+            secret,
+            recovery_hashes,
+            at,
+        } => crate::access::set_second_factor(tx, *user_id, secret, recovery_hashes, *at).await?,
+        Mutation::SpendRecoveryCode {
+            user_id,
+            code_hash,
+            at,
+        } => crate::access::spend_recovery_code(tx, *user_id, code_hash, *at).await?,
+        Mutation::ClearSecondFactor { user_id } => crate::access::clear_second_factor(tx, *user_id).await?,
+        Mutation::SetSecondFactorPolicy { tenant, required } => {
+            crate::directory::set_second_factor_policy(tx, *tenant, *required).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn plan<D: Db>(tx: &mut D, m: &lelang_core::plan::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::plan::Mutation;
+    match m {
         Mutation::InsertPlanItem(p) => crate::plan::insert_plan_item(tx, p).await?,
         Mutation::AnnouncePlanItems { ids, at } => crate::plan::announce_plan_items(tx, ids, *at).await?,
+    }
+    Ok(())
+}
+
+async fn calendar<D: Db>(tx: &mut D, m: &lelang_core::calendar::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::calendar::Mutation;
+    match m {
+        Mutation::UpsertDayOff(d) => crate::calendar::upsert_day_off(tx, d).await?,
+        Mutation::DeleteDayOff(date) => crate::calendar::delete_day_off(tx, *date).await?,
+    }
+    Ok(())
+}
+
+async fn package<D: Db>(tx: &mut D, m: &lelang_core::package::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::package::Mutation;
+    match m {
         Mutation::InsertPackage(p) => crate::plan::insert_package(tx, p).await?,
+    }
+    Ok(())
+}
+
+async fn pokja<D: Db>(tx: &mut D, m: &lelang_core::pokja::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::pokja::Mutation;
+    match m {
         Mutation::InsertPokjaAssignment(a) => crate::plan::insert_pokja_assignment(tx, a).await?,
         Mutation::InsertDeclaration {
             package_id,
             member,
             at,
         } => crate::plan::insert_declaration(tx, *package_id, *member, *at).await?,
+    }
+    Ok(())
+}
+
+async fn tender<D: Db>(tx: &mut D, m: &lelang_core::tender::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::tender::Mutation;
+    match m {
         Mutation::UpsertTenderSetup(t) => crate::plan::upsert_tender_setup(tx, t).await?,
+        Mutation::InsertPublicTender(t) => crate::tender::insert_public_tender(tx, t).await?,
+        Mutation::ExpectTenderSetup(expected) => crate::plan::expect_tender_setup(tx, expected).await?,
+        Mutation::SetSubmissionDeadline { package_id, deadline } => {
+            crate::tender::set_submission_deadline(tx, *package_id, *deadline).await?;
+        }
+        Mutation::ExpectSubmissionOpen(package) => {
+            crate::sealing::expect_submission_open(tx, *package).await?
+        }
+    }
+    Ok(())
+}
+
+async fn vendor<D: Db>(tx: &mut D, m: &lelang_core::vendor::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::vendor::Mutation;
+    match m {
+        Mutation::Directory(m) => directory(tx, m).await?,
         Mutation::UpsertVendorProfile {
             vendor_id,
             profile,
@@ -86,19 +169,38 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
             at,
         } => crate::tender::upsert_vendor_profile(tx, *vendor_id, profile, *clear_verifications, *at).await?,
         Mutation::UpsertVerification(v) => crate::tender::upsert_verification(tx, v).await?,
-        Mutation::InsertPublicTender(t) => crate::tender::insert_public_tender(tx, t).await?,
-        Mutation::ExpectTenderSetup(expected) => crate::plan::expect_tender_setup(tx, expected).await?,
-        Mutation::SetSubmissionDeadline { package_id, deadline } => {
-            crate::tender::set_submission_deadline(tx, *package_id, *deadline).await?;
-        }
-        Mutation::InsertDocument(d) => crate::tender::insert_document(tx, d).await?,
         Mutation::InsertParticipant {
             package_id,
             vendor_id,
             at,
         } => crate::tender::insert_participant(tx, *package_id, *vendor_id, *at).await?,
+    }
+    Ok(())
+}
+
+async fn document<D: Db>(tx: &mut D, m: &lelang_core::document::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::document::Mutation;
+    match m {
+        Mutation::InsertDocument(d) => crate::tender::insert_document(tx, d).await?,
+    }
+    Ok(())
+}
+
+async fn clarification<D: Db>(
+    tx: &mut D,
+    m: &lelang_core::clarification::Mutation,
+) -> Result<(), ApplyError> {
+    use lelang_core::clarification::Mutation;
+    match m {
         Mutation::InsertQuestion(q) => crate::tender::insert_question(tx, q).await?,
         Mutation::AnswerQuestion(q) => crate::tender::answer_question(tx, q).await?,
+    }
+    Ok(())
+}
+
+async fn sealing<D: Db>(tx: &mut D, m: &lelang_core::sealing::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::sealing::Mutation;
+    match m {
         Mutation::UpsertMemberKey(k) => crate::sealing::upsert_member_key(tx, k).await?,
         Mutation::PutCeremony {
             ceremony,
@@ -107,23 +209,37 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
         Mutation::ExpectLatestCeremony { package_id, latest } => {
             crate::sealing::expect_latest_ceremony(tx, *package_id, *latest).await?;
         }
+    }
+    Ok(())
+}
+
+async fn submission<D: Db>(
+    tx: &mut D,
+    m: &lelang_core::submission::Mutation,
+    span: (i64, i64),
+) -> Result<(), ApplyError> {
+    use lelang_core::submission::Mutation;
+    match m {
+        Mutation::Tender(m) => tender(tx, m).await?,
         // The bid's commitment is the change's first event: its leaf is the receipt index.
         Mutation::InsertBid(b) => crate::sealing::insert_bid(tx, b, span.0).await?,
         Mutation::UpdateBid(b) => crate::sealing::update_bid(tx, b).await?,
-        Mutation::ExpectSubmissionOpen(package) => {
-            crate::sealing::expect_submission_open(tx, *package).await?
-        }
         // The closing's own event is the change's last: its leaf ends the closing checkpoint.
         Mutation::InsertClosing { package_id, at } => {
             crate::sealing::insert_closing(tx, *package_id, *at, span.1).await?;
         }
+    }
+    Ok(())
+}
+
+async fn opening<D: Db>(tx: &mut D, m: &lelang_core::sealing::opening::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::sealing::opening::Mutation;
+    match m {
+        Mutation::Document(m) => document(tx, m).await?,
         Mutation::PutOpening {
             opening,
             expected_version,
         } => crate::sealing::put_opening(tx, opening, *expected_version).await?,
-        Mutation::UpsertDayOff(d) => crate::calendar::upsert_day_off(tx, d).await?,
-        Mutation::DeleteDayOff(date) => crate::calendar::delete_day_off(tx, *date).await?,
-        Mutation::RevokeApiToken { id, at } => crate::access::revoke_api_token(tx, *id, *at).await?,
     }
     Ok(())
 }

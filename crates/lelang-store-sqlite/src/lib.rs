@@ -4,6 +4,7 @@
 //! positions are assigned without races and a transaction never fails on a lock upgrade. Reads use
 //! a separate pool and run concurrently with the writer, as WAL allows.
 
+use lelang_core::Mutation;
 use lelang_core::command::Change;
 use lelang_core::event::Event;
 use lelang_core::ids::{ApiTokenId, SessionId, TenantId, UserId, VendorId};
@@ -176,7 +177,7 @@ lelang_store_sql::sql_store!(SqliteStore {
             self.version.load(std::sync::atomic::Ordering::Acquire)
         }
 
-        async fn commit(&self, change: Change) -> Result<Vec<Event>, StoreError> {
+        async fn commit(&self, change: Change<Mutation>) -> Result<Vec<Event>, StoreError> {
             // IMMEDIATE: take the write lock first, so another process writing the same file makes us
             // wait (busy_timeout) instead of failing a read-then-write upgrade.
             let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
@@ -197,7 +198,7 @@ lelang_store_sql::sql_store!(SqliteStore {
 
         async fn commit_batch(
             &self,
-            changes: Vec<Change>,
+            changes: Vec<Change<Mutation>>,
         ) -> Result<Vec<Result<Vec<Event>, StoreError>>, StoreError> {
             // Optimistically all at once; if a change is refused, again change by change.
             let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;

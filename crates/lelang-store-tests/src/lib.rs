@@ -4,9 +4,11 @@
 //! migrated store (or `None`, after saying why, when the database is not available on a developer
 //! machine). Every case then runs against an empty database of its own.
 
-use lelang_core::command::{
-    self, Change, CreateTenant, CreateUser, CreateWorkUnit, Mutation, RegisterVendor, create_tenant,
-    create_user, create_work_unit, register_vendor,
+use lelang_core::Mutation;
+use lelang_core::command::Change;
+use lelang_core::directory::{
+    self, CreateTenant, CreateUser, CreateWorkUnit, RegisterVendor, create_tenant, create_user,
+    create_work_unit, register_vendor,
 };
 use lelang_core::ids::{SessionId, UserId};
 use lelang_core::model::{Session, Tenant, TimeZone, User};
@@ -64,7 +66,7 @@ async fn tenant(store: &dyn Store, slug: &str) -> Tenant {
         &crate::cx(t0()),
     )
     .expect("valid tenant");
-    store.commit(change).await.expect("commit tenant");
+    store.commit(change.lift()).await.expect("commit tenant");
     t
 }
 
@@ -83,7 +85,7 @@ async fn official(store: &dyn Store, t: &Tenant, username: &str, role: Role) -> 
         &crate::cx(t0()),
     )
     .expect("valid user");
-    store.commit(change).await.expect("commit user");
+    store.commit(change.lift()).await.expect("commit user");
     u
 }
 

@@ -13,7 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use lelang_core::command::{self, CreateTenant, CreateUser, CreateWorkUnit, RegisterVendor};
+use lelang_core::directory::{self, CreateTenant, CreateUser, CreateWorkUnit, RegisterVendor};
 use lelang_core::model::{ApiToken, Tenant, TimeZone, User, Vendor, WorkUnit};
 use lelang_core::password::check_new_password;
 use lelang_core::policy::{Action, authorize};
@@ -428,7 +428,7 @@ pub(crate) async fn readable_events(
     if let Some(t) = tenant {
         state
             .app
-            .apply_some(|cx| command::confidential_read(&ctx.actor, t, "event_log", records, cx))
+            .apply_some(|cx| directory::confidential_read(&ctx.actor, t, "event_log", records, cx))
             .await?;
     }
     Ok(out)
@@ -505,7 +505,7 @@ async fn create_tenant(
     let t = state
         .app
         .run(|cx| {
-            command::create_tenant(
+            directory::create_tenant(
                 &ctx.actor,
                 CreateTenant {
                     slug: input.slug,
@@ -557,7 +557,7 @@ async fn create_work_unit(
     let w = state
         .app
         .run(|cx| {
-            command::create_work_unit(
+            directory::create_work_unit(
                 &ctx.actor,
                 t.id,
                 CreateWorkUnit {
@@ -620,7 +620,7 @@ pub(crate) async fn create_official(
         }
         None => None,
     };
-    let username = command::valid_username(&input.username)?;
+    let username = lelang_core::command::valid_username(&input.username)?;
     check_password(
         &input.password,
         &[
@@ -633,7 +633,7 @@ pub(crate) async fn create_official(
     let user = state
         .app
         .run(|cx| {
-            command::create_user(
+            directory::create_user(
                 &ctx.actor,
                 CreateUser {
                     username,
@@ -682,7 +682,7 @@ async fn revoke_user_sessions(
     let user = state.store.user(UserId(id)).await?.ok_or(ApiError::NotFound)?;
     state
         .app
-        .apply(|cx| command::revoke_sessions(&ctx.actor, &user, cx))
+        .apply(|cx| directory::revoke_sessions(&ctx.actor, &user, cx))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -715,7 +715,7 @@ async fn create_vendor(
     // The first user's password is checked and hashed before anything is decided.
     let user = match input.user {
         Some(u) => {
-            let username = command::valid_username(&u.username)?;
+            let username = lelang_core::command::valid_username(&u.username)?;
             check_password(
                 &u.password,
                 &[&username, &u.display_name, u.email.as_deref().unwrap_or("")],
@@ -728,7 +728,7 @@ async fn create_vendor(
     let vendor = state
         .app
         .run(|cx| {
-            let (vendor, mut change) = command::register_vendor(
+            let (vendor, mut change) = directory::register_vendor(
                 &ctx.actor,
                 RegisterVendor {
                     name: input.name,
@@ -738,7 +738,7 @@ async fn create_vendor(
                 cx,
             )?;
             if let Some((username, display_name, email, password_hash)) = user {
-                let (_, user_change) = command::create_user(
+                let (_, user_change) = directory::create_user(
                     &ctx.actor,
                     CreateUser {
                         username,
@@ -857,7 +857,7 @@ pub(crate) async fn issue_token(
     let expires_at = expires_in_days.map(|d| now + time::Duration::days(i64::from(d)));
     let token = state
         .app
-        .run(|cx| command::create_api_token(&ctx.actor, name, auth::secret_hash(&secret), expires_at, cx))
+        .run(|cx| directory::create_api_token(&ctx.actor, name, auth::secret_hash(&secret), expires_at, cx))
         .await?;
     Ok((token, secret))
 }
@@ -900,7 +900,7 @@ pub(crate) async fn revoke_own_token(state: &AppState, ctx: &Ctx, id: Uuid) -> R
         .ok_or(ApiError::NotFound)?;
     state
         .app
-        .apply(|cx| command::revoke_api_token(&ctx.actor, &token, cx))
+        .apply(|cx| directory::revoke_api_token(&ctx.actor, &token, cx))
         .await?;
     Ok(())
 }

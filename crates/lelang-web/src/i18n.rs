@@ -225,7 +225,7 @@ mod tests {
         for r in lelang_core::Role::ALL {
             assert!(i.has(Lang::En, &format!("role-{}", r.code())));
         }
-        for ty in lelang_core::EventPayload::TYPE_NAMES {
+        for ty in lelang_core::payload::type_names() {
             assert!(
                 i.has(Lang::Id, &format!("event-{ty}")) && i.has(Lang::En, &format!("event-{ty}")),
                 "{ty}"

@@ -154,7 +154,13 @@ async fn log_breakdown_read(
     state
         .app
         .apply_some(|cx| {
-            lelang_core::command::confidential_read(&ctx.actor, tenant.id, "hps_breakdown", count as u64, cx)
+            lelang_core::directory::confidential_read(
+                &ctx.actor,
+                tenant.id,
+                "hps_breakdown",
+                count as u64,
+                cx,
+            )
         })
         .await?;
     Ok(())

@@ -222,7 +222,7 @@ async fn announce(
         .run(|cx| {
             let change = plan::announce_plan(&ctx.actor, tenant.id, unit.id, year, &drafts, cx)?;
             let n = change.mutations.iter().map(|m| match m {
-                lelang_core::command::Mutation::AnnouncePlanItems { ids, .. } => ids.len(),
+                plan::Mutation::AnnouncePlanItems { ids, .. } => ids.len(),
                 _ => 0,
             });
             Ok((n.sum(), change))

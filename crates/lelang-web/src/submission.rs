@@ -770,7 +770,7 @@ async fn bid_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
                 id: id.to_string(),
                 name: cx.tender.name.clone(),
                 vendor: cx.vendor.0.to_string(),
-                fingerprint: submission::fingerprint(&recipient),
+                fingerprint: lelang_core::sealing::fingerprint(&recipient),
                 recipient,
                 deadline: crate::announce::local_time(&tenant, cx.tender.submission_deadline),
                 grace_end: crate::announce::local_time(&tenant, cx.tender.submission_deadline + grace),

@@ -11,9 +11,10 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
+use lelang_core::EventPayload;
 use lelang_core::clock::SystemClock;
 use lelang_core::command::Change;
-use lelang_core::event::{EventPayload, NewEvent};
+use lelang_core::event::NewEvent;
 use lelang_core::ids::{TenantId, WorkUnitId};
 use lelang_core::store::prelude::*;
 use lelang_store_sqlite::SqliteStore;
@@ -29,12 +30,12 @@ use std::time::Instant;
 static FRESH: lelang_core::Fresh = lelang_core::Fresh::seeded([0x42; 32]);
 
 fn event(i: u64, tenant: TenantId) -> NewEvent {
-    let payload = EventPayload::WorkUnitCreated {
+    let payload = EventPayload::Directory(lelang_core::directory::Event::WorkUnitCreated {
         work_unit_id: WorkUnitId::new(),
         tenant_id: tenant,
         code: format!("U{i}"),
         name: format!("UPT Puskesmas Kecamatan nomor {i}"),
-    };
+    });
     NewEvent::new(
         &lelang_core::Cx::new(time::OffsetDateTime::now_utc(), &FRESH),
         Some(tenant),

@@ -15,7 +15,7 @@
 
 use anyhow::{Context, bail};
 use lelang_core::calendar::WorkingCalendar;
-use lelang_core::command::{CreateTenant, CreateWorkUnit, create_tenant, create_work_unit};
+use lelang_core::directory::{CreateTenant, CreateWorkUnit, create_tenant, create_work_unit};
 use lelang_core::event::{Event, NewEvent};
 use lelang_core::ids::{PlanItemId, UserId, VendorId};
 use lelang_core::model::TimeZone;

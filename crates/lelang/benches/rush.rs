@@ -12,7 +12,8 @@
 //! 1024, 32).
 
 use axum::body::Bytes;
-use lelang_core::command::{Change, Mutation};
+use lelang_core::Mutation;
+use lelang_core::command::Change;
 use lelang_core::ids::{ApiTokenId, PackageId, UserId, VendorId};
 use lelang_core::model::{ApiToken, RoleGrant, User, Vendor};
 use lelang_core::role::Role;
@@ -94,34 +95,44 @@ async fn setup(url: &str, data: &Path, n: usize) -> (Arc<dyn Store>, PackageId, 
             created_at: now,
         };
         let secret = format!("{}bench{i:06}{}", lelang_web::auth::TOKEN_PREFIX, "x".repeat(32));
-        mutations.push(Mutation::InsertVendor(vendor.clone()));
-        mutations.push(Mutation::InsertUser {
-            user: user.clone(),
-            password_hash: hash.clone(),
-        });
-        mutations.push(Mutation::InsertRoleGrant(RoleGrant {
-            user_id: user.id,
-            role: Role::Vendor,
-            tenant_id: None,
-            work_unit_id: None,
-        }));
-        mutations.push(Mutation::InsertParticipant {
-            package_id: package,
-            vendor_id: vendor.id,
-            at: now,
-        });
-        mutations.push(Mutation::InsertApiToken(ApiToken {
-            id: ApiTokenId::new(),
-            user_id: user.id,
-            name: "bangku uji".into(),
-            role: Role::Vendor,
-            tenant_id: None,
-            secret_hash: lelang_web::auth::secret_hash(&secret),
-            created_at: now,
-            expires_at: None,
-            revoked_at: None,
-            last_used_at: Some(now),
-        }));
+        mutations.push(Mutation::Directory(
+            lelang_core::directory::Mutation::InsertVendor(vendor.clone()),
+        ));
+        mutations.push(Mutation::Directory(
+            lelang_core::directory::Mutation::InsertUser {
+                user: user.clone(),
+                password_hash: hash.clone(),
+            },
+        ));
+        mutations.push(Mutation::Directory(
+            lelang_core::directory::Mutation::InsertRoleGrant(RoleGrant {
+                user_id: user.id,
+                role: Role::Vendor,
+                tenant_id: None,
+                work_unit_id: None,
+            }),
+        ));
+        mutations.push(Mutation::Vendor(
+            lelang_core::vendor::Mutation::InsertParticipant {
+                package_id: package,
+                vendor_id: vendor.id,
+                at: now,
+            },
+        ));
+        mutations.push(Mutation::Directory(
+            lelang_core::directory::Mutation::InsertApiToken(ApiToken {
+                id: ApiTokenId::new(),
+                user_id: user.id,
+                name: "bangku uji".into(),
+                role: Role::Vendor,
+                tenant_id: None,
+                secret_hash: lelang_web::auth::secret_hash(&secret),
+                created_at: now,
+                expires_at: None,
+                revoked_at: None,
+                last_used_at: Some(now),
+            }),
+        ));
         tokens.push(secret);
     }
     for chunk in mutations.chunks(500) {

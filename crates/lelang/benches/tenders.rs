@@ -6,7 +6,9 @@
 //! `cargo bench -p lelang --bench tenders -- [TENDERS] [CONNECTIONS] [SECONDS]`
 //! (defaults 10000, 64, 10).
 
-use lelang_core::command::{Change, CreateTenant, CreateWorkUnit, Mutation, create_tenant, create_work_unit};
+use lelang_core::Mutation;
+use lelang_core::command::Change;
+use lelang_core::directory::{CreateTenant, CreateWorkUnit, create_tenant, create_work_unit};
 use lelang_core::ids::{PackageId, PlanItemId, UserId};
 use lelang_core::model::TimeZone;
 use lelang_core::package::Package;
@@ -120,7 +122,7 @@ async fn fill(store: &SqliteStore, n: usize) -> anyhow::Result<()> {
             },
             &lelang_core::Cx::new(now, &FRESH),
         )?;
-        store.commit(c).await?;
+        store.commit(c.lift()).await?;
         for (code, unit) in [
             ("DPU", "Dinas Pekerjaan Umum"),
             ("DINKES", "Dinas Kesehatan"),
@@ -135,7 +137,7 @@ async fn fill(store: &SqliteStore, n: usize) -> anyhow::Result<()> {
                 },
                 &lelang_core::Cx::new(now, &FRESH),
             )?;
-            store.commit(c).await?;
+            store.commit(c.lift()).await?;
             units.push((t.clone(), w));
         }
     }
@@ -200,9 +202,17 @@ async fn fill(store: &SqliteStore, n: usize) -> anyhow::Result<()> {
             submission_deadline: now + time::Duration::days(i as i64 % 30 - 10),
             search_terms: lelang_core::stem::index_text(&words),
         };
-        change.mutations.push(Mutation::InsertPlanItem(item));
-        change.mutations.push(Mutation::InsertPackage(package));
-        change.mutations.push(Mutation::InsertPublicTender(tender));
+        change
+            .mutations
+            .push(Mutation::Plan(lelang_core::plan::Mutation::InsertPlanItem(item)));
+        change
+            .mutations
+            .push(Mutation::Package(lelang_core::package::Mutation::InsertPackage(
+                package,
+            )));
+        change.mutations.push(Mutation::Tender(
+            lelang_core::tender::Mutation::InsertPublicTender(tender),
+        ));
         if change.mutations.len() >= 1500 {
             store.commit(std::mem::take(&mut change)).await?;
         }

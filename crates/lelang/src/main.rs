@@ -745,7 +745,7 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let user = lelang_app::App::system(store.clone())?
-                .run(|cx| lelang_core::command::bootstrap_platform_admin(&username, &name, hash, cx))
+                .run(|cx| lelang_core::directory::bootstrap_platform_admin(&username, &name, hash, cx))
                 .await?;
             println!("created platform administrator {} ({})", user.username, user.id);
             Ok(())

@@ -255,7 +255,7 @@ pub fn check(client: &Client, tender: &str, id: &age::x25519::Identity) -> anyho
         member::Verdict::Confirm(req) => format!(
             "every signature, proof and sub-share checked; the tender's key, computed here, is {}\nits fingerprint: {}\nstage now {}",
             req.recipient,
-            lelang_core::submission::fingerprint(&req.recipient),
+            lelang_core::sealing::fingerprint(&req.recipient),
             v["stage"].as_str().unwrap_or("?"),
         ),
         member::Verdict::Complain { dealer, .. } => {

@@ -99,7 +99,7 @@ pub fn seal(client: &Client, tender: &str, parts: &Parts<'_>, out: &Path) -> any
     Ok(format!(
         "sealed {} bytes to the tender's key (fingerprint {}) into {}\nsha256 {}\nkeep this file until its upload is complete",
         sealed.len(),
-        lelang_core::submission::fingerprint(&recipient),
+        lelang_core::sealing::fingerprint(&recipient),
         out.display(),
         hex(&Sha256::digest(&sealed))
     ))

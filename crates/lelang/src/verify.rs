@@ -408,7 +408,7 @@ pub fn ceremony(source: &str) -> anyhow::Result<String> {
     let state = match &t.recipient {
         Some(r) => format!(
             "completed: every member confirmed the tender key {r} (fingerprint {})",
-            lelang_core::submission::fingerprint(r)
+            lelang_core::sealing::fingerprint(r)
         ),
         None => format!(
             "not complete: {} of {} members confirmed so far",

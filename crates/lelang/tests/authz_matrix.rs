@@ -1171,11 +1171,13 @@ async fn pokja_fixtures(
         })
         .collect();
     let (created, c) = create_plan_items(&ppk, tenant, unit, &items, &rules, &common::cx(now)).expect("plan");
-    app.store.commit(c).await.expect("plan");
+    app.store.commit(c.lift()).await.expect("plan");
     let (u, g) = as_user(pa).await;
     app.store
         .commit(
-            announce_plan(&actor(u, g), tenant, unit, 2028, &created, &common::cx(now)).expect("announce"),
+            announce_plan(&actor(u, g), tenant, unit, 2028, &created, &common::cx(now))
+                .expect("announce")
+                .lift(),
         )
         .await
         .expect("announce");
@@ -1206,7 +1208,7 @@ async fn pokja_fixtures(
             &common::cx(now),
         )
         .expect("package");
-        app.store.commit(c).await.expect("package");
+        app.store.commit(c.lift()).await.expect("package");
         ids.push(p.id.to_string());
         packages.push(p);
     }
@@ -1219,7 +1221,7 @@ async fn pokja_fixtures(
     let mut assignments = Vec::new();
     for p in &packages[2..] {
         let (a, c) = assign_pokja(&ulp, p, &members, &members, None, &common::cx(now)).expect("assign");
-        app.store.commit(c).await.expect("assign");
+        app.store.commit(c.lift()).await.expect("assign");
         assignments.push(a);
     }
     // The last package already has its schedule, for the rows that read one.
@@ -1238,7 +1240,7 @@ async fn pokja_fixtures(
         &common::cx(now),
     )
     .expect("set up");
-    app.store.commit(c).await.expect("set up");
+    app.store.commit(c.lift()).await.expect("set up");
     (ids, members.iter().map(|m| m.to_string()).collect())
 }
 
@@ -1369,10 +1371,14 @@ async fn tender_fixtures(
         .collect();
     let (created, c) =
         create_plan_items(&ppk, tenant_id, unit, &items, &rules, &common::cx(now)).expect("plan");
-    store.commit(c).await.expect("plan");
+    store.commit(c.lift()).await.expect("plan");
     let pa = as_actor(pa).await;
     store
-        .commit(announce_plan(&pa, tenant_id, unit, 2029, &created, &common::cx(now)).expect("announce"))
+        .commit(
+            announce_plan(&pa, tenant_id, unit, 2029, &created, &common::cx(now))
+                .expect("announce")
+                .lift(),
+        )
         .await
         .expect("announce plan");
     let ulp = as_actor(ulp).await;
@@ -1403,17 +1409,21 @@ async fn tender_fixtures(
             &common::cx(now),
         )
         .expect("package");
-        store.commit(c).await.expect("package");
+        store.commit(c.lift()).await.expect("package");
         ids.push(pkg.id.to_string());
         let (mut assignment, c) =
             assign_pokja(&ulp, &pkg, &member_ids, &member_ids, None, &common::cx(now)).expect("assign");
-        store.commit(c).await.expect("assign");
+        store.commit(c.lift()).await.expect("assign");
         if i == 5 {
             continue; // the draft
         }
         for m in &members {
             store
-                .commit(declare_no_conflict(m, &assignment, &common::cx(now)).expect("declare"))
+                .commit(
+                    declare_no_conflict(m, &assignment, &common::cx(now))
+                        .expect("declare")
+                        .lift(),
+                )
                 .await
                 .expect("declare");
         }
@@ -1432,7 +1442,7 @@ async fn tender_fixtures(
             &common::cx(now),
         )
         .expect("set up");
-        store.commit(c).await.expect("set up");
+        store.commit(c.lift()).await.expect("set up");
         let (doc, c) = publish(
             &ppk,
             &pkg,
@@ -1452,7 +1462,7 @@ async fn tender_fixtures(
             &common::cx(now),
         )
         .expect("document");
-        store.commit(c).await.expect("document");
+        store.commit(c.lift()).await.expect("document");
         let clock = std::sync::Arc::new(lelang_core::clock::FixedClock::new(now));
         let key =
             lelang::demo::sealing::ceremony(&common::use_cases(store, &clock), pkg.id, &assignment, &members)
@@ -1476,7 +1486,7 @@ async fn tender_fixtures(
             &common::cx(now),
         )
         .expect("announce");
-        store.commit(c).await.expect("announce");
+        store.commit(c.lift()).await.expect("announce");
         if i == 2 {
             let verifications = store.verifications(Some(vendor_id)).await.expect("v");
             store
@@ -1489,7 +1499,8 @@ async fn tender_fixtures(
                         false,
                         &common::cx(now),
                     )
-                    .expect("join"),
+                    .expect("join")
+                    .lift(),
                 )
                 .await
                 .expect("join");
@@ -1504,7 +1515,7 @@ async fn tender_fixtures(
                     &common::cx(now),
                 )
                 .expect("ask");
-                store.commit(c).await.expect("ask");
+                store.commit(c.lift()).await.expect("ask");
                 questions.push(q.id.to_string());
             }
         }
@@ -1719,7 +1730,7 @@ async fn every_route_every_role_own_and_other_regency() {
             &common::cx(lelang_core::Clock::now(app.clock.as_ref())),
         )
         .expect("valid");
-        app.store.commit(change).await.expect("setup");
+        app.store.commit(change.lift()).await.expect("setup");
     }
     let cases = cases();
     let mut whos = vec![Who::Anonymous];

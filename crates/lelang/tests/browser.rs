@@ -993,10 +993,7 @@ async fn a_vendor_seals_commits_and_uploads_a_bid_in_the_browser() {
             .await
             .expect("q")
             .expect("ceremony");
-        assert_eq!(
-            fp,
-            lelang_core::submission::fingerprint(c.recipient().expect("key"))
-        );
+        assert_eq!(fp, lelang_core::sealing::fingerprint(c.recipient().expect("key")));
         d.screenshot(&shots.join("bid-page.png")).await?;
         for (input, name, bytes) in &parts {
             let path = files.path().join(name);

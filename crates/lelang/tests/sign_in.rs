@@ -467,7 +467,9 @@ async fn an_empty_deployment_has_no_one_until_its_first_administrator() {
         .expect("hash");
     let admin = app
         .app
-        .run(|cx| lelang_core::command::bootstrap_platform_admin("admin", "Administrator Platform", hash, cx))
+        .run(|cx| {
+            lelang_core::directory::bootstrap_platform_admin("admin", "Administrator Platform", hash, cx)
+        })
         .await
         .expect("the first administrator");
     assert_eq!(

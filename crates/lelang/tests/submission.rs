@@ -719,7 +719,7 @@ async fn a_company_seals_submits_and_proves_with_the_cli() {
     .expect("seal");
     let recipient = app.recipient_of(&tender).await;
     assert!(
-        out.contains(&lelang_core::submission::fingerprint(&recipient)),
+        out.contains(&lelang_core::sealing::fingerprint(&recipient)),
         "{out}"
     );
     let out = run(vec![

@@ -10,7 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use common::TestApp;
 use lelang::verify::{self, Report};
-use lelang_core::command::{CreateWorkUnit, create_work_unit};
+use lelang_core::directory::{CreateWorkUnit, create_work_unit};
 use lelang_core::policy::{Actor, UserActor};
 use lelang_core::role::Role;
 use lelang_trust::merkle;
@@ -119,7 +119,7 @@ async fn grow(app: &TestApp, n: usize, tag: &str) {
             &common::cx(time::OffsetDateTime::now_utc()),
         )
         .expect("valid");
-        app.store.commit(c).await.expect("commit");
+        app.store.commit(c.lift()).await.expect("commit");
     }
 }
 

@@ -11,8 +11,8 @@
 //! The member's side of each step is here too ([`member`]): the CLI, the tests and the demo run the
 //! same code, and the browser bundle follows the same formats.
 
-use crate::command::{Change, CommandError, Mutation};
-use crate::event::{EventPayload, NewEvent};
+use crate::command::{Change, CommandError};
+use crate::event::NewEvent;
 use crate::fresh::Cx;
 use crate::ids::{BidId, CeremonyId, PackageId, TenantId, UserId, VendorId};
 use crate::pokja::PokjaAssignment;
@@ -42,7 +42,7 @@ const MAX_SUB_SHARE_BYTES: usize = 1024;
 /// The fingerprint of a member's two keys (its recipient and its signing key), which the member
 /// reads out to the pokja in person: its own client computes it from its identity.
 pub fn member_fingerprint(recipient: &str, signing_key: &str) -> String {
-    crate::submission::fingerprint(&format!("{recipient}\n{signing_key}"))
+    fingerprint(&format!("{recipient}\n{signing_key}"))
 }
 
 /// A member's sealing key: the age recipient its shares are encrypted to.
@@ -254,6 +254,18 @@ fn invalid(field: &'static str, code: &'static str) -> CommandError {
     CommandError::Invalid { field, code }
 }
 
+/// A short fingerprint of a tender's recipient for people to compare by eye (the vendor's page,
+/// the pokja's page, a phone call): the first 8 bytes of its SHA-256, in groups of four hex digits.
+pub fn fingerprint(recipient: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(recipient.as_bytes());
+    d[..8]
+        .chunks(2)
+        .map(|c| format!("{:02x}{:02x}", c[0], c[1]))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn user(actor: &Actor) -> Result<&UserActor, CommandError> {
     actor.user().ok_or(CommandError::Denied(Denied::Unauthenticated))
 }
@@ -262,7 +274,7 @@ fn event(
     a: &UserActor,
     cx: &Cx<'_>,
     tenant: TenantId,
-    payload: &EventPayload,
+    payload: &impl crate::event::Payload,
 ) -> Result<NewEvent, CommandError> {
     Ok(NewEvent::new(
         cx,
@@ -284,7 +296,7 @@ pub fn enrol(
     sealed_identity: Option<&str>,
     min_work_factor: u8,
     cx: &Cx<'_>,
-) -> Result<(MemberKey, Change), CommandError> {
+) -> Result<(MemberKey, Change<Mutation>), CommandError> {
     let now = cx.now;
     let a = user(actor)?;
     let tenant = a.tenant_id.ok_or(Denied::Forbidden)?;
@@ -324,7 +336,7 @@ pub fn enrol(
         a,
         cx,
         tenant,
-        &EventPayload::SealingKeyEnrolled {
+        &Event::SealingKeyEnrolled {
             user_id: a.user_id,
             recipient: key.recipient.clone(),
             signing_key,
@@ -383,7 +395,7 @@ pub fn start_ceremony(
     latest: Option<&Ceremony>,
     threshold: Option<u16>,
     cx: &Cx<'_>,
-) -> Result<(Ceremony, Change), CommandError> {
+) -> Result<(Ceremony, Change<Mutation>), CommandError> {
     let now = cx.now;
     let a = pokja_member(actor, tenant_id, assignment)?;
     let Some(p) = assignment else {
@@ -448,7 +460,7 @@ pub fn start_ceremony(
         a,
         cx,
         tenant_id,
-        &EventPayload::KeyCeremonyStarted {
+        &Event::KeyCeremonyStarted {
             ceremony_id: c.id,
             package_id,
             threshold: c.threshold,
@@ -491,7 +503,7 @@ fn next(c: &Ceremony) -> Ceremony {
 }
 
 /// The ceremony `c` became `n`, with these events: held only on the version `c` was read at.
-fn moved(c: &Ceremony, n: Ceremony, events: Vec<NewEvent>) -> (Ceremony, Change) {
+fn moved(c: &Ceremony, n: Ceremony, events: Vec<NewEvent>) -> (Ceremony, Change<Mutation>) {
     (
         n.clone(),
         Change {
@@ -513,7 +525,7 @@ pub fn deal(
     c: &Ceremony,
     d: member::DealRequest,
     cx: &Cx<'_>,
-) -> Result<(Ceremony, Change), CommandError> {
+) -> Result<(Ceremony, Change<Mutation>), CommandError> {
     let now = cx.now;
     let (a, i) = ceremony_member(actor, c)?;
     if c.stage() != CeremonyStage::Dealing {
@@ -557,7 +569,7 @@ pub fn deal(
         a,
         cx,
         c.tenant_id,
-        &EventPayload::KeyDealt {
+        &Event::KeyDealt {
             ceremony_id: c.id,
             package_id: c.package_id,
             commitments: public.commitments,
@@ -594,7 +606,7 @@ pub fn confirm(
     c: &Ceremony,
     req: &ConfirmRequest,
     cx: &Cx<'_>,
-) -> Result<(Ceremony, Change), CommandError> {
+) -> Result<(Ceremony, Change<Mutation>), CommandError> {
     let now = cx.now;
     let (a, i) = ceremony_member(actor, c)?;
     if c.stage() != CeremonyStage::Checking {
@@ -623,7 +635,7 @@ pub fn confirm(
         a,
         cx,
         c.tenant_id,
-        &EventPayload::KeySharesConfirmed {
+        &Event::KeySharesConfirmed {
             ceremony_id: c.id,
             package_id: c.package_id,
             transcript_sha256: Some(confirmation.transcript_sha256),
@@ -652,7 +664,7 @@ pub fn confirm(
             a,
             cx,
             c.tenant_id,
-            &EventPayload::KeyCeremonyCompleted {
+            &Event::KeyCeremonyCompleted {
                 ceremony_id: c.id,
                 package_id: c.package_id,
                 recipient: key,
@@ -691,7 +703,7 @@ pub fn complain(
     dealer: u16,
     revealed: Option<&Revealed>,
     cx: &Cx<'_>,
-) -> Result<(Ceremony, Change), CommandError> {
+) -> Result<(Ceremony, Change<Mutation>), CommandError> {
     let now = cx.now;
     let (a, i) = ceremony_member(actor, c)?;
     if c.stage() != CeremonyStage::Checking {
@@ -758,7 +770,7 @@ pub fn complain(
         a,
         cx,
         c.tenant_id,
-        &EventPayload::KeyCeremonyFailed {
+        &Event::KeyCeremonyFailed {
             ceremony_id: c.id,
             package_id: c.package_id,
             dealer: accused,
@@ -769,7 +781,163 @@ pub fn complain(
     Ok(moved(c, n, vec![e]))
 }
 
-mod opening;
+/// What happened in this stage; the `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A pokja member enrolled the age recipient their key shares are encrypted to.
+    SealingKeyEnrolled {
+        /// The member.
+        user_id: UserId,
+        /// `age1…`.
+        recipient: String,
+        /// The Ed25519 key the member signs its part of ceremonies with (hex).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        signing_key: String,
+    },
+    /// A tender's key ceremony started among its pokja.
+    KeyCeremonyStarted {
+        /// The ceremony.
+        ceremony_id: crate::ids::CeremonyId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// k.
+        threshold: u16,
+        /// The members, in index order.
+        members: Vec<UserId>,
+        /// Their recipients.
+        recipients: Vec<String>,
+        /// Their signing keys (hex), in the same order.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        signing_keys: Vec<String>,
+        /// The failed or stalled ceremony this one replaces.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaces: Option<crate::ids::CeremonyId>,
+    },
+    /// A member dealt: its Feldman commitments and the hashes of the encrypted sub-shares.
+    KeyDealt {
+        /// The ceremony.
+        ceremony_id: crate::ids::CeremonyId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// Commitments (hex points).
+        commitments: Vec<String>,
+        /// SHA-256 of each encrypted sub-share.
+        sub_shares_sha256: Vec<String>,
+        /// The dealer's proof of knowledge of its constant term.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        proof: Option<crate::sealing::KnowledgeJson>,
+        /// The dealer's signature over its dealing (hex).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        signature: String,
+    },
+    /// A member checked every sub-share it received.
+    KeySharesConfirmed {
+        /// The ceremony.
+        ceremony_id: crate::ids::CeremonyId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The transcript the member checked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transcript_sha256: Option<String>,
+        /// The member's signature over its confirmation (hex).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<String>,
+    },
+    /// The tender's key exists: bids are sealed to this recipient.
+    KeyCeremonyCompleted {
+        /// The ceremony.
+        ceremony_id: crate::ids::CeremonyId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// `age1…`.
+        recipient: String,
+        /// SHA-256 of the ceremony transcript.
+        transcript_sha256: String,
+    },
+    /// A dealer was proven to have dealt a bad sub-share.
+    KeyCeremonyFailed {
+        /// The ceremony.
+        ceremony_id: crate::ids::CeremonyId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The accused dealer.
+        dealer: UserId,
+        /// Whether the cheating was proven (else the actor's complaint did not hold).
+        proven: bool,
+        /// What was found.
+        reason: String,
+    },
+}
+
+crate::privacy::event_table! {
+    SealingKeyEnrolled "sealing_key_enrolled" actor: PERSONAL, role: PUBLIC, {
+        user_id: MEMBERSHIP => "would tie a member's key to the member",
+        recipient: PUBLIC => "a public key: ceremonies are checked against it",
+        signing_key: PUBLIC => "a public key: the member's signatures are checked against it",
+    }
+    KeyCeremonyStarted "key_ceremony_started" actor: PERSONAL, role: PUBLIC, {
+        ceremony_id: PUBLIC => "the ceremony",
+        package_id: PUBLIC => "the tender",
+        threshold: PUBLIC => "how many members open bids",
+        members: MEMBERSHIP => "who sits on the pokja",
+        recipients: PUBLIC => "public keys: anyone checks the ceremony against them",
+        signing_keys: PUBLIC => "public keys: anyone checks the dealings and confirmations against them",
+        replaces: PUBLIC => "the ceremony it replaces",
+    }
+    KeyDealt "key_dealt" actor: PERSONAL, role: PUBLIC, {
+        ceremony_id: PUBLIC => "the ceremony",
+        package_id: PUBLIC => "the tender",
+        commitments: PUBLIC => "anyone recomputes the tender key from them",
+        sub_shares_sha256: PUBLIC => "binds the encrypted sub-shares",
+        proof: PUBLIC => "anyone checks that the dealer knows its part of the key",
+        signature: PUBLIC => "anyone checks who dealt what, by key",
+    }
+    KeySharesConfirmed "key_shares_confirmed" actor: PERSONAL, role: PUBLIC, {
+        ceremony_id: PUBLIC => "the ceremony",
+        package_id: PUBLIC => "the tender",
+        transcript_sha256: PUBLIC => "the transcript the member checked",
+        signature: PUBLIC => "anyone checks the confirmation against the member's key",
+    }
+    KeyCeremonyCompleted "key_ceremony_completed" actor: PERSONAL, role: PUBLIC, {
+        ceremony_id: PUBLIC => "the ceremony",
+        package_id: PUBLIC => "the tender",
+        recipient: PUBLIC => "bids are sealed to it",
+        transcript_sha256: PUBLIC => "binds the ceremony",
+    }
+    KeyCeremonyFailed "key_ceremony_failed" actor: PERSONAL, role: PUBLIC, {
+        ceremony_id: PUBLIC => "the ceremony",
+        package_id: PUBLIC => "the tender",
+        dealer: PUBLIC => "a cheater is named, by its random id",
+        proven: PUBLIC => "whether it was proven",
+        reason: PUBLIC => "what was found",
+    }
+}
+
+/// A state mutation of this stage, always applied together with the events that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// A pokja member's sealing key, new or replacing theirs.
+    UpsertMemberKey(crate::sealing::MemberKey),
+    /// A key ceremony written whole; with `expected_version`, only if it is still at that version
+    /// (refused otherwise); without, only if new.
+    PutCeremony {
+        /// The ceremony.
+        ceremony: crate::sealing::Ceremony,
+        /// The version it was read at.
+        expected_version: Option<u32>,
+    },
+    /// The change holds only if the package's latest ceremony is still this one at this version
+    /// (or there is none, for `None`): a ceremony started or replaced on a stale read is refused.
+    ExpectLatestCeremony {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The latest ceremony's id and version as read.
+        latest: Option<(crate::ids::CeremonyId, u32)>,
+    },
+}
+
+pub mod opening;
 pub use opening::*;
 
 pub mod member;

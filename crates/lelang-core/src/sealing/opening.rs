@@ -155,7 +155,7 @@ pub fn start_opening(
     facts: &OpeningFacts<'_>,
     bids: Vec<OpeningBid>,
     cx: &Cx<'_>,
-) -> Result<(Opening, Change), CommandError> {
+) -> Result<(Opening, Change<Mutation>), CommandError> {
     let now = cx.now;
     let OpeningFacts {
         tender,
@@ -188,7 +188,7 @@ pub fn start_opening(
         a,
         cx,
         tender.tenant_id,
-        &EventPayload::OpeningStarted {
+        &Event::OpeningStarted {
             package_id: tender.package_id,
             bids: o.bids.iter().map(|b| b.bid_id).collect(),
         },
@@ -208,11 +208,11 @@ pub fn start_opening(
 /// The outcome of a member's partials: accepted, or rejected with the member named.
 pub enum PartialsDecision {
     /// Stored.
-    Accepted(Opening, Change),
+    Accepted(Opening, Change<Mutation>),
     /// A proof failed: the change logs the rejection (naming the member); nothing else is stored.
     Rejected {
         /// The log entry naming the member.
-        change: Change,
+        change: Change<Mutation>,
         /// Which bid's partial failed.
         bid: BidId,
     },
@@ -263,7 +263,7 @@ pub fn submit_partials(
                     a,
                     cx,
                     o.tenant_id,
-                    &EventPayload::PartialsRejected {
+                    &Event::PartialsRejected {
                         package_id: o.package_id,
                         bid_id: bid.bid_id,
                         reason: "the proof of a partial decryption does not hold".into(),
@@ -290,7 +290,7 @@ pub fn submit_partials(
         a,
         cx,
         o.tenant_id,
-        &EventPayload::PartialsSubmitted {
+        &Event::PartialsSubmitted {
             package_id: o.package_id,
         },
     )?;
@@ -346,7 +346,7 @@ pub fn complete_opening(
     outcomes: Vec<BidOutcome>,
     minutes: Option<crate::document::Document>,
     cx: &Cx<'_>,
-) -> Result<(Opening, Change), CommandError> {
+) -> Result<(Opening, Change<Mutation>), CommandError> {
     let now = cx.now;
     let (a, _) = ceremony_member(actor, c)?;
     if o.completed_at.is_some() || o.ceremony_id != c.id {
@@ -364,7 +364,7 @@ pub fn complete_opening(
             a,
             cx,
             o.tenant_id,
-            &EventPayload::BidOpened {
+            &Event::BidOpened {
                 bid_id: b.bid_id,
                 package_id: o.package_id,
                 vendor_id: b.vendor_id,
@@ -384,11 +384,11 @@ pub fn complete_opening(
             a,
             cx,
             o.tenant_id,
-            &EventPayload::DocumentPublished {
+            &crate::document::Event::DocumentPublished {
                 document: Box::new(d.clone()),
             },
         )?);
-        mutations.push(Mutation::InsertDocument(d));
+        mutations.push(Mutation::Document(crate::document::Mutation::InsertDocument(d)));
     }
     Ok((n, Change { events, mutations }))
 }
@@ -426,4 +426,83 @@ pub fn check_manifest(m: &BidManifest, bid: &OpeningBid, package: PackageId) -> 
         return Err("the manifest names another vendor");
     }
     Ok(())
+}
+
+/// What happened in this stage; the `type` tag is the event type stored beside the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// The pokja started opening the bids.
+    OpeningStarted {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The bids, in opening order.
+        bids: Vec<crate::ids::BidId>,
+    },
+    /// A member's partial decryptions were accepted (their proofs hold).
+    PartialsSubmitted {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+    },
+    /// A member's partial decryptions were rejected: a proof does not hold.
+    PartialsRejected {
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The bid whose partial failed.
+        bid_id: crate::ids::BidId,
+        /// Why.
+        reason: String,
+    },
+    /// A bid was opened (or could not be, and why).
+    BidOpened {
+        /// The bid.
+        bid_id: crate::ids::BidId,
+        /// The tender.
+        package_id: crate::ids::PackageId,
+        /// The company.
+        vendor_id: VendorId,
+        /// Whether it opened and its manifest checked out.
+        opened: bool,
+        /// Why not.
+        reason: Option<String>,
+        /// SHA-256 of the plaintext.
+        plaintext_sha256: Option<String>,
+    },
+}
+
+crate::privacy::event_table! {
+    OpeningStarted "opening_started" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "the tender",
+        bids: PUBLIC => "the bids opened, in order",
+    }
+    PartialsSubmitted "partials_submitted" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "a member's partials were accepted",
+    }
+    PartialsRejected "partials_rejected" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "the tender",
+        bid_id: PUBLIC => "the bid whose partial failed",
+        reason: PUBLIC => "why",
+    }
+    BidOpened "bid_opened" actor: PERSONAL, role: PUBLIC, {
+        bid_id: PUBLIC => "the bid",
+        package_id: PUBLIC => "the tender",
+        vendor_id: PUBLIC => "bidders are public from the opening (the opening minutes list them)",
+        opened: PUBLIC => "whether it opened",
+        reason: PUBLIC => "why not",
+        plaintext_sha256: PUBLIC => "binds what was opened",
+    }
+}
+
+/// A state mutation of this stage, always applied together with the events that explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// A document published by the opening (its minutes).
+    Document(crate::document::Mutation),
+    /// An opening written whole, on the same terms as [`Mutation::PutCeremony`].
+    PutOpening {
+        /// The opening.
+        opening: crate::sealing::Opening,
+        /// The version it was read at.
+        expected_version: Option<u32>,
+    },
 }

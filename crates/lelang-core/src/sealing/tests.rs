@@ -486,7 +486,7 @@ fn the_browser_and_this_side_agree_on_every_format() {
         );
         assert_eq!(
             m["recipient_fingerprint"],
-            serde_json::json!(crate::submission::fingerprint(&r))
+            serde_json::json!(crate::sealing::fingerprint(&r))
         );
         let sig = m["signature_of_lelang_nl"].as_str().expect("sig");
         assert_eq!(trust::sign(&id, "lelang\n"), sig, "Ed25519 is deterministic");
@@ -496,7 +496,7 @@ fn the_browser_and_this_side_agree_on_every_format() {
     let verified = transcript::verify(&t).expect("the browser's transcript verifies here");
     assert_eq!(Some(verified.recipient.clone()), t.recipient);
     assert_eq!(
-        serde_json::json!(crate::submission::fingerprint(&verified.recipient)),
+        serde_json::json!(crate::sealing::fingerprint(&verified.recipient)),
         v["tender_fingerprint"]
     );
     assert_eq!(verified.confirmed, vec![1, 2, 3]);

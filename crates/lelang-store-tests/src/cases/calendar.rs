@@ -26,7 +26,7 @@ pub async fn calendar_days_off(store: Arc<dyn Store>) {
         ),
     ] {
         store
-            .commit(set_day_off(&admin(), d, &crate::cx(t0())).expect("valid"))
+            .commit(set_day_off(&admin(), d, &crate::cx(t0())).expect("valid").lift())
             .await
             .expect("commit");
     }
@@ -37,10 +37,17 @@ pub async fn calendar_days_off(store: Arc<dyn Store>) {
     );
     assert_eq!(store.days_off(None).await.expect("all").len(), 3);
     store
-        .commit(remove_day_off(&admin(), date!(2027 - 01 - 01), &crate::cx(t0())).expect("valid"))
+        .commit(
+            remove_day_off(&admin(), date!(2027 - 01 - 01), &crate::cx(t0()))
+                .expect("valid")
+                .lift(),
+        )
         .await
         .expect("remove");
     assert!(store.days_off(Some(2027)).await.expect("2027").is_empty());
     let again = remove_day_off(&admin(), date!(2027 - 01 - 01), &crate::cx(t0())).expect("valid");
-    assert!(matches!(store.commit(again).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.commit(again.lift()).await,
+        Err(StoreError::NotFound(_))
+    ));
 }

@@ -24,7 +24,7 @@ pub async fn directory_round_trip_and_isolation(store: Arc<dyn Store>) {
             &crate::cx(t0()),
         )
         .expect("valid");
-        store.commit(c).await.expect("commit");
+        store.commit(c.lift()).await.expect("commit");
     }
     let (_, c) = create_work_unit(
         &admin(),
@@ -37,7 +37,7 @@ pub async fn directory_round_trip_and_isolation(store: Arc<dyn Store>) {
     )
     .expect("valid");
     store
-        .commit(c)
+        .commit(c.lift())
         .await
         .expect("same code in another regency is fine");
     let units = store.work_units(a.id).await.expect("units");
@@ -82,7 +82,7 @@ pub async fn directory_round_trip_and_isolation(store: Arc<dyn Store>) {
         &crate::cx(t0()),
     )
     .expect("valid");
-    store.commit(c).await.expect("commit vendor");
+    store.commit(c.lift()).await.expect("commit vendor");
     assert_eq!(store.vendor(v.id).await.expect("q"), Some(v.clone()));
     let (_, c) = register_vendor(
         &admin(),
@@ -96,7 +96,7 @@ pub async fn directory_round_trip_and_isolation(store: Arc<dyn Store>) {
     .expect("valid");
     assert!(
         matches!(
-            store.commit(c).await,
+            store.commit(c.lift()).await,
             Err(StoreError::Conflict(Conflict::Duplicate(Unique::VendorNib)))
         ),
         "NIB is unique"
@@ -118,7 +118,7 @@ pub async fn directory_round_trip_and_isolation(store: Arc<dyn Store>) {
     )
     .expect("valid");
     assert!(matches!(
-        store.commit(c).await,
+        store.commit(c.lift()).await,
         Err(StoreError::Conflict(Conflict::Duplicate(Unique::Username)))
     ));
 }
@@ -168,8 +168,8 @@ pub async fn sessions_lifecycle(store: Arc<dyn Store>) {
     assert_eq!(purged, 2);
     assert_eq!(store.session_count(u.id).await.expect("count"), 1);
     store.create_session(&mk(4, t0())).await.expect("create");
-    let change = command::revoke_sessions(&admin(), &u, &crate::cx(t0())).expect("allowed");
-    store.commit(change).await.expect("commit");
+    let change = directory::revoke_sessions(&admin(), &u, &crate::cx(t0())).expect("allowed");
+    store.commit(change.lift()).await.expect("commit");
     assert_eq!(store.session_count(u.id).await.expect("count"), 0);
     let last = store
         .events(EventFilter {
@@ -206,7 +206,11 @@ pub async fn second_factor_lifecycle(store: Arc<dyn Store>) {
     let codes: Vec<String> = (0..10).map(|i| format!("kode-{i:04}-uji")).collect();
     let secret = Secret([9; sf::SECRET_BYTES]);
     store
-        .commit(sf::enrol(u.id, Some(t.id), &secret, &codes, &crate::cx(t0())).expect("enrol"))
+        .commit(
+            sf::enrol(u.id, Some(t.id), &secret, &codes, &crate::cx(t0()))
+                .expect("enrol")
+                .lift(),
+        )
         .await
         .expect("commit");
     let e = store.second_factor(u.id).await.expect("q").expect("enrolled");
@@ -225,12 +229,20 @@ pub async fn second_factor_lifecycle(store: Arc<dyn Store>) {
     assert!(store.use_second_factor_step(u.id, 101).await.expect("q"));
     // A recovery code is spent once; an unknown one is refused; nothing else changes.
     store
-        .commit(sf::spend_recovery_code(u.id, Some(t.id), "KODE 0003 UJI", &crate::cx(t0())).expect("spend"))
+        .commit(
+            sf::spend_recovery_code(u.id, Some(t.id), "KODE 0003 UJI", &crate::cx(t0()))
+                .expect("spend")
+                .lift(),
+        )
         .await
         .expect("spent");
     for code in ["kode-0003-uji", "kode-9999-uji"] {
         let err = store
-            .commit(sf::spend_recovery_code(u.id, Some(t.id), code, &crate::cx(t0())).expect("spend"))
+            .commit(
+                sf::spend_recovery_code(u.id, Some(t.id), code, &crate::cx(t0()))
+                    .expect("spend")
+                    .lift(),
+            )
             .await
             .expect_err("refused");
         assert!(matches!(err, StoreError::NotFound(_)), "{err}");
@@ -246,13 +258,21 @@ pub async fn second_factor_lifecycle(store: Arc<dyn Store>) {
     );
     // Reset, then enrolled again: a new epoch (remembered devices forgotten), fresh codes.
     store
-        .commit(sf::reset(&admin(), u.id, Some(t.id), &crate::cx(t0())).expect("reset"))
+        .commit(
+            sf::reset(&admin(), u.id, Some(t.id), &crate::cx(t0()))
+                .expect("reset")
+                .lift(),
+        )
         .await
         .expect("commit");
     assert_eq!(store.second_factor(u.id).await.expect("q"), None);
     let other = Secret([3; sf::SECRET_BYTES]);
     store
-        .commit(sf::enrol(u.id, Some(t.id), &other, &codes, &crate::cx(t0())).expect("enrol"))
+        .commit(
+            sf::enrol(u.id, Some(t.id), &other, &codes, &crate::cx(t0()))
+                .expect("enrol")
+                .lift(),
+        )
         .await
         .expect("commit");
     let e = store.second_factor(u.id).await.expect("q").expect("enrolled");
@@ -260,7 +280,11 @@ pub async fn second_factor_lifecycle(store: Arc<dyn Store>) {
     assert!(e.epoch > first_epoch + 1, "{} after {first_epoch}", e.epoch);
     // The regency's policy.
     store
-        .commit(sf::set_policy(&admin(), t.id, false, &crate::cx(t0())).expect("policy"))
+        .commit(
+            sf::set_policy(&admin(), t.id, false, &crate::cx(t0()))
+                .expect("policy")
+                .lift(),
+        )
         .await
         .expect("commit");
     assert!(
@@ -285,9 +309,9 @@ pub async fn api_tokens_lifecycle(store: Arc<dyn Store>) {
         work_unit_id: None,
         vendor_id: None,
     });
-    let (tok, c) = command::create_api_token(&actor, "rekap harian", vec![7; 32], None, &crate::cx(t0()))
+    let (tok, c) = directory::create_api_token(&actor, "rekap harian", vec![7; 32], None, &crate::cx(t0()))
         .expect("valid");
-    store.commit(c).await.expect("commit");
+    store.commit(c.lift()).await.expect("commit");
     let (found, user, grants) = store.token_with_user(&[7; 32]).await.expect("q").expect("found");
     assert_eq!(found, tok);
     assert_eq!(user, u);
@@ -308,18 +332,20 @@ pub async fn api_tokens_lifecycle(store: Arc<dyn Store>) {
         Some(t0() + Duration::seconds(5))
     );
     let c =
-        command::revoke_api_token(&actor, &found, &crate::cx(t0() + Duration::minutes(1))).expect("valid");
-    store.commit(c).await.expect("revoke");
+        directory::revoke_api_token(&actor, &found, &crate::cx(t0() + Duration::minutes(1))).expect("valid");
+    store.commit(c.lift()).await.expect("revoke");
     let listed = store.api_tokens(u.id).await.expect("list");
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].revoked_at, Some(t0() + Duration::minutes(1)));
     // Revoking again at the store level affects no row: the change fails and logs nothing.
     let before = store.event_count().await.expect("count");
     let again = Change {
-        events: command::revoke_api_token(&actor, &tok, &crate::cx(t0()))
+        events: directory::revoke_api_token(&actor, &tok, &crate::cx(t0()))
             .expect("valid")
             .events,
-        mutations: vec![Mutation::RevokeApiToken { id: tok.id, at: t0() }],
+        mutations: vec![Mutation::Directory(
+            lelang_core::directory::Mutation::RevokeApiToken { id: tok.id, at: t0() },
+        )],
     };
     assert!(matches!(store.commit(again).await, Err(StoreError::NotFound(_))));
     assert_eq!(store.event_count().await.expect("count"), before);

@@ -106,7 +106,7 @@ pub async fn commit_is_atomic(store: Arc<dyn Store>) {
     .expect("valid");
     change.events.extend(dup.events);
     change.mutations.extend(dup.mutations);
-    let err = store.commit(change).await.expect_err("must conflict");
+    let err = store.commit(change.lift()).await.expect_err("must conflict");
     assert!(
         matches!(err, StoreError::Conflict(Conflict::Duplicate(Unique::TenantSlug))),
         "{err:?}"
@@ -204,7 +204,7 @@ pub async fn concurrent_commits_stay_gapless(store: Arc<dyn Store>) {
                 &crate::cx(t0()),
             )
             .expect("valid");
-            store.commit(c).await.map(|e| e.len())
+            store.commit(c.lift()).await.map(|e| e.len())
         }));
     }
     for task in tasks {

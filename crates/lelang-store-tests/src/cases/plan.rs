@@ -17,7 +17,7 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
         &crate::cx(t0()),
     )
     .expect("valid");
-    store.commit(c).await.expect("unit");
+    store.commit(c.lift()).await.expect("unit");
     let ppk = Actor::User(UserActor {
         user_id: UserId::new(),
         username: "ppk".into(),
@@ -49,7 +49,7 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
         &crate::cx(t0()),
     )
     .expect("valid");
-    store.commit(c).await.expect("commit");
+    store.commit(c.lift()).await.expect("commit");
     let mut read = store.plan_items(t.id, false).await.expect("plan");
     read.sort_by(|a, b| a.name.cmp(&b.name));
     let mut expected = items.clone();
@@ -65,7 +65,7 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
         vendor_id: None,
     });
     let c = announce_plan(&pa, t.id, wu.id, 2027, &items, &crate::cx(t0())).expect("announce");
-    store.commit(c).await.expect("commit");
+    store.commit(c.lift()).await.expect("commit");
     let public = store.plan_items(t.id, true).await.expect("public");
     assert_eq!(public.len(), 2);
     assert!(public.iter().all(|p| p.announced_at == Some(t0())));
@@ -89,7 +89,7 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
         &crate::cx(t0()),
     )
     .expect("valid");
-    store.commit(c).await.expect("package");
+    store.commit(c.lift()).await.expect("package");
     assert_eq!(store.packages(t.id).await.expect("packages"), vec![pkg.clone()]);
     // One row by its id; an unknown id is none.
     assert_eq!(store.package(pkg.id).await.expect("package"), Some(pkg));
@@ -112,7 +112,7 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
     )
     .expect("valid");
     assert!(
-        matches!(store.commit(c).await, Err(StoreError::Conflict(_))),
+        matches!(store.commit(c.lift()).await, Err(StoreError::Conflict(_))),
         "one package per plan item"
     );
     // A pokja of three; a second assignment of the same package is refused; declarations once.
@@ -136,12 +136,12 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
     let pkg = store.packages(t.id).await.expect("packages").remove(0);
     let (assignment, c) =
         assign_pokja(&ulp, &pkg, &members, &members, None, &crate::cx(t0())).expect("valid");
-    store.commit(c).await.expect("assign");
+    store.commit(c.lift()).await.expect("assign");
     let (_, again) = assign_pokja(&ulp, &pkg, &members, &members, None, &crate::cx(t0()))
         .expect("built without the store's view");
     assert!(
         matches!(
-            store.commit(again).await,
+            store.commit(again.lift()).await,
             Err(StoreError::Conflict(Conflict::PokjaAssigned))
         ),
         "one pokja per package"
@@ -155,7 +155,11 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
         vendor_id: None,
     });
     store
-        .commit(declare_no_conflict(&member, &assignment, &crate::cx(t0())).expect("member"))
+        .commit(
+            declare_no_conflict(&member, &assignment, &crate::cx(t0()))
+                .expect("member")
+                .lift(),
+        )
         .await
         .expect("declare");
     let read = store.pokja_assignments(t.id).await.expect("read");
@@ -164,7 +168,11 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
     assert_eq!(read[0].declared, vec![members[1]]);
     assert!(matches!(
         store
-            .commit(declare_no_conflict(&member, &assignment, &crate::cx(t0())).expect("stale"))
+            .commit(
+                declare_no_conflict(&member, &assignment, &crate::cx(t0()))
+                    .expect("stale")
+                    .lift()
+            )
             .await,
         Err(StoreError::NotFound(_))
     ));
@@ -173,7 +181,7 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
     let again =
         announce_plan(&pa, t.id, wu.id, 2027, &items, &crate::cx(t0())).expect("built from stale drafts");
     assert!(
-        matches!(store.commit(again).await, Err(StoreError::NotFound(_))),
+        matches!(store.commit(again.lift()).await, Err(StoreError::NotFound(_))),
         "announced once"
     );
     assert_eq!(store.event_count().await.expect("count"), before);

@@ -6,8 +6,10 @@ use crate::*;
 /// Ceremonies and openings are written whole and only on the version they were read at (two
 /// members acting at once cannot both win); a bid's receipt index is its own event's leaf.
 pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
-    use lelang_core::command::{Change, Mutation};
-    use lelang_core::event::{EventPayload, NewEvent};
+    use lelang_core::EventPayload;
+    use lelang_core::Mutation;
+    use lelang_core::command::Change;
+    use lelang_core::event::NewEvent;
     use lelang_core::ids::{BidId, CeremonyId, PackageId, PlanItemId};
     use lelang_core::model::Vendor;
     use lelang_core::rules::{Category, Method};
@@ -23,7 +25,7 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
         &crate::cx(t0()),
     )
     .expect("valid");
-    store.commit(c).await.expect("unit");
+    store.commit(c.lift()).await.expect("unit");
     let item = lelang_core::plan::PlanItem {
         id: PlanItemId::new(),
         tenant_id: bwi.id,
@@ -65,9 +67,9 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
         .commit(Change {
             events: vec![],
             mutations: vec![
-                Mutation::InsertPlanItem(item),
-                Mutation::InsertPackage(package.clone()),
-                Mutation::InsertVendor(vendor.clone()),
+                Mutation::Plan(lelang_core::plan::Mutation::InsertPlanItem(item)),
+                Mutation::Package(lelang_core::package::Mutation::InsertPackage(package.clone())),
+                Mutation::Directory(lelang_core::directory::Mutation::InsertVendor(vendor.clone())),
             ],
         })
         .await
@@ -88,10 +90,10 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
     };
     let put = |c: &Ceremony, expected: Option<u32>| Change {
         events: vec![],
-        mutations: vec![Mutation::PutCeremony {
+        mutations: vec![Mutation::Sealing(lelang_core::sealing::Mutation::PutCeremony {
             ceremony: c.clone(),
             expected_version: expected,
-        }],
+        })],
     };
     store.commit(put(&c1, None)).await.expect("new ceremony");
     assert!(
@@ -146,19 +148,21 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
             Some(bwi.id),
             None,
             None,
-            &EventPayload::BidSubmitted {
+            &EventPayload::Submission(lelang_core::submission::Event::BidSubmitted {
                 bid_id: bid.id,
                 package_id: package.id,
                 vendor_id: vendor.id,
                 sha256: bid.sha256.clone(),
                 size: bid.size,
-            },
+            }),
         )
         .expect("event");
         let stored = store
             .commit(Change {
                 events: vec![e],
-                mutations: vec![Mutation::InsertBid(bid.clone())],
+                mutations: vec![Mutation::Submission(
+                    lelang_core::submission::Mutation::InsertBid(bid.clone()),
+                )],
             })
             .await
             .expect("bid");
@@ -185,13 +189,13 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
             Some(bwi.id),
             None,
             None,
-            &EventPayload::BidSubmitted {
+            &EventPayload::Submission(lelang_core::submission::Event::BidSubmitted {
                 bid_id: bid.id,
                 package_id: package.id,
                 vendor_id: vendor.id,
                 sha256: bid.sha256.clone(),
                 size: bid.size,
-            },
+            }),
         )
         .expect("event");
         (
@@ -199,8 +203,8 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
             Change {
                 events: vec![e],
                 mutations: vec![
-                    Mutation::ExpectSubmissionOpen(package.id),
-                    Mutation::InsertBid(bid),
+                    Mutation::Tender(lelang_core::tender::Mutation::ExpectSubmissionOpen(package.id)),
+                    Mutation::Submission(lelang_core::submission::Mutation::InsertBid(bid)),
                 ],
             },
         )
@@ -212,17 +216,19 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
                 Some(bwi.id),
                 None,
                 None,
-                &EventPayload::SubmissionClosed {
+                &EventPayload::Submission(lelang_core::submission::Event::SubmissionClosed {
                     package_id: package.id,
                     deadline: t0(),
-                },
+                }),
             )
             .expect("event"),
         ],
-        mutations: vec![Mutation::InsertClosing {
-            package_id: package.id,
-            at: t0(),
-        }],
+        mutations: vec![Mutation::Submission(
+            lelang_core::submission::Mutation::InsertClosing {
+                package_id: package.id,
+                at: t0(),
+            },
+        )],
     };
     // A batch where every change holds: one durable transaction, positions in order.
     let (b7, c7) = bid_change(7);
@@ -251,7 +257,9 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
             late,
             Change {
                 events: vec![],
-                mutations: vec![Mutation::UpdateBid(ghost)],
+                mutations: vec![Mutation::Submission(
+                    lelang_core::submission::Mutation::UpdateBid(ghost),
+                )],
             },
         ])
         .await
@@ -298,7 +306,9 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
     store
         .commit(Change {
             events: vec![],
-            mutations: vec![Mutation::UpdateBid(done.clone())],
+            mutations: vec![Mutation::Submission(
+                lelang_core::submission::Mutation::UpdateBid(done.clone()),
+            )],
         })
         .await
         .expect("uploaded");
@@ -316,10 +326,12 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
     };
     let put_o = |o: &Opening, expected: Option<u32>| Change {
         events: vec![],
-        mutations: vec![Mutation::PutOpening {
-            opening: o.clone(),
-            expected_version: expected,
-        }],
+        mutations: vec![Mutation::Opening(
+            lelang_core::sealing::opening::Mutation::PutOpening {
+                opening: o.clone(),
+                expected_version: expected,
+            },
+        )],
     };
     store.commit(put_o(&o, None)).await.expect("opening");
     // Once the opening has started, no upload completes any more.
@@ -327,7 +339,9 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
         store
             .commit(Change {
                 events: vec![],
-                mutations: vec![Mutation::UpdateBid(done.clone())],
+                mutations: vec![Mutation::Submission(
+                    lelang_core::submission::Mutation::UpdateBid(done.clone())
+                )],
             })
             .await,
         Err(StoreError::NotFound(_))

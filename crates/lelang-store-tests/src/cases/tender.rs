@@ -4,8 +4,9 @@ use crate::*;
 
 /// documents, registrations, questions and vendor profiles read back as written.
 pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
+    use lelang_core::Mutation;
     use lelang_core::clarification::Question;
-    use lelang_core::command::{Change, Mutation};
+    use lelang_core::command::Change;
     use lelang_core::document::{Document, DocumentKind};
     use lelang_core::ids::{DocumentId, PackageId, PlanItemId, QuestionId};
     use lelang_core::package::Package;
@@ -26,7 +27,7 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
             &crate::cx(t0()),
         )
         .expect("valid");
-        store.commit(c).await.expect("unit");
+        store.commit(c.lift()).await.expect("unit");
         units.push(wu);
     }
     let hour = time::Duration::hours(1);
@@ -108,9 +109,9 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
             .commit(Change {
                 events: vec![],
                 mutations: vec![
-                    Mutation::InsertPlanItem(item),
-                    Mutation::InsertPackage(package),
-                    Mutation::InsertPublicTender(tender.clone()),
+                    Mutation::Plan(lelang_core::plan::Mutation::InsertPlanItem(item)),
+                    Mutation::Package(lelang_core::package::Mutation::InsertPackage(package)),
+                    Mutation::Tender(lelang_core::tender::Mutation::InsertPublicTender(tender.clone())),
                 ],
             })
             .await
@@ -246,7 +247,9 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
     store
         .commit(Change {
             events: vec![],
-            mutations: vec![Mutation::UpsertTenderSetup(setup.clone())],
+            mutations: vec![Mutation::Tender(
+                lelang_core::tender::Mutation::UpsertTenderSetup(setup.clone()),
+            )],
         })
         .await
         .expect("setup");
@@ -257,11 +260,11 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
     let guarded = |expected| Change {
         events: vec![],
         mutations: vec![
-            Mutation::ExpectTenderSetup(expected),
-            Mutation::SetSubmissionDeadline {
+            Mutation::Tender(lelang_core::tender::Mutation::ExpectTenderSetup(expected)),
+            Mutation::Tender(lelang_core::tender::Mutation::SetSubmissionDeadline {
                 package_id: tenders[1].package_id,
                 deadline: t0(),
-            },
+            }),
         ],
     };
     assert!(matches!(
@@ -285,10 +288,12 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
     store
         .commit(Change {
             events: vec![],
-            mutations: vec![Mutation::SetSubmissionDeadline {
-                package_id: first.package_id,
-                deadline: t0() - hour,
-            }],
+            mutations: vec![Mutation::Tender(
+                lelang_core::tender::Mutation::SetSubmissionDeadline {
+                    package_id: first.package_id,
+                    deadline: t0() - hour,
+                },
+            )],
         })
         .await
         .expect("deadline");
@@ -337,7 +342,12 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
     store
         .commit(Change {
             events: vec![],
-            mutations: docs.iter().rev().cloned().map(Mutation::InsertDocument).collect(),
+            mutations: docs
+                .iter()
+                .rev()
+                .cloned()
+                .map(|d| Mutation::Document(lelang_core::document::Mutation::InsertDocument(d)))
+                .collect(),
         })
         .await
         .expect("documents");
@@ -348,7 +358,9 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
             store
                 .commit(Change {
                     events: vec![],
-                    mutations: vec![Mutation::InsertDocument(twin)],
+                    mutations: vec![Mutation::Document(
+                        lelang_core::document::Mutation::InsertDocument(twin)
+                    )],
                 })
                 .await,
             Err(StoreError::Conflict(_))
@@ -356,9 +368,9 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
         "two addenda cannot both be version 2"
     );
 
-    let (vendor, c) = lelang_core::command::register_vendor(
+    let (vendor, c) = lelang_core::directory::register_vendor(
         &admin(),
-        lelang_core::command::RegisterVendor {
+        lelang_core::directory::RegisterVendor {
             name: "CV Blambangan".into(),
             nib: "9120000000001".into(),
             home_tenant_id: Some(bwi.id),
@@ -366,14 +378,16 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
         &crate::cx(t0()),
     )
     .expect("vendor");
-    store.commit(c).await.expect("vendor");
+    store.commit(c.lift()).await.expect("vendor");
     let join = |package_id| Change {
         events: vec![],
-        mutations: vec![Mutation::InsertParticipant {
-            package_id,
-            vendor_id: vendor.id,
-            at: t0(),
-        }],
+        mutations: vec![Mutation::Vendor(
+            lelang_core::vendor::Mutation::InsertParticipant {
+                package_id,
+                vendor_id: vendor.id,
+                at: t0(),
+            },
+        )],
     };
     store.commit(join(first.package_id)).await.expect("join");
     assert!(matches!(
@@ -417,14 +431,23 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
         events: vec![],
         mutations: vec![m],
     };
-    store.commit(one(Mutation::InsertQuestion(q))).await.expect("ask");
     store
-        .commit(one(Mutation::AnswerQuestion(answered.clone())))
+        .commit(one(Mutation::Clarification(
+            lelang_core::clarification::Mutation::InsertQuestion(q),
+        )))
+        .await
+        .expect("ask");
+    store
+        .commit(one(Mutation::Clarification(
+            lelang_core::clarification::Mutation::AnswerQuestion(answered.clone()),
+        )))
         .await
         .expect("answer");
     assert!(matches!(
         store
-            .commit(one(Mutation::AnswerQuestion(answered.clone())))
+            .commit(one(Mutation::Clarification(
+                lelang_core::clarification::Mutation::AnswerQuestion(answered.clone())
+            )))
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -444,12 +467,14 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
         tax: TaxStatus::default(),
     };
     let put = |p: &VendorProfile, clear_verifications| {
-        one(Mutation::UpsertVendorProfile {
-            vendor_id: vendor.id,
-            profile: p.clone(),
-            clear_verifications,
-            at: t0(),
-        })
+        one(Mutation::Vendor(
+            lelang_core::vendor::Mutation::UpsertVendorProfile {
+                vendor_id: vendor.id,
+                profile: p.clone(),
+                clear_verifications,
+                at: t0(),
+            },
+        ))
     };
     store.commit(put(&profile, true)).await.expect("profile");
     let v = Verification {
@@ -461,7 +486,9 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
         at: t0(),
     };
     store
-        .commit(one(Mutation::UpsertVerification(v.clone())))
+        .commit(one(Mutation::Vendor(
+            lelang_core::vendor::Mutation::UpsertVerification(v.clone()),
+        )))
         .await
         .expect("verify");
     assert_eq!(

@@ -104,7 +104,7 @@ pub(super) async fn change_password(
         let hash = auth::hash_password_in(&state.work.passwords, input.new).await?;
         state
             .app
-            .apply(|cx| command::change_password(&ctx.actor, hash, cx))
+            .apply(|cx| directory::change_password(&ctx.actor, hash, cx))
             .await?;
         Ok(with_cookie(
             see_other("/login?ok=account-password-changed"),
@@ -124,7 +124,7 @@ pub(super) async fn revoke_my_sessions(
         let user = ctx.user.as_ref().ok_or(ApiError::Unauthenticated)?;
         state
             .app
-            .apply(|cx| command::revoke_sessions(&ctx.actor, user, cx))
+            .apply(|cx| directory::revoke_sessions(&ctx.actor, user, cx))
             .await?;
         Ok(with_cookie(
             see_other("/login?ok=signed-out"),

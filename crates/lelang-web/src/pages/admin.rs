@@ -65,7 +65,7 @@ pub(super) async fn create_tenant(
             let _ = state
                 .app
                 .run(|cx| {
-                    command::create_tenant(
+                    directory::create_tenant(
                         &ctx.actor,
                         CreateTenant {
                             slug: input.slug.clone(),
@@ -264,7 +264,7 @@ pub(super) async fn revoke_user_sessions(
             .ok_or(ApiError::NotFound)?;
         state
             .app
-            .apply(|cx| command::revoke_sessions(&ctx.actor, &user, cx))
+            .apply(|cx| directory::revoke_sessions(&ctx.actor, &user, cx))
             .await?;
         Ok(see_other(&format!("{path}?ok=directory-revoked")))
     }
@@ -346,7 +346,7 @@ pub(super) async fn create_work_unit(
             let _ = state
                 .app
                 .run(|cx| {
-                    command::create_work_unit(
+                    directory::create_work_unit(
                         &ctx.actor,
                         tenant.id,
                         CreateWorkUnit {

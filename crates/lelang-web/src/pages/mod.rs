@@ -14,7 +14,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use lelang_core::UserId;
-use lelang_core::command::{self, CreateTenant, CreateWorkUnit};
+use lelang_core::directory::{self, CreateTenant, CreateWorkUnit};
 use lelang_core::policy::{Action, authorize};
 use lelang_core::role::Role;
 use lelang_core::store::EventFilter;

@@ -4,7 +4,7 @@
 
 use anyhow::{Context, anyhow};
 use lelang_app::App;
-use lelang_core::command::{
+use lelang_core::directory::{
     self, CreateTenant, CreateUser, CreateWorkUnit, RegisterVendor, bootstrap_platform_admin,
 };
 use lelang_core::model::{Tenant, TimeZone, User};
@@ -243,7 +243,7 @@ pub async fn load_scope(
             Some(t) => t,
             None => {
                 app.run(|cx| {
-                    command::create_tenant(
+                    directory::create_tenant(
                         &platform,
                         CreateTenant {
                             slug: r.slug.into(),
@@ -262,7 +262,7 @@ pub async fn load_scope(
             None => {
                 let password_hash = hash().await?;
                 app.run(|cx| {
-                    command::create_user(
+                    directory::create_user(
                         &platform,
                         CreateUser {
                             username: r.admin.0.into(),
@@ -290,7 +290,7 @@ pub async fn load_scope(
         for (code, name) in r.units {
             if !existing_units.iter().any(|w| w.code == *code) {
                 app.run(|cx| {
-                    command::create_work_unit(
+                    directory::create_work_unit(
                         &ta,
                         tenant.id,
                         CreateWorkUnit {
@@ -318,7 +318,7 @@ pub async fn load_scope(
                 };
                 let password_hash = hash().await?;
                 app.run(|cx| {
-                    command::create_user(
+                    directory::create_user(
                         &ta,
                         CreateUser {
                             username: o.username.into(),
@@ -363,7 +363,7 @@ pub async fn load_scope(
                 };
                 let v = app
                     .run(|cx| {
-                        command::register_vendor(
+                        directory::register_vendor(
                             &platform,
                             RegisterVendor {
                                 name: (*name).into(),
@@ -380,7 +380,7 @@ pub async fn load_scope(
         if existing_user(store, username).await?.is_none() {
             let password_hash = hash().await?;
             app.run(|cx| {
-                command::create_user(
+                directory::create_user(
                     &platform,
                     CreateUser {
                         username: (*username).into(),

@@ -1,7 +1,8 @@
 //! The dishonest server, played by the tests: it rewrites the ceremony it relays, as anyone who
 //! can write to its database could.
 
-use lelang_core::command::{Change, Mutation};
+use lelang_core::Mutation;
+use lelang_core::command::Change;
 use lelang_core::sealing::{Ceremony, member};
 use lelang_core::store::prelude::*;
 
@@ -31,10 +32,10 @@ pub async fn rewrite(store: &dyn Store, c: &Ceremony, dealer: u16) -> Ceremony {
     store
         .commit(Change {
             events: vec![],
-            mutations: vec![Mutation::PutCeremony {
+            mutations: vec![Mutation::Sealing(lelang_core::sealing::Mutation::PutCeremony {
                 ceremony: f.clone(),
                 expected_version: Some(c.version),
-            }],
+            })],
         })
         .await
         .expect("the server rewrites its own database");

@@ -1,0 +1,48 @@
+//! Every stage's mutations under one enum: what the store applies.
+//!
+//! Each stage owns the enum of its mutations (`crate::plan::Mutation`, …) and its commands return
+//! a [`Change`](crate::command::Change) of them; [`Change::lift`](crate::command::Change::lift)
+//! turns it into a change of this enum for the store.
+
+use crate::sealing::opening;
+use crate::{
+    calendar, clarification, directory, document, package, plan, pokja, sealing, second_factor, submission,
+    tender, vendor,
+};
+
+/// Writes the top-level enum over each stage's `Mutation` and its conversions.
+macro_rules! stages {
+    ($( $stage:ident => $module:ident ),* $(,)?) => {
+        /// A state mutation of whichever stage, always applied together with the events that
+        /// explain it.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Mutation {
+            $(
+                #[doc = concat!("A mutation of the `", stringify!($module), "` stage.")]
+                $stage($module::Mutation),
+            )*
+        }
+
+        $( impl From<$module::Mutation> for Mutation {
+            fn from(m: $module::Mutation) -> Self {
+                Self::$stage(m)
+            }
+        } )*
+    };
+}
+
+stages! {
+    Directory => directory,
+    SecondFactor => second_factor,
+    Plan => plan,
+    Calendar => calendar,
+    Package => package,
+    Pokja => pokja,
+    Tender => tender,
+    Vendor => vendor,
+    Document => document,
+    Clarification => clarification,
+    Sealing => sealing,
+    Submission => submission,
+    Opening => opening,
+}
