@@ -12,7 +12,9 @@ use lelang_core::policy::Denied;
 use lelang_core::{Clock, Cx, Fresh, Store, StoreError, SystemClock};
 use std::sync::Arc;
 
+pub mod closing;
 pub mod committer;
+pub mod log;
 pub mod pokja;
 pub mod rules;
 pub mod sealing;

@@ -28,7 +28,6 @@ use lelang_trust::seal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration as StdDuration;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
@@ -543,66 +542,9 @@ pub(crate) async fn withdraw_api(
 }
 
 /// The tender's closing, appending it first if the deadline has passed and nobody has yet (None
-/// before the deadline). Its checkpoint is signed and kept.
+/// before the deadline): [`lelang_app::closing::ensure_closed`] on the server's committer and log.
 pub async fn ensure_closed(state: &AppState, tender: &PublicTender) -> Result<Option<Closing>, ApiError> {
-    if let Some(c) = state.store.closing(tender.package_id).await? {
-        return Ok(Some(c));
-    }
-    if state.clock.now() < tender.submission_deadline {
-        return Ok(None);
-    }
-    let t = tender.clone();
-    let r = state
-        .committer
-        .commit(move |at| {
-            submission::close_submission(&t, false, at)?.ok_or(ApiError::Invalid {
-                field: "package_id".into(),
-                code: "submission-open".into(),
-            })
-        })
-        .await;
-    match r {
-        Ok(_) => {}
-        // Closed meanwhile by another request or server: read it back.
-        Err(ApiError::Conflict(_)) => {}
-        Err(e) => return Err(e),
-    }
-    let c = state
-        .store
-        .closing(tender.package_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal("closing not stored".into()))?;
-    state
-        .log
-        .checkpoint_of(state.store.as_ref(), state.clock.as_ref(), c.size())
-        .await?;
-    Ok(Some(c))
-}
-
-/// Closes every tender whose deadline has passed, once a second: the server's own clock work.
-pub async fn run_closer(state: AppState) {
-    let mut tick = tokio::time::interval(StdDuration::from_secs(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let due = match state.store.unclosed_tenders(state.clock.now()).await {
-            Ok(d) => d,
-            Err(e) => {
-                tracing::warn!(error = %e, "reading tenders to close failed");
-                continue;
-            }
-        };
-        for package in due {
-            let closed = match state.store.public_tender(package).await {
-                Ok(Some(t)) => ensure_closed(&state, &t).await.map(|_| ()),
-                Ok(None) => Ok(()),
-                Err(e) => Err(e.into()),
-            };
-            if let Err(e) = closed {
-                tracing::warn!(?e, %package, "closing a tender failed");
-            }
-        }
-    }
+    lelang_app::closing::ensure_closed(&state.app, &state.committer, &state.log, tender).await
 }
 
 async fn proven(state: &AppState, index: u64, size: u64) -> Result<ProvenEntry, ApiError> {

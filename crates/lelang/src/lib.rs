@@ -152,7 +152,11 @@ pub async fn serve(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result
         .await
         .context("preparing the web app")?;
     // Tenders close at their deadline whether or not anyone asks.
-    let closer = tokio::spawn(lelang_web::submission::run_closer(state.clone()));
+    let closer = tokio::spawn(lelang_app::closing::run_closer(
+        state.app.clone(),
+        state.committer.clone(),
+        state.log.clone(),
+    ));
     let dumps = tokio::spawn(lelang_web::ocds::run_dumps(state.clone()));
     let router = lelang_web::router(state);
     let listener = tokio::net::TcpListener::bind(settings.listen)

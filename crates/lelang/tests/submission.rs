@@ -790,3 +790,72 @@ async fn a_company_seals_submits_and_proves_with_the_cli() {
     .expect("verify");
     assert!(out.contains("receipt verified"), "{out}");
 }
+
+/// The server closes a tender at its deadline by itself, with no request asking for it, signs the
+/// closing's checkpoint, and asking again appends nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_closer_closes_a_tender_at_its_deadline_unasked() {
+    use lelang_app::AppError;
+    use lelang_app::closing::{ensure_closed, run_closer};
+    use lelang_app::committer::Committer;
+    let app = TestApp::with_demo().await;
+    let tender = demo_tender(&app).await;
+    let deadline = tender.submission_deadline;
+    // Every tender due then (the demo has more than this one) is closed by the closer.
+    let due = app
+        .store
+        .unclosed_tenders(deadline + Duration::seconds(1))
+        .await
+        .expect("db");
+    assert!(due.contains(&tender.package_id), "{due:?}");
+    let committer = Committer::<AppError>::start(app.app.clone(), |_| {}, 16);
+    app.clock.set(deadline - Duration::seconds(5));
+    let closer = tokio::spawn(run_closer(app.app.clone(), committer.clone(), app.log.clone()));
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(
+        app.store.closing(tender.package_id).await.expect("db").is_none(),
+        "closed before its deadline"
+    );
+    app.clock.set(deadline + Duration::seconds(1));
+    let mut closings = Vec::new();
+    for _ in 0..100 {
+        closings.clear();
+        for p in &due {
+            closings.extend(app.store.closing(*p).await.expect("db"));
+        }
+        if closings.len() == due.len() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    closer.abort();
+    assert_eq!(
+        closings.len(),
+        due.len(),
+        "the closer did not close every due tender within 10 s"
+    );
+    let closing = app
+        .store
+        .closing(tender.package_id)
+        .await
+        .expect("db")
+        .expect("closed");
+    // Each closing's checkpoint is signed and kept: the newest is the last closing's.
+    let last = closings.iter().map(|c| c.size()).max().expect("closings");
+    let checkpoint = app.store.latest_checkpoint().await.expect("db").expect("signed");
+    assert_eq!(
+        checkpoint.size, last,
+        "the last closing's checkpoint is not the newest"
+    );
+    let size = app.store.tree_size().await.expect("size");
+    let again = ensure_closed(&app.app, &committer, &app.log, &tender)
+        .await
+        .expect("read")
+        .expect("closed");
+    assert_eq!(again.log_index, closing.log_index);
+    assert_eq!(
+        app.store.tree_size().await.expect("size"),
+        size,
+        "a second closing was appended"
+    );
+}
