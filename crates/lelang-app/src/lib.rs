@@ -14,11 +14,15 @@ use std::sync::Arc;
 
 pub mod closing;
 pub mod committer;
+pub mod document;
 pub mod log;
+pub mod package;
+pub mod plan;
 pub mod pokja;
 pub mod rules;
 pub mod sealing;
 pub mod tender;
+pub mod vendor;
 
 /// What a use case needs of the process: the store, the clock and the source of fresh ids.
 #[derive(Clone)]

@@ -14,7 +14,7 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, Sta
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use lelang_core::document::{Document, DocumentKind, NewDocument, publish};
+use lelang_core::document::{Document, DocumentKind, NewDocument};
 use lelang_core::ids::{DocumentId, PackageId};
 use lelang_core::policy::{Action, authorize};
 use serde::Serialize;
@@ -215,32 +215,33 @@ pub(crate) async fn publish_upload(
             code: "unknown-document".into(),
         })?)),
     };
-    let tender = state.store.public_tender(l.package.id).await?;
-    let existing = state.store.documents(l.package.id).await?;
     let note = up.text("change_note");
-    let (doc, change) = publish(
+    let title = up.text("title");
+    let (size, sha256) = (staged.size, staged.sha256.clone());
+    let file = up.file;
+    lelang_app::document::publish(
+        &state.app,
         &ctx.actor,
         &l.package,
         l.assignment.as_ref(),
-        tender.as_ref(),
-        &existing,
         NewDocument {
             kind,
-            title: up.text("title"),
+            title,
             filename,
-            size: staged.size,
-            sha256: staged.sha256.clone(),
+            size,
+            sha256,
             supersedes,
             change_note: (!note.trim().is_empty()).then_some(note),
         },
         state.config.max_document_bytes,
-        &state.app.cx(),
-    )?;
-    if let Some((_, staged)) = up.file {
-        state.blobs.keep(staged).await?;
-    }
-    state.app.commit(change).await?;
-    Ok(doc)
+        || async {
+            if let Some((_, staged)) = file {
+                state.blobs.keep(staged).await?;
+            }
+            Ok(())
+        },
+    )
+    .await
 }
 
 /// Generates the clarification minutes from the questions and answers and publishes them as a new
@@ -273,13 +274,11 @@ pub(crate) async fn publish_minutes(
     let mut r = state.blobs.receive(state.config.max_document_bytes).await?;
     r.push(text.as_bytes()).await?;
     let staged = r.finish().await?;
-    let existing = state.store.documents(l.package.id).await?;
-    let (doc, change) = publish(
+    lelang_app::document::publish(
+        &state.app,
         &ctx.actor,
         &l.package,
         l.assignment.as_ref(),
-        Some(&tender),
-        &existing,
         NewDocument {
             kind: DocumentKind::Minutes,
             title: "Berita Acara Pemberian Penjelasan".into(),
@@ -290,11 +289,9 @@ pub(crate) async fn publish_minutes(
             change_note: None,
         },
         state.config.max_document_bytes,
-        &state.app.cx(),
-    )?;
-    state.blobs.keep(staged).await?;
-    state.app.commit(change).await?;
-    Ok(doc)
+        || async { Ok(state.blobs.keep(staged).await?) },
+    )
+    .await
 }
 
 /// Uploads a tender document (multipart: `file`, `title`, `kind` = specification | addendum,

@@ -7,15 +7,16 @@ use crate::auth::Ctx;
 use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
 use crate::pages::{PageForm, fail_page, nav_for, render};
-use crate::plan::{rules_today, rupiah};
+use crate::plan::rupiah;
 use crate::templates::{PackageRow, PackagesPage};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use lelang_core::ids::PlanItemId;
 use lelang_core::model::Tenant;
-use lelang_core::package::{HpsLine, NewPackage, Package, create_package};
+use lelang_core::package::{HpsLine, NewPackage, Package};
 use lelang_core::policy::{Action, authorize};
 use lelang_core::rules;
 use serde::{Deserialize, Serialize};
@@ -90,26 +91,7 @@ async fn create(
     plan_item: Uuid,
     input: NewPackage,
 ) -> Result<Package, ApiError> {
-    let item = state
-        .store
-        .plan_items(tenant.id, false)
-        .await?
-        .into_iter()
-        .find(|p| p.id.0 == plan_item)
-        .ok_or(ApiError::NotFound)?;
-    authorize(
-        &ctx.actor,
-        Action::ManagePackage {
-            tenant: tenant.id,
-            work_unit: item.work_unit_id,
-        },
-    )?;
-    let rules = rules_today(state)?;
-    let pkg = state
-        .app
-        .run(|cx| create_package(&ctx.actor, &item, input, rules, cx))
-        .await?;
-    Ok(pkg)
+    Ok(lelang_app::package::create(&state.app, &ctx.actor, tenant.id, PlanItemId(plan_item), input).await?)
 }
 
 /// Which packages' HPS breakdowns this actor may read: an auditor of the regency every one; the

@@ -194,12 +194,7 @@ async fn enter(
     unit: &WorkUnit,
     items: &[NewPlanItem],
 ) -> Result<Vec<PlanItem>, ApiError> {
-    let rules = rules_today(state)?;
-    let created = state
-        .app
-        .run(|cx| plan::create_plan_items(&ctx.actor, tenant.id, unit.id, items, rules, cx))
-        .await?;
-    Ok(created)
+    Ok(lelang_app::plan::enter(&state.app, &ctx.actor, tenant.id, unit.id, items).await?)
 }
 
 async fn announce(
@@ -209,26 +204,7 @@ async fn announce(
     unit: &WorkUnit,
     year: i32,
 ) -> Result<usize, ApiError> {
-    authorize(
-        &ctx.actor,
-        Action::AnnouncePlan {
-            tenant: tenant.id,
-            work_unit: unit.id,
-        },
-    )?;
-    let drafts = state.store.plan_items(tenant.id, false).await?;
-    let n = state
-        .app
-        .run(|cx| {
-            let change = plan::announce_plan(&ctx.actor, tenant.id, unit.id, year, &drafts, cx)?;
-            let n = change.mutations.iter().map(|m| match m {
-                plan::Mutation::AnnouncePlanItems { ids, .. } => ids.len(),
-                _ => 0,
-            });
-            Ok((n.sum(), change))
-        })
-        .await?;
-    Ok(n)
+    Ok(lelang_app::plan::announce(&state.app, &ctx.actor, tenant.id, unit.id, year).await?)
 }
 
 /// The plan items of a regency: announced ones for everyone, drafts too for its officials.

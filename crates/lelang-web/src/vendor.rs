@@ -19,7 +19,7 @@ use lelang_core::VendorId;
 use lelang_core::policy::{Action, authorize};
 use lelang_core::vendor::{
     Equipment, Experience, Licence, Person, SignUp, TaxStatus, VendorProfile, Verification,
-    VerificationStatus, is_verified, sign_up, update_profile, verify,
+    VerificationStatus, is_verified, sign_up,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -125,13 +125,7 @@ pub(crate) async fn profile_api(
 }
 
 async fn do_update(state: &AppState, ctx: &Ctx, v: VendorId, p: &VendorProfile) -> Result<(), ApiError> {
-    authorize(&ctx.actor, Action::ActForVendor(v))?;
-    let current = state.store.vendor_profile(v).await?;
-    let _ = state
-        .app
-        .run(|cx| update_profile(&ctx.actor, v, current.as_ref(), p, cx))
-        .await?;
-    Ok(())
+    Ok(lelang_app::vendor::update(&state.app, &ctx.actor, v, p).await?)
 }
 
 /// Replaces a company's profile (its own users). Every regency's verification lapses.
@@ -195,21 +189,11 @@ async fn do_verify(
 ) -> Result<(), ApiError> {
     let t = tenant_or_404(state, slug).await?;
     authorize(&ctx.actor, Action::ReviewVendors(t.id))?;
-    let vendor = state
-        .store
-        .vendor(VendorId(id))
-        .await?
-        .ok_or(ApiError::NotFound)?;
     let status = VerificationStatus::from_code(input.status.trim()).ok_or(ApiError::Invalid {
         field: "status".into(),
         code: "invalid-verification".into(),
     })?;
-    let has_profile = state.store.vendor_profile(vendor.id).await?.is_some();
-    let _ = state
-        .app
-        .run(|cx| verify(&ctx.actor, t.id, &vendor, has_profile, status, &input.note, cx))
-        .await?;
-    Ok(())
+    Ok(lelang_app::vendor::check(&state.app, &ctx.actor, t.id, VendorId(id), status, &input.note).await?)
 }
 
 /// Records this regency's check of a company's current profile.

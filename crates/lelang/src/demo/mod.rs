@@ -597,10 +597,9 @@ pub(crate) async fn official_actor(store: &dyn Store, username: &str) -> anyhow:
 /// Next year's procurement plans: announced for two work units, a draft for a third.
 async fn load_plans(app: &App) -> anyhow::Result<()> {
     let store = app.store.as_ref();
-    use lelang_core::plan::{NewPlanItem, announce_plan, create_plan_items};
+    use lelang_core::plan::NewPlanItem;
     use lelang_core::rules;
     let now = app.clock.now();
-    let rules = lelang_app::rules::today(app)?;
     let year = now.year() + 1;
     for (slug, code, ppk, pa, announce, items) in PLANS {
         let tenant = store
@@ -639,13 +638,10 @@ async fn load_plans(app: &App) -> anyhow::Result<()> {
             })
             .collect::<anyhow::Result<_>>()?;
         let ppk = official_actor(store, ppk).await?;
-        let created = app
-            .run(|cx| create_plan_items(&ppk, tenant.id, unit.id, &new, rules, cx))
-            .await?;
+        lelang_app::plan::enter(app, &ppk, tenant.id, unit.id, &new).await?;
         if *announce {
             let pa = official_actor(store, pa).await?;
-            app.apply(|cx| announce_plan(&pa, tenant.id, unit.id, year, &created, cx))
-                .await?;
+            lelang_app::plan::announce(app, &pa, tenant.id, unit.id, year).await?;
         }
     }
     Ok(())
@@ -703,8 +699,7 @@ async fn load_calendar(app: &App, platform: &Actor) -> anyhow::Result<()> {
 /// A package in each regency with its pokja; in Banyuwangi every member has declared.
 async fn load_packages(app: &App) -> anyhow::Result<()> {
     let store = app.store.as_ref();
-    use lelang_core::package::{HpsLine, NewPackage, create_package};
-    let rules = lelang_app::rules::today(app)?;
+    use lelang_core::package::{HpsLine, NewPackage};
     let line = |d: &str, q: i64, u: &str, p: i64| HpsLine {
         description: d.into(),
         quantity: q,
@@ -762,20 +757,17 @@ async fn load_packages(app: &App) -> anyhow::Result<()> {
             continue;
         }
         let by = official_actor(store, ppk).await?;
-        let pkg = app
-            .run(|cx| {
-                create_package(
-                    &by,
-                    &item,
-                    NewPackage {
-                        hps_breakdown: lines,
-                        location: location.into(),
-                    },
-                    rules,
-                    cx,
-                )
-            })
-            .await?;
+        let pkg = lelang_app::package::create(
+            app,
+            &by,
+            tenant.id,
+            item.id,
+            NewPackage {
+                hps_breakdown: lines,
+                location: location.into(),
+            },
+        )
+        .await?;
         // The ULP head takes the three least-loaded members, as the workload page suggests.
         let (candidates, _) = lelang_app::pokja::ranked(app, &tenant).await?;
         let chosen: Vec<_> = candidates.iter().take(3).map(|c| c.user_id).collect();

@@ -5,13 +5,12 @@
 use super::official_actor;
 use anyhow::anyhow;
 use lelang_app::App;
-use lelang_core::document::{DocumentKind, NewDocument, publish};
-use lelang_core::package::{HpsLine, NewPackage, create_package};
+use lelang_core::document::{DocumentKind, NewDocument};
+use lelang_core::package::{HpsLine, NewPackage};
 use lelang_core::rules::{EvaluationMethod, Method};
 use lelang_core::store::prelude::*;
 use lelang_core::vendor::{
-    Equipment, Experience, Licence, Person, TaxStatus, VendorProfile, VerificationStatus, update_profile,
-    verify,
+    Equipment, Experience, Licence, Person, TaxStatus, VendorProfile, VerificationStatus,
 };
 use lelang_web::blobs::BlobStore;
 
@@ -236,26 +235,21 @@ async fn load_vendors(app: &App) -> anyhow::Result<()> {
                 last_return_year: Some(app.clock.now().year() - 1),
             },
         };
-        app.run(|cx| update_profile(&actor, vendor, None, &profile, cx))
-            .await?;
+        lelang_app::vendor::update(app, &actor, vendor, &profile).await?;
         if let Some((slug, who)) = verifier {
             let tenant = store
                 .tenant_by_slug(slug)
                 .await?
                 .ok_or_else(|| anyhow!("no regency {slug}"))?;
-            let v = store.vendor(vendor).await?.ok_or_else(|| anyhow!("vendor"))?;
             let by = official_actor(store, who).await?;
-            app.run(|cx| {
-                verify(
-                    &by,
-                    tenant.id,
-                    &v,
-                    true,
-                    VerificationStatus::Verified,
-                    "Dokumen asli NIB, NPWP dan SBU diperiksa sesuai.",
-                    cx,
-                )
-            })
+            lelang_app::vendor::check(
+                app,
+                &by,
+                tenant.id,
+                vendor,
+                VerificationStatus::Verified,
+                "Dokumen asli NIB, NPWP dan SBU diperiksa sesuai.",
+            )
             .await?;
         }
     }
@@ -266,7 +260,6 @@ async fn load_vendors(app: &App) -> anyhow::Result<()> {
 pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> {
     let store = app.store.as_ref();
     load_vendors(app).await?;
-    let rules = lelang_app::rules::today(app)?;
     for c in CASES {
         let tenant = store
             .tenant_by_slug(c.slug)
@@ -299,18 +292,16 @@ pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> 
                         unit_price: *p,
                     })
                     .collect();
-                app.run(|cx| {
-                    create_package(
-                        &ppk,
-                        &item,
-                        NewPackage {
-                            hps_breakdown: lines,
-                            location: c.location.into(),
-                        },
-                        rules,
-                        cx,
-                    )
-                })
+                lelang_app::package::create(
+                    app,
+                    &ppk,
+                    tenant.id,
+                    item.id,
+                    NewPackage {
+                        hps_breakdown: lines,
+                        location: c.location.into(),
+                    },
+                )
                 .await?
             }
         };
@@ -363,28 +354,25 @@ pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> 
                 ],
             );
             let (sha256, size) = store_bytes(docs, &pdf).await?;
-            let d = app
-                .run(|cx| {
-                    publish(
-                        &ppk,
-                        &package,
-                        Some(&assignment),
-                        None,
-                        &existing,
-                        NewDocument {
-                            kind: DocumentKind::Specification,
-                            title: "Dokumen Pemilihan".into(),
-                            filename: "dokumen-pemilihan.pdf".into(),
-                            size,
-                            sha256,
-                            supersedes: None,
-                            change_note: None,
-                        },
-                        u64::MAX,
-                        cx,
-                    )
-                })
-                .await?;
+            // The file is kept already (demo data): nothing to keep between deciding and committing.
+            let d = lelang_app::document::publish::<anyhow::Error, _>(
+                app,
+                &ppk,
+                &package,
+                Some(&assignment),
+                NewDocument {
+                    kind: DocumentKind::Specification,
+                    title: "Dokumen Pemilihan".into(),
+                    filename: "dokumen-pemilihan.pdf".into(),
+                    size,
+                    sha256,
+                    supersedes: None,
+                    change_note: None,
+                },
+                u64::MAX,
+                || async { Ok(()) },
+            )
+            .await?;
             existing.push(d);
         }
         let key = super::sealing::ceremony(app, package.id, &assignment, &member_actors).await?;
@@ -415,26 +403,23 @@ pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> 
                 &[&tenant.name, note],
             );
             let (sha256, size) = store_bytes(docs, &pdf).await?;
-            app.run(|cx| {
-                publish(
-                    lead,
-                    &package,
-                    Some(&assignment),
-                    Some(&tender),
-                    &existing,
-                    NewDocument {
-                        kind: DocumentKind::Addendum,
-                        title: String::new(),
-                        filename: "dokumen-pemilihan-adendum-1.pdf".into(),
-                        size,
-                        sha256,
-                        supersedes: Some(old.id),
-                        change_note: Some(note.into()),
-                    },
-                    u64::MAX,
-                    cx,
-                )
-            })
+            lelang_app::document::publish::<anyhow::Error, _>(
+                app,
+                lead,
+                &package,
+                Some(&assignment),
+                NewDocument {
+                    kind: DocumentKind::Addendum,
+                    title: String::new(),
+                    filename: "dokumen-pemilihan-adendum-1.pdf".into(),
+                    size,
+                    sha256,
+                    supersedes: Some(old.id),
+                    change_note: Some(note.into()),
+                },
+                u64::MAX,
+                || async { Ok(()) },
+            )
             .await?;
         }
         if c.bids {
