@@ -254,69 +254,25 @@ lelang_store_sql::sql_store!(PgStore {
             releases: &[lelang_core::store::OcdsRelease],
         ) -> Result<bool, StoreError> {
             let mut tx = self.writer.begin().await.map_err(backend)?;
-            let moved = sqlx::query("UPDATE ocds_cursor SET seq = $1 WHERE id = 1 AND seq = $2")
-                .bind(to)
-                .bind(from)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-            if moved.rows_affected() != 1 {
-                return Ok(false);
+            match sql::ocds::publish_releases(&mut *tx, from, to, releases).await {
+                Ok(true) => {
+                    tx.commit().await.map_err(backend)?;
+                    Ok(true)
+                }
+                // Roll back now: a dropped transaction keeps its locks until the pool reuses
+                // the connection.
+                other => {
+                    let _ = tx.rollback().await;
+                    other
+                }
             }
-            for chunk in releases.chunks(500) {
-                let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-                    "INSERT INTO ocds_releases (seq, ocid, tenant_id, body) ",
-                );
-                q.push_values(chunk, |mut b, r| {
-                    b.push_bind(r.seq)
-                        .push_bind(&r.ocid)
-                        .push_bind(r.tenant_id.map(|t| t.0))
-                        .push_bind(&r.body);
-                });
-                q.build().execute(&mut *tx).await.map_err(backend)?;
-            }
-            // One row per process (a statement may not update a row twice): its newest release.
-            let mut newest: std::collections::BTreeMap<&str, (Option<TenantId>, i64)> = Default::default();
-            for r in releases {
-                let e = newest.entry(r.ocid.as_str()).or_insert((r.tenant_id, r.seq));
-                e.1 = e.1.max(r.seq);
-            }
-            let newest: Vec<_> = newest.into_iter().collect();
-            for chunk in newest.chunks(500) {
-                let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-                    "INSERT INTO ocds_records (ocid, tenant_id, last_seq) ",
-                );
-                q.push_values(chunk, |mut b, (ocid, (tenant, seq))| {
-                    b.push_bind(*ocid).push_bind(tenant.map(|t| t.0)).push_bind(*seq);
-                });
-                q.push(" ON CONFLICT (ocid) DO UPDATE SET last_seq = GREATEST(ocds_records.last_seq, excluded.last_seq)");
-                q.build().execute(&mut *tx).await.map_err(backend)?;
-            }
-            tx.commit().await.map_err(backend)?;
-            Ok(true)
         }
 
         async fn process_releases(
             &self,
             ocids: &[String],
         ) -> Result<Vec<lelang_core::store::OcdsRelease>, StoreError> {
-            let mut out = Vec::new();
-            for chunk in ocids.chunks(500) {
-                let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-                    "SELECT seq, ocid, tenant_id, body FROM ocds_releases WHERE ocid IN (",
-                );
-                let mut list = q.separated(", ");
-                for o in chunk {
-                    list.push_bind(o.clone());
-                }
-                q.push(") ORDER BY seq");
-                let rows = q.build().fetch_all(&self.reader).await.map_err(backend)?;
-                for r in &rows {
-                    out.push(sql::ocds::release_row(r).map_err(backend)?);
-                }
-            }
-            out.sort_by_key(|r| r.seq);
-            Ok(out)
+            sql::ocds::process_releases(&mut &self.reader, ocids).await
         }
     }
 });

@@ -3,7 +3,7 @@
 //! commit that does the same for a batch of changes, falling back to one savepoint per change.
 //! The transaction itself (and, on SQLite, its `BEGIN IMMEDIATE`) is the backend's.
 
-use crate::{Db, Row, Value, apply, refused, store_error};
+use crate::{Db, Row, apply, insert_rows, refused, store_error};
 use lelang_core::Mutation;
 use lelang_core::command::Change;
 use lelang_core::event::{Event, NewEvent};
@@ -12,34 +12,10 @@ use lelang_core::role::Role;
 use lelang_core::store::StoreError;
 use lelang_trust::merkle::{self, Hash, NodeId};
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use time::OffsetDateTime;
 
 /// How many rows one multi-row statement carries.
 const ROWS_PER_STATEMENT: usize = 500;
-
-/// Inserts `rows` (each of the same width) with one statement: `head VALUES (…), (…)`.
-async fn insert_rows<D: Db>(db: &mut D, head: &'static str, rows: Vec<Vec<Value>>) -> Result<(), StoreError> {
-    let Some(width) = rows.first().map(Vec::len) else {
-        return Ok(());
-    };
-    let mut sql = String::with_capacity(head.len() + rows.len() * width * 5);
-    sql.push_str(head);
-    sql.push_str(" VALUES ");
-    let mut n = 0;
-    for (i, row) in rows.iter().enumerate() {
-        sql.push_str(if i == 0 { "(" } else { ", (" });
-        for j in 0..row.len() {
-            n += 1;
-            let _ = write!(sql, "{}${n}", if j == 0 { "" } else { ", " });
-        }
-        sql.push(')');
-    }
-    db.execute_generated(sql, rows.into_iter().flatten().collect())
-        .await
-        .map_err(store_error)?;
-    Ok(())
-}
 
 /// An instant as both engines keep it: to the microsecond.
 fn stored(t: OffsetDateTime) -> OffsetDateTime {
@@ -134,7 +110,7 @@ pub async fn append_leaves<D: Db>(
             .iter()
             .map(|(e, salt)| crate::args![e.seq, salt.to_vec()])
             .collect();
-        insert_rows(db, "INSERT INTO event_salts (seq, salt)", rows).await?;
+        insert_rows(db, "INSERT INTO event_salts (seq, salt)", rows, "").await?;
     }
     for chunk in nodes.chunks(ROWS_PER_STATEMENT) {
         let rows = chunk
@@ -147,7 +123,7 @@ pub async fn append_leaves<D: Db>(
                 ]
             })
             .collect();
-        insert_rows(db, "INSERT INTO tree_nodes (level, idx, hash)", rows).await?;
+        insert_rows(db, "INSERT INTO tree_nodes (level, idx, hash)", rows, "").await?;
     }
     let mut all: HashMap<NodeId, Hash> = frontier.into_iter().chain(nodes).collect();
     merkle::frontier(size + events.len() as u64)
@@ -207,6 +183,7 @@ async fn insert_events<'a, D: Db>(
             db,
             "INSERT INTO events (seq, id, at, tenant_id, actor_id, actor_role, event_type, payload, public_form)",
             rows,
+            "",
         )
         .await?;
         for (i, e) in chunk.iter().enumerate() {

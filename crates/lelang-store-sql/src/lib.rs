@@ -9,7 +9,8 @@
 //! it from their `Store` methods and their `apply`.
 
 use async_trait::async_trait;
-use lelang_core::store::Conflict;
+use lelang_core::store::{Conflict, StoreError};
+use std::fmt::Write as _;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -199,6 +200,35 @@ impl From<sqlx::Error> for ApplyError {
     fn from(e: sqlx::Error) -> Self {
         ApplyError::Sql(e)
     }
+}
+
+/// Inserts `rows` (each of the same width) with one statement: `head VALUES (…), (…) tail`.
+pub async fn insert_rows<D: Db>(
+    db: &mut D,
+    head: &'static str,
+    rows: Vec<Vec<Value>>,
+    tail: &'static str,
+) -> Result<(), StoreError> {
+    let Some(width) = rows.first().map(Vec::len) else {
+        return Ok(());
+    };
+    let mut sql = String::with_capacity(head.len() + rows.len() * width * 5);
+    sql.push_str(head);
+    sql.push_str(" VALUES ");
+    let mut n = 0;
+    for (i, row) in rows.iter().enumerate() {
+        sql.push_str(if i == 0 { "(" } else { ", (" });
+        for j in 0..row.len() {
+            n += 1;
+            let _ = write!(sql, "{}${n}", if j == 0 { "" } else { ", " });
+        }
+        sql.push(')');
+    }
+    sql.push_str(tail);
+    db.execute_generated(sql, rows.into_iter().flatten().collect())
+        .await
+        .map_err(store_error)?;
+    Ok(())
 }
 
 /// A value kept as JSON text.
