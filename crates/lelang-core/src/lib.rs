@@ -32,6 +32,7 @@ pub mod rules;
 pub mod schedule;
 pub mod sealing;
 pub mod second_factor;
+mod stages;
 pub mod stem;
 pub mod store;
 pub mod submission;

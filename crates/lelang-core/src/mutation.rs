@@ -12,15 +12,12 @@ use crate::{
 
 /// Writes the top-level enum over each stage's `Mutation` and its conversions.
 macro_rules! stages {
-    ($( $stage:ident => $module:ident ),* $(,)?) => {
+    ($( $(#[$doc:meta])* $stage:ident => $module:ident ),* $(,)?) => {
         /// A state mutation of whichever stage, always applied together with the events that
         /// explain it.
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum Mutation {
-            $(
-                #[doc = concat!("A mutation of the `", stringify!($module), "` stage.")]
-                $stage($module::Mutation),
-            )*
+            $( $(#[$doc])* $stage($module::Mutation), )*
         }
 
         $( impl From<$module::Mutation> for Mutation {
@@ -31,18 +28,4 @@ macro_rules! stages {
     };
 }
 
-stages! {
-    Directory => directory,
-    SecondFactor => second_factor,
-    Plan => plan,
-    Calendar => calendar,
-    Package => package,
-    Pokja => pokja,
-    Tender => tender,
-    Vendor => vendor,
-    Document => document,
-    Clarification => clarification,
-    Sealing => sealing,
-    Submission => submission,
-    Opening => opening,
-}
+crate::stages::for_each_stage!(stages);

@@ -59,34 +59,7 @@ macro_rules! stages {
     };
 }
 
-stages! {
-    /// Regencies, work units, companies, users, roles, sessions and tokens.
-    Directory => directory,
-    /// Officials' second factor.
-    SecondFactor => second_factor,
-    /// The procurement plan (RUP).
-    Plan => plan,
-    /// Days off.
-    Calendar => calendar,
-    /// Packages and their owner's estimate.
-    Package => package,
-    /// Pokja assignment and declarations.
-    Pokja => pokja,
-    /// A tender's schedule and announcement.
-    Tender => tender,
-    /// Companies' profiles, verifications and registrations for tenders.
-    Vendor => vendor,
-    /// Tender documents.
-    Document => document,
-    /// Questions and answers.
-    Clarification => clarification,
-    /// Sealing keys and the key ceremony.
-    Sealing => sealing,
-    /// Sealed bids and the closing.
-    Submission => submission,
-    /// The opening.
-    Opening => opening,
-}
+crate::stages::for_each_stage!(stages);
 
 impl EventPayload {
     /// The event type (the [`Payload`] method, without importing the trait).

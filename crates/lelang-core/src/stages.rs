@@ -1,0 +1,38 @@
+//! The stages, listed once: [`crate::payload`] gathers their events and [`crate::mutation`] their
+//! mutations from this list, so a new stage is one line here, after the stages it builds on.
+
+/// Calls `$callback!` with every stage as `Variant => module`, each with its doc comment.
+macro_rules! for_each_stage {
+    ($callback:ident) => {
+        $callback! {
+            /// Regencies, work units, companies, users, roles, sessions and tokens.
+            Directory => directory,
+            /// Officials' second factor.
+            SecondFactor => second_factor,
+            /// The procurement plan (RUP).
+            Plan => plan,
+            /// Days off.
+            Calendar => calendar,
+            /// Packages and their owner's estimate.
+            Package => package,
+            /// Pokja assignment and declarations.
+            Pokja => pokja,
+            /// A tender's schedule and announcement.
+            Tender => tender,
+            /// Companies' profiles, verifications and registrations for tenders.
+            Vendor => vendor,
+            /// Tender documents.
+            Document => document,
+            /// Questions and answers.
+            Clarification => clarification,
+            /// Sealing keys and the key ceremony.
+            Sealing => sealing,
+            /// Sealed bids and the closing.
+            Submission => submission,
+            /// The opening.
+            Opening => opening,
+
+        }
+    };
+}
+pub(crate) use for_each_stage;
