@@ -817,13 +817,18 @@ async fn the_closer_closes_a_tender_at_its_deadline_unasked() {
         "closed before its deadline"
     );
     app.clock.set(deadline + Duration::seconds(1));
+    // Each closing's checkpoint is signed and kept right after it is appended: once every due
+    // tender is closed, the newest checkpoint is the last closing's.
     let mut closings = Vec::new();
+    let mut newest = None;
     for _ in 0..100 {
         closings.clear();
         for p in &due {
             closings.extend(app.store.closing(*p).await.expect("db"));
         }
-        if closings.len() == due.len() {
+        newest = app.store.latest_checkpoint().await.expect("db").map(|c| c.size);
+        let last = closings.iter().map(|c| c.size()).max();
+        if closings.len() == due.len() && newest == last {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -834,19 +839,17 @@ async fn the_closer_closes_a_tender_at_its_deadline_unasked() {
         due.len(),
         "the closer did not close every due tender within 10 s"
     );
+    let last = closings.iter().map(|c| c.size()).max();
+    assert_eq!(
+        newest, last,
+        "the last closing's checkpoint was not signed within 10 s"
+    );
     let closing = app
         .store
         .closing(tender.package_id)
         .await
         .expect("db")
         .expect("closed");
-    // Each closing's checkpoint is signed and kept: the newest is the last closing's.
-    let last = closings.iter().map(|c| c.size()).max().expect("closings");
-    let checkpoint = app.store.latest_checkpoint().await.expect("db").expect("signed");
-    assert_eq!(
-        checkpoint.size, last,
-        "the last closing's checkpoint is not the newest"
-    );
     let size = app.store.tree_size().await.expect("size");
     let again = ensure_closed(&app.app, &committer, &app.log, &tender)
         .await
