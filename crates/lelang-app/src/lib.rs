@@ -12,10 +12,12 @@ use lelang_core::policy::Denied;
 use lelang_core::{Clock, Cx, Fresh, Store, StoreError, SystemClock};
 use std::sync::Arc;
 
+pub mod blobs;
 pub mod closing;
 pub mod committer;
 pub mod document;
 pub mod log;
+pub mod opening;
 pub mod package;
 pub mod plan;
 pub mod pokja;
@@ -62,6 +64,9 @@ pub enum AppError {
     /// Data built into the program is broken (a bug, never the user's input).
     #[error("broken: {0}")]
     Broken(String),
+    /// The document store refused or failed.
+    #[error(transparent)]
+    Blob(#[from] blobs::BlobError),
 }
 
 impl From<Denied> for AppError {

@@ -260,6 +260,7 @@ impl From<lelang_app::AppError> for ApiError {
             lelang_app::AppError::Command(c) => c.into(),
             lelang_app::AppError::Store(s) => s.into(),
             lelang_app::AppError::Broken(b) => ApiError::Internal(b),
+            lelang_app::AppError::Blob(b) => b.into(),
             lelang_app::AppError::Busy => ApiError::Overloaded(1),
             lelang_app::AppError::Stopped => ApiError::Unavailable("committer stopped".into()),
         }

@@ -8,7 +8,7 @@
 pub mod announce;
 pub mod api;
 pub mod auth;
-pub mod blobs;
+pub use lelang_app::blobs;
 pub mod cache;
 pub mod calendar;
 pub mod document;

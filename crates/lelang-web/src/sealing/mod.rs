@@ -5,18 +5,18 @@
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::auth::Ctx;
-use crate::blobs::BlobError;
 use crate::error::{ApiError, Problem};
 use crate::tender::load;
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
+use lelang_app::opening::{MISMATCH, lost};
 use lelang_core::document::{Document, DocumentKind};
 use lelang_core::ids::PackageId;
 use lelang_core::policy::{Action, authorize};
 use lelang_core::sealing::{
-    self, BidManifest, BidOutcome, Ceremony, MemberKey, Opening, OpeningBid, PartialJson, PartialsDecision,
+    self, BidManifest, BidOutcome, Ceremony, MemberKey, Opening, PartialJson, PartialsDecision,
     member::{DealRequest, Verdict},
 };
 use lelang_core::submission;
@@ -25,18 +25,6 @@ use serde::{Deserialize, Serialize};
 use std::io::Read;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// Why a bid whose stored bytes differ from what was committed cannot be opened.
-const MISMATCH: &str = "the ciphertext does not match its commitment";
-
-/// A stored bid is gone or no longer matches its hash.
-fn lost(e: &BlobError) -> bool {
-    match e {
-        BlobError::Damaged(_) => true,
-        BlobError::Io(io) => io.kind() == std::io::ErrorKind::NotFound,
-        BlobError::TooLarge(_) => false,
-    }
-}
 
 /// Openings being finished by this server: one at a time per tender (another server of the same
 /// deployment racing it loses on the opening's version).
@@ -326,51 +314,6 @@ fn opening_view(ctx: &Ctx, c: &Ceremony, o: Opening, schedule: OpeningSchedule) 
     }
 }
 
-/// Why a commitment whose file never arrived cannot be opened.
-const NOT_UPLOADED: &str = "the sealed file did not arrive within the grace window";
-
-/// The current bid of each company, with the ephemeral shares of its header (or why it has none).
-async fn opening_bids(state: &AppState, package: PackageId) -> Result<Vec<OpeningBid>, ApiError> {
-    let all = state.store.bids(package).await?;
-    let latest: Vec<sealing::Bid> = submission::counting_bids(&all).into_iter().cloned().collect();
-    let mut out = Vec::with_capacity(latest.len());
-    for b in latest {
-        let opened = if b.uploaded_at.is_none() {
-            Err(BlobError::Damaged(NOT_UPLOADED.to_owned()))
-        } else {
-            state.blobs.open(&b.sha256).await
-        };
-        let (points, problem) = match opened {
-            Ok((file, _)) => {
-                let file = file.into_std().await;
-                let r = tokio::task::spawn_blocking(move || {
-                    seal::ephemeral_shares(std::io::BufReader::new(file))
-                })
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-                match r {
-                    Ok(es) => (es.iter().map(seal::hex32).collect(), None),
-                    Err(e) => (Vec::new(), Some(e.to_string())),
-                }
-            }
-            Err(_) if b.uploaded_at.is_none() => (Vec::new(), Some(NOT_UPLOADED.to_owned())),
-            Err(e) if lost(&e) => (Vec::new(), Some(MISMATCH.to_owned())),
-            Err(e) => return Err(e.into()),
-        };
-        out.push(OpeningBid {
-            bid_id: b.id,
-            vendor_id: b.vendor_id,
-            sha256: b.sha256,
-            size: b.size,
-            log_index: b.log_index,
-            points,
-            problem,
-            outcome: None,
-        });
-    }
-    Ok(out)
-}
-
 /// Starts opening the bids (a member of the pokja, once the submission window and the upload grace
 /// period have closed): fixes the bids and the points every member computes partials for.
 #[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/opening", tag = "sealing",
@@ -383,35 +326,17 @@ pub(crate) async fn start_opening_api(
     Path((slug, id)): Path<(String, Uuid)>,
 ) -> Result<(StatusCode, Json<OpeningView>), ApiError> {
     let l = load(&state, &ctx, &slug, id).await?;
-    authorize(&ctx.actor, Action::RunTender(l.tenant.id))?;
-    let tender = state
-        .store
-        .public_tender(l.package.id)
-        .await?
-        .ok_or(ApiError::Invalid {
-            field: "package_id".into(),
-            code: "not-announced".into(),
-        })?;
-    let c = state.store.ceremony(l.package.id).await?;
-    let existing = state.store.opening(l.package.id).await?;
-    let facts = sealing::OpeningFacts {
-        tender: &tender,
-        assignment: l.assignment.as_ref(),
-        ceremony: c.as_ref(),
-        existing: existing.as_ref(),
-        grace: submission::grace(crate::tender::rule_set(&l.package)?),
-    };
-    // Check who and when before reading any bid.
-    sealing::start_opening(&ctx.actor, &facts, Vec::new(), &state.app.cx())?;
-    // The closing entry fixes which commitments were on time.
-    crate::submission::ensure_closed(&state, &tender).await?;
-    let bids = opening_bids(&state, l.package.id).await?;
-    let o = state
-        .app
-        .run(|cx| sealing::start_opening(&ctx.actor, &facts, bids, cx))
-        .await?;
-    let c = c.ok_or(ApiError::NotFound)?;
-    let schedule = OpeningSchedule::of(&tender, crate::tender::rule_set(&l.package)?);
+    let started = lelang_app::opening::start(
+        &state.app,
+        &state.committer,
+        &state.log,
+        state.blobs.as_ref(),
+        &ctx.actor,
+        &l,
+    )
+    .await?;
+    let schedule = OpeningSchedule::of(&started.tender, crate::tender::rule_set(&l.package)?);
+    let (c, o) = (started.ceremony, started.opening);
     Ok((StatusCode::CREATED, Json(opening_view(&ctx, &c, o, schedule))))
 }
 
