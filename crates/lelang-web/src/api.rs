@@ -7,76 +7,23 @@
 use crate::AppState;
 use crate::auth::{self, Ctx};
 use crate::error::{ApiError, Problem};
+use crate::input::{ApiJson, ApiQuery, check_password, parse_time_zone, tenant_or_404};
 use crate::openapi::{BearerAuth, ProblemResponses};
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use lelang_core::directory::{self, CreateTenant, CreateUser, CreateWorkUnit, RegisterVendor};
-use lelang_core::model::{ApiToken, Tenant, TimeZone, User, Vendor, WorkUnit};
-use lelang_core::password::check_new_password;
+use lelang_core::model::{ApiToken, Tenant, User, Vendor, WorkUnit};
 use lelang_core::policy::{Action, authorize};
 use lelang_core::role::Role;
 use lelang_core::store::EventFilter;
 use lelang_core::{ApiTokenId, Event, UserId, VendorId, WorkUnitId};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 use uuid::Uuid;
-
-/// A JSON body: `application/json`, within the size limit, every field known and well-typed.
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        // Every API change needs someone signed in: say so before reading anything they sent.
-        if req.extensions().get::<Ctx>().is_none_or(|c| c.user.is_none()) {
-            return Err(ApiError::Unauthenticated);
-        }
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|m| {
-                let m = m.trim().to_ascii_lowercase();
-                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
-            });
-        if !is_json {
-            return Err(ApiError::UnsupportedMediaType);
-        }
-        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::BadRequest(e.body_text())
-            }
-        })?;
-        serde_json::from_slice(&bytes)
-            .map(ApiJson)
-            .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))
-    }
-}
-
-/// Query parameters with unknown ones rejected.
-pub struct ApiQuery<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, Self::Rejection> {
-        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
-            .map(ApiQuery)
-            .map_err(|e| ApiError::BadRequest(format!("invalid query: {e}")))
-    }
-}
 
 /// A regency.
 #[derive(Debug, Serialize, ToSchema)]
@@ -432,25 +379,6 @@ pub(crate) async fn readable_events(
             .await?;
     }
     Ok(out)
-}
-
-pub(crate) async fn tenant_or_404(state: &AppState, slug: &str) -> Result<Tenant, ApiError> {
-    state.store.tenant_by_slug(slug).await?.ok_or(ApiError::NotFound)
-}
-
-pub(crate) fn parse_time_zone(s: &str) -> Result<TimeZone, ApiError> {
-    TimeZone::from_code(s.trim()).ok_or(ApiError::Invalid {
-        field: "time_zone".into(),
-        code: "invalid-time-zone".into(),
-    })
-}
-
-/// Checks a new password against the rules, naming the user's own words.
-pub(crate) fn check_password(password: &str, context: &[&str]) -> Result<(), ApiError> {
-    check_new_password(password, context).map_err(|e| ApiError::Invalid {
-        field: "password".into(),
-        code: e.code().into(),
-    })
 }
 
 /// Who is signed in, in which role.

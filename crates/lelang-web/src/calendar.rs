@@ -2,12 +2,12 @@
 //! platform administrator keeps it, from the government's joint decree (SKB) each year.
 
 use crate::AppState;
-use crate::api::{ApiJson, ApiQuery};
 use crate::auth::Ctx;
 use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
-use crate::pages::{PageForm, fail_page, nav_for, render};
+use crate::input::{ApiJson, ApiQuery};
 use crate::templates::{CalendarPage, CalendarRow};
+use crate::view::{PageForm, fail_page, nav_for, render};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

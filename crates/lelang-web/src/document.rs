@@ -7,8 +7,8 @@ use crate::WebConfig;
 use crate::auth::{self, Ctx};
 use crate::blobs::{BlobError, Staged};
 use crate::error::{ApiError, Problem};
-use crate::pages::error_page;
 use crate::tender::load;
+use crate::view::error_page;
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -173,13 +173,8 @@ pub(crate) fn view(d: &Document) -> DocumentView {
             .published_at
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
-        href: href(d),
+        href: crate::view::href(d),
     }
-}
-
-/// The download address of a document.
-pub(crate) fn href(d: &Document) -> String {
-    format!("/tenders/{}/documents/{}", d.package_id.0, d.id.0)
 }
 
 /// Publishes an uploaded document (specification before the announcement, addendum after).
@@ -269,7 +264,7 @@ pub(crate) async fn publish_minutes(
         &l.tenant.name,
         l.assignment.as_ref().map_or(0, |a| a.members.len()),
         &questions,
-        &crate::announce::local_time(&l.tenant, now),
+        &crate::view::local_time(&l.tenant, now),
     );
     let mut r = state.blobs.receive(state.config.max_document_bytes).await?;
     r.push(text.as_bytes()).await?;
@@ -431,7 +426,7 @@ async fn minutes_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((slug, id)): Path<(String, Uuid)>,
-    crate::pages::PageForm(_): crate::pages::PageForm<HashMap<String, String>>,
+    crate::view::PageForm(_): crate::view::PageForm<HashMap<String, String>>,
 ) -> Response {
     let result = async {
         ctx.user_actor()?;

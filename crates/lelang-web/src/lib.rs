@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod document;
 pub mod error;
 pub mod i18n;
+pub mod input;
 pub mod limits;
 pub mod log;
 mod metrics;
@@ -30,6 +31,7 @@ pub mod submission;
 mod templates;
 pub mod tender;
 pub mod vendor;
+pub mod view;
 pub mod xlsx;
 pub mod zipcheck;
 
@@ -404,7 +406,7 @@ async fn context(State(state): State<AppState>, mut req: Request, next: Next) ->
                 return if is_api(&path) {
                     ApiError::Csrf.into_response()
                 } else {
-                    pages::error_page(&state, lang, StatusCode::FORBIDDEN, "error-csrf")
+                    view::error_page(&state, lang, StatusCode::FORBIDDEN, "error-csrf")
                 };
             }
         }
@@ -493,7 +495,7 @@ async fn finalize(State(state): State<AppState>, req: Request, next: Next) -> Re
             s if s.is_client_error() => "error-bad-form",
             _ => "error-internal",
         };
-        pages::error_page(&state, lang, status, key)
+        view::error_page(&state, lang, status, key)
     };
     if let Some(v) = retry_after {
         out.headers_mut().insert(header::RETRY_AFTER, v);

@@ -174,7 +174,7 @@ async fn size_or_latest(state: &AppState, size: Option<u64>) -> Result<u64, ApiE
 pub(crate) async fn inclusion(
     State(state): State<AppState>,
     ctx: Ctx,
-    crate::api::ApiQuery(q): crate::api::ApiQuery<InclusionQuery>,
+    crate::input::ApiQuery(q): crate::input::ApiQuery<InclusionQuery>,
 ) -> Result<Json<InclusionProof>, ApiError> {
     authorize(&ctx.actor, Action::ViewPublic)?;
     let size = size_or_latest(&state, q.size).await?;
@@ -206,7 +206,7 @@ pub(crate) async fn inclusion(
 pub(crate) async fn consistency(
     State(state): State<AppState>,
     ctx: Ctx,
-    crate::api::ApiQuery(q): crate::api::ApiQuery<ConsistencyQuery>,
+    crate::input::ApiQuery(q): crate::input::ApiQuery<ConsistencyQuery>,
 ) -> Result<Json<ConsistencyProof>, ApiError> {
     authorize(&ctx.actor, Action::ViewPublic)?;
     let new = size_or_latest(&state, q.new).await?;
@@ -266,7 +266,7 @@ async fn log_page(
         for r in &mut rows {
             r.kind = t.get(&format!("event-{}", r.kind));
         }
-        let nav = crate::pages::nav_for(&state, &ctx, "/log").await;
+        let nav = crate::view::nav_for(&state, &ctx, "/log").await;
         let page = LogPage {
             t,
             nav,
@@ -281,8 +281,8 @@ async fn log_page(
             rows,
             older: (start > 0).then(|| format!("/log?before={start}")),
         };
-        Ok(crate::pages::render(StatusCode::OK, &page))
+        Ok(crate::view::render(StatusCode::OK, &page))
     }
     .await;
-    r.unwrap_or_else(|e| crate::pages::fail_page(&state, &ctx, "/log", e))
+    r.unwrap_or_else(|e| crate::view::fail_page(&state, &ctx, "/log", e))
 }

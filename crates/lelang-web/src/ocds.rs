@@ -8,10 +8,10 @@
 //! app server answers the same bytes for the same cursor.
 
 use crate::AppState;
-use crate::api::{ApiQuery, tenant_or_404};
 use crate::auth::Ctx;
 use crate::error::ApiError;
 use crate::i18n::Tr;
+use crate::input::{ApiQuery, tenant_or_404};
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{OriginalUri, Path, State};
@@ -682,7 +682,7 @@ async fn open_data_page(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r: Result<Response, ApiError> = async {
         authorize(&ctx.actor, Action::ViewPublic)?;
         let t = Tr::new(state.i18n.clone(), ctx.lang);
-        let nav = crate::pages::nav_for(&state, &ctx, "/open-data").await;
+        let nav = crate::view::nav_for(&state, &ctx, "/open-data").await;
         let page = OpenDataPage {
             t,
             nav,
@@ -702,10 +702,10 @@ async fn open_data_page(State(state): State<AppState>, ctx: Ctx) -> Response {
                 })
                 .collect(),
         };
-        Ok(crate::pages::render(StatusCode::OK, &page))
+        Ok(crate::view::render(StatusCode::OK, &page))
     }
     .await;
-    r.unwrap_or_else(|e| crate::pages::fail_page(&state, &ctx, "/open-data", e))
+    r.unwrap_or_else(|e| crate::view::fail_page(&state, &ctx, "/open-data", e))
 }
 
 /// The open data routes.

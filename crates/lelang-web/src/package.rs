@@ -2,13 +2,13 @@
 //! HPS total, only the PPK, the pokja and auditors see the breakdown.
 
 use crate::AppState;
-use crate::api::{ApiJson, tenant_or_404};
 use crate::auth::Ctx;
 use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
-use crate::pages::{PageForm, fail_page, nav_for, render};
-use crate::plan::rupiah;
+use crate::input::{ApiJson, tenant_or_404};
 use crate::templates::{PackageRow, PackagesPage};
+use crate::view::rupiah;
+use crate::view::{PageForm, fail_page, nav_for, render};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -391,7 +391,7 @@ async fn page_create(
             None,
         )
     };
-    crate::pages::form_done(
+    crate::view::form_done(
         &state,
         &ctx,
         &path,

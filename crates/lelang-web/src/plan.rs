@@ -3,12 +3,12 @@
 //! row-by-row report); the budget holder announces; announced items are public.
 
 use crate::AppState;
-use crate::api::{ApiJson, ApiQuery, tenant_or_404};
 use crate::auth::Ctx;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::i18n::Tr;
-use crate::pages::{PageForm, fail_page, nav_for, render};
+use crate::input::{ApiJson, ApiQuery, tenant_or_404};
 use crate::templates::{PlanPage, PlanRow};
+use crate::view::{PageForm, fail_page, nav_for, render, rupiah};
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::{StatusCode, header};
@@ -450,19 +450,6 @@ pub fn routes() -> crate::routes::Routes {
             post(page_import_file).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
         )
         .route("/t/{slug}/plan/announce", post(page_announce))
-}
-
-/// Rupiah as Indonesians write it: `Rp2.750.000.000`.
-pub(crate) fn rupiah(v: i64) -> String {
-    let digits = v.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("Rp{out}")
 }
 
 /// The unit the signed-in PPK or budget holder enters plan items for, in this regency.

@@ -2,12 +2,12 @@
 //! members suggested), and each member's declaration of no conflict of interest.
 
 use crate::AppState;
-use crate::api::{ApiJson, tenant_or_404};
 use crate::auth::Ctx;
 use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
-use crate::pages::{PageForm, fail_page, nav_for, render};
+use crate::input::{ApiJson, tenant_or_404};
 use crate::templates::{AssignRow, CandidateRow, DeclareRow, PokjaPage};
+use crate::view::{PageForm, fail_page, nav_for, render};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -275,7 +275,7 @@ async fn finish(state: AppState, ctx: Ctx, slug: String, ok: &str, result: Resul
             None,
         )
     };
-    crate::pages::form_done(&state, &ctx, &path, result.map(|()| to), again).await
+    crate::view::form_done(&state, &ctx, &path, result.map(|()| to), again).await
 }
 
 async fn page_assign(

@@ -7,11 +7,11 @@
 //! deployment's key, carries who passed the password (and, while enrolling, the new secret).
 
 use crate::AppState;
-use crate::api::{ApiJson, tenant_or_404};
 use crate::auth::{self, Ctx, SESSION_COOKIE, set_cookie};
 use crate::error::{ApiError, Problem};
-use crate::pages::{PageForm, fail_page, form_done, nav_for, render};
+use crate::input::{ApiJson, tenant_or_404};
 use crate::templates::{RecoveryCodesPage, SecondFactorPage};
+use crate::view::{PageForm, fail_page, form_done, nav_for, render};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

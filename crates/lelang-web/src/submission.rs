@@ -695,7 +695,7 @@ async fn bid_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
                 let received = state.blobs.resumed_len(&b.id.0.to_string()).await?;
                 let mut s = status_of(&state, b, received)?;
                 // People read the regency's local time; the receipt keeps UTC.
-                s.committed_at = crate::announce::local_time(&tenant, b.submitted_at);
+                s.committed_at = crate::view::local_time(&tenant, b.submitted_at);
                 Some(s)
             }
             None => None,
@@ -704,18 +704,18 @@ async fn bid_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
         let open = now < cx.tender.submission_deadline;
         let can_resume =
             current.as_ref().is_some_and(|b| !b.uploaded) && submission::upload_open(&cx.tender, grace, now);
-        Ok(crate::pages::render(
+        Ok(crate::view::render(
             StatusCode::OK,
             &BidPage {
                 messages: messages(&t),
-                nav: crate::pages::nav_for(&state, &ctx, &path).await,
+                nav: crate::view::nav_for(&state, &ctx, &path).await,
                 id: id.to_string(),
                 name: cx.tender.name.clone(),
                 vendor: cx.vendor.0.to_string(),
                 fingerprint: lelang_core::sealing::fingerprint(&recipient),
                 recipient,
-                deadline: crate::announce::local_time(&tenant, cx.tender.submission_deadline),
-                grace_end: crate::announce::local_time(&tenant, cx.tender.submission_deadline + grace),
+                deadline: crate::view::local_time(&tenant, cx.tender.submission_deadline),
+                grace_end: crate::view::local_time(&tenant, cx.tender.submission_deadline + grace),
                 open,
                 closed: state.store.closing(cx.tender.package_id).await?.is_some() || !open,
                 can_resume,
@@ -725,7 +725,7 @@ async fn bid_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
         ))
     }
     .await;
-    r.unwrap_or_else(|e| crate::pages::fail_page(&state, &ctx, &path, e))
+    r.unwrap_or_else(|e| crate::view::fail_page(&state, &ctx, &path, e))
 }
 
 /// The submission routes; uploads may be as large as the configured bid limit.

@@ -3,12 +3,12 @@
 //! official who may see the package sees the schedule, in the regency's local time.
 
 use crate::AppState;
-use crate::api::{ApiJson, tenant_or_404};
 use crate::auth::Ctx;
 use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
-use crate::pages::{PageForm, fail_page, nav_for, render};
+use crate::input::{ApiJson, tenant_or_404};
 use crate::templates::{StageRow, TenderPage};
+use crate::view::{PageForm, fail_page, nav_for, render};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -317,14 +317,14 @@ pub(crate) async fn page_view(
     let documents = current
         .iter()
         .map(|doc| crate::templates::PublicDocRow {
-            href: crate::document::href(doc),
+            href: crate::view::href(doc),
             title: doc.title.clone(),
             filename: doc.filename.clone(),
             kind: t.get(&format!("document-kind-{}", doc.kind.code())),
             version: doc.version,
             size: format!("{:.1} KB", doc.size as f64 / 1024.0),
             sha256: doc.sha256.clone(),
-            published: crate::announce::local_time(&l.tenant, doc.published_at),
+            published: crate::view::local_time(&l.tenant, doc.published_at),
         })
         .collect();
     let doc_choices = current
@@ -341,7 +341,7 @@ pub(crate) async fn page_view(
             .map(|q| crate::templates::PokjaQuestion {
                 id: q.id.0.to_string(),
                 text: q.text,
-                asked: crate::announce::local_time(&l.tenant, q.asked_at),
+                asked: crate::view::local_time(&l.tenant, q.asked_at),
                 answer: q.answer,
             })
             .collect()
@@ -354,7 +354,7 @@ pub(crate) async fn page_view(
         slug: l.tenant.slug.clone(),
         id: id.to_string(),
         name: l.package.name.clone(),
-        hps: crate::plan::rupiah(l.package.owner_estimate),
+        hps: crate::view::rupiah(l.package.owner_estimate),
         method: l
             .setup
             .as_ref()
@@ -416,7 +416,7 @@ pub(crate) async fn finish(
             None,
         )
     };
-    crate::pages::form_done(&state, &ctx, &path, result.map(|()| to), again).await
+    crate::view::form_done(&state, &ctx, &path, result.map(|()| to), again).await
 }
 
 #[derive(Debug, Deserialize)]

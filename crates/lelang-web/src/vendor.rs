@@ -4,12 +4,12 @@
 //! works on any phone and any connection.
 
 use crate::AppState;
-use crate::api::{ApiJson, check_password, tenant_or_404};
 use crate::auth::{self, Ctx};
 use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
-use crate::pages::{PageForm, fail_page, form_done, nav_for, render};
+use crate::input::{ApiJson, check_password, tenant_or_404};
 use crate::templates::{VendorProfilePage, VendorReviewPage, VendorReviewRow, VendorSignUpPage};
+use crate::view::{PageForm, fail_page, form_done, nav_for, render};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -4,14 +4,14 @@
 //! tender seen from inside.
 
 use crate::AppState;
-use crate::api::{ApiJson, ApiQuery};
 use crate::auth::Ctx;
 use crate::document::{DocumentView, view as doc_view};
 use crate::error::{ApiError, Problem};
 use crate::i18n::Tr;
-use crate::pages::{PageForm, fail_page, form_done, nav_for, render};
+use crate::input::{ApiJson, ApiQuery};
 use crate::templates::{PublicDocRow, PublicQuestion, StageRow, TenderDetailPage, TenderListPage, TenderRow};
 use crate::tender::load;
+use crate::view::{PageForm, fail_page, form_done, nav_for, render};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -30,18 +30,6 @@ use uuid::Uuid;
 
 /// Rows per page of the public list.
 pub const PAGE_SIZE: u32 = 20;
-
-/// A time in the regency's zone, as people there read it: `2026-11-16 08:00 WIB`.
-pub(crate) fn local_time(tenant: &Tenant, t: OffsetDateTime) -> String {
-    let offset =
-        time::UtcOffset::from_hms(tenant.time_zone.utc_offset_hours(), 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-    format!(
-        "{} {}",
-        t.to_offset(offset).format(&fmt).unwrap_or_default(),
-        tenant.time_zone.code()
-    )
-}
 
 fn rfc(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)

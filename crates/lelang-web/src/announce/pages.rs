@@ -2,6 +2,7 @@
 //! answer forms.
 
 use super::*;
+use crate::view::local_time;
 
 pub(super) fn options<T: serde::Serialize>(t: &Tr, prefix: &str, all: &[T]) -> Vec<(String, String)> {
     all.iter()
@@ -42,7 +43,7 @@ pub(super) async fn list_page(
         let found = match query_of(&state, &p).await {
             Ok(q) => Some((q.offset / PAGE_SIZE + 1, search(&state, &q).await?)),
             Err(e @ ApiError::Invalid { .. }) => {
-                errors.push(crate::pages::form_error(&t, &e).unwrap_or_default());
+                errors.push(crate::view::form_error(&t, &e).unwrap_or_default());
                 None
             }
             Err(e) => return Err(e),
@@ -63,7 +64,7 @@ pub(super) async fn list_page(
                     work_unit: l.work_unit_name.clone(),
                     category: t.get(&format!("category-{}", rules::code(&x.category))),
                     method: t.get(&format!("method-{}", rules::code(&x.method))),
-                    hps: crate::plan::rupiah(x.owner_estimate),
+                    hps: crate::view::rupiah(x.owner_estimate),
                     deadline: tenant
                         .map(|n| local_time(n, x.submission_deadline))
                         .unwrap_or_default(),
@@ -174,7 +175,7 @@ pub(super) async fn detail_view(
     let documents = current(&d.documents)
         .into_iter()
         .map(|doc| PublicDocRow {
-            href: crate::document::href(doc),
+            href: crate::view::href(doc),
             title: doc.title.clone(),
             filename: doc.filename.clone(),
             kind: t.get(&format!("document-kind-{}", doc.kind.code())),
@@ -189,7 +190,7 @@ pub(super) async fn detail_view(
         .iter()
         .filter(|doc| doc.change_note.is_some())
         .map(|doc| PublicDocRow {
-            href: crate::document::href(doc),
+            href: crate::view::href(doc),
             title: doc.title.clone(),
             filename: doc.change_note.clone().unwrap_or_default(),
             kind: t.get("document-kind-addendum"),
@@ -222,8 +223,8 @@ pub(super) async fn detail_view(
             .setup
             .as_ref()
             .map(|s| t.get(&format!("evaluation-{}", rules::code(&s.evaluation)))),
-        hps: crate::plan::rupiah(d.tender.owner_estimate),
-        pagu: crate::plan::rupiah(d.tender.budget_ceiling),
+        hps: crate::view::rupiah(d.tender.owner_estimate),
+        pagu: crate::view::rupiah(d.tender.budget_ceiling),
         deadline: local_time(&d.tenant, d.tender.submission_deadline),
         open: now < d.tender.submission_deadline,
         current_stage: d

@@ -97,7 +97,7 @@ pub(super) async fn change_password(
             user.display_name.as_str(),
             user.email.as_deref().unwrap_or(""),
         ];
-        if let Err(e) = api::check_password(&input.new, &context) {
+        if let Err(e) = crate::input::check_password(&input.new, &context) {
             let msg = form_error(&t, &e).unwrap_or_default();
             return account_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, None, vec![msg]).await;
         }

@@ -61,7 +61,7 @@ pub(super) async fn create_tenant(
     let r: Result<Response, ApiError> = async {
         authorize(&ctx.actor, Action::ManageTenants)?;
         let result = async {
-            let time_zone = api::parse_time_zone(&input.time_zone)?;
+            let time_zone = crate::input::parse_time_zone(&input.time_zone)?;
             let _ = state
                 .app
                 .run(|cx| {
@@ -120,7 +120,7 @@ pub(super) async fn directory_page(
     form: DirectoryForm,
     flash: Option<&str>,
 ) -> Result<Response, ApiError> {
-    let tenant = api::tenant_or_404(state, slug).await?;
+    let tenant = crate::input::tenant_or_404(state, slug).await?;
     authorize(&ctx.actor, Action::ViewTenantDirectory(tenant.id))?;
     let t = tr(state, ctx.lang);
     let grants = state.store.tenant_role_grants(tenant.id).await?;
@@ -207,7 +207,7 @@ pub(super) async fn create_official(
     let t = tr(&state, ctx.lang);
     let path = format!("/t/{slug}/users");
     let r: Result<Response, ApiError> = async {
-        let tenant = api::tenant_or_404(&state, &slug).await?;
+        let tenant = crate::input::tenant_or_404(&state, &slug).await?;
         authorize(&ctx.actor, Action::ManageTenantUsers(tenant.id))?;
         let form = DirectoryForm {
             username: input.username.clone(),
@@ -254,7 +254,7 @@ pub(super) async fn revoke_user_sessions(
 ) -> Response {
     let path = format!("/t/{slug}/users");
     let r: Result<Response, ApiError> = async {
-        let tenant = api::tenant_or_404(&state, &slug).await?;
+        let tenant = crate::input::tenant_or_404(&state, &slug).await?;
         authorize(&ctx.actor, Action::ManageTenantUsers(tenant.id))?;
         let user = state
             .store
@@ -281,7 +281,7 @@ pub(super) async fn work_units_page(
     form: (String, String),
     flash: Option<&str>,
 ) -> Result<Response, ApiError> {
-    let tenant = api::tenant_or_404(state, slug).await?;
+    let tenant = crate::input::tenant_or_404(state, slug).await?;
     authorize(&ctx.actor, Action::ManageWorkUnits(tenant.id))?;
     let units = state
         .store
@@ -340,7 +340,7 @@ pub(super) async fn create_work_unit(
     let t = tr(&state, ctx.lang);
     let path = format!("/t/{slug}/work-units");
     let r: Result<Response, ApiError> = async {
-        let tenant = api::tenant_or_404(&state, &slug).await?;
+        let tenant = crate::input::tenant_or_404(&state, &slug).await?;
         authorize(&ctx.actor, Action::ManageWorkUnits(tenant.id))?;
         let result = async {
             let _ = state
@@ -392,7 +392,7 @@ pub(super) async fn events(
 ) -> Response {
     let path = format!("/t/{slug}/events");
     let r: Result<Response, ApiError> = async {
-        let tenant = api::tenant_or_404(&state, &slug).await?;
+        let tenant = crate::input::tenant_or_404(&state, &slug).await?;
         authorize(&ctx.actor, Action::ReadEventLog(Some(tenant.id)))?;
         const PAGE: u32 = 50;
         let list = state

@@ -3,9 +3,9 @@
 //! and checks: it never holds a member's identity in clear, a share, or the tender's secret.
 
 use crate::AppState;
-use crate::api::ApiJson;
 use crate::auth::Ctx;
 use crate::error::{ApiError, Problem};
+use crate::input::ApiJson;
 use crate::tender::load;
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -551,7 +551,7 @@ async fn finish(
         o,
         &outcomes,
         &vendors,
-        &crate::announce::local_time(&l.tenant, now),
+        &crate::view::local_time(&l.tenant, now),
     );
     let mut r = state.blobs.receive(state.config.max_document_bytes).await?;
     r.push(text.as_bytes()).await?;

@@ -74,11 +74,11 @@ pub(super) async fn key_page(State(state): State<AppState>, ctx: Ctx) -> axum::r
         }
         let key = state.store.member_key(u.user_id).await?;
         let t = crate::i18n::Tr::new(state.i18n.clone(), ctx.lang);
-        Ok(crate::pages::render(
+        Ok(crate::view::render(
             StatusCode::OK,
             &SealingKeyPage {
                 messages: messages(&t),
-                nav: crate::pages::nav_for(&state, &ctx, "/account/sealing-key").await,
+                nav: crate::view::nav_for(&state, &ctx, "/account/sealing-key").await,
                 recipient: key.as_ref().map(|k| k.recipient.clone()),
                 fingerprint: key
                     .as_ref()
@@ -90,7 +90,7 @@ pub(super) async fn key_page(State(state): State<AppState>, ctx: Ctx) -> axum::r
         ))
     }
     .await;
-    r.unwrap_or_else(|e| crate::pages::fail_page(&state, &ctx, "/account/sealing-key", e))
+    r.unwrap_or_else(|e| crate::view::fail_page(&state, &ctx, "/account/sealing-key", e))
 }
 
 /// One member row of the ceremony page.
@@ -318,11 +318,11 @@ pub(super) async fn tender_page(
             }
             _ => None,
         });
-        Ok(crate::pages::render(
+        Ok(crate::view::render(
             StatusCode::OK,
             &SealingPage {
                 messages: messages(&t),
-                nav: crate::pages::nav_for(&state, &ctx, &path).await,
+                nav: crate::view::nav_for(&state, &ctx, &path).await,
                 slug: slug.clone(),
                 id: id.to_string(),
                 name: l.package.name.clone(),
@@ -352,7 +352,7 @@ pub(super) async fn tender_page(
         ))
     }
     .await;
-    r.unwrap_or_else(|e| crate::pages::fail_page(&state, &ctx, &path, e))
+    r.unwrap_or_else(|e| crate::view::fail_page(&state, &ctx, &path, e))
 }
 
 /// The sealing pages.
