@@ -6,17 +6,16 @@
 //! sub-share does not even decrypt is named. The statements these sign are built in
 //! `lelang-core::sealing::transcript`.
 
-use crate::seal::{self, Partial, SealError};
+use crate::seal::{self, Partial};
+pub use crate::seal::{Knowledge, prove_knowledge, verify_knowledge};
 use age::secrecy::ExposeSecret;
 use curve25519_dalek::constants::ED25519_BASEPOINT_POINT as B;
-use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::scalar::Scalar;
 use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
-use sha2::{Digest, Sha256, Sha512};
+use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
 const SIGNING_DOMAIN: &[u8] = b"lelang/seal/signing/v1\n";
-const POK_DOMAIN: &[u8] = b"lelang/seal/pok/v1\n";
 
 /// A member's signing key: `SHA-256("lelang/seal/signing/v1\n" ‖ identity)` as an Ed25519 seed.
 /// Whoever holds the identity (a file, or the passphrase-sealed copy) holds this key too.
@@ -57,53 +56,6 @@ pub fn valid_signing_key(s: &str) -> bool {
     seal::unhex32(s)
         .and_then(|b| VerifyingKey::from_bytes(&b).ok())
         .is_some_and(|k| !k.is_weak())
-}
-
-/// A proof of knowledge of the discrete log of a dealer's first commitment `A0 = a0·B`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Knowledge {
-    /// `R = r·B`, compressed.
-    pub r: [u8; 32],
-    /// `z = r + c·a0`.
-    pub z: [u8; 32],
-}
-
-fn pok_challenge(context: &[u8], a0: &EdwardsPoint, r: &EdwardsPoint) -> Scalar {
-    let mut h = Sha512::new();
-    h.update(POK_DOMAIN);
-    h.update(context);
-    h.update(a0.compress().as_bytes());
-    h.update(r.compress().as_bytes());
-    Scalar::from_hash(h)
-}
-
-/// Proves knowledge of `a0`, bound to `context` (the ceremony, the dealer and its signing key).
-pub fn prove_knowledge(a0: &Scalar, context: &[u8]) -> Knowledge {
-    let mut r = seal::random_scalar();
-    let big_r = B * r;
-    let c = pok_challenge(context, &(B * a0), &big_r);
-    let z = r + c * a0;
-    r.zeroize();
-    Knowledge {
-        r: big_r.compress().to_bytes(),
-        z: z.to_bytes(),
-    }
-}
-
-/// Checks a proof of knowledge of `a0` for the commitment `a0_commitment`.
-pub fn verify_knowledge(
-    a0_commitment: &EdwardsPoint,
-    k: &Knowledge,
-    context: &[u8],
-) -> Result<(), SealError> {
-    let r = seal::point(&k.r).map_err(|_| SealError::BadProof)?;
-    let z = seal::scalar(&k.z).map_err(|_| SealError::BadProof)?;
-    let c = pok_challenge(context, a0_commitment, &r);
-    if B * z == r + a0_commitment * c {
-        Ok(())
-    } else {
-        Err(SealError::BadProof)
-    }
 }
 
 /// The context a dealer's proof of knowledge is bound to.

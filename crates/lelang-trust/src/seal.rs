@@ -146,7 +146,7 @@ pub struct Deal {
     /// `f(j)` for j = 1..=n, in member order.
     pub sub_shares: Vec<Scalar>,
     /// The proof that the dealer knows `a_0` (bound to the context it was dealt for).
-    pub knowledge: crate::ceremony::Knowledge,
+    pub knowledge: Knowledge,
 }
 
 impl Drop for Deal {
@@ -157,11 +157,11 @@ impl Drop for Deal {
 
 /// Deals a fresh random polynomial of degree k−1 among n members (Feldman VSS, `vsss-rs`), with a
 /// proof of knowledge of its constant term bound to `context` (see
-/// [`crate::ceremony::knowledge_context`]).
+/// `ceremony::knowledge_context`).
 pub fn deal(threshold: usize, members: usize, context: &[u8]) -> Result<Deal, SealError> {
     check_threshold(threshold, members)?;
     let mut a0 = random_scalar();
-    let knowledge = crate::ceremony::prove_knowledge(&a0, context);
+    let knowledge = prove_knowledge(&a0, context);
     let secret = IdentifierPrimeField(WrappedScalar(a0));
     a0.zeroize();
     let (shares, verifiers) = vsss_rs::feldman::split_secret::<ScalarShare, ValueGroup<WrappedEdwards>>(
@@ -695,6 +695,56 @@ pub fn open_with_file_key(ciphertext: &[u8], file_key: &[u8; 16]) -> Result<Vec<
     Ok(out)
 }
 
+/// The domain of a dealer's proof of knowledge.
+const POK_DOMAIN: &[u8] = b"lelang/seal/pok/v1\n";
+
+/// A proof of knowledge of the discrete log of a dealer's first commitment `A0 = a0·B`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Knowledge {
+    /// `R = r·B`, compressed.
+    pub r: [u8; 32],
+    /// `z = r + c·a0`.
+    pub z: [u8; 32],
+}
+
+fn pok_challenge(context: &[u8], a0: &EdwardsPoint, r: &EdwardsPoint) -> Scalar {
+    let mut h = Sha512::new();
+    h.update(POK_DOMAIN);
+    h.update(context);
+    h.update(a0.compress().as_bytes());
+    h.update(r.compress().as_bytes());
+    Scalar::from_hash(h)
+}
+
+/// Proves knowledge of `a0`, bound to `context` (the ceremony, the dealer and its signing key).
+pub fn prove_knowledge(a0: &Scalar, context: &[u8]) -> Knowledge {
+    let mut r = random_scalar();
+    let big_r = B * r;
+    let c = pok_challenge(context, &(B * a0), &big_r);
+    let z = r + c * a0;
+    r.zeroize();
+    Knowledge {
+        r: big_r.compress().to_bytes(),
+        z: z.to_bytes(),
+    }
+}
+
+/// Checks a proof of knowledge of `a0` for the commitment `a0_commitment`.
+pub fn verify_knowledge(
+    a0_commitment: &EdwardsPoint,
+    k: &Knowledge,
+    context: &[u8],
+) -> Result<(), SealError> {
+    let r = point(&k.r).map_err(|_| SealError::BadProof)?;
+    let z = scalar(&k.z).map_err(|_| SealError::BadProof)?;
+    let c = pok_challenge(context, a0_commitment, &r);
+    if B * z == r + a0_commitment * c {
+        Ok(())
+    } else {
+        Err(SealError::BadProof)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -825,7 +875,7 @@ mod tests {
     fn a_sub_share_off_the_polynomial_is_caught() {
         let d = deal(2, 3, b"ctx\n").unwrap();
         let a0 = commitments(&d.commitments, 2).unwrap()[0];
-        assert!(crate::ceremony::verify_knowledge(&a0, &d.knowledge, b"ctx\n").is_ok());
+        assert!(verify_knowledge(&a0, &d.knowledge, b"ctx\n").is_ok());
         let c = commitments(&d.commitments, 2).unwrap();
         assert!(verify_sub_share(&c, 2, &d.sub_shares[1]).is_ok());
         assert_eq!(
