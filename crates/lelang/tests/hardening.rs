@@ -488,8 +488,14 @@ fn has_phone_or_nik(s: &str) -> Option<String> {
             .chars()
             .last()
             .is_some_and(|c| c.is_ascii_alphanumeric() || c == '-');
-        if !before && digits_at(i) >= 10 && digits_at(i) <= 13 {
-            return Some(s[i..i + digits_at(i)].to_owned());
+        let n = digits_at(i);
+        // A hash in hex may begin with "08" and ten digits by chance; a letter follows them there.
+        let after = s[i + n..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        if !before && !after && (10..=13).contains(&n) {
+            return Some(s[i..i + n].to_owned());
         }
     }
     // +62 and a subscriber number, standing alone and however grouped ("+62 812-3456-7890"): a
@@ -635,6 +641,12 @@ async fn the_public_log_names_no_person() {
         Some("3510012345678901".into())
     );
     assert_eq!(has_phone_or_nik("NIB 9120301299901, 2026-11-02"), None);
+    // A hex hash that happens to begin like a phone number (seen once on the demo's log).
+    assert_eq!(has_phone_or_nik(r#"{"c":"08433215127ab9f0e1"}"#), None);
+    assert_eq!(
+        has_phone_or_nik(r#"{"phone":"08433215127"}"#),
+        Some("08433215127".into())
+    );
     assert_eq!(
         has_phone_or_nik("telp +6281234567890"),
         Some("+6281234567890".into())
