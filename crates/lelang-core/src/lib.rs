@@ -12,6 +12,7 @@ pub mod clock;
 pub mod command;
 pub mod directory;
 pub mod document;
+pub mod evaluation;
 pub mod event;
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -25,6 +26,7 @@ pub mod payload;
 pub mod plan;
 pub mod pokja;
 pub mod policy;
+pub mod price;
 pub mod privacy;
 pub mod public;
 pub mod role;

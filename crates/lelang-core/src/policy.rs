@@ -123,6 +123,9 @@ pub enum Action {
     /// See which companies take part in a regency's tenders and who asked what (auditors, law
     /// enforcement): kept even from the pokja before opening.
     ViewParticipants(TenantId),
+    /// Read an evaluation's findings, prices and decisions before its announcement (auditors;
+    /// the tender's own pokja is checked by the command). Each read is logged.
+    ViewEvaluation(TenantId),
 }
 
 /// Why a request was refused.
@@ -224,6 +227,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::ViewParticipants(t) => {
             matches!(u.role, Role::Auditor | Role::LawEnforcement) && own_tenant(t)
         }
+        Action::ViewEvaluation(t) => u.role == Role::Auditor && own_tenant(t),
     };
     if allowed { Ok(()) } else { Err(Denied::Forbidden) }
 }

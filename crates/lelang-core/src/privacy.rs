@@ -30,6 +30,9 @@ pub enum Confidential {
     Participant,
     /// Who sits on a tender's pokja.
     Membership,
+    /// An evaluation's working record — prices read out and corrected, findings, decisions —
+    /// until the award publishes its result.
+    Evaluation,
 }
 
 /// How one field appears on the public log.
@@ -80,6 +83,8 @@ pub mod table {
     pub const PARTICIPANT: Visibility = Visibility::Commit(Confidential::Participant);
     /// Committed while the tender runs: who sits on its pokja.
     pub const MEMBERSHIP: Visibility = Visibility::Commit(Confidential::Membership);
+    /// Committed until the award: the evaluation's working record.
+    pub const EVALUATION: Visibility = Visibility::Commit(Confidential::Evaluation);
 }
 
 /// Writes a struct's rules and a pattern that names each of its fields, so that a field added to
@@ -153,6 +158,7 @@ pub fn markdown<'a>(events: impl IntoIterator<Item = &'a EventRules>) -> String 
             Confidential::VendorProfile => "company profile",
             Confidential::Participant => "participant",
             Confidential::Membership => "pokja membership",
+            Confidential::Evaluation => "evaluation",
         }
     }
     fn rows(out: &mut String, prefix: &str, rules: &[Rule]) {

@@ -199,6 +199,50 @@ pub struct RuleSet {
     pub periods: Periods,
     /// The stages of a tender, in order, with their minimum lengths.
     pub stages: Vec<StageRule>,
+    /// How bids are evaluated and a winner is chosen.
+    pub evaluation: EvaluationRules,
+}
+
+/// One figure of a regulation, with where it comes from and whether that was confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    /// The value (its unit is in the field's name).
+    pub value: i64,
+    /// The article it comes from.
+    pub source: String,
+    /// Whether it was confirmed against the text (false: a configurable default to review).
+    pub confirmed: bool,
+}
+
+/// The evaluation's figures (Perpres 16/2018 as amended; Peraturan LKPP 12/2021).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationRules {
+    /// A corrected price under this share of HPS (per mille) needs a clarification of its
+    /// reasonableness before it may pass.
+    pub reasonable_price_permille: Figure,
+    /// The performance guarantee, per mille of the contract value.
+    pub performance_guarantee_permille: Figure,
+    /// The performance guarantee of an accepted unreasonably low price, per mille of HPS.
+    pub low_price_guarantee_permille_of_hps: Figure,
+    /// Price-ranked methods evaluate this many of the lowest bids first, then the next.
+    pub evaluate_first: Figure,
+    /// Reserves named beside the winner.
+    pub reserves: Figure,
+    /// Above this budget ceiling (rupiah) the budget holder, not the pokja, decides the winner of
+    /// goods, works and other services.
+    pub budget_holder_decides_above: Figure,
+    /// The same for consulting.
+    pub budget_holder_decides_above_consulting: Figure,
+    /// The technical weight of merit points and of quality and cost, per mille (price: the rest).
+    pub technical_weight_permille: Figure,
+    /// The lowest technical score (0–100) that passes under merit methods.
+    pub passing_technical_score: Figure,
+    /// Ties: the higher technical score, then the earlier commitment on the log.
+    pub tie_rule: String,
+    /// Where the tie rule comes from and whether it was confirmed.
+    pub tie_rule_confirmed: bool,
 }
 
 /// Dates as `YYYY-MM-DD` (rule-set files, plan items, the public log).
@@ -347,6 +391,17 @@ impl RuleSet {
             return Err(self.violation("pagu-below-hps"));
         }
         Ok(())
+    }
+
+    /// Whether the budget holder decides the winner of a package of this category and ceiling.
+    pub fn budget_holder_decides(&self, category: Category, budget_ceiling: Rupiah) -> bool {
+        let e = &self.evaluation;
+        let limit = if category == Category::Consulting {
+            e.budget_holder_decides_above_consulting.value
+        } else {
+            e.budget_holder_decides_above.value
+        };
+        budget_ceiling > limit
     }
 
     /// The appeal guarantee for a construction package (1 % of HPS under every rule set so far),

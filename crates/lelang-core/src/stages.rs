@@ -31,6 +31,8 @@ macro_rules! for_each_stage {
             Submission => submission,
             /// The opening.
             Opening => opening,
+            /// Evaluation, qualification and award.
+            Evaluation => evaluation,
 
         }
     };

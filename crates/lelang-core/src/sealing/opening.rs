@@ -96,6 +96,12 @@ pub struct BidOutcome {
     pub plaintext_sha256: Option<String>,
     /// Its length.
     pub plaintext_size: Option<u64>,
+    /// The price read out from its manifest.
+    #[serde(default)]
+    pub price: Option<crate::rules::Rupiah>,
+    /// Its price schedule, as the manifest gives it.
+    #[serde(default)]
+    pub schedule: Option<crate::price::PriceSchedule>,
 }
 
 /// One member's partials for every point of every bid, in opening order.
@@ -371,6 +377,7 @@ pub fn complete_opening(
                 opened: out.opened,
                 reason: out.reason.clone(),
                 plaintext_sha256: out.plaintext_sha256.clone(),
+                price: out.price,
             },
         )?);
         b.outcome = Some(out);
@@ -403,6 +410,9 @@ pub struct BidManifest {
     /// The price offered, in rupiah.
     #[serde(default)]
     pub price: Option<i64>,
+    /// The price schedule the price comes from (corrected at the evaluation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<crate::price::PriceSchedule>,
     /// The files of the archive with their SHA-256.
     #[serde(default)]
     pub documents: Vec<ManifestDocument>,
@@ -467,6 +477,9 @@ pub enum Event {
         reason: Option<String>,
         /// SHA-256 of the plaintext.
         plaintext_sha256: Option<String>,
+        /// The price read out (absent from bids opened before prices were read out).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        price: Option<crate::rules::Rupiah>,
     },
 }
 
@@ -490,6 +503,7 @@ crate::privacy::event_table! {
         opened: PUBLIC => "whether it opened",
         reason: PUBLIC => "why not",
         plaintext_sha256: PUBLIC => "binds what was opened",
+        price: EVALUATION => "read out to the pokja and the bidders; published with the award",
     }
 }
 
