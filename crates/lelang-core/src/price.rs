@@ -169,11 +169,11 @@ pub enum ScheduleError {
     OutOfRange,
 }
 
-/// Volume × unit price, rounded half up to the rupiah.
-pub fn line_amount(volume: Volume, unit_price: Rupiah) -> Rupiah {
+/// Volume × unit price, rounded half up to the rupiah (none: beyond any rupiah amount).
+pub fn line_amount(volume: Volume, unit_price: Rupiah) -> Option<Rupiah> {
     let x = i128::from(volume.0) * i128::from(unit_price);
     let s = i128::from(Volume::SCALE);
-    ((x + s / 2) / s) as Rupiah
+    Rupiah::try_from((x + s / 2) / s).ok()
 }
 
 fn check_line(l: &PriceLine) -> Result<(), ScheduleError> {
@@ -196,10 +196,9 @@ fn correct_part(
     let mut total: i128 = 0;
     for (i, l) in lines.iter().enumerate() {
         check_line(l)?;
-        let corrected = line_amount(l.volume, l.unit_price);
-        if corrected > MAX_AMOUNT {
-            return Err(ScheduleError::OutOfRange);
-        }
+        let corrected = line_amount(l.volume, l.unit_price)
+            .filter(|a| *a <= MAX_AMOUNT)
+            .ok_or(ScheduleError::OutOfRange)?;
         if corrected != l.amount {
             out.push(LineCorrection {
                 part: part.to_owned(),
@@ -305,8 +304,8 @@ mod tests {
     #[test]
     fn halves_round_up_to_the_rupiah() {
         // 0.5 × 3 = 1.5 → 2; 0.0001 × 4 = 0.0004 → 0.
-        assert_eq!(line_amount(Volume(5_000), 3), 2);
-        assert_eq!(line_amount(Volume(1), 4), 0);
+        assert_eq!(line_amount(Volume(5_000), 3), Some(2));
+        assert_eq!(line_amount(Volume(1), 4), Some(0));
     }
 
     #[test]

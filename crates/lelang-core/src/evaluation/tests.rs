@@ -5,7 +5,10 @@ use super::*;
 use crate::fixtures::{cx, member, now, world};
 use crate::ids::CeremonyId;
 use crate::price::{PriceLine, PriceSchedule, Volume};
-use crate::sealing::{BidOutcome, OpeningBid};
+use crate::command::CommandError;
+use crate::policy::{Actor, Denied};
+use crate::role::Role;
+use crate::sealing::{BidOutcome, Opening, OpeningBid};
 use time::Duration;
 
 /// A schedule of (volume, unit price, amount written) lines; the written total is their sum.
