@@ -16,6 +16,7 @@ pub mod blobs;
 pub mod closing;
 pub mod committer;
 pub mod document;
+pub mod evaluation;
 pub mod log;
 pub mod opening;
 pub mod package;

@@ -51,6 +51,9 @@ pub enum Conflict {
     /// The opening changed since the command read it.
     #[error("the opening changed since it was read")]
     OpeningChanged,
+    /// The evaluation changed since the command read it (another member recorded first).
+    #[error("the evaluation changed since it was read")]
+    EvaluationChanged,
     /// The tender's submission has closed (its closing entry is on the log).
     #[error("the submission is closed")]
     SubmissionClosed,
@@ -415,6 +418,20 @@ pub trait SealingStore: Send + Sync + 'static {
     async fn opening(&self, package: PackageId) -> Result<Option<crate::sealing::Opening>, StoreError>;
 }
 
+/// Evaluations and awards.
+#[async_trait]
+pub trait EvaluationStore: Send + Sync + 'static {
+    /// The tender's evaluation, once begun.
+    async fn evaluation(&self, package: PackageId) -> Result<Option<crate::evaluation::Evaluation>, StoreError>;
+
+    /// A regency's tenders whose winner is announced or which failed, newest first: their
+    /// packages and published records.
+    async fn concluded(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<crate::evaluation::rank::AwardRecord>, StoreError>;
+}
+
 /// The working-day calendar.
 #[async_trait]
 pub trait CalendarStore: Send + Sync + 'static {
@@ -465,6 +482,7 @@ pub trait Store:
     + PlanStore
     + TenderStore
     + SealingStore
+    + EvaluationStore
     + CalendarStore
     + OpenDataStore
 {
@@ -477,6 +495,7 @@ impl<T> Store for T where
         + PlanStore
         + TenderStore
         + SealingStore
+        + EvaluationStore
         + CalendarStore
         + OpenDataStore
 {
@@ -485,7 +504,8 @@ impl<T> Store for T where
 /// Every part of the store, to bring their methods into scope: `use lelang_core::store::prelude::*`.
 pub mod prelude {
     pub use super::{
-        AccessStore as _, CalendarStore as _, DirectoryStore as _, LogStore as _, OpenDataStore as _,
+        AccessStore as _, CalendarStore as _, DirectoryStore as _, EvaluationStore as _, LogStore as _,
+        OpenDataStore as _,
         PlanStore as _, SealingStore as _, Store, TenderStore as _,
     };
 }

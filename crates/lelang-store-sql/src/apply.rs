@@ -51,6 +51,7 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
         Mutation::Sealing(m) => sealing(tx, m).await,
         Mutation::Submission(m) => submission(tx, m, span).await,
         Mutation::Opening(m) => opening(tx, m).await,
+        Mutation::Evaluation(m) => evaluation(tx, m).await,
     }
 }
 
@@ -242,4 +243,14 @@ async fn opening<D: Db>(tx: &mut D, m: &lelang_core::sealing::opening::Mutation)
         } => crate::sealing::put_opening(tx, opening, *expected_version).await?,
     }
     Ok(())
+}
+
+async fn evaluation<D: Db>(tx: &mut D, m: &lelang_core::evaluation::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::evaluation::Mutation;
+    match m {
+        Mutation::PutEvaluation {
+            evaluation,
+            expected_version,
+        } => crate::evaluation::put_evaluation(tx, evaluation, *expected_version).await,
+    }
 }

@@ -20,6 +20,7 @@ mod apply;
 pub use apply::{apply, refused, store_error};
 pub mod calendar;
 pub mod directory;
+pub mod evaluation;
 pub mod log;
 pub mod ocds;
 pub mod plan;
@@ -683,6 +684,27 @@ macro_rules! sql_store {
         package: lelang_core::ids::PackageId,
     ) -> Result<Option<lelang_core::sealing::Opening>, StoreError> {
         $crate::sealing::opening(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+        }
+
+        #[async_trait::async_trait]
+        impl lelang_core::store::EvaluationStore for $ty {
+    async fn evaluation(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::evaluation::Evaluation>, StoreError> {
+        $crate::evaluation::evaluation(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn concluded(
+        &self,
+        tenant: lelang_core::ids::TenantId,
+    ) -> Result<Vec<lelang_core::evaluation::rank::AwardRecord>, StoreError> {
+        $crate::evaluation::concluded(&mut &self.reader, tenant)
             .await
             .map_err($crate::store_error)
     }

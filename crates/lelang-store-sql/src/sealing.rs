@@ -8,7 +8,7 @@ use lelang_core::store::Conflict;
 use lelang_core::submission::Closing;
 use time::OffsetDateTime;
 
-async fn one_json<D: Db, T: serde::de::DeserializeOwned>(
+pub(crate) async fn one_json<D: Db, T: serde::de::DeserializeOwned>(
     db: &mut D,
     sql: &'static str,
     args: Vec<crate::Value>,
@@ -19,7 +19,7 @@ async fn one_json<D: Db, T: serde::de::DeserializeOwned>(
     }
 }
 
-async fn all_json<D: Db, T: serde::de::DeserializeOwned>(
+pub(crate) async fn all_json<D: Db, T: serde::de::DeserializeOwned>(
     db: &mut D,
     sql: &'static str,
     args: Vec<crate::Value>,

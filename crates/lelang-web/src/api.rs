@@ -343,6 +343,7 @@ pub(crate) fn may_see(
         (Confidential::VendorProfile, Some(t)) => authorize(actor, Action::ReviewVendors(t)).is_ok(),
         (Confidential::Participant, Some(t)) => authorize(actor, Action::ViewParticipants(t)).is_ok(),
         (Confidential::Membership, Some(t)) => authorize(actor, Action::ViewPackages(t)).is_ok(),
+        (Confidential::Evaluation, Some(t)) => authorize(actor, Action::ViewEvaluation(t)).is_ok(),
         (_, None) => authorize(actor, Action::ManageTenants).is_ok(),
     }
 }

@@ -298,7 +298,8 @@ impl From<Conflict> for ApiError {
             | Conflict::SetupChanged
             | Conflict::AlreadyAnswered
             | Conflict::CeremonyChanged
-            | Conflict::OpeningChanged) => ApiError::Conflict(c.to_string()),
+            | Conflict::OpeningChanged
+            | Conflict::EvaluationChanged) => ApiError::Conflict(c.to_string()),
         }
     }
 }

@@ -215,6 +215,9 @@ enum BidCommand {
         /// The price offered, in rupiah.
         #[arg(long)]
         price: i64,
+        /// The price schedule as JSON (corrected arithmetically at the evaluation).
+        #[arg(long)]
+        schedule: Option<PathBuf>,
         /// Where to write the sealed file.
         #[arg(long, short)]
         out: PathBuf,
@@ -325,6 +328,7 @@ fn run_member(cmd: Command) -> anyhow::Result<()> {
                     technical,
                     price_document,
                     price,
+                    schedule,
                     out,
                 } => {
                     let client = lelang::member::Client::new(&vendor.server, &token);
@@ -333,6 +337,7 @@ fn run_member(cmd: Command) -> anyhow::Result<()> {
                         technical: &technical,
                         price_document: &price_document,
                         price,
+                        schedule: schedule.as_deref(),
                     };
                     lelang::vendor::seal(&client, &vendor.tender, &parts, &out)?
                 }

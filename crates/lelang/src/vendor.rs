@@ -46,6 +46,9 @@ pub struct Parts<'a> {
     pub price_document: &'a Path,
     /// The price offered, in rupiah.
     pub price: i64,
+    /// The price schedule (JSON: `lines` of item, unit, volume, unit_price, amount; `total`),
+    /// which the pokja corrects arithmetically.
+    pub schedule: Option<&'a Path>,
 }
 
 /// Seals the parts with their manifest (a ZIP, `manifest.json` at its root) to the tender's
@@ -84,6 +87,23 @@ pub fn seal(client: &Client, tender: &str, parts: &Parts<'_>, out: &Path) -> any
         tender: lelang_core::ids::PackageId(uuid::Uuid::parse_str(tender).context("tender id")?),
         vendor: lelang_core::ids::VendorId(uuid::Uuid::parse_str(vendor).context("vendor id")?),
         price: Some(parts.price),
+        schedule: match parts.schedule {
+            Some(p) => {
+                let s: lelang_core::price::PriceSchedule =
+                    serde_json::from_slice(&std::fs::read(p).with_context(|| format!("reading {}", p.display()))?)
+                        .with_context(|| format!("{} is not a price schedule", p.display()))?;
+                let c = lelang_core::price::correct(&s).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+                if !c.corrections.is_empty() {
+                    eprintln!(
+                        "note: {} line(s) of the schedule differ from volume × unit price; the pokja will correct the total to {}",
+                        c.corrections.len(),
+                        c.total
+                    );
+                }
+                Some(s)
+            }
+            None => None,
+        },
         documents,
     };
     zip.start_file("manifest.json", stored)?;

@@ -418,6 +418,8 @@ async fn open_one(state: &AppState, c: &Ceremony, o: &Opening, i: usize) -> Resu
         reason: Some(reason),
         plaintext_sha256: None,
         plaintext_size: None,
+        price: None,
+        schedule: None,
     };
     if let Some(p) = &b.problem {
         return Ok(fail(p.clone()));
@@ -461,17 +463,23 @@ async fn open_one(state: &AppState, c: &Ceremony, o: &Opening, i: usize) -> Resu
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let (sha, size) = (staged.sha256.clone(), staged.size);
     state.blobs.keep(staged).await?;
-    let reason = match manifest {
-        Err(r) => Some(r.to_owned()),
-        Ok(m) => sealing::check_manifest(&m, b, o.package_id)
-            .err()
-            .map(str::to_owned),
+    let (reason, price, schedule) = match manifest {
+        Err(r) => (Some(r.to_owned()), None, None),
+        Ok(m) => (
+            sealing::check_manifest(&m, b, o.package_id)
+                .err()
+                .map(str::to_owned),
+            m.price,
+            m.schedule,
+        ),
     };
     Ok(BidOutcome {
         opened: reason.is_none(),
         reason,
         plaintext_sha256: Some(sha),
         plaintext_size: Some(size),
+        price,
+        schedule,
     })
 }
 
@@ -485,9 +493,11 @@ fn read_manifest(path: &std::path::Path) -> Result<BidManifest, &'static str> {
 /// largest central directory, checked before the archive is read.
 const MAX_BID_ENTRIES: u64 = 1_000;
 const MAX_BID_DIRECTORY: u64 = 1024 * 1024;
+/// The largest manifest read: a price schedule of a few thousand lines fits.
+const MAX_MANIFEST: u64 = 1024 * 1024;
 
 /// The manifest of a bid's plaintext: a ZIP archive whose declared size is checked first, and
-/// whose `manifest.json` is read up to 64 KiB.
+/// whose `manifest.json` (with its price schedule) is read up to 1 MiB.
 pub fn manifest_of<R: Read + std::io::Seek>(mut r: R) -> Result<BidManifest, &'static str> {
     crate::zipcheck::check(&mut r, MAX_BID_ENTRIES, MAX_BID_DIRECTORY).map_err(|e| match e {
         crate::zipcheck::ZipRefused::TooLarge => "the archive declares too many entries",
@@ -498,7 +508,7 @@ pub fn manifest_of<R: Read + std::io::Seek>(mut r: R) -> Result<BidManifest, &'s
         .by_name("manifest.json")
         .map_err(|_| "the archive has no manifest.json")?;
     let mut s = String::new();
-    m.take(64 * 1024)
+    m.take(MAX_MANIFEST)
         .read_to_string(&mut s)
         .map_err(|_| "the manifest is not readable")?;
     serde_json::from_str(&s).map_err(|_| "the manifest is malformed")
