@@ -50,8 +50,10 @@ pub async fn begin(app: &App, actor: &Actor, l: &Loaded) -> Result<Evaluation, A
 }
 
 /// A change to an evaluation: how to decide it on the version read.
-type Decide<'a> =
-    dyn Fn(&Evaluation, &Cx<'_>) -> Result<(Evaluation, Change<evaluation::Mutation>), CommandError> + Send + Sync + 'a;
+type Decide<'a> = dyn Fn(&Evaluation, &Cx<'_>) -> Result<(Evaluation, Change<evaluation::Mutation>), CommandError>
+    + Send
+    + Sync
+    + 'a;
 
 /// Reads the evaluation, decides, commits; decides again on a newer version if another member
 /// changed it in between.
@@ -60,7 +62,9 @@ async fn change(app: &App, package: PackageId, decide: &Decide<'_>) -> Result<Ev
     loop {
         let e = app.store.evaluation(package).await?.ok_or(AppError::NotFound)?;
         match app.run(|cx| decide(&e, cx)).await {
-            Err(AppError::Store(StoreError::Conflict(Conflict::EvaluationChanged))) if tries < 4 => tries += 1,
+            Err(AppError::Store(StoreError::Conflict(Conflict::EvaluationChanged))) if tries < 4 => {
+                tries += 1
+            }
             r => return r,
         }
     }
@@ -159,12 +163,8 @@ pub async fn read(app: &App, actor: &Actor, package: PackageId) -> Result<Evalua
 
 /// The published result of a tender (announced or failed), for anyone.
 pub async fn published(app: &App, package: PackageId) -> Result<Option<AwardRecord>, AppError> {
-    Ok(app
-        .store
-        .evaluation(package)
-        .await?
-        .and_then(|e| match e.status {
-            Status::Awarded { record, .. } | Status::Failed { record, .. } => Some(*record),
-            _ => None,
-        }))
+    Ok(app.store.evaluation(package).await?.and_then(|e| match e.status {
+        Status::Awarded { record, .. } | Status::Failed { record, .. } => Some(*record),
+        _ => None,
+    }))
 }

@@ -26,6 +26,7 @@ pub mod rules;
 pub mod sealing;
 pub mod tender;
 pub mod vendor;
+pub mod zipcheck;
 
 /// What a use case needs of the process: the store, the clock and the source of fresh ids.
 #[derive(Clone)]

@@ -422,7 +422,10 @@ pub trait SealingStore: Send + Sync + 'static {
 #[async_trait]
 pub trait EvaluationStore: Send + Sync + 'static {
     /// The tender's evaluation, once begun.
-    async fn evaluation(&self, package: PackageId) -> Result<Option<crate::evaluation::Evaluation>, StoreError>;
+    async fn evaluation(
+        &self,
+        package: PackageId,
+    ) -> Result<Option<crate::evaluation::Evaluation>, StoreError>;
 
     /// A regency's tenders whose winner is announced or which failed, newest first: their
     /// packages and published records.
@@ -505,8 +508,7 @@ impl<T> Store for T where
 pub mod prelude {
     pub use super::{
         AccessStore as _, CalendarStore as _, DirectoryStore as _, EvaluationStore as _, LogStore as _,
-        OpenDataStore as _,
-        PlanStore as _, SealingStore as _, Store, TenderStore as _,
+        OpenDataStore as _, PlanStore as _, SealingStore as _, Store, TenderStore as _,
     };
 }
 

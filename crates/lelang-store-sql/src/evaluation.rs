@@ -40,7 +40,11 @@ pub async fn concluded<D: Db>(db: &mut D, tenant: TenantId) -> Result<Vec<AwardR
 }
 
 /// A new evaluation (`expected` none), or the next version of the one read at `expected`.
-pub async fn put_evaluation<D: Db>(db: &mut D, e: &Evaluation, expected: Option<u32>) -> Result<(), ApplyError> {
+pub async fn put_evaluation<D: Db>(
+    db: &mut D,
+    e: &Evaluation,
+    expected: Option<u32>,
+) -> Result<(), ApplyError> {
     let concluded = i64::from(matches!(e.status, Status::Awarded { .. } | Status::Failed { .. }));
     match expected {
         None => {

@@ -25,6 +25,7 @@ pub mod pages;
 pub mod plan;
 pub mod pokja;
 pub mod routes;
+pub mod evaluation;
 pub mod sealing;
 pub mod second_factor;
 pub mod submission;
@@ -33,7 +34,7 @@ pub mod tender;
 pub mod vendor;
 pub mod view;
 pub mod xlsx;
-pub mod zipcheck;
+pub use lelang_app::zipcheck;
 
 use crate::auth::{
     Ctx, LANG_COOKIE, PRE_COOKIE, SESSION_COOKIE, TokenRejection, cookie, csrf_token, set_cookie,
@@ -248,6 +249,7 @@ pub fn routes(config: &WebConfig) -> Routes {
         .merge(document::routes(config))
         .merge(sealing::routes(config))
         .merge(submission::routes(config))
+        .merge(evaluation::routes())
         .merge(announce::routes())
         .merge(vendor::routes())
         .merge(ocds::routes())

@@ -256,3 +256,14 @@ mod tests {
         assert_eq!(pool.run(|| 7).await.expect("room again"), 7);
     }
 }
+
+/// The decryption pool bounds the application layer's opening.
+#[async_trait::async_trait]
+impl lelang_app::opening::Slots for Pool {
+    async fn slot(&self) -> Result<Box<dyn Send>, lelang_app::AppError> {
+        self.worker()
+            .await
+            .map(|w| Box::new(w) as Box<dyn Send>)
+            .map_err(|_| lelang_app::AppError::Busy)
+    }
+}

@@ -89,10 +89,12 @@ pub fn seal(client: &Client, tender: &str, parts: &Parts<'_>, out: &Path) -> any
         price: Some(parts.price),
         schedule: match parts.schedule {
             Some(p) => {
-                let s: lelang_core::price::PriceSchedule =
-                    serde_json::from_slice(&std::fs::read(p).with_context(|| format!("reading {}", p.display()))?)
-                        .with_context(|| format!("{} is not a price schedule", p.display()))?;
-                let c = lelang_core::price::correct(&s).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+                let s: lelang_core::price::PriceSchedule = serde_json::from_slice(
+                    &std::fs::read(p).with_context(|| format!("reading {}", p.display()))?,
+                )
+                .with_context(|| format!("{} is not a price schedule", p.display()))?;
+                let c =
+                    lelang_core::price::correct(&s).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
                 if !c.corrections.is_empty() {
                     eprintln!(
                         "note: {} line(s) of the schedule differ from volume × unit price; the pokja will correct the total to {}",

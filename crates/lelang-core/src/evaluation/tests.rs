@@ -2,11 +2,11 @@
 
 use super::rank::{self, BidStatus, Discrepancy, FailureReason};
 use super::*;
+use crate::command::CommandError;
 use crate::fixtures::{cx, member, now, world};
 use crate::ids::CeremonyId;
-use crate::price::{PriceLine, PriceSchedule, Volume};
-use crate::command::CommandError;
 use crate::policy::{Actor, Denied};
+use crate::price::{PriceLine, PriceSchedule, Volume};
 use crate::role::Role;
 use crate::sealing::{BidOutcome, Opening, OpeningBid};
 use time::Duration;

@@ -503,7 +503,7 @@ crate::privacy::event_table! {
         opened: PUBLIC => "whether it opened",
         reason: PUBLIC => "why not",
         plaintext_sha256: PUBLIC => "binds what was opened",
-        price: EVALUATION => "read out to the pokja and the bidders; published with the award",
+        price: PUBLIC => "read out at the opening and listed in its minutes (SPSE shows bidders the prices after the opening; not confirmed whether the public sees them before the award)",
     }
 }
 

@@ -11,18 +11,14 @@ use axum::Json;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
-use lelang_app::opening::{MISMATCH, lost};
-use lelang_core::document::{Document, DocumentKind};
 use lelang_core::ids::PackageId;
 use lelang_core::policy::{Action, authorize};
 use lelang_core::sealing::{
-    self, BidManifest, BidOutcome, Ceremony, MemberKey, Opening, PartialJson, PartialsDecision,
+    self, Ceremony, MemberKey, Opening, PartialJson, PartialsDecision,
     member::{DealRequest, Verdict},
 };
 use lelang_core::submission;
-use lelang_trust::seal;
 use serde::{Deserialize, Serialize};
-use std::io::Read;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -409,111 +405,6 @@ pub(crate) async fn partials_api(
     Ok(Json(opening_view(&ctx, &c, o, schedule)))
 }
 
-/// Opens one bid: decrypts it with the combined secrets into the document store (streamed, hashed)
-/// and checks its manifest.
-async fn open_one(state: &AppState, c: &Ceremony, o: &Opening, i: usize) -> Result<BidOutcome, ApiError> {
-    let b = &o.bids[i];
-    let fail = |reason: String| BidOutcome {
-        opened: false,
-        reason: Some(reason),
-        plaintext_sha256: None,
-        plaintext_size: None,
-        price: None,
-        schedule: None,
-    };
-    if let Some(p) = &b.problem {
-        return Ok(fail(p.clone()));
-    }
-    let (Some(secrets), Some(pk)) = (sealing::combined_secrets(c, o, i), sealing::tender_x25519(c)) else {
-        return Ok(fail(seal::OpenError::NotForThisTender.to_string()));
-    };
-    let file = match state.blobs.open(&b.sha256).await {
-        Ok((f, _)) => f.into_std().await,
-        Err(e) if lost(&e) => return Ok(fail(MISMATCH.into())),
-        Err(e) => return Err(e.into()),
-    };
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
-    // One of the machine's decryption workers, held while the bid is decrypted.
-    let worker = state.work.decryption.worker().await?;
-    let decrypting = tokio::task::spawn_blocking(move || -> Result<(), seal::OpenError> {
-        let _worker = worker;
-        let mut r = seal::open(std::io::BufReader::new(file), pk, secrets)?;
-        let mut buf = vec![0u8; 256 * 1024];
-        loop {
-            let n = r
-                .read(&mut buf)
-                .map_err(|e| seal::OpenError::Payload(e.to_string()))?;
-            if n == 0 || tx.blocking_send(buf[..n].to_vec()).is_err() {
-                return Ok(());
-            }
-        }
-    });
-    let mut recv = state.blobs.receive(state.config.max_bid_bytes).await?;
-    while let Some(chunk) = rx.recv().await {
-        recv.push(&chunk).await?;
-    }
-    match decrypting.await.map_err(|e| ApiError::Internal(e.to_string()))? {
-        Ok(()) => {}
-        Err(e) => return Ok(fail(e.to_string())),
-    }
-    let staged = recv.finish().await?;
-    let path = staged.path().to_owned();
-    let manifest = tokio::task::spawn_blocking(move || read_manifest(&path))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let (sha, size) = (staged.sha256.clone(), staged.size);
-    state.blobs.keep(staged).await?;
-    let (reason, price, schedule) = match manifest {
-        Err(r) => (Some(r.to_owned()), None, None),
-        Ok(m) => (
-            sealing::check_manifest(&m, b, o.package_id)
-                .err()
-                .map(str::to_owned),
-            m.price,
-            m.schedule,
-        ),
-    };
-    Ok(BidOutcome {
-        opened: reason.is_none(),
-        reason,
-        plaintext_sha256: Some(sha),
-        plaintext_size: Some(size),
-        price,
-        schedule,
-    })
-}
-
-/// The manifest at the root of a bid's ZIP archive.
-fn read_manifest(path: &std::path::Path) -> Result<BidManifest, &'static str> {
-    let f = std::fs::File::open(path).map_err(|_| "the plaintext could not be read")?;
-    manifest_of(std::io::BufReader::new(f))
-}
-
-/// The most entries a bid's archive may declare (its documents and the manifest), and the
-/// largest central directory, checked before the archive is read.
-const MAX_BID_ENTRIES: u64 = 1_000;
-const MAX_BID_DIRECTORY: u64 = 1024 * 1024;
-/// The largest manifest read: a price schedule of a few thousand lines fits.
-const MAX_MANIFEST: u64 = 1024 * 1024;
-
-/// The manifest of a bid's plaintext: a ZIP archive whose declared size is checked first, and
-/// whose `manifest.json` (with its price schedule) is read up to 1 MiB.
-pub fn manifest_of<R: Read + std::io::Seek>(mut r: R) -> Result<BidManifest, &'static str> {
-    crate::zipcheck::check(&mut r, MAX_BID_ENTRIES, MAX_BID_DIRECTORY).map_err(|e| match e {
-        crate::zipcheck::ZipRefused::TooLarge => "the archive declares too many entries",
-        crate::zipcheck::ZipRefused::Malformed => "the plaintext is not a ZIP archive",
-    })?;
-    let mut z = zip::ZipArchive::new(r).map_err(|_| "the plaintext is not a ZIP archive")?;
-    let m = z
-        .by_name("manifest.json")
-        .map_err(|_| "the archive has no manifest.json")?;
-    let mut s = String::new();
-    m.take(MAX_MANIFEST)
-        .read_to_string(&mut s)
-        .map_err(|_| "the manifest is not readable")?;
-    serde_json::from_str(&s).map_err(|_| "the manifest is malformed")
-}
-
 /// Runs [`finish`] in a task of its own, so that a client who disconnects does not cut the opening
 /// short halfway.
 async fn finish_detached(
@@ -531,7 +422,24 @@ async fn finish_detached(
     }
     let (state, ctx, c, o) = (state.clone(), ctx.clone(), c.clone(), o.clone());
     let r = tokio::spawn(async move {
-        let r = finish(&state, &ctx, &l, &c, &o).await;
+        let limits = lelang_app::opening::Limits {
+            max_bid_bytes: state.config.max_bid_bytes,
+            max_document_bytes: state.config.max_document_bytes,
+        };
+        let local_now = crate::view::local_time(&l.tenant, state.clock.now());
+        let r = lelang_app::opening::finish(
+            &state.app,
+            state.blobs.as_ref(),
+            &state.work.decryption,
+            limits,
+            &ctx.actor,
+            &l,
+            &c,
+            &o,
+            &local_now,
+        )
+        .await
+        .map_err(ApiError::from);
         if let Ok(mut f) = FINISHING.lock() {
             f.remove(&package);
         }
@@ -539,116 +447,6 @@ async fn finish_detached(
     })
     .await;
     r.map_err(|e| ApiError::Internal(e.to_string()))?
-}
-
-/// Opens every bid and publishes the minutes (berita acara pembukaan penawaran).
-async fn finish(
-    state: &AppState,
-    ctx: &Ctx,
-    l: &crate::tender::Loaded,
-    c: &Ceremony,
-    o: &Opening,
-) -> Result<Opening, ApiError> {
-    let mut outcomes = Vec::with_capacity(o.bids.len());
-    for i in 0..o.bids.len() {
-        outcomes.push(open_one(state, c, o, i).await?);
-    }
-    let now = state.clock.now();
-    let vendors = state.store.vendors().await?;
-    let text = minutes_text(
-        l,
-        c,
-        o,
-        &outcomes,
-        &vendors,
-        &crate::view::local_time(&l.tenant, now),
-    );
-    let mut r = state.blobs.receive(state.config.max_document_bytes).await?;
-    r.push(text.as_bytes()).await?;
-    let staged = r.finish().await?;
-    let title = "Berita Acara Pembukaan Penawaran";
-    let version = state
-        .store
-        .documents(l.package.id)
-        .await?
-        .iter()
-        .filter(|d| d.title == title)
-        .map(|d| d.version)
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let doc = Document {
-        id: state.app.cx().id(),
-        tenant_id: l.tenant.id,
-        package_id: l.package.id,
-        kind: DocumentKind::Minutes,
-        title: title.into(),
-        filename: "berita-acara-pembukaan-penawaran.txt".into(),
-        media_type: "text/plain".into(),
-        size: staged.size,
-        sha256: staged.sha256.clone(),
-        version,
-        supersedes: None,
-        change_note: None,
-        published_by: ctx.user_actor()?.user_id,
-        published_at: now,
-    };
-    state.blobs.keep(staged).await?;
-    let n = state
-        .app
-        .run(|cx| sealing::complete_opening(&ctx.actor, c, o, outcomes, Some(doc), cx))
-        .await?;
-    Ok(n)
-}
-
-fn minutes_text(
-    l: &crate::tender::Loaded,
-    c: &Ceremony,
-    o: &Opening,
-    outcomes: &[BidOutcome],
-    vendors: &[lelang_core::model::Vendor],
-    local_now: &str,
-) -> String {
-    let mut s = format!(
-        "BERITA ACARA PEMBUKAAN PENAWARAN\n\nPaket: {}\nPemerintah: {}\nWaktu: {}\nKunci tender: {}\nAmbang: {} dari {} anggota pokja; bagian dekripsi diterima dari anggota {}\n\n",
-        l.package.name,
-        l.tenant.name,
-        local_now,
-        c.recipient().unwrap_or("-"),
-        c.threshold,
-        c.members.len(),
-        o.partials
-            .iter()
-            .map(|p| p.member.to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    if o.bids.is_empty() {
-        s.push_str("Tidak ada penawaran masuk.\n");
-    }
-    for (n, (b, out)) in o.bids.iter().zip(outcomes).enumerate() {
-        let name = vendors
-            .iter()
-            .find(|v| v.id == b.vendor_id)
-            .map_or("-", |v| v.name.as_str());
-        s.push_str(&format!(
-            "{}. {}\n   Komitmen (SHA-256): {}\n   Ukuran: {} byte; indeks tanda terima: {}\n   Hasil: {}\n",
-            n + 1,
-            name,
-            b.sha256,
-            b.size,
-            b.log_index.map_or("-".to_owned(), |i| i.to_string()),
-            if out.opened {
-                format!(
-                    "dibuka; SHA-256 isi {}",
-                    out.plaintext_sha256.as_deref().unwrap_or("-")
-                )
-            } else {
-                format!("tidak dapat dibuka: {}", out.reason.as_deref().unwrap_or("-"))
-            }
-        ));
-    }
-    s
 }
 
 /// The largest partials body (bytes).
@@ -684,4 +482,5 @@ pub fn routes(_config: &crate::WebConfig) -> crate::routes::Routes {
 }
 
 mod pages;
+pub use lelang_app::opening::manifest_of;
 pub use pages::page_routes;
