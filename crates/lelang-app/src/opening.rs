@@ -81,7 +81,12 @@ pub async fn start<E: From<AppError> + Send + 'static>(
 
 /// The opening of a tender whose closing is on the log already (the server closes through
 /// [`start`]; the demo's history closes its past tenders itself).
-pub async fn start_closed(app: &App, blobs: &dyn BlobStore, actor: &Actor, l: &Loaded) -> Result<Started, AppError> {
+pub async fn start_closed(
+    app: &App,
+    blobs: &dyn BlobStore,
+    actor: &Actor,
+    l: &Loaded,
+) -> Result<Started, AppError> {
     let (tender, c, existing) = facts_of(app, actor, l, false).await?;
     if app.store.closing(l.package.id).await?.is_none() {
         return Err(AppError::Command(CommandError::Invalid {
@@ -118,13 +123,14 @@ async fn facts_of(
 ) -> Result<(PublicTender, Option<Ceremony>, Option<Opening>), AppError> {
     authorize(actor, Action::RunTender(l.tenant.id))?;
     let store = app.store.as_ref();
-    let tender = store
-        .public_tender(l.package.id)
-        .await?
-        .ok_or(AppError::Command(CommandError::Invalid {
-            field: "package_id",
-            code: "not-announced",
-        }))?;
+    let tender =
+        store
+            .public_tender(l.package.id)
+            .await?
+            .ok_or(AppError::Command(CommandError::Invalid {
+                field: "package_id",
+                code: "not-announced",
+            }))?;
     let c = store.ceremony(l.package.id).await?;
     let existing = store.opening(l.package.id).await?;
     if check {

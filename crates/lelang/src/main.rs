@@ -133,6 +133,18 @@ enum VerifyCommand {
         #[arg(long)]
         key: Option<String>,
     },
+    /// A tender's published award (`https://server/api/v1/tenders/{id}/award` or a saved file),
+    /// offline: the ranking recomputed from its figures and the rule applied, every price limit
+    /// and failure reason that its figures decide; with `--bid`, each bid archive (a bidder's own
+    /// plaintext, or all of them for an auditor) hashes to what the opening logged and its
+    /// schedule corrects to the published price.
+    Award {
+        /// The record: a URL or a file.
+        record: String,
+        /// A decrypted bid archive (ZIP with `manifest.json`); repeat for several.
+        #[arg(long = "bid")]
+        bids: Vec<PathBuf>,
+    },
 }
 
 /// Where the member's server and identity are. The API token comes from `LELANG_TOKEN`.
@@ -587,6 +599,14 @@ async fn main() -> anyhow::Result<()> {
     } = &cli.command
     {
         println!("{}", lelang::verify::ceremony(transcript)?);
+        return Ok(());
+    }
+    if let Command::Verify {
+        what: Some(VerifyCommand::Award { record, bids }),
+        ..
+    } = &cli.command
+    {
+        println!("{}", lelang::verify::award(record, bids)?);
         return Ok(());
     }
     if let Command::Verify {

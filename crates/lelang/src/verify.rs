@@ -366,11 +366,9 @@ fn root_of_frontier(size: u64, nodes: &HashMap<NodeId, Hash>) -> anyhow::Result<
 /// The largest transcript `lelang verify ceremony` reads (a ceremony of 255 members is ~1 MB).
 const MAX_TRANSCRIPT_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Checks a key ceremony's published transcript (a URL or a file) from nothing but itself; the
-/// summary on success, an error naming what does not hold otherwise.
-pub fn ceremony(source: &str) -> anyhow::Result<String> {
-    use lelang_core::sealing::transcript::{self, Transcript};
-    let bytes = if source.starts_with("http://") || source.starts_with("https://") {
+/// The bytes of a published document: fetched from a URL or read from a file, at most `limit`.
+fn fetch(source: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
+    if source.starts_with("http://") || source.starts_with("https://") {
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(std::time::Duration::from_secs(60)))
             .http_status_as_error(false)
@@ -383,25 +381,33 @@ pub fn ceremony(source: &str) -> anyhow::Result<String> {
         if resp.status() != 200 {
             bail!("fetching {source}: HTTP {}", resp.status());
         }
-        resp.body_mut()
+        Ok(resp
+            .body_mut()
             .with_config()
-            .limit(MAX_TRANSCRIPT_BYTES)
+            .limit(limit)
             .read_to_vec()
-            .with_context(|| format!("reading {source}"))?
+            .with_context(|| format!("reading {source}"))?)
     } else {
         let mut b = Vec::new();
         std::io::Read::read_to_end(
             &mut std::io::Read::take(
                 std::fs::File::open(source).with_context(|| format!("reading {source}"))?,
-                MAX_TRANSCRIPT_BYTES + 1,
+                limit + 1,
             ),
             &mut b,
         )?;
-        if b.len() as u64 > MAX_TRANSCRIPT_BYTES {
-            bail!("{source} is larger than a transcript can be");
+        if b.len() as u64 > limit {
+            bail!("{source} is larger than {limit} bytes");
         }
-        b
-    };
+        Ok(b)
+    }
+}
+
+/// Checks a key ceremony's published transcript (a URL or a file) from nothing but itself; the
+/// summary on success, an error naming what does not hold otherwise.
+pub fn ceremony(source: &str) -> anyhow::Result<String> {
+    use lelang_core::sealing::transcript::{self, Transcript};
+    let bytes = fetch(source, MAX_TRANSCRIPT_BYTES)?;
     let t: Transcript =
         serde_json::from_slice(&bytes).with_context(|| format!("{source} is not a ceremony transcript"))?;
     let v = transcript::verify(&t).map_err(|e| anyhow!("the ceremony does not hold: {e}"))?;
@@ -424,5 +430,84 @@ pub fn ceremony(source: &str) -> anyhow::Result<String> {
         t.members.len(),
         t.dealings.len(),
         v.transcript_sha256,
+    ))
+}
+
+/// The largest award record `lelang verify award` reads (a few hundred bytes per bid).
+const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Checks a published award (a URL or a file saved from `GET /api/v1/tenders/{id}/award`) against
+/// its own figures and the ranking rule; with bid archives (a bidder's own, or every one for an
+/// auditor), also that each archive is the one the opening decrypted and that its schedule
+/// corrects to the published price. The summary on success; every step that differs otherwise.
+pub fn award(source: &str, archives: &[std::path::PathBuf]) -> anyhow::Result<String> {
+    use lelang_core::evaluation::rank::{self, AwardRecord, BidStatus, Discrepancy};
+    use sha2::{Digest, Sha256};
+    let bytes = fetch(source, MAX_RECORD_BYTES)?;
+    let r: AwardRecord =
+        serde_json::from_slice(&bytes).with_context(|| format!("{source} is not an award record"))?;
+    let mut problems: Vec<String> = rank::verify(&r).iter().map(Discrepancy::to_string).collect();
+    for path in archives {
+        let plain = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let sha = lelang_trust::seal::hex(&Sha256::digest(&plain));
+        let manifest = lelang_app::opening::manifest_of(std::io::Cursor::new(&plain))
+            .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let Some(b) = r.bids.iter().find(|b| b.vendor_id == manifest.vendor) else {
+            problems.push(format!(
+                "{}: the record has no bid of company {}",
+                path.display(),
+                manifest.vendor
+            ));
+            continue;
+        };
+        if b.plaintext_sha256.as_deref() != Some(sha.as_str()) {
+            problems.push(format!(
+                "{}: not the archive the opening decrypted for bid {} (sha256 {sha})",
+                path.display(),
+                b.bid_id
+            ));
+            continue;
+        }
+        match &manifest.schedule {
+            Some(s) => problems.extend(
+                rank::verify_schedule(&r, b.bid_id, s)
+                    .iter()
+                    .map(|d| d.to_string()),
+            ),
+            None => problems.push(format!("{}: the archive has no price schedule", path.display())),
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "the award of tender {} does not hold:\n  {}",
+            r.package_id,
+            problems.join("\n  ")
+        );
+    }
+    let ranked = r
+        .bids
+        .iter()
+        .filter(|b| matches!(b.status, BidStatus::Ranked { .. }))
+        .count();
+    let outcome = match (r.winner, r.failure) {
+        (Some(w), _) => {
+            let price = r.bids.iter().find(|b| b.bid_id == w).and_then(|b| b.corrected);
+            format!(
+                "winner bid {w} at a corrected Rp {}, {} reserve(s)",
+                price.map_or("-".into(), |p| p.to_string()),
+                r.reserves.len()
+            )
+        }
+        (None, Some(f)) => format!("failed: {}", lelang_core::rules::code(&f)),
+        (None, None) => "no outcome".into(),
+    };
+    Ok(format!(
+        "award of tender {} verified under {} ({}): {} bid(s), {ranked} ranked; {outcome}\nranking rule: {}\n{} bid archive(s) checked against the opening and their corrections",
+        r.package_id,
+        r.rule_set,
+        lelang_core::rules::code(&r.method),
+        r.bids.len(),
+        r.ranking_rule,
+        archives.len()
     ))
 }

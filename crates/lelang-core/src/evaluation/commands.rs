@@ -121,6 +121,7 @@ pub fn begin(
             bid_id: ob.bid_id,
             vendor_id: ob.vendor_id,
             commit_index: ob.log_index.unwrap_or(MAX_SAFE_INDEX),
+            plaintext_sha256: outcome.and_then(|o| o.plaintext_sha256.clone()),
             read_out: outcome.and_then(|o| o.price),
             corrected: corrected.clone().and_then(Result::ok),
             reasonableness: None,
@@ -280,8 +281,11 @@ pub fn record_finding(
     {
         return Err(invalid("step", "reasonableness-first"));
     }
-    if step == Step::Proof && b.proof.is_none() {
-        return Err(invalid("step", "proof-not-scheduled"));
+    match (&b.proof, step) {
+        (None, Step::Proof) => return Err(invalid("step", "proof-not-scheduled")),
+        // The outcome of a proof is known once its meeting has begun.
+        (Some(m), Step::Proof) if cx.now < m.at => return Err(invalid("step", "proof-not-held")),
+        _ => {}
     }
     let mut n = next(e);
     let f = Finding {

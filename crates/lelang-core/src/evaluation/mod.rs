@@ -78,6 +78,8 @@ pub struct EvaluatedBid {
     pub vendor_id: VendorId,
     /// Its commitment's position on the log (ties go to the earlier).
     pub commit_index: u64,
+    /// SHA-256 of its decrypted archive.
+    pub plaintext_sha256: Option<String>,
     /// The price read out at the opening.
     pub read_out: Option<Rupiah>,
     /// Its schedule after arithmetic correction.
@@ -329,6 +331,7 @@ impl Evaluation {
             bid_id: b.bid_id,
             vendor_id: b.vendor_id,
             commit_index: b.commit_index,
+            plaintext_sha256: b.plaintext_sha256.clone(),
             read_out: b.read_out,
             corrected: b.corrected_total(),
             life_cycle: b.corrected.as_ref().map_or(0, |c| c.life_cycle_total),

@@ -20,6 +20,9 @@ pub struct BidResult {
     pub vendor_id: VendorId,
     /// The position of its commitment on the log: the earlier commitment wins a tie.
     pub commit_index: u64,
+    /// SHA-256 of the archive the opening decrypted (also on the log): the bidder's own copy
+    /// must hash to it.
+    pub plaintext_sha256: Option<String>,
     /// The price read out at the opening (none: the bid did not open).
     pub read_out: Option<Rupiah>,
     /// The price after arithmetic correction.

@@ -148,7 +148,30 @@ impl T {
         )
         .expect("scheduled");
         self.e = n;
-        self.both(bid, Step::Proof, proof);
+        // Not before the meeting.
+        assert_eq!(
+            code(self.finding(0, bid, Step::Proof, true, None)),
+            "proof-not-held"
+        );
+        for i in 0..2 {
+            let later = cx(now() + Duration::days(1));
+            let (n, _) = record_finding(
+                &self.m(i),
+                &self.e,
+                self.ids[bid],
+                Step::Proof,
+                proof,
+                None,
+                "dokumen asli diperiksa",
+                &later,
+            )
+            .expect("proof finding");
+            self.e = n;
+        }
+        assert_eq!(
+            self.e.decision(self.ids[bid], Step::Proof).map(|d| d.pass),
+            Some(proof)
+        );
     }
 
     fn vote(&mut self, m: usize, p: &Proposal) -> Result<Vec<crate::event::NewEvent>, CommandError> {
@@ -343,7 +366,7 @@ fn a_failed_proof_of_qualification_makes_the_first_reserve_win() {
     t.through(0, false);
     assert_eq!(
         t.e.standing(t.ids[0]),
-        Standing::Failed(Step::Proof, "sesuai dokumen".into())
+        Standing::Failed(Step::Proof, "dokumen asli diperiksa".into())
     );
     // The fourth bid enters the window now that the first failed.
     t.through(1, true);
@@ -508,6 +531,7 @@ fn consulting_methods_rank_by_their_rules() {
         bid_id: BidId::new(),
         vendor_id: VendorId::new(),
         commit_index: 1,
+        plaintext_sha256: None,
         read_out: Some(price),
         corrected: Some(price),
         life_cycle: 0,

@@ -234,8 +234,15 @@ pub(crate) async fn proof_api(
             code: "invalid-time".into(),
         })?;
     let l = load(&state, &ctx, &slug, id).await?;
-    let e = lelang_app::evaluation::schedule_proof(&state.app, &ctx.actor, l.package.id, input.bid_id, at, &input.place)
-        .await?;
+    let e = lelang_app::evaluation::schedule_proof(
+        &state.app,
+        &ctx.actor,
+        l.package.id,
+        input.bid_id,
+        at,
+        &input.place,
+    )
+    .await?;
     Ok(Json(view(e)?))
 }
 
@@ -256,7 +263,11 @@ pub struct VoteInput {
     pub reason: Option<String>,
 }
 
-pub(crate) fn proposal(outcome: &str, failure: Option<&str>, note: Option<&str>) -> Result<Proposal, ApiError> {
+pub(crate) fn proposal(
+    outcome: &str,
+    failure: Option<&str>,
+    note: Option<&str>,
+) -> Result<Proposal, ApiError> {
     let invalid = |field: &str, code: &str| ApiError::Invalid {
         field: field.into(),
         code: code.into(),

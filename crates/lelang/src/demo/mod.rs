@@ -15,6 +15,7 @@ use lelang_core::store::prelude::*;
 use lelang_core::{TenantId, WorkUnitId};
 use lelang_web::blobs::BlobStore;
 
+mod history;
 pub mod sealing;
 mod tenders;
 
@@ -404,6 +405,7 @@ pub async fn load_scope(
     }
     if scope == Scope::Everything {
         tenders::load(app, documents).await?;
+        history::load(app, documents).await?;
     }
     load_second_factors(app).await?;
     Ok(accounts)

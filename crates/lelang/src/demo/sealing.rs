@@ -114,14 +114,16 @@ pub async fn ceremony_for(app: &App, package: PackageId) -> anyhow::Result<Cerem
     Err(anyhow!("no pokja for {package:?}"))
 }
 
-/// A demo bid's plaintext: a ZIP with the offer letter and the manifest naming tender and vendor.
+/// A demo bid's plaintext: a ZIP with the offer letter and the manifest naming tender and vendor,
+/// with the price schedule whose written total is the price offered.
 pub fn bid_archive(
     tender: PackageId,
     vendor: lelang_core::VendorId,
     company: &str,
-    price: i64,
+    schedule: &lelang_core::price::PriceSchedule,
 ) -> anyhow::Result<Vec<u8>> {
     use std::io::Write;
+    let price = schedule.total;
     let letter = format!(
         "SURAT PENAWARAN\n\n{company} menawarkan harga Rp {price} untuk paket ini, berlaku 60 hari kalender.\n"
     );
@@ -129,6 +131,7 @@ pub fn bid_archive(
         "tender": tender,
         "vendor": vendor,
         "price": price,
+        "schedule": schedule,
         "documents": [{
             "name": "surat-penawaran.txt",
             "sha256": lelang_trust::seal::hex(&Sha256::digest(letter.as_bytes())),

@@ -138,7 +138,7 @@ pub(crate) fn tiny_pdf(title: &str, lines: &[&str]) -> Vec<u8> {
     out
 }
 
-async fn store_bytes(docs: &dyn BlobStore, bytes: &[u8]) -> anyhow::Result<(String, u64)> {
+pub(super) async fn store_bytes(docs: &dyn BlobStore, bytes: &[u8]) -> anyhow::Result<(String, u64)> {
     let mut r = docs.receive(u64::MAX).await?;
     r.push(bytes).await?;
     let staged = r.finish().await?;
@@ -147,7 +147,7 @@ async fn store_bytes(docs: &dyn BlobStore, bytes: &[u8]) -> anyhow::Result<(Stri
     Ok(out)
 }
 
-async fn vendor_actor(
+pub(super) async fn vendor_actor(
     store: &dyn Store,
     username: &str,
 ) -> anyhow::Result<(lelang_core::policy::Actor, lelang_core::VendorId)> {
@@ -431,7 +431,18 @@ pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> 
             ] {
                 let (actor, vendor) = vendor_actor(store, username).await?;
                 let company = store.vendor(vendor).await?.map(|v| v.name).unwrap_or_default();
-                let plain = super::sealing::bid_archive(package.id, vendor, &company, price)?;
+                let schedule = lelang_core::price::PriceSchedule {
+                    lines: vec![lelang_core::price::PriceLine {
+                        item: "Pekerjaan sesuai daftar kuantitas".into(),
+                        unit: "ls".into(),
+                        volume: lelang_core::price::Volume(lelang_core::price::Volume::SCALE),
+                        unit_price: price,
+                        amount: price,
+                    }],
+                    total: price,
+                    life_cycle: vec![],
+                };
+                let plain = super::sealing::bid_archive(package.id, vendor, &company, &schedule)?;
                 let sealed = lelang_trust::seal::encrypt_to(&[recipient], &plain).map_err(|e| anyhow!(e))?;
                 let (sha256, size) = store_bytes(docs, &sealed).await?;
                 let submitter = lelang_core::submission::Submitter {

@@ -1,0 +1,524 @@
+//! This year's finished and running tenders of Banyuwangi's public works office, run by the real
+//! commands under a clock that steps through the past weeks: one whose deadline and grace window
+//! have passed with sealed bids ready to open, one in evaluation, one awarded (its announcement
+//! public), one failed because every bid is above HPS. Every event is genuine: the bids are
+//! sealed to the ceremony's key, opened by two members' proven partials, corrected from the
+//! schedules inside them, and the log verifies.
+
+use super::official_actor;
+use super::sealing::{bid_archive, ceremony, member_identity};
+use super::tenders::{store_bytes, tiny_pdf, vendor_actor};
+use anyhow::{Context, anyhow};
+use lelang_app::App;
+use lelang_core::FixedClock;
+use lelang_core::document::{DocumentKind, NewDocument};
+use lelang_core::evaluation::rank::FailureReason;
+use lelang_core::evaluation::{Proposal, Step};
+use lelang_core::package::{HpsLine, NewPackage};
+use lelang_core::plan::NewPlanItem;
+use lelang_core::policy::Actor;
+use lelang_core::price::{PriceLine, PriceSchedule, Volume};
+use lelang_core::rules::{Category, EvaluationMethod, Method};
+use lelang_core::sealing::{self, PartialsDecision, member};
+use lelang_web::blobs::BlobStore;
+use std::sync::Arc;
+use time::Duration;
+
+/// How far a past tender went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reached {
+    /// Deadline and grace window passed; nobody has opened yet.
+    ReadyToOpen,
+    /// Opened; the pokja is part way through the evaluation.
+    Evaluating,
+    /// The winner and reserves announced.
+    Awarded,
+    /// Failed: every corrected price above HPS.
+    Failed,
+}
+
+/// A bid: the company's user and its schedule as (item, volume, unit price, amount written).
+type DemoBid = (&'static str, &'static [(&'static str, &'static str, i64, i64)]);
+
+struct Past {
+    item: &'static str,
+    location: &'static str,
+    budget_ceiling: i64,
+    /// (description, quantity, unit, unit price)
+    hps: &'static [(&'static str, i64, &'static str, i64)],
+    /// Days before now that its tender was set up.
+    days_ago: i64,
+    bids: &'static [DemoBid],
+    reached: Reached,
+}
+
+const PPK: &str = "bwi.ppk.dpu";
+const PA: &str = "bwi.pa.dpu";
+const ULP: &str = "bwi.ulp";
+const SLUG: &str = "banyuwangi";
+const UNIT: &str = "DPU";
+
+/// HPS of the first three: Rp 960,000,000 (4,000 m³ × 180,000 + 1 × 240,000,000).
+const SALURAN: &[(&str, i64, &str, i64)] = &[
+    ("Galian dan normalisasi saluran", 4_000, "m3", 180_000),
+    ("Pasangan batu kali dan plesteran", 1, "ls", 240_000_000),
+];
+
+const PAST: &[Past] = &[
+    Past {
+        item: "Normalisasi Saluran Irigasi Kalibaru",
+        location: "Kecamatan Kalibaru",
+        budget_ceiling: 1_000_000_000,
+        hps: SALURAN,
+        days_ago: 40,
+        // Corrected: Blambangan 4,000 × 175,000 = 700,000,000 + 210,000,000 = 910,000,000 (it
+        // wrote 690,000,000 for the first line: read out 900,000,000, corrected up by 10,000,000);
+        // Ijen 905,000,000; Prigi 930,000,000. Ijen wins; the correction moved Blambangan behind it.
+        bids: &[
+            (
+                "vendor.blambangan",
+                &[
+                    ("Galian dan normalisasi saluran", "4000", 175_000, 690_000_000),
+                    ("Pasangan batu kali dan plesteran", "1", 210_000_000, 210_000_000),
+                ],
+            ),
+            (
+                "vendor.ijen",
+                &[
+                    ("Galian dan normalisasi saluran", "4000", 170_000, 680_000_000),
+                    ("Pasangan batu kali dan plesteran", "1", 225_000_000, 225_000_000),
+                ],
+            ),
+            (
+                "vendor.prigi",
+                &[
+                    ("Galian dan normalisasi saluran", "4000", 180_000, 720_000_000),
+                    ("Pasangan batu kali dan plesteran", "1", 210_000_000, 210_000_000),
+                ],
+            ),
+        ],
+        reached: Reached::Awarded,
+    },
+    Past {
+        item: "Peningkatan Jalan Inspeksi Saluran Sekunder Rogojampi",
+        location: "Kecamatan Rogojampi",
+        budget_ceiling: 1_000_000_000,
+        hps: SALURAN,
+        days_ago: 34,
+        // Both above HPS (960,000,000) once corrected: 985,000,000 and 1,010,000,000.
+        bids: &[
+            (
+                "vendor.blambangan",
+                &[
+                    ("Galian dan normalisasi saluran", "4000", 190_000, 760_000_000),
+                    ("Pasangan batu kali dan plesteran", "1", 225_000_000, 225_000_000),
+                ],
+            ),
+            (
+                "vendor.ijen",
+                &[
+                    ("Galian dan normalisasi saluran", "4000", 195_000, 780_000_000),
+                    ("Pasangan batu kali dan plesteran", "1", 230_000_000, 200_000_000),
+                ],
+            ),
+        ],
+        reached: Reached::Failed,
+    },
+    Past {
+        item: "Pembangunan Talud Sungai Kalilo",
+        location: "Kelurahan Kepatihan",
+        budget_ceiling: 1_000_000_000,
+        hps: SALURAN,
+        days_ago: 26,
+        bids: &[
+            (
+                "vendor.blambangan",
+                &[
+                    ("Galian dan normalisasi saluran", "4000", 172_500, 690_000_000),
+                    ("Pasangan batu kali dan plesteran", "1", 215_000_000, 215_000_000),
+                ],
+            ),
+            (
+                "vendor.ijen",
+                &[
+                    ("Galian dan normalisasi saluran", "4000", 160_000, 640_000_000),
+                    ("Pasangan batu kali dan plesteran", "1", 100_000_000, 100_000_000),
+                ],
+            ),
+        ],
+        reached: Reached::Evaluating,
+    },
+    Past {
+        item: "Rehabilitasi Pintu Air Bendung Karangdoro",
+        location: "Kecamatan Tegalsari",
+        budget_ceiling: 1_000_000_000,
+        hps: SALURAN,
+        days_ago: 18,
+        bids: &[
+            (
+                "vendor.blambangan",
+                &[("Rehabilitasi pintu air", "1", 890_000_000, 890_000_000)],
+            ),
+            (
+                "vendor.ijen",
+                &[("Rehabilitasi pintu air", "1", 915_000_000, 915_000_000)],
+            ),
+        ],
+        reached: Reached::ReadyToOpen,
+    },
+];
+
+fn schedule(lines: &[(&str, &str, i64, i64)]) -> anyhow::Result<PriceSchedule> {
+    let lines = lines
+        .iter()
+        .map(|(item, volume, unit_price, amount)| {
+            Ok(PriceLine {
+                item: (*item).into(),
+                unit: String::new(),
+                volume: Volume::parse(volume).ok_or_else(|| anyhow!("volume {volume}"))?,
+                unit_price: *unit_price,
+                amount: *amount,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let total = lines.iter().map(|l| l.amount).sum();
+    Ok(PriceSchedule {
+        lines,
+        total,
+        life_cycle: vec![],
+    })
+}
+
+/// Runs the past tenders (each once: a tender whose plan item exists is left as it is), on a
+/// clock of their own that steps from `days_ago` forward; the application's clock is not moved.
+pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> {
+    let store = app.store.as_ref();
+    let tenant = store
+        .tenant_by_slug(SLUG)
+        .await?
+        .ok_or_else(|| anyhow!("no regency {SLUG}"))?;
+    let unit = store
+        .work_units(tenant.id)
+        .await?
+        .into_iter()
+        .find(|w| w.code == UNIT)
+        .ok_or_else(|| anyhow!("no unit {UNIT}"))?;
+    let now = app.clock.now();
+    let year = now.year();
+    let existing = store.plan_items(tenant.id, false).await?;
+    if existing
+        .iter()
+        .any(|i| i.fiscal_year == year && PAST.iter().any(|p| p.item == i.name))
+    {
+        return Ok(());
+    }
+    let first = PAST.iter().map(|p| p.days_ago).max().unwrap_or(0);
+    let clock = Arc::new(FixedClock::new(now));
+    // Each reading moves a second on, so that every event of the past has its own moment.
+    clock.ticking(now - Duration::days(first + 5), Duration::seconds(1));
+    let past = App::new(app.store.clone(), clock.clone(), app.fresh.clone());
+    let ppk = official_actor(store, PPK).await?;
+    let pa = official_actor(store, PA).await?;
+    let items: Vec<NewPlanItem> = PAST
+        .iter()
+        .map(|p| {
+            Ok(NewPlanItem {
+                fiscal_year: year,
+                name: p.item.into(),
+                category: Category::Works,
+                budget_ceiling: p.budget_ceiling,
+                funding_source: "APBD".into(),
+                planned_method: Method::Tender,
+                planned_start: time::Date::from_calendar_date(year, time::Month::January, 2)?,
+                planned_end: time::Date::from_calendar_date(year, time::Month::December, 15)?,
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
+    lelang_app::plan::enter(&past, &ppk, tenant.id, unit.id, &items).await?;
+    lelang_app::plan::announce(&past, &pa, tenant.id, unit.id, year).await?;
+    for p in PAST {
+        clock.ticking(now - Duration::days(p.days_ago), Duration::seconds(1));
+        run(&past, &clock, docs, &tenant, p)
+            .await
+            .with_context(|| format!("demo history: {}", p.item))?;
+    }
+    Ok(())
+}
+
+async fn run(
+    app: &App,
+    clock: &FixedClock,
+    docs: &dyn BlobStore,
+    tenant: &lelang_core::model::Tenant,
+    p: &Past,
+) -> anyhow::Result<()> {
+    let store = app.store.as_ref();
+    let ppk = official_actor(store, PPK).await?;
+    let item = store
+        .plan_items(tenant.id, true)
+        .await?
+        .into_iter()
+        .find(|i| i.name == p.item)
+        .ok_or_else(|| anyhow!("plan item"))?;
+    let hps = p
+        .hps
+        .iter()
+        .map(|(d, q, u, price)| HpsLine {
+            description: (*d).into(),
+            quantity: *q,
+            unit: (*u).into(),
+            unit_price: *price,
+        })
+        .collect();
+    let package = lelang_app::package::create(
+        app,
+        &ppk,
+        tenant.id,
+        item.id,
+        NewPackage {
+            hps_breakdown: hps,
+            location: p.location.into(),
+        },
+    )
+    .await?;
+    let (candidates, _) = lelang_app::pokja::ranked(app, tenant).await?;
+    let chosen: Vec<_> = candidates.iter().take(3).map(|c| c.user_id).collect();
+    let ulp = official_actor(store, ULP).await?;
+    lelang_app::pokja::assign(app, &ulp, tenant, package.id, &chosen).await?;
+    let mut members = Vec::new();
+    for m in &chosen {
+        let u = store.user(*m).await?.ok_or_else(|| anyhow!("member"))?;
+        let actor = official_actor(store, &u.username).await?;
+        lelang_app::pokja::declare(app, &actor, tenant, package.id).await?;
+        members.push((u.username, actor));
+    }
+    let assignment = store
+        .pokja_assignment(package.id)
+        .await?
+        .ok_or_else(|| anyhow!("pokja"))?;
+    let lead = members[0].1.clone();
+    let loaded = lelang_app::tender::load(app, &lead, tenant.clone(), package.id).await?;
+    let offset = time::UtcOffset::from_hms(tenant.time_zone.utc_offset_hours(), 0, 0)?;
+    let today = app.clock.now().to_offset(offset).date();
+    lelang_app::tender::set_up(
+        app,
+        &lead,
+        &loaded,
+        Method::Tender,
+        EvaluationMethod::SistemGugur,
+        today,
+    )
+    .await?;
+    let pdf = tiny_pdf(
+        &format!("Dokumen Pemilihan: {}", package.name),
+        &[
+            &tenant.name,
+            &format!("Lokasi: {}", package.location),
+            "Dokumen contoh untuk demo lelang.",
+        ],
+    );
+    let (sha256, size) = store_bytes(docs, &pdf).await?;
+    lelang_app::document::publish::<anyhow::Error, _>(
+        app,
+        &ppk,
+        &package,
+        Some(&assignment),
+        NewDocument {
+            kind: DocumentKind::Specification,
+            title: "Dokumen Pemilihan".into(),
+            filename: "dokumen-pemilihan.pdf".into(),
+            size,
+            sha256,
+            supersedes: None,
+            change_note: None,
+        },
+        u64::MAX,
+        || async { Ok(()) },
+    )
+    .await?;
+    let actors: Vec<Actor> = members.iter().map(|(_, a)| a.clone()).collect();
+    let key = ceremony(app, package.id, &assignment, &actors).await?;
+    let loaded = lelang_app::tender::load(app, &lead, tenant.clone(), package.id).await?;
+    let tender = lelang_app::tender::announce(app, &lead, &loaded).await?;
+
+    // The companies register and seal their bids the day before the deadline.
+    clock.ticking(
+        tender.submission_deadline - Duration::days(1),
+        Duration::seconds(1),
+    );
+    let recipient = key.recipient().ok_or_else(|| anyhow!("no tender key"))?;
+    for (username, lines) in p.bids {
+        let (actor, vendor) = vendor_actor(store, username).await?;
+        lelang_app::tender::join(app, &actor, vendor, package.id).await?;
+        let company = store.vendor(vendor).await?.map(|v| v.name).unwrap_or_default();
+        let plain = bid_archive(package.id, vendor, &company, &schedule(lines)?)?;
+        let sealed = lelang_trust::seal::encrypt_to(&[recipient], &plain).map_err(|e| anyhow!(e))?;
+        let (sha256, size) = store_bytes(docs, &sealed).await?;
+        let submitter = lelang_core::submission::Submitter {
+            vendor,
+            tender: &tender,
+            registered: true,
+        };
+        app.run(|cx| {
+            lelang_core::submission::commit_bid(&actor, &submitter, &sha256, size, u64::MAX, true, cx)
+        })
+        .await?;
+    }
+    // The deadline passes: the submission closes.
+    clock.ticking(tender.submission_deadline, Duration::seconds(1));
+    let closing = lelang_core::submission::close_submission(&tender, false, &app.cx())?;
+    if let Some(change) = closing {
+        app.commit(change).await?;
+    }
+    if p.reached == Reached::ReadyToOpen {
+        return Ok(());
+    }
+
+    // After the grace window, two members open: each computes partials on its own side.
+    let grace = lelang_core::submission::grace(lelang_app::rules::of(&package)?);
+    clock.ticking(
+        tender.submission_deadline + grace + Duration::minutes(5),
+        Duration::seconds(1),
+    );
+    let started = lelang_app::opening::start_closed(app, docs, &lead, &loaded).await?;
+    let (c, mut o) = (started.ceremony, started.opening);
+    for (username, actor) in members.iter().take(usize::from(c.threshold)) {
+        let user = actor.user().ok_or_else(|| anyhow!("member"))?;
+        let i = c.index_of(user.user_id).ok_or_else(|| anyhow!("not a member"))?;
+        let now = app.clock.now();
+        let partials = member::partials(&c, &o, i, &member_identity(username)?, now, now)
+            .map_err(|e| anyhow!("{e:?}"))?;
+        o = match sealing::submit_partials(actor, &c, &o, partials, &app.cx())? {
+            PartialsDecision::Accepted(n, change) => {
+                app.commit(change).await?;
+                n
+            }
+            PartialsDecision::Rejected { .. } => return Err(anyhow!("demo partials rejected")),
+        };
+    }
+    let limits = lelang_app::opening::Limits {
+        max_bid_bytes: u64::MAX,
+        max_document_bytes: u64::MAX,
+    };
+    let local_now = app
+        .clock
+        .now()
+        .to_offset(offset)
+        .format(time::macros::format_description!(
+            "[day]-[month]-[year] [hour]:[minute]"
+        ))?;
+    lelang_app::opening::finish(
+        app,
+        docs,
+        &lelang_app::opening::Unbounded,
+        limits,
+        &lead,
+        &loaded,
+        &c,
+        &o,
+        &local_now,
+    )
+    .await?;
+
+    // The next working morning the pokja evaluates.
+    clock.ticking(app.clock.now() + Duration::days(1), Duration::seconds(1));
+    let e = lelang_app::evaluation::begin(app, &lead, &loaded).await?;
+    let vote = |m: usize, proposal: Proposal| {
+        let actor = members[m].1.clone();
+        async move { lelang_app::evaluation::vote(app, &actor, package.id, &proposal, true, None).await }
+    };
+    match p.reached {
+        Reached::Failed => {
+            let fail = Proposal::Fail {
+                reason: FailureReason::AllAboveHps,
+                note: "Seluruh penawaran terkoreksi melebihi HPS; tender diulang.".into(),
+            };
+            vote(0, fail.clone()).await?;
+            vote(1, fail).await?;
+        }
+        Reached::Evaluating => {
+            // The lowest bid (Ijen, 740,000,000: under 80 % of HPS) waits for its clarification.
+            let low = e.candidates()[0];
+            for step in [Step::Administrative, Step::Technical] {
+                for (_, actor) in members.iter().take(2) {
+                    lelang_app::evaluation::find(
+                        app,
+                        actor,
+                        package.id,
+                        low,
+                        step,
+                        true,
+                        None,
+                        "Lengkap dan sesuai.",
+                    )
+                    .await?;
+                }
+            }
+        }
+        Reached::Awarded => {
+            // Each candidate through every step, by the first two members; the third dissents once.
+            for bid in e.candidates() {
+                for step in [
+                    Step::Administrative,
+                    Step::Technical,
+                    Step::Price,
+                    Step::Qualification,
+                ] {
+                    for (_, actor) in members.iter().take(2) {
+                        lelang_app::evaluation::find(
+                            app,
+                            actor,
+                            package.id,
+                            bid,
+                            step,
+                            true,
+                            None,
+                            "Memenuhi persyaratan.",
+                        )
+                        .await?;
+                    }
+                }
+                let meeting = app.clock.now() + Duration::hours(2);
+                lelang_app::evaluation::schedule_proof(
+                    app,
+                    &lead,
+                    package.id,
+                    bid,
+                    meeting,
+                    "Kantor UKPBJ Kabupaten Banyuwangi",
+                )
+                .await?;
+                clock.ticking(meeting + Duration::minutes(30), Duration::seconds(1));
+                for (_, actor) in members.iter().take(2) {
+                    lelang_app::evaluation::find(
+                        app,
+                        actor,
+                        package.id,
+                        bid,
+                        Step::Proof,
+                        true,
+                        None,
+                        "Dokumen asli sesuai.",
+                    )
+                    .await?;
+                }
+            }
+            let dissent = e.candidates()[0];
+            lelang_app::evaluation::find(
+                app,
+                &members[2].1,
+                package.id,
+                dissent,
+                Step::Technical,
+                false,
+                None,
+                "Metode pelaksanaan kurang rinci untuk pekerjaan di musim hujan.",
+            )
+            .await?;
+            vote(0, Proposal::Award).await?;
+            vote(1, Proposal::Award).await?;
+        }
+        Reached::ReadyToOpen => {}
+    }
+    Ok(())
+}
