@@ -6,9 +6,11 @@
 //! same moment do not lose each other's work: the one that lost the race is decided again on the
 //! newer version, a few times, before the conflict is reported.
 
+use crate::blobs::BlobStore;
 use crate::tender::Loaded;
 use crate::{App, AppError};
 use lelang_core::command::{Change, CommandError};
+use lelang_core::document::{DocumentKind, NewDocument};
 use lelang_core::evaluation::{self, Begin, Evaluation, Proposal, Status, Step, rank::AwardRecord};
 use lelang_core::fresh::Cx;
 use lelang_core::ids::{BidId, PackageId};
@@ -83,7 +85,14 @@ pub async fn find(
     reason: &str,
 ) -> Result<Evaluation, AppError> {
     change(app, package, &|e, cx| {
-        evaluation::record_finding(actor, e, bid, step, pass, score, reason, cx)
+        let f = evaluation::NewFinding {
+            bid,
+            step,
+            pass,
+            score,
+            reason,
+        };
+        evaluation::record_finding(actor, e, &f, cx)
     })
     .await
 }
@@ -118,22 +127,36 @@ pub async fn schedule_proof(
     .await
 }
 
-/// A member's vote on the outcome.
+/// Where the minutes of a concluded evaluation are kept.
+#[derive(Clone, Copy)]
+pub struct MinutesStore<'a> {
+    /// The document store.
+    pub blobs: &'a dyn BlobStore,
+    /// The largest document.
+    pub max_bytes: u64,
+}
+
+/// A member's vote on the outcome; the vote that concludes it publishes the minutes.
+#[allow(clippy::too_many_arguments)]
 pub async fn vote(
     app: &App,
+    minutes: MinutesStore<'_>,
     actor: &Actor,
     package: PackageId,
     proposal: &Proposal,
     agree: bool,
     reason: Option<&str>,
 ) -> Result<Evaluation, AppError> {
-    change(app, package, &|e, cx| {
+    let e = change(app, package, &|e, cx| {
         evaluation::approve(actor, e, proposal, agree, reason, cx)
     })
-    .await
+    .await?;
+    publish_minutes(app, minutes, actor, &e).await?;
+    Ok(e)
 }
 
-/// The budget holder confirms or returns a proposed award.
+/// The budget holder confirms or returns a proposed award (the pokja's minutes were published
+/// with its proposal; the decision is its own event).
 pub async fn decide_award(
     app: &App,
     actor: &Actor,
@@ -145,6 +168,92 @@ pub async fn decide_award(
         evaluation::decide_award(actor, e, confirm, reason, cx)
     })
     .await
+}
+
+/// The title the minutes of an evaluation are published under.
+pub const MINUTES_TITLE: &str = "Berita Acara Hasil Evaluasi dan Penetapan Pemenang";
+
+/// The minutes of the evaluation as they stand (the printable page shows them at any time).
+pub async fn minutes(app: &App, e: &Evaluation) -> Result<String, AppError> {
+    let store = app.store.as_ref();
+    let tenant = store.tenant(e.tenant_id).await?.ok_or(AppError::NotFound)?;
+    let package = store.package(e.package_id).await?.ok_or(AppError::NotFound)?;
+    let mut companies = std::collections::HashMap::new();
+    for b in &e.bids {
+        if let Some(v) = store.vendor(b.vendor_id).await? {
+            companies.insert(b.bid_id, v.name);
+        }
+    }
+    let record = match &e.status {
+        Status::Awarded { record, .. } | Status::Failed { record, .. } | Status::Proposed { record } => {
+            (**record).clone()
+        }
+        Status::Evaluating => e.record(&Proposal::Award),
+    };
+    let sha = evaluation::record_sha256(&record)?;
+    let hours = tenant.time_zone.utc_offset_hours();
+    let local = time::UtcOffset::from_hms(hours, 0, 0)
+        .ok()
+        .and_then(|o| {
+            app.clock
+                .now()
+                .to_offset(o)
+                .format(time::macros::format_description!(
+                    "[day]-[month]-[year] [hour]:[minute]"
+                ))
+                .ok()
+        })
+        .map(|t| format!("{t} (UTC+{hours})"))
+        .unwrap_or_default();
+    Ok(evaluation::minutes::minutes_text(
+        e,
+        &package.name,
+        &tenant.name,
+        &companies,
+        &record,
+        &sha,
+        &local,
+    ))
+}
+
+/// Publishes the minutes of the pokja's decision — announced, failed, or proposed to the budget
+/// holder — as a document of the tender, by the member whose vote decided it: their SHA-256 goes
+/// on the log with it.
+async fn publish_minutes(
+    app: &App,
+    m: MinutesStore<'_>,
+    actor: &Actor,
+    e: &Evaluation,
+) -> Result<(), AppError> {
+    if matches!(e.status, Status::Evaluating) {
+        return Ok(());
+    }
+    let text = minutes(app, e).await?;
+    let package = app.store.package(e.package_id).await?.ok_or(AppError::NotFound)?;
+    let assignment = app.store.pokja_assignment(e.package_id).await?;
+    let mut r = m.blobs.receive(m.max_bytes).await?;
+    r.push(text.as_bytes()).await?;
+    let staged = r.finish().await?;
+    let input = NewDocument {
+        kind: DocumentKind::Minutes,
+        title: MINUTES_TITLE.into(),
+        filename: "berita-acara-hasil-evaluasi.txt".into(),
+        size: staged.size,
+        sha256: staged.sha256.clone(),
+        supersedes: None,
+        change_note: None,
+    };
+    crate::document::publish::<AppError, _>(
+        app,
+        actor,
+        &package,
+        assignment.as_ref(),
+        input,
+        m.max_bytes,
+        || async { m.blobs.keep(staged).await.map_err(AppError::from) },
+    )
+    .await?;
+    Ok(())
 }
 
 /// The evaluation as the tender's pokja or an auditor reads it before the announcement; an

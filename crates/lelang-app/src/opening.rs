@@ -210,6 +210,7 @@ async fn open_one(
         plaintext_size: None,
         price: None,
         schedule: None,
+        documents: Vec::new(),
     };
     if let Some(p) = &b.problem {
         return Ok(fail(p.clone()));
@@ -253,14 +254,15 @@ async fn open_one(
         .map_err(|e| AppError::Broken(e.to_string()))?;
     let (sha, size) = (staged.sha256.clone(), staged.size);
     blobs.keep(staged).await?;
-    let (reason, price, schedule) = match manifest {
-        Err(r) => (Some(r.to_owned()), None, None),
+    let (reason, price, schedule, documents) = match manifest {
+        Err(r) => (Some(r.to_owned()), None, None, Vec::new()),
         Ok(m) => (
             sealing::check_manifest(&m, b, o.package_id)
                 .err()
                 .map(str::to_owned),
             m.price,
             m.schedule,
+            m.documents,
         ),
     };
     Ok(BidOutcome {
@@ -270,6 +272,7 @@ async fn open_one(
         plaintext_size: Some(size),
         price,
         schedule,
+        documents,
     })
 }
 

@@ -35,6 +35,19 @@ pub fn is_clean_prose(s: &str) -> bool {
         .any(|c| is_hidden(c) && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// An amount of rupiah as Indonesians write it: `Rp1.250.000.000`.
+pub fn rupiah(v: i64) -> String {
+    let digits = v.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("Rp{out}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

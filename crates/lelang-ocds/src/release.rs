@@ -722,6 +722,7 @@ mod tests {
             opened: true,
             reason: None,
             plaintext_sha256: None,
+            price: Some(1_000),
         });
 
         let mut p = Publisher::new(Publication::default());

@@ -200,6 +200,17 @@ impl Work {
     }
 }
 
+/// The decryption pool bounds the application layer's opening.
+#[async_trait::async_trait]
+impl lelang_app::opening::Slots for Pool {
+    async fn slot(&self) -> Result<Box<dyn Send>, lelang_app::AppError> {
+        self.worker()
+            .await
+            .map(|w| Box::new(w) as Box<dyn Send>)
+            .map_err(|_| lelang_app::AppError::Busy)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,16 +265,5 @@ mod tests {
         waiting.await.expect("join").expect("ran");
         assert_eq!(pool.load(), 0);
         assert_eq!(pool.run(|| 7).await.expect("room again"), 7);
-    }
-}
-
-/// The decryption pool bounds the application layer's opening.
-#[async_trait::async_trait]
-impl lelang_app::opening::Slots for Pool {
-    async fn slot(&self) -> Result<Box<dyn Send>, lelang_app::AppError> {
-        self.worker()
-            .await
-            .map(|w| Box::new(w) as Box<dyn Send>)
-            .map_err(|_| lelang_app::AppError::Busy)
     }
 }

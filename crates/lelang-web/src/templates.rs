@@ -351,6 +351,8 @@ pub struct TenderPage {
     pub stages: Vec<StageRow>,
     pub can_set_up: bool,
     pub can_change: bool,
+    /// The evaluation page, for the pokja and auditors once the opening is complete.
+    pub evaluation_href: Option<String>,
     pub methods: Vec<(String, String)>,
     pub evaluations: Vec<(String, String)>,
     pub today: String,
@@ -461,6 +463,8 @@ pub struct TenderDetailPage {
     pub verified: bool,
     pub clarification_open: bool,
     pub signed_in: bool,
+    /// The prices read out and, once announced, every bid's result.
+    pub results: Option<crate::evaluation::pages::PublicResults>,
     pub errors: Vec<String>,
 }
 

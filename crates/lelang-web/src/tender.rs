@@ -349,6 +349,11 @@ pub(crate) async fn page_view(
         vec![]
     };
     let open = public.as_ref().is_some_and(|p| now < p.submission_deadline);
+    let opened = state
+        .store
+        .opening(l.package.id)
+        .await?
+        .is_some_and(|o| o.completed_at.is_some());
     let page = TenderPage {
         nav,
         slug: l.tenant.slug.clone(),
@@ -366,6 +371,9 @@ pub(crate) async fn page_view(
         stages,
         can_set_up: is_member && l.setup.is_none(),
         can_change: is_member && l.setup.is_some(),
+        evaluation_href: (is_member || authorize(&ctx.actor, Action::ViewEvaluation(l.tenant.id)).is_ok())
+            .then(|| format!("/t/{}/packages/{id}/evaluation", l.tenant.slug))
+            .filter(|_| opened),
         methods,
         evaluations,
         today: state.clock.now().to_offset(offset).date().to_string(),

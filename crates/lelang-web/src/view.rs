@@ -348,17 +348,7 @@ pub(crate) fn see_other(to: &str) -> Response {
 }
 
 /// Rupiah as Indonesians write it: `Rp2.750.000.000`.
-pub(crate) fn rupiah(v: i64) -> String {
-    let digits = v.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("Rp{out}")
-}
+pub(crate) use lelang_core::text::rupiah;
 
 /// A time in the regency's zone, as people there read it: `2026-11-16 08:00 WIB`.
 pub(crate) fn local_time(tenant: &Tenant, t: OffsetDateTime) -> String {

@@ -235,19 +235,37 @@ fn put(e: &Evaluation, n: Evaluation, events: Vec<crate::event::NewEvent>) -> (E
     )
 }
 
+/// A member's finding as entered.
+#[derive(Debug, Clone, Copy)]
+pub struct NewFinding<'a> {
+    /// The bid.
+    pub bid: BidId,
+    /// The step.
+    pub step: Step,
+    /// Pass or fail (ignored where the step is scored).
+    pub pass: bool,
+    /// The technical score 0–100, under merit methods.
+    pub score: Option<u32>,
+    /// Why.
+    pub reason: &'a str,
+}
+
 /// A member's finding on a step of a bid. The steps go in order; price-ranked methods take the
 /// lowest bids first; a low price needs its clarification and a proof its meeting first. When a
 /// majority of the pokja agrees, the step is decided; a later different finding is dissent.
 pub fn record_finding(
     actor: &Actor,
     e: &Evaluation,
-    bid: BidId,
-    step: Step,
-    pass: bool,
-    score: Option<u32>,
-    reason: &str,
+    f: &NewFinding<'_>,
     cx: &Cx<'_>,
 ) -> Result<(Evaluation, Change<Mutation>), CommandError> {
+    let NewFinding {
+        bid,
+        step,
+        pass,
+        score,
+        reason,
+    } = *f;
     let a = member(actor, e.tenant_id, &e.members)?;
     evaluating(e)?;
     let b = e.bid(bid).ok_or(invalid("bid_id", "unknown-bid"))?;

@@ -12,6 +12,7 @@
 //! log, not published: the pokja and auditors read them, the bidders see the prices read out.
 
 mod commands;
+pub mod minutes;
 pub mod rank;
 
 pub use commands::*;

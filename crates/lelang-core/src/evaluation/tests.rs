@@ -65,6 +65,7 @@ fn start(method: EvaluationMethod, bids: Vec<Option<PriceSchedule>>) -> T {
                     plaintext_size: Some(1),
                     price: s.as_ref().map(|s| s.total),
                     schedule: s,
+                    documents: vec![],
                 }),
             })
             .collect(),
@@ -111,16 +112,14 @@ impl T {
         pass: bool,
         score: Option<u32>,
     ) -> Result<(), CommandError> {
-        let (n, c) = record_finding(
-            &self.m(m),
-            &self.e,
-            self.ids[bid],
+        let f = NewFinding {
+            bid: self.ids[bid],
             step,
             pass,
             score,
-            "sesuai dokumen",
-            &cx(now()),
-        )?;
+            reason: "sesuai dokumen",
+        };
+        let (n, c) = record_finding(&self.m(m), &self.e, &f, &cx(now()))?;
         assert!(!c.events.is_empty());
         self.e = n;
         Ok(())
@@ -155,17 +154,14 @@ impl T {
         );
         for i in 0..2 {
             let later = cx(now() + Duration::days(1));
-            let (n, _) = record_finding(
-                &self.m(i),
-                &self.e,
-                self.ids[bid],
-                Step::Proof,
-                proof,
-                None,
-                "dokumen asli diperiksa",
-                &later,
-            )
-            .expect("proof finding");
+            let f = NewFinding {
+                bid: self.ids[bid],
+                step: Step::Proof,
+                pass: proof,
+                score: None,
+                reason: "dokumen asli diperiksa",
+            };
+            let (n, _) = record_finding(&self.m(i), &self.e, &f, &later).expect("proof finding");
             self.e = n;
         }
         assert_eq!(
@@ -652,11 +648,13 @@ fn only_the_pokja_evaluates_and_auditors_reads_are_logged() {
             record_finding(
                 a,
                 &t.e,
-                t.ids[0],
-                Step::Administrative,
-                true,
-                None,
-                "ok ok",
+                &NewFinding {
+                    bid: t.ids[0],
+                    step: Step::Administrative,
+                    pass: true,
+                    score: None,
+                    reason: "ok ok",
+                },
                 &cx(now())
             ),
             Err(CommandError::Denied(_))

@@ -102,6 +102,9 @@ pub struct BidOutcome {
     /// Its price schedule, as the manifest gives it.
     #[serde(default)]
     pub schedule: Option<crate::price::PriceSchedule>,
+    /// The files its manifest names (administrative, technical, price), for the pokja to read.
+    #[serde(default)]
+    pub documents: Vec<ManifestDocument>,
 }
 
 /// One member's partials for every point of every bid, in opening order.

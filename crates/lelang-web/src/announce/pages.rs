@@ -241,6 +241,7 @@ pub(super) async fn detail_view(
         verified: d.verified.unwrap_or(false),
         clarification_open,
         signed_in: ctx.actor.user().is_some(),
+        results: crate::evaluation::pages::public_results(state, &t, d.tender.package_id).await?,
         errors,
         t,
     };

@@ -303,6 +303,7 @@ pub(crate) async fn vote_api(
     let l = load(&state, &ctx, &slug, id).await?;
     let e = lelang_app::evaluation::vote(
         &state.app,
+        minutes_store(&state),
         &ctx.actor,
         l.package.id,
         &p,
@@ -311,6 +312,13 @@ pub(crate) async fn vote_api(
     )
     .await?;
     Ok(Json(view(e)?))
+}
+
+pub(crate) fn minutes_store(state: &AppState) -> lelang_app::evaluation::MinutesStore<'_> {
+    lelang_app::evaluation::MinutesStore {
+        blobs: state.blobs.as_ref(),
+        max_bytes: state.config.max_document_bytes,
+    }
 }
 
 /// The budget holder's decision on a proposed award.

@@ -425,7 +425,11 @@ async fn run(
     let e = lelang_app::evaluation::begin(app, &lead, &loaded).await?;
     let vote = |m: usize, proposal: Proposal| {
         let actor = members[m].1.clone();
-        async move { lelang_app::evaluation::vote(app, &actor, package.id, &proposal, true, None).await }
+        let minutes = lelang_app::evaluation::MinutesStore {
+            blobs: docs,
+            max_bytes: u64::MAX,
+        };
+        async move { lelang_app::evaluation::vote(app, minutes, &actor, package.id, &proposal, true, None).await }
     };
     match p.reached {
         Reached::Failed => {
