@@ -7,6 +7,7 @@
 //! companies come from earlier events, kept in a [`Directory`] as the log is folded.
 
 use crate::Publication;
+use lelang_core::evaluation::{self, rank::AwardRecord, rank::BidStatus};
 use lelang_core::event::Event;
 use lelang_core::ids::{PackageId, TenantId, VendorId, WorkUnitId};
 use lelang_core::model::TimeZone;
@@ -43,7 +44,7 @@ pub struct Publisher {
 /// deadline rush appends many commitments that publish nothing until the opening). A type that
 /// `release_of` maps must be listed here, or its releases silently never appear: the unit test
 /// below folds one event of every mapped type and expects its release.
-const READ: [&str; 14] = [
+const READ: [&str; 16] = [
     "tenant_created",
     "work_unit_created",
     "vendor_registered",
@@ -58,6 +59,8 @@ const READ: [&str; 14] = [
     "submission_closed",
     "opening_started",
     "bid_opened",
+    "award_announced",
+    "tender_failed",
 ];
 
 impl Publisher {
@@ -365,6 +368,19 @@ impl Publisher {
                     }),
                 )
             }
+            EventPayload::Evaluation(evaluation::Event::AwardAnnounced { package_id, record }) => {
+                (*package_id, "award", d.result(e, record, true))
+            }
+            EventPayload::Evaluation(evaluation::Event::TenderFailed {
+                package_id,
+                record,
+                note,
+                ..
+            }) => {
+                let mut fields = d.result(e, record, false);
+                fields["tender"]["description"] = json!(note);
+                (*package_id, "tenderUpdate", fields)
+            }
             _ => return None,
         };
         let Value::Object(fields) = fields else {
@@ -409,6 +425,60 @@ impl Directory {
             "name": format!("UKPBJ {name}"),
             "roles": ["procuringEntity"],
         }))
+    }
+
+    /// The published result: each bid's status and corrected value, and — when awarded — the
+    /// award to the winner, who becomes a supplier. A failed tender is `unsuccessful`.
+    fn result(&self, e: &Event, r: &AwardRecord, awarded: bool) -> Value {
+        let details: Vec<Value> = r
+            .bids
+            .iter()
+            .map(|b| {
+                let (status, description) = match &b.status {
+                    BidStatus::Ranked { rank } => ("valid", format!("Peringkat {rank}")),
+                    BidStatus::Failed { step, reason } => (
+                        "disqualified",
+                        format!("Gugur pada evaluasi {}: {reason}", lelang_core::rules::code(step)),
+                    ),
+                    BidStatus::NotEvaluated => ("pending", "Tidak dievaluasi".to_owned()),
+                };
+                let mut bid = json!({
+                    "id": b.bid_id.0.to_string(),
+                    "status": status,
+                    "description": description,
+                });
+                if let Some(v) = b.corrected {
+                    bid["value"] = idr(v);
+                }
+                bid
+            })
+            .collect();
+        let package = r.package_id.0.to_string();
+        let mut out = json!({
+            "tender": {
+                "id": package,
+                "status": if awarded { "complete" } else { "unsuccessful" },
+                "awardCriteriaDetails": r.ranking_rule,
+            },
+            "bids": { "details": details },
+        });
+        if let Some(w) = r.winner.and_then(|w| r.bids.iter().find(|b| b.bid_id == w)) {
+            let mut party = self.tenderer(w.vendor_id);
+            party["roles"] = json!(["tenderer", "supplier"]);
+            let mut award = json!({
+                "id": format!("award-{package}"),
+                "title": "Penetapan pemenang",
+                "status": "active",
+                "date": date(e.at),
+                "suppliers": [reference(&party)],
+            });
+            if let Some(v) = w.corrected {
+                award["value"] = idr(v);
+            }
+            out["parties"] = json!([party]);
+            out["awards"] = json!([award]);
+        }
+        out
     }
 
     fn tenderer(&self, vendor: VendorId) -> Value {
@@ -724,6 +794,33 @@ mod tests {
             plaintext_sha256: None,
             price: Some(1_000),
         });
+        log.push(evaluation::Event::AwardAnnounced {
+            package_id: package,
+            record: Box::new(AwardRecord {
+                package_id: package,
+                rule_set: "perpres-46-2025".into(),
+                method: EvaluationMethod::SistemGugur,
+                owner_estimate: 900_000_000,
+                budget_ceiling: 1_000_000_000,
+                technical_weight_permille: None,
+                reasonable_price_permille: 800,
+                ranking_rule: "lowest corrected price".into(),
+                bids: vec![lelang_core::evaluation::rank::BidResult {
+                    bid_id: bid,
+                    vendor_id: vendor,
+                    commit_index: 7,
+                    plaintext_sha256: None,
+                    read_out: Some(850_000_000),
+                    corrected: Some(860_000_000),
+                    life_cycle: 0,
+                    technical_score: None,
+                    status: BidStatus::Ranked { rank: 1 },
+                }],
+                winner: Some(bid),
+                reserves: vec![],
+                failure: None,
+            }),
+        });
 
         let mut p = Publisher::new(Publication::default());
         let mut tags = Vec::new();
@@ -762,7 +859,8 @@ mod tests {
                 "tenderAmendment",
                 "tenderAmendment",
                 "tenderUpdate",
-                "tenderUpdate"
+                "tenderUpdate",
+                "award"
             ],
             "a change before the announcement is a planning update; joining and committing publish nothing"
         );
@@ -806,8 +904,20 @@ mod tests {
             .map(|r| serde_json::from_str(&r.body).expect("json"))
             .collect();
         assert_eq!(again, bodies);
+        assert_eq!(bodies[9]["awards"][0]["value"]["amount"], 860_000_000);
+        assert_eq!(
+            bodies[9]["awards"][0]["suppliers"][0]["id"],
+            format!("penyedia-{}", vendor.0)
+        );
+        assert_eq!(bodies[9]["bids"]["details"][0]["status"], "valid");
         let compiled = crate::compile(&bodies).expect("compiled");
-        assert_eq!(compiled["tender"]["status"], "active");
+        assert_eq!(compiled["tender"]["status"], "complete");
+        let supplier = compiled["parties"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["id"] == format!("penyedia-{}", vendor.0)))
+            .cloned()
+            .expect("the winner is a party");
+        assert_eq!(supplier["roles"], json!(["tenderer", "supplier"]));
         assert_eq!(compiled["tender"]["enquiries"][0]["id"], question.0.to_string());
         assert_eq!(compiled["tender"]["amendments"].as_array().map(Vec::len), Some(2));
     }

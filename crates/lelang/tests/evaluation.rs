@@ -9,16 +9,16 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
-use lelang_core::evaluation::rank::AwardRecord;
 use lelang_core::Clock;
+use lelang_core::evaluation::rank::AwardRecord;
 use serde_json::{Value, json};
 use std::process::Command;
 
 const SLUG: &str = "banyuwangi";
-const IN_EVALUATION: &str = "Pembangunan Talud Sungai Kalilo";
-const AWARDED: &str = "Normalisasi Saluran Irigasi Kalibaru";
+const IN_EVALUATION: &str = "Talud Penahan Tebing Sungai Kalilo";
+const AWARDED: &str = "Normalisasi Saluran Kalibaru";
 const FAILED: &str = "Peningkatan Jalan Inspeksi Saluran Sekunder Rogojampi";
-const READY: &str = "Rehabilitasi Pintu Air Bendung Karangdoro";
+const READY: &str = "Perbaikan Pintu Air Dam Kedungrejo";
 
 fn lelang(args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_lelang"))

@@ -274,7 +274,14 @@ async fn bids_open_with_any_k_partials(app: &TestApp) {
     assert_eq!(oi.reason.as_deref(), Some("the manifest names another tender"));
     // The plaintext's hash is on the log; the opening minutes are published.
     let events = event_types(app).await;
-    assert_eq!(events.iter().filter(|(t, _, _)| t == "bid_opened").count(), 2);
+    let ours = |p: &serde_json::Value| p["package_id"] == json!(package.0);
+    assert_eq!(
+        events
+            .iter()
+            .filter(|(t, _, p)| t == "bid_opened" && ours(p))
+            .count(),
+        2
+    );
     let docs = app.store.documents(package).await.expect("docs");
     let minutes = docs
         .iter()

@@ -256,7 +256,12 @@ async fn our_verifier_and_gos_agree_and_catch_every_flipped_bit() {
     );
 
     // A flipped bit anywhere in the copy is caught by both verifiers.
-    let entries_last = format!("log/tile/entries/001.p/{}", first.size - 256);
+    // The last, partial tile of each kind: the demo's size decides which (tlog's three-digit names).
+    let (full, rest) = (first.size / 256, first.size % 256);
+    assert!(rest > 0 && full < 1000, "a partial tile at {}", first.size);
+    let entries_last = format!("log/tile/entries/{full:03}.p/{rest}");
+    let level0_last = format!("log/tile/0/{full:03}.p/{rest}");
+    let level1 = format!("log/tile/1/000.p/{full}");
     let targets: Vec<(&str, Damage<'_>)> = vec![
         (
             "a full level-0 tile",
@@ -264,11 +269,11 @@ async fn our_verifier_and_gos_agree_and_catch_every_flipped_bit() {
         ),
         (
             "a partial level-0 tile",
-            Box::new(|p: &Path| flip_bit(&p.join(format!("log/tile/0/001.p/{}", first.size - 256)), 5)),
+            Box::new(move |p: &Path| flip_bit(&p.join(&level0_last), 5)),
         ),
         (
             "the level-1 tile",
-            Box::new(|p: &Path| flip_bit(&p.join("log/tile/1/000.p/1"), 31)),
+            Box::new(move |p: &Path| flip_bit(&p.join(&level1), 31)),
         ),
         (
             "a full entry bundle",

@@ -56,6 +56,7 @@ const PPK: &str = "bwi.ppk.dpu";
 const PA: &str = "bwi.pa.dpu";
 const ULP: &str = "bwi.ulp";
 const SLUG: &str = "banyuwangi";
+const POKJA: [&str; 3] = ["bwi.pokja1", "bwi.pokja4", "bwi.pokja5"];
 const UNIT: &str = "DPU";
 
 /// HPS of the first three: Rp 960,000,000 (4,000 m³ × 180,000 + 1 × 240,000,000).
@@ -66,7 +67,7 @@ const SALURAN: &[(&str, i64, &str, i64)] = &[
 
 const PAST: &[Past] = &[
     Past {
-        item: "Normalisasi Saluran Irigasi Kalibaru",
+        item: "Normalisasi Saluran Kalibaru",
         location: "Kecamatan Kalibaru",
         budget_ceiling: 1_000_000_000,
         hps: SALURAN,
@@ -125,7 +126,7 @@ const PAST: &[Past] = &[
         reached: Reached::Failed,
     },
     Past {
-        item: "Pembangunan Talud Sungai Kalilo",
+        item: "Talud Penahan Tebing Sungai Kalilo",
         location: "Kelurahan Kepatihan",
         budget_ceiling: 1_000_000_000,
         hps: SALURAN,
@@ -149,7 +150,7 @@ const PAST: &[Past] = &[
         reached: Reached::Evaluating,
     },
     Past {
-        item: "Rehabilitasi Pintu Air Bendung Karangdoro",
+        item: "Perbaikan Pintu Air Dam Kedungrejo",
         location: "Kecamatan Tegalsari",
         budget_ceiling: 1_000_000_000,
         hps: SALURAN,
@@ -281,8 +282,18 @@ async fn run(
         },
     )
     .await?;
-    let (candidates, _) = lelang_app::pokja::ranked(app, tenant).await?;
-    let chosen: Vec<_> = candidates.iter().take(3).map(|c| c.user_id).collect();
+    // The same three members ran this year's past tenders (the least-loaded suggestion is for
+    // the ULP head's new assignments; its demo story is that pokja1 is the busiest).
+    let mut chosen = Vec::new();
+    for username in POKJA {
+        chosen.push(
+            official_actor(store, username)
+                .await?
+                .user()
+                .ok_or_else(|| anyhow!("member"))?
+                .user_id,
+        );
+    }
     let ulp = official_actor(store, ULP).await?;
     lelang_app::pokja::assign(app, &ulp, tenant, package.id, &chosen).await?;
     let mut members = Vec::new();
