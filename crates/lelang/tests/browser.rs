@@ -1302,3 +1302,362 @@ async fn every_members_browser_refuses_a_rewritten_ceremony() {
         "nothing was confirmed"
     );
 }
+
+/// Three browsers, one per member of a package's pokja, signed in.
+async fn members_signed_in(
+    app: &TestApp,
+    base: &str,
+    port: u16,
+    members: &[String],
+) -> (Vec<WebDriver>, Vec<tempfile::TempDir>) {
+    let mut ds = Vec::new();
+    let mut profiles = Vec::new();
+    for m in members {
+        let profile = tempfile::tempdir().expect("profile");
+        let d = browser(port, profile.path()).await;
+        sign_in(&d, app, base, m).await.expect("sign in");
+        ds.push(d);
+        profiles.push(profile);
+    }
+    (ds, profiles)
+}
+
+/// The evaluation page's section of one bid.
+fn bid_section(bid: &str) -> By {
+    By::Css(format!("section[aria-labelledby='h-{bid}']"))
+}
+
+/// A member records a finding on the next step of a bid, from its section's form.
+async fn record(d: &WebDriver, bid: &str, pass: bool, reason: &str) -> WebDriverResult<()> {
+    let form = d
+        .find(bid_section(bid))
+        .await?
+        .find(By::Css("form.finding"))
+        .await?;
+    if !pass {
+        form.find(By::Css("input[value='fail']")).await?.click().await?;
+    }
+    form.find(By::Css("textarea[name='reason']"))
+        .await?
+        .send_keys(reason)
+        .await?;
+    submitted(d, &form, "Temuan dicatat.").await
+}
+
+/// Submits a form and waits for the page that answers it (not the flash still on the old one).
+async fn submitted(d: &WebDriver, form: &WebElement, expect: &str) -> WebDriverResult<()> {
+    form.find(By::Css("button[type='submit']")).await?.click().await?;
+    form.wait_until().stale().await?;
+    flash(d, expect).await
+}
+
+/// A member schedules a bid's proof of qualification at `at` (the regency's local time).
+async fn schedule_proof(d: &WebDriver, bid: &str, at: &str) -> WebDriverResult<()> {
+    let form = d
+        .find(bid_section(bid))
+        .await?
+        .find(By::Css("form.proof"))
+        .await?;
+    let input = form.find(By::Css("input[name='at']")).await?;
+    d.execute(
+        "arguments[0].value = arguments[1];",
+        vec![input.to_json()?, serde_json::json!(at)],
+    )
+    .await?;
+    form.find(By::Css("input[name='place']"))
+        .await?
+        .send_keys("Kantor UKPBJ Banyuwangi")
+        .await?;
+    submitted(d, &form, "Pembuktian kualifikasi dijadwalkan.").await
+}
+
+/// A member votes on the award shown, agreeing or dissenting with a reason.
+async fn vote(d: &WebDriver, agree: bool) -> WebDriverResult<()> {
+    if !agree {
+        d.find(By::Id("agree-no")).await?.click().await?;
+        d.find(By::Id("vote-reason"))
+            .await?
+            .send_keys("Metode pelaksanaan pemenang kurang rinci untuk musim hujan.")
+            .await?;
+    }
+    let button = d.find(By::Id("evaluation-vote")).await?;
+    button.click().await?;
+    button.wait_until().stale().await?;
+    flash(d, "Suara Anda dicatat.").await
+}
+
+/// The local date and time a `datetime-local` input takes, `minutes` after the test clock's now.
+fn local_input(app: &TestApp, minutes: i64) -> (String, time::OffsetDateTime) {
+    use lelang_core::Clock;
+    let at = app.clock.now() + time::Duration::minutes(minutes);
+    let local = at.to_offset(time::UtcOffset::from_hms(7, 0, 0).expect("WIB"));
+    let text = local
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]"
+        ))
+        .expect("format");
+    (text, at)
+}
+
+/// Every bid of the demo's tender that is ready to open, in its order on the evaluation page.
+async fn bid_ids(app: &TestApp, package: lelang_core::PackageId) -> Vec<String> {
+    app.store
+        .evaluation(package)
+        .await
+        .expect("q")
+        .expect("evaluation")
+        .bids
+        .iter()
+        .map(|b| b.bid_id.0.to_string())
+        .collect()
+}
+
+/// The scenario in three browsers: the pokja of the demo's tender whose deadline has
+/// passed opens its three bids with their kept keys, begins the evaluation, reads each bid's
+/// documents and corrections, records findings step by step (one member dissents), holds the
+/// proof of qualification, and votes (one member dissents again); the winner is announced and an
+/// anonymous visitor sees the announcement with every bid's result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_members_open_evaluate_and_announce_the_winner_in_their_browsers() {
+    let Some((_driver, port)) = start_chromedriver() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let base = format!("http://{}", serve(&app).await);
+    let shots = screenshots();
+    let package = app
+        .package_named("banyuwangi", "Perbaikan Pintu Air Dam Kedungrejo")
+        .await;
+    let assignment = app.pokja_of(package.id).await;
+    let mut members = Vec::new();
+    for m in &assignment.members {
+        members.push(app.store.user(*m).await.expect("q").expect("user").username);
+    }
+    let (ds, _profiles) = members_signed_in(&app, &base, port, &members).await;
+    let sealing = format!("{base}/t/banyuwangi/packages/{}/sealing", package.id);
+    let page = format!("{base}/t/banyuwangi/packages/{}/evaluation", package.id);
+    let result: WebDriverResult<()> = async {
+        // Two members open with the identities kept under their passphrases (the demo's password).
+        for (i, d) in ds.iter().take(2).enumerate() {
+            d.goto(&sealing).await?;
+            if i == 0 {
+                seal_step(d, "opening-start", "#opening-partials").await?;
+            }
+            d.find(By::Id("sealing-passphrase"))
+                .await?
+                .send_keys(DEMO_PASSWORD)
+                .await?;
+            let next = if i == 0 {
+                "#sealing-waiting"
+            } else {
+                "#opening-bids tr[data-opened='true']"
+            };
+            seal_step(d, "opening-partials", next).await?;
+        }
+        let d0 = &ds[0];
+        d0.goto(&page).await?;
+        let begin = d0.find(By::Id("evaluation-begin")).await?;
+        begin.click().await?;
+        begin.wait_until().stale().await?;
+        flash(d0, "Evaluasi dimulai; harga telah dikoreksi.").await?;
+        let bids = bid_ids(&app, package.id).await;
+        assert_eq!(bids.len(), 3);
+        // Blambangan 890,000,000; Prigi 2 × 45,000,000 + 2 × 402,500,000 = 895,000,000; Ijen
+        // 915,000,000. Every bid's documents are listed for download.
+        for b in &bids {
+            let s = d0.find(bid_section(b)).await?;
+            assert!(s.find(By::Css("ul.docs a")).await.is_ok(), "documents of {b}");
+        }
+        for step in ["administrative", "technical", "price", "qualification"] {
+            for (m, d) in ds.iter().enumerate().take(2) {
+                d.goto(&page).await?;
+                for b in &bids {
+                    d.query(By::Css(format!(
+                        "section[aria-labelledby='h-{b}'] form.finding[data-step='{step}']"
+                    )))
+                    .first()
+                    .await?;
+                    record(d, b, true, "Memenuhi persyaratan dokumen pemilihan.").await?;
+                }
+                if step == "technical" && m == 0 {
+                    // The third member dissents on the first bid's technical step.
+                    ds[2].goto(&page).await?;
+                    record(&ds[2], &bids[0], false, "Jadwal pelaksanaan tidak realistis.").await?;
+                }
+            }
+        }
+        ds[0].screenshot(&shots.join("evaluation-pokja.png")).await?;
+        let (at, when) = local_input(&app, 2);
+        ds[0].goto(&page).await?;
+        for b in &bids {
+            schedule_proof(&ds[0], b, &at).await?;
+        }
+        app.clock.set(when + time::Duration::minutes(5));
+        for d in ds.iter().take(2) {
+            d.goto(&page).await?;
+            for b in &bids {
+                record(d, b, true, "Dokumen asli sesuai dengan isian kualifikasi.").await?;
+            }
+        }
+        ds[2].goto(&page).await?;
+        vote(&ds[2], false).await?;
+        ds[0].goto(&page).await?;
+        vote(&ds[0], true).await?;
+        ds[1].goto(&page).await?;
+        vote(&ds[1], true).await?;
+        let status = ds[1].find(By::Id("evaluation-status")).await?.text().await?;
+        assert_eq!(status, "Pemenang diumumkan");
+        ds[1]
+            .goto(format!(
+                "{base}/t/banyuwangi/packages/{}/evaluation/minutes",
+                package.id
+            ))
+            .await?;
+        let minutes = ds[1].find(By::Id("minutes-text")).await?.text().await?;
+        assert!(minutes.contains("berbeda pendapat: anggota 3"), "{minutes}");
+        assert!(minutes.contains("Anggota 3: tidak setuju"), "{minutes}");
+        ds[1].screenshot(&shots.join("evaluation-minutes.png")).await?;
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        for (i, d) in ds.iter().enumerate() {
+            let _ = d
+                .screenshot(&shots.join(format!("evaluation-failed-{i}.png")))
+                .await;
+        }
+    }
+    for d in ds {
+        let _ = d.quit().await;
+    }
+    result.expect("the evaluation in three browsers");
+
+    // Announced: the lowest corrected price (Blambangan's) wins, and anyone sees every bid's result.
+    let record = lelang_app::evaluation::published(&app.app, package.id)
+        .await
+        .expect("q")
+        .expect("announced");
+    assert_eq!(lelang_core::evaluation::rank::verify(&record), vec![]);
+    let profile = tempfile::tempdir().expect("profile");
+    let d = browser(port, profile.path()).await;
+    let seen: WebDriverResult<String> = async {
+        d.goto(format!("{base}/tenders/{}", package.id)).await?;
+        let section = d.find(By::Id("tender-results")).await?;
+        d.screenshot(&shots.join("tender-award-public.png")).await?;
+        section.find(By::Css("tr.winner")).await?.text().await
+    }
+    .await;
+    let _ = d.quit().await;
+    let winner_row = seen.expect("the public announcement");
+    assert!(winner_row.contains("CV Blambangan Karya"), "{winner_row}");
+    assert!(winner_row.contains("Rp890.000.000"), "{winner_row}");
+}
+
+/// On the demo's tender in evaluation, the lowest bid's price is clarified as reasonable but its
+/// proof of qualification fails: the first reserve wins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_proof_of_qualification_passes_the_award_to_the_first_reserve_in_the_browser() {
+    let Some((_driver, port)) = start_chromedriver() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let base = format!("http://{}", serve(&app).await);
+    let shots = screenshots();
+    let package = app
+        .package_named("banyuwangi", "Talud Penahan Tebing Sungai Kalilo")
+        .await;
+    let assignment = app.pokja_of(package.id).await;
+    let mut members = Vec::new();
+    for m in assignment.members.iter().take(2) {
+        members.push(app.store.user(*m).await.expect("q").expect("user").username);
+    }
+    let e = app
+        .store
+        .evaluation(package.id)
+        .await
+        .expect("q")
+        .expect("evaluation");
+    let low = e.candidates()[0].0.to_string();
+    let reserve = e.candidates()[1].0.to_string();
+    let (ds, _profiles) = members_signed_in(&app, &base, port, &members).await;
+    let page = format!("{base}/t/banyuwangi/packages/{}/evaluation", package.id);
+    let result: WebDriverResult<()> = async {
+        // 740,000,000 is under 80 % of HPS (768,000,000): the price waits for its clarification.
+        ds[0].goto(&page).await?;
+        let form = ds[0]
+            .find(bid_section(&low))
+            .await?
+            .find(By::Css("form.clarify"))
+            .await?;
+        form.find(By::Css("textarea[name='reason']"))
+            .await?
+            .send_keys("Harga satuan didukung kontrak sewa alat dan upah setempat.")
+            .await?;
+        submitted(&ds[0], &form, "Klarifikasi kewajaran harga dicatat.").await?;
+        ds[0].screenshot(&shots.join("evaluation-clarified.png")).await?;
+        for (step, bids) in [
+            ("administrative", vec![&reserve]),
+            ("technical", vec![&reserve]),
+            ("price", vec![&low, &reserve]),
+            ("qualification", vec![&low, &reserve]),
+        ] {
+            for d in &ds {
+                d.goto(&page).await?;
+                for b in &bids {
+                    d.query(By::Css(format!(
+                        "section[aria-labelledby='h-{b}'] form.finding[data-step='{step}']"
+                    )))
+                    .first()
+                    .await?;
+                    record(d, b, true, "Memenuhi persyaratan.").await?;
+                }
+            }
+        }
+        let (at, when) = local_input(&app, 2);
+        ds[0].goto(&page).await?;
+        schedule_proof(&ds[0], &low, &at).await?;
+        schedule_proof(&ds[0], &reserve, &at).await?;
+        app.clock.set(when + time::Duration::minutes(5));
+        for d in &ds {
+            d.goto(&page).await?;
+            record(d, &low, false, "SBU asli tidak dapat ditunjukkan.").await?;
+            record(d, &reserve, true, "Dokumen asli sesuai.").await?;
+        }
+        for d in &ds {
+            d.goto(&page).await?;
+            vote(d, true).await?;
+        }
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        for (i, d) in ds.iter().enumerate() {
+            let _ = d
+                .screenshot(&shots.join(format!("evaluation-proof-failed-{i}.png")))
+                .await;
+        }
+    }
+    for d in ds {
+        let _ = d.quit().await;
+    }
+    result.expect("the evaluation in the browser");
+    let record = lelang_app::evaluation::published(&app.app, package.id)
+        .await
+        .expect("q")
+        .expect("announced");
+    assert_eq!(record.winner.map(|w| w.0.to_string()), Some(reserve));
+    assert!(record.reserves.is_empty());
+    let failed = record
+        .bids
+        .iter()
+        .find(|b| b.bid_id.0.to_string() == low)
+        .expect("low");
+    assert!(matches!(
+        &failed.status,
+        lelang_core::evaluation::rank::BidStatus::Failed {
+            step: lelang_core::evaluation::Step::Proof,
+            ..
+        }
+    ));
+    assert_eq!(lelang_core::evaluation::rank::verify(&record), vec![]);
+}

@@ -7,10 +7,48 @@
 use super::rank::{AwardRecord, BidStatus};
 use super::{Evaluation, Status, Step};
 use crate::ids::BidId;
-use crate::rules::code;
 use crate::text::rupiah;
 use std::collections::HashMap;
 use std::fmt::Write;
+
+fn method_name(m: crate::rules::EvaluationMethod) -> &'static str {
+    use crate::rules::EvaluationMethod as M;
+    match m {
+        M::SistemGugur => "sistem gugur",
+        M::SistemNilai => "sistem nilai",
+        M::UmurEkonomis => "biaya selama umur ekonomis",
+        M::KualitasBiaya => "kualitas dan biaya",
+        M::Kualitas => "kualitas",
+        M::PaguAnggaran => "pagu anggaran",
+        M::BiayaTerendah => "biaya terendah",
+    }
+}
+
+/// A stable reason code in words (a pokja's own reason is kept as written).
+fn reason_words(r: &str) -> &str {
+    match r {
+        super::rank::ABOVE_HPS => "harga terkoreksi melebihi HPS",
+        super::rank::ABOVE_PAGU => "harga terkoreksi melebihi pagu anggaran",
+        super::rank::NOT_OPENED => "penawaran tidak dapat dibuka",
+        super::rank::NO_SCHEDULE => "tidak ada daftar harga",
+        super::rank::BAD_SCHEDULE => "daftar harga tidak dapat dikoreksi",
+        super::rank::UNREASONABLY_LOW => "harga tidak wajar setelah klarifikasi",
+        "moot" => "diputus oleh koreksi harga",
+        other => other,
+    }
+}
+
+fn failure_words(f: super::rank::FailureReason) -> &'static str {
+    use super::rank::FailureReason as F;
+    match f {
+        F::NoBids => "tidak ada penawaran",
+        F::NoValidBids => "tidak ada penawaran yang lulus evaluasi",
+        F::AllAboveHps => "seluruh penawaran di atas HPS",
+        F::AllFailQualification => "seluruh calon gugur kualifikasi atau pembuktian",
+        F::Collusion => "ditemukan persekongkolan atau KKN",
+        F::EvaluationError => "kesalahan dalam evaluasi atau dokumen pemilihan",
+    }
+}
 
 fn step_name(s: Step) -> &'static str {
     match s {
@@ -43,7 +81,7 @@ pub fn minutes_text(
     let _ = writeln!(
         s,
         "Metode evaluasi: {}\nHPS: {}\nPagu: {}\nAturan: {}\nPokja Pemilihan: {} anggota; keputusan setiap tahap diambil oleh sekurang-kurangnya {} anggota.\n",
-        code(&e.method),
+        method_name(e.method),
         rupiah(e.owner_estimate),
         rupiah(e.budget_ceiling),
         e.rule_set,
@@ -93,7 +131,7 @@ pub fn minutes_text(
                     let _ = write!(line, ", nilai {}.{:02}", score / 100, score % 100);
                 }
                 if !d.reason.is_empty() {
-                    let _ = write!(line, " — {}", d.reason);
+                    let _ = write!(line, " — {}", reason_words(&d.reason));
                 }
                 if !d.dissent.is_empty() {
                     let who: Vec<String> = d
@@ -116,8 +154,11 @@ pub fn minutes_text(
             "   Hasil: {}",
             match result {
                 Some(BidStatus::Ranked { rank }) => format!("lulus, peringkat {rank}"),
-                Some(BidStatus::Failed { step, reason }) =>
-                    format!("gugur pada evaluasi {} ({reason})", step_name(*step)),
+                Some(BidStatus::Failed { step, reason }) => format!(
+                    "gugur pada evaluasi {} ({})",
+                    step_name(*step),
+                    reason_words(reason)
+                ),
                 Some(BidStatus::NotEvaluated) | None => "tidak dievaluasi".into(),
             }
         );
@@ -137,7 +178,7 @@ pub fn minutes_text(
             }
         }
         (None, Some(f)) => {
-            let _ = writeln!(s, "Tender dinyatakan gagal: {}", code(&f));
+            let _ = writeln!(s, "Tender dinyatakan gagal: {}", failure_words(f));
         }
         (None, None) => {
             let _ = writeln!(s, "Belum ditetapkan.");

@@ -336,6 +336,50 @@ fn lowest_price_corrects_fails_above_hps_clarifies_a_low_price_and_names_two_res
         }]
     );
 
+    // The minutes, from the record: the same evaluation gives the same text; members appear by
+    // their place in the pokja, never by name.
+    let names: std::collections::HashMap<BidId, String> = t
+        .ids
+        .iter()
+        .zip(["A", "B", "C", "D", "E"])
+        .map(|(id, n)| (*id, format!("CV {n}")))
+        .collect();
+    let sha = record_sha256(&r).expect("hash");
+    let text = minutes::minutes_text(
+        &t.e,
+        "Jembatan",
+        "Banyuwangi",
+        &names,
+        &r,
+        &sha,
+        "02-11-2026 09:00",
+    );
+    assert_eq!(
+        text,
+        minutes::minutes_text(
+            &t.e,
+            "Jembatan",
+            "Banyuwangi",
+            &names,
+            &r,
+            &sha,
+            "02-11-2026 09:00"
+        )
+    );
+    for expected in [
+        "Metode evaluasi: sistem gugur",
+        "Koreksi aritmatik baris 1 (price): 2000 x Rp300.000 = Rp600.000.000 (tertulis Rp560.000.000)",
+        "Klarifikasi kewajaran harga: wajar",
+        "(berbeda pendapat: anggota 3)",
+        "gugur pada evaluasi harga (harga terkoreksi melebihi HPS)",
+        "Pemenang: CV A",
+        "Pemenang cadangan 2: CV B",
+        &sha,
+    ] {
+        assert!(text.contains(expected), "{expected} not in:\n{text}");
+    }
+    assert!(!text.contains(&t.w.pokja.members[2].to_string()));
+
     // Concluded: no more findings.
     assert_eq!(
         code(t.finding(1, e, Step::Administrative, true, None)),

@@ -164,6 +164,13 @@ const PAST: &[Past] = &[
                 "vendor.ijen",
                 &[("Rehabilitasi pintu air", "1", 915_000_000, 915_000_000)],
             ),
+            (
+                "vendor.prigi",
+                &[
+                    ("Pembongkaran pintu lama", "2", 45_000_000, 90_000_000),
+                    ("Pintu air baja dan pemasangan", "2", 402_500_000, 805_000_000),
+                ],
+            ),
         ],
         reached: Reached::ReadyToOpen,
     },
