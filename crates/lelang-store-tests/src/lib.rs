@@ -89,10 +89,88 @@ async fn official(store: &dyn Store, t: &Tenant, username: &str, role: Role) -> 
     u
 }
 
+/// A regency's package (its work unit and announced plan item) and a company, stored directly:
+/// what the cases of the stages after the announcement start from.
+pub async fn package_with_vendor(
+    store: &dyn Store,
+) -> (
+    lelang_core::model::Tenant,
+    lelang_core::package::Package,
+    lelang_core::model::Vendor,
+) {
+    use lelang_core::Mutation;
+    use lelang_core::command::Change;
+    use lelang_core::ids::{PackageId, PlanItemId};
+    use lelang_core::model::Vendor;
+    use lelang_core::rules::{Category, Method};
+    let bwi = tenant(store, "banyuwangi").await;
+    let (wu, c) = create_work_unit(
+        &admin(),
+        bwi.id,
+        CreateWorkUnit {
+            code: "DPU".into(),
+            name: "Dinas PU".into(),
+        },
+        &crate::cx(t0()),
+    )
+    .expect("valid");
+    store.commit(c.lift()).await.expect("unit");
+    let item = lelang_core::plan::PlanItem {
+        id: PlanItemId::new(),
+        tenant_id: bwi.id,
+        work_unit_id: wu.id,
+        fiscal_year: 2027,
+        name: "Jembatan".into(),
+        category: Category::Works,
+        budget_ceiling: 1_000_000_000,
+        funding_source: "APBD".into(),
+        planned_method: Method::Tender,
+        planned_start: time::macros::date!(2027 - 02 - 01),
+        planned_end: time::macros::date!(2027 - 08 - 31),
+        rule_set: "perpres-46-2025".into(),
+        created_at: t0(),
+        announced_at: Some(t0()),
+    };
+    let package = lelang_core::package::Package {
+        id: PackageId::new(),
+        tenant_id: bwi.id,
+        work_unit_id: wu.id,
+        plan_item_id: item.id,
+        name: "Jembatan".into(),
+        category: Category::Works,
+        budget_ceiling: 1_000_000_000,
+        owner_estimate: 1_000_000_000,
+        hps_breakdown: vec![],
+        location: "Kabupaten".into(),
+        rule_set: "perpres-46-2025".into(),
+        created_at: t0(),
+    };
+    let vendor = Vendor {
+        id: lelang_core::VendorId::new(),
+        name: "CV Uji".into(),
+        nib: "1234567890123".into(),
+        home_tenant_id: Some(bwi.id),
+        created_at: t0(),
+    };
+    store
+        .commit(Change {
+            events: vec![],
+            mutations: vec![
+                Mutation::Plan(lelang_core::plan::Mutation::InsertPlanItem(item)),
+                Mutation::Package(lelang_core::package::Mutation::InsertPackage(package.clone())),
+                Mutation::Directory(lelang_core::directory::Mutation::InsertVendor(vendor.clone())),
+            ],
+        })
+        .await
+        .expect("package");
+    (bwi, package, vendor)
+}
+
 /// The cases, each taking a fresh migrated store.
 pub mod cases {
     mod calendar;
     mod directory;
+    mod evaluation;
     mod event_log;
     mod ocds;
     mod plan;
@@ -101,6 +179,7 @@ pub mod cases {
 
     pub use calendar::*;
     pub use directory::*;
+    pub use evaluation::*;
     pub use event_log::*;
     pub use ocds::*;
     pub use plan::*;
@@ -135,7 +214,8 @@ macro_rules! conformance_suite {
             sessions_lifecycle, api_tokens_lifecycle, login_attempts_counted, server_secret_first_wins,
             log_tree_follows_the_events, plan_items_round_trip, calendar_days_off,
             announcement_search_and_clarification, sealing_state_is_versioned,
-            concurrent_commits_stay_gapless, ocds_releases_follow_the_cursor, second_factor_lifecycle);
+            concurrent_commits_stay_gapless, ocds_releases_follow_the_cursor, second_factor_lifecycle,
+            evaluations_are_versioned);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(
@@ -163,6 +243,7 @@ mod tests {
             include_str!("cases/sealing.rs"),
             include_str!("cases/calendar.rs"),
             include_str!("cases/ocds.rs"),
+            include_str!("cases/evaluation.rs"),
         ]
         .concat();
         let macro_start = source.find("macro_rules! conformance_suite").expect("the macro");

@@ -10,70 +10,9 @@ pub async fn sealing_state_is_versioned(store: Arc<dyn Store>) {
     use lelang_core::Mutation;
     use lelang_core::command::Change;
     use lelang_core::event::NewEvent;
-    use lelang_core::ids::{BidId, CeremonyId, PackageId, PlanItemId};
-    use lelang_core::model::Vendor;
-    use lelang_core::rules::{Category, Method};
+    use lelang_core::ids::{BidId, CeremonyId, PackageId};
     use lelang_core::sealing::{Bid, Ceremony, Opening};
-    let bwi = tenant(store.as_ref(), "banyuwangi").await;
-    let (wu, c) = create_work_unit(
-        &admin(),
-        bwi.id,
-        CreateWorkUnit {
-            code: "DPU".into(),
-            name: "Dinas PU".into(),
-        },
-        &crate::cx(t0()),
-    )
-    .expect("valid");
-    store.commit(c.lift()).await.expect("unit");
-    let item = lelang_core::plan::PlanItem {
-        id: PlanItemId::new(),
-        tenant_id: bwi.id,
-        work_unit_id: wu.id,
-        fiscal_year: 2027,
-        name: "Jembatan".into(),
-        category: Category::Works,
-        budget_ceiling: 1_000_000_000,
-        funding_source: "APBD".into(),
-        planned_method: Method::Tender,
-        planned_start: time::macros::date!(2027 - 02 - 01),
-        planned_end: time::macros::date!(2027 - 08 - 31),
-        rule_set: "perpres-46-2025".into(),
-        created_at: t0(),
-        announced_at: Some(t0()),
-    };
-    let package = lelang_core::package::Package {
-        id: PackageId::new(),
-        tenant_id: bwi.id,
-        work_unit_id: wu.id,
-        plan_item_id: item.id,
-        name: "Jembatan".into(),
-        category: Category::Works,
-        budget_ceiling: 1_000_000_000,
-        owner_estimate: 1_000_000_000,
-        hps_breakdown: vec![],
-        location: "Kabupaten".into(),
-        rule_set: "perpres-46-2025".into(),
-        created_at: t0(),
-    };
-    let vendor = Vendor {
-        id: lelang_core::VendorId::new(),
-        name: "CV Uji".into(),
-        nib: "1234567890123".into(),
-        home_tenant_id: Some(bwi.id),
-        created_at: t0(),
-    };
-    store
-        .commit(Change {
-            events: vec![],
-            mutations: vec![
-                Mutation::Plan(lelang_core::plan::Mutation::InsertPlanItem(item)),
-                Mutation::Package(lelang_core::package::Mutation::InsertPackage(package.clone())),
-                Mutation::Directory(lelang_core::directory::Mutation::InsertVendor(vendor.clone())),
-            ],
-        })
-        .await
-        .expect("package");
+    let (bwi, package, vendor) = crate::package_with_vendor(store.as_ref()).await;
     let c1 = Ceremony {
         id: CeremonyId::new(),
         tenant_id: bwi.id,
