@@ -652,4 +652,6 @@ pub enum Mutation {
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;

@@ -12,7 +12,7 @@ use crate::sealing::{BidOutcome, Opening, OpeningBid};
 use time::Duration;
 
 /// A schedule of (volume, unit price, amount written) lines; the written total is their sum.
-fn schedule(lines: &[(&str, Rupiah, Rupiah)]) -> PriceSchedule {
+pub(super) fn schedule(lines: &[(&str, Rupiah, Rupiah)]) -> PriceSchedule {
     PriceSchedule {
         lines: lines
             .iter()
@@ -30,13 +30,13 @@ fn schedule(lines: &[(&str, Rupiah, Rupiah)]) -> PriceSchedule {
 }
 
 /// A test tender: the fixtures' world with the evaluation method and the opened bids given.
-struct T {
-    w: crate::fixtures::World,
-    e: Evaluation,
-    ids: Vec<BidId>,
+pub(super) struct T {
+    pub(super) w: crate::fixtures::World,
+    pub(super) e: Evaluation,
+    pub(super) ids: Vec<BidId>,
 }
 
-fn start(method: EvaluationMethod, bids: Vec<Option<PriceSchedule>>) -> T {
+pub(super) fn start(method: EvaluationMethod, bids: Vec<Option<PriceSchedule>>) -> T {
     let w = world();
     let mut setup = w.setup();
     setup.evaluation = method;
