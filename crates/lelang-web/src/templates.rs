@@ -464,7 +464,7 @@ pub struct TenderDetailPage {
     pub clarification_open: bool,
     pub signed_in: bool,
     /// The prices read out and, once announced, every bid's result.
-    pub results: Option<crate::evaluation::pages::PublicResults>,
+    pub results: Option<PublicResults>,
     pub errors: Vec<String>,
 }
 
@@ -558,4 +558,22 @@ pub struct RecoveryCodesPage {
     pub nav: Nav,
     pub codes: Vec<String>,
     pub next: String,
+}
+
+/// One bid in the public results.
+pub struct ResultRow {
+    pub company: String,
+    pub read_out: String,
+    pub corrected: String,
+    pub result: String,
+    pub winner: bool,
+}
+
+/// The results on the public tender page: the prices read out once the opening is complete;
+/// every bid's result once the award (or the failure) is announced.
+pub struct PublicResults {
+    pub announced: bool,
+    pub outcome: String,
+    pub rows: Vec<ResultRow>,
+    pub record_href: String,
 }

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::i18n::Tr;
+use crate::templates::{PublicResults, ResultRow};
 use crate::view::{PageForm, fail_page, form_done, local_time, nav_for, render, rupiah};
 use axum::body::Body;
 use axum::extract::Query;
@@ -698,24 +699,6 @@ async fn minutes_page(
     }
     .await;
     r.unwrap_or_else(|e| fail_page(&state, &ctx, &path, e))
-}
-
-/// One bid in the public results.
-pub struct ResultRow {
-    pub(crate) company: String,
-    pub(crate) read_out: String,
-    pub(crate) corrected: String,
-    pub(crate) result: String,
-    pub(crate) winner: bool,
-}
-
-/// The results on the public tender page: the prices read out once the opening is complete;
-/// every bid's result once the award (or the failure) is announced.
-pub struct PublicResults {
-    pub(crate) announced: bool,
-    pub(crate) outcome: String,
-    pub(crate) rows: Vec<ResultRow>,
-    pub(crate) record_href: String,
 }
 
 /// The results of a tender for its public page (none before its opening is complete).
