@@ -122,6 +122,25 @@ pub async fn change_schedule(
     .await
 }
 
+/// The pokja declares a loaded package's qualification requirements, before the announcement.
+pub async fn declare_requirements(
+    app: &App,
+    actor: &Actor,
+    l: &Loaded,
+    requirements: lelang_core::qualification::Requirements,
+) -> Result<TenderSetup, AppError> {
+    authorize(actor, Action::RunTender(l.tenant.id))?;
+    let setup = l.setup.as_ref().ok_or(CommandError::Invalid {
+        field: "package_id",
+        code: "tender-not-set-up",
+    })?;
+    let announced = app.store.public_tender(l.package.id).await?.is_some();
+    app.run(|cx| {
+        tender::declare_requirements(actor, setup, l.assignment.as_ref(), announced, requirements, cx)
+    })
+    .await
+}
+
 /// The pokja announces a loaded package's tender: the core checks it is ready (declarations,
 /// schedule, a published document, a completed key ceremony), with the names it publishes.
 pub async fn announce(app: &App, actor: &Actor, l: &Loaded) -> Result<PublicTender, AppError> {

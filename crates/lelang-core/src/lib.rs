@@ -29,6 +29,7 @@ pub mod policy;
 pub mod price;
 pub mod privacy;
 pub mod public;
+pub mod qualification;
 pub mod role;
 pub mod rules;
 pub mod schedule;

@@ -32,6 +32,9 @@ pub struct TenderSetup {
     pub time_zone: TimeZone,
     /// The stages.
     pub stages: Vec<PlannedStage>,
+    /// The qualification requirements, declared before the announcement.
+    #[serde(default, skip_serializing_if = "crate::qualification::Requirements::is_empty")]
+    pub requirements: crate::qualification::Requirements,
 }
 
 impl TenderSetup {
@@ -115,6 +118,7 @@ pub fn set_up(
         evaluation,
         time_zone,
         stages: schedule.stages,
+        requirements: crate::qualification::Requirements::default(),
     };
     let event = NewEvent::new(
         cx,
@@ -217,6 +221,54 @@ pub fn change_schedule(
                     package_id: new.package_id,
                     deadline: submission_deadline(&new).ok_or(invalid("stage", "schedule-no-stage"))?,
                 },
+                Mutation::UpsertTenderSetup(new),
+            ],
+        },
+    ))
+}
+
+/// A member of the pokja declares the tender's qualification requirements, until the
+/// announcement (bidders prepare against them; they do not change under their feet).
+pub fn declare_requirements(
+    actor: &Actor,
+    setup: &TenderSetup,
+    assignment: Option<&PokjaAssignment>,
+    announced: bool,
+    requirements: crate::qualification::Requirements,
+    cx: &Cx<'_>,
+) -> Result<(TenderSetup, Change<Mutation>), CommandError> {
+    authorize(actor, Action::RunTender(setup.tenant_id))?;
+    member_of(actor, assignment)?;
+    let a = actor
+        .user()
+        .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
+    if announced {
+        return Err(invalid("requirements", "already-announced"));
+    }
+    let requirements = requirements
+        .valid()
+        .map_err(|_| invalid("requirements", "invalid-requirements"))?;
+    let new = TenderSetup {
+        requirements: requirements.clone(),
+        ..setup.clone()
+    };
+    let event = NewEvent::new(
+        cx,
+        Some(setup.tenant_id),
+        Some(a.user_id),
+        Some(a.role),
+        &Event::RequirementsDeclared {
+            package_id: setup.package_id,
+            requirements,
+        },
+    )?;
+    Ok((
+        new.clone(),
+        Change {
+            events: vec![event],
+            mutations: vec![
+                // Declared on the setup read: a schedule changed meanwhile is not overwritten.
+                Mutation::ExpectTenderSetup(setup.clone()),
                 Mutation::UpsertTenderSetup(new),
             ],
         },
@@ -500,6 +552,13 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         bid_recipient: Option<String>,
     },
+    /// The pokja declared the tender's qualification requirements.
+    RequirementsDeclared {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// What bidders must have.
+        requirements: crate::qualification::Requirements,
+    },
 }
 
 crate::privacy::event_table! {
@@ -525,6 +584,10 @@ crate::privacy::event_table! {
         owner_estimate: PUBLIC => "the HPS total is announced",
         submission_deadline: PUBLIC => "announced",
         bid_recipient: PUBLIC => "bids are sealed to it",
+    }
+    RequirementsDeclared "requirements_declared" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "the tender",
+        requirements: PUBLIC => "announced with the tender documents",
     }
 }
 
@@ -761,5 +824,47 @@ mod announce_tests {
             );
         }
         assert_eq!(current_stage(&setup, now()), Some(StageKind::Announcement));
+    }
+
+    /// Requirements are the pokja's to declare, once or again, until the announcement; they are
+    /// checked as entered and leave one public event.
+    #[test]
+    fn the_pokja_declares_requirements_until_the_announcement() {
+        use crate::qualification::Requirements;
+        let w = crate::fixtures::world();
+        let setup = w.setup();
+        let r = Requirements {
+            kbli: vec!["42101".into()],
+            tax: true,
+            ..Default::default()
+        };
+        let cx = crate::fixtures::cx(crate::fixtures::now());
+        let (new, change) =
+            declare_requirements(&w.lead(), &setup, Some(&w.pokja), false, r.clone(), &cx).expect("declared");
+        assert_eq!(new.requirements, r);
+        assert_eq!(change.events.len(), 1);
+        assert_eq!(change.events[0].event_type, "requirements_declared");
+        assert_eq!(change.mutations[0], Mutation::ExpectTenderSetup(setup.clone()));
+        let outsider = crate::fixtures::member(crate::ids::UserId::new(), w.tenant);
+        assert!(matches!(
+            declare_requirements(&outsider, &setup, Some(&w.pokja), false, r.clone(), &cx),
+            Err(CommandError::Denied(_))
+        ));
+        assert!(matches!(
+            declare_requirements(&w.ppk, &setup, Some(&w.pokja), false, r.clone(), &cx),
+            Err(CommandError::Denied(_))
+        ));
+        assert_eq!(
+            declare_requirements(&w.lead(), &setup, Some(&w.pokja), true, r, &cx).err(),
+            Some(invalid("requirements", "already-announced"))
+        );
+        let bad = Requirements {
+            kbli: vec!["4210".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            declare_requirements(&w.lead(), &setup, Some(&w.pokja), false, bad, &cx).err(),
+            Some(invalid("requirements", "invalid-requirements"))
+        );
     }
 }

@@ -925,3 +925,35 @@ submission-open = The submission has not closed yet.
 invalid-time = Write a valid time.
 invalid-failure-reason = Choose why the tender fails.
 invalid-outcome = Choose the award or the tender's failure.
+
+## Qualification requirements
+requirements-title = Qualification requirements
+requirements-none = No requirement beyond a verified profile.
+requirements-declare = Declare the qualification requirements
+requirements-declared = Qualification requirements declared.
+requirements-kbli = A business licence with one of the KBLI codes: { $codes }
+requirements-sbu = A valid business entity certificate (SBU)
+requirements-experience = One contract of at least { $value } in the last { $years } years
+requirements-experience-any = One contract of at least { $value }
+requirements-personnel = { $count ->
+    [one] At least 1 certified key person
+   *[other] At least { $count } certified key personnel
+}
+requirements-equipment = Equipment: { $name }
+requirements-tax = Registered for VAT (PKP) with the last annual tax return filed
+requirements-form-kbli = KBLI codes (comma-separated)
+requirements-form-min = Minimum value of one past contract (Rp)
+requirements-form-years = Within how many recent years (0: any time)
+requirements-form-personnel = Certified key personnel
+requirements-form-equipment = Equipment required (comma-separated)
+invalid-requirements = Invalid requirements: KBLI codes of 5 digits, at most 20 codes or pieces of equipment, sensible values and counts.
+event-requirements_declared = Qualification requirements declared
+evaluation-profile-check = Qualification profile against the requirements
+evaluation-profile-ok = meets every requirement
+unmet-no-profile = no qualification profile yet
+unmet-kbli = no licence with a required KBLI code
+unmet-sbu = no valid SBU
+unmet-experience = not enough experience
+unmet-personnel = too few certified key personnel
+unmet-equipment = no equipment: { $name }
+unmet-tax = tax standing does not qualify

@@ -925,3 +925,35 @@ submission-open = Pemasukan penawaran belum ditutup.
 invalid-time = Tulis waktu yang sah.
 invalid-failure-reason = Pilih alasan tender gagal.
 invalid-outcome = Pilih penetapan pemenang atau tender gagal.
+
+## Persyaratan kualifikasi
+requirements-title = Persyaratan kualifikasi
+requirements-none = Tidak ada persyaratan selain profil yang terverifikasi.
+requirements-declare = Tetapkan persyaratan kualifikasi
+requirements-declared = Persyaratan kualifikasi ditetapkan.
+requirements-kbli = Izin usaha dengan salah satu KBLI: { $codes }
+requirements-sbu = Sertifikat Badan Usaha (SBU) yang masih berlaku
+requirements-experience = Pengalaman satu kontrak senilai sekurang-kurangnya { $value } dalam { $years } tahun terakhir
+requirements-experience-any = Pengalaman satu kontrak senilai sekurang-kurangnya { $value }
+requirements-personnel = { $count ->
+    [one] Sekurang-kurangnya 1 tenaga ahli bersertifikat
+   *[other] Sekurang-kurangnya { $count } tenaga ahli bersertifikat
+}
+requirements-equipment = Peralatan: { $name }
+requirements-tax = Pengusaha Kena Pajak dengan SPT tahunan terakhir dilaporkan
+requirements-form-kbli = KBLI (pisahkan dengan koma)
+requirements-form-min = Nilai kontrak pengalaman minimum (Rp)
+requirements-form-years = Dalam berapa tahun terakhir (0: kapan saja)
+requirements-form-personnel = Jumlah tenaga ahli bersertifikat
+requirements-form-equipment = Peralatan yang wajib ada (pisahkan dengan koma)
+invalid-requirements = Persyaratan tidak sah: KBLI 5 angka, paling banyak 20 KBLI atau peralatan, nilai dan jumlah yang wajar.
+event-requirements_declared = Persyaratan kualifikasi ditetapkan
+evaluation-profile-check = Profil kualifikasi terhadap persyaratan
+evaluation-profile-ok = memenuhi semua persyaratan
+unmet-no-profile = belum ada profil kualifikasi
+unmet-kbli = tidak ada izin dengan KBLI yang disyaratkan
+unmet-sbu = tidak ada SBU yang berlaku
+unmet-experience = tidak ada pengalaman yang cukup
+unmet-personnel = tenaga ahli bersertifikat kurang
+unmet-equipment = tidak ada peralatan: { $name }
+unmet-tax = status pajak tidak memenuhi

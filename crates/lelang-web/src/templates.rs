@@ -353,6 +353,9 @@ pub struct TenderPage {
     pub can_change: bool,
     /// The evaluation page, for the pokja and auditors once the opening is complete.
     pub evaluation_href: Option<String>,
+    /// The qualification requirements, and the form to declare them before the announcement.
+    pub requirements: RequirementsView,
+    pub can_declare: bool,
     pub methods: Vec<(String, String)>,
     pub evaluations: Vec<(String, String)>,
     pub today: String,
@@ -465,6 +468,8 @@ pub struct TenderDetailPage {
     pub signed_in: bool,
     /// The prices read out and, once announced, every bid's result.
     pub results: Option<PublicResults>,
+    /// The qualification requirements, in words.
+    pub requirements: Vec<String>,
     pub errors: Vec<String>,
 }
 
@@ -576,4 +581,62 @@ pub struct PublicResults {
     pub outcome: String,
     pub rows: Vec<ResultRow>,
     pub record_href: String,
+}
+
+/// A tender's qualification requirements: in words, and as the form shows them.
+#[derive(Debug, Clone, Default)]
+pub struct RequirementsView {
+    pub lines: Vec<String>,
+    pub kbli: String,
+    pub sbu: bool,
+    pub min_experience_value: String,
+    pub experience_years: String,
+    pub key_personnel: String,
+    pub equipment: String,
+    pub tax: bool,
+}
+
+impl RequirementsView {
+    /// The view of a tender's requirements in the reader's language.
+    pub fn of(t: &Tr, r: &lelang_core::qualification::Requirements) -> Self {
+        let mut lines = Vec::new();
+        if !r.kbli.is_empty() {
+            lines.push(t.arg("requirements-kbli", "codes", &r.kbli.join(", ")));
+        }
+        if r.sbu {
+            lines.push(t.get("requirements-sbu"));
+        }
+        if let Some(v) = r.min_experience_value {
+            let value = crate::view::rupiah(v);
+            lines.push(if r.experience_years > 0 {
+                t.arg2(
+                    "requirements-experience",
+                    ("value", &value),
+                    ("years", &r.experience_years.to_string()),
+                )
+            } else {
+                t.arg("requirements-experience-any", "value", &value)
+            });
+        }
+        if r.key_personnel > 0 {
+            lines.push(t.count("requirements-personnel", r.key_personnel));
+        }
+        for e in &r.equipment {
+            lines.push(t.arg("requirements-equipment", "name", e));
+        }
+        if r.tax {
+            lines.push(t.get("requirements-tax"));
+        }
+        let n = |v: u32| if v == 0 { String::new() } else { v.to_string() };
+        Self {
+            lines,
+            kbli: r.kbli.join(", "),
+            sbu: r.sbu,
+            min_experience_value: r.min_experience_value.map(|v| v.to_string()).unwrap_or_default(),
+            experience_years: n(r.experience_years),
+            key_personnel: n(r.key_personnel),
+            equipment: r.equipment.join(", "),
+            tax: r.tax,
+        }
+    }
 }

@@ -213,6 +213,94 @@ pub(crate) async fn change_api(
     Ok(Json(Changed { submission_extended }))
 }
 
+/// Declares the tender's qualification requirements, until the announcement (a member of the
+/// package's pokja). Fields left out require nothing.
+#[utoipa::path(put, path = "/api/v1/tenants/{slug}/packages/{id}/tender/requirements", tag = "tenders", request_body(content = Object),
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn requirements_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    ApiJson(input): ApiJson<lelang_core::qualification::Requirements>,
+) -> Result<Json<lelang_core::qualification::Requirements>, ApiError> {
+    let l = load(&state, &ctx, &slug, id).await?;
+    let s = lelang_app::tender::declare_requirements(&state.app, &ctx.actor, &l, input).await?;
+    Ok(Json(s.requirements))
+}
+
+/// The requirements form: lists as comma-separated text, amounts with thousands separators.
+#[derive(Debug, Deserialize)]
+struct RequirementsForm {
+    #[serde(default)]
+    kbli: String,
+    #[serde(default)]
+    sbu: Option<String>,
+    #[serde(default)]
+    min_experience_value: String,
+    #[serde(default)]
+    experience_years: String,
+    #[serde(default)]
+    key_personnel: String,
+    #[serde(default)]
+    equipment: String,
+    #[serde(default)]
+    tax: Option<String>,
+}
+
+impl RequirementsForm {
+    fn parse(self) -> Result<lelang_core::qualification::Requirements, ApiError> {
+        let invalid = || ApiError::Invalid {
+            field: "requirements".into(),
+            code: "invalid-requirements".into(),
+        };
+        let list = |s: &str| -> Vec<String> {
+            s.split([',', ';', '\n'])
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let number = |s: &str| -> Result<Option<i64>, ApiError> {
+            let digits: String = s.chars().filter(|c| !matches!(c, '.' | ' ' | '_')).collect();
+            if digits.is_empty() {
+                return Ok(None);
+            }
+            digits.parse::<i64>().map(Some).map_err(|_| invalid())
+        };
+        let small = |s: &str| -> Result<u32, ApiError> {
+            u32::try_from(number(s)?.unwrap_or(0)).map_err(|_| invalid())
+        };
+        Ok(lelang_core::qualification::Requirements {
+            kbli: list(&self.kbli),
+            sbu: self.sbu.is_some(),
+            min_experience_value: number(&self.min_experience_value)?,
+            experience_years: small(&self.experience_years)?,
+            key_personnel: small(&self.key_personnel)?,
+            equipment: list(&self.equipment),
+            tax: self.tax.is_some(),
+        })
+    }
+}
+
+async fn page_requirements(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(f): PageForm<RequirementsForm>,
+) -> Response {
+    let result = async {
+        ctx.user_actor()?;
+        let r = f.parse()?;
+        let l = load(&state, &ctx, &slug, id).await?;
+        lelang_app::tender::declare_requirements(&state.app, &ctx.actor, &l, r).await?;
+        Ok(())
+    }
+    .await;
+    finish(state.clone(), ctx, slug, id, "requirements-declared", result).await
+}
+
 /// The tender routes.
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()
@@ -226,6 +314,14 @@ pub fn routes() -> crate::routes::Routes {
         )
         .route("/t/{slug}/packages/{id}/tender", get(page).post(page_setup))
         .route("/t/{slug}/packages/{id}/tender/schedule", post(page_change))
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/tender/requirements",
+            axum::routing::put(requirements_api),
+        )
+        .route(
+            "/t/{slug}/packages/{id}/tender/requirements",
+            post(page_requirements),
+        )
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -293,6 +389,7 @@ pub(crate) async fn page_view(
                 "tender-set-up-done",
                 "schedule-changed",
                 "schedule-extended",
+                "requirements-declared",
                 "document-published",
                 "addendum-published",
                 "minutes-published",
@@ -371,6 +468,14 @@ pub(crate) async fn page_view(
         stages,
         can_set_up: is_member && l.setup.is_none(),
         can_change: is_member && l.setup.is_some(),
+        requirements: crate::templates::RequirementsView::of(
+            &t,
+            &l.setup
+                .as_ref()
+                .map(|s| s.requirements.clone())
+                .unwrap_or_default(),
+        ),
+        can_declare: is_member && l.setup.is_some() && public.is_none(),
         evaluation_href: (is_member || authorize(&ctx.actor, Action::ViewEvaluation(l.tenant.id)).is_ok())
             .then(|| format!("/t/{}/packages/{id}/evaluation", l.tenant.slug))
             .filter(|_| opened),

@@ -676,6 +676,20 @@ fn cases() -> Vec<Case> {
             POKJA,
             S::SEE_OTHER,
         ),
+        c(
+            "PUT",
+            "/api/v1/tenants/{slug}/packages/{id}/tender/requirements",
+            true,
+            POKJA,
+            S::OK,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/tender/requirements",
+            false,
+            POKJA,
+            S::SEE_OTHER,
+        ),
         // The national working-day calendar: public to read, kept by the platform administrator.
         c("GET", "/api/v1/calendar", true, EVERYONE, S::OK),
         c("POST", "/api/v1/calendar/days-off", true, PLATFORM, S::NO_CONTENT),
@@ -846,7 +860,9 @@ fn fill(
         "/api/v1/tenants/{slug}/packages/{id}/tender"
         | "/t/{slug}/packages/{id}/tender"
         | "/api/v1/tenants/{slug}/packages/{id}/tender/schedule-change"
-        | "/t/{slug}/packages/{id}/tender/schedule" => {
+        | "/t/{slug}/packages/{id}/tender/schedule"
+        | "/api/v1/tenants/{slug}/packages/{id}/tender/requirements"
+        | "/t/{slug}/packages/{id}/tender/requirements" => {
             let k = match (case.method, case.api) {
                 ("GET", _) => 6,
                 (_, true) => 4,
@@ -1023,6 +1039,21 @@ fn fill(
                 ("stage", "submission".into()),
                 ("new_last_day", "2026-11-27".into()),
                 ("reason", "Adendum dokumen pemilihan".into()),
+            ],
+        ),
+        ("PUT", "/api/v1/tenants/{slug}/packages/{id}/tender/requirements") => (
+            Some(
+                json!({"kbli": ["42101"], "min_experience_value": 500_000_000, "experience_years": 4, "tax": true}),
+            ),
+            vec![],
+        ),
+        ("POST", "/t/{slug}/packages/{id}/tender/requirements") => (
+            None,
+            vec![
+                ("kbli", "42101, 42911".into()),
+                ("min_experience_value", "500.000.000".into()),
+                ("experience_years", "4".into()),
+                ("tax", "on".into()),
             ],
         ),
         ("POST", "/api/v1/tenants/{slug}/vendors/{id}/verification") => {

@@ -243,6 +243,7 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
         evaluation: lelang_core::rules::EvaluationMethod::SistemGugur,
         time_zone: TimeZone::Wib,
         stages: vec![],
+        requirements: Default::default(),
     };
     store
         .commit(Change {

@@ -242,6 +242,11 @@ pub(super) async fn detail_view(
         clarification_open,
         signed_in: ctx.actor.user().is_some(),
         results: crate::evaluation::pages::public_results(state, &t, d.tender.package_id).await?,
+        requirements: d
+            .setup
+            .as_ref()
+            .map(|s| crate::templates::RequirementsView::of(&t, &s.requirements).lines)
+            .unwrap_or_default(),
         errors,
         t,
     };

@@ -42,6 +42,9 @@ pub struct BidRow {
     archive: Option<String>,
     documents: Vec<(String, String, String)>,
     decisions: Vec<String>,
+    /// The tender's requirements against the company's profile: what it does not meet (empty:
+    /// all met), none when the tender requires nothing.
+    qualification: Option<Vec<String>>,
 }
 
 /// A finding as the pokja and auditors read it.
@@ -82,6 +85,19 @@ pub struct EvaluationPage {
 
 fn step_label(t: &Tr, s: Step) -> String {
     t.get(&format!("evaluation-step-{}", rules::code(&s)))
+}
+
+fn unmet_text(t: &Tr, u: &lelang_core::qualification::Unmet) -> String {
+    use lelang_core::qualification::Unmet;
+    match u {
+        Unmet::NoProfile => t.get("unmet-no-profile"),
+        Unmet::Kbli => t.get("unmet-kbli"),
+        Unmet::Sbu => t.get("unmet-sbu"),
+        Unmet::Experience => t.get("unmet-experience"),
+        Unmet::Personnel => t.get("unmet-personnel"),
+        Unmet::Equipment(name) => t.arg("unmet-equipment", "name", name),
+        Unmet::Tax => t.get("unmet-tax"),
+    }
 }
 
 fn reason_text(t: &Tr, r: &str) -> String {
@@ -257,6 +273,19 @@ async fn view_page(
             })
             .collect();
         let low = e.unreasonably_low(b);
+        let requirements = l
+            .setup
+            .as_ref()
+            .map(|s| s.requirements.clone())
+            .unwrap_or_default();
+        let qualification = if requirements.is_empty() {
+            None
+        } else {
+            let profile = state.store.vendor_profile(b.vendor_id).await?;
+            let unmet =
+                lelang_core::qualification::check(&requirements, profile.as_ref(), state.clock.now().date());
+            Some(unmet.iter().map(|u| unmet_text(&t, u)).collect())
+        };
         page.bids.push(BidRow {
             id: b.bid_id.to_string(),
             company: company.get(&b.bid_id).cloned().unwrap_or_default(),
@@ -322,6 +351,7 @@ async fn view_page(
             archive,
             documents,
             decisions,
+            qualification,
         });
     }
     page.findings = e

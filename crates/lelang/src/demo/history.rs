@@ -327,6 +327,22 @@ async fn run(
         today,
     )
     .await?;
+    // Irrigation works (KBLI 42911) or civil engineering (42101), one contract of half a billion in
+    // four years, and a clean tax standing: the demo companies' profiles meet them.
+    let loaded = lelang_app::tender::load(app, &lead, tenant.clone(), package.id).await?;
+    lelang_app::tender::declare_requirements(
+        app,
+        &lead,
+        &loaded,
+        lelang_core::qualification::Requirements {
+            kbli: vec!["42101".into(), "42911".into()],
+            min_experience_value: Some(500_000_000),
+            experience_years: 4,
+            tax: true,
+            ..Default::default()
+        },
+    )
+    .await?;
     let pdf = tiny_pdf(
         &format!("Dokumen Pemilihan: {}", package.name),
         &[
