@@ -155,6 +155,19 @@ pub async fn vote(
     Ok(e)
 }
 
+/// A member begins the evaluation again after a failure for an error in it.
+pub async fn reevaluate(
+    app: &App,
+    actor: &Actor,
+    package: PackageId,
+    reason: &str,
+) -> Result<Evaluation, AppError> {
+    change(app, package, &|e, cx| {
+        evaluation::reevaluate(actor, e, reason, cx)
+    })
+    .await
+}
+
 /// The budget holder confirms or returns a proposed award (the pokja's minutes were published
 /// with its proposal; the decision is its own event).
 pub async fn decide_award(

@@ -44,7 +44,7 @@ pub struct Publisher {
 /// deadline rush appends many commitments that publish nothing until the opening). A type that
 /// `release_of` maps must be listed here, or its releases silently never appear: the unit test
 /// below folds one event of every mapped type and expects its release.
-const READ: [&str; 16] = [
+const READ: [&str; 17] = [
     "tenant_created",
     "work_unit_created",
     "vendor_registered",
@@ -61,6 +61,7 @@ const READ: [&str; 16] = [
     "bid_opened",
     "award_announced",
     "tender_failed",
+    "evaluation_restarted",
 ];
 
 impl Publisher {
@@ -381,6 +382,15 @@ impl Publisher {
                 fields["tender"]["description"] = json!(note);
                 (*package_id, "tenderUpdate", fields)
             }
+            EventPayload::Evaluation(evaluation::Event::EvaluationRestarted { package_id, reason }) => (
+                *package_id,
+                "tenderUpdate",
+                json!({ "tender": {
+                    "id": package_id.0.to_string(),
+                    "status": "active",
+                    "description": format!("Evaluasi penawaran ulang: {reason}"),
+                }}),
+            ),
             _ => return None,
         };
         let Value::Object(fields) = fields else {

@@ -2,7 +2,8 @@
 //! schedule a proof, vote on the outcome, and the budget holder's decision on a large award.
 
 use super::rank::{
-    self, ABOVE_HPS, ABOVE_PAGU, AwardRecord, BAD_SCHEDULE, NO_SCHEDULE, NOT_OPENED, UNREASONABLY_LOW,
+    self, ABOVE_HPS, ABOVE_PAGU, AwardRecord, BAD_SCHEDULE, FailureReason, NO_SCHEDULE, NOT_OPENED,
+    UNREASONABLY_LOW,
 };
 use super::{
     Approval, Decision, EvaluatedBid, Evaluation, Event, Finding, Mutation, PriceClarification, ProofMeeting,
@@ -688,6 +689,51 @@ pub fn decide_award(
             },
         )?
     };
+    Ok(put(e, n, vec![ev]))
+}
+
+/// After the pokja declared the tender failed for an error in the evaluation, a member begins the
+/// evaluation again (Perpres 16/2018 Pasal 51 ayat (6) huruf a and ayat (7)): every finding,
+/// clarification, proof meeting, decision and vote is set aside — they stay on the log — and only
+/// what arithmetic decided stands.
+pub fn reevaluate(
+    actor: &Actor,
+    e: &Evaluation,
+    reason: &str,
+    cx: &Cx<'_>,
+) -> Result<(Evaluation, Change<Mutation>), CommandError> {
+    let a = member(actor, e.tenant_id, &e.members)?;
+    match &e.status {
+        Status::Failed { record, .. } if record.failure == Some(FailureReason::EvaluationError) => {}
+        _ => return Err(invalid("package_id", "reevaluation-not-allowed")),
+    }
+    let reason = reason_text("reason", reason)?;
+    let arithmetic = [
+        ABOVE_HPS,
+        ABOVE_PAGU,
+        NOT_OPENED,
+        NO_SCHEDULE,
+        BAD_SCHEDULE,
+        "moot",
+    ];
+    let mut n = next(e);
+    n.findings.clear();
+    n.decisions
+        .retain(|d| d.dissent.is_empty() && arithmetic.contains(&d.reason.as_str()));
+    for b in &mut n.bids {
+        b.reasonableness = None;
+        b.proof = None;
+    }
+    n.status = Status::Evaluating;
+    let ev = event(
+        a,
+        cx,
+        Some(e.tenant_id),
+        Event::EvaluationRestarted {
+            package_id: e.package_id,
+            reason,
+        },
+    )?;
     Ok(put(e, n, vec![ev]))
 }
 

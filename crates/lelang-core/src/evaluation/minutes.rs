@@ -46,7 +46,10 @@ fn failure_words(f: super::rank::FailureReason) -> &'static str {
         F::AllAboveHps => "seluruh penawaran di atas HPS",
         F::AllFailQualification => "seluruh calon gugur kualifikasi atau pembuktian",
         F::Collusion => "ditemukan persekongkolan atau KKN",
-        F::EvaluationError => "kesalahan dalam evaluasi atau dokumen pemilihan",
+        F::EvaluationError => "kesalahan dalam proses evaluasi",
+        F::DocumentError => "kesalahan dalam dokumen pemilihan",
+        F::UnfairCompetition => "seluruh peserta terlibat persaingan usaha tidak sehat",
+        F::NegotiationFailed => "negosiasi biaya tidak tercapai",
     }
 }
 

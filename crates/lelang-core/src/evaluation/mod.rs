@@ -568,6 +568,13 @@ pub enum Event {
         /// The result as it stood.
         record: Box<AwardRecord>,
     },
+    /// The evaluation began again after a failure for an error in it.
+    EvaluationRestarted {
+        /// The tender.
+        package_id: PackageId,
+        /// What was wrong.
+        reason: String,
+    },
     /// An auditor read the evaluation before its announcement.
     EvaluationRead {
         /// The tender.
@@ -633,6 +640,10 @@ crate::privacy::event_table! {
         reason: PUBLIC => "a failed tender's reason is published",
         note: PUBLIC => "the pokja's explanation",
         record: PUBLIC => "every bid's result",
+    }
+    EvaluationRestarted "evaluation_restarted" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "the tender",
+        reason: PUBLIC => "a re-evaluation's reason is published",
     }
     EvaluationRead "evaluation_read" actor: PERSONAL, role: PUBLIC, {
         package_id: PUBLIC => "each confidential read is on the log",

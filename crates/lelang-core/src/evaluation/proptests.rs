@@ -36,6 +36,7 @@ const RULES: &[&str] = &[
     "failure-reason-unfounded",
     "voted",
     "no-award-proposed",
+    "reevaluation-not-allowed",
 ];
 
 #[derive(Debug, Clone)]
@@ -72,6 +73,9 @@ enum Op {
         who: usize,
         confirm: bool,
     },
+    Reevaluate {
+        who: usize,
+    },
     Wait {
         minutes: i64,
     },
@@ -84,20 +88,24 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(who, bid, step, pass, score)| Op::Find { who, bid, step, pass, score }),
         1 => (0..6usize, 0..5usize, any::<bool>()).prop_map(|(who, bid, accepted)| Op::Clarify { who, bid, accepted }),
         1 => (0..6usize, 0..5usize, -60..240i64).prop_map(|(who, bid, minutes)| Op::Proof { who, bid, minutes }),
-        2 => (0..6usize, prop::option::of(0..6usize), prop::bool::weighted(0.8))
+        2 => (0..6usize, prop::option::of(0..9usize), prop::bool::weighted(0.8))
             .prop_map(|(who, fail, agree)| Op::Vote { who, fail, agree }),
         1 => (0..6usize, any::<bool>()).prop_map(|(who, confirm)| Op::Decide { who, confirm }),
+        1 => (0..6usize).prop_map(|who| Op::Reevaluate { who }),
         1 => (0..300i64).prop_map(|minutes| Op::Wait { minutes }),
     ]
 }
 
-const FAILURES: [FailureReason; 6] = [
+const FAILURES: [FailureReason; 9] = [
     FailureReason::NoBids,
     FailureReason::NoValidBids,
     FailureReason::AllAboveHps,
     FailureReason::AllFailQualification,
     FailureReason::Collusion,
     FailureReason::EvaluationError,
+    FailureReason::DocumentError,
+    FailureReason::UnfairCompetition,
+    FailureReason::NegotiationFailed,
 ];
 
 /// The actors: the three members, a member of another pokja, a bidder, the unit's budget holder.
@@ -254,6 +262,7 @@ fn run(merit: bool, holder: bool, ops: &[Op]) -> Result<Status, TestCaseError> {
                 };
                 approve(&who[w], &e, &p, agree, (!agree).then_some("tidak setuju"), &c)
             }
+            Op::Reevaluate { who: w } => reevaluate(&who[w], &e, "kesalahan evaluasi", &c),
             Op::Decide { who: w, confirm } => {
                 decide_award(&who[w], &e, confirm, (!confirm).then_some("kembali"), &c)
             }
@@ -276,7 +285,21 @@ fn run(merit: bool, holder: bool, ops: &[Op]) -> Result<Status, TestCaseError> {
                         expected_version: Some(e.version),
                     }]
                 );
-                prop_assert!(!concluded(&e.status), "a concluded evaluation changed");
+                // A concluded evaluation changes only by beginning again after an error in it.
+                let restarted = change
+                    .events
+                    .iter()
+                    .any(|ev| ev.event_type == "evaluation_restarted");
+                prop_assert!(
+                    !concluded(&e.status) || restarted,
+                    "a concluded evaluation changed"
+                );
+                let after_error = matches!(&e.status, Status::Failed { record, .. }
+                    if record.failure == Some(FailureReason::EvaluationError));
+                prop_assert!(
+                    !restarted || after_error,
+                    "a re-evaluation without an evaluation error"
+                );
                 let announced = change.events.iter().any(|ev| ev.event_type == "award_announced");
                 prop_assert_eq!(
                     announced,
@@ -296,7 +319,8 @@ fn run(merit: bool, holder: bool, ops: &[Op]) -> Result<Status, TestCaseError> {
                     | Op::Find { who: w, .. }
                     | Op::Clarify { who: w, .. }
                     | Op::Proof { who: w, .. }
-                    | Op::Vote { who: w, .. } => w < 3,
+                    | Op::Vote { who: w, .. }
+                    | Op::Reevaluate { who: w } => w < 3,
                     Op::Wait { .. } => false,
                 };
                 prop_assert!(!allowed, "{op:?} was denied to one who may");

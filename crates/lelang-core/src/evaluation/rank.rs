@@ -71,19 +71,28 @@ pub enum BidStatus {
 /// Why a whole tender failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// Why a tender fails: Perpres 16/2018 Pasal 51 ayat (2) as amended by Perpres 12/2021, the
+/// grounds the pokja declares (ayat (3)); KKN involving the pokja or the PPK (huruf i) is the
+/// budget holder's to declare and is not among them.
 pub enum FailureReason {
-    /// No bid was opened.
+    /// No bid, even after an extension (huruf b).
     NoBids,
-    /// Every bid failed the evaluation.
+    /// No bid passed the evaluation (huruf c).
     NoValidBids,
-    /// Every corrected price is above HPS.
+    /// Every price above HPS (huruf g).
     AllAboveHps,
-    /// Every leading bid failed qualification or its proof.
+    /// Every leading bid failed qualification or its proof (huruf c: none passed).
     AllFailQualification,
-    /// A finding of collusion or corruption among the bidders.
+    /// Every bidder involved in corruption, collusion or nepotism (huruf e).
     Collusion,
-    /// An error in the evaluation or the tender documents.
+    /// An error in the evaluation (huruf a): followed by a re-evaluation.
     EvaluationError,
+    /// An error in the tender documents, or documents against the regulation (huruf d).
+    DocumentError,
+    /// Every bidder in unfair competition (huruf f).
+    UnfairCompetition,
+    /// The cost negotiation of a selection failed (huruf h).
+    NegotiationFailed,
 }
 
 /// The machine-readable result published with the winner announcement (or the failure).
@@ -376,7 +385,11 @@ fn failure_holds(r: &AwardRecord, f: FailureReason) -> bool {
         FailureReason::AllFailQualification => r.bids.iter().all(|b| matches!(b.status, BidStatus::Failed { .. })) && r.bids.iter().any(|b| {
             matches!(&b.status, BidStatus::Failed { step, .. } if matches!(step, Step::Qualification | Step::Proof))
         }),
-        FailureReason::Collusion | FailureReason::EvaluationError => true,
+        FailureReason::Collusion
+        | FailureReason::EvaluationError
+        | FailureReason::DocumentError
+        | FailureReason::UnfairCompetition
+        | FailureReason::NegotiationFailed => true,
     }
 }
 

@@ -710,3 +710,78 @@ fn only_the_pokja_evaluates_and_auditors_reads_are_logged() {
     assert_eq!(c.events[0].event_type, "evaluation_read");
     assert!(audit_read(&other, &t.e, &cx(now())).is_err());
 }
+
+/// A failure for an error in the evaluation is followed by a re-evaluation: the members' work is
+/// set aside, the arithmetic stands, and the evaluation can reach an award again. Other failures
+/// are not re-evaluated.
+#[test]
+fn an_evaluation_error_is_followed_by_a_re_evaluation() {
+    let mut t = start(
+        EvaluationMethod::SistemGugur,
+        vec![
+            Some(schedule(&[("1", 800_000_000, 800_000_000)])),
+            Some(schedule(&[("1", 950_000_000, 950_000_000)])),
+        ],
+    );
+    t.through(0, true);
+    assert_eq!(
+        code(reevaluate(&t.m(0), &t.e, "salah hitung", &cx(now())).map(drop)),
+        "reevaluation-not-allowed"
+    );
+    let fail = Proposal::Fail {
+        reason: FailureReason::EvaluationError,
+        note: "Evaluasi teknis memakai kriteria yang tidak ada dalam dokumen pemilihan.".into(),
+    };
+    t.vote(0, &fail).expect("vote");
+    t.vote(1, &fail).expect("vote");
+    assert!(matches!(t.e.status, Status::Failed { .. }));
+    let outsider = member(UserId::new(), t.w.tenant);
+    assert!(matches!(
+        reevaluate(&outsider, &t.e, "salah hitung", &cx(now())),
+        Err(CommandError::Denied(_))
+    ));
+    let (n, c) = reevaluate(
+        &t.m(2),
+        &t.e,
+        "Kriteria teknis diperbaiki sesuai dokumen pemilihan.",
+        &cx(now()),
+    )
+    .expect("re-evaluation");
+    assert_eq!(c.events[0].event_type, "evaluation_restarted");
+    t.e = n;
+    assert!(matches!(t.e.status, Status::Evaluating));
+    assert!(t.e.findings.is_empty() && t.e.approvals.is_empty());
+    assert_eq!(t.e.standing(t.ids[0]), Standing::Pending(Step::Administrative));
+    assert_eq!(
+        t.e.standing(t.ids[1]),
+        Standing::Failed(Step::Price, "above-hps".into())
+    );
+    assert!(t.e.bids.iter().all(|b| b.proof.is_none()));
+    t.through(0, true);
+    t.vote(0, &Proposal::Award).expect("vote");
+    t.vote(2, &Proposal::Award).expect("vote");
+    assert_eq!(t.awarded().winner, Some(t.ids[0]));
+}
+
+/// Every failure ground of Pasal 51 ayat (2) that the pokja declares is a reason it may give.
+#[test]
+fn the_pokja_may_give_each_ground_of_pasal_51() {
+    for reason in [
+        FailureReason::DocumentError,
+        FailureReason::UnfairCompetition,
+        FailureReason::NegotiationFailed,
+        FailureReason::Collusion,
+    ] {
+        let mut t = start(
+            EvaluationMethod::SistemGugur,
+            vec![Some(schedule(&[("1", 800_000_000, 800_000_000)]))],
+        );
+        let p = Proposal::Fail {
+            reason,
+            note: "Alasan yang diumumkan.".into(),
+        };
+        t.vote(0, &p).expect("vote");
+        t.vote(1, &p).expect("vote");
+        assert!(matches!(&t.e.status, Status::Failed { record, .. } if record.failure == Some(reason)));
+    }
+}

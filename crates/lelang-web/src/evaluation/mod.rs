@@ -321,6 +321,31 @@ pub(crate) fn minutes_store(state: &AppState) -> lelang_app::evaluation::Minutes
     }
 }
 
+/// Why the evaluation begins again.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReevaluationInput {
+    /// What was wrong (2–2000 characters), published.
+    pub reason: String,
+}
+
+/// After the tender failed for an error in the evaluation, a member of its pokja begins the
+/// evaluation again (Perpres 16/2018 Pasal 51 ayat (6) huruf a).
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/evaluation/reevaluation", tag = "evaluation", request_body = ReevaluationInput,
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = EvaluationView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn reevaluation_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    ApiJson(input): ApiJson<ReevaluationInput>,
+) -> Result<Json<EvaluationView>, ApiError> {
+    let l = load(&state, &ctx, &slug, id).await?;
+    let e = lelang_app::evaluation::reevaluate(&state.app, &ctx.actor, l.package.id, &input.reason).await?;
+    Ok(Json(view(e)?))
+}
+
 /// The budget holder's decision on a proposed award.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -451,6 +476,10 @@ pub fn routes() -> crate::routes::Routes {
         .route(
             "/api/v1/tenants/{slug}/packages/{id}/evaluation/decision",
             post(decision_api),
+        )
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/evaluation/reevaluation",
+            post(reevaluation_api),
         )
         .route("/api/v1/tenders/{id}/prices", get(prices_api))
         .route("/api/v1/tenders/{id}/award", get(award_api))

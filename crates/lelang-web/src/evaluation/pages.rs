@@ -80,6 +80,8 @@ pub struct EvaluationPage {
     draft_sha256: String,
     votes: Vec<(String, String, String)>,
     failure_reasons: Vec<(String, String)>,
+    /// The tender failed for an error in the evaluation: a member may begin it again.
+    can_reevaluate: bool,
     errors: Vec<String>,
 }
 
@@ -195,7 +197,10 @@ async fn view_page(
             FailureReason::AllAboveHps,
             FailureReason::AllFailQualification,
             FailureReason::Collusion,
+            FailureReason::UnfairCompetition,
             FailureReason::EvaluationError,
+            FailureReason::DocumentError,
+            FailureReason::NegotiationFailed,
         ]
         .iter()
         .map(|r| {
@@ -205,6 +210,7 @@ async fn view_page(
             )
         })
         .collect(),
+        can_reevaluate: false,
         errors,
     };
     let Some(e) = e else {
@@ -222,6 +228,8 @@ async fn view_page(
         Status::Failed { .. } => t.get("evaluation-status-failed"),
     };
     page.concluded = !matches!(e.status, Status::Evaluating);
+    page.can_reevaluate = member
+        && matches!(&e.status, Status::Failed { record, .. } if record.failure == Some(FailureReason::EvaluationError));
     page.award_ready = v.award_ready && !page.concluded;
     for (b, s) in e.bids.iter().zip(&v.standings) {
         let pending = (s.state == "pending").then_some(s.step).flatten();
@@ -478,6 +486,22 @@ fn bid_of(form: &HashMap<String, String>) -> Result<BidId, ApiError> {
             field: "bid_id".into(),
             code: "unknown-bid".into(),
         })
+}
+
+async fn reevaluation_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let l = load(&state, &ctx, &slug, id).await?;
+        let reason = form.get("reason").map(String::as_str).unwrap_or("");
+        lelang_app::evaluation::reevaluate(&state.app, &ctx.actor, l.package.id, reason).await?;
+        Ok(())
+    }
+    .await;
+    done(state, ctx, slug, id, "evaluation-restarted", result).await
 }
 
 async fn finding_page(
@@ -829,6 +853,10 @@ pub fn page_routes() -> crate::routes::Routes {
         )
         .route("/t/{slug}/packages/{id}/evaluation/proofs", post(proof_page))
         .route("/t/{slug}/packages/{id}/evaluation/votes", post(vote_page))
+        .route(
+            "/t/{slug}/packages/{id}/evaluation/reevaluation",
+            post(reevaluation_page),
+        )
         .route("/t/{slug}/packages/{id}/bids/{bid}/archive", get(archive_page))
         .route(
             "/t/{slug}/packages/{id}/bids/{bid}/documents/{n}",
