@@ -52,6 +52,44 @@ pub async fn assign(
         .await
 }
 
+/// The ULP head replaces a member of a package's pokja, with a reason, before the announcement.
+pub async fn replace(
+    app: &App,
+    actor: &Actor,
+    tenant: &Tenant,
+    package: PackageId,
+    out: UserId,
+    replacement: UserId,
+    reason: &str,
+) -> Result<PokjaAssignment, AppError> {
+    authorize(actor, Action::AssignPokja(tenant.id))?;
+    let assignment = app
+        .store
+        .pokja_assignment(package)
+        .await?
+        .filter(|a| a.tenant_id == tenant.id)
+        .ok_or(AppError::NotFound)?;
+    let eligible: Vec<UserId> = members(app, tenant)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let announced = app.store.public_tender(package).await?.is_some();
+    app.run(|cx| {
+        lelang_core::pokja::replace_member(
+            actor,
+            &assignment,
+            out,
+            replacement,
+            &eligible,
+            announced,
+            reason,
+            cx,
+        )
+    })
+    .await
+}
+
 /// A member of a package's pokja declares no conflict of interest.
 pub async fn declare(app: &App, actor: &Actor, tenant: &Tenant, package: PackageId) -> Result<(), AppError> {
     authorize(actor, Action::DeclareNoConflict(tenant.id))?;

@@ -163,7 +163,11 @@ pub async fn announce(app: &App, actor: &Actor, l: &Loaded) -> Result<PublicTend
         documents,
         work_unit_name: &unit,
         regency_name: &l.tenant.name,
-        bid_recipient: ceremony.as_ref().and_then(|c| c.recipient()),
+        // A ceremony of an earlier pokja (a member replaced since) does not seal this tender.
+        bid_recipient: ceremony
+            .as_ref()
+            .filter(|c| l.assignment.as_ref().is_some_and(|a| c.of(&a.members)))
+            .and_then(|c| c.recipient()),
     };
     app.run(|cx| announce_tender(actor, &l.package, context, cx))
         .await

@@ -147,6 +147,73 @@ pub fn declare_no_conflict(
     })
 }
 
+/// The ULP head replaces a member who cannot serve (leave, illness, a conflict found later) with
+/// another pokja member of the regency, with a reason, until the announcement: the newcomer
+/// declares afresh, and a key ceremony already run is run again with the new pokja (bids are
+/// sealed to the ceremony's key, so after the announcement the pokja stays as it is — k of n
+/// members open, and a majority evaluates, without the absent one).
+#[allow(clippy::too_many_arguments)]
+pub fn replace_member(
+    actor: &Actor,
+    assignment: &PokjaAssignment,
+    out: UserId,
+    replacement: UserId,
+    eligible: &[UserId],
+    announced: bool,
+    reason: &str,
+    cx: &Cx<'_>,
+) -> Result<(PokjaAssignment, Change<Mutation>), CommandError> {
+    authorize(actor, Action::AssignPokja(assignment.tenant_id))?;
+    let a = actor
+        .user()
+        .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
+    if announced {
+        return Err(invalid("package_id", "already-announced"));
+    }
+    if !assignment.members.contains(&out) {
+        return Err(invalid("out", "pokja-not-member"));
+    }
+    if assignment.members.contains(&replacement) || !eligible.contains(&replacement) {
+        return Err(invalid("replacement", "pokja-not-member"));
+    }
+    let reason = reason.trim();
+    if !(10..=1000).contains(&reason.chars().count()) || !crate::text::is_clean_line(reason) {
+        return Err(invalid("reason", "schedule-reason"));
+    }
+    let mut n = assignment.clone();
+    for m in &mut n.members {
+        if *m == out {
+            *m = replacement;
+        }
+    }
+    n.declared.retain(|m| *m != out);
+    let event = NewEvent::new(
+        cx,
+        Some(assignment.tenant_id),
+        Some(a.user_id),
+        Some(a.role),
+        &Event::PokjaMemberReplaced {
+            package_id: assignment.package_id,
+            out,
+            replacement,
+            reason: reason.to_owned(),
+        },
+    )?;
+    Ok((
+        n,
+        Change {
+            events: vec![event],
+            mutations: vec![Mutation::ReplaceMember {
+                package_id: assignment.package_id,
+                tenant_id: assignment.tenant_id,
+                out,
+                replacement,
+                at: cx.now,
+            }],
+        },
+    ))
+}
+
 /// What happened in this stage; the `type` tag is the event type stored beside the payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -165,6 +232,17 @@ pub enum Event {
         /// The member.
         member: UserId,
     },
+    /// The ULP head replaced a member of a package's pokja, with a reason.
+    PokjaMemberReplaced {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// Who left.
+        out: UserId,
+        /// Who joined.
+        replacement: UserId,
+        /// Why.
+        reason: String,
+    },
 }
 
 crate::privacy::event_table! {
@@ -175,6 +253,12 @@ crate::privacy::event_table! {
     NoConflictDeclared "no_conflict_declared" actor: PERSONAL, role: PUBLIC, {
         package_id: PUBLIC => "a declaration was made",
         member: MEMBERSHIP => "names a member of a running tender's pokja",
+    }
+    PokjaMemberReplaced "pokja_member_replaced" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "the pokja changed",
+        out: MEMBERSHIP => "names a member of a running tender's pokja",
+        replacement: MEMBERSHIP => "names a member of a running tender's pokja",
+        reason: PUBLIC => "the reason is published (it must name no one)",
     }
 }
 
@@ -189,6 +273,19 @@ pub enum Mutation {
         package_id: crate::ids::PackageId,
         /// The member.
         member: UserId,
+        /// When.
+        at: OffsetDateTime,
+    },
+    /// A member replaced by another, who has not declared yet.
+    ReplaceMember {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The regency.
+        tenant_id: crate::ids::TenantId,
+        /// Who left.
+        out: UserId,
+        /// Who joined.
+        replacement: UserId,
         /// When.
         at: OffsetDateTime,
     },
@@ -219,5 +316,76 @@ mod tests {
             order,
             [("Yusuf", 0), ("Nur", 1), ("Rudi", 1), ("Agus", 2), ("Dewi", 2)]
         );
+    }
+
+    /// The ULP head replaces a member before the announcement; the newcomer has not declared.
+    #[test]
+    fn the_ulp_head_replaces_a_member_until_the_announcement() {
+        let w = crate::fixtures::world();
+        let head = crate::fixtures::actor(crate::role::Role::UlpHead, Some(w.tenant), None, None);
+        let mut a = w.pokja.clone();
+        let out = a.members[1];
+        let newcomer = UserId::new();
+        let eligible: Vec<UserId> = a.members.iter().copied().chain([newcomer]).collect();
+        let cx = crate::fixtures::cx(crate::fixtures::now());
+        let why = "Anggota sedang cuti melahirkan tiga bulan.";
+        let (n, c) = replace_member(&head, &a, out, newcomer, &eligible, false, why, &cx).expect("replaced");
+        assert_eq!(n.members, vec![a.members[0], newcomer, a.members[2]]);
+        assert!(!n.declared.contains(&out) && !n.declared.contains(&newcomer));
+        assert_eq!(c.events[0].event_type, "pokja_member_replaced");
+        let code = |r: Result<(PokjaAssignment, Change<Mutation>), CommandError>| match r {
+            Err(CommandError::Invalid { code, .. }) => code,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            code(replace_member(
+                &head, &a, out, newcomer, &eligible, true, why, &cx
+            )),
+            "already-announced"
+        );
+        assert_eq!(
+            code(replace_member(
+                &head, &a, newcomer, out, &eligible, false, why, &cx
+            )),
+            "pokja-not-member"
+        );
+        assert_eq!(
+            code(replace_member(
+                &head,
+                &a,
+                out,
+                a.members[0],
+                &eligible,
+                false,
+                why,
+                &cx
+            )),
+            "pokja-not-member"
+        );
+        assert_eq!(
+            code(replace_member(
+                &head,
+                &a,
+                out,
+                UserId::new(),
+                &eligible,
+                false,
+                why,
+                &cx
+            )),
+            "pokja-not-member"
+        );
+        assert_eq!(
+            code(replace_member(
+                &head, &a, out, newcomer, &eligible, false, "pendek", &cx
+            )),
+            "schedule-reason"
+        );
+        assert!(matches!(
+            replace_member(&w.lead(), &a, out, newcomer, &eligible, false, why, &cx),
+            Err(CommandError::Denied(_))
+        ));
+        a.members = n.members;
+        assert!(a.members.contains(&newcomer));
     }
 }

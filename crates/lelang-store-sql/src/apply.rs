@@ -134,6 +134,13 @@ async fn pokja<D: Db>(tx: &mut D, m: &lelang_core::pokja::Mutation) -> Result<()
     use lelang_core::pokja::Mutation;
     match m {
         Mutation::InsertPokjaAssignment(a) => crate::plan::insert_pokja_assignment(tx, a).await?,
+        Mutation::ReplaceMember {
+            package_id,
+            tenant_id,
+            out,
+            replacement,
+            at,
+        } => crate::plan::replace_member(tx, *package_id, *tenant_id, *out, *replacement, *at).await?,
         Mutation::InsertDeclaration {
             package_id,
             member,

@@ -261,6 +261,33 @@ pub async fn insert_pokja_assignment<D: Db>(db: &mut D, a: &PokjaAssignment) -> 
     Ok(())
 }
 
+/// One member of a package's pokja replaced by another, undeclared; refused if the one leaving is
+/// no longer there (another replacement came first).
+pub async fn replace_member<D: Db>(
+    db: &mut D,
+    package: PackageId,
+    tenant: lelang_core::ids::TenantId,
+    out: UserId,
+    replacement: UserId,
+    at: OffsetDateTime,
+) -> Result<(), ApplyError> {
+    let n = db
+        .execute(
+            "DELETE FROM pokja_members WHERE package_id = $1 AND member_id = $2",
+            args![package.0, out.0],
+        )
+        .await?;
+    if n != 1 {
+        return Err(ApplyError::Refused(Conflict::PokjaAssigned));
+    }
+    db.execute(
+        "INSERT INTO pokja_members (package_id, tenant_id, member_id, assigned_at) VALUES ($1, $2, $3, $4)",
+        args![package.0, tenant.0, replacement.0, at],
+    )
+    .await?;
+    Ok(())
+}
+
 /// A member's declaration of no conflict of interest, once.
 pub async fn insert_declaration<D: Db>(
     db: &mut D,

@@ -858,7 +858,7 @@ async fn revoke_token(
         crate::log::inclusion, crate::log::consistency, crate::plan::list_items, crate::plan::create_items,
         crate::plan::import_items, crate::plan::announce_plan, crate::calendar::list, crate::calendar::set,
         crate::calendar::remove, crate::package::list, crate::package::create_api, crate::pokja::workload,
-        crate::pokja::assign_api, crate::pokja::declare_api, crate::tender::get_api, crate::tender::setup_api,
+        crate::pokja::assign_api, crate::pokja::replace_api, crate::pokja::declare_api, crate::tender::get_api, crate::tender::setup_api,
         crate::tender::change_api, crate::tender::requirements_api, crate::announce::list_api, crate::announce::detail_api,
         crate::announce::join_api, crate::announce::ask_api, crate::announce::announce_api,
         crate::sealing::enrol_api, crate::sealing::my_key_api, crate::sealing::ceremony_api, crate::sealing::start_api,

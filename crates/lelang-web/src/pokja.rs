@@ -114,6 +114,78 @@ pub(crate) async fn assign_api(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Who leaves a package's pokja, who joins, and why.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplacementInput {
+    /// The member who leaves.
+    out: Uuid,
+    /// The pokja member of the regency who joins (and then declares).
+    replacement: Uuid,
+    /// Why (10–1000 characters, published; name no one).
+    reason: String,
+}
+
+/// Replaces a member of a package's pokja before the announcement (the ULP head); a key
+/// ceremony already run is run again with the new pokja.
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/pokja/replacement", tag = "pokja", request_body = ReplacementInput,
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn replace_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    ApiJson(input): ApiJson<ReplacementInput>,
+) -> Result<StatusCode, ApiError> {
+    let t = tenant_or_404(&state, &slug).await?;
+    lelang_app::pokja::replace(
+        &state.app,
+        &ctx.actor,
+        &t,
+        lelang_core::ids::PackageId(id),
+        UserId(input.out),
+        UserId(input.replacement),
+        &input.reason,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn page_replace(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let tenant = tenant_or_404(&state, &slug).await?;
+        let user = |k: &str| {
+            form.get(k)
+                .and_then(|v| Uuid::parse_str(v).ok())
+                .map(UserId)
+                .ok_or(ApiError::Invalid {
+                    field: k.into(),
+                    code: "pokja-not-member".into(),
+                })
+        };
+        lelang_app::pokja::replace(
+            &state.app,
+            &ctx.actor,
+            &tenant,
+            lelang_core::ids::PackageId(id),
+            user("out")?,
+            user("replacement")?,
+            form.get("reason").map(String::as_str).unwrap_or(""),
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    finish(state, ctx, slug, "pokja-replaced", result).await
+}
+
 /// Declares no conflict of interest with a package one is a pokja member of.
 #[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/pokja/declare", tag = "pokja",
     params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
@@ -143,6 +215,11 @@ pub fn routes() -> crate::routes::Routes {
         .route("/t/{slug}/pokja", get(page))
         .route("/t/{slug}/packages/{id}/pokja", post(page_assign))
         .route("/t/{slug}/packages/{id}/declare", post(page_declare))
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/pokja/replacement",
+            post(replace_api),
+        )
+        .route("/t/{slug}/packages/{id}/pokja/replacement", post(page_replace))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -196,6 +273,28 @@ async fn view(
     } else {
         vec![]
     };
+    // Before the announcement the ULP head may replace a member who cannot serve.
+    let mut replaceable = Vec::new();
+    if head {
+        for a in &assignments {
+            if state.store.public_tender(a.package_id).await?.is_some() {
+                continue;
+            }
+            let Some(p) = packages.iter().find(|p| p.id == a.package_id) else {
+                continue;
+            };
+            replaceable.push(crate::templates::ReplaceRow {
+                id: p.id.to_string(),
+                name: p.name.clone(),
+                members: a.members.iter().map(|m| (m.to_string(), name_of(m))).collect(),
+                others: candidates
+                    .iter()
+                    .filter(|c| !a.members.contains(&c.user_id))
+                    .map(|c| (c.user_id.to_string(), c.name.clone()))
+                    .collect(),
+            });
+        }
+    }
     let unassigned = if head {
         packages
             .iter()
@@ -236,7 +335,7 @@ async fn view(
         .collect();
     let mut nav = nav_for(state, ctx, &format!("/t/{slug}/pokja")).await;
     nav.flash = flash
-        .filter(|k| ["pokja-assigned", "pokja-declared"].contains(k))
+        .filter(|k| ["pokja-assigned", "pokja-declared", "pokja-replaced"].contains(k))
         .map(|k| t.get(k));
     let page = PokjaPage {
         nav,
@@ -244,6 +343,7 @@ async fn view(
         tenant: tenant.name.clone(),
         workload,
         unassigned,
+        replaceable,
         mine,
         errors,
         t,

@@ -324,6 +324,7 @@ pub struct PokjaPage {
     pub tenant: String,
     pub workload: Vec<CandidateRow>,
     pub unassigned: Vec<AssignRow>,
+    pub replaceable: Vec<ReplaceRow>,
     pub mine: Vec<DeclareRow>,
     pub errors: Vec<String>,
 }
@@ -639,4 +640,15 @@ impl RequirementsView {
             tax: r.tax,
         }
     }
+}
+
+/// A pokja the ULP head may still change: its package is not announced.
+#[derive(Debug, Clone)]
+pub struct ReplaceRow {
+    pub id: String,
+    pub name: String,
+    /// (user id, name) of its members.
+    pub members: Vec<(String, String)>,
+    /// (user id, name) of the regency's other pokja members.
+    pub others: Vec<(String, String)>,
 }

@@ -1864,6 +1864,10 @@ const SEALING_ROUTES: &[&str] = &[
     "/t/{slug}/packages/{id}/evaluation/votes",
     "/t/{slug}/packages/{id}/bids/{bid}/archive",
     "/t/{slug}/packages/{id}/bids/{bid}/documents/{n}",
+    // Covered by tests/packages.rs (`the_ulp_head_replaces_a_member_before_the_announcement`): a
+    // replacement changes the pokja the other rows rely on.
+    "/api/v1/tenants/{slug}/packages/{id}/pokja/replacement",
+    "/t/{slug}/packages/{id}/pokja/replacement",
     // Covered by tests/submission.rs (`submission_routes_refuse_everyone_else`).
     "/api/v1/tenders/{id}/bids/{bid}",
     "/api/v1/tenders/{id}/bids/{bid}/content",

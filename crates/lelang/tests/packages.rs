@@ -208,3 +208,128 @@ async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
     );
     assert!(!log.body.contains("kode-7731"), "its breakdown is not");
 }
+
+/// Before the announcement the ULP head replaces a pokja member who cannot serve: the newcomer
+/// declares, the one who left can no longer act, and the key ceremony is run again with the new
+/// pokja before the tender can be announced. After the announcement the pokja stays as it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ulp_head_replaces_a_member_before_the_announcement() {
+    let app = TestApp::with_demo().await;
+    let package = app
+        .package_named("banyuwangi", "Pembangunan Jembatan Desa Kedungasri")
+        .await;
+    let before = app.pokja_of(package.id).await;
+    let out = before.members[0];
+    let mut eligible = Vec::new();
+    for u in [
+        "bwi.pokja1",
+        "bwi.pokja2",
+        "bwi.pokja3",
+        "bwi.pokja4",
+        "bwi.pokja5",
+    ] {
+        let id = app.store.credentials(u).await.expect("q").expect("user").user.id;
+        if !before.members.contains(&id) {
+            eligible.push((u, id));
+        }
+    }
+    let (newcomer_name, newcomer) = eligible[0];
+    let path = format!(
+        "/api/v1/tenants/banyuwangi/packages/{}/pokja/replacement",
+        package.id.0
+    );
+    let body = json!({"out": out.0, "replacement": newcomer.0, "reason": "Anggota sedang cuti melahirkan tiga bulan."});
+    for who in [
+        "bwi.pokja1",
+        "bwi.ppk.dpu",
+        "vendor.blambangan",
+        "bwi.apip",
+        "tgl.ulp",
+    ] {
+        let mut c = app.signed_in(who).await;
+        let r = c.post_json(&path, &body, None).await;
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{who} replaced a member: {}",
+            r.status
+        );
+    }
+    let mut head = app.signed_in("bwi.ulp").await;
+    let r = head
+        .post_json(
+            &path,
+            &json!({"out": out.0, "replacement": newcomer.0, "reason": "pendek"}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = head.post_json(&path, &body, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let after = app.pokja_of(package.id).await;
+    assert!(after.members.contains(&newcomer) && !after.members.contains(&out));
+    assert!(
+        !after.declared.contains(&newcomer),
+        "the newcomer declares afresh"
+    );
+    // The newcomer declares; the one who left cannot.
+    let declare = format!(
+        "/api/v1/tenants/banyuwangi/packages/{}/pokja/declare",
+        package.id.0
+    );
+    let mut n = app.signed_in(newcomer_name).await;
+    assert_eq!(
+        n.post_json(&declare, &json!({}), None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let old = app.store.user(out).await.expect("q").expect("user").username;
+    let mut o = app.signed_in(&old).await;
+    assert_eq!(
+        o.post_json(&declare, &json!({}), None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Replacing again the member who already left is refused; so is anything after the announcement.
+    let r = head.post_json(&path, &body, None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let announced = app.demo_tender("Singolatren").await;
+    let a = app.pokja_of(announced.package_id).await;
+    let spare = [
+        "bwi.pokja1",
+        "bwi.pokja2",
+        "bwi.pokja3",
+        "bwi.pokja4",
+        "bwi.pokja5",
+    ];
+    let mut other = None;
+    for u in spare {
+        let id = app.store.credentials(u).await.expect("q").expect("user").user.id;
+        if !a.members.contains(&id) {
+            other = Some(id);
+        }
+    }
+    let r = head
+        .post_json(
+            &format!("/api/v1/tenants/banyuwangi/packages/{}/pokja/replacement", announced.package_id.0),
+            &json!({"out": a.members[0].0, "replacement": other.expect("a spare member").0, "reason": "Anggota berhalangan tetap karena sakit."}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("already-announced"), "{}", r.body);
+    // The event names no one in clear on the public log.
+    let size = app.store.tree_size().await.expect("size");
+    let leaves = app.store.leaves(0, size).await.expect("leaves");
+    let (e, salt) = leaves
+        .iter()
+        .rev()
+        .find(|(e, _)| e.event_type == "pokja_member_replaced")
+        .expect("the replacement is on the log");
+    let public = String::from_utf8(lelang_core::public::leaf(e, salt).expect("leaf")).expect("utf-8");
+    assert!(
+        public.contains("cuti melahirkan"),
+        "the reason is public: {public}"
+    );
+    assert!(
+        !public.contains(&newcomer.0.to_string()) && !public.contains(&out.0.to_string()),
+        "{public}"
+    );
+}

@@ -88,7 +88,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(who, bid, step, pass, score)| Op::Find { who, bid, step, pass, score }),
         1 => (0..6usize, 0..5usize, any::<bool>()).prop_map(|(who, bid, accepted)| Op::Clarify { who, bid, accepted }),
         1 => (0..6usize, 0..5usize, -60..240i64).prop_map(|(who, bid, minutes)| Op::Proof { who, bid, minutes }),
-        2 => (0..6usize, prop::option::of(0..9usize), prop::bool::weighted(0.8))
+        2 => (0..6usize, prop::option::weighted(0.25, 0..9usize), prop::bool::weighted(0.8))
             .prop_map(|(who, fail, agree)| Op::Vote { who, fail, agree }),
         1 => (0..6usize, any::<bool>()).prop_map(|(who, confirm)| Op::Decide { who, confirm }),
         1 => (0..6usize).prop_map(|who| Op::Reevaluate { who }),

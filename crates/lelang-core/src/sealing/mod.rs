@@ -366,14 +366,23 @@ fn pokja_member<'a>(
 
 /// Whether a new ceremony may start after `latest`: there is none, it failed, or it has stalled
 /// for [`CEREMONY_STALL`] (a member who cannot take part, a sub-share nobody can decrypt).
-pub fn may_start_ceremony(latest: Option<&Ceremony>, now: OffsetDateTime) -> bool {
+pub fn may_start_ceremony(latest: Option<&Ceremony>, pokja: &[UserId], now: OffsetDateTime) -> bool {
     match latest {
         None => true,
+        // A ceremony of another pokja (a member replaced since) is run again with this one.
+        Some(c) if !c.of(pokja) => true,
         Some(c) => match &c.outcome {
             Some(CeremonyOutcome::Failed { .. }) => true,
             Some(CeremonyOutcome::Completed { .. }) => false,
             None => now - c.started_at >= CEREMONY_STALL,
         },
+    }
+}
+
+impl Ceremony {
+    /// Whether the ceremony was run by exactly these members.
+    pub fn of(&self, pokja: &[UserId]) -> bool {
+        self.members.len() == pokja.len() && self.members.iter().all(|m| pokja.contains(&m.user_id))
     }
 }
 
@@ -406,7 +415,7 @@ pub fn start_ceremony(
     }
     // A failed ceremony is run again; so is one stalled for a day (a member who cannot take part,
     // a sub-share nobody can decrypt): the new one replaces it, on the log.
-    if !may_start_ceremony(latest, now) {
+    if !may_start_ceremony(latest, &p.members, now) {
         return Err(invalid("package_id", "ceremony-exists"));
     }
     let replaces = latest.map(|c| c.id);

@@ -510,3 +510,36 @@ fn the_browser_and_this_side_agree_on_every_format() {
         seal::verify_partial(&partial.decode().expect("hex"), &s, &hex("u"), b"another context").is_err()
     );
 }
+
+/// A completed ceremony blocks another of the same pokja; once a member is replaced, the new
+/// pokja runs its own (the old key would need a member who left).
+#[test]
+fn a_replaced_member_means_a_new_ceremony() {
+    let (w, ids, ks) = pokja(3);
+    let c = confirmed(&w, &ids, dealt(&w, &ids, started(&w, &ks, None), &[]));
+    assert!(c.recipient().is_some());
+    assert!(c.of(&w.pokja.members));
+    assert!(!may_start_ceremony(Some(&c), &w.pokja.members, now()));
+    let mut replaced = w.pokja.clone();
+    let newcomer = UserId::new();
+    replaced.members[2] = newcomer;
+    assert!(!c.of(&replaced.members));
+    assert!(may_start_ceremony(Some(&c), &replaced.members, now()));
+    let newcomer_id = age::x25519::Identity::generate();
+    let mut keys = ks[..2].to_vec();
+    keys.push(key(newcomer, &newcomer_id));
+    let (again, _) = start_ceremony(
+        &w.lead(),
+        w.tenant,
+        w.package.id,
+        Some(&replaced),
+        &keys,
+        false,
+        Some(&c),
+        None,
+        &crate::fixtures::cx(now()),
+    )
+    .expect("a new ceremony for the new pokja");
+    assert!(again.of(&replaced.members));
+    assert_ne!(again.id, c.id);
+}

@@ -209,7 +209,13 @@ pub(super) async fn tender_page(
                 .is_some_and(|c| c.dealings.iter().any(|d| d.dealer == i))
         });
         let checked = me.is_some_and(|i| c.as_ref().is_some_and(|c| c.confirmed.contains(&i)));
-        let can_start = is_member && tender.is_none() && sealing::may_start_ceremony(c.as_ref(), now);
+        let can_start = is_member
+            && tender.is_none()
+            && sealing::may_start_ceremony(
+                c.as_ref(),
+                l.assignment.as_ref().map_or(&[][..], |a| &a.members),
+                now,
+            );
         let can_deal = me.is_some() && stage == Some(sealing::CeremonyStage::Dealing) && !dealt;
         let can_check = me.is_some() && stage == Some(sealing::CeremonyStage::Checking) && !checked;
         let can_open = is_member
