@@ -168,6 +168,25 @@ pub async fn reevaluate(
     .await
 }
 
+/// A member repeats a failed tender (tender ulang) as a new package run by the same pokja.
+pub async fn repeat(
+    app: &App,
+    actor: &Actor,
+    package: PackageId,
+) -> Result<lelang_core::package::Package, AppError> {
+    let store = app.store.as_ref();
+    let e = store.evaluation(package).await?.ok_or(AppError::NotFound)?;
+    let failed = store.package(package).await?.ok_or(AppError::NotFound)?;
+    let assignment = store.pokja_assignment(package).await?.ok_or(AppError::NotFound)?;
+    let repeated = store
+        .packages(e.tenant_id)
+        .await?
+        .iter()
+        .any(|p| p.repeat_of == Some(package));
+    app.run(|cx| evaluation::repeat_tender(actor, &e, &failed, &assignment, repeated, cx))
+        .await
+}
+
 /// The budget holder confirms or returns a proposed award (the pokja's minutes were published
 /// with its proposal; the decision is its own event).
 pub async fn decide_award(

@@ -92,6 +92,7 @@ pub fn world() -> World {
         location: "Kecamatan Tegaldlimo".into(),
         rule_set: rules.id.clone(),
         created_at: OffsetDateTime::UNIX_EPOCH,
+        repeat_of: None,
     };
     let members: Vec<UserId> = (0..3).map(|_| UserId::new()).collect();
     World {

@@ -54,6 +54,9 @@ pub struct Package {
     /// When it was prepared.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// The failed tender this one repeats (tender ulang), if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat_of: Option<PackageId>,
 }
 
 /// Input of [`create_package`].
@@ -142,6 +145,7 @@ pub fn create_package(
         location,
         rule_set: rules.id.clone(),
         created_at: now,
+        repeat_of: None,
     };
     let event = NewEvent::new(
         cx,
@@ -158,6 +162,7 @@ pub fn create_package(
             hps_breakdown: p.hps_breakdown.clone(),
             location: p.location.clone(),
             rule_set: p.rule_set.clone(),
+            repeat_of: None,
         },
     )?;
     Ok((
@@ -193,6 +198,9 @@ pub enum Event {
         location: String,
         /// The rule set.
         rule_set: String,
+        /// The failed tender it repeats.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        repeat_of: Option<crate::ids::PackageId>,
     },
 }
 
@@ -207,6 +215,7 @@ crate::privacy::event_table! {
         hps_breakdown: Visibility::Commit(Confidential::HpsBreakdown) => "only the total is announced (Perpres 16/2018 Pasal 26)",
         location: PUBLIC => "where",
         rule_set: PUBLIC => "the regulation it runs under",
+        repeat_of: PUBLIC => "a repeat tender names the failed one",
     }
 }
 

@@ -276,6 +276,15 @@ pub enum Mutation {
         /// When.
         at: OffsetDateTime,
     },
+    /// Declarations carried over to a repeat tender, run by the same pokja.
+    Declarations {
+        /// The package.
+        package_id: crate::ids::PackageId,
+        /// The members who declared.
+        members: Vec<UserId>,
+        /// When.
+        at: OffsetDateTime,
+    },
     /// A member replaced by another, who has not declared yet.
     ReplaceMember {
         /// The package.

@@ -650,6 +650,7 @@ mod tests {
             location: "Genteng".into(),
             rule_set: rules.id.clone(),
             created_at: OffsetDateTime::UNIX_EPOCH,
+            repeat_of: None,
         };
         let ids: Vec<UserId> = (0..3).map(|_| UserId::new()).collect();
         let pokja = PokjaAssignment {

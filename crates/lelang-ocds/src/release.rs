@@ -135,14 +135,12 @@ impl Publisher {
                 budget_ceiling,
                 owner_estimate,
                 location,
+                repeat_of,
                 ..
             }) => {
                 let mut parties = vec![d.buyer(*work_unit_id)];
                 parties.extend(d.procuring_entity(e.tenant_id));
-                (
-                    *package_id,
-                    "planning",
-                    json!({
+                let mut fields = json!({
                         "buyer": reference(&parties[0]),
                         "parties": parties,
                         "planning": {
@@ -159,8 +157,18 @@ impl Publisher {
                             "status": "planning",
                             "value": idr(*owner_estimate),
                         },
-                    }),
-                )
+                });
+                // A repeat tender names the process that failed before it.
+                if let Some(failed) = repeat_of {
+                    fields["relatedProcesses"] = json!([{
+                        "id": "1",
+                        "relationship": ["unsuccessfulProcess"],
+                        "title": "Tender gagal yang diulang",
+                        "scheme": "ocid",
+                        "identifier": p.ocid(*failed),
+                    }]);
+                }
+                (*package_id, "planning", fields)
             }
             EventPayload::Pokja(pokja::Event::PokjaAssigned { package_id, .. }) => {
                 let entity = d.procuring_entity(e.tenant_id)?;
@@ -723,6 +731,7 @@ mod tests {
             }],
             location: "Kecamatan Tegaldlimo".into(),
             rule_set: "perpres-46-2025".into(),
+            repeat_of: None,
         });
         log.push(tender::Event::TenderScheduled {
             package_id: package,

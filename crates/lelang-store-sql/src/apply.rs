@@ -146,6 +146,15 @@ async fn pokja<D: Db>(tx: &mut D, m: &lelang_core::pokja::Mutation) -> Result<()
             member,
             at,
         } => crate::plan::insert_declaration(tx, *package_id, *member, *at).await?,
+        Mutation::Declarations {
+            package_id,
+            members,
+            at,
+        } => {
+            for m in members {
+                crate::plan::insert_declaration(tx, *package_id, *m, *at).await?;
+            }
+        }
     }
     Ok(())
 }
@@ -255,6 +264,8 @@ async fn opening<D: Db>(tx: &mut D, m: &lelang_core::sealing::opening::Mutation)
 async fn evaluation<D: Db>(tx: &mut D, m: &lelang_core::evaluation::Mutation) -> Result<(), ApplyError> {
     use lelang_core::evaluation::Mutation;
     match m {
+        Mutation::Package(m) => package(tx, m).await,
+        Mutation::Pokja(m) => pokja(tx, m).await,
         Mutation::PutEvaluation {
             evaluation,
             expected_version,

@@ -48,6 +48,7 @@ fn package_row(r: &impl Row) -> Result<Package, sqlx::Error> {
         location: r.text("location")?,
         rule_set: r.text("rule_set")?,
         created_at: r.time("created_at")?,
+        repeat_of: r.opt_uuid("repeat_of")?.map(PackageId),
     })
 }
 
@@ -220,7 +221,7 @@ pub async fn announce_plan_items<D: Db>(
 pub async fn insert_package<D: Db>(db: &mut D, p: &Package) -> Result<(), ApplyError> {
     db.execute(
         "INSERT INTO packages (id, tenant_id, work_unit_id, plan_item_id, name, category, budget_ceiling, owner_estimate, \
-         hps_breakdown, location, rule_set, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         hps_breakdown, location, rule_set, created_at, repeat_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         args![
             p.id.0,
             p.tenant_id.0,
@@ -234,6 +235,7 @@ pub async fn insert_package<D: Db>(db: &mut D, p: &Package) -> Result<(), ApplyE
             p.location.as_str(),
             p.rule_set.as_str(),
             p.created_at,
+            p.repeat_of.map(|r| r.0),
         ],
     )
     .await?;

@@ -144,6 +144,7 @@ pub async fn package_with_vendor(
         location: "Kabupaten".into(),
         rule_set: "perpres-46-2025".into(),
         created_at: t0(),
+        repeat_of: None,
     };
     let vendor = Vendor {
         id: lelang_core::VendorId::new(),

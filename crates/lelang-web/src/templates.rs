@@ -471,6 +471,9 @@ pub struct TenderDetailPage {
     pub results: Option<PublicResults>,
     /// The qualification requirements, in words.
     pub requirements: Vec<String>,
+    /// The failed tender this one repeats, and the repeat of this one once announced.
+    pub repeat_of: Option<String>,
+    pub repeated_as: Option<String>,
     pub errors: Vec<String>,
 }
 

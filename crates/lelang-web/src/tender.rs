@@ -390,6 +390,7 @@ pub(crate) async fn page_view(
                 "schedule-changed",
                 "schedule-extended",
                 "requirements-declared",
+                "tender-repeated",
                 "document-published",
                 "addendum-published",
                 "minutes-published",

@@ -182,6 +182,7 @@ async fn fill(store: &SqliteStore, n: usize) -> anyhow::Result<()> {
             location: format!("Kecamatan {}", PLACES[(i / 77) % PLACES.len()]),
             rule_set: "perpres-46-2025".into(),
             created_at: now,
+            repeat_of: None,
         };
         let words = format!("{} {} {} {}", name, package.location, unit.name, tenant.name);
         let tender = PublicTender {

@@ -1853,6 +1853,8 @@ const SEALING_ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/packages/{id}/evaluation/decision",
     "/api/v1/tenants/{slug}/packages/{id}/evaluation/reevaluation",
     "/t/{slug}/packages/{id}/evaluation/reevaluation",
+    "/api/v1/tenants/{slug}/packages/{id}/evaluation/repeat",
+    "/t/{slug}/packages/{id}/evaluation/repeat",
     "/api/v1/tenders/{id}/prices",
     "/api/v1/tenders/{id}/award",
     "/t/{slug}/packages/{id}/evaluation",

@@ -35,6 +35,18 @@ fn lelang(args: &[&str]) -> (bool, String) {
     )
 }
 
+/// A demo package by name, not its repeat.
+async fn first_of(app: &TestApp, name: &str) -> lelang_core::package::Package {
+    let tenant = app.store.tenant_by_slug(SLUG).await.expect("q").expect("tenant");
+    app.store
+        .packages(tenant.id)
+        .await
+        .expect("q")
+        .into_iter()
+        .find(|p| p.name == name && p.repeat_of.is_none())
+        .expect("package")
+}
+
 async fn count_events(app: &TestApp, ty: &str) -> usize {
     app.store
         .events(lelang_core::store::EventFilter {
@@ -352,7 +364,7 @@ async fn lelang_verify_award_agrees_with_the_demo_and_refuses_a_changed_reason()
     let mut anon = app.client();
     let dir = tempfile::tempdir().expect("tmp");
     for (name, failed) in [(AWARDED, false), (FAILED, true)] {
-        let p = app.package_named(SLUG, name).await;
+        let p = first_of(&app, name).await;
         let r = anon.get(&format!("/api/v1/tenders/{}/award", p.id.0)).await;
         assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
         let file = dir.path().join("award.json");
@@ -374,6 +386,56 @@ async fn lelang_verify_award_agrees_with_the_demo_and_refuses_a_changed_reason()
         assert!(!ok, "{name}: a rewritten reason verified: {out}");
         assert!(out.contains("which its figures contradict"), "{out}");
     }
+    // The failed tender is repeated (once), linked both ways, and the repeat's open data names
+    // the process that failed.
+    let failed = first_of(&app, FAILED).await;
+    let tenant = app.store.tenant_by_slug(SLUG).await.expect("q").expect("tenant");
+    let repeat = app
+        .store
+        .packages(tenant.id)
+        .await
+        .expect("q")
+        .into_iter()
+        .find(|p| p.repeat_of == Some(failed.id))
+        .expect("the demo repeats the failed tender");
+    assert!(
+        app.store.public_tender(repeat.id).await.expect("q").is_some(),
+        "announced"
+    );
+    let page = anon.get(&format!("/tenders/{}", failed.id.0)).await;
+    assert!(
+        page.body.contains(&format!("/tenders/{}", repeat.id.0)),
+        "the failed tender links its repeat"
+    );
+    let page = anon.get(&format!("/tenders/{}", repeat.id.0)).await;
+    assert!(
+        page.body.contains("tender-repeat-of"),
+        "the repeat links the failed tender"
+    );
+    let member = app.pokja_member(failed.id).await;
+    let mut m = app.signed_in(&member).await;
+    let r = m
+        .post_json(
+            &format!(
+                "/api/v1/tenants/{SLUG}/packages/{}/evaluation/repeat",
+                failed.id.0
+            ),
+            &json!({}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("repeat-exists"), "{}", r.body);
+    let record = anon
+        .get(&format!("/api/v1/ocds/records/ocds-lelang-{}", repeat.id.0))
+        .await;
+    assert!(
+        record.body.contains("unsuccessfulProcess")
+            && record.body.contains(&format!("ocds-lelang-{}", failed.id.0)),
+        "{}",
+        record.body
+    );
+
     // The tender ready to open has no result, and its prices are not out yet.
     let p = app.package_named(SLUG, READY).await;
     assert_eq!(

@@ -737,6 +737,91 @@ pub fn reevaluate(
     Ok(put(e, n, vec![ev]))
 }
 
+/// After a failure the pokja may not cure by evaluating again, a member repeats the tender
+/// (Perpres 16/2018 Pasal 51 ayat (6) huruf c): a new package of the same plan item, HPS and
+/// location, linked to the failed one, run by the same pokja (its declarations stand: the
+/// procurement is the same), to be set up, sealed and announced afresh. Once per failed tender.
+pub fn repeat_tender(
+    actor: &Actor,
+    e: &Evaluation,
+    failed: &crate::package::Package,
+    assignment: &PokjaAssignment,
+    repeated: bool,
+    cx: &Cx<'_>,
+) -> Result<(crate::package::Package, Change<Mutation>), CommandError> {
+    let a = member(actor, e.tenant_id, &e.members)?;
+    match &e.status {
+        Status::Failed { record, .. } if record.failure != Some(FailureReason::EvaluationError) => {}
+        _ => return Err(invalid("package_id", "repeat-not-allowed")),
+    }
+    if repeated || failed.id != e.package_id || assignment.package_id != e.package_id {
+        return Err(invalid("package_id", "repeat-exists"));
+    }
+    let p = crate::package::Package {
+        id: cx.id(),
+        created_at: cx.now,
+        repeat_of: Some(failed.id),
+        ..failed.clone()
+    };
+    let pokja = PokjaAssignment {
+        package_id: p.id,
+        assigned_at: cx.now,
+        ..assignment.clone()
+    };
+    let events = vec![
+        event(
+            a,
+            cx,
+            Some(e.tenant_id),
+            crate::package::Event::PackageCreated {
+                package_id: p.id,
+                plan_item_id: p.plan_item_id,
+                work_unit_id: p.work_unit_id,
+                name: p.name.clone(),
+                budget_ceiling: p.budget_ceiling,
+                owner_estimate: p.owner_estimate,
+                hps_breakdown: p.hps_breakdown.clone(),
+                location: p.location.clone(),
+                rule_set: p.rule_set.clone(),
+                repeat_of: p.repeat_of,
+            },
+        )?,
+        event(
+            a,
+            cx,
+            Some(e.tenant_id),
+            crate::pokja::Event::PokjaAssigned {
+                package_id: p.id,
+                members: pokja.members.clone(),
+            },
+        )?,
+        event(
+            a,
+            cx,
+            Some(e.tenant_id),
+            Event::TenderRepeated {
+                package_id: failed.id,
+                repeat_id: p.id,
+            },
+        )?,
+    ];
+    Ok((
+        p.clone(),
+        Change {
+            events,
+            mutations: vec![
+                Mutation::Package(crate::package::Mutation::InsertPackage(p)),
+                Mutation::Pokja(crate::pokja::Mutation::InsertPokjaAssignment(pokja.clone())),
+                Mutation::Pokja(crate::pokja::Mutation::Declarations {
+                    package_id: pokja.package_id,
+                    members: pokja.declared.clone(),
+                    at: cx.now,
+                }),
+            ],
+        },
+    ))
+}
+
 /// An auditor's read of an evaluation in progress (its findings, prices and decisions): logged,
 /// committed on the public log, no state change.
 pub fn audit_read(actor: &Actor, e: &Evaluation, cx: &Cx<'_>) -> Result<Change<Mutation>, CommandError> {

@@ -568,6 +568,13 @@ pub enum Event {
         /// The result as it stood.
         record: Box<AwardRecord>,
     },
+    /// A failed tender was repeated as a new package.
+    TenderRepeated {
+        /// The failed tender.
+        package_id: PackageId,
+        /// The repeat.
+        repeat_id: PackageId,
+    },
     /// The evaluation began again after a failure for an error in it.
     EvaluationRestarted {
         /// The tender.
@@ -641,6 +648,10 @@ crate::privacy::event_table! {
         note: PUBLIC => "the pokja's explanation",
         record: PUBLIC => "every bid's result",
     }
+    TenderRepeated "tender_repeated" actor: PERSONAL, role: PUBLIC, {
+        package_id: PUBLIC => "the failed tender",
+        repeat_id: PUBLIC => "its repeat",
+    }
     EvaluationRestarted "evaluation_restarted" actor: PERSONAL, role: PUBLIC, {
         package_id: PUBLIC => "the tender",
         reason: PUBLIC => "a re-evaluation's reason is published",
@@ -653,6 +664,10 @@ crate::privacy::event_table! {
 /// A state mutation of this stage, always applied together with the events that explain it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mutation {
+    /// The repeat of a failed tender: its package.
+    Package(crate::package::Mutation),
+    /// The repeat's pokja.
+    Pokja(crate::pokja::Mutation),
     /// An evaluation written whole, held only on the version it was read at.
     PutEvaluation {
         /// The evaluation.

@@ -785,3 +785,43 @@ fn the_pokja_may_give_each_ground_of_pasal_51() {
         assert!(matches!(&t.e.status, Status::Failed { record, .. } if record.failure == Some(reason)));
     }
 }
+
+/// A failed tender is repeated once, as a new package of the same plan item run by the same
+/// pokja; an evaluation error is cured by evaluating again instead.
+#[test]
+fn a_failed_tender_is_repeated_once_by_its_pokja() {
+    let mut t = start(
+        EvaluationMethod::SistemGugur,
+        vec![Some(schedule(&[("1", 950_000_000, 950_000_000)]))],
+    );
+    let c = cx(now());
+    assert_eq!(
+        code(repeat_tender(&t.m(0), &t.e, &t.w.package, &t.w.pokja, false, &c).map(drop)),
+        "repeat-not-allowed"
+    );
+    let p = Proposal::Fail {
+        reason: FailureReason::AllAboveHps,
+        note: "Seluruh penawaran di atas HPS.".into(),
+    };
+    t.vote(0, &p).expect("vote");
+    t.vote(1, &p).expect("vote");
+    let outsider = member(UserId::new(), t.w.tenant);
+    assert!(matches!(
+        repeat_tender(&outsider, &t.e, &t.w.package, &t.w.pokja, false, &c),
+        Err(CommandError::Denied(_))
+    ));
+    let (repeat, change) =
+        repeat_tender(&t.m(2), &t.e, &t.w.package, &t.w.pokja, false, &c).expect("repeated");
+    assert_eq!(repeat.repeat_of, Some(t.w.package.id));
+    assert_eq!(
+        (repeat.plan_item_id, repeat.owner_estimate),
+        (t.w.package.plan_item_id, t.w.package.owner_estimate)
+    );
+    assert_ne!(repeat.id, t.w.package.id);
+    let types: Vec<&str> = change.events.iter().map(|e| e.event_type).collect();
+    assert_eq!(types, ["package_created", "pokja_assigned", "tender_repeated"]);
+    assert_eq!(
+        code(repeat_tender(&t.m(2), &t.e, &t.w.package, &t.w.pokja, true, &c).map(drop)),
+        "repeat-exists"
+    );
+}

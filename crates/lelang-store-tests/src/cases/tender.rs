@@ -90,6 +90,7 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
             location: "Kabupaten".into(),
             rule_set: "perpres-46-2025".into(),
             created_at: t0(),
+            repeat_of: None,
         };
         let tender = PublicTender {
             package_id: package.id,

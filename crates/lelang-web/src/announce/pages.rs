@@ -242,6 +242,23 @@ pub(super) async fn detail_view(
         clarification_open,
         signed_in: ctx.actor.user().is_some(),
         results: crate::evaluation::pages::public_results(state, &t, d.tender.package_id).await?,
+        repeat_of: state
+            .store
+            .package(d.tender.package_id)
+            .await?
+            .and_then(|p| p.repeat_of)
+            .map(|r| format!("/tenders/{}", r.0)),
+        repeated_as: {
+            let mut found = None;
+            for p in state.store.packages(d.tender.tenant_id).await? {
+                if p.repeat_of == Some(d.tender.package_id)
+                    && state.store.public_tender(p.id).await?.is_some()
+                {
+                    found = Some(format!("/tenders/{}", p.id.0));
+                }
+            }
+            found
+        },
         requirements: d
             .setup
             .as_ref()

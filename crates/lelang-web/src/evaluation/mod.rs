@@ -346,6 +346,29 @@ pub(crate) async fn reevaluation_api(
     Ok(Json(view(e)?))
 }
 
+/// The repeat tender made.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Repeated {
+    /// The new package: set it up, run its key ceremony and announce it.
+    pub package_id: Uuid,
+}
+
+/// Repeats a failed tender (tender ulang, Perpres 16/2018 Pasal 51 ayat (6) huruf c) as a new
+/// package of the same plan item, HPS and pokja, linked to the failed one (a member of its pokja).
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/evaluation/repeat", tag = "evaluation",
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id")),
+    responses((status = 201, body = Repeated), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn repeat_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+) -> Result<(StatusCode, Json<Repeated>), ApiError> {
+    let l = load(&state, &ctx, &slug, id).await?;
+    let p = lelang_app::evaluation::repeat(&state.app, &ctx.actor, l.package.id).await?;
+    Ok((StatusCode::CREATED, Json(Repeated { package_id: p.id.0 })))
+}
+
 /// The budget holder's decision on a proposed award.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -480,6 +503,10 @@ pub fn routes() -> crate::routes::Routes {
         .route(
             "/api/v1/tenants/{slug}/packages/{id}/evaluation/reevaluation",
             post(reevaluation_api),
+        )
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/evaluation/repeat",
+            post(repeat_api),
         )
         .route("/api/v1/tenders/{id}/prices", get(prices_api))
         .route("/api/v1/tenders/{id}/award", get(award_api))

@@ -82,6 +82,10 @@ pub struct EvaluationPage {
     failure_reasons: Vec<(String, String)>,
     /// The tender failed for an error in the evaluation: a member may begin it again.
     can_reevaluate: bool,
+    /// The tender failed otherwise and is not repeated yet: a member may repeat it.
+    can_repeat: bool,
+    /// Its repeat, once made (the pokja's tender page of the new package).
+    repeat_href: Option<String>,
     errors: Vec<String>,
 }
 
@@ -211,6 +215,8 @@ async fn view_page(
         })
         .collect(),
         can_reevaluate: false,
+        can_repeat: false,
+        repeat_href: None,
         errors,
     };
     let Some(e) = e else {
@@ -228,6 +234,18 @@ async fn view_page(
         Status::Failed { .. } => t.get("evaluation-status-failed"),
     };
     page.concluded = !matches!(e.status, Status::Evaluating);
+    let repeat = state
+        .store
+        .packages(l.tenant.id)
+        .await?
+        .into_iter()
+        .find(|p| p.repeat_of == Some(l.package.id));
+    page.repeat_href = repeat
+        .as_ref()
+        .map(|p| format!("/t/{slug}/packages/{}/tender", p.id));
+    page.can_repeat = member
+        && repeat.is_none()
+        && matches!(&e.status, Status::Failed { record, .. } if record.failure != Some(FailureReason::EvaluationError));
     page.can_reevaluate = member
         && matches!(&e.status, Status::Failed { record, .. } if record.failure == Some(FailureReason::EvaluationError));
     page.award_ready = v.award_ready && !page.concluded;
@@ -502,6 +520,34 @@ async fn reevaluation_page(
     }
     .await;
     done(state, ctx, slug, id, "evaluation-restarted", result).await
+}
+
+async fn repeat_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(_): PageForm<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let l = load(&state, &ctx, &slug, id).await?;
+        Ok(lelang_app::evaluation::repeat(&state.app, &ctx.actor, l.package.id).await?)
+    }
+    .await;
+    let path = format!("/t/{slug}/packages/{id}/evaluation");
+    // The new package's own page, where the pokja sets the repeat up.
+    let to = result.map(|p| format!("/t/{slug}/packages/{}/tender?ok=tender-repeated", p.id));
+    let again = |errors| {
+        view_page(
+            &state,
+            &ctx,
+            &slug,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            None,
+        )
+    };
+    form_done(&state, &ctx, &path, to, again).await
 }
 
 async fn finding_page(
@@ -857,6 +903,7 @@ pub fn page_routes() -> crate::routes::Routes {
             "/t/{slug}/packages/{id}/evaluation/reevaluation",
             post(reevaluation_page),
         )
+        .route("/t/{slug}/packages/{id}/evaluation/repeat", post(repeat_page))
         .route("/t/{slug}/packages/{id}/bids/{bid}/archive", get(archive_page))
         .route(
             "/t/{slug}/packages/{id}/bids/{bid}/documents/{n}",

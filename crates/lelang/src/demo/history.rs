@@ -250,6 +250,25 @@ pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> 
             .await
             .with_context(|| format!("demo history: {}", p.item))?;
     }
+    // Today the pokja repeats the tender that failed (tender ulang) and announces the repeat.
+    let failed = PAST
+        .iter()
+        .find(|p| p.reached == Reached::Failed)
+        .ok_or_else(|| anyhow!("no failed tender"))?;
+    let package = store
+        .packages(tenant.id)
+        .await?
+        .into_iter()
+        .find(|p| p.name == failed.item && p.repeat_of.is_none())
+        .ok_or_else(|| anyhow!("the failed package"))?;
+    let mut members = Vec::new();
+    for username in POKJA {
+        members.push(official_actor(store, username).await?);
+    }
+    let repeat = lelang_app::evaluation::repeat(app, &members[0], package.id).await?;
+    announce(app, docs, &tenant, &repeat, &members)
+        .await
+        .context("demo history: the repeat tender")?;
     Ok(())
 }
 
@@ -310,70 +329,11 @@ async fn run(
         lelang_app::pokja::declare(app, &actor, tenant, package.id).await?;
         members.push((u.username, actor));
     }
-    let assignment = store
-        .pokja_assignment(package.id)
-        .await?
-        .ok_or_else(|| anyhow!("pokja"))?;
     let lead = members[0].1.clone();
-    let loaded = lelang_app::tender::load(app, &lead, tenant.clone(), package.id).await?;
     let offset = time::UtcOffset::from_hms(tenant.time_zone.utc_offset_hours(), 0, 0)?;
-    let today = app.clock.now().to_offset(offset).date();
-    lelang_app::tender::set_up(
-        app,
-        &lead,
-        &loaded,
-        Method::Tender,
-        EvaluationMethod::SistemGugur,
-        today,
-    )
-    .await?;
-    // Irrigation works (KBLI 42911) or civil engineering (42101), one contract of half a billion in
-    // four years, and a clean tax standing: the demo companies' profiles meet them.
-    let loaded = lelang_app::tender::load(app, &lead, tenant.clone(), package.id).await?;
-    lelang_app::tender::declare_requirements(
-        app,
-        &lead,
-        &loaded,
-        lelang_core::qualification::Requirements {
-            kbli: vec!["42101".into(), "42911".into()],
-            min_experience_value: Some(500_000_000),
-            experience_years: 4,
-            tax: true,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let pdf = tiny_pdf(
-        &format!("Dokumen Pemilihan: {}", package.name),
-        &[
-            &tenant.name,
-            &format!("Lokasi: {}", package.location),
-            "Dokumen contoh untuk demo lelang.",
-        ],
-    );
-    let (sha256, size) = store_bytes(docs, &pdf).await?;
-    lelang_app::document::publish::<anyhow::Error, _>(
-        app,
-        &ppk,
-        &package,
-        Some(&assignment),
-        NewDocument {
-            kind: DocumentKind::Specification,
-            title: "Dokumen Pemilihan".into(),
-            filename: "dokumen-pemilihan.pdf".into(),
-            size,
-            sha256,
-            supersedes: None,
-            change_note: None,
-        },
-        u64::MAX,
-        || async { Ok(()) },
-    )
-    .await?;
     let actors: Vec<Actor> = members.iter().map(|(_, a)| a.clone()).collect();
-    let key = ceremony(app, package.id, &assignment, &actors).await?;
+    let (tender, key) = announce(app, docs, tenant, &package, &actors).await?;
     let loaded = lelang_app::tender::load(app, &lead, tenant.clone(), package.id).await?;
-    let tender = lelang_app::tender::announce(app, &lead, &loaded).await?;
 
     // The companies register and seal their bids the day before the deadline.
     clock.ticking(
@@ -559,4 +519,81 @@ async fn run(
         Reached::ReadyToOpen => {}
     }
     Ok(())
+}
+
+/// Sets a package's tender up from today, declares its requirements, publishes its document, runs
+/// its key ceremony and announces it: what each of this year's tenders went through.
+async fn announce(
+    app: &App,
+    docs: &dyn BlobStore,
+    tenant: &lelang_core::model::Tenant,
+    package: &lelang_core::package::Package,
+    members: &[Actor],
+) -> anyhow::Result<(lelang_core::tender::PublicTender, lelang_core::sealing::Ceremony)> {
+    let store = app.store.as_ref();
+    let ppk = official_actor(store, PPK).await?;
+    let lead = members.first().ok_or_else(|| anyhow!("no members"))?.clone();
+    let assignment = store
+        .pokja_assignment(package.id)
+        .await?
+        .ok_or_else(|| anyhow!("pokja"))?;
+    let loaded = lelang_app::tender::load(app, &lead, tenant.clone(), package.id).await?;
+    let offset = time::UtcOffset::from_hms(tenant.time_zone.utc_offset_hours(), 0, 0)?;
+    let today = app.clock.now().to_offset(offset).date();
+    lelang_app::tender::set_up(
+        app,
+        &lead,
+        &loaded,
+        Method::Tender,
+        EvaluationMethod::SistemGugur,
+        today,
+    )
+    .await?;
+    // Irrigation works (KBLI 42911) or civil engineering (42101), one contract of half a billion in
+    // four years, and a clean tax standing: the demo companies' profiles meet them.
+    let loaded = lelang_app::tender::load(app, &lead, tenant.clone(), package.id).await?;
+    lelang_app::tender::declare_requirements(
+        app,
+        &lead,
+        &loaded,
+        lelang_core::qualification::Requirements {
+            kbli: vec!["42101".into(), "42911".into()],
+            min_experience_value: Some(500_000_000),
+            experience_years: 4,
+            tax: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let pdf = tiny_pdf(
+        &format!("Dokumen Pemilihan: {}", package.name),
+        &[
+            &tenant.name,
+            &format!("Lokasi: {}", package.location),
+            "Dokumen contoh untuk demo lelang.",
+        ],
+    );
+    let (sha256, size) = store_bytes(docs, &pdf).await?;
+    lelang_app::document::publish::<anyhow::Error, _>(
+        app,
+        &ppk,
+        package,
+        Some(&assignment),
+        NewDocument {
+            kind: DocumentKind::Specification,
+            title: "Dokumen Pemilihan".into(),
+            filename: "dokumen-pemilihan.pdf".into(),
+            size,
+            sha256,
+            supersedes: None,
+            change_note: None,
+        },
+        u64::MAX,
+        || async { Ok(()) },
+    )
+    .await?;
+    let key = ceremony(app, package.id, &assignment, members).await?;
+    let loaded = lelang_app::tender::load(app, &lead, tenant.clone(), package.id).await?;
+    let tender = lelang_app::tender::announce(app, &lead, &loaded).await?;
+    Ok((tender, key))
 }
