@@ -296,7 +296,10 @@ pub async fn read(app: &App, actor: &Actor, package: PackageId) -> Result<Evalua
         return Err(AppError::NotFound);
     }
     let member = actor.user().is_some_and(|u| e.members.contains(&u.user_id));
-    if !member {
+    let auditor =
+        lelang_core::policy::authorize(actor, lelang_core::policy::Action::ViewEvaluation(e.tenant_id))
+            .is_ok();
+    if auditor && !member {
         app.apply(|cx| evaluation::audit_read(actor, &e, cx)).await?;
     }
     Ok(e)

@@ -1855,6 +1855,7 @@ const SEALING_ROUTES: &[&str] = &[
     "/t/{slug}/packages/{id}/evaluation/reevaluation",
     "/api/v1/tenants/{slug}/packages/{id}/evaluation/repeat",
     "/t/{slug}/packages/{id}/evaluation/repeat",
+    "/t/{slug}/packages/{id}/evaluation/decision",
     "/api/v1/tenders/{id}/prices",
     "/api/v1/tenders/{id}/award",
     "/t/{slug}/packages/{id}/evaluation",

@@ -664,10 +664,7 @@ pub fn decide_award(
     let a = actor
         .user()
         .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
-    if a.role != Role::BudgetHolder
-        || a.tenant_id != Some(e.tenant_id)
-        || a.work_unit_id != Some(e.work_unit_id)
-    {
+    if !decides(a, e) {
         return Err(Denied::Forbidden.into());
     }
     let Status::Proposed { record } = &e.status else {
@@ -842,12 +839,19 @@ pub fn audit_read(actor: &Actor, e: &Evaluation, cx: &Cx<'_>) -> Result<Change<M
     })
 }
 
-/// Who may read an evaluation before its announcement: the tender's pokja and the regency's
-/// auditors (whose read the caller logs with [`audit_read`]).
+/// Who may read an evaluation before its announcement: the tender's pokja, the regency's
+/// auditors (whose read the caller logs with [`audit_read`]), and the work unit's budget holder
+/// once an award is proposed to them.
 pub fn may_read(actor: &Actor, e: &Evaluation) -> bool {
     let Some(u) = actor.user() else {
         return false;
     };
     e.members.contains(&u.user_id) && authorize(actor, Action::RunTender(e.tenant_id)).is_ok()
         || authorize(actor, Action::ViewEvaluation(e.tenant_id)).is_ok()
+        || decides(u, e) && !matches!(e.status, Status::Evaluating)
+}
+
+/// Whether a user is the budget holder who decides this evaluation's award.
+fn decides(u: &UserActor, e: &Evaluation) -> bool {
+    u.role == Role::BudgetHolder && u.tenant_id == Some(e.tenant_id) && u.work_unit_id == Some(e.work_unit_id)
 }

@@ -672,6 +672,11 @@ fn a_large_award_goes_to_the_budget_holder() {
         Some(t.w.package.work_unit_id),
         None,
     );
+    // The budget holder reads the proposal it decides, not the evaluation before it.
+    assert!(may_read(&holder, &t.e));
+    let mut before = t.e.clone();
+    before.status = Status::Evaluating;
+    assert!(!may_read(&holder, &before));
     let (n, c) = decide_award(&holder, &t.e, true, None, &cx(now())).expect("confirmed");
     assert_eq!(c.events[0].event_type, "award_announced");
     assert!(matches!(n.status, Status::Awarded { .. }));

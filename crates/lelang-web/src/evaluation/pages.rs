@@ -84,6 +84,8 @@ pub struct EvaluationPage {
     can_reevaluate: bool,
     /// The tender failed otherwise and is not repeated yet: a member may repeat it.
     can_repeat: bool,
+    /// An award is proposed to this reader, the work unit's budget holder, to decide.
+    can_decide: bool,
     /// Its repeat, once made (the pokja's tender page of the new package).
     repeat_href: Option<String>,
     errors: Vec<String>,
@@ -216,6 +218,7 @@ async fn view_page(
         .collect(),
         can_reevaluate: false,
         can_repeat: false,
+        can_decide: false,
         repeat_href: None,
         errors,
     };
@@ -234,6 +237,10 @@ async fn view_page(
         Status::Failed { .. } => t.get("evaluation-status-failed"),
     };
     page.concluded = !matches!(e.status, Status::Evaluating);
+    page.can_decide = matches!(e.status, Status::Proposed { .. })
+        && ctx.actor.user().is_some_and(|u| {
+            u.role == lelang_core::Role::BudgetHolder && u.work_unit_id == Some(e.work_unit_id)
+        });
     let repeat = state
         .store
         .packages(l.tenant.id)
@@ -548,6 +555,26 @@ async fn repeat_page(
         )
     };
     form_done(&state, &ctx, &path, to, again).await
+}
+
+async fn decision_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let l = load(&state, &ctx, &slug, id).await?;
+        let confirm = form.get("confirm").is_some_and(|v| v == "yes");
+        let reason = form
+            .get("reason")
+            .map(String::as_str)
+            .filter(|s| !s.trim().is_empty());
+        lelang_app::evaluation::decide_award(&state.app, &ctx.actor, l.package.id, confirm, reason).await?;
+        Ok(())
+    }
+    .await;
+    done(state, ctx, slug, id, "evaluation-decided", result).await
 }
 
 async fn finding_page(
@@ -904,6 +931,7 @@ pub fn page_routes() -> crate::routes::Routes {
             post(reevaluation_page),
         )
         .route("/t/{slug}/packages/{id}/evaluation/repeat", post(repeat_page))
+        .route("/t/{slug}/packages/{id}/evaluation/decision", post(decision_page))
         .route("/t/{slug}/packages/{id}/bids/{bid}/archive", get(archive_page))
         .route(
             "/t/{slug}/packages/{id}/bids/{bid}/documents/{n}",
