@@ -9,6 +9,7 @@ use crate::fresh::Cx;
 use crate::ids::{TenantId, UserId, VendorId};
 use crate::model::{RoleGrant, User, Vendor};
 use crate::policy::{Action, Actor, Denied, authorize};
+use crate::qualification::Requirements;
 use crate::role::Role;
 use crate::rules::Rupiah;
 use crate::tender::PublicTender;
@@ -571,6 +572,83 @@ pub fn join_tender(
     })
 }
 
+/// A requirement a profile does not meet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "unmet", rename_all = "snake_case")]
+pub enum Unmet {
+    /// The company has no qualification profile.
+    NoProfile,
+    /// No licence with a required KBLI code.
+    Kbli,
+    /// No valid SBU.
+    Sbu,
+    /// No completed contract of the value, in the years.
+    Experience,
+    /// Too few certified key personnel.
+    Personnel,
+    /// A piece of equipment missing.
+    Equipment(String),
+    /// Not PKP, or last year's return not filed.
+    Tax,
+}
+
+/// What of a tender's qualification requirements a profile does not meet on `today` (empty: all
+/// met): what the pokja sees beside each bid at the qualification step. It informs; the pokja's
+/// finding decides (a profile may be out of date, and the proof of qualification looks at the
+/// originals).
+pub fn unmet(r: &Requirements, profile: Option<&VendorProfile>, today: time::Date) -> Vec<Unmet> {
+    let Some(p) = profile else {
+        return vec![Unmet::NoProfile];
+    };
+    let valid = |l: &Licence| l.valid_until.is_none_or(|d| d >= today);
+    let mut out = Vec::new();
+    if !r.kbli.is_empty()
+        && !p
+            .licences
+            .iter()
+            .filter(|l| valid(l))
+            .any(|l| l.kbli.iter().any(|k| r.kbli.contains(k)))
+    {
+        out.push(Unmet::Kbli);
+    }
+    if r.sbu
+        && !p
+            .licences
+            .iter()
+            .any(|l| valid(l) && l.kind.to_uppercase().contains("SBU"))
+    {
+        out.push(Unmet::Sbu);
+    }
+    if let Some(min) = r.min_experience_value {
+        let since = today.year() - r.experience_years as i32;
+        let ok = p
+            .experience
+            .iter()
+            .any(|e| e.value >= min && (r.experience_years == 0 || e.year >= since));
+        if !ok {
+            out.push(Unmet::Experience);
+        }
+    }
+    let certified = p.personnel.iter().filter(|x| x.certificate.is_some()).count();
+    if certified < r.key_personnel as usize {
+        out.push(Unmet::Personnel);
+    }
+    for need in &r.equipment {
+        let n = need.to_lowercase();
+        if !p
+            .equipment
+            .iter()
+            .any(|e| e.quantity > 0 && e.name.to_lowercase().contains(&n))
+        {
+            out.push(Unmet::Equipment(need.clone()));
+        }
+    }
+    if r.tax && !(p.tax.pkp && p.tax.last_return_year.is_some_and(|y| y >= today.year() - 1)) {
+        out.push(Unmet::Tax);
+    }
+    out
+}
+
 /// What happened in this stage; the `type` tag is the event type stored beside the payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -831,6 +909,85 @@ mod tests {
         assert!(
             change.events.iter().all(|e| e.actor_id == Some(u.id)),
             "the company registered itself"
+        );
+    }
+}
+
+#[cfg(test)]
+mod unmet_tests {
+    use super::*;
+    use time::macros::date;
+
+    fn profile() -> VendorProfile {
+        VendorProfile {
+            npwp: "01.234.567.8-627.000".into(),
+            address: "Banyuwangi".into(),
+            licences: vec![
+                Licence {
+                    kind: "NIB/OSS".into(),
+                    number: "1".into(),
+                    kbli: vec!["42101".into()],
+                    valid_until: None,
+                },
+                Licence {
+                    kind: "SBU".into(),
+                    number: "2".into(),
+                    kbli: vec![],
+                    valid_until: Some(date!(2026 - 06 - 30)),
+                },
+            ],
+            experience: vec![Experience {
+                project: "Jalan desa".into(),
+                client: "Dinas PU".into(),
+                year: 2023,
+                value: 1_250_000_000,
+            }],
+            personnel: vec![Person {
+                name: "x".into(),
+                position: "Manajer".into(),
+                certificate: Some("SKK".into()),
+            }],
+            equipment: vec![Equipment {
+                name: "Excavator 0,8 m3".into(),
+                quantity: 2,
+                owned: true,
+            }],
+            tax: TaxStatus {
+                pkp: true,
+                last_return_year: Some(2025),
+            },
+        }
+    }
+
+    #[test]
+    fn a_profile_is_checked_requirement_by_requirement() {
+        let today = date!(2026 - 11 - 02);
+        let r = Requirements {
+            kbli: vec!["42101".into(), "42911".into()],
+            sbu: true,
+            min_experience_value: Some(1_000_000_000),
+            experience_years: 4,
+            key_personnel: 2,
+            equipment: vec!["excavator".into(), "Vibro roller".into()],
+            tax: true,
+        };
+        // The SBU expired in June; one certified person of two; no vibro roller.
+        assert_eq!(
+            unmet(&r, Some(&profile()), today),
+            vec![
+                Unmet::Sbu,
+                Unmet::Personnel,
+                Unmet::Equipment("Vibro roller".into())
+            ]
+        );
+        // 2023 is within four years of 2026; a contract of 2021 is not.
+        let mut old = profile();
+        old.experience[0].year = 2021;
+        assert!(unmet(&r, Some(&old), today).contains(&Unmet::Experience));
+        assert_eq!(unmet(&Requirements::default(), Some(&profile()), today), vec![]);
+        assert_eq!(
+            unmet(&Requirements::default(), None, today),
+            vec![Unmet::NoProfile]
         );
     }
 }

@@ -611,7 +611,7 @@ impl RequirementsView {
             lines.push(t.get("requirements-sbu"));
         }
         if let Some(v) = r.min_experience_value {
-            let value = crate::view::rupiah(v);
+            let value = lelang_core::text::rupiah(v);
             lines.push(if r.experience_years > 0 {
                 t.arg2(
                     "requirements-experience",

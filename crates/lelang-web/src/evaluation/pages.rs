@@ -95,8 +95,8 @@ fn step_label(t: &Tr, s: Step) -> String {
     t.get(&format!("evaluation-step-{}", rules::code(&s)))
 }
 
-fn unmet_text(t: &Tr, u: &lelang_core::qualification::Unmet) -> String {
-    use lelang_core::qualification::Unmet;
+fn unmet_text(t: &Tr, u: &lelang_core::vendor::Unmet) -> String {
+    use lelang_core::vendor::Unmet;
     match u {
         Unmet::NoProfile => t.get("unmet-no-profile"),
         Unmet::Kbli => t.get("unmet-kbli"),
@@ -315,8 +315,7 @@ async fn view_page(
             None
         } else {
             let profile = state.store.vendor_profile(b.vendor_id).await?;
-            let unmet =
-                lelang_core::qualification::check(&requirements, profile.as_ref(), state.clock.now().date());
+            let unmet = lelang_core::vendor::unmet(&requirements, profile.as_ref(), state.clock.now().date());
             Some(unmet.iter().map(|u| unmet_text(&t, u)).collect())
         };
         page.bids.push(BidRow {
