@@ -26,11 +26,29 @@ pub async fn members(app: &App, tenant: &Tenant) -> Result<Vec<(UserId, String)>
         .collect())
 }
 
-/// The regency's pokja members, least loaded first, and its assignments.
+/// The regency's tenders whose winner is announced or which failed: their pokja's work is done.
+pub async fn concluded(app: &App, tenant: &Tenant) -> Result<Vec<PackageId>, AppError> {
+    Ok(app
+        .store
+        .concluded(tenant.id)
+        .await?
+        .iter()
+        .map(|r| r.package_id)
+        .collect())
+}
+
+/// The regency's pokja members, least loaded first, and its assignments. A tender whose winner is
+/// announced or which failed no longer weighs on its pokja.
 pub async fn ranked(app: &App, tenant: &Tenant) -> Result<(Vec<Candidate>, Vec<PokjaAssignment>), AppError> {
     let assignments = app.store.pokja_assignments(tenant.id).await?;
+    let concluded = concluded(app, tenant).await?;
+    let active: Vec<PokjaAssignment> = assignments
+        .iter()
+        .filter(|a| !concluded.contains(&a.package_id))
+        .cloned()
+        .collect();
     Ok((
-        rank_candidates(&members(app, tenant).await?, &assignments),
+        rank_candidates(&members(app, tenant).await?, &active),
         assignments,
     ))
 }

@@ -244,6 +244,7 @@ async fn view(
     let t = Tr::new(state.i18n.clone(), ctx.lang);
     let packages = state.store.packages(tenant.id).await?;
     let (candidates, assignments) = ranked(state, &tenant).await?;
+    let concluded = lelang_app::pokja::concluded(&state.app, &tenant).await?;
     let name_of = |id: &UserId| {
         candidates
             .iter()
@@ -259,7 +260,7 @@ async fn view(
                 workload: c.workload,
                 packages: assignments
                     .iter()
-                    .filter(|a| a.members.contains(&c.user_id))
+                    .filter(|a| a.members.contains(&c.user_id) && !concluded.contains(&a.package_id))
                     .filter_map(|a| {
                         packages
                             .iter()

@@ -436,6 +436,45 @@ async fn lelang_verify_award_agrees_with_the_demo_and_refuses_a_changed_reason()
         record.body
     );
 
+    // A concluded tender no longer weighs on its pokja: the workload the ULP head sees counts the
+    // open ones only.
+    let pokja1 = app
+        .store
+        .credentials("bwi.pokja1")
+        .await
+        .expect("q")
+        .expect("user")
+        .user
+        .id;
+    let concluded: Vec<_> = app
+        .store
+        .concluded(tenant.id)
+        .await
+        .expect("q")
+        .iter()
+        .map(|r| r.package_id)
+        .collect();
+    assert_eq!(concluded.len(), 2, "the awarded and the failed tender");
+    let open = app
+        .store
+        .pokja_assignments(tenant.id)
+        .await
+        .expect("q")
+        .iter()
+        .filter(|a| a.members.contains(&pokja1) && !concluded.contains(&a.package_id))
+        .count();
+    let mut ulp = app.signed_in("bwi.ulp").await;
+    let w = ulp
+        .get(&format!("/api/v1/tenants/{SLUG}/pokja/workload"))
+        .await
+        .json();
+    let shown = w
+        .as_array()
+        .and_then(|ws| ws.iter().find(|c| c["user_id"] == json!(pokja1.0)))
+        .and_then(|c| c["workload"].as_u64())
+        .expect("pokja1's workload");
+    assert_eq!(shown, open as u64);
+
     // The tender ready to open has no result, and its prices are not out yet.
     let p = app.package_named(SLUG, READY).await;
     assert_eq!(
