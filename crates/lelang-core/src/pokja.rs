@@ -148,7 +148,8 @@ pub fn declare_no_conflict(
 }
 
 /// The ULP head replaces a member who cannot serve (leave, illness, a conflict found later) with
-/// another pokja member of the regency, with a reason, until the announcement: the newcomer
+/// another pokja member of the regency, with a reason (committed on the public log: it may name
+/// the member), until the announcement: the newcomer
 /// declares afresh, and a key ceremony already run is run again with the new pokja (bids are
 /// sealed to the ceremony's key, so after the announcement the pokja stays as it is — k of n
 /// members open, and a majority evaluates, without the absent one).
@@ -258,7 +259,7 @@ crate::privacy::event_table! {
         package_id: PUBLIC => "the pokja changed",
         out: MEMBERSHIP => "names a member of a running tender's pokja",
         replacement: MEMBERSHIP => "names a member of a running tender's pokja",
-        reason: PUBLIC => "the reason is published (it must name no one)",
+        reason: MEMBERSHIP => "a reason for leaving a running tender's pokja may name the member (leave, illness): auditors read it",
     }
 }
 

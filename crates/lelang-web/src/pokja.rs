@@ -122,7 +122,7 @@ pub struct ReplacementInput {
     out: Uuid,
     /// The pokja member of the regency who joins (and then declares).
     replacement: Uuid,
-    /// Why (10–1000 characters, published; name no one).
+    /// Why (10–1000 characters; committed on the public log, read by auditors).
     reason: String,
 }
 

@@ -325,8 +325,8 @@ async fn the_ulp_head_replaces_a_member_before_the_announcement() {
         .expect("the replacement is on the log");
     let public = String::from_utf8(lelang_core::public::leaf(e, salt).expect("leaf")).expect("utf-8");
     assert!(
-        public.contains("cuti melahirkan"),
-        "the reason is public: {public}"
+        !public.contains("cuti melahirkan"),
+        "the reason may name the member: committed, not in clear: {public}"
     );
     assert!(
         !public.contains(&newcomer.0.to_string()) && !public.contains(&out.0.to_string()),

@@ -852,6 +852,6 @@ pub fn may_read(actor: &Actor, e: &Evaluation) -> bool {
 }
 
 /// Whether a user is the budget holder who decides this evaluation's award.
-fn decides(u: &UserActor, e: &Evaluation) -> bool {
+pub fn decides(u: &UserActor, e: &Evaluation) -> bool {
     u.role == Role::BudgetHolder && u.tenant_id == Some(e.tenant_id) && u.work_unit_id == Some(e.work_unit_id)
 }

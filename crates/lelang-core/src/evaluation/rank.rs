@@ -8,7 +8,6 @@ use crate::ids::{BidId, PackageId, VendorId};
 use crate::price::{self, PriceSchedule};
 use crate::rules::{EvaluationMethod, Rupiah};
 use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
 
 /// One bid's result, as published with the award.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -416,9 +415,4 @@ pub fn verify_schedule(r: &AwardRecord, bid: BidId, schedule: &PriceSchedule) ->
         }],
         Ok(_) => Vec::new(),
     }
-}
-
-/// Orders two optional prices, a missing one last.
-pub fn by_price(a: Option<Rupiah>, b: Option<Rupiah>) -> Ordering {
-    a.unwrap_or(Rupiah::MAX).cmp(&b.unwrap_or(Rupiah::MAX))
 }

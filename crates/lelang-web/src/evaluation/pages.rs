@@ -126,19 +126,17 @@ async fn names(
     out
 }
 
-async fn companies(state: &AppState, e: &Evaluation) -> HashMap<BidId, String> {
+async fn companies(state: &AppState, e: &Evaluation) -> Result<HashMap<BidId, String>, ApiError> {
     let mut out = HashMap::new();
     for b in &e.bids {
         let n = state
             .store
             .vendor(b.vendor_id)
-            .await
-            .ok()
-            .flatten()
+            .await?
             .map_or_else(|| b.vendor_id.to_string(), |v| v.name);
         out.insert(b.bid_id, n);
     }
-    out
+    Ok(out)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -227,7 +225,7 @@ async fn view_page(
     };
     let v = view(e)?;
     let e = &v.evaluation;
-    let company = companies(state, e).await;
+    let company = companies(state, e).await?;
     let people = names(state, e.members.iter().copied()).await;
     let opening = state.store.opening(l.package.id).await?;
     page.status = match &e.status {
@@ -238,9 +236,10 @@ async fn view_page(
     };
     page.concluded = !matches!(e.status, Status::Evaluating);
     page.can_decide = matches!(e.status, Status::Proposed { .. })
-        && ctx.actor.user().is_some_and(|u| {
-            u.role == lelang_core::Role::BudgetHolder && u.work_unit_id == Some(e.work_unit_id)
-        });
+        && ctx
+            .actor
+            .user()
+            .is_some_and(|u| lelang_core::evaluation::decides(u, e));
     let repeat = state
         .store
         .packages(l.tenant.id)
@@ -704,7 +703,19 @@ async fn bid_file(
     n: Option<usize>,
 ) -> Result<Response, ApiError> {
     let l = load(state, ctx, slug, id).await?;
-    lelang_app::evaluation::read(&state.app, &ctx.actor, l.package.id).await?;
+    let e = lelang_app::evaluation::read(&state.app, &ctx.actor, l.package.id).await?;
+    // The bids themselves are for the pokja and the auditors; a budget holder deciding a proposed
+    // award reads its record, not the archives.
+    let member = ctx.actor.user().is_some_and(|u| e.members.contains(&u.user_id));
+    if !member
+        && lelang_core::policy::authorize(
+            &ctx.actor,
+            lelang_core::policy::Action::ViewEvaluation(l.tenant.id),
+        )
+        .is_err()
+    {
+        return Err(ApiError::NotFound);
+    }
     let o = state
         .store
         .opening(l.package.id)
@@ -871,7 +882,7 @@ pub(crate) async fn public_results(
             .map_or_else(|| b.vendor_id.to_string(), |v| v.name);
         let result = match &b.status {
             BidStatus::Ranked { rank } if r.winner == Some(b.bid_id) => {
-                format!("{} (1)", t.get("evaluation-winner"))
+                format!("{} ({rank})", t.get("evaluation-winner"))
             }
             BidStatus::Ranked { rank } => match r.reserves.iter().position(|x| *x == b.bid_id) {
                 Some(i) => format!(
