@@ -13,6 +13,7 @@ use lelang_core::{Clock, Cx, Fresh, Store, StoreError, SystemClock};
 use std::sync::Arc;
 
 pub mod blobs;
+pub mod cancellation;
 pub mod closing;
 pub mod committer;
 pub mod document;

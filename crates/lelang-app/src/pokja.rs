@@ -26,19 +26,28 @@ pub async fn members(app: &App, tenant: &Tenant) -> Result<Vec<(UserId, String)>
         .collect())
 }
 
-/// The regency's tenders whose winner is announced or which failed: their pokja's work is done.
+/// The regency's tenders whose winner is announced, which failed or which were cancelled: their
+/// pokja's work is done.
 pub async fn concluded(app: &App, tenant: &Tenant) -> Result<Vec<PackageId>, AppError> {
-    Ok(app
+    let mut done: Vec<PackageId> = app
         .store
         .concluded(tenant.id)
         .await?
         .iter()
         .map(|r| r.package_id)
-        .collect())
+        .collect();
+    done.extend(
+        app.store
+            .cancellations(tenant.id)
+            .await?
+            .iter()
+            .map(|c| c.package_id),
+    );
+    Ok(done)
 }
 
 /// The regency's pokja members, least loaded first, and its assignments. A tender whose winner is
-/// announced or which failed no longer weighs on its pokja.
+/// announced, which failed or which was cancelled no longer weighs on its pokja.
 pub async fn ranked(app: &App, tenant: &Tenant) -> Result<(Vec<Candidate>, Vec<PokjaAssignment>), AppError> {
     let assignments = app.store.pokja_assignments(tenant.id).await?;
     let concluded = concluded(app, tenant).await?;

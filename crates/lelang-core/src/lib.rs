@@ -6,6 +6,7 @@
 //! and the [`Store`](store::Store) trait that the backends implement.
 
 pub mod calendar;
+pub mod cancellation;
 pub mod canonical;
 pub mod clarification;
 pub mod clock;

@@ -126,6 +126,13 @@ pub enum Action {
     /// Read an evaluation's findings, prices and decisions before its announcement (auditors;
     /// the tender's own pokja is checked by the command). Each read is logged.
     ViewEvaluation(TenantId),
+    /// Cancel a tender before its award (the budget holder of the work unit that pays for it).
+    CancelTender {
+        /// The regency.
+        tenant: TenantId,
+        /// The package's work unit.
+        work_unit: WorkUnitId,
+    },
 }
 
 /// Why a request was refused.
@@ -228,6 +235,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             matches!(u.role, Role::Auditor | Role::LawEnforcement) && own_tenant(t)
         }
         Action::ViewEvaluation(t) => u.role == Role::Auditor && own_tenant(t),
+        Action::CancelTender { tenant, work_unit } => {
+            u.role == Role::BudgetHolder && own_tenant(tenant) && u.work_unit_id == Some(work_unit)
+        }
     };
     if allowed { Ok(()) } else { Err(Denied::Forbidden) }
 }

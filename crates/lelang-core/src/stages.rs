@@ -33,6 +33,8 @@ macro_rules! for_each_stage {
             Opening => opening,
             /// Evaluation, qualification and award.
             Evaluation => evaluation,
+            /// A tender cancelled by its budget holder.
+            Cancellation => cancellation,
 
         }
     };

@@ -57,6 +57,9 @@ pub enum Conflict {
     /// The tender's submission has closed (its closing entry is on the log).
     #[error("the submission is closed")]
     SubmissionClosed,
+    /// The tender is cancelled: it changes no more.
+    #[error("the tender is cancelled")]
+    TenderCancelled,
 }
 
 /// What a [`Conflict::Duplicate`] collided on.
@@ -355,6 +358,18 @@ pub trait PlanStore: Send + Sync + 'static {
 /// Announced tenders: search, documents, registrations and questions.
 #[async_trait]
 pub trait TenderStore: Send + Sync + 'static {
+    /// The tender's cancellation, if it is cancelled.
+    async fn cancellation(
+        &self,
+        package: PackageId,
+    ) -> Result<Option<crate::cancellation::Cancellation>, StoreError>;
+
+    /// A regency's cancelled tenders, newest first.
+    async fn cancellations(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<crate::cancellation::Cancellation>, StoreError>;
+
     /// Searches the announced tenders (every keyword stem must occur), newest first.
     async fn search_tenders(
         &self,

@@ -136,7 +136,10 @@ pub fn set_up(
         setup.clone(),
         Change {
             events: vec![event],
-            mutations: vec![Mutation::UpsertTenderSetup(setup)],
+            mutations: vec![
+                Mutation::ExpectNotCancelled(package.id),
+                Mutation::UpsertTenderSetup(setup),
+            ],
         },
     ))
 }
@@ -269,6 +272,7 @@ pub fn declare_requirements(
             mutations: vec![
                 // Declared on the setup read: a schedule changed meanwhile is not overwritten.
                 Mutation::ExpectTenderSetup(setup.clone()),
+                Mutation::ExpectNotCancelled(setup.package_id),
                 Mutation::UpsertTenderSetup(new),
             ],
         },
@@ -305,6 +309,13 @@ pub struct PublicTender {
     pub submission_deadline: OffsetDateTime,
     /// Stemmed Indonesian search terms (see [`crate::stem`]).
     pub search_terms: String,
+    /// When its budget holder cancelled it, if they did (it is then closed for bids).
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cancelled_at: Option<OffsetDateTime>,
 }
 
 /// Open or closed for bids, the status a visitor filters by.
@@ -313,7 +324,7 @@ pub struct PublicTender {
 pub enum TenderStatus {
     /// Bids may still be submitted.
     Open,
-    /// The submission deadline has passed.
+    /// The submission deadline has passed, or the tender was cancelled.
     Closed,
 }
 
@@ -474,6 +485,7 @@ pub fn announce(
         announced_at: now,
         submission_deadline: deadline,
         search_terms: crate::stem::index_text(&words),
+        cancelled_at: None,
     };
     let event = NewEvent::new(
         cx,
@@ -497,6 +509,7 @@ pub fn announce(
             events: vec![event],
             mutations: vec![
                 Mutation::ExpectTenderSetup(setup.clone()),
+                Mutation::ExpectNotCancelled(package.id),
                 Mutation::InsertPublicTender(tender),
             ],
         },
@@ -608,8 +621,11 @@ pub enum Mutation {
         /// The new deadline.
         deadline: OffsetDateTime,
     },
-    /// The change holds only while the tender has no closing entry: no commitment lands after it.
+    /// The change holds only while the tender has no closing entry and is not cancelled: no
+    /// commitment lands after either.
     ExpectSubmissionOpen(crate::ids::PackageId),
+    /// The change holds only while the tender is not cancelled (a cancelled tender stays as it was).
+    ExpectNotCancelled(crate::ids::PackageId),
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@ use lelang_core::rules::{Category, EvaluationMethod, Method, StageKind};
 use lelang_core::schedule::{PlannedStage, Schedule, WorkingHours};
 use lelang_core::sealing::opening;
 use lelang_core::store::OcdsRelease;
-use lelang_core::{EventPayload, clarification, directory, document, package, pokja, submission, tender};
+use lelang_core::{
+    EventPayload, cancellation, clarification, directory, document, package, pokja, submission, tender,
+};
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
@@ -44,7 +46,7 @@ pub struct Publisher {
 /// deadline rush appends many commitments that publish nothing until the opening). A type that
 /// `release_of` maps must be listed here, or its releases silently never appear: the unit test
 /// below folds one event of every mapped type and expects its release.
-const READ: [&str; 17] = [
+const READ: [&str; 18] = [
     "tenant_created",
     "work_unit_created",
     "vendor_registered",
@@ -62,6 +64,7 @@ const READ: [&str; 17] = [
     "award_announced",
     "tender_failed",
     "evaluation_restarted",
+    "tender_cancelled",
 ];
 
 impl Publisher {
@@ -399,12 +402,35 @@ impl Publisher {
                     "description": format!("Evaluasi penawaran ulang: {reason}"),
                 }}),
             ),
+            EventPayload::Cancellation(cancellation::Event::TenderCancelled {
+                package_id,
+                ground,
+                reason,
+            }) => (
+                *package_id,
+                "tenderCancellation",
+                json!({ "tender": {
+                    "id": package_id.0.to_string(),
+                    "status": "cancelled",
+                    "description": format!("Tender dibatalkan ({}): {reason}", ground_text(*ground)),
+                }}),
+            ),
             _ => return None,
         };
         let Value::Object(fields) = fields else {
             return None;
         };
         Some((package, envelope(p, e, package, tags, fields)))
+    }
+}
+
+/// A cancellation's ground in the release's language (Indonesian).
+fn ground_text(g: cancellation::Ground) -> &'static str {
+    match g {
+        cancellation::Ground::BudgetUnavailable => "anggaran tidak tersedia",
+        cancellation::Ground::NoLongerNeeded => "kebutuhan tidak ada lagi atau berubah",
+        cancellation::Ground::ForceMajeure => "keadaan kahar",
+        cancellation::Ground::Other => "alasan lain",
     }
 }
 
@@ -686,6 +712,30 @@ mod tests {
             last_day,
         })
         .collect()
+    }
+
+    #[test]
+    fn a_cancellation_is_a_tender_cancellation_release_with_its_ground_and_reason() {
+        let tenant = TenantId::new();
+        let package = PackageId::new();
+        let mut log = Log {
+            tenant,
+            events: Vec::new(),
+        };
+        log.push(cancellation::Event::TenderCancelled {
+            package_id: package,
+            ground: cancellation::Ground::BudgetUnavailable,
+            reason: "Anggaran dialihkan untuk penanganan banjir.".into(),
+        });
+        let mut p = Publisher::new(Publication::default());
+        let r = p.fold(&log.events[0]).expect("a release");
+        let v: Value = serde_json::from_str(&r.body).expect("json");
+        assert_eq!(v["tag"][0], "tenderCancellation");
+        assert_eq!(v["tender"]["status"], "cancelled");
+        assert_eq!(
+            v["tender"]["description"],
+            "Tender dibatalkan (anggaran tidak tersedia): Anggaran dialihkan untuk penanganan banjir."
+        );
     }
 
     #[test]

@@ -213,11 +213,17 @@ lelang_store_sql::sql_store!(PgStore {
                     b.push(" AND t.owner_estimate <= ").push_bind(v);
                 }
                 if let (Some(s), Some(now)) = (q.status, q.now) {
+                    // A cancelled tender is closed for bids whatever its deadline says.
                     b.push(match s {
-                        lelang_core::tender::TenderStatus::Open => " AND t.submission_deadline > ",
-                        lelang_core::tender::TenderStatus::Closed => " AND t.submission_deadline <= ",
+                        lelang_core::tender::TenderStatus::Open => {
+                            " AND t.cancelled_at IS NULL AND (t.submission_deadline > "
+                        }
+                        lelang_core::tender::TenderStatus::Closed => {
+                            " AND NOT (t.cancelled_at IS NULL AND t.submission_deadline > "
+                        }
                     })
-                    .push_bind(now);
+                    .push_bind(now)
+                    .push(")");
                 }
                 b
             };

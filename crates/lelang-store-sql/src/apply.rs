@@ -52,6 +52,7 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
         Mutation::Submission(m) => submission(tx, m, span).await,
         Mutation::Opening(m) => opening(tx, m).await,
         Mutation::Evaluation(m) => evaluation(tx, m).await,
+        Mutation::Cancellation(m) => cancellation(tx, m).await,
     }
 }
 
@@ -169,7 +170,11 @@ async fn tender<D: Db>(tx: &mut D, m: &lelang_core::tender::Mutation) -> Result<
             crate::tender::set_submission_deadline(tx, *package_id, *deadline).await?;
         }
         Mutation::ExpectSubmissionOpen(package) => {
-            crate::sealing::expect_submission_open(tx, *package).await?
+            crate::sealing::expect_submission_open(tx, *package).await?;
+            crate::cancellation::expect_not_cancelled(tx, *package).await?
+        }
+        Mutation::ExpectNotCancelled(package) => {
+            crate::cancellation::expect_not_cancelled(tx, *package).await?
         }
     }
     Ok(())
@@ -253,6 +258,7 @@ async fn opening<D: Db>(tx: &mut D, m: &lelang_core::sealing::opening::Mutation)
     use lelang_core::sealing::opening::Mutation;
     match m {
         Mutation::Document(m) => document(tx, m).await?,
+        Mutation::Tender(m) => tender(tx, m).await?,
         Mutation::PutOpening {
             opening,
             expected_version,
@@ -266,9 +272,20 @@ async fn evaluation<D: Db>(tx: &mut D, m: &lelang_core::evaluation::Mutation) ->
     match m {
         Mutation::Package(m) => package(tx, m).await,
         Mutation::Pokja(m) => pokja(tx, m).await,
+        Mutation::Tender(m) => tender(tx, m).await,
         Mutation::PutEvaluation {
             evaluation,
             expected_version,
         } => crate::evaluation::put_evaluation(tx, evaluation, *expected_version).await,
+    }
+}
+
+async fn cancellation<D: Db>(tx: &mut D, m: &lelang_core::cancellation::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::cancellation::Mutation;
+    match m {
+        Mutation::InsertCancellation {
+            cancellation,
+            evaluation_version,
+        } => crate::cancellation::insert_cancellation(tx, cancellation, *evaluation_version).await,
     }
 }

@@ -19,6 +19,7 @@ pub mod append;
 mod apply;
 pub use apply::{apply, refused, store_error};
 pub mod calendar;
+pub mod cancellation;
 pub mod directory;
 pub mod evaluation;
 pub mod log;
@@ -571,6 +572,24 @@ macro_rules! sql_store {
         #[async_trait::async_trait]
         impl lelang_core::store::TenderStore for $ty {
             $($tender)*
+
+    async fn cancellation(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::cancellation::Cancellation>, StoreError> {
+        $crate::cancellation::cancellation(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn cancellations(
+        &self,
+        tenant: lelang_core::ids::TenantId,
+    ) -> Result<Vec<lelang_core::cancellation::Cancellation>, StoreError> {
+        $crate::cancellation::cancellations(&mut &self.reader, tenant)
+            .await
+            .map_err($crate::store_error)
+    }
 
     async fn public_tender(
         &self,

@@ -31,6 +31,7 @@ pub fn public_tender_row(r: &impl Row) -> Result<PublicTender, sqlx::Error> {
         announced_at: r.time("announced_at")?,
         submission_deadline: r.time("submission_deadline")?,
         search_terms: r.text("search_terms")?,
+        cancelled_at: r.opt_time("cancelled_at")?,
     })
 }
 

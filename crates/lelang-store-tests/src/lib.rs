@@ -170,6 +170,7 @@ pub async fn package_with_vendor(
 /// The cases, each taking a fresh migrated store.
 pub mod cases {
     mod calendar;
+    mod cancellation;
     mod directory;
     mod evaluation;
     mod event_log;
@@ -179,6 +180,7 @@ pub mod cases {
     mod tender;
 
     pub use calendar::*;
+    pub use cancellation::*;
     pub use directory::*;
     pub use evaluation::*;
     pub use event_log::*;
@@ -216,7 +218,7 @@ macro_rules! conformance_suite {
             log_tree_follows_the_events, plan_items_round_trip, calendar_days_off,
             announcement_search_and_clarification, sealing_state_is_versioned,
             concurrent_commits_stay_gapless, ocds_releases_follow_the_cursor, second_factor_lifecycle,
-            evaluations_are_versioned);
+            evaluations_are_versioned, cancellations_close_the_tender_for_good);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

@@ -987,3 +987,23 @@ evaluation-decide-confirm = Confirm and announce
 evaluation-decide-return = Return to the pokja
 evaluation-decide-reason = Why it is returned (required when returning)
 evaluation-decided = Your decision is recorded.
+
+# Tender cancellation
+cancel-title = Cancel this tender
+cancel-lead = As the budget holder of this work unit you may cancel the tender before its winner is announced. A cancellation cannot be undone: bids already committed stay sealed and are never opened, and your reason is published.
+cancel-ground = Ground
+cancel-ground-budget_unavailable = The budget is no longer available (cut or moved)
+cancel-ground-no_longer_needed = The need is gone or has changed
+cancel-ground-force_majeure = Force majeure
+cancel-ground-other = Another ground
+cancel-reason = Reason (published)
+cancel-hint = 10–2000 characters. Do not name people or include personal data: the reason is public.
+cancel-submit = Cancel the tender
+cancel-banner = This tender is cancelled
+tender-cancelled-done = The tender is cancelled; its reason is published.
+tender-cancelled = This tender is cancelled.
+tender-awarded = The winner of this tender is already announced.
+invalid-cancellation-reason = Write the reason for the cancellation (10–2000 characters).
+invalid-cancellation-ground = Choose a ground for the cancellation.
+event-tender_cancelled = Tender cancelled
+tenders-cancelled = Cancelled

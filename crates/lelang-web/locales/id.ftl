@@ -987,3 +987,23 @@ evaluation-decide-confirm = Tetapkan dan umumkan
 evaluation-decide-return = Kembalikan kepada pokja
 evaluation-decide-reason = Alasan pengembalian (wajib bila dikembalikan)
 evaluation-decided = Keputusan Anda dicatat.
+
+# Pembatalan tender
+cancel-title = Batalkan tender ini
+cancel-lead = Sebagai Pengguna Anggaran perangkat daerah ini, Anda dapat membatalkan tender sebelum pemenang diumumkan. Pembatalan tidak dapat ditarik kembali: penawaran yang sudah masuk tetap tersegel dan tidak pernah dibuka, dan alasan Anda diumumkan kepada publik.
+cancel-ground = Dasar pembatalan
+cancel-ground-budget_unavailable = Anggaran tidak tersedia (dipotong atau dialihkan)
+cancel-ground-no_longer_needed = Kebutuhan tidak ada lagi atau berubah
+cancel-ground-force_majeure = Keadaan kahar
+cancel-ground-other = Alasan lain
+cancel-reason = Alasan (diumumkan)
+cancel-hint = 10–2000 karakter. Jangan cantumkan nama orang atau data pribadi: alasan ini terbuka untuk publik.
+cancel-submit = Batalkan tender
+cancel-banner = Tender ini dibatalkan
+tender-cancelled-done = Tender dibatalkan; alasannya diumumkan.
+tender-cancelled = Tender ini sudah dibatalkan.
+tender-awarded = Pemenang tender ini sudah diumumkan.
+invalid-cancellation-reason = Tulis alasan pembatalan (10–2000 karakter).
+invalid-cancellation-ground = Pilih dasar pembatalan.
+event-tender_cancelled = Tender dibatalkan
+tenders-cancelled = Dibatalkan

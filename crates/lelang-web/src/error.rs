@@ -286,6 +286,10 @@ impl From<Conflict> for ApiError {
                 field: "package_id".into(),
                 code: "submission-closed".into(),
             },
+            Conflict::TenderCancelled => ApiError::Invalid {
+                field: "package_id".into(),
+                code: "tender-cancelled".into(),
+            },
             Conflict::Duplicate(u) => ApiError::Conflict(match u {
                 Unique::TenantSlug => "a regency with this short name exists".into(),
                 Unique::Username => "this username is taken".into(),

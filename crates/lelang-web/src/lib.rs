@@ -11,6 +11,7 @@ pub mod auth;
 pub use lelang_app::blobs;
 pub mod cache;
 pub mod calendar;
+pub mod cancellation;
 pub mod document;
 pub mod error;
 pub mod evaluation;
@@ -250,6 +251,7 @@ pub fn routes(config: &WebConfig) -> Routes {
         .merge(sealing::routes(config))
         .merge(submission::routes(config))
         .merge(evaluation::routes())
+        .merge(cancellation::routes())
         .merge(announce::routes())
         .merge(vendor::routes())
         .merge(ocds::routes())

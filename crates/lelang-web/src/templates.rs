@@ -370,6 +370,19 @@ pub struct TenderPage {
     pub doc_choices: Vec<(String, String)>,
     pub questions: Vec<PokjaQuestion>,
     pub max_mib: u64,
+    /// The cancellation, if the tender is cancelled.
+    pub cancelled: Option<CancelledView>,
+    /// Whether the reader (the budget holder) may cancel it now, and the grounds offered.
+    pub can_cancel: bool,
+    pub cancel_grounds: Vec<(String, String)>,
+}
+
+/// A cancellation as pages show it.
+#[derive(Debug, Clone)]
+pub struct CancelledView {
+    pub at: String,
+    pub ground: String,
+    pub reason: String,
 }
 
 #[derive(Template)]
@@ -392,6 +405,7 @@ pub struct TenderRow {
     pub hps: String,
     pub deadline: String,
     pub open: bool,
+    pub cancelled: bool,
 }
 
 #[derive(Template)]
@@ -457,6 +471,8 @@ pub struct TenderDetailPage {
     pub pagu: String,
     pub deadline: String,
     pub open: bool,
+    /// The cancellation, if the tender is cancelled.
+    pub cancelled: Option<CancelledView>,
     pub current_stage: Option<String>,
     pub stages: Vec<StageRow>,
     pub documents: Vec<PublicDocRow>,

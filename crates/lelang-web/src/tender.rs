@@ -396,6 +396,7 @@ pub(crate) async fn page_view(
                 "minutes-published",
                 "tender-announced",
                 "question-answered",
+                "tender-cancelled-done",
             ]
             .contains(k)
         })
@@ -446,7 +447,25 @@ pub(crate) async fn page_view(
     } else {
         vec![]
     };
-    let open = public.as_ref().is_some_and(|p| now < p.submission_deadline);
+    let cancelled = state.store.cancellation(l.package.id).await?;
+    let live = cancelled.is_none();
+    let may_cancel = authorize(
+        &ctx.actor,
+        Action::CancelTender {
+            tenant: l.tenant.id,
+            work_unit: l.package.work_unit_id,
+        },
+    )
+    .is_ok();
+    // The rule is the core's; its facts are read only for those the policy lets cancel at all.
+    let can_cancel = may_cancel
+        && lelang_core::cancellation::may_cancel(
+            &ctx.actor,
+            lelang_app::cancellation::facts(&state.app, l.package.id)
+                .await?
+                .tender(),
+        );
+    let open = live && public.as_ref().is_some_and(|p| now < p.submission_deadline);
     let opened = state
         .store
         .opening(l.package.id)
@@ -467,8 +486,8 @@ pub(crate) async fn page_view(
             .as_ref()
             .map(|s| t.get(&format!("evaluation-{}", rules::code(&s.evaluation)))),
         stages,
-        can_set_up: is_member && l.setup.is_none(),
-        can_change: is_member && l.setup.is_some(),
+        can_set_up: live && is_member && l.setup.is_none(),
+        can_change: live && is_member && l.setup.is_some(),
         requirements: crate::templates::RequirementsView::of(
             &t,
             &l.setup
@@ -476,7 +495,7 @@ pub(crate) async fn page_view(
                 .map(|s| s.requirements.clone())
                 .unwrap_or_default(),
         ),
-        can_declare: is_member && l.setup.is_some() && public.is_none(),
+        can_declare: live && is_member && l.setup.is_some() && public.is_none(),
         evaluation_href: (is_member || authorize(&ctx.actor, Action::ViewEvaluation(l.tenant.id)).is_ok())
             .then(|| format!("/t/{}/packages/{id}/evaluation", l.tenant.slug))
             .filter(|_| opened),
@@ -485,14 +504,19 @@ pub(crate) async fn page_view(
         today: state.clock.now().to_offset(offset).date().to_string(),
         errors,
         public_href: public.as_ref().map(|p| format!("/tenders/{}", p.package_id.0)),
-        can_announce: is_member && l.setup.is_some() && public.is_none(),
-        can_upload: (is_member || is_ppk) && public.is_none(),
+        can_announce: live && is_member && l.setup.is_some() && public.is_none(),
+        can_upload: live && (is_member || is_ppk) && public.is_none(),
         can_addendum: is_member && open,
         can_answer: is_member && open,
         documents,
         doc_choices,
         questions,
         max_mib: state.config.max_document_bytes / (1024 * 1024),
+        cancelled: cancelled
+            .as_ref()
+            .map(|c| crate::cancellation::view(&t, &l.tenant, c)),
+        can_cancel,
+        cancel_grounds: crate::cancellation::grounds(&t),
         t,
     };
     Ok(render(status, &page))

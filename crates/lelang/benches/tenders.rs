@@ -202,6 +202,7 @@ async fn fill(store: &SqliteStore, n: usize) -> anyhow::Result<()> {
             announced_at: now - time::Duration::minutes((n - i) as i64),
             submission_deadline: now + time::Duration::days(i as i64 % 30 - 10),
             search_terms: lelang_core::stem::index_text(&words),
+            cancelled_at: None,
         };
         change
             .mutations

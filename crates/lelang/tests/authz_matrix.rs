@@ -1871,6 +1871,11 @@ const SEALING_ROUTES: &[&str] = &[
     // replacement changes the pokja the other rows rely on.
     "/api/v1/tenants/{slug}/packages/{id}/pokja/replacement",
     "/t/{slug}/packages/{id}/pokja/replacement",
+    // Covered by tests/cancellation.rs: a cancellation ends the tender the other rows rely on;
+    // every other role and regency is refused there, and the public reads it.
+    "/api/v1/tenants/{slug}/packages/{id}/cancellation",
+    "/api/v1/tenders/{id}/cancellation",
+    "/t/{slug}/packages/{id}/tender/cancellation",
     // Covered by tests/submission.rs (`submission_routes_refuse_everyone_else`).
     "/api/v1/tenders/{id}/bids/{bid}",
     "/api/v1/tenders/{id}/bids/{bid}/content",

@@ -186,10 +186,13 @@ pub fn begin(
         e.clone(),
         Change {
             events: vec![ev],
-            mutations: vec![Mutation::PutEvaluation {
-                evaluation: e,
-                expected_version: None,
-            }],
+            mutations: vec![
+                Mutation::Tender(crate::tender::Mutation::ExpectNotCancelled(e.package_id)),
+                Mutation::PutEvaluation {
+                    evaluation: e,
+                    expected_version: None,
+                },
+            ],
         },
     ))
 }
@@ -228,10 +231,13 @@ fn put(e: &Evaluation, n: Evaluation, events: Vec<crate::event::NewEvent>) -> (E
         n.clone(),
         Change {
             events,
-            mutations: vec![Mutation::PutEvaluation {
-                evaluation: n,
-                expected_version: Some(e.version),
-            }],
+            mutations: vec![
+                Mutation::Tender(crate::tender::Mutation::ExpectNotCancelled(e.package_id)),
+                Mutation::PutEvaluation {
+                    evaluation: n,
+                    expected_version: Some(e.version),
+                },
+            ],
         },
     )
 }
@@ -807,6 +813,7 @@ pub fn repeat_tender(
         Change {
             events,
             mutations: vec![
+                Mutation::Tender(crate::tender::Mutation::ExpectNotCancelled(failed.id)),
                 Mutation::Package(crate::package::Mutation::InsertPackage(p)),
                 Mutation::Pokja(crate::pokja::Mutation::InsertPokjaAssignment(pokja.clone())),
                 Mutation::Pokja(crate::pokja::Mutation::Declarations {

@@ -668,6 +668,8 @@ pub enum Mutation {
     Package(crate::package::Mutation),
     /// The repeat's pokja.
     Pokja(crate::pokja::Mutation),
+    /// The tender must not be cancelled: a cancelled tender's evaluation stays as it was.
+    Tender(crate::tender::Mutation),
     /// An evaluation written whole, held only on the version it was read at.
     PutEvaluation {
         /// The evaluation.

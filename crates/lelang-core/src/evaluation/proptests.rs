@@ -291,10 +291,13 @@ fn run(merit: bool, holder: bool, ops: &[Op]) -> Result<[bool; 4], TestCaseError
                 prop_assert_eq!(n.version, e.version + 1);
                 prop_assert_eq!(
                     change.mutations,
-                    vec![Mutation::PutEvaluation {
-                        evaluation: n.clone(),
-                        expected_version: Some(e.version),
-                    }]
+                    vec![
+                        Mutation::Tender(crate::tender::Mutation::ExpectNotCancelled(e.package_id)),
+                        Mutation::PutEvaluation {
+                            evaluation: n.clone(),
+                            expected_version: Some(e.version),
+                        }
+                    ]
                 );
                 // A concluded evaluation changes only by beginning again after an error in it.
                 let restarted = change
@@ -362,11 +365,15 @@ proptest! {
 /// evaluations too, not only on ones that never got anywhere.
 #[test]
 fn the_sequences_reach_every_outcome() {
-    use proptest::test_runner::{Config, TestRunner};
-    let mut runner = TestRunner::new(Config {
+    use proptest::test_runner::{Config, TestRng, TestRunner};
+    // A fixed seed: which outcomes a run reaches is then the same on every machine, so this
+    // coverage check cannot flake (with a random seed it missed an outcome now and then).
+    let config = Config {
         cases: 300,
         ..Config::default()
-    });
+    };
+    let rng = TestRng::deterministic_rng(config.rng_algorithm);
+    let mut runner = TestRunner::new_with_rng(config, rng);
     let reached = std::cell::RefCell::new([0usize; 4]);
     runner
         .run(

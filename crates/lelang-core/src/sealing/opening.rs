@@ -206,10 +206,13 @@ pub fn start_opening(
         o.clone(),
         Change {
             events: vec![e],
-            mutations: vec![Mutation::PutOpening {
-                opening: o,
-                expected_version: None,
-            }],
+            mutations: vec![
+                Mutation::Tender(crate::tender::Mutation::ExpectNotCancelled(o.package_id)),
+                Mutation::PutOpening {
+                    opening: o,
+                    expected_version: None,
+                },
+            ],
         },
     ))
 }
@@ -307,10 +310,13 @@ pub fn submit_partials(
         n.clone(),
         Change {
             events: vec![e],
-            mutations: vec![Mutation::PutOpening {
-                opening: n,
-                expected_version: Some(o.version),
-            }],
+            mutations: vec![
+                Mutation::Tender(crate::tender::Mutation::ExpectNotCancelled(o.package_id)),
+                Mutation::PutOpening {
+                    opening: n,
+                    expected_version: Some(o.version),
+                },
+            ],
         },
     ))
 }
@@ -385,10 +391,13 @@ pub fn complete_opening(
         )?);
         b.outcome = Some(out);
     }
-    let mut mutations = vec![Mutation::PutOpening {
-        opening: n.clone(),
-        expected_version: Some(o.version),
-    }];
+    let mut mutations = vec![
+        Mutation::Tender(crate::tender::Mutation::ExpectNotCancelled(o.package_id)),
+        Mutation::PutOpening {
+            opening: n.clone(),
+            expected_version: Some(o.version),
+        },
+    ];
     if let Some(d) = minutes {
         events.push(event(
             a,
@@ -515,6 +524,8 @@ crate::privacy::event_table! {
 pub enum Mutation {
     /// A document published by the opening (its minutes).
     Document(crate::document::Mutation),
+    /// The tender must not be cancelled: a cancelled tender's bids are never opened.
+    Tender(crate::tender::Mutation),
     /// An opening written whole, on the same terms as [`Mutation::PutCeremony`].
     PutOpening {
         /// The opening.

@@ -105,6 +105,7 @@ pub async fn announcement_search_and_clarification(store: Arc<dyn Store>) {
             announced_at: t0() + time::Duration::minutes(i as i64),
             submission_deadline: deadline,
             search_terms: lelang_core::stem::index_text(name),
+            cancelled_at: None,
         };
         store
             .commit(Change {

@@ -182,7 +182,7 @@ pub struct TenderSummary {
     announced_at: String,
     /// RFC 3339.
     submission_deadline: String,
-    /// open or closed.
+    /// open, closed or cancelled.
     status: String,
     /// The public page.
     href: String,
@@ -242,8 +242,10 @@ impl Names {
     }
 }
 
-fn status_of(t: &PublicTender, now: OffsetDateTime) -> &'static str {
-    if now < t.submission_deadline {
+pub(crate) fn status_of(t: &PublicTender, now: OffsetDateTime) -> &'static str {
+    if t.cancelled_at.is_some() {
+        "cancelled"
+    } else if now < t.submission_deadline {
         "open"
     } else {
         "closed"

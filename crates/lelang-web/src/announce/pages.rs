@@ -69,6 +69,7 @@ pub(super) async fn list_page(
                         .map(|n| local_time(n, x.submission_deadline))
                         .unwrap_or_default(),
                     open: status_of(x, now) == "open",
+                    cancelled: x.cancelled_at.is_some(),
                 }
             })
             .collect();
@@ -171,7 +172,8 @@ pub(super) async fn detail_view(
         .setup
         .as_ref()
         .and_then(lelang_core::clarification::closes_at)
-        .is_some_and(|end| now < end);
+        .is_some_and(|end| now < end)
+        && d.tender.cancelled_at.is_none();
     let documents = current(&d.documents)
         .into_iter()
         .map(|doc| PublicDocRow {
@@ -226,7 +228,12 @@ pub(super) async fn detail_view(
         hps: crate::view::rupiah(d.tender.owner_estimate),
         pagu: crate::view::rupiah(d.tender.budget_ceiling),
         deadline: local_time(&d.tenant, d.tender.submission_deadline),
-        open: now < d.tender.submission_deadline,
+        open: status_of(&d.tender, now) == "open",
+        cancelled: state
+            .store
+            .cancellation(d.tender.package_id)
+            .await?
+            .map(|c| crate::cancellation::view(&t, &d.tenant, &c)),
         current_stage: d
             .setup
             .as_ref()
