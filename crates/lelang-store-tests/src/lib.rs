@@ -247,6 +247,7 @@ mod tests {
             include_str!("cases/calendar.rs"),
             include_str!("cases/ocds.rs"),
             include_str!("cases/evaluation.rs"),
+            include_str!("cases/cancellation.rs"),
         ]
         .concat();
         let macro_start = source.find("macro_rules! conformance_suite").expect("the macro");

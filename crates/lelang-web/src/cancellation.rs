@@ -103,27 +103,6 @@ async fn page_cancel(
     crate::tender::finish(state.clone(), ctx, slug, id, "tender-cancelled-done", result).await
 }
 
-/// A cancellation as pages show it, in the reader's language and the regency's time.
-pub(crate) fn view(
-    t: &crate::i18n::Tr,
-    tenant: &lelang_core::model::Tenant,
-    c: &Cancellation,
-) -> crate::templates::CancelledView {
-    crate::templates::CancelledView {
-        at: crate::view::local_time(tenant, c.at),
-        ground: t.get(&format!("cancel-ground-{}", c.ground.code())),
-        reason: c.reason.clone(),
-    }
-}
-
-/// The grounds a form offers, as (code, label).
-pub(crate) fn grounds(t: &crate::i18n::Tr) -> Vec<(String, String)> {
-    Ground::ALL
-        .iter()
-        .map(|g| (g.code().to_owned(), t.get(&format!("cancel-ground-{}", g.code()))))
-        .collect()
-}
-
 /// The cancellation routes.
 pub fn routes() -> crate::routes::Routes {
     crate::routes::Routes::new()

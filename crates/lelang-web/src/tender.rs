@@ -514,9 +514,9 @@ pub(crate) async fn page_view(
         max_mib: state.config.max_document_bytes / (1024 * 1024),
         cancelled: cancelled
             .as_ref()
-            .map(|c| crate::cancellation::view(&t, &l.tenant, c)),
+            .map(|c| crate::view::cancelled(&t, &l.tenant, c)),
         can_cancel,
-        cancel_grounds: crate::cancellation::grounds(&t),
+        cancel_grounds: crate::view::cancel_grounds(&t),
         t,
     };
     Ok(render(status, &page))

@@ -366,3 +366,24 @@ pub(crate) fn local_time(tenant: &Tenant, t: OffsetDateTime) -> String {
 pub(crate) fn href(d: &Document) -> String {
     format!("/tenders/{}/documents/{}", d.package_id.0, d.id.0)
 }
+
+/// A cancellation as pages show it, in the reader's language and the regency's time.
+pub(crate) fn cancelled(
+    t: &crate::i18n::Tr,
+    tenant: &Tenant,
+    c: &lelang_core::cancellation::Cancellation,
+) -> crate::templates::CancelledView {
+    crate::templates::CancelledView {
+        at: local_time(tenant, c.at),
+        ground: t.get(&format!("cancel-ground-{}", c.ground.code())),
+        reason: c.reason.clone(),
+    }
+}
+
+/// The grounds a cancellation form offers, as (code, label).
+pub(crate) fn cancel_grounds(t: &crate::i18n::Tr) -> Vec<(String, String)> {
+    lelang_core::cancellation::Ground::ALL
+        .iter()
+        .map(|g| (g.code().to_owned(), t.get(&format!("cancel-ground-{}", g.code()))))
+        .collect()
+}

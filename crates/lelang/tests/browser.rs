@@ -1661,3 +1661,67 @@ async fn a_failed_proof_of_qualification_passes_the_award_to_the_first_reserve_i
     ));
     assert_eq!(lelang_core::evaluation::rank::verify(&record), vec![]);
 }
+
+/// The budget holder cancels a running tender from its page, with a ground and a reason; the pokja
+/// and an anonymous visitor then see the cancellation and why, and the list marks it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_budget_holder_cancels_a_tender_in_the_browser_and_a_visitor_sees_why() {
+    let Some((_driver, port)) = start_chromedriver() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let base = format!("http://{}", serve(&app).await);
+    let shots = screenshots();
+    let tender = app.demo_tender("Singolatren").await;
+    let id = tender.package_id.0;
+    let profile = tempfile::tempdir().expect("profile");
+    let d = browser(port, profile.path()).await;
+    let reason = "Banjir bandang merusak bendung; pekerjaan dirancang ulang tahun depan.";
+    let result: WebDriverResult<()> = async {
+        sign_in(&d, &app, &base, "bwi.pa.dpu").await?;
+        d.goto(format!("{base}/t/banyuwangi/packages/{id}/tender"))
+            .await?;
+        d.find(By::Css("#cancel-tender summary")).await?.click().await?;
+        d.find(By::Css("#cancel-ground option[value='force_majeure']"))
+            .await?
+            .click()
+            .await?;
+        d.find(By::Id("cancel-reason")).await?.send_keys(reason).await?;
+        d.screenshot(&shots.join("tender-cancel-form.png")).await?;
+        d.find(By::Id("cancel-submit")).await?.click().await?;
+        flash(&d, "Tender dibatalkan; alasannya diumumkan.").await?;
+        let banner = d.find(By::Id("tender-cancelled")).await?.text().await?;
+        assert!(
+            banner.contains("Keadaan kahar") && banner.contains("Banjir bandang"),
+            "{banner}"
+        );
+        assert!(d.find(By::Id("cancel-tender")).await.is_err(), "cancelled once");
+        d.screenshot(&shots.join("tender-cancelled-pa.png")).await?;
+        sign_out(&d).await?;
+
+        d.goto(format!("{base}/tenders/{id}")).await?;
+        let banner = d.find(By::Id("tender-cancelled")).await?.text().await?;
+        assert!(
+            banner.contains("Tender ini dibatalkan") && banner.contains("Banjir bandang"),
+            "{banner}"
+        );
+        d.screenshot(&shots.join("tender-cancelled-public.png")).await?;
+        d.goto(format!("{base}/tenders?q=singolatren")).await?;
+        let row = d.find(By::Css("table tbody tr")).await?.text().await?;
+        assert!(row.contains("Dibatalkan"), "{row}");
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = d.screenshot(&shots.join("tender-cancel-failed.png")).await;
+    }
+    let _ = d.quit().await;
+    result.expect("the cancellation in the browser");
+    assert!(
+        app.store
+            .cancellation(tender.package_id)
+            .await
+            .expect("q")
+            .is_some()
+    );
+}

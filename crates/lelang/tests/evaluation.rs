@@ -455,13 +455,26 @@ async fn lelang_verify_award_agrees_with_the_demo_and_refuses_a_changed_reason()
         .map(|r| r.package_id)
         .collect();
     assert_eq!(concluded.len(), 2, "the awarded and the failed tender");
+    let cancelled: Vec<_> = app
+        .store
+        .cancellations(tenant.id)
+        .await
+        .expect("q")
+        .iter()
+        .map(|c| c.package_id)
+        .collect();
+    assert_eq!(cancelled.len(), 1, "the cancelled tender");
     let open = app
         .store
         .pokja_assignments(tenant.id)
         .await
         .expect("q")
         .iter()
-        .filter(|a| a.members.contains(&pokja1) && !concluded.contains(&a.package_id))
+        .filter(|a| {
+            a.members.contains(&pokja1)
+                && !concluded.contains(&a.package_id)
+                && !cancelled.contains(&a.package_id)
+        })
         .count();
     let mut ulp = app.signed_in("bwi.ulp").await;
     let w = ulp

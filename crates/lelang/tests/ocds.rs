@@ -175,6 +175,7 @@ async fn the_demo_publishes_valid_ocds_and_nothing_confidential() {
         "tender",
         "tenderAmendment",
         "tenderUpdate",
+        "tenderCancellation",
     ] {
         assert!(
             published.tags.contains(tag),
@@ -209,7 +210,9 @@ async fn the_demo_publishes_valid_ocds_and_nothing_confidential() {
                 assert!(!feed.contains(&text), "an HPS line reached the open data: {text}");
             }
             if let Some(tender) = app.store.public_tender(p.id).await.expect("q") {
+                let cancelled = app.store.cancellation(p.id).await.expect("q").is_some();
                 let status = match app.store.evaluation(p.id).await.expect("q").map(|e| e.status) {
+                    _ if cancelled => "cancelled",
                     Some(lelang_core::evaluation::Status::Awarded { .. }) => "complete",
                     Some(lelang_core::evaluation::Status::Failed { .. }) => "unsuccessful",
                     _ => "active",

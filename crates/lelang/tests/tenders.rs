@@ -34,12 +34,15 @@ async fn public_search_filters_and_refuses_bad_parameters() {
     assert_eq!(all.status, StatusCode::OK, "{}", all.body);
     let all = all.json();
     assert_eq!(
-        all["total"], 7,
-        "the demo announces one open tender per regency, four of this year's in Banyuwangi (closed) and the repeat of the one that failed (open): {all}"
+        all["total"], 8,
+        "the demo announces one open tender per regency, five of this year's in Banyuwangi (four closed, one cancelled) and the repeat of the one that failed (open): {all}"
     );
     assert_eq!(
         q(&mut anon, "q=irigasi").await,
-        ["Rehabilitasi Jaringan Irigasi D.I. Bendung Singolatren"]
+        [
+            "Rehabilitasi Jaringan Irigasi D.I. Bendung Singolatren",
+            "Rehabilitasi Saluran Irigasi Tersier Desa Sumberarum"
+        ]
     );
     assert_eq!(
         q(&mut anon, "q=jembatan%20kampak&regency=trenggalek").await,
@@ -53,14 +56,18 @@ async fn public_search_filters_and_refuses_bad_parameters() {
             .len(),
         3
     );
-    assert_eq!(q(&mut anon, "status=closed").await.len(), 4);
+    assert_eq!(
+        q(&mut anon, "status=closed").await.len(),
+        5,
+        "the cancelled tender is closed too"
+    );
     assert_eq!(
         q(&mut anon, "min=3.000.000.000").await,
         ["Rehabilitasi Jaringan Irigasi D.I. Bendung Singolatren"],
         "HPS filter, with thousands separators"
     );
     assert!(q(&mut anon, "max=1000").await.is_empty());
-    assert_eq!(q(&mut anon, "page=0").await.len(), 7, "page 0 reads as the first");
+    assert_eq!(q(&mut anon, "page=0").await.len(), 8, "page 0 reads as the first");
     let long = format!("/api/v1/tenders?q={}", "a".repeat(201));
     for (path, status, code) in [
         (
@@ -130,7 +137,12 @@ async fn public_search_filters_and_refuses_bad_parameters() {
         StatusCode::OK,
         "extra parameters from shared links are ignored"
     );
-    assert!(r.body.contains("1 tender ditemukan"), "{}", r.body);
+    assert!(r.body.contains("2 tender ditemukan"), "{}", r.body);
+    assert!(
+        r.body.contains(">Dibatalkan<"),
+        "the cancelled one says so: {}",
+        r.body
+    );
     let r = anon.get("/tenders?q=membangun").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(

@@ -233,10 +233,11 @@ pub(super) async fn detail_view(
             .store
             .cancellation(d.tender.package_id)
             .await?
-            .map(|c| crate::cancellation::view(&t, &d.tenant, &c)),
+            .map(|c| crate::view::cancelled(&t, &d.tenant, &c)),
         current_stage: d
             .setup
             .as_ref()
+            .filter(|_| d.tender.cancelled_at.is_none())
             .and_then(|s| current_stage(s, now))
             .map(|k| t.get(&format!("stage-{}", rules::code(&k)))),
         stages,

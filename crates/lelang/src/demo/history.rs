@@ -1,7 +1,8 @@
 //! This year's finished and running tenders of Banyuwangi's public works office, run by the real
 //! commands under a clock that steps through the past weeks: one whose deadline and grace window
 //! have passed with sealed bids ready to open, one in evaluation, one awarded (its announcement
-//! public), one failed because every bid is above HPS. Every event is genuine: the bids are
+//! public), one failed because every bid is above HPS, one cancelled by its budget holder before
+//! its deadline. Every event is genuine: the bids are
 //! sealed to the ceremony's key, opened by two members' proven partials, corrected from the
 //! schedules inside them, and the log verifies.
 
@@ -35,6 +36,8 @@ enum Reached {
     Awarded,
     /// Failed: every corrected price above HPS.
     Failed,
+    /// Cancelled by the budget holder before its deadline, with one bid committed (kept sealed).
+    Cancelled,
 }
 
 /// A bid: the company's user and its schedule as (item, volume, unit price, amount written).
@@ -174,7 +177,26 @@ const PAST: &[Past] = &[
         ],
         reached: Reached::ReadyToOpen,
     },
+    Past {
+        item: "Rehabilitasi Saluran Irigasi Tersier Desa Sumberarum",
+        location: "Kecamatan Songgon",
+        budget_ceiling: 1_000_000_000,
+        hps: SALURAN,
+        days_ago: 12,
+        bids: &[(
+            "vendor.ijen",
+            &[
+                ("Galian dan normalisasi saluran", "4000", 176_000, 704_000_000),
+                ("Pasangan batu kali dan plesteran", "1", 230_000_000, 230_000_000),
+            ],
+        )],
+        reached: Reached::Cancelled,
+    },
 ];
+
+/// Why the budget holder cancels the demo's cancelled tender (published).
+const CANCEL_REASON: &str = "Anggaran kegiatan dialihkan untuk penanganan darurat banjir bandang \
+    di Kecamatan Songgon sesuai keputusan kepala daerah; saluran ditangani lewat kegiatan tahun depan.";
 
 fn schedule(lines: &[(&str, &str, i64, i64)]) -> anyhow::Result<PriceSchedule> {
     let lines = lines
@@ -358,6 +380,19 @@ async fn run(
         })
         .await?;
     }
+    if p.reached == Reached::Cancelled {
+        // The budget holder cancels before the deadline: the bid stays sealed and is never opened.
+        let pa = official_actor(store, PA).await?;
+        lelang_app::cancellation::cancel(
+            app,
+            &pa,
+            package.id,
+            lelang_core::cancellation::Ground::BudgetUnavailable,
+            CANCEL_REASON,
+        )
+        .await?;
+        return Ok(());
+    }
     // The deadline passes: the submission closes.
     clock.ticking(tender.submission_deadline, Duration::seconds(1));
     let closing = lelang_core::submission::close_submission(&tender, false, &app.cx())?;
@@ -516,7 +551,7 @@ async fn run(
             vote(0, Proposal::Award).await?;
             vote(1, Proposal::Award).await?;
         }
-        Reached::ReadyToOpen => {}
+        Reached::ReadyToOpen | Reached::Cancelled => {}
     }
     Ok(())
 }
