@@ -19,6 +19,7 @@ pub mod committer;
 pub mod document;
 pub mod evaluation;
 pub mod log;
+pub mod objection;
 pub mod opening;
 pub mod package;
 pub mod plan;

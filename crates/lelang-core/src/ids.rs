@@ -94,3 +94,7 @@ id_type!(
     /// One sealed bid as submitted (a replacement is a new bid).
     BidId
 );
+id_type!(
+    /// One objection (sanggah) of a bidder against an award.
+    ObjectionId
+);

@@ -21,6 +21,7 @@ pub mod fresh;
 pub mod ids;
 pub mod model;
 pub mod mutation;
+pub mod objection;
 pub mod package;
 pub mod password;
 pub mod payload;

@@ -35,6 +35,8 @@ macro_rules! for_each_stage {
             Evaluation => evaluation,
             /// A tender cancelled by its budget holder.
             Cancellation => cancellation,
+            /// Objections to an award (sanggah).
+            Objection => objection,
 
         }
     };

@@ -436,6 +436,9 @@ pub trait SealingStore: Send + Sync + 'static {
 /// Evaluations and awards.
 #[async_trait]
 pub trait EvaluationStore: Send + Sync + 'static {
+    /// A tender's objections to its award, in the order they were filed.
+    async fn objections(&self, package: PackageId) -> Result<Vec<crate::objection::Objection>, StoreError>;
+
     /// The tender's evaluation, once begun.
     async fn evaluation(
         &self,

@@ -53,6 +53,7 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
         Mutation::Opening(m) => opening(tx, m).await,
         Mutation::Evaluation(m) => evaluation(tx, m).await,
         Mutation::Cancellation(m) => cancellation(tx, m).await,
+        Mutation::Objection(m) => objection(tx, m).await,
     }
 }
 
@@ -287,5 +288,14 @@ async fn cancellation<D: Db>(tx: &mut D, m: &lelang_core::cancellation::Mutation
             cancellation,
             evaluation_version,
         } => crate::cancellation::insert_cancellation(tx, cancellation, *evaluation_version).await,
+    }
+}
+
+async fn objection<D: Db>(tx: &mut D, m: &lelang_core::objection::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::objection::Mutation;
+    match m {
+        Mutation::Evaluation(m) => evaluation(tx, m).await,
+        Mutation::InsertObjection(o) => crate::objection::insert_objection(tx, o).await,
+        Mutation::AnswerObjection(o) => crate::objection::answer_objection(tx, o).await,
     }
 }

@@ -23,6 +23,7 @@ pub mod cancellation;
 pub mod directory;
 pub mod evaluation;
 pub mod log;
+pub mod objection;
 pub mod ocds;
 pub mod plan;
 pub mod sealing;
@@ -710,6 +711,15 @@ macro_rules! sql_store {
 
         #[async_trait::async_trait]
         impl lelang_core::store::EvaluationStore for $ty {
+    async fn objections(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<lelang_core::objection::Objection>, StoreError> {
+        $crate::objection::objections(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
     async fn evaluation(
         &self,
         package: lelang_core::ids::PackageId,

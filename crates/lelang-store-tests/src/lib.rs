@@ -174,6 +174,7 @@ pub mod cases {
     mod directory;
     mod evaluation;
     mod event_log;
+    mod objection;
     mod ocds;
     mod plan;
     mod sealing;
@@ -184,6 +185,7 @@ pub mod cases {
     pub use directory::*;
     pub use evaluation::*;
     pub use event_log::*;
+    pub use objection::*;
     pub use ocds::*;
     pub use plan::*;
     pub use sealing::*;
@@ -218,7 +220,8 @@ macro_rules! conformance_suite {
             log_tree_follows_the_events, plan_items_round_trip, calendar_days_off,
             announcement_search_and_clarification, sealing_state_is_versioned,
             concurrent_commits_stay_gapless, ocds_releases_follow_the_cursor, second_factor_lifecycle,
-            evaluations_are_versioned, cancellations_close_the_tender_for_good);
+            evaluations_are_versioned, cancellations_close_the_tender_for_good,
+            objections_are_answered_once);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(
@@ -248,6 +251,7 @@ mod tests {
             include_str!("cases/ocds.rs"),
             include_str!("cases/evaluation.rs"),
             include_str!("cases/cancellation.rs"),
+            include_str!("cases/objection.rs"),
         ]
         .concat();
         let macro_start = source.find("macro_rules! conformance_suite").expect("the macro");

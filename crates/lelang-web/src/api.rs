@@ -863,7 +863,7 @@ async fn revoke_token(
         crate::announce::join_api, crate::announce::ask_api, crate::announce::announce_api,
         crate::sealing::enrol_api, crate::sealing::my_key_api, crate::sealing::ceremony_api, crate::sealing::start_api,
         crate::sealing::deal_api, crate::sealing::verdict_api, crate::sealing::transcript_api, crate::sealing::start_opening_api,
-        crate::sealing::opening_api, crate::sealing::partials_api, crate::evaluation::evaluation_api, crate::evaluation::begin_api, crate::evaluation::finding_api, crate::evaluation::clarification_api, crate::evaluation::proof_api, crate::evaluation::vote_api, crate::evaluation::decision_api, crate::evaluation::reevaluation_api, crate::evaluation::repeat_api, crate::evaluation::prices_api, crate::evaluation::award_api, crate::cancellation::cancel_api, crate::cancellation::cancellation_api, crate::submission::commit_api,
+        crate::sealing::opening_api, crate::sealing::partials_api, crate::evaluation::evaluation_api, crate::evaluation::begin_api, crate::evaluation::finding_api, crate::evaluation::clarification_api, crate::evaluation::proof_api, crate::evaluation::vote_api, crate::evaluation::decision_api, crate::evaluation::reevaluation_api, crate::evaluation::repeat_api, crate::evaluation::prices_api, crate::evaluation::award_api, crate::cancellation::cancel_api, crate::cancellation::cancellation_api, crate::objection::list_api, crate::objection::file_api, crate::objection::answer_api, crate::submission::commit_api,
         crate::submission::status_api, crate::submission::upload_api, crate::submission::withdraw_api,
         crate::submission::proof_api,
         crate::announce::answer_api, crate::document::upload_api, crate::document::minutes_api,

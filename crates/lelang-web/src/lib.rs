@@ -20,6 +20,7 @@ pub mod input;
 pub mod limits;
 pub mod log;
 mod metrics;
+pub mod objection;
 pub mod ocds;
 mod openapi;
 pub mod package;
@@ -252,6 +253,7 @@ pub fn routes(config: &WebConfig) -> Routes {
         .merge(submission::routes(config))
         .merge(evaluation::routes())
         .merge(cancellation::routes())
+        .merge(objection::routes())
         .merge(announce::routes())
         .merge(vendor::routes())
         .merge(ocds::routes())

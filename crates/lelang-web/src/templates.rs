@@ -373,6 +373,8 @@ pub struct TenderPage {
     /// The cancellation, if the tender is cancelled.
     pub cancelled: Option<CancelledView>,
     /// Whether the reader (the budget holder) may cancel it now, and the grounds offered.
+    /// The objections to its award (the pokja answers them here).
+    pub objections: Option<ObjectionsPanel>,
     pub can_cancel: bool,
     pub cancel_grounds: Vec<(String, String)>,
 }
@@ -470,6 +472,8 @@ pub struct TenderDetailPage {
     pub hps: String,
     pub pagu: String,
     pub deadline: String,
+    /// The objections to its award.
+    pub objections: Option<ObjectionsPanel>,
     pub open: bool,
     /// The cancellation, if the tender is cancelled.
     pub cancelled: Option<CancelledView>,
@@ -670,4 +674,34 @@ pub struct ReplaceRow {
     pub members: Vec<(String, String)>,
     /// (user id, name) of the regency's other pokja members.
     pub others: Vec<(String, String)>,
+}
+
+/// One objection as a page shows it: its text and the answer's reasons only to those who read
+/// them (the tender's bidders, its pokja, auditors).
+#[derive(Debug, Clone)]
+pub struct ObjectionRow {
+    pub id: String,
+    pub company: String,
+    pub filed: String,
+    pub text: Option<String>,
+    /// "pending", "upheld" or "rejected", in words.
+    pub status: String,
+    pub reason: Option<String>,
+    pub answered_at: Option<String>,
+    pub late: bool,
+    /// Whether the reader may answer it now (a member of the pokja, after the period).
+    pub can_answer: bool,
+}
+
+/// The objections of a tender's award: the period, the rows, and whether the reader may object.
+#[derive(Debug, Clone)]
+pub struct ObjectionsPanel {
+    pub closes: String,
+    pub answer_by: String,
+    pub open: bool,
+    pub rows: Vec<ObjectionRow>,
+    pub can_file: bool,
+    /// Where the filing form posts, and the base of the answer forms.
+    pub file_action: String,
+    pub answer_base: String,
 }

@@ -322,6 +322,40 @@ pub fn routes() -> crate::routes::Routes {
             "/t/{slug}/packages/{id}/tender/requirements",
             post(page_requirements),
         )
+        .route(
+            "/t/{slug}/packages/{id}/tender/objections/{objection}/answer",
+            post(page_objection_answer),
+        )
+}
+
+#[derive(Debug, Deserialize)]
+struct ObjectionAnswerForm {
+    upheld: String,
+    reason: String,
+}
+
+async fn page_objection_answer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id, objection)): Path<(String, Uuid, Uuid)>,
+    PageForm(f): PageForm<ObjectionAnswerForm>,
+) -> Response {
+    let result = async {
+        let upheld = match f.upheld.as_str() {
+            "yes" => true,
+            "no" => false,
+            _ => {
+                return Err(ApiError::Invalid {
+                    field: "upheld".into(),
+                    code: "invalid-objection-decision".into(),
+                });
+            }
+        };
+        crate::objection::answer(&state, &ctx, &slug, id, objection, upheld, &f.reason).await?;
+        Ok(())
+    }
+    .await;
+    finish(state.clone(), ctx, slug, id, "objection-answered", result).await
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -397,6 +431,7 @@ pub(crate) async fn page_view(
                 "tender-announced",
                 "question-answered",
                 "tender-cancelled-done",
+                "objection-answered",
             ]
             .contains(k)
         })
@@ -515,6 +550,7 @@ pub(crate) async fn page_view(
         cancelled: cancelled
             .as_ref()
             .map(|c| crate::view::cancelled(&t, &l.tenant, c)),
+        objections: crate::objection::panel(state, &ctx.actor, &t, &l.tenant, l.package.id).await?,
         can_cancel,
         cancel_grounds: crate::view::cancel_grounds(&t),
         t,

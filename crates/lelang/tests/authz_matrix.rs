@@ -1876,6 +1876,13 @@ const SEALING_ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/packages/{id}/cancellation",
     "/api/v1/tenders/{id}/cancellation",
     "/t/{slug}/packages/{id}/tender/cancellation",
+    // Covered by tests/objections.rs (the clock set into the demo award's objection period):
+    // the winner, strangers and the public cannot object; only the tender's pokja answers; the
+    // texts reach only bidders, the pokja and auditors. The page forms by tests/browser.rs.
+    "/api/v1/tenders/{id}/objections",
+    "/api/v1/tenants/{slug}/packages/{id}/objections/{objection}/answer",
+    "/tenders/{id}/objections",
+    "/t/{slug}/packages/{id}/tender/objections/{objection}/answer",
     // Covered by tests/submission.rs (`submission_routes_refuse_everyone_else`).
     "/api/v1/tenders/{id}/bids/{bid}",
     "/api/v1/tenders/{id}/bids/{bid}/content",

@@ -1725,3 +1725,78 @@ async fn the_budget_holder_cancels_a_tender_in_the_browser_and_a_visitor_sees_wh
             .is_some()
     );
 }
+
+/// A losing bidder objects on the public page of the demo's awarded tender (the clock set into its
+/// objection period); after the period a pokja member rejects it on the tender's page; the bidder
+/// reads the answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bidder_objects_and_the_pokja_answers_in_the_browser() {
+    let Some((_driver, port)) = start_chromedriver() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let base = format!("http://{}", serve(&app).await);
+    let shots = screenshots();
+    let p = app
+        .package_named("banyuwangi", "Normalisasi Saluran Kalibaru")
+        .await;
+    let e = app.store.evaluation(p.id).await.expect("q").expect("evaluation");
+    let w = lelang_app::objection::window(&app.app, &e)
+        .await
+        .expect("window")
+        .expect("announced");
+    let member = app.pokja_member(p.id).await;
+    app.clock.set(w.opens + time::Duration::hours(2));
+    let profile = tempfile::tempdir().expect("profile");
+    let d = browser(port, profile.path()).await;
+    let result: WebDriverResult<()> = async {
+        sign_in(&d, &app, &base, "vendor.prigi").await?;
+        d.goto(format!("{base}/tenders/{}", p.id)).await?;
+        d.find(By::Id("objection-text"))
+            .await?
+            .send_keys("Pemenang tidak melampirkan bukti dukungan peralatan yang disyaratkan.")
+            .await?;
+        d.find(By::Id("objection-submit")).await?.click().await?;
+        flash(&d, "Sanggah Anda diterima dan dicatat.").await?;
+        let section = d.find(By::Id("tender-objections")).await?.text().await?;
+        assert!(
+            section.contains("Menunggu jawaban") && section.contains("bukti dukungan"),
+            "{section}"
+        );
+        d.screenshot(&shots.join("objection-filed-vendor.png")).await?;
+        sign_out(&d).await?;
+
+        app.clock.set(w.closes + time::Duration::hours(1));
+        sign_in(&d, &app, &base, &member).await?;
+        d.goto(format!("{base}/t/banyuwangi/packages/{}/tender", p.id))
+            .await?;
+        let form = d.find(By::Css("form.objection-answer")).await?;
+        form.find(By::Css("input[value='no']")).await?.click().await?;
+        form.find(By::Css("textarea[name='reason']"))
+            .await?
+            .send_keys("Bukti dukungan peralatan ada pada dokumen kualifikasi halaman 12.")
+            .await?;
+        d.screenshot(&shots.join("objection-answer-pokja.png")).await?;
+        form.find(By::Css("button[type='submit']")).await?.click().await?;
+        flash(&d, "Jawaban atas sanggah dicatat.").await?;
+        sign_out(&d).await?;
+
+        sign_in(&d, &app, &base, "vendor.prigi").await?;
+        d.goto(format!("{base}/tenders/{}", p.id)).await?;
+        let section = d.find(By::Id("tender-objections")).await?.text().await?;
+        assert!(
+            section.contains("Ditolak") && section.contains("halaman 12"),
+            "{section}"
+        );
+        d.screenshot(&shots.join("objection-answered-vendor.png")).await?;
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = d.screenshot(&shots.join("objection-failed.png")).await;
+    }
+    let _ = d.quit().await;
+    result.expect("the objection in the browser");
+    let all = app.store.objections(p.id).await.expect("q");
+    assert_eq!(all.iter().filter(|o| o.answer.is_some()).count(), 2);
+}

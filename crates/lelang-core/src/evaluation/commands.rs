@@ -711,6 +711,17 @@ pub fn reevaluate(
         _ => return Err(invalid("package_id", "reevaluation-not-allowed")),
     }
     let reason = reason_text("reason", reason)?;
+    restart(a, e, reason, cx)
+}
+
+/// The evaluation begun again: every finding, clarification, proof meeting, decision and vote set
+/// aside — they stay on the log — and only what arithmetic decided kept.
+fn restart(
+    a: &UserActor,
+    e: &Evaluation,
+    reason: String,
+    cx: &Cx<'_>,
+) -> Result<(Evaluation, Change<Mutation>), CommandError> {
     let arithmetic = [
         ABOVE_HPS,
         ABOVE_PAGU,
@@ -738,6 +749,20 @@ pub fn reevaluate(
         },
     )?;
     Ok(put(e, n, vec![ev]))
+}
+
+/// An upheld objection reopens an announced award: the pokja evaluates again (and may then award
+/// anew or declare the tender failed). Only the objection stage calls this, on an upheld answer.
+pub(crate) fn reopen_after_objection(
+    a: &UserActor,
+    e: &Evaluation,
+    reason: String,
+    cx: &Cx<'_>,
+) -> Result<(Evaluation, Change<Mutation>), CommandError> {
+    if !matches!(e.status, Status::Awarded { .. }) {
+        return Err(invalid("package_id", "not-awarded"));
+    }
+    restart(a, e, reason, cx)
 }
 
 /// After a failure the pokja may not cure by evaluating again, a member repeats the tender

@@ -682,4 +682,4 @@ pub enum Mutation {
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

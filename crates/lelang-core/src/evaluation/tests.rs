@@ -12,7 +12,7 @@ use crate::sealing::{BidOutcome, Opening, OpeningBid};
 use time::Duration;
 
 /// A schedule of (volume, unit price, amount written) lines; the written total is their sum.
-pub(super) fn schedule(lines: &[(&str, Rupiah, Rupiah)]) -> PriceSchedule {
+pub(crate) fn schedule(lines: &[(&str, Rupiah, Rupiah)]) -> PriceSchedule {
     PriceSchedule {
         lines: lines
             .iter()
@@ -30,13 +30,13 @@ pub(super) fn schedule(lines: &[(&str, Rupiah, Rupiah)]) -> PriceSchedule {
 }
 
 /// A test tender: the fixtures' world with the evaluation method and the opened bids given.
-pub(super) struct T {
-    pub(super) w: crate::fixtures::World,
-    pub(super) e: Evaluation,
-    pub(super) ids: Vec<BidId>,
+pub(crate) struct T {
+    pub(crate) w: crate::fixtures::World,
+    pub(crate) e: Evaluation,
+    pub(crate) ids: Vec<BidId>,
 }
 
-pub(super) fn start(method: EvaluationMethod, bids: Vec<Option<PriceSchedule>>) -> T {
+pub(crate) fn start(method: EvaluationMethod, bids: Vec<Option<PriceSchedule>>) -> T {
     let w = world();
     let mut setup = w.setup();
     setup.evaluation = method;
@@ -92,19 +92,19 @@ pub(super) fn start(method: EvaluationMethod, bids: Vec<Option<PriceSchedule>>) 
 }
 
 impl T {
-    fn m(&self, i: usize) -> Actor {
+    pub(crate) fn m(&self, i: usize) -> Actor {
         member(self.w.pokja.members[i], self.w.tenant)
     }
 
     /// Members 0 and 1 (a majority of three) agree on a step.
-    fn both(&mut self, bid: usize, step: Step, pass: bool) {
+    pub(crate) fn both(&mut self, bid: usize, step: Step, pass: bool) {
         for i in 0..2 {
             self.finding(i, bid, step, pass, None).expect("finding");
         }
         assert_eq!(self.e.decision(self.ids[bid], step).map(|d| d.pass), Some(pass));
     }
 
-    fn finding(
+    pub(crate) fn finding(
         &mut self,
         m: usize,
         bid: usize,
@@ -126,7 +126,7 @@ impl T {
     }
 
     /// A bid through administrative, technical, price and qualification, and its proof.
-    fn through(&mut self, bid: usize, proof: bool) {
+    pub(crate) fn through(&mut self, bid: usize, proof: bool) {
         for s in [
             Step::Administrative,
             Step::Technical,
@@ -170,13 +170,17 @@ impl T {
         );
     }
 
-    fn vote(&mut self, m: usize, p: &Proposal) -> Result<Vec<crate::event::NewEvent>, CommandError> {
+    pub(crate) fn vote(
+        &mut self,
+        m: usize,
+        p: &Proposal,
+    ) -> Result<Vec<crate::event::NewEvent>, CommandError> {
         let (n, c) = approve(&self.m(m), &self.e, p, true, None, &cx(now()))?;
         self.e = n;
         Ok(c.events)
     }
 
-    fn awarded(&self) -> &AwardRecord {
+    pub(crate) fn awarded(&self) -> &AwardRecord {
         match &self.e.status {
             Status::Awarded { record, .. } => record,
             s => panic!("not awarded: {s:?}"),

@@ -593,6 +593,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/tenders/{id}", get(detail_page))
         .route("/tenders/{id}/join", post(join_page))
         .route("/tenders/{id}/questions", post(ask_page))
+        .route("/tenders/{id}/objections", post(pages::objection_page))
         .route("/t/{slug}/packages/{id}/tender/announce", post(announce_page))
         .route(
             "/t/{slug}/packages/{id}/tender/questions/{qid}/answer",

@@ -150,7 +150,7 @@ pub(super) async fn detail_view(
     let path = format!("/tenders/{id}");
     let mut nav = nav_for(state, ctx, &path).await;
     nav.flash = flash
-        .filter(|k| ["joined", "question-asked"].contains(k))
+        .filter(|k| ["joined", "question-asked", "objection-filed"].contains(k))
         .map(|k| t.get(&format!("tender-flash-{k}")));
     let stages: Vec<StageRow> = d
         .setup
@@ -229,6 +229,7 @@ pub(super) async fn detail_view(
         pagu: crate::view::rupiah(d.tender.budget_ceiling),
         deadline: local_time(&d.tenant, d.tender.submission_deadline),
         open: status_of(&d.tender, now) == "open",
+        objections: crate::objection::panel(state, &ctx.actor, &t, &d.tenant, d.tender.package_id).await?,
         cancelled: state
             .store
             .cancellation(d.tender.package_id)
@@ -325,6 +326,21 @@ pub(super) async fn ask_page(
 ) -> Response {
     let result = do_ask(&state, &ctx, id, &f.text).await.map(|_| ());
     detail_done(state.clone(), ctx, id, "question-asked", result).await
+}
+
+pub(super) async fn objection_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    PageForm(f): PageForm<TextForm>,
+) -> Response {
+    let result = async {
+        ctx.user_actor()?;
+        lelang_app::objection::file(&state.app, &ctx.actor, lelang_core::ids::PackageId(id), &f.text).await?;
+        Ok(())
+    }
+    .await;
+    detail_done(state.clone(), ctx, id, "objection-filed", result).await
 }
 
 pub(super) async fn announce_page(

@@ -194,6 +194,13 @@ const PAST: &[Past] = &[
     },
 ];
 
+/// The objection of the bidder a correction moved behind the winner, and the pokja's answer.
+const OBJECTION: &str = "Kami keberatan atas koreksi aritmetik penawaran kami: jumlah pada baris galian \
+    ditulis Rp690.000.000 dan seharusnya itu yang berlaku, sehingga penawaran kami yang terendah.";
+const OBJECTION_ANSWER: &str = "Sanggah ditolak. Dalam koreksi aritmetik, hasil perkalian volume dengan \
+    harga satuan yang berlaku (4.000 m3 × Rp175.000 = Rp700.000.000); total terkoreksi Rp910.000.000 \
+    berada di atas penawaran pemenang Rp905.000.000.";
+
 /// Why the budget holder cancels the demo's cancelled tender (published).
 const CANCEL_REASON: &str = "Anggaran kegiatan dialihkan untuk penanganan darurat banjir bandang \
     di Kecamatan Songgon sesuai keputusan kepala daerah; saluran ditangani lewat kegiatan tahun depan.";
@@ -550,6 +557,22 @@ async fn run(
             .await?;
             vote(0, Proposal::Award).await?;
             vote(1, Proposal::Award).await?;
+            // The next day the bidder the correction moved behind objects; once the period
+            // ends, the pokja answers: the correction stands, the objection is rejected.
+            clock.ticking(app.clock.now() + Duration::days(1), Duration::seconds(1));
+            let (objector, _) = vendor_actor(store, "vendor.blambangan").await?;
+            lelang_app::objection::file(app, &objector, package.id, OBJECTION).await?;
+            let e = store
+                .evaluation(package.id)
+                .await?
+                .ok_or_else(|| anyhow!("evaluation"))?;
+            let w = lelang_app::objection::window(app, &e)
+                .await?
+                .ok_or_else(|| anyhow!("no objection window"))?;
+            clock.ticking(w.closes + Duration::hours(17), Duration::seconds(1));
+            let filed = store.objections(package.id).await?;
+            let o = filed.first().ok_or_else(|| anyhow!("the objection"))?;
+            lelang_app::objection::answer(app, &lead, package.id, o.id, false, OBJECTION_ANSWER).await?;
         }
         Reached::ReadyToOpen | Reached::Cancelled => {}
     }

@@ -1,0 +1,55 @@
+//! Objections: kept in the order filed, answered once (a second answer is refused by type).
+
+use crate::*;
+
+/// An objection filed, read back, answered, and a second answer refused.
+pub async fn objections_are_answered_once(store: Arc<dyn Store>) {
+    use lelang_core::Mutation;
+    use lelang_core::command::Change;
+    use lelang_core::objection::{self, Answer, Objection};
+    let (bwi, package, vendor) = package_with_vendor(store.as_ref()).await;
+    let o = Objection {
+        id: lelang_core::ids::ObjectionId::new(),
+        package_id: package.id,
+        tenant_id: bwi.id,
+        vendor_id: vendor.id,
+        text: "Harga pemenang tidak wajar.".into(),
+        filed_at: t0(),
+        answer: None,
+    };
+    let one = |m: objection::Mutation| Change {
+        events: vec![],
+        mutations: vec![Mutation::Objection(m)],
+    };
+    store
+        .commit(one(objection::Mutation::InsertObjection(o.clone())))
+        .await
+        .expect("filed");
+    assert_eq!(store.objections(package.id).await.expect("read"), vec![o.clone()]);
+    let mut answered = o.clone();
+    answered.answer = Some(Answer {
+        upheld: false,
+        reason: "Harga sudah diklarifikasi.".into(),
+        by: lelang_core::UserId::new(),
+        at: t0(),
+        late: false,
+    });
+    store
+        .commit(one(objection::Mutation::AnswerObjection(answered.clone())))
+        .await
+        .expect("answered");
+    assert!(matches!(
+        store
+            .commit(one(objection::Mutation::AnswerObjection(answered.clone())))
+            .await,
+        Err(StoreError::Conflict(Conflict::AlreadyAnswered))
+    ));
+    assert_eq!(store.objections(package.id).await.expect("read"), vec![answered]);
+    assert!(
+        store
+            .objections(lelang_core::PackageId::new())
+            .await
+            .expect("read")
+            .is_empty()
+    );
+}

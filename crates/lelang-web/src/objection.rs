@@ -1,0 +1,247 @@
+//! Objections over HTTP: a losing bidder objects to an announced award within its period; the
+//! tender's pokja answers each one once the period ends. Everyone sees that an objection exists,
+//! by which company and how it was answered; its text and the answer's reasons reach only the
+//! tender's bidders, its pokja and the regency's auditors.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::{ApiError, Problem};
+use crate::i18n::Tr;
+use crate::input::ApiJson;
+use crate::templates::{ObjectionRow, ObjectionsPanel};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use lelang_core::evaluation::Evaluation;
+use lelang_core::ids::{ObjectionId, PackageId};
+use lelang_core::model::Tenant;
+use lelang_core::objection::{self, Objection, Window};
+use lelang_core::policy::Actor;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// An objection as asked for.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectionInput {
+    /// The reasons (10–10,000 characters).
+    pub text: String,
+}
+
+/// An answer as given.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerInput {
+    /// Upheld (the evaluation reopens) or rejected.
+    pub upheld: bool,
+    /// Why (10–10,000 characters).
+    pub reason: String,
+}
+
+/// An objection as the API shows it to its reader.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObjectionView {
+    id: Uuid,
+    vendor_id: Uuid,
+    /// RFC 3339.
+    filed_at: String,
+    /// Only to the tender's bidders, its pokja and auditors.
+    text: Option<String>,
+    /// `pending`, `upheld` or `rejected`.
+    status: &'static str,
+    /// Only to the tender's bidders, its pokja and auditors.
+    reason: Option<String>,
+    /// Whether the answer came after the answer period.
+    late: bool,
+}
+
+fn status(o: &Objection) -> &'static str {
+    match &o.answer {
+        None => "pending",
+        Some(a) if a.upheld => "upheld",
+        Some(_) => "rejected",
+    }
+}
+
+fn view(o: &Objection, reads: bool) -> ObjectionView {
+    ObjectionView {
+        id: o.id.0,
+        vendor_id: o.vendor_id.0,
+        filed_at: o
+            .filed_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        text: reads.then(|| o.text.clone()),
+        status: status(o),
+        reason: o.answer.as_ref().filter(|_| reads).map(|a| a.reason.clone()),
+        late: o.answer.as_ref().is_some_and(|a| a.late),
+    }
+}
+
+async fn evaluation(state: &AppState, package: PackageId) -> Result<Evaluation, ApiError> {
+    state.store.evaluation(package).await?.ok_or(ApiError::NotFound)
+}
+
+/// A tender's objections (public: that they exist and how they were answered; the texts to the
+/// tender's bidders, its pokja and auditors).
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/objections", tag = "objections",
+    params(("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = Vec<ObjectionView>), (status = 404, body = Problem)))]
+pub(crate) async fn list_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Vec<ObjectionView>>, ApiError> {
+    let e = evaluation(&state, PackageId(id)).await?;
+    let reads = objection::may_read(&ctx.actor, &e);
+    let all = state.store.objections(e.package_id).await?;
+    Ok(Json(all.iter().map(|o| view(o, reads)).collect()))
+}
+
+/// The signed-in company objects to the tender's announced award, within the objection period.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/objections", tag = "objections", request_body = ObjectionInput,
+    params(("id" = Uuid, Path, description = "Package id")),
+    responses((status = 201, body = ObjectionView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn file_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<ObjectionInput>,
+) -> Result<(StatusCode, Json<ObjectionView>), ApiError> {
+    ctx.user_actor()?;
+    let o = lelang_app::objection::file(&state.app, &ctx.actor, PackageId(id), &input.text).await?;
+    Ok((StatusCode::CREATED, Json(view(&o, true))))
+}
+
+/// A member of the tender's pokja answers an objection, once the objection period has ended.
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/objections/{objection}/answer", tag = "objections", request_body = AnswerInput,
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id"), ("objection" = Uuid, Path)),
+    responses((status = 200, body = ObjectionView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn answer_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id, objection)): Path<(String, Uuid, Uuid)>,
+    ApiJson(input): ApiJson<AnswerInput>,
+) -> Result<Json<ObjectionView>, ApiError> {
+    let o = answer(&state, &ctx, &slug, id, objection, input.upheld, &input.reason).await?;
+    Ok(Json(view(&o, true)))
+}
+
+/// Answers an objection of a package of the regency named by `slug`.
+pub(crate) async fn answer(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    id: Uuid,
+    objection: Uuid,
+    upheld: bool,
+    reason: &str,
+) -> Result<Objection, ApiError> {
+    ctx.user_actor()?;
+    let tenant = crate::input::tenant_or_404(state, slug).await?;
+    let package = lelang_app::tender::package_of(&state.app, tenant.id, PackageId(id)).await?;
+    Ok(lelang_app::objection::answer(
+        &state.app,
+        &ctx.actor,
+        package.id,
+        ObjectionId(objection),
+        upheld,
+        reason,
+    )
+    .await?)
+}
+
+/// The objections panel of a tender's pages, once its award is announced or objected to.
+pub(crate) async fn panel(
+    state: &AppState,
+    actor: &Actor,
+    t: &Tr,
+    tenant: &Tenant,
+    package: PackageId,
+) -> Result<Option<ObjectionsPanel>, ApiError> {
+    let Some(e) = state.store.evaluation(package).await? else {
+        return Ok(None);
+    };
+    let all = state.store.objections(package).await?;
+    let window: Option<Window> = lelang_app::objection::window(&state.app, &e).await?;
+    let Some(w) = window else {
+        if all.is_empty() {
+            return Ok(None);
+        }
+        return Ok(Some(rows_only(state, actor, t, tenant, &e, &all).await?));
+    };
+    let now = state.clock.now();
+    let mut panel = rows_only(state, actor, t, tenant, &e, &all).await?;
+    let member = actor.user().is_some_and(|u| e.members.contains(&u.user_id));
+    for (row, o) in panel.rows.iter_mut().zip(&all) {
+        row.can_answer = member && o.answer.is_none() && now >= w.closes && o.filed_at >= w.opens;
+    }
+    let vendor = actor.user().and_then(|u| u.vendor_id);
+    panel.closes = crate::view::local_time(tenant, w.closes);
+    panel.answer_by = crate::view::local_time(tenant, w.answer_by);
+    panel.open = w.open_at(now);
+    panel.can_file = vendor.is_some_and(|v| {
+        panel.open
+            && objection::announced(&e).is_some_and(|(r, _)| {
+                r.bids
+                    .iter()
+                    .any(|b| b.vendor_id == v && r.winner != Some(b.bid_id))
+            })
+            && !all.iter().any(|o| o.vendor_id == v && o.filed_at >= w.opens)
+    });
+    Ok(Some(panel))
+}
+
+async fn rows_only(
+    state: &AppState,
+    actor: &Actor,
+    t: &Tr,
+    tenant: &Tenant,
+    e: &Evaluation,
+    all: &[Objection],
+) -> Result<ObjectionsPanel, ApiError> {
+    let reads = objection::may_read(actor, e);
+    let mut rows = Vec::with_capacity(all.len());
+    for o in all {
+        let company = state
+            .store
+            .vendor(o.vendor_id)
+            .await?
+            .map(|v| v.name)
+            .unwrap_or_default();
+        rows.push(ObjectionRow {
+            id: o.id.0.to_string(),
+            company,
+            filed: crate::view::local_time(tenant, o.filed_at),
+            text: reads.then(|| o.text.clone()),
+            status: t.get(&format!("objection-status-{}", status(o))),
+            reason: o.answer.as_ref().filter(|_| reads).map(|a| a.reason.clone()),
+            answered_at: o.answer.as_ref().map(|a| crate::view::local_time(tenant, a.at)),
+            late: o.answer.as_ref().is_some_and(|a| a.late),
+            can_answer: false,
+        });
+    }
+    Ok(ObjectionsPanel {
+        closes: String::new(),
+        answer_by: String::new(),
+        open: false,
+        rows,
+        can_file: false,
+        file_action: format!("/tenders/{}/objections", e.package_id.0),
+        answer_base: format!("/t/{}/packages/{}/tender/objections", tenant.slug, e.package_id.0),
+    })
+}
+
+/// The objection routes (their page forms live with the pages they sit on).
+pub fn routes() -> crate::routes::Routes {
+    crate::routes::Routes::new()
+        .route("/api/v1/tenders/{id}/objections", get(list_api).post(file_api))
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/objections/{objection}/answer",
+            post(answer_api),
+        )
+}

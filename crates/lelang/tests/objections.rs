@@ -1,0 +1,143 @@
+//! Objections over HTTP, on the demo's awarded tender with the test clock set back into its
+//! objection period: a losing bidder objects once, the winner and strangers cannot, everyone sees
+//! that objections exist but only the bidders, the pokja and auditors read them; the pokja answers
+//! once the period ends — a rejection keeps the award, an upheld objection withdraws it and the
+//! evaluation reopens (in the open data too).
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use lelang_core::evaluation::Status;
+use serde_json::{Value, json};
+
+const SLUG: &str = "banyuwangi";
+const AWARDED: &str = "Normalisasi Saluran Kalibaru";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn losing_bidders_object_and_the_pokja_answers_after_the_period() {
+    let app = TestApp::with_demo().await;
+    let p = app.package_named(SLUG, AWARDED).await;
+    let id = p.id.0;
+    let e = app.store.evaluation(p.id).await.expect("q").expect("evaluation");
+    let Status::Awarded { at, .. } = e.status else {
+        panic!("the demo's tender is awarded")
+    };
+    let w = lelang_app::objection::window(
+        &app.app,
+        &app.store.evaluation(p.id).await.expect("q").expect("e"),
+    )
+    .await
+    .expect("window")
+    .expect("announced");
+    let list = format!("/api/v1/tenders/{id}/objections");
+    // The demo's history holds one objection, answered: rejected.
+    let before = app.client().get(&list).await.json();
+    assert_eq!(before.as_array().map(Vec::len), Some(1), "{before}");
+    assert_eq!(before[0]["status"], "rejected");
+    assert_eq!(before[0]["text"], Value::Null, "the public does not read it");
+
+    app.clock.set(at + time::Duration::hours(3));
+    let reasons = json!({ "text": "Pemenang tidak melampirkan bukti dukungan peralatan yang disyaratkan." });
+    for (who, code) in [
+        ("vendor.ijen", "objection-by-winner"),
+        ("vendor.medika", "objection-not-a-bidder"),
+        ("vendor.blambangan", "objection-exists"),
+    ] {
+        let mut c = app.signed_in(who).await;
+        let r = c.post_json(&list, &reasons, None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{who}: {}", r.body);
+        assert!(r.body.contains(code), "{who}: {}", r.body);
+    }
+    let r = app.client().post_json(&list, &reasons, None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    let mut prigi = app.signed_in("vendor.prigi").await;
+    let r = prigi.post_json(&list, &json!({ "text": "terlalu" }), None).await;
+    assert!(r.body.contains("invalid-objection-text"), "{}", r.body);
+    let r = prigi.post_json(&list, &reasons, None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let objection = r.json()["id"].as_str().expect("id").to_owned();
+
+    // Who reads what.
+    for (who, reads) in [
+        ("vendor.blambangan", true),
+        ("bwi.apip", true),
+        ("bwi.ppk.dpu", false),
+        ("vendor.medika", false),
+    ] {
+        let mut c = app.signed_in(who).await;
+        let v = c.get(&list).await.json();
+        assert_eq!(v.as_array().map(Vec::len), Some(2), "{who}: {v}");
+        let new = v
+            .as_array()
+            .and_then(|a| a.iter().find(|o| o["id"] == objection.as_str()))
+            .expect("listed");
+        assert_eq!(new["status"], "pending");
+        assert_eq!(new["text"].is_string(), reads, "{who}: {v}");
+    }
+    let page = prigi.get(&format!("/tenders/{id}")).await;
+    assert!(page.body.contains("id=\"tender-objections\""), "{}", page.body);
+    assert!(page.body.contains("bukti dukungan peralatan"));
+    assert!(
+        !page.body.contains("id=\"objection-form\""),
+        "one objection per bidder"
+    );
+
+    // The pokja answers after the period, and only the tender's pokja.
+    let answer = format!("/api/v1/tenants/{SLUG}/packages/{id}/objections/{objection}/answer");
+    let member = app.pokja_member(p.id).await;
+    let mut pokja = app.signed_in(&member).await;
+    let reject = json!({ "upheld": false, "reason": "Bukti dukungan peralatan ada pada dokumen kualifikasi halaman 12." });
+    let r = pokja.post_json(&answer, &reject, None).await;
+    assert!(r.body.contains("objection-period-running"), "{}", r.body);
+    app.clock.set(w.closes + time::Duration::hours(1));
+    // Days later: the session has expired; the member signs in again.
+    let mut pokja = app.signed_in(&member).await;
+    let r = pokja
+        .post_json(&format!("/api/v1/tenders/{id}/objections"), &reasons, None)
+        .await;
+    assert!(r.status.is_client_error(), "a member does not object: {}", r.body);
+    let mut outsider = app.signed_in("bwi.pokja2").await;
+    let r = outsider.post_json(&answer, &reject, None).await;
+    assert!(
+        matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{} {}",
+        r.status,
+        r.body
+    );
+    let mut late = app.signed_in("vendor.blambangan").await;
+    let r = late.post_json(&list, &reasons, None).await;
+    assert!(
+        r.body.contains("objection-period-closed") || r.body.contains("objection-exists"),
+        "{}",
+        r.body
+    );
+
+    // Upheld: the award is withdrawn and the evaluation reopens.
+    let uphold =
+        json!({ "upheld": true, "reason": "Bukti dukungan peralatan pemenang ternyata untuk paket lain." });
+    let r = pokja.post_json(&answer, &uphold, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "upheld");
+    let r = pokja.post_json(&answer, &reject, None).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "answered once: {}",
+        r.body
+    );
+    let e = app.store.evaluation(p.id).await.expect("q").expect("evaluation");
+    assert_eq!(e.status, Status::Evaluating);
+    let mut anon = app.client();
+    assert_eq!(
+        anon.get(&format!("/api/v1/tenders/{id}/award")).await.status,
+        StatusCode::NOT_FOUND,
+        "no award is published while the evaluation runs again"
+    );
+    let record = anon.get(&format!("/api/v1/ocds/records/ocds-lelang-{id}")).await;
+    assert!(
+        record.body.contains("awardUpdate") && record.body.contains("\"cancelled\""),
+        "{}",
+        record.body
+    );
+}
