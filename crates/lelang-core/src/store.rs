@@ -436,6 +436,12 @@ pub trait SealingStore: Send + Sync + 'static {
 /// Evaluations and awards.
 #[async_trait]
 pub trait EvaluationStore: Send + Sync + 'static {
+    /// A tender's letters of award, once one is issued.
+    async fn award_letters(
+        &self,
+        package: PackageId,
+    ) -> Result<Option<crate::award_letter::Letters>, StoreError>;
+
     /// A tender's objections to its award, in the order they were filed.
     async fn objections(&self, package: PackageId) -> Result<Vec<crate::objection::Objection>, StoreError>;
 

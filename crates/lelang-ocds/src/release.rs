@@ -16,7 +16,8 @@ use lelang_core::schedule::{PlannedStage, Schedule, WorkingHours};
 use lelang_core::sealing::opening;
 use lelang_core::store::OcdsRelease;
 use lelang_core::{
-    EventPayload, cancellation, clarification, directory, document, package, pokja, submission, tender,
+    EventPayload, award_letter, cancellation, clarification, directory, document, package, pokja, submission,
+    tender,
 };
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
@@ -31,8 +32,10 @@ struct Directory {
     work_units: HashMap<WorkUnitId, String>,
     vendors: HashMap<VendorId, String>,
     announced: HashSet<PackageId>,
-    /// Processes whose award is announced (and not reopened since).
-    awarded: HashSet<PackageId>,
+    /// Processes whose award is announced (and not reopened since), with the id of the award
+    /// that stands (a declined letter of award withdraws it: empty until a reserve's letter makes
+    /// a new one).
+    awarded: HashMap<PackageId, String>,
 }
 
 /// Folds the event log into releases. Deterministic: the same log gives the same releases, on
@@ -48,7 +51,7 @@ pub struct Publisher {
 /// deadline rush appends many commitments that publish nothing until the opening). A type that
 /// `release_of` maps must be listed here, or its releases silently never appear: the unit test
 /// below folds one event of every mapped type and expects its release.
-const READ: [&str; 18] = [
+const READ: [&str; 20] = [
     "tenant_created",
     "work_unit_created",
     "vendor_registered",
@@ -67,6 +70,8 @@ const READ: [&str; 18] = [
     "tender_failed",
     "evaluation_restarted",
     "tender_cancelled",
+    "award_letter_issued",
+    "award_letter_declined",
 ];
 
 impl Publisher {
@@ -383,7 +388,7 @@ impl Publisher {
                 )
             }
             EventPayload::Evaluation(evaluation::Event::AwardAnnounced { package_id, record }) => {
-                d.awarded.insert(*package_id);
+                d.awarded.insert(*package_id, format!("award-{}", package_id.0));
                 (*package_id, "award", d.result(e, record, true))
             }
             EventPayload::Evaluation(evaluation::Event::TenderFailed {
@@ -403,11 +408,8 @@ impl Publisher {
                     "description": format!("Evaluasi penawaran ulang: {reason}"),
                 }});
                 // An announced award reopened (an upheld objection) is withdrawn.
-                if d.awarded.remove(package_id) {
-                    fields["awards"] = json!([{
-                        "id": format!("award-{}", package_id.0),
-                        "status": "cancelled",
-                    }]);
+                if let Some(award) = d.awarded.remove(package_id).filter(|a| !a.is_empty()) {
+                    fields["awards"] = json!([{ "id": award, "status": "cancelled" }]);
                     (*package_id, "awardUpdate", fields)
                 } else {
                     (*package_id, "tenderUpdate", fields)
@@ -426,6 +428,50 @@ impl Publisher {
                     "description": format!("Tender dibatalkan ({}): {reason}", ground_text(*ground)),
                 }}),
             ),
+            // A declined letter of award withdraws the award that stood; a letter to a reserve
+            // is a new award to it.
+            EventPayload::AwardLetter(award_letter::Event::AwardLetterDeclined { package_id, .. }) => {
+                let award = d.awarded.insert(*package_id, String::new())?;
+                if award.is_empty() {
+                    return None;
+                }
+                (
+                    *package_id,
+                    "awardUpdate",
+                    json!({ "awards": [{ "id": award, "status": "cancelled" }] }),
+                )
+            }
+            EventPayload::AwardLetter(award_letter::Event::AwardLetterIssued {
+                package_id,
+                bid_id,
+                vendor_id,
+                amount,
+                ..
+            }) => {
+                if !d.awarded.get(package_id)?.is_empty() {
+                    // The letter to the winner: the announced award stands.
+                    return None;
+                }
+                let id = format!("award-{}-{}", package_id.0, bid_id.0);
+                d.awarded.insert(*package_id, id.clone());
+                let mut party = d.tenderer(*vendor_id);
+                party["roles"] = json!(["tenderer", "supplier"]);
+                (
+                    *package_id,
+                    "awardUpdate",
+                    json!({
+                        "parties": [party.clone()],
+                        "awards": [{
+                            "id": id,
+                            "title": "Penunjukan pemenang cadangan",
+                            "status": "active",
+                            "date": date(e.at),
+                            "value": idr(*amount),
+                            "suppliers": [reference(&party)],
+                        }],
+                    }),
+                )
+            }
             _ => return None,
         };
         let Value::Object(fields) = fields else {

@@ -54,6 +54,7 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
         Mutation::Evaluation(m) => evaluation(tx, m).await,
         Mutation::Cancellation(m) => cancellation(tx, m).await,
         Mutation::Objection(m) => objection(tx, m).await,
+        Mutation::AwardLetter(m) => award_letter(tx, m).await,
     }
 }
 
@@ -297,5 +298,18 @@ async fn objection<D: Db>(tx: &mut D, m: &lelang_core::objection::Mutation) -> R
         Mutation::Evaluation(m) => evaluation(tx, m).await,
         Mutation::InsertObjection(o) => crate::objection::insert_objection(tx, o).await,
         Mutation::AnswerObjection(o) => crate::objection::answer_objection(tx, o).await,
+    }
+}
+
+async fn award_letter<D: Db>(tx: &mut D, m: &lelang_core::award_letter::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::award_letter::Mutation;
+    match m {
+        Mutation::ExpectEvaluation { package_id, version } => {
+            crate::award_letter::expect_evaluation(tx, *package_id, *version).await
+        }
+        Mutation::PutLetters {
+            letters,
+            expected_version,
+        } => crate::award_letter::put_letters(tx, letters, *expected_version).await,
     }
 }

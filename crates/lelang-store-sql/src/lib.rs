@@ -15,11 +15,14 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 pub mod access;
+pub use dialect::{numbered_for_sqlite, positional_for_sqlite};
 pub mod append;
 mod apply;
+pub mod award_letter;
 pub use apply::{apply, refused, store_error};
 pub mod calendar;
 pub mod cancellation;
+pub mod dialect;
 pub mod directory;
 pub mod evaluation;
 pub mod log;
@@ -242,21 +245,6 @@ pub fn to_json<T: serde::Serialize>(v: &T) -> Result<String, sqlx::Error> {
 /// A value read back from JSON text.
 pub fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, sqlx::Error> {
     serde_json::from_str(s).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
-/// `$n` as SQLite writes it (`?n`, bound by the same index); a `$` not followed by a digit (a
-/// JSON path) stays. Only ever applied to this crate's `&'static str` statements.
-pub fn numbered_for_sqlite(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
-            out.push('?');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The `Store` of a backend type, part by part: the methods written once here (each a call into
@@ -711,6 +699,15 @@ macro_rules! sql_store {
 
         #[async_trait::async_trait]
         impl lelang_core::store::EvaluationStore for $ty {
+    async fn award_letters(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::award_letter::Letters>, StoreError> {
+        $crate::award_letter::letters(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
     async fn objections(
         &self,
         package: lelang_core::ids::PackageId,
@@ -969,25 +966,6 @@ macro_rules! backend {
     };
 }
 use backend;
-
-/// A statement this crate generated (each `$n` once, in order) with anonymous `?` placeholders:
-/// SQLite looks a numbered parameter's name up in a list, once per parameter per run, which costs
-/// the square of their count on a many-row insert; positional ones cost nothing.
-pub fn positional_for_sqlite(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
-            out.push('?');
-            while chars.peek().is_some_and(char::is_ascii_digit) {
-                chars.next();
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests;

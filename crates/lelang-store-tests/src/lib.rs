@@ -169,6 +169,7 @@ pub async fn package_with_vendor(
 
 /// The cases, each taking a fresh migrated store.
 pub mod cases {
+    mod award_letter;
     mod calendar;
     mod cancellation;
     mod directory;
@@ -180,6 +181,7 @@ pub mod cases {
     mod sealing;
     mod tender;
 
+    pub use award_letter::*;
     pub use calendar::*;
     pub use cancellation::*;
     pub use directory::*;
@@ -221,7 +223,7 @@ macro_rules! conformance_suite {
             announcement_search_and_clarification, sealing_state_is_versioned,
             concurrent_commits_stay_gapless, ocds_releases_follow_the_cursor, second_factor_lifecycle,
             evaluations_are_versioned, cancellations_close_the_tender_for_good,
-            objections_are_answered_once);
+            objections_are_answered_once, award_letters_are_versioned);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(
@@ -252,6 +254,7 @@ mod tests {
             include_str!("cases/evaluation.rs"),
             include_str!("cases/cancellation.rs"),
             include_str!("cases/objection.rs"),
+            include_str!("cases/award_letter.rs"),
         ]
         .concat();
         let macro_start = source.find("macro_rules! conformance_suite").expect("the macro");

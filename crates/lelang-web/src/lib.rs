@@ -8,6 +8,7 @@
 pub mod announce;
 pub mod api;
 pub mod auth;
+pub mod award_letter;
 pub use lelang_app::blobs;
 pub mod cache;
 pub mod calendar;
@@ -254,6 +255,7 @@ pub fn routes(config: &WebConfig) -> Routes {
         .merge(evaluation::routes())
         .merge(cancellation::routes())
         .merge(objection::routes())
+        .merge(award_letter::routes())
         .merge(announce::routes())
         .merge(vendor::routes())
         .merge(ocds::routes())

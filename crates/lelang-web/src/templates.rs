@@ -374,6 +374,8 @@ pub struct TenderPage {
     pub cancelled: Option<CancelledView>,
     /// Whether the reader (the budget holder) may cancel it now, and the grounds offered.
     /// The objections to its award (the pokja answers them here).
+    /// The letters of award (the PPK issues them here).
+    pub letters: Option<LettersPanel>,
     pub objections: Option<ObjectionsPanel>,
     pub can_cancel: bool,
     pub cancel_grounds: Vec<(String, String)>,
@@ -473,6 +475,8 @@ pub struct TenderDetailPage {
     pub pagu: String,
     pub deadline: String,
     /// The objections to its award.
+    /// The letters of award.
+    pub letters: Option<LettersPanel>,
     pub objections: Option<ObjectionsPanel>,
     pub open: bool,
     /// The cancellation, if the tender is cancelled.
@@ -704,4 +708,28 @@ pub struct ObjectionsPanel {
     /// Where the filing form posts, and the base of the answer forms.
     pub file_action: String,
     pub answer_base: String,
+}
+
+/// One letter of award as pages show it.
+#[derive(Debug, Clone)]
+pub struct LetterRow {
+    pub company: String,
+    pub amount: String,
+    pub number: String,
+    pub issued: String,
+    /// "pending", "accepted" or "declined", in words.
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+/// A tender's letters of award, and what the reader may do with them.
+#[derive(Debug, Clone)]
+pub struct LettersPanel {
+    pub rows: Vec<LetterRow>,
+    /// The PPK may issue the next letter now.
+    pub can_issue: bool,
+    /// The reader's company is named by the pending letter.
+    pub can_respond: bool,
+    pub issue_action: String,
+    pub respond_action: String,
 }

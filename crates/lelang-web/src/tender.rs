@@ -326,6 +326,27 @@ pub fn routes() -> crate::routes::Routes {
             "/t/{slug}/packages/{id}/tender/objections/{objection}/answer",
             post(page_objection_answer),
         )
+        .route(
+            "/t/{slug}/packages/{id}/tender/award-letters",
+            post(page_award_letter),
+        )
+}
+
+#[derive(Debug, Deserialize)]
+struct LetterForm {
+    number: String,
+}
+
+async fn page_award_letter(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(f): PageForm<LetterForm>,
+) -> Response {
+    let result = crate::award_letter::issue(&state, &ctx, &slug, id, &f.number)
+        .await
+        .map(|_| ());
+    finish(state.clone(), ctx, slug, id, "award-letter-issued", result).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -432,6 +453,7 @@ pub(crate) async fn page_view(
                 "question-answered",
                 "tender-cancelled-done",
                 "objection-answered",
+                "award-letter-issued",
             ]
             .contains(k)
         })
@@ -551,6 +573,7 @@ pub(crate) async fn page_view(
             .as_ref()
             .map(|c| crate::view::cancelled(&t, &l.tenant, c)),
         objections: crate::objection::panel(state, &ctx.actor, &t, &l.tenant, l.package.id).await?,
+        letters: crate::award_letter::panel(state, &ctx.actor, &t, &l.tenant, l.package.id).await?,
         can_cancel,
         cancel_grounds: crate::view::cancel_grounds(&t),
         t,

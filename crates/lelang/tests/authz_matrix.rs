@@ -1883,6 +1883,13 @@ const SEALING_ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/packages/{id}/objections/{objection}/answer",
     "/tenders/{id}/objections",
     "/t/{slug}/packages/{id}/tender/objections/{objection}/answer",
+    // Covered by tests/award_letters.rs: only the PPK issues, only the company named responds,
+    // the public reads letters without decline reasons. The page forms by tests/browser.rs.
+    "/api/v1/tenders/{id}/award-letters",
+    "/api/v1/tenders/{id}/award-letters/response",
+    "/api/v1/tenants/{slug}/packages/{id}/award-letters",
+    "/tenders/{id}/award-letters/response",
+    "/t/{slug}/packages/{id}/tender/award-letters",
     // Covered by tests/submission.rs (`submission_routes_refuse_everyone_else`).
     "/api/v1/tenders/{id}/bids/{bid}",
     "/api/v1/tenders/{id}/bids/{bid}/content",

@@ -1800,3 +1800,57 @@ async fn a_bidder_objects_and_the_pokja_answers_in_the_browser() {
     let all = app.store.objections(p.id).await.expect("q");
     assert_eq!(all.iter().filter(|o| o.answer.is_some()).count(), 2);
 }
+
+/// The PPK issues the letter of award from the tender's page once the periods are over; the
+/// winner accepts it on the public page, and the page shows the letter accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ppk_issues_the_letter_of_award_and_the_winner_accepts_in_the_browser() {
+    let Some((_driver, port)) = start_chromedriver() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let base = format!("http://{}", serve(&app).await);
+    let shots = screenshots();
+    let p = app
+        .package_named("banyuwangi", "Normalisasi Saluran Kalibaru")
+        .await;
+    let profile = tempfile::tempdir().expect("profile");
+    let d = browser(port, profile.path()).await;
+    let result: WebDriverResult<()> = async {
+        sign_in(&d, &app, &base, "bwi.ppk.dpu").await?;
+        d.goto(format!("{base}/t/banyuwangi/packages/{}/tender", p.id))
+            .await?;
+        d.find(By::Id("letter-number"))
+            .await?
+            .send_keys("027/SPPBJ/DPU-PENGAIRAN/2026")
+            .await?;
+        d.find(By::Id("letter-submit")).await?.click().await?;
+        flash(&d, "SPPBJ diterbitkan.").await?;
+        let section = d.find(By::Id("award-letters")).await?.text().await?;
+        assert!(
+            section.contains("PT Ijen Konstruksi Utama") && section.contains("Menunggu tanggapan"),
+            "{section}"
+        );
+        d.screenshot(&shots.join("award-letter-ppk.png")).await?;
+        sign_out(&d).await?;
+
+        sign_in(&d, &app, &base, "vendor.ijen").await?;
+        d.goto(format!("{base}/tenders/{}", p.id)).await?;
+        d.find(By::Id("letter-accept")).await?.click().await?;
+        d.screenshot(&shots.join("award-letter-vendor.png")).await?;
+        d.find(By::Id("letter-respond-submit")).await?.click().await?;
+        flash(&d, "Tanggapan Anda atas SPPBJ dicatat.").await?;
+        let section = d.find(By::Id("award-letters")).await?.text().await?;
+        assert!(section.contains("Diterima"), "{section}");
+        assert!(d.find(By::Id("letter-response")).await.is_err(), "answered once");
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = d.screenshot(&shots.join("award-letter-failed.png")).await;
+    }
+    let _ = d.quit().await;
+    result.expect("the letter of award in the browser");
+    let letters = app.store.award_letters(p.id).await.expect("q").expect("letters");
+    assert!(letters.accepted().is_some());
+}

@@ -150,7 +150,7 @@ pub(super) async fn detail_view(
     let path = format!("/tenders/{id}");
     let mut nav = nav_for(state, ctx, &path).await;
     nav.flash = flash
-        .filter(|k| ["joined", "question-asked", "objection-filed"].contains(k))
+        .filter(|k| ["joined", "question-asked", "objection-filed", "letter-answered"].contains(k))
         .map(|k| t.get(&format!("tender-flash-{k}")));
     let stages: Vec<StageRow> = d
         .setup
@@ -230,6 +230,7 @@ pub(super) async fn detail_view(
         deadline: local_time(&d.tenant, d.tender.submission_deadline),
         open: status_of(&d.tender, now) == "open",
         objections: crate::objection::panel(state, &ctx.actor, &t, &d.tenant, d.tender.package_id).await?,
+        letters: crate::award_letter::panel(state, &ctx.actor, &t, &d.tenant, d.tender.package_id).await?,
         cancelled: state
             .store
             .cancellation(d.tender.package_id)
@@ -341,6 +342,46 @@ pub(super) async fn objection_page(
     }
     .await;
     detail_done(state.clone(), ctx, id, "objection-filed", result).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct LetterResponseForm {
+    accepted: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn letter_response_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    PageForm(f): PageForm<LetterResponseForm>,
+) -> Response {
+    let result = async {
+        ctx.user_actor()?;
+        let accepted = match f.accepted.as_str() {
+            "yes" => true,
+            "no" => false,
+            _ => {
+                return Err(ApiError::Invalid {
+                    field: "accepted".into(),
+                    code: "invalid-letter-response".into(),
+                });
+            }
+        };
+        let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
+        lelang_app::award_letter::respond(
+            &state.app,
+            &ctx.actor,
+            lelang_core::ids::PackageId(id),
+            accepted,
+            reason,
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    detail_done(state.clone(), ctx, id, "letter-answered", result).await
 }
 
 pub(super) async fn announce_page(
