@@ -26,6 +26,7 @@ pub async fn issue(app: &App, actor: &Actor, package: PackageId, number: &str) -
         .await?
         .ok_or(invalid("no-award-announced"))?;
     let objections = store.objections(package).await?;
+    let appeals = store.appeals(package).await?;
     let letters = store.award_letters(package).await?;
     let rules = crate::rules::of(&p)?;
     let x = Issue {
@@ -33,6 +34,7 @@ pub async fn issue(app: &App, actor: &Actor, package: PackageId, number: &str) -
         evaluation: &e,
         window: &window,
         objections: &objections,
+        appeals: &appeals,
         letters: letters.as_ref(),
         rules,
     };

@@ -12,6 +12,7 @@ use lelang_core::policy::Denied;
 use lelang_core::{Clock, Cx, Fresh, Store, StoreError, SystemClock};
 use std::sync::Arc;
 
+pub mod appeal;
 pub mod award_letter;
 pub mod blobs;
 pub mod cancellation;

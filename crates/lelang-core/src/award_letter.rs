@@ -5,8 +5,8 @@
 //! the first reserve, then the second; with no one left the PPK reports it to the pokja, who
 //! declares the tender failed.
 //!
-//! The appeal (sanggah banding) itself is filed in a later stage; here its period is only waited
-//! for, so that a letter never pre-empts an appeal the rules allow.
+//! The letter waits for the appeal period after the last answer (construction), and for every
+//! appeal filed to be answered, so that it never pre-empts an appeal the rules allow.
 
 use crate::command::{Change, CommandError, acting, event, invalid};
 use crate::evaluation::Evaluation;
@@ -132,6 +132,8 @@ pub struct Issue<'a> {
     pub window: &'a Window,
     /// Its objections.
     pub objections: &'a [Objection],
+    /// Its appeals.
+    pub appeals: &'a [crate::appeal::Appeal],
     /// The letters so far.
     pub letters: Option<&'a Letters>,
     /// The rule set.
@@ -170,6 +172,12 @@ pub fn issue(
         .is_some_and(|l| l.pending().is_some() || l.accepted().is_some())
     {
         return Err(invalid("package_id", "award-letter-exists"));
+    }
+    if x.appeals
+        .iter()
+        .any(|ap| ap.answer.is_none() && ap.filed_at >= x.window.opens)
+    {
+        return Err(invalid("package_id", "appeal-unanswered"));
     }
     if cx.now < issuable_from(x.window, x.objections, p.category, x.rules)? {
         return Err(invalid("package_id", "objection-period-running"));

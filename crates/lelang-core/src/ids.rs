@@ -98,3 +98,7 @@ id_type!(
     /// One objection (sanggah) of a bidder against an award.
     ObjectionId
 );
+id_type!(
+    /// One appeal (sanggah banding) of a bidder against the answer to its objection.
+    AppealId
+);

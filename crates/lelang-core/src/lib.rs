@@ -5,6 +5,7 @@
 //! commands that turn a request into events, canonical JSON for the event log, the password rules,
 //! and the [`Store`](store::Store) trait that the backends implement.
 
+pub mod appeal;
 pub mod award_letter;
 pub mod calendar;
 pub mod cancellation;

@@ -37,6 +37,8 @@ macro_rules! for_each_stage {
             Cancellation => cancellation,
             /// Objections to an award (sanggah).
             Objection => objection,
+            /// Appeals of construction bidders (sanggah banding).
+            Appeal => appeal,
             /// The letter of award (SPPBJ) and the company's response.
             AwardLetter => award_letter,
 

@@ -442,6 +442,9 @@ pub trait EvaluationStore: Send + Sync + 'static {
         package: PackageId,
     ) -> Result<Option<crate::award_letter::Letters>, StoreError>;
 
+    /// A tender's appeals, in the order they were filed.
+    async fn appeals(&self, package: PackageId) -> Result<Vec<crate::appeal::Appeal>, StoreError>;
+
     /// A tender's objections to its award, in the order they were filed.
     async fn objections(&self, package: PackageId) -> Result<Vec<crate::objection::Objection>, StoreError>;
 

@@ -55,6 +55,7 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
         Mutation::Cancellation(m) => cancellation(tx, m).await,
         Mutation::Objection(m) => objection(tx, m).await,
         Mutation::AwardLetter(m) => award_letter(tx, m).await,
+        Mutation::Appeal(m) => appeal(tx, m).await,
     }
 }
 
@@ -311,5 +312,14 @@ async fn award_letter<D: Db>(tx: &mut D, m: &lelang_core::award_letter::Mutation
             letters,
             expected_version,
         } => crate::award_letter::put_letters(tx, letters, *expected_version).await,
+    }
+}
+
+async fn appeal<D: Db>(tx: &mut D, m: &lelang_core::appeal::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::appeal::Mutation;
+    match m {
+        Mutation::Evaluation(m) => evaluation(tx, m).await,
+        Mutation::InsertAppeal(a) => crate::appeal::insert_appeal(tx, a).await,
+        Mutation::AnswerAppeal(a) => crate::appeal::answer_appeal(tx, a).await,
     }
 }

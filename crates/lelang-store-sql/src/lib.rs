@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 pub mod access;
 pub use dialect::{numbered_for_sqlite, positional_for_sqlite};
+pub mod appeal;
 pub mod append;
 mod apply;
 pub mod award_letter;
@@ -704,6 +705,15 @@ macro_rules! sql_store {
         package: lelang_core::ids::PackageId,
     ) -> Result<Option<lelang_core::award_letter::Letters>, StoreError> {
         $crate::award_letter::letters(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn appeals(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<lelang_core::appeal::Appeal>, StoreError> {
+        $crate::appeal::appeals(&mut &self.reader, package)
             .await
             .map_err($crate::store_error)
     }

@@ -205,6 +205,7 @@ async fn rows_only(
     all: &[Objection],
 ) -> Result<ObjectionsPanel, ApiError> {
     let reads = objection::may_read(actor, e);
+    let (appeals, can_appeal) = appeal_rows(state, actor, t, tenant, e, all).await?;
     let mut rows = Vec::with_capacity(all.len());
     for o in all {
         let company = state
@@ -233,6 +234,10 @@ async fn rows_only(
         can_file: false,
         file_action: format!("/tenders/{}/objections", e.package_id.0),
         answer_base: format!("/t/{}/packages/{}/tender/objections", tenant.slug, e.package_id.0),
+        appeals,
+        can_appeal,
+        appeal_action: format!("/tenders/{}/appeals", e.package_id.0),
+        appeal_answer_base: format!("/t/{}/packages/{}/tender/appeals", tenant.slug, e.package_id.0),
     })
 }
 
@@ -244,4 +249,241 @@ pub fn routes() -> crate::routes::Routes {
             "/api/v1/tenants/{slug}/packages/{id}/objections/{objection}/answer",
             post(answer_api),
         )
+        .route("/api/v1/tenders/{id}/appeals", get(appeals_api).post(appeal_api))
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/appeals/{appeal}/answer",
+            post(appeal_answer_api),
+        )
+}
+
+/// An appeal as asked for.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppealInput {
+    /// The reasons (10–10,000 characters).
+    pub text: String,
+    /// The guarantee's issuer (bank or insurer).
+    pub issuer: String,
+    /// Its number.
+    pub number: String,
+    /// Its amount, rupiah (at least the rule set's share of HPS).
+    pub amount: i64,
+    /// Its last valid day, YYYY-MM-DD.
+    pub valid_until: String,
+}
+
+impl AppealInput {
+    fn guarantee(&self) -> Result<lelang_core::appeal::Guarantee, ApiError> {
+        let valid_until = time::Date::parse(
+            self.valid_until.trim(),
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|_| ApiError::Invalid {
+            field: "valid_until".into(),
+            code: "invalid-date".into(),
+        })?;
+        Ok(lelang_core::appeal::Guarantee {
+            issuer: self.issuer.clone(),
+            number: self.number.clone(),
+            amount: self.amount,
+            valid_until,
+        })
+    }
+}
+
+/// An appeal as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppealView {
+    id: Uuid,
+    vendor_id: Uuid,
+    /// RFC 3339.
+    filed_at: String,
+    /// Only to the tender's bidders, its pokja, auditors and the budget holder.
+    text: Option<String>,
+    /// The guarantee (public: anyone may check it with its issuer).
+    #[schema(value_type = Object)]
+    guarantee: lelang_core::appeal::Guarantee,
+    /// `pending`, `upheld` or `rejected`.
+    status: &'static str,
+    /// Whether the guarantee is forfeited.
+    forfeited: bool,
+    /// Only to those who read the text.
+    reason: Option<String>,
+}
+
+fn appeal_status(a: &lelang_core::appeal::Appeal) -> &'static str {
+    match &a.answer {
+        None => "pending",
+        Some(x) if x.upheld => "upheld",
+        Some(_) => "rejected",
+    }
+}
+
+fn appeal_view(a: &lelang_core::appeal::Appeal, reads: bool) -> AppealView {
+    AppealView {
+        id: a.id.0,
+        vendor_id: a.vendor_id.0,
+        filed_at: a
+            .filed_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        text: reads.then(|| a.text.clone()),
+        guarantee: a.guarantee.clone(),
+        status: appeal_status(a),
+        forfeited: a.forfeited(),
+        reason: a.answer.as_ref().filter(|_| reads).map(|x| x.reason.clone()),
+    }
+}
+
+/// Whether `actor` is the budget holder of the package's work unit (who answers appeals).
+async fn budget_holder(state: &AppState, actor: &Actor, package: PackageId) -> Result<bool, ApiError> {
+    let p = state.store.package(package).await?.ok_or(ApiError::NotFound)?;
+    Ok(actor.user().is_some_and(|u| {
+        u.role == lelang_core::role::Role::BudgetHolder
+            && u.tenant_id == Some(p.tenant_id)
+            && u.work_unit_id == Some(p.work_unit_id)
+    }))
+}
+
+/// A tender's appeals (public: who appealed, the guarantee and the outcome).
+#[utoipa::path(get, path = "/api/v1/tenders/{id}/appeals", tag = "objections",
+    params(("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = Vec<AppealView>), (status = 404, body = Problem)))]
+pub(crate) async fn appeals_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Vec<AppealView>>, ApiError> {
+    let e = evaluation(&state, PackageId(id)).await?;
+    let reads =
+        objection::may_read(&ctx.actor, &e) || budget_holder(&state, &ctx.actor, e.package_id).await?;
+    let all = state.store.appeals(e.package_id).await?;
+    Ok(Json(all.iter().map(|a| appeal_view(a, reads)).collect()))
+}
+
+/// The signed-in company appeals the answer to its objection (construction works only).
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/appeals", tag = "objections", request_body = AppealInput,
+    params(("id" = Uuid, Path, description = "Package id")),
+    responses((status = 201, body = AppealView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn appeal_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<AppealInput>,
+) -> Result<(StatusCode, Json<AppealView>), ApiError> {
+    let a = appeal(&state, &ctx, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(appeal_view(&a, true))))
+}
+
+pub(crate) async fn appeal(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    input: &AppealInput,
+) -> Result<lelang_core::appeal::Appeal, ApiError> {
+    ctx.user_actor()?;
+    let g = input.guarantee()?;
+    Ok(lelang_app::appeal::file(&state.app, &ctx.actor, PackageId(id), &input.text, g).await?)
+}
+
+/// The budget holder of the package's work unit answers an appeal.
+#[utoipa::path(post, path = "/api/v1/tenants/{slug}/packages/{id}/appeals/{appeal}/answer", tag = "objections", request_body = AnswerInput,
+    params(("slug" = String, Path), ("id" = Uuid, Path, description = "Package id"), ("appeal" = Uuid, Path)),
+    responses((status = 200, body = AppealView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn appeal_answer_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id, appeal)): Path<(String, Uuid, Uuid)>,
+    ApiJson(input): ApiJson<AnswerInput>,
+) -> Result<Json<AppealView>, ApiError> {
+    let a = answer_appeal(&state, &ctx, &slug, id, appeal, input.upheld, &input.reason).await?;
+    Ok(Json(appeal_view(&a, true)))
+}
+
+/// Answers an appeal of a package of the regency named by `slug`.
+pub(crate) async fn answer_appeal(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    id: Uuid,
+    appeal: Uuid,
+    upheld: bool,
+    reason: &str,
+) -> Result<lelang_core::appeal::Appeal, ApiError> {
+    ctx.user_actor()?;
+    let tenant = crate::input::tenant_or_404(state, slug).await?;
+    let package = lelang_app::tender::package_of(&state.app, tenant.id, PackageId(id)).await?;
+    Ok(lelang_app::appeal::answer(
+        &state.app,
+        &ctx.actor,
+        package.id,
+        lelang_core::ids::AppealId(appeal),
+        upheld,
+        reason,
+    )
+    .await?)
+}
+
+/// Appeal rows of the panel, and whether the reader may appeal now.
+async fn appeal_rows(
+    state: &AppState,
+    actor: &Actor,
+    t: &Tr,
+    tenant: &Tenant,
+    e: &Evaluation,
+    objections: &[Objection],
+) -> Result<(Vec<crate::templates::AppealRow>, bool), ApiError> {
+    let all = state.store.appeals(e.package_id).await?;
+    let holder = budget_holder(state, actor, e.package_id).await?;
+    let reads = objection::may_read(actor, e) || holder;
+    let mut rows = Vec::with_capacity(all.len());
+    for a in &all {
+        let company = state
+            .store
+            .vendor(a.vendor_id)
+            .await?
+            .map(|v| v.name)
+            .unwrap_or_default();
+        let g = &a.guarantee;
+        rows.push(crate::templates::AppealRow {
+            id: a.id.0.to_string(),
+            company,
+            filed: crate::view::local_time(tenant, a.filed_at),
+            text: reads.then(|| a.text.clone()),
+            guarantee: format!(
+                "{} · {} · {} · {}",
+                g.issuer,
+                g.number,
+                crate::view::rupiah(g.amount),
+                g.valid_until
+            ),
+            status: t.get(&format!("objection-status-{}", appeal_status(a))),
+            reason: a.answer.as_ref().filter(|_| reads).map(|x| x.reason.clone()),
+            forfeited: a.forfeited(),
+            can_answer: holder && a.answer.is_none(),
+        });
+    }
+    let p = state
+        .store
+        .package(e.package_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let rules = lelang_app::rules::of(&p)?;
+    let now = state.clock.now();
+    let vendor = actor.user().and_then(|u| u.vendor_id);
+    let can_appeal = p.category == lelang_core::rules::Category::Works
+        && vendor.is_some_and(|v| {
+            objections.iter().any(|o| {
+                o.vendor_id == v
+                    && o.answer.as_ref().is_some_and(|x| {
+                        !x.upheld
+                            && now
+                                < x.at + time::Duration::days(i64::from(rules.periods.appeal_calendar_days))
+                    })
+                    && !all.iter().any(|a| a.objection_id == o.id)
+            })
+        });
+    Ok((rows, can_appeal))
 }

@@ -708,6 +708,26 @@ pub struct ObjectionsPanel {
     /// Where the filing form posts, and the base of the answer forms.
     pub file_action: String,
     pub answer_base: String,
+    /// Appeals (construction only), whether the reader may appeal now, and where the forms post.
+    pub appeals: Vec<AppealRow>,
+    pub can_appeal: bool,
+    pub appeal_action: String,
+    pub appeal_answer_base: String,
+}
+
+/// One appeal as a page shows it.
+#[derive(Debug, Clone)]
+pub struct AppealRow {
+    pub id: String,
+    pub company: String,
+    pub filed: String,
+    pub text: Option<String>,
+    /// Issuer, number, amount and validity, in words.
+    pub guarantee: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub forfeited: bool,
+    pub can_answer: bool,
 }
 
 /// One letter of award as pages show it.

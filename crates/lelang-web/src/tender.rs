@@ -330,6 +330,25 @@ pub fn routes() -> crate::routes::Routes {
             "/t/{slug}/packages/{id}/tender/award-letters",
             post(page_award_letter),
         )
+        .route(
+            "/t/{slug}/packages/{id}/tender/appeals/{appeal}/answer",
+            post(page_appeal_answer),
+        )
+}
+
+async fn page_appeal_answer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id, appeal)): Path<(String, Uuid, Uuid)>,
+    PageForm(f): PageForm<ObjectionAnswerForm>,
+) -> Response {
+    let result = async {
+        let upheld = f.upheld()?;
+        crate::objection::answer_appeal(&state, &ctx, &slug, id, appeal, upheld, &f.reason).await?;
+        Ok(())
+    }
+    .await;
+    finish(state.clone(), ctx, slug, id, "appeal-answered", result).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -355,6 +374,20 @@ struct ObjectionAnswerForm {
     reason: String,
 }
 
+impl ObjectionAnswerForm {
+    /// The radio button's choice.
+    fn upheld(&self) -> Result<bool, ApiError> {
+        match self.upheld.as_str() {
+            "yes" => Ok(true),
+            "no" => Ok(false),
+            _ => Err(ApiError::Invalid {
+                field: "upheld".into(),
+                code: "invalid-objection-decision".into(),
+            }),
+        }
+    }
+}
+
 async fn page_objection_answer(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -362,16 +395,7 @@ async fn page_objection_answer(
     PageForm(f): PageForm<ObjectionAnswerForm>,
 ) -> Response {
     let result = async {
-        let upheld = match f.upheld.as_str() {
-            "yes" => true,
-            "no" => false,
-            _ => {
-                return Err(ApiError::Invalid {
-                    field: "upheld".into(),
-                    code: "invalid-objection-decision".into(),
-                });
-            }
-        };
+        let upheld = f.upheld()?;
         crate::objection::answer(&state, &ctx, &slug, id, objection, upheld, &f.reason).await?;
         Ok(())
     }
@@ -454,6 +478,7 @@ pub(crate) async fn page_view(
                 "tender-cancelled-done",
                 "objection-answered",
                 "award-letter-issued",
+                "appeal-answered",
             ]
             .contains(k)
         })

@@ -1883,6 +1883,10 @@ const SEALING_ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/packages/{id}/objections/{objection}/answer",
     "/tenders/{id}/objections",
     "/t/{slug}/packages/{id}/tender/objections/{objection}/answer",
+    "/api/v1/tenders/{id}/appeals",
+    "/api/v1/tenants/{slug}/packages/{id}/appeals/{appeal}/answer",
+    "/tenders/{id}/appeals",
+    "/t/{slug}/packages/{id}/tender/appeals/{appeal}/answer",
     // Covered by tests/award_letters.rs: only the PPK issues, only the company named responds,
     // the public reads letters without decline reasons. The page forms by tests/browser.rs.
     "/api/v1/tenders/{id}/award-letters",

@@ -1854,3 +1854,79 @@ async fn the_ppk_issues_the_letter_of_award_and_the_winner_accepts_in_the_browse
     let letters = app.store.award_letters(p.id).await.expect("q").expect("letters");
     assert!(letters.accepted().is_some());
 }
+
+/// The bidder whose objection the demo's pokja rejected appeals on the public page, with its
+/// guarantee; the budget holder rejects the appeal on the tender's page and the guarantee is
+/// shown forfeited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bidder_appeals_and_the_budget_holder_answers_in_the_browser() {
+    let Some((_driver, port)) = start_chromedriver() else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let base = format!("http://{}", serve(&app).await);
+    let shots = screenshots();
+    let p = app
+        .package_named("banyuwangi", "Normalisasi Saluran Kalibaru")
+        .await;
+    let answered = app.store.objections(p.id).await.expect("q")[0]
+        .answer
+        .as_ref()
+        .expect("answered")
+        .at;
+    app.clock.set(answered + time::Duration::days(1));
+    let valid = (answered + time::Duration::days(40)).date();
+    let profile = tempfile::tempdir().expect("profile");
+    let d = browser(port, profile.path()).await;
+    let result: WebDriverResult<()> = async {
+        sign_in(&d, &app, &base, "vendor.blambangan").await?;
+        d.goto(format!("{base}/tenders/{}", p.id)).await?;
+        for (id, value) in [
+            (
+                "appeal-text",
+                "Jawaban pokja tidak menanggapi pokok sanggah kami.",
+            ),
+            ("appeal-issuer", "Bank Jatim Cabang Banyuwangi"),
+            ("appeal-number", "JSB-2026-0042"),
+            ("appeal-amount", "9.600.000"),
+        ] {
+            d.find(By::Id(id)).await?.send_keys(value).await?;
+        }
+        let date = d.find(By::Id("appeal-valid")).await?;
+        d.execute(
+            "arguments[0].value = arguments[1];",
+            vec![date.to_json()?, serde_json::json!(valid.to_string())],
+        )
+        .await?;
+        d.screenshot(&shots.join("appeal-form-vendor.png")).await?;
+        d.find(By::Id("appeal-submit")).await?.click().await?;
+        flash(&d, "Sanggah banding Anda diterima dan dicatat.").await?;
+        sign_out(&d).await?;
+
+        sign_in(&d, &app, &base, "bwi.pa.dpu").await?;
+        d.goto(format!("{base}/t/banyuwangi/packages/{}/tender", p.id))
+            .await?;
+        let form = d.find(By::Css("form.appeal-answer")).await?;
+        form.find(By::Css("input[value='no']")).await?.click().await?;
+        form.find(By::Css("textarea[name='reason']"))
+            .await?
+            .send_keys("Koreksi aritmetik sudah sesuai ketentuan; jawaban pokja tepat.")
+            .await?;
+        form.find(By::Css("button[type='submit']")).await?.click().await?;
+        flash(&d, "Jawaban atas sanggah banding dicatat.").await?;
+        let section = d.find(By::Id("tender-appeals")).await?.text().await?;
+        assert!(
+            section.contains("jaminan dicairkan") && section.contains("JSB-2026-0042"),
+            "{section}"
+        );
+        d.screenshot(&shots.join("appeal-answered-pa.png")).await?;
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = d.screenshot(&shots.join("appeal-failed.png")).await;
+    }
+    let _ = d.quit().await;
+    result.expect("the appeal in the browser");
+    assert!(app.store.appeals(p.id).await.expect("q")[0].forfeited());
+}

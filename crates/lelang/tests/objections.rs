@@ -141,3 +141,84 @@ async fn losing_bidders_object_and_the_pokja_answers_after_the_period() {
         record.body
     );
 }
+
+/// The demo's rejected objection is appealed (construction works) with a guarantee of at least 1 %
+/// of HPS; the letter of award waits; only the budget holder answers, and a rejection forfeits
+/// the guarantee — public, like the guarantee itself, while the texts stay with those concerned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_objection_is_appealed_and_the_budget_holder_answers() {
+    let app = TestApp::with_demo().await;
+    let p = app.package_named(SLUG, AWARDED).await;
+    let id = p.id.0;
+    let objections = app.store.objections(p.id).await.expect("q");
+    let answered = objections[0].answer.as_ref().expect("the demo's answer").at;
+    app.clock.set(answered + time::Duration::days(1));
+    let appeals = format!("/api/v1/tenders/{id}/appeals");
+    let valid = (answered + time::Duration::days(40)).date().to_string();
+    let appeal = |amount: i64| {
+        json!({
+            "text": "Jawaban pokja tidak menanggapi pokok sanggah kami tentang koreksi aritmetik.",
+            "issuer": "Bank Jatim Cabang Banyuwangi",
+            "number": "JSB-2026-0042",
+            "amount": amount,
+            "valid_until": valid,
+        })
+    };
+    // 1 % of HPS 960,000,000 is 9,600,000.
+    let mut prigi = app.signed_in("vendor.prigi").await;
+    let r = prigi.post_json(&appeals, &appeal(9_600_000), None).await;
+    assert!(r.body.contains("appeal-needs-objection"), "{}", r.body);
+    let mut blambangan = app.signed_in("vendor.blambangan").await;
+    let r = blambangan.post_json(&appeals, &appeal(9_599_999), None).await;
+    assert!(r.body.contains("appeal-guarantee-too-small"), "{}", r.body);
+    let r = blambangan.post_json(&appeals, &appeal(9_600_000), None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let appeal_id = r.json()["id"].as_str().expect("id").to_owned();
+
+    // The letter of award waits for the answer.
+    let mut ppk = app.signed_in("bwi.ppk.dpu").await;
+    let issue = format!("/api/v1/tenants/{SLUG}/packages/{id}/award-letters");
+    let r = ppk
+        .post_json(&issue, &json!({ "number": "027/SPPBJ/DPU/2026" }), None)
+        .await;
+    assert!(r.body.contains("appeal-unanswered"), "{}", r.body);
+
+    // Only the budget holder of the work unit answers.
+    let answer = format!("/api/v1/tenants/{SLUG}/packages/{id}/appeals/{appeal_id}/answer");
+    let reject = json!({ "upheld": false, "reason": "Koreksi aritmetik sudah sesuai ketentuan; jawaban pokja tepat." });
+    let member = app.pokja_member(p.id).await;
+    for who in [member.as_str(), "bwi.ppk.dpu", "tgl.pa.dpupr"] {
+        let mut c = app.signed_in(who).await;
+        let r = c.post_json(&answer, &reject, None).await;
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{who}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+    let mut pa = app.signed_in("bwi.pa.dpu").await;
+    let r = pa.post_json(&answer, &reject, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["forfeited"], true);
+    let r = pa.post_json(&answer, &reject, None).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "answered once: {}",
+        r.body
+    );
+    let public = app.client().get(&appeals).await.json();
+    assert_eq!(public[0]["status"], "rejected");
+    assert_eq!(public[0]["forfeited"], true);
+    assert_eq!(public[0]["guarantee"]["amount"], 9_600_000);
+    assert_eq!(public[0]["text"], Value::Null, "{public}");
+
+    // Once the appeal period after the answer has passed, the letter of award is issued.
+    app.clock.set(answered + time::Duration::days(6));
+    let mut ppk = app.signed_in("bwi.ppk.dpu").await;
+    let r = ppk
+        .post_json(&issue, &json!({ "number": "027/SPPBJ/DPU/2026" }), None)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}

@@ -2,7 +2,7 @@
 
 use crate::*;
 
-/// An objection filed, read back, answered, and a second answer refused.
+/// An objection filed, read back, answered, and a second answer refused; its appeal likewise.
 pub async fn objections_are_answered_once(store: Arc<dyn Store>) {
     use lelang_core::Mutation;
     use lelang_core::command::Change;
@@ -52,4 +52,49 @@ pub async fn objections_are_answered_once(store: Arc<dyn Store>) {
             .expect("read")
             .is_empty()
     );
+    // Its appeal, answered once too.
+    use lelang_core::appeal::{self, Appeal, AppealAnswer, Guarantee};
+    let ap = Appeal {
+        id: lelang_core::ids::AppealId::new(),
+        package_id: package.id,
+        tenant_id: bwi.id,
+        vendor_id: vendor.id,
+        objection_id: o.id,
+        text: "Jawaban pokja keliru.".into(),
+        guarantee: Guarantee {
+            issuer: "Bank Jatim".into(),
+            number: "JSB-1".into(),
+            amount: 10_000_000,
+            valid_until: time::macros::date!(2027 - 01 - 31),
+        },
+        filed_at: t0(),
+        answer: None,
+    };
+    let one = |m: appeal::Mutation| Change {
+        events: vec![],
+        mutations: vec![Mutation::Appeal(m)],
+    };
+    store
+        .commit(one(appeal::Mutation::InsertAppeal(ap.clone())))
+        .await
+        .expect("appealed");
+    let mut done = ap.clone();
+    done.answer = Some(AppealAnswer {
+        upheld: false,
+        reason: "Ditolak.".into(),
+        by: lelang_core::UserId::new(),
+        at: t0(),
+        late: false,
+    });
+    store
+        .commit(one(appeal::Mutation::AnswerAppeal(done.clone())))
+        .await
+        .expect("answered");
+    assert!(matches!(
+        store
+            .commit(one(appeal::Mutation::AnswerAppeal(done.clone())))
+            .await,
+        Err(StoreError::Conflict(Conflict::AlreadyAnswered))
+    ));
+    assert_eq!(store.appeals(package.id).await.expect("read"), vec![done]);
 }

@@ -594,6 +594,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/tenders/{id}/join", post(join_page))
         .route("/tenders/{id}/questions", post(ask_page))
         .route("/tenders/{id}/objections", post(pages::objection_page))
+        .route("/tenders/{id}/appeals", post(pages::appeal_page))
         .route(
             "/tenders/{id}/award-letters/response",
             post(pages::letter_response_page),

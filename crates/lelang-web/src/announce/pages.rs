@@ -150,7 +150,16 @@ pub(super) async fn detail_view(
     let path = format!("/tenders/{id}");
     let mut nav = nav_for(state, ctx, &path).await;
     nav.flash = flash
-        .filter(|k| ["joined", "question-asked", "objection-filed", "letter-answered"].contains(k))
+        .filter(|k| {
+            [
+                "joined",
+                "question-asked",
+                "objection-filed",
+                "letter-answered",
+                "appeal-filed",
+            ]
+            .contains(k)
+        })
         .map(|k| t.get(&format!("tender-flash-{k}")));
     let stages: Vec<StageRow> = d
         .setup
@@ -382,6 +391,42 @@ pub(super) async fn letter_response_page(
     }
     .await;
     detail_done(state.clone(), ctx, id, "letter-answered", result).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct AppealForm {
+    text: String,
+    issuer: String,
+    number: String,
+    amount: String,
+    valid_until: String,
+}
+
+pub(super) async fn appeal_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    PageForm(f): PageForm<AppealForm>,
+) -> Response {
+    let result = async {
+        let digits: String = f.amount.chars().filter(char::is_ascii_digit).collect();
+        let amount = digits.parse::<i64>().map_err(|_| ApiError::Invalid {
+            field: "amount".into(),
+            code: "invalid-amount".into(),
+        })?;
+        let input = crate::objection::AppealInput {
+            text: f.text,
+            issuer: f.issuer,
+            number: f.number,
+            amount,
+            valid_until: f.valid_until,
+        };
+        crate::objection::appeal(&state, &ctx, id, &input)
+            .await
+            .map(|_| ())
+    }
+    .await;
+    detail_done(state.clone(), ctx, id, "appeal-filed", result).await
 }
 
 pub(super) async fn announce_page(
