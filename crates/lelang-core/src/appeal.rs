@@ -35,6 +35,7 @@ pub struct Guarantee {
     /// Its amount.
     pub amount: Rupiah,
     /// The last day it is valid.
+    #[serde(with = "crate::rules::iso_date")]
     pub valid_until: Date,
 }
 

@@ -6,8 +6,8 @@
 
 use crate::sealing::opening;
 use crate::{
-    appeal, award_letter, calendar, cancellation, clarification, directory, document, evaluation, objection,
-    package, plan, pokja, sealing, second_factor, submission, tender, vendor,
+    appeal, award_letter, calendar, cancellation, clarification, contract, directory, document, evaluation,
+    objection, package, plan, pokja, sealing, second_factor, submission, tender, vendor,
 };
 
 /// Writes the top-level enum over each stage's `Mutation` and its conversions.

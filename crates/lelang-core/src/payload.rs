@@ -10,8 +10,8 @@ use crate::event::{Event as Stored, Payload};
 use crate::privacy::EventRules;
 use crate::sealing::opening;
 use crate::{
-    appeal, award_letter, calendar, cancellation, clarification, directory, document, evaluation, objection,
-    package, plan, pokja, sealing, second_factor, submission, tender, vendor,
+    appeal, award_letter, calendar, cancellation, clarification, contract, directory, document, evaluation,
+    objection, package, plan, pokja, sealing, second_factor, submission, tender, vendor,
 };
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};

@@ -41,6 +41,8 @@ macro_rules! for_each_stage {
             Appeal => appeal,
             /// The letter of award (SPPBJ) and the company's response.
             AwardLetter => award_letter,
+            /// The contract: drafted, guaranteed, signed, and its work order.
+            Contract => contract,
 
         }
     };

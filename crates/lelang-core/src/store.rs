@@ -442,6 +442,9 @@ pub trait EvaluationStore: Send + Sync + 'static {
         package: PackageId,
     ) -> Result<Option<crate::award_letter::Letters>, StoreError>;
 
+    /// A tender's contract, once drafted.
+    async fn contract(&self, package: PackageId) -> Result<Option<crate::contract::Contract>, StoreError>;
+
     /// A tender's appeals, in the order they were filed.
     async fn appeals(&self, package: PackageId) -> Result<Vec<crate::appeal::Appeal>, StoreError>;
 

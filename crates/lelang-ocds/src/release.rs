@@ -16,8 +16,8 @@ use lelang_core::schedule::{PlannedStage, Schedule, WorkingHours};
 use lelang_core::sealing::opening;
 use lelang_core::store::OcdsRelease;
 use lelang_core::{
-    EventPayload, award_letter, cancellation, clarification, directory, document, package, pokja, submission,
-    tender,
+    EventPayload, award_letter, cancellation, clarification, contract, directory, document, package, pokja,
+    submission, tender,
 };
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
@@ -51,7 +51,7 @@ pub struct Publisher {
 /// deadline rush appends many commitments that publish nothing until the opening). A type that
 /// `release_of` maps must be listed here, or its releases silently never appear: the unit test
 /// below folds one event of every mapped type and expects its release.
-const READ: [&str; 20] = [
+const READ: [&str; 23] = [
     "tenant_created",
     "work_unit_created",
     "vendor_registered",
@@ -72,6 +72,9 @@ const READ: [&str; 20] = [
     "tender_cancelled",
     "award_letter_issued",
     "award_letter_declined",
+    "contract_drafted",
+    "contract_signed",
+    "work_order_issued",
 ];
 
 impl Publisher {
@@ -470,6 +473,64 @@ impl Publisher {
                             "suppliers": [reference(&party)],
                         }],
                     }),
+                )
+            }
+            // The contract: drafted (pending), signed by the PPK (active, dated), started (its
+            // period from the work order).
+            EventPayload::Contract(contract::Event::ContractDrafted {
+                package_id,
+                number,
+                value,
+                ..
+            }) => {
+                let award = d.awarded.get(package_id).cloned().unwrap_or_default();
+                (
+                    *package_id,
+                    "contract",
+                    json!({ "contracts": [{
+                        "id": format!("contract-{}", package_id.0),
+                        "awardID": award,
+                        "title": format!("Kontrak {number}"),
+                        "status": "pending",
+                        "value": idr(*value),
+                    }]}),
+                )
+            }
+            EventPayload::Contract(contract::Event::ContractSigned {
+                package_id,
+                party: contract::Party::Ppk,
+            }) => (
+                *package_id,
+                "contractUpdate",
+                json!({ "contracts": [{
+                    "id": format!("contract-{}", package_id.0),
+                    "awardID": d.awarded.get(package_id).cloned().unwrap_or_default(),
+                    "status": "active",
+                    "dateSigned": date(e.at),
+                }]}),
+            ),
+            EventPayload::Contract(contract::Event::WorkOrderIssued {
+                package_id,
+                start,
+                end,
+                ..
+            }) => {
+                // Whole days in the regency's time.
+                let hours = e
+                    .tenant_id
+                    .and_then(|t| d.tenants.get(&t))
+                    .map_or(7, |t| t.1.utc_offset_hours());
+                (
+                    *package_id,
+                    "contractUpdate",
+                    json!({ "contracts": [{
+                        "id": format!("contract-{}", package_id.0),
+                        "awardID": d.awarded.get(package_id).cloned().unwrap_or_default(),
+                        "period": {
+                            "startDate": format!("{start}T00:00:00+{hours:02}:00"),
+                            "endDate": format!("{end}T23:59:59+{hours:02}:00"),
+                        },
+                    }]}),
                 )
             }
             _ => return None,

@@ -56,6 +56,7 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
         Mutation::Objection(m) => objection(tx, m).await,
         Mutation::AwardLetter(m) => award_letter(tx, m).await,
         Mutation::Appeal(m) => appeal(tx, m).await,
+        Mutation::Contract(m) => contract(tx, m).await,
     }
 }
 
@@ -321,5 +322,15 @@ async fn appeal<D: Db>(tx: &mut D, m: &lelang_core::appeal::Mutation) -> Result<
         Mutation::Evaluation(m) => evaluation(tx, m).await,
         Mutation::InsertAppeal(a) => crate::appeal::insert_appeal(tx, a).await,
         Mutation::AnswerAppeal(a) => crate::appeal::answer_appeal(tx, a).await,
+    }
+}
+
+async fn contract<D: Db>(tx: &mut D, m: &lelang_core::contract::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::contract::Mutation;
+    match m {
+        Mutation::PutContract {
+            contract,
+            expected_version,
+        } => crate::contract::put_contract(tx, contract, *expected_version).await,
     }
 }

@@ -23,6 +23,7 @@ pub mod award_letter;
 pub use apply::{apply, refused, store_error};
 pub mod calendar;
 pub mod cancellation;
+pub mod contract;
 pub mod dialect;
 pub mod directory;
 pub mod evaluation;
@@ -714,6 +715,15 @@ macro_rules! sql_store {
         package: lelang_core::ids::PackageId,
     ) -> Result<Vec<lelang_core::appeal::Appeal>, StoreError> {
         $crate::appeal::appeals(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn contract(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::contract::Contract>, StoreError> {
+        $crate::contract::contract(&mut &self.reader, package)
             .await
             .map_err($crate::store_error)
     }

@@ -13,6 +13,7 @@ pub use lelang_app::blobs;
 pub mod cache;
 pub mod calendar;
 pub mod cancellation;
+pub mod contract;
 pub mod document;
 pub mod error;
 pub mod evaluation;
@@ -256,6 +257,7 @@ pub fn routes(config: &WebConfig) -> Routes {
         .merge(cancellation::routes())
         .merge(objection::routes())
         .merge(award_letter::routes())
+        .merge(contract::routes())
         .merge(announce::routes())
         .merge(vendor::routes())
         .merge(ocds::routes())

@@ -375,6 +375,8 @@ pub struct TenderPage {
     /// Whether the reader (the budget holder) may cancel it now, and the grounds offered.
     /// The objections to its award (the pokja answers them here).
     /// The letters of award (the PPK issues them here).
+    /// The contract (the PPK drafts, signs and starts it here).
+    pub contract: Option<ContractPanel>,
     pub letters: Option<LettersPanel>,
     pub objections: Option<ObjectionsPanel>,
     pub can_cancel: bool,
@@ -476,6 +478,8 @@ pub struct TenderDetailPage {
     pub deadline: String,
     /// The objections to its award.
     /// The letters of award.
+    /// The contract.
+    pub contract: Option<ContractPanel>,
     pub letters: Option<LettersPanel>,
     pub objections: Option<ObjectionsPanel>,
     pub open: bool,
@@ -752,4 +756,22 @@ pub struct LettersPanel {
     pub can_respond: bool,
     pub issue_action: String,
     pub respond_action: String,
+}
+
+/// A tender's contract as pages show it, and what the reader may do with it.
+#[derive(Debug, Clone)]
+pub struct ContractPanel {
+    /// None until drafted.
+    pub lines: Vec<(String, String)>,
+    pub drafted: bool,
+    pub can_draft: bool,
+    pub kinds: Vec<(String, String)>,
+    pub can_guarantee: bool,
+    pub guarantee_required: String,
+    pub can_sign: bool,
+    pub can_work_order: bool,
+    pub today: String,
+    /// Where the forms post: the PPK's under the tender page, the company's under the public one.
+    pub ppk_base: String,
+    pub vendor_base: String,
 }

@@ -334,6 +334,90 @@ pub fn routes() -> crate::routes::Routes {
             "/t/{slug}/packages/{id}/tender/appeals/{appeal}/answer",
             post(page_appeal_answer),
         )
+        .route("/t/{slug}/packages/{id}/tender/contract", post(page_contract))
+        .route(
+            "/t/{slug}/packages/{id}/tender/contract/signature",
+            post(page_contract_sign),
+        )
+        .route(
+            "/t/{slug}/packages/{id}/tender/contract/work-order",
+            post(page_work_order),
+        )
+}
+
+#[derive(Debug, Deserialize)]
+struct ContractForm {
+    kind: String,
+    number: String,
+    duration_days: String,
+}
+
+async fn page_contract(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(f): PageForm<ContractForm>,
+) -> Response {
+    let result = async {
+        let duration_days = f
+            .duration_days
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| ApiError::Invalid {
+                field: "duration_days".into(),
+                code: "invalid-duration".into(),
+            })?;
+        let input = crate::contract::DraftInput {
+            kind: f.kind,
+            number: f.number,
+            duration_days,
+        };
+        crate::contract::draft(&state, &ctx, &slug, id, &input)
+            .await
+            .map(|_| ())
+    }
+    .await;
+    finish(state.clone(), ctx, slug, id, "contract-drafted", result).await
+}
+
+async fn page_contract_sign(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(_): PageForm<std::collections::HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        ctx.user_actor()?;
+        let tenant = tenant_or_404(&state, &slug).await?;
+        let p =
+            lelang_app::tender::package_of(&state.app, tenant.id, lelang_core::ids::PackageId(id)).await?;
+        lelang_app::contract::sign(&state.app, &ctx.actor, p.id).await?;
+        Ok(())
+    }
+    .await;
+    finish(state.clone(), ctx, slug, id, "contract-signed", result).await
+}
+
+#[derive(Debug, Deserialize)]
+struct WorkOrderForm {
+    number: String,
+    start: String,
+}
+
+async fn page_work_order(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, Uuid)>,
+    PageForm(f): PageForm<WorkOrderForm>,
+) -> Response {
+    let input = crate::contract::WorkOrderInput {
+        number: f.number,
+        start: f.start,
+    };
+    let result = crate::contract::work_order(&state, &ctx, &slug, id, &input)
+        .await
+        .map(|_| ());
+    finish(state.clone(), ctx, slug, id, "work-order-issued", result).await
 }
 
 async fn page_appeal_answer(
@@ -479,6 +563,9 @@ pub(crate) async fn page_view(
                 "objection-answered",
                 "award-letter-issued",
                 "appeal-answered",
+                "contract-drafted",
+                "contract-signed",
+                "work-order-issued",
             ]
             .contains(k)
         })
@@ -599,6 +686,7 @@ pub(crate) async fn page_view(
             .map(|c| crate::view::cancelled(&t, &l.tenant, c)),
         objections: crate::objection::panel(state, &ctx.actor, &t, &l.tenant, l.package.id).await?,
         letters: crate::award_letter::panel(state, &ctx.actor, &t, &l.tenant, l.package.id).await?,
+        contract: crate::contract::panel(state, &ctx.actor, &t, &l.tenant, l.package.id, true).await?,
         can_cancel,
         cancel_grounds: crate::view::cancel_grounds(&t),
         t,

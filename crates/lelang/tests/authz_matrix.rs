@@ -1894,6 +1894,18 @@ const SEALING_ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/packages/{id}/award-letters",
     "/tenders/{id}/award-letters/response",
     "/t/{slug}/packages/{id}/tender/award-letters",
+    // The contract, by the same test: only the PPK drafts and starts it, only the company gives
+    // the guarantee; the public reads it.
+    "/api/v1/tenders/{id}/contract",
+    "/api/v1/tenders/{id}/contract/guarantee",
+    "/api/v1/tenders/{id}/contract/signature",
+    "/api/v1/tenants/{slug}/packages/{id}/contract",
+    "/api/v1/tenants/{slug}/packages/{id}/contract/work-order",
+    "/tenders/{id}/contract/guarantee",
+    "/tenders/{id}/contract/signature",
+    "/t/{slug}/packages/{id}/tender/contract",
+    "/t/{slug}/packages/{id}/tender/contract/signature",
+    "/t/{slug}/packages/{id}/tender/contract/work-order",
     // Covered by tests/submission.rs (`submission_routes_refuse_everyone_else`).
     "/api/v1/tenders/{id}/bids/{bid}",
     "/api/v1/tenders/{id}/bids/{bid}/content",

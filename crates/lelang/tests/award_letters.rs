@@ -7,6 +7,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
+use lelang_core::Clock;
 use lelang_core::evaluation::Status;
 use serde_json::json;
 
@@ -116,13 +117,74 @@ async fn the_ppk_issues_the_letter_and_a_decline_passes_it_to_the_first_reserve(
         page.body
     );
 
-    // The open data: the first award withdrawn, an award to the reserve; every release valid.
+    // The contract with the reserve: drafted by the PPK, its guarantee (5 % of the value), both
+    // signatures (the company first), the work order.
+    let draft = format!("/api/v1/tenants/{SLUG}/packages/{id}/contract");
+    let contract =
+        json!({ "kind": "unit_price", "number": "027/KONTRAK/DPU-PENGAIRAN/2026", "duration_days": 90 });
+    let r = rs.post_json(&draft, &contract, None).await;
+    assert!(
+        matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        r.body
+    );
+    let r = ppk.post_json(&draft, &contract, None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let value = reserve.corrected.expect("corrected");
+    assert_eq!(r.json()["value"], value);
+    let required = r.json()["guarantee_required"].as_i64().expect("required");
+    assert_eq!(
+        required,
+        (value * 50 + 999) / 1000,
+        "5 % of the contract value, rounded up"
+    );
+    let sign = format!("/api/v1/tenders/{id}/contract/signature");
+    let r = ppk.post_json(&sign, &json!({}), None).await;
+    assert!(r.body.contains("vendor-signs-first"), "{}", r.body);
+    let r = rs.post_json(&sign, &json!({}), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = ppk.post_json(&sign, &json!({}), None).await;
+    assert!(r.body.contains("performance-guarantee-missing"), "{}", r.body);
+    let guarantee = format!("/api/v1/tenders/{id}/contract/guarantee");
+    let g = |amount: i64| json!({ "issuer": "Bank Jatim Cabang Banyuwangi", "number": "JP-2026-0117", "amount": amount, "valid_until": "2027-12-31" });
+    let r = rs.post_json(&guarantee, &g(required - 1), None).await;
+    assert!(r.body.contains("performance-guarantee-too-small"), "{}", r.body);
+    let r = rs.post_json(&guarantee, &g(required), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = ppk.post_json(&sign, &json!({}), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let start = (app.clock.now() + time::Duration::days(7)).date();
+    let r = ppk
+        .post_json(
+            &format!("/api/v1/tenants/{SLUG}/packages/{id}/contract/work-order"),
+            &json!({ "number": "027/SPMK/DPU-PENGAIRAN/2026", "start": start.to_string() }),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let public = anon.get(&format!("/api/v1/tenders/{id}/contract")).await.json();
+    assert_eq!(public["work_order"]["start"], start.to_string());
+    assert!(public["ppk_signed_at"].is_string() && public["vendor_signed_at"].is_string());
+    let page = anon.get(&format!("/tenders/{id}")).await;
+    assert!(
+        page.body.contains("id=\"tender-contract\"") && page.body.contains("027/SPMK/DPU-PENGAIRAN/2026")
+    );
+
+    // The open data: the first award withdrawn, an award to the reserve, the contract active with
+    // its period; every release valid.
     let record = anon.get(&format!("/api/v1/ocds/records/ocds-lelang-{id}")).await;
     assert!(
         record.body.contains("Penunjukan pemenang cadangan"),
         "{}",
         record.body
     );
+    assert!(
+        record.body.contains("\"dateSigned\"") && record.body.contains("contractUpdate"),
+        "{}",
+        record.body
+    );
     let published = common::ocds::check_everything(&app).await;
-    assert!(published.tags.contains("awardUpdate"));
+    for tag in ["awardUpdate", "contract", "contractUpdate"] {
+        assert!(published.tags.contains(tag), "{tag}");
+    }
 }

@@ -1801,10 +1801,12 @@ async fn a_bidder_objects_and_the_pokja_answers_in_the_browser() {
     assert_eq!(all.iter().filter(|o| o.answer.is_some()).count(), 2);
 }
 
-/// The PPK issues the letter of award from the tender's page once the periods are over; the
-/// winner accepts it on the public page, and the page shows the letter accepted.
+/// From the announced winner to a started contract, in the browser: the PPK issues the letter of
+/// award once the periods are over, the winner accepts it, the PPK drafts the contract, the
+/// company gives its performance guarantee and signs, the PPK signs and issues the work order,
+/// and an anonymous visitor sees the contract and its period.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_ppk_issues_the_letter_of_award_and_the_winner_accepts_in_the_browser() {
+async fn from_the_letter_of_award_to_a_started_contract_in_the_browser() {
     let Some((_driver, port)) = start_chromedriver() else {
         return;
     };
@@ -1843,6 +1845,83 @@ async fn the_ppk_issues_the_letter_of_award_and_the_winner_accepts_in_the_browse
         let section = d.find(By::Id("award-letters")).await?.text().await?;
         assert!(section.contains("Diterima"), "{section}");
         assert!(d.find(By::Id("letter-response")).await.is_err(), "answered once");
+        sign_out(&d).await?;
+
+        // The PPK drafts the contract.
+        sign_in(&d, &app, &base, "bwi.ppk.dpu").await?;
+        let tender = format!("{base}/t/banyuwangi/packages/{}/tender", p.id);
+        d.goto(&tender).await?;
+        d.find(By::Css("#contract-kind option[value='unit_price']"))
+            .await?
+            .click()
+            .await?;
+        d.find(By::Id("contract-number"))
+            .await?
+            .send_keys("027/KONTRAK/DPU-PENGAIRAN/2026")
+            .await?;
+        d.find(By::Id("contract-days")).await?.send_keys("90").await?;
+        d.find(By::Id("contract-submit")).await?.click().await?;
+        flash(&d, "Kontrak disusun.").await?;
+        sign_out(&d).await?;
+
+        // The company gives its guarantee (5 % of Rp905,000,000 = Rp45,250,000) and signs.
+        sign_in(&d, &app, &base, "vendor.ijen").await?;
+        d.goto(format!("{base}/tenders/{}", p.id)).await?;
+        for (id, value) in [
+            ("guarantee-issuer", "Bank Jatim Cabang Banyuwangi"),
+            ("guarantee-number", "JP-2026-0117"),
+            ("guarantee-amount", "45.250.000"),
+        ] {
+            d.find(By::Id(id)).await?.send_keys(value).await?;
+        }
+        let valid = d.find(By::Id("guarantee-valid")).await?;
+        d.execute(
+            "arguments[0].value = arguments[1];",
+            vec![valid.to_json()?, serde_json::json!("2027-12-31")],
+        )
+        .await?;
+        d.find(By::Id("guarantee-submit")).await?.click().await?;
+        flash(&d, "Jaminan pelaksanaan dicatat.").await?;
+        d.find(By::Id("contract-sign")).await?.click().await?;
+        flash(&d, "Tanda tangan Anda pada kontrak dicatat.").await?;
+        sign_out(&d).await?;
+
+        // The PPK signs and issues the work order.
+        sign_in(&d, &app, &base, "bwi.ppk.dpu").await?;
+        d.goto(&tender).await?;
+        d.find(By::Id("contract-sign")).await?.click().await?;
+        flash(&d, "Tanda tangan dicatat.").await?;
+        d.find(By::Id("spmk-number"))
+            .await?
+            .send_keys("027/SPMK/DPU-PENGAIRAN/2026")
+            .await?;
+        let start = d.find(By::Id("spmk-start")).await?;
+        let first = {
+            use lelang_core::Clock;
+            (app.clock.now() + time::Duration::days(7)).date().to_string()
+        };
+        d.execute(
+            "arguments[0].value = arguments[1];",
+            vec![start.to_json()?, serde_json::json!(first)],
+        )
+        .await?;
+        d.find(By::Id("spmk-submit")).await?.click().await?;
+        flash(&d, "SPMK diterbitkan; masa pelaksanaan dimulai.").await?;
+        sign_out(&d).await?;
+
+        // Anyone sees the signed contract and its period.
+        d.goto(format!("{base}/tenders/{}", p.id)).await?;
+        let facts = d.find(By::Id("contract-facts")).await?.text().await?;
+        assert!(
+            facts.contains("027/KONTRAK/DPU-PENGAIRAN/2026")
+                && facts.contains("JP-2026-0117")
+                && facts.contains(&first),
+            "{facts}"
+        );
+        d.find(By::Id("tender-contract"))
+            .await?
+            .screenshot(&shots.join("contract-public.png"))
+            .await?;
         Ok(())
     }
     .await;

@@ -3,7 +3,8 @@
 
 use crate::*;
 
-/// New letters, their next version, a stale write refused by type, and the evaluation guard.
+/// New letters, their next version, a stale write refused by type, and the evaluation guard; the
+/// contract likewise.
 pub async fn award_letters_are_versioned(store: Arc<dyn Store>) {
     use lelang_core::Mutation;
     use lelang_core::award_letter::{self, Letter, Letters};
@@ -44,7 +45,46 @@ pub async fn award_letters_are_versioned(store: Arc<dyn Store>) {
         store.commit(put(&stale, Some(1))).await,
         Err(StoreError::Conflict(Conflict::EvaluationChanged))
     ));
-    assert_eq!(store.award_letters(package.id).await.expect("read"), Some(l));
+    assert_eq!(
+        store.award_letters(package.id).await.expect("read"),
+        Some(l.clone())
+    );
+    // Its contract: written whole, on the version read.
+    use lelang_core::contract::{Contract, Kind};
+    let c = Contract {
+        package_id: package.id,
+        tenant_id: bwi.id,
+        vendor_id: vendor.id,
+        bid_id: l.letters[0].bid_id,
+        kind: Kind::UnitPrice,
+        number: "027/KONTRAK/DPU/2026".into(),
+        value: 900_000_000,
+        duration_days: 120,
+        guarantee_required: Some(45_000_000),
+        guarantee: None,
+        vendor_signed_at: None,
+        ppk_signed_at: None,
+        work_order: None,
+        drafted_at: t0(),
+        version: 1,
+    };
+    let put_c = |c: &Contract, expected: Option<u32>| Change {
+        events: vec![],
+        mutations: vec![Mutation::Contract(lelang_core::contract::Mutation::PutContract {
+            contract: c.clone(),
+            expected_version: expected,
+        })],
+    };
+    store.commit(put_c(&c, None)).await.expect("drafted");
+    let mut signed = c.clone();
+    signed.version = 2;
+    signed.vendor_signed_at = Some(t0());
+    store.commit(put_c(&signed, Some(1))).await.expect("signed");
+    assert!(matches!(
+        store.commit(put_c(&signed, Some(1))).await,
+        Err(StoreError::Conflict(Conflict::EvaluationChanged))
+    ));
+    assert_eq!(store.contract(package.id).await.expect("read"), Some(signed));
     // No evaluation at the version read: refused, by type.
     assert!(matches!(
         store

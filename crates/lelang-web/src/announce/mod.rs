@@ -595,6 +595,8 @@ pub fn routes() -> crate::routes::Routes {
         .route("/tenders/{id}/questions", post(ask_page))
         .route("/tenders/{id}/objections", post(pages::objection_page))
         .route("/tenders/{id}/appeals", post(pages::appeal_page))
+        .route("/tenders/{id}/contract/guarantee", post(pages::guarantee_page))
+        .route("/tenders/{id}/contract/signature", post(pages::sign_page))
         .route(
             "/tenders/{id}/award-letters/response",
             post(pages::letter_response_page),

@@ -157,6 +157,8 @@ pub(super) async fn detail_view(
                 "objection-filed",
                 "letter-answered",
                 "appeal-filed",
+                "guarantee-given",
+                "contract-signed",
             ]
             .contains(k)
         })
@@ -240,6 +242,8 @@ pub(super) async fn detail_view(
         open: status_of(&d.tender, now) == "open",
         objections: crate::objection::panel(state, &ctx.actor, &t, &d.tenant, d.tender.package_id).await?,
         letters: crate::award_letter::panel(state, &ctx.actor, &t, &d.tenant, d.tender.package_id).await?,
+        contract: crate::contract::panel(state, &ctx.actor, &t, &d.tenant, d.tender.package_id, false)
+            .await?,
         cancelled: state
             .store
             .cancellation(d.tender.package_id)
@@ -427,6 +431,55 @@ pub(super) async fn appeal_page(
     }
     .await;
     detail_done(state.clone(), ctx, id, "appeal-filed", result).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct GuaranteeForm {
+    issuer: String,
+    number: String,
+    amount: String,
+    valid_until: String,
+}
+
+pub(super) async fn guarantee_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    PageForm(f): PageForm<GuaranteeForm>,
+) -> Response {
+    let result = async {
+        let digits: String = f.amount.chars().filter(char::is_ascii_digit).collect();
+        let amount = digits.parse::<i64>().map_err(|_| ApiError::Invalid {
+            field: "amount".into(),
+            code: "invalid-amount".into(),
+        })?;
+        let input = crate::contract::GuaranteeInput {
+            issuer: f.issuer,
+            number: f.number,
+            amount,
+            valid_until: f.valid_until,
+        };
+        crate::contract::guarantee(&state, &ctx, id, &input)
+            .await
+            .map(|_| ())
+    }
+    .await;
+    detail_done(state.clone(), ctx, id, "guarantee-given", result).await
+}
+
+pub(super) async fn sign_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    PageForm(_): PageForm<std::collections::HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        ctx.user_actor()?;
+        lelang_app::contract::sign(&state.app, &ctx.actor, lelang_core::ids::PackageId(id)).await?;
+        Ok(())
+    }
+    .await;
+    detail_done(state.clone(), ctx, id, "contract-signed", result).await
 }
 
 pub(super) async fn announce_page(
