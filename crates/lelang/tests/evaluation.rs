@@ -454,7 +454,11 @@ async fn lelang_verify_award_agrees_with_the_demo_and_refuses_a_changed_reason()
         .iter()
         .map(|r| r.package_id)
         .collect();
-    assert_eq!(concluded.len(), 2, "the awarded and the failed tender");
+    assert_eq!(
+        concluded.len(),
+        4,
+        "the three awarded tenders (one contracted, one objected) and the failed one"
+    );
     let cancelled: Vec<_> = app
         .store
         .cancellations(tenant.id)

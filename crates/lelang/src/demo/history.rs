@@ -38,6 +38,10 @@ enum Reached {
     Failed,
     /// Cancelled by the budget holder before its deadline, with one bid committed (kept sealed).
     Cancelled,
+    /// Awarded a few days ago; one objection waits inside its period.
+    Objected,
+    /// Awarded, no objection; the letter of award accepted and the contract signed and started.
+    Contracted,
 }
 
 /// A bid: the company's user and its schedule as (item, volume, unit price, amount written).
@@ -192,6 +196,50 @@ const PAST: &[Past] = &[
         )],
         reached: Reached::Cancelled,
     },
+    Past {
+        item: "Peningkatan Saluran Drainase Jalan Gajah Mada",
+        location: "Kecamatan Banyuwangi",
+        budget_ceiling: 1_000_000_000,
+        hps: SALURAN,
+        days_ago: 24,
+        bids: KALIBARU_BIDS,
+        reached: Reached::Contracted,
+    },
+    Past {
+        item: "Rehabilitasi Bendung Sumberwadung",
+        location: "Kecamatan Tegalsari",
+        budget_ceiling: 1_000_000_000,
+        hps: SALURAN,
+        days_ago: 11,
+        bids: KALIBARU_BIDS,
+        reached: Reached::Objected,
+    },
+];
+
+/// The three bids of the awarded tenders: Blambangan's written total is corrected up behind
+/// Ijen's (see the first tender).
+const KALIBARU_BIDS: &[DemoBid] = &[
+    (
+        "vendor.blambangan",
+        &[
+            ("Galian dan normalisasi saluran", "4000", 175_000, 690_000_000),
+            ("Pasangan batu kali dan plesteran", "1", 210_000_000, 210_000_000),
+        ],
+    ),
+    (
+        "vendor.ijen",
+        &[
+            ("Galian dan normalisasi saluran", "4000", 170_000, 680_000_000),
+            ("Pasangan batu kali dan plesteran", "1", 225_000_000, 225_000_000),
+        ],
+    ),
+    (
+        "vendor.prigi",
+        &[
+            ("Galian dan normalisasi saluran", "4000", 180_000, 720_000_000),
+            ("Pasangan batu kali dan plesteran", "1", 210_000_000, 210_000_000),
+        ],
+    ),
 ];
 
 /// The objection of the bidder a correction moved behind the winner, and the pokja's answer.
@@ -495,7 +543,7 @@ async fn run(
                 }
             }
         }
-        Reached::Awarded => {
+        Reached::Awarded | Reached::Objected | Reached::Contracted => {
             // Each candidate through every step, by the first two members; the third dissents once.
             for bid in e.candidates() {
                 for step in [
@@ -557,24 +605,91 @@ async fn run(
             .await?;
             vote(0, Proposal::Award).await?;
             vote(1, Proposal::Award).await?;
-            // The next day the bidder the correction moved behind objects; once the period
-            // ends, the pokja answers: the correction stands, the objection is rejected.
-            clock.ticking(app.clock.now() + Duration::days(1), Duration::seconds(1));
-            let (objector, _) = vendor_actor(store, "vendor.blambangan").await?;
-            lelang_app::objection::file(app, &objector, package.id, OBJECTION).await?;
-            let e = store
-                .evaluation(package.id)
-                .await?
-                .ok_or_else(|| anyhow!("evaluation"))?;
-            let w = lelang_app::objection::window(app, &e)
-                .await?
-                .ok_or_else(|| anyhow!("no objection window"))?;
-            clock.ticking(w.closes + Duration::hours(17), Duration::seconds(1));
-            let filed = store.objections(package.id).await?;
-            let o = filed.first().ok_or_else(|| anyhow!("the objection"))?;
-            lelang_app::objection::answer(app, &lead, package.id, o.id, false, OBJECTION_ANSWER).await?;
+            after_award(app, clock, &lead, package.id, p.reached).await?;
         }
         Reached::ReadyToOpen | Reached::Cancelled => {}
+    }
+    Ok(())
+}
+
+/// What follows the award in the demo: an objection answered (rejected), an objection still in
+/// its period, or — no objection — the letter of award, the contract, its guarantee, both
+/// signatures and the work order.
+async fn after_award(
+    app: &App,
+    clock: &FixedClock,
+    lead: &Actor,
+    package: lelang_core::PackageId,
+    reached: Reached,
+) -> anyhow::Result<()> {
+    let store = app.store.as_ref();
+    let e = store
+        .evaluation(package)
+        .await?
+        .ok_or_else(|| anyhow!("evaluation"))?;
+    let w = lelang_app::objection::window(app, &e)
+        .await?
+        .ok_or_else(|| anyhow!("no objection window"))?;
+    match reached {
+        Reached::Awarded | Reached::Objected => {
+            // The next day the bidder the correction moved behind objects.
+            clock.ticking(app.clock.now() + Duration::days(1), Duration::seconds(1));
+            let (objector, _) = vendor_actor(store, "vendor.blambangan").await?;
+            lelang_app::objection::file(app, &objector, package, OBJECTION).await?;
+            if reached == Reached::Awarded {
+                // Once the period ends, the pokja answers: the correction stands.
+                clock.ticking(w.closes + Duration::hours(17), Duration::seconds(1));
+                let filed = store.objections(package).await?;
+                let o = filed.first().ok_or_else(|| anyhow!("the objection"))?;
+                lelang_app::objection::answer(app, lead, package, o.id, false, OBJECTION_ANSWER).await?;
+            }
+        }
+        Reached::Contracted => {
+            // No objection: the morning after the period the PPK issues the letter of award,
+            // the winner accepts, and the contract follows over the next days.
+            clock.ticking(w.closes + Duration::hours(17), Duration::seconds(1));
+            let ppk = official_actor(store, PPK).await?;
+            lelang_app::award_letter::issue(app, &ppk, package, "027/SPPBJ/DPU-PENGAIRAN/2026").await?;
+            let letters = store
+                .award_letters(package)
+                .await?
+                .ok_or_else(|| anyhow!("letters"))?;
+            let winner = letters
+                .pending()
+                .ok_or_else(|| anyhow!("no letter pending"))?
+                .vendor_id;
+            let username = if store.vendor(winner).await?.is_some_and(|v| v.name.contains("Ijen")) {
+                "vendor.ijen"
+            } else {
+                "vendor.blambangan"
+            };
+            let (company, _) = vendor_actor(store, username).await?;
+            lelang_app::award_letter::respond(app, &company, package, true, None).await?;
+            clock.ticking(app.clock.now() + Duration::days(1), Duration::seconds(1));
+            let c = lelang_app::contract::draft(
+                app,
+                &ppk,
+                package,
+                lelang_core::contract::Kind::UnitPrice,
+                "027/KONTRAK/DPU-PENGAIRAN/2026",
+                120,
+            )
+            .await?;
+            if let Some(required) = c.guarantee_required {
+                let g = lelang_core::appeal::Guarantee {
+                    issuer: "Bank Jatim Cabang Banyuwangi".into(),
+                    number: "JP-2026-0117".into(),
+                    amount: required,
+                    valid_until: (app.clock.now() + Duration::days(240)).date(),
+                };
+                lelang_app::contract::guarantee(app, &company, package, g).await?;
+            }
+            lelang_app::contract::sign(app, &company, package).await?;
+            lelang_app::contract::sign(app, &ppk, package).await?;
+            let start = (app.clock.now() + Duration::days(2)).date();
+            lelang_app::contract::work_order(app, &ppk, package, "027/SPMK/DPU-PENGAIRAN/2026", start).await?;
+        }
+        _ => {}
     }
     Ok(())
 }
