@@ -67,7 +67,11 @@ async fn public_search_filters_and_refuses_bad_parameters() {
         "HPS filter, with thousands separators"
     );
     assert!(q(&mut anon, "max=1000").await.is_empty());
-    assert_eq!(q(&mut anon, "page=0").await.len(), 10, "page 0 reads as the first");
+    assert_eq!(
+        q(&mut anon, "page=0").await.len(),
+        10,
+        "page 0 reads as the first"
+    );
     let long = format!("/api/v1/tenders?q={}", "a".repeat(201));
     for (path, status, code) in [
         (

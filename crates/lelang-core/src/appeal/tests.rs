@@ -3,22 +3,12 @@
 
 use super::*;
 use crate::calendar::WorkingCalendar;
-use crate::evaluation::Proposal;
-use crate::evaluation::tests::{T, schedule, start};
+use crate::evaluation::tests::{T, refused as code, three_awarded};
 use crate::fixtures::cx;
 use crate::model::TimeZone;
 use crate::objection::{Answer, window_of};
 use crate::policy::UserActor;
 use crate::role::Role;
-use crate::rules::EvaluationMethod;
-
-fn code<X>(r: Result<X, CommandError>) -> &'static str {
-    match r {
-        Err(CommandError::Invalid { code, .. }) => code,
-        Err(other) => panic!("expected an invalid input, got {other:?}"),
-        Ok(_) => panic!("expected a refusal"),
-    }
-}
 
 fn user(role: Role, t: &T, unit: Option<crate::ids::WorkUnitId>, vendor: Option<VendorId>) -> Actor {
     Actor::User(UserActor {
@@ -33,19 +23,7 @@ fn user(role: Role, t: &T, unit: Option<crate::ids::WorkUnitId>, vendor: Option<
 
 /// A wins (730,000,000); B objected and was rejected a day after the objection period.
 fn rejected_objection() -> (T, Window, Objection) {
-    let mut t = start(
-        EvaluationMethod::SistemGugur,
-        vec![
-            Some(schedule(&[("1", 730_000_000, 730_000_000)])),
-            Some(schedule(&[("1", 750_000_000, 750_000_000)])),
-            Some(schedule(&[("1", 760_000_000, 760_000_000)])),
-        ],
-    );
-    for b in 0..3 {
-        t.through(b, true);
-    }
-    t.vote(0, &Proposal::Award).expect("vote");
-    t.vote(1, &Proposal::Award).expect("vote");
+    let t = three_awarded();
     let w = window_of(&t.e, &t.w.rules, TimeZone::Wib, &WorkingCalendar::default()).expect("announced");
     let o = Objection {
         id: ObjectionId::new(),

@@ -4,49 +4,14 @@
 
 use super::*;
 use crate::calendar::WorkingCalendar;
-use crate::evaluation::Proposal;
-use crate::evaluation::tests::{T, schedule, start};
+use crate::evaluation::tests::{T, company, refused as code, three_awarded};
 use crate::fixtures::cx;
 use crate::model::TimeZone;
 use crate::objection::{Answer, window_of};
-use crate::policy::UserActor;
-use crate::role::Role;
-use crate::rules::EvaluationMethod;
 
-fn code<X>(r: Result<X, CommandError>) -> &'static str {
-    match r {
-        Err(CommandError::Invalid { code, .. }) => code,
-        Err(other) => panic!("expected an invalid input, got {other:?}"),
-        Ok(_) => panic!("expected a refusal"),
-    }
-}
-
-fn company(v: VendorId) -> Actor {
-    Actor::User(UserActor {
-        user_id: crate::ids::UserId::new(),
-        username: "penyedia".into(),
-        role: Role::Vendor,
-        tenant_id: None,
-        work_unit_id: None,
-        vendor_id: Some(v),
-    })
-}
-
-/// HPS 900,000,000: A 730,000,000 wins; B 750,000,000 and C 760,000,000 are the reserves.
+/// The evaluation tests' award (A wins at 730,000,000; B and C the reserves) and its window.
 fn awarded() -> (T, Window) {
-    let mut t = start(
-        EvaluationMethod::SistemGugur,
-        vec![
-            Some(schedule(&[("1", 730_000_000, 730_000_000)])),
-            Some(schedule(&[("1", 750_000_000, 750_000_000)])),
-            Some(schedule(&[("1", 760_000_000, 760_000_000)])),
-        ],
-    );
-    for b in 0..3 {
-        t.through(b, true);
-    }
-    t.vote(0, &Proposal::Award).expect("vote");
-    t.vote(1, &Proposal::Award).expect("vote");
+    let t = three_awarded();
     let w = window_of(&t.e, &t.w.rules, TimeZone::Wib, &WorkingCalendar::default()).expect("announced");
     (t, w)
 }

@@ -3,48 +3,13 @@
 
 use super::*;
 use crate::award_letter::{Letter, Response};
-use crate::evaluation::Proposal;
-use crate::evaluation::tests::{T, schedule, start};
+use crate::evaluation::tests::{T, company, refused as code, three_awarded};
 use crate::fixtures::{cx, now};
-use crate::policy::UserActor;
-use crate::role::Role;
-use crate::rules::EvaluationMethod;
 use time::macros::date;
-
-fn code<X>(r: Result<X, CommandError>) -> &'static str {
-    match r {
-        Err(CommandError::Invalid { code, .. }) => code,
-        Err(other) => panic!("expected an invalid input, got {other:?}"),
-        Ok(_) => panic!("expected a refusal"),
-    }
-}
-
-fn company(v: VendorId) -> Actor {
-    Actor::User(UserActor {
-        user_id: crate::ids::UserId::new(),
-        username: "penyedia".into(),
-        role: Role::Vendor,
-        tenant_id: None,
-        work_unit_id: None,
-        vendor_id: Some(v),
-    })
-}
 
 /// A wins at 730,000,000 (81 % of HPS 900,000,000: no clarification) and accepted its letter.
 fn accepted() -> (T, Letters) {
-    let mut t = start(
-        EvaluationMethod::SistemGugur,
-        vec![
-            Some(schedule(&[("1", 730_000_000, 730_000_000)])),
-            Some(schedule(&[("1", 750_000_000, 750_000_000)])),
-            Some(schedule(&[("1", 760_000_000, 760_000_000)])),
-        ],
-    );
-    for b in 0..3 {
-        t.through(b, true);
-    }
-    t.vote(0, &Proposal::Award).expect("vote");
-    t.vote(1, &Proposal::Award).expect("vote");
+    let t = three_awarded();
     let letters = Letters {
         package_id: t.e.package_id,
         tenant_id: t.e.tenant_id,

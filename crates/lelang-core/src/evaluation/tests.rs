@@ -188,6 +188,47 @@ impl T {
     }
 }
 
+/// HPS 900,000,000; A 730,000,000, B 750,000,000 and C 760,000,000 all pass: A wins, B and C are
+/// the reserves, announced at `now()` — the award the later stages' tests start from.
+pub(crate) fn three_awarded() -> T {
+    let mut t = start(
+        EvaluationMethod::SistemGugur,
+        vec![
+            Some(schedule(&[("1", 730_000_000, 730_000_000)])),
+            Some(schedule(&[("1", 750_000_000, 750_000_000)])),
+            Some(schedule(&[("1", 760_000_000, 760_000_000)])),
+        ],
+    );
+    for b in 0..3 {
+        t.through(b, true);
+    }
+    t.vote(0, &Proposal::Award).expect("vote");
+    t.vote(1, &Proposal::Award).expect("vote");
+    assert_eq!(t.awarded().winner, Some(t.ids[0]));
+    t
+}
+
+/// The code of a refusal for invalid input (anything else fails the test).
+pub(crate) fn refused<X>(r: Result<X, CommandError>) -> &'static str {
+    match r {
+        Err(CommandError::Invalid { code, .. }) => code,
+        Err(other) => panic!("expected an invalid input, got {other:?}"),
+        Ok(_) => panic!("expected a refusal"),
+    }
+}
+
+/// A user of company `v`.
+pub(crate) fn company(v: VendorId) -> Actor {
+    Actor::User(crate::policy::UserActor {
+        user_id: crate::ids::UserId::new(),
+        username: "penyedia".into(),
+        role: Role::Vendor,
+        tenant_id: None,
+        work_unit_id: None,
+        vendor_id: Some(v),
+    })
+}
+
 fn code(r: Result<(), CommandError>) -> &'static str {
     match r {
         Err(CommandError::Invalid { code, .. }) => code,

@@ -2,51 +2,14 @@
 //! upheld (the evaluation reopens and, re-evaluated, names another winner), and every refusal.
 
 use super::*;
-use crate::evaluation::tests::{T, schedule, start};
+use crate::evaluation::tests::{T, company as vendor_actor, refused as code, three_awarded};
 use crate::evaluation::{Proposal, Step};
 use crate::fixtures::{cx, now};
-use crate::policy::{Denied, UserActor};
-use crate::role::Role;
-use crate::rules::EvaluationMethod;
+use crate::policy::Denied;
 
-fn code<T>(r: Result<T, CommandError>) -> &'static str {
-    match r {
-        Err(CommandError::Invalid { code, .. }) => code,
-        Err(other) => panic!("expected an invalid input, got {other:?}"),
-        Ok(_) => panic!("expected a refusal"),
-    }
-}
-
-fn vendor_actor(v: VendorId) -> Actor {
-    Actor::User(UserActor {
-        user_id: UserId::new(),
-        username: "penyedia".into(),
-        role: Role::Vendor,
-        tenant_id: None,
-        work_unit_id: None,
-        vendor_id: Some(v),
-    })
-}
-
-/// HPS 900,000,000; A 730,000,000, B 750,000,000, C 760,000,000 all pass: A wins, B and C are
-/// the reserves. The award is announced at `now()`; objections run to `now() + 5 days`, answers to
-/// `now() + 8 days`.
+/// The evaluation tests' award: A wins at 730,000,000, announced at `now()`.
 fn awarded() -> T {
-    let mut t = start(
-        EvaluationMethod::SistemGugur,
-        vec![
-            Some(schedule(&[("1", 730_000_000, 730_000_000)])),
-            Some(schedule(&[("1", 750_000_000, 750_000_000)])),
-            Some(schedule(&[("1", 760_000_000, 760_000_000)])),
-        ],
-    );
-    for b in 0..3 {
-        t.through(b, true);
-    }
-    t.vote(0, &Proposal::Award).expect("vote");
-    t.vote(1, &Proposal::Award).expect("vote");
-    assert_eq!(t.awarded().winner, Some(t.ids[0]));
-    t
+    three_awarded()
 }
 
 /// The award's window on the fixtures' calendar (no days off) in WIB.

@@ -397,6 +397,15 @@ pub(super) async fn letter_response_page(
     detail_done(state.clone(), ctx, id, "letter-answered", result).await
 }
 
+/// A rupiah amount as typed, with or without thousands separators.
+fn amount_of(s: &str) -> Result<i64, ApiError> {
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    digits.parse::<i64>().map_err(|_| ApiError::Invalid {
+        field: "amount".into(),
+        code: "invalid-amount".into(),
+    })
+}
+
 #[derive(Debug, Deserialize)]
 pub(super) struct AppealForm {
     text: String,
@@ -413,11 +422,7 @@ pub(super) async fn appeal_page(
     PageForm(f): PageForm<AppealForm>,
 ) -> Response {
     let result = async {
-        let digits: String = f.amount.chars().filter(char::is_ascii_digit).collect();
-        let amount = digits.parse::<i64>().map_err(|_| ApiError::Invalid {
-            field: "amount".into(),
-            code: "invalid-amount".into(),
-        })?;
+        let amount = amount_of(&f.amount)?;
         let input = crate::objection::AppealInput {
             text: f.text,
             issuer: f.issuer,
@@ -448,11 +453,7 @@ pub(super) async fn guarantee_page(
     PageForm(f): PageForm<GuaranteeForm>,
 ) -> Response {
     let result = async {
-        let digits: String = f.amount.chars().filter(char::is_ascii_digit).collect();
-        let amount = digits.parse::<i64>().map_err(|_| ApiError::Invalid {
-            field: "amount".into(),
-            code: "invalid-amount".into(),
-        })?;
+        let amount = amount_of(&f.amount)?;
         let input = crate::contract::GuaranteeInput {
             issuer: f.issuer,
             number: f.number,

@@ -82,29 +82,7 @@ const PAST: &[Past] = &[
         // Corrected: Blambangan 4,000 × 175,000 = 700,000,000 + 210,000,000 = 910,000,000 (it
         // wrote 690,000,000 for the first line: read out 900,000,000, corrected up by 10,000,000);
         // Ijen 905,000,000; Prigi 930,000,000. Ijen wins; the correction moved Blambangan behind it.
-        bids: &[
-            (
-                "vendor.blambangan",
-                &[
-                    ("Galian dan normalisasi saluran", "4000", 175_000, 690_000_000),
-                    ("Pasangan batu kali dan plesteran", "1", 210_000_000, 210_000_000),
-                ],
-            ),
-            (
-                "vendor.ijen",
-                &[
-                    ("Galian dan normalisasi saluran", "4000", 170_000, 680_000_000),
-                    ("Pasangan batu kali dan plesteran", "1", 225_000_000, 225_000_000),
-                ],
-            ),
-            (
-                "vendor.prigi",
-                &[
-                    ("Galian dan normalisasi saluran", "4000", 180_000, 720_000_000),
-                    ("Pasangan batu kali dan plesteran", "1", 210_000_000, 210_000_000),
-                ],
-            ),
-        ],
+        bids: KALIBARU_BIDS,
         reached: Reached::Awarded,
     },
     Past {
@@ -658,7 +636,11 @@ async fn after_award(
                 .pending()
                 .ok_or_else(|| anyhow!("no letter pending"))?
                 .vendor_id;
-            let username = if store.vendor(winner).await?.is_some_and(|v| v.name.contains("Ijen")) {
+            let username = if store
+                .vendor(winner)
+                .await?
+                .is_some_and(|v| v.name.contains("Ijen"))
+            {
                 "vendor.ijen"
             } else {
                 "vendor.blambangan"
@@ -687,7 +669,8 @@ async fn after_award(
             lelang_app::contract::sign(app, &company, package).await?;
             lelang_app::contract::sign(app, &ppk, package).await?;
             let start = (app.clock.now() + Duration::days(2)).date();
-            lelang_app::contract::work_order(app, &ppk, package, "027/SPMK/DPU-PENGAIRAN/2026", start).await?;
+            lelang_app::contract::work_order(app, &ppk, package, "027/SPMK/DPU-PENGAIRAN/2026", start)
+                .await?;
         }
         _ => {}
     }
