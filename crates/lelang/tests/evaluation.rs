@@ -386,6 +386,21 @@ async fn lelang_verify_award_agrees_with_the_demo_and_refuses_a_changed_reason()
         assert!(!ok, "{name}: a rewritten reason verified: {out}");
         assert!(out.contains("which its figures contradict"), "{out}");
     }
+    // Every concluded tender of the demo (three awarded — one contracted, one objected to — and
+    // the failed one) verifies offline.
+    let regency = app.store.tenant_by_slug(SLUG).await.expect("q").expect("tenant");
+    let concluded = app.store.concluded(regency.id).await.expect("q");
+    assert_eq!(concluded.len(), 4);
+    let file = dir.path().join("concluded.json");
+    for record in concluded {
+        let r = anon
+            .get(&format!("/api/v1/tenders/{}/award", record.package_id.0))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        std::fs::write(&file, &r.body).expect("write");
+        let (ok, out) = lelang(&["verify", "award", file.to_str().expect("path")]);
+        assert!(ok, "{}: {out}", record.package_id.0);
+    }
     // The failed tender is repeated (once), linked both ways, and the repeat's open data names
     // the process that failed.
     let failed = first_of(&app, FAILED).await;
