@@ -21,6 +21,7 @@ pub mod committer;
 pub mod contract;
 pub mod document;
 pub mod evaluation;
+pub mod execution;
 pub mod log;
 pub mod objection;
 pub mod opening;

@@ -6,8 +6,9 @@
 //! signature an event, the PPK signing last, after the guarantee); the PPK then issues the work
 //! order (SPMK) with the start date, and the work's period follows from it.
 //!
-//! Milestones, progress, handover, payments, amendments and the vendor's rating come in the next
-//! stage of execution.
+//! The threshold is rule-set data; the article's exemptions (e.g. e-purchasing) are not modelled.
+//! Milestones, progress, handover, payments, amendments and the company's rating are the next
+//! stage, [`crate::execution`].
 
 use crate::appeal::Guarantee;
 use crate::award_letter::Letters;
@@ -20,11 +21,6 @@ use crate::policy::{Action, Actor, Denied, authorize};
 use crate::rules::{RuleSet, Rupiah};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
-
-/// Above this contract value a performance guarantee is required (Perpres 16/2018 Pasal 33
-/// ayat (1): goods, works and other services contracts above Rp200,000,000; the exemptions of the
-/// article, e.g. for e-purchasing, are not modelled).
-pub const PERFORMANCE_GUARANTEE_ABOVE: Rupiah = 200_000_000;
 
 /// The longest number or text field, in characters.
 pub const MAX_TEXT_CHARS: usize = 200;
@@ -174,7 +170,7 @@ pub fn draft(
         return Err(invalid("duration_days", "invalid-duration"));
     }
     let number = clean("number", "invalid-contract-number", number)?;
-    let guarantee_required = (letter.amount > PERFORMANCE_GUARANTEE_ABOVE)
+    let guarantee_required = (letter.amount > rules.contract.performance_guarantee_above.value)
         .then(|| e.performance_guarantee(letter.bid_id, rules))
         .flatten();
     let c = Contract {

@@ -18,6 +18,7 @@ pub mod directory;
 pub mod document;
 pub mod evaluation;
 pub mod event;
+pub mod execution;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod fresh;

@@ -201,6 +201,27 @@ pub struct RuleSet {
     pub stages: Vec<StageRule>,
     /// How bids are evaluated and a winner is chosen.
     pub evaluation: EvaluationRules,
+    /// The contract's guarantee, amendments and the company's rating.
+    pub contract: ContractRules,
+}
+
+/// The contract's figures (Perpres 16/2018 Pasal 33 and 54; SIKaP's rating).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractRules {
+    /// Above this contract value (rupiah) the company gives a performance guarantee.
+    pub performance_guarantee_above: Figure,
+    /// Amendments may raise the contract value by at most this share of the signed value, per
+    /// mille, all amendments together.
+    pub amendment_increase_permille: Figure,
+    /// The weight of the quality (and quantity) of the work in the company's rating.
+    pub rating_quality_weight: Figure,
+    /// The weight of cost.
+    pub rating_cost_weight: Figure,
+    /// The weight of time.
+    pub rating_time_weight: Figure,
+    /// The weight of service.
+    pub rating_service_weight: Figure,
 }
 
 /// One figure of a regulation, with where it comes from and whether that was confirmed.
@@ -402,6 +423,13 @@ impl RuleSet {
             e.budget_holder_decides_above.value
         };
         budget_ceiling > limit
+    }
+
+    /// The most all amendments together may add to a contract signed at `signed_value`, rounded
+    /// down to the rupiah.
+    pub fn amendment_increase_limit(&self, signed_value: Rupiah) -> Rupiah {
+        let p = i128::from(self.contract.amendment_increase_permille.value);
+        (i128::from(signed_value) * p / 1000) as Rupiah
     }
 
     /// The appeal guarantee for a construction package (1 % of HPS under every rule set so far),

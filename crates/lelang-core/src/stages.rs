@@ -43,7 +43,8 @@ macro_rules! for_each_stage {
             AwardLetter => award_letter,
             /// The contract: drafted, guaranteed, signed, and its work order.
             Contract => contract,
-
+            /// The contract's execution: milestones, payments, amendments, handover, rating.
+            Execution => execution,
         }
     };
 }

@@ -60,6 +60,10 @@ pub enum Conflict {
     /// The tender is cancelled: it changes no more.
     #[error("the tender is cancelled")]
     TenderCancelled,
+    /// A record written whole (letters of award, a contract, its execution) changed since the
+    /// command read it.
+    #[error("the record changed since it was read")]
+    Changed,
 }
 
 /// What a [`Conflict::Duplicate`] collided on.
@@ -444,6 +448,12 @@ pub trait EvaluationStore: Send + Sync + 'static {
 
     /// A tender's contract, once drafted.
     async fn contract(&self, package: PackageId) -> Result<Option<crate::contract::Contract>, StoreError>;
+
+    /// A contract's execution, once its milestones are planned.
+    async fn execution(&self, package: PackageId) -> Result<Option<crate::execution::Execution>, StoreError>;
+
+    /// A company's executions (its record of contracts), oldest first.
+    async fn executions_of(&self, vendor: VendorId) -> Result<Vec<crate::execution::Execution>, StoreError>;
 
     /// A tender's appeals, in the order they were filed.
     async fn appeals(&self, package: PackageId) -> Result<Vec<crate::appeal::Appeal>, StoreError>;

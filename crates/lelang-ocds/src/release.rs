@@ -16,8 +16,8 @@ use lelang_core::schedule::{PlannedStage, Schedule, WorkingHours};
 use lelang_core::sealing::opening;
 use lelang_core::store::OcdsRelease;
 use lelang_core::{
-    EventPayload, award_letter, cancellation, clarification, contract, directory, document, package, pokja,
-    submission, tender,
+    EventPayload, award_letter, cancellation, clarification, contract, directory, document, execution,
+    package, pokja, submission, tender,
 };
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
@@ -36,6 +36,8 @@ struct Directory {
     /// that stands (a declined letter of award withdraws it: empty until a reserve's letter makes
     /// a new one).
     awarded: HashMap<PackageId, String>,
+    /// Each process's buyer (the payer of its contract's payments).
+    buyers: HashMap<PackageId, WorkUnitId>,
 }
 
 /// Folds the event log into releases. Deterministic: the same log gives the same releases, on
@@ -51,7 +53,7 @@ pub struct Publisher {
 /// deadline rush appends many commitments that publish nothing until the opening). A type that
 /// `release_of` maps must be listed here, or its releases silently never appear: the unit test
 /// below folds one event of every mapped type and expects its release.
-const READ: [&str; 23] = [
+const READ: [&str; 29] = [
     "tenant_created",
     "work_unit_created",
     "vendor_registered",
@@ -75,6 +77,12 @@ const READ: [&str; 23] = [
     "contract_drafted",
     "contract_signed",
     "work_order_issued",
+    "milestones_planned",
+    "milestone_accepted",
+    "milestone_paid",
+    "contract_amended",
+    "work_handed_over",
+    "contract_terminated",
 ];
 
 impl Publisher {
@@ -151,6 +159,7 @@ impl Publisher {
                 repeat_of,
                 ..
             }) => {
+                d.buyers.insert(*package_id, *work_unit_id);
                 let mut parties = vec![d.buyer(*work_unit_id)];
                 parties.extend(d.procuring_entity(e.tenant_id));
                 let mut fields = json!({
@@ -533,6 +542,111 @@ impl Publisher {
                     }]}),
                 )
             }
+            // The execution: milestones (scheduled, then met), payments as transactions from the
+            // buyer to the company, amendments with their published rationale, and the end.
+            EventPayload::Execution(execution::Event::MilestonesPlanned { package_id, milestones }) => {
+                let milestones: Vec<Value> = milestones
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        json!({
+                            "id": milestone_id(*package_id, i + 1),
+                            "title": m.title,
+                            "type": "delivery",
+                            "dueDate": format!("{}T23:59:59Z", m.due),
+                            "status": "scheduled",
+                        })
+                    })
+                    .collect();
+                (
+                    *package_id,
+                    "implementation",
+                    d.contract(*package_id, json!({ "implementation": { "milestones": milestones } })),
+                )
+            }
+            EventPayload::Execution(execution::Event::MilestoneAccepted {
+                package_id, milestone, ..
+            }) => (
+                *package_id,
+                "implementationUpdate",
+                d.contract(
+                    *package_id,
+                    json!({ "implementation": { "milestones": [{
+                        "id": milestone_id(*package_id, usize::from(*milestone)),
+                        "status": "met",
+                        "dateMet": date(e.at),
+                    }]}}),
+                ),
+            ),
+            EventPayload::Execution(execution::Event::MilestonePaid {
+                package_id,
+                vendor_id,
+                milestone,
+                amount,
+                ..
+            }) => {
+                let mut payer = d
+                    .buyers
+                    .get(package_id)
+                    .map_or_else(|| json!({ "id": "skpd", "name": "Perangkat Daerah" }), |u| d.buyer(*u));
+                payer["roles"] = json!(["buyer", "payer"]);
+                let mut payee = d.tenderer(*vendor_id);
+                payee["roles"] = json!(["tenderer", "supplier", "payee"]);
+                let mut fields = d.contract(
+                    *package_id,
+                    json!({ "implementation": { "transactions": [{
+                        "id": format!("payment-{}-{milestone}", package_id.0),
+                        "date": date(e.at),
+                        "value": idr(*amount),
+                        "payer": reference(&payer),
+                        "payee": reference(&payee),
+                    }]}}),
+                );
+                fields["parties"] = json!([payer, payee]);
+                (*package_id, "implementationUpdate", fields)
+            }
+            EventPayload::Execution(execution::Event::ContractAmended {
+                package_id,
+                number,
+                value,
+                reason,
+                value_change,
+                days_added,
+                ..
+            }) => (
+                *package_id,
+                "contractAmendment",
+                d.contract(
+                    *package_id,
+                    json!({
+                        "value": idr(*value),
+                        "amendments": [{
+                            "id": format!("amendment-{}-{}", package_id.0, e.seq),
+                            "date": date(e.at),
+                            "rationale": reason,
+                            "description": format!("Adendum {number}: perubahan nilai {value_change}, tambahan waktu {days_added} hari"),
+                        }],
+                    }),
+                ),
+            ),
+            EventPayload::Execution(execution::Event::WorkHandedOver { package_id, number }) => (
+                *package_id,
+                "implementationUpdate",
+                d.contract(
+                    *package_id,
+                    json!({ "status": "terminated", "description": format!("Pekerjaan diserahterimakan (BAST {number})") }),
+                ),
+            ),
+            EventPayload::Execution(execution::Event::ContractTerminated {
+                package_id, reason, ..
+            }) => (
+                *package_id,
+                "contractUpdate",
+                d.contract(
+                    *package_id,
+                    json!({ "status": "terminated", "description": format!("Kontrak diputus: {reason}") }),
+                ),
+            ),
             _ => return None,
         };
         let Value::Object(fields) = fields else {
@@ -565,7 +679,24 @@ fn envelope(p: &Publication, e: &Event, package: PackageId, tag: &str, fields: M
     Value::Object(m)
 }
 
+/// A milestone's id within its process.
+fn milestone_id(package: PackageId, n: usize) -> String {
+    format!("milestone-{}-{n}", package.0)
+}
+
 impl Directory {
+    /// A release's fields for the process's one contract: `fields` added to its id and award.
+    fn contract(&self, package: PackageId, fields: Value) -> Value {
+        let mut c = json!({
+            "id": format!("contract-{}", package.0),
+            "awardID": self.awarded.get(&package).cloned().unwrap_or_default(),
+        });
+        if let (Value::Object(c), Value::Object(f)) = (&mut c, fields) {
+            c.extend(f);
+        }
+        json!({ "contracts": [c] })
+    }
+
     fn buyer(&self, unit: WorkUnitId) -> Value {
         let name = self
             .work_units

@@ -57,6 +57,7 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
         Mutation::AwardLetter(m) => award_letter(tx, m).await,
         Mutation::Appeal(m) => appeal(tx, m).await,
         Mutation::Contract(m) => contract(tx, m).await,
+        Mutation::Execution(m) => execution(tx, m).await,
     }
 }
 
@@ -332,5 +333,15 @@ async fn contract<D: Db>(tx: &mut D, m: &lelang_core::contract::Mutation) -> Res
             contract,
             expected_version,
         } => crate::contract::put_contract(tx, contract, *expected_version).await,
+    }
+}
+
+async fn execution<D: Db>(tx: &mut D, m: &lelang_core::execution::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::execution::Mutation;
+    match m {
+        Mutation::PutExecution {
+            execution,
+            expected_version,
+        } => crate::contract::put_execution(tx, execution, *expected_version).await,
     }
 }

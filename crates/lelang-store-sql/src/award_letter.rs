@@ -2,6 +2,7 @@
 //! version read, and only on the evaluation version read.
 
 use crate::sealing::one_json;
+use crate::versioned::{Table, put};
 use crate::{ApplyError, Db, Row as _, args, to_json};
 use lelang_core::award_letter::Letters;
 use lelang_core::ids::PackageId;
@@ -39,25 +40,18 @@ pub async fn expect_evaluation<D: Db>(
 
 /// The letters, new (`expected` none) or the next version of those read at `expected`.
 pub async fn put_letters<D: Db>(db: &mut D, l: &Letters, expected: Option<u32>) -> Result<(), ApplyError> {
-    match expected {
-        None => {
-            db.execute(
-                "INSERT INTO award_letters (package_id, tenant_id, version, data) VALUES ($1, $2, $3, $4)",
-                args![l.package_id.0, l.tenant_id.0, i64::from(l.version), to_json(l)?],
-            )
-            .await?;
-        }
-        Some(v) => {
-            let n = db
-                .execute(
-                    "UPDATE award_letters SET version = $1, data = $2 WHERE package_id = $3 AND version = $4",
-                    args![i64::from(l.version), to_json(l)?, l.package_id.0, i64::from(v)],
-                )
-                .await?;
-            if n != 1 {
-                return Err(ApplyError::Refused(Conflict::EvaluationChanged));
-            }
-        }
-    }
-    Ok(())
+    let keys = vec![
+        ("package_id", l.package_id.0.into()),
+        ("tenant_id", l.tenant_id.0.into()),
+    ];
+    put(
+        db,
+        Table::AwardLetters,
+        keys,
+        l.package_id,
+        l.version,
+        to_json(l)?,
+        expected,
+    )
+    .await
 }

@@ -33,6 +33,7 @@ pub mod ocds;
 pub mod plan;
 pub mod sealing;
 pub mod tender;
+mod versioned;
 
 #[cfg(feature = "postgres")]
 mod postgres;
@@ -724,6 +725,24 @@ macro_rules! sql_store {
         package: lelang_core::ids::PackageId,
     ) -> Result<Option<lelang_core::contract::Contract>, StoreError> {
         $crate::contract::contract(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn execution(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::execution::Execution>, StoreError> {
+        $crate::contract::execution(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn executions_of(
+        &self,
+        vendor: lelang_core::ids::VendorId,
+    ) -> Result<Vec<lelang_core::execution::Execution>, StoreError> {
+        $crate::contract::executions_of(&mut &self.reader, vendor)
             .await
             .map_err($crate::store_error)
     }

@@ -303,7 +303,8 @@ impl From<Conflict> for ApiError {
             | Conflict::AlreadyAnswered
             | Conflict::CeremonyChanged
             | Conflict::OpeningChanged
-            | Conflict::EvaluationChanged) => ApiError::Conflict(c.to_string()),
+            | Conflict::EvaluationChanged
+            | Conflict::Changed) => ApiError::Conflict(c.to_string()),
         }
     }
 }

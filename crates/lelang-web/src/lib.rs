@@ -17,6 +17,7 @@ pub mod contract;
 pub mod document;
 pub mod error;
 pub mod evaluation;
+pub mod execution;
 pub mod i18n;
 pub mod input;
 pub mod limits;
@@ -258,6 +259,7 @@ pub fn routes(config: &WebConfig) -> Routes {
         .merge(objection::routes())
         .merge(award_letter::routes())
         .merge(contract::routes())
+        .merge(execution::routes())
         .merge(announce::routes())
         .merge(vendor::routes())
         .merge(ocds::routes())

@@ -375,8 +375,9 @@ pub struct TenderPage {
     /// Whether the reader (the budget holder) may cancel it now, and the grounds offered.
     /// The objections to its award (the pokja answers them here).
     /// The letters of award (the PPK issues them here).
-    /// The contract (the PPK drafts, signs and starts it here).
+    /// The contract (the PPK drafts, signs and starts it here) and its execution.
     pub contract: Option<ContractPanel>,
+    pub execution: Option<ExecutionPanel>,
     pub letters: Option<LettersPanel>,
     pub objections: Option<ObjectionsPanel>,
     pub can_cancel: bool,
@@ -774,4 +775,73 @@ pub struct ContractPanel {
     /// Where the forms post: the PPK's under the tender page, the company's under the public one.
     pub ppk_base: String,
     pub vendor_base: String,
+}
+
+/// A contract's execution as its panel shows it.
+#[derive(Debug, Clone)]
+pub struct ExecutionPanel {
+    /// Whether milestones are planned.
+    pub planned: bool,
+    pub summary: Vec<(String, String)>,
+    pub milestones: Vec<MilestoneRow>,
+    pub amendments: Vec<AmendmentRow>,
+    pub can_plan: bool,
+    /// The value the milestones add up to.
+    pub plan_value: String,
+    pub plan_rows: Vec<usize>,
+    /// The work's first day (no milestone before it).
+    pub start: String,
+    pub can_amend: bool,
+    pub can_hand_over: bool,
+    pub can_terminate: bool,
+    pub can_rate: bool,
+    pub grounds: Vec<(String, String)>,
+    pub marks: Vec<(u8, String)>,
+    /// Where the forms post: the PPK's under the tender page, the company's under the contract page.
+    pub ppk_base: String,
+    pub vendor_base: String,
+    pub contract_href: String,
+}
+
+/// A milestone's row.
+#[derive(Debug, Clone)]
+pub struct MilestoneRow {
+    pub n: u16,
+    pub title: String,
+    pub amount: String,
+    pub due: String,
+    pub status: String,
+    pub late: bool,
+    pub percent: u8,
+    pub accepted: String,
+    pub paid: String,
+    pub reports: Vec<String>,
+    pub can_report: bool,
+    pub can_accept: bool,
+    pub can_pay: bool,
+}
+
+/// An addendum's row.
+#[derive(Debug, Clone)]
+pub struct AmendmentRow {
+    pub number: String,
+    pub at: String,
+    pub value_change: String,
+    pub milestone: String,
+    pub days_added: u32,
+    pub reason: String,
+}
+
+/// A contract's public page: its terms, milestones, payments, amendments and rating.
+#[derive(Template)]
+#[template(path = "contract_page.html")]
+pub struct ContractPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub title: String,
+    pub regency: String,
+    pub tender_href: String,
+    pub contract: Option<ContractPanel>,
+    pub execution: Option<ExecutionPanel>,
+    pub errors: Vec<String>,
 }

@@ -566,6 +566,13 @@ pub(crate) async fn page_view(
                 "contract-drafted",
                 "contract-signed",
                 "work-order-issued",
+                "milestones-planned",
+                "milestone-accepted",
+                "milestone-paid",
+                "contract-amended",
+                "work-handed-over",
+                "contract-terminated",
+                "vendor-rated",
             ]
             .contains(k)
         })
@@ -687,6 +694,7 @@ pub(crate) async fn page_view(
         objections: crate::objection::panel(state, &ctx.actor, &t, &l.tenant, l.package.id).await?,
         letters: crate::award_letter::panel(state, &ctx.actor, &t, &l.tenant, l.package.id).await?,
         contract: crate::contract::panel(state, &ctx.actor, &t, &l.tenant, l.package.id, true).await?,
+        execution: crate::execution::panel(state, &ctx.actor, &t, &l.tenant, l.package.id, true).await?,
         can_cancel,
         cancel_grounds: crate::view::cancel_grounds(&t),
         t,

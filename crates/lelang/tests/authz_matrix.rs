@@ -1906,6 +1906,21 @@ const SEALING_ROUTES: &[&str] = &[
     "/t/{slug}/packages/{id}/tender/contract",
     "/t/{slug}/packages/{id}/tender/contract/signature",
     "/t/{slug}/packages/{id}/tender/contract/work-order",
+    // The execution, by tests/execution.rs: only the PPK plans, accepts, pays, amends, hands over
+    // and rates; only the contracted company reports; the public reads it and the contract's
+    // page. The page forms by tests/browser.rs.
+    "/api/v1/tenders/{id}/execution",
+    "/api/v1/tenders/{id}/execution/milestones/{n}/progress",
+    "/api/v1/tenants/{slug}/packages/{id}/execution/milestones",
+    "/api/v1/tenants/{slug}/packages/{id}/execution/milestones/{n}/acceptance",
+    "/api/v1/tenants/{slug}/packages/{id}/execution/milestones/{n}/payment",
+    "/api/v1/tenants/{slug}/packages/{id}/execution/amendments",
+    "/api/v1/tenants/{slug}/packages/{id}/execution/handover",
+    "/api/v1/tenants/{slug}/packages/{id}/execution/termination",
+    "/api/v1/tenants/{slug}/packages/{id}/execution/rating",
+    "/tenders/{id}/contract",
+    "/tenders/{id}/contract/progress",
+    "/t/{slug}/packages/{id}/tender/execution/{action}",
     // Covered by tests/submission.rs (`submission_routes_refuse_everyone_else`).
     "/api/v1/tenders/{id}/bids/{bid}",
     "/api/v1/tenders/{id}/bids/{bid}/content",

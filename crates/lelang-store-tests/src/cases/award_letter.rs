@@ -43,7 +43,7 @@ pub async fn award_letters_are_versioned(store: Arc<dyn Store>) {
     store.commit(put(&l, Some(1))).await.expect("next");
     assert!(matches!(
         store.commit(put(&stale, Some(1))).await,
-        Err(StoreError::Conflict(Conflict::EvaluationChanged))
+        Err(StoreError::Conflict(Conflict::Changed))
     ));
     assert_eq!(
         store.award_letters(package.id).await.expect("read"),
@@ -82,9 +82,52 @@ pub async fn award_letters_are_versioned(store: Arc<dyn Store>) {
     store.commit(put_c(&signed, Some(1))).await.expect("signed");
     assert!(matches!(
         store.commit(put_c(&signed, Some(1))).await,
-        Err(StoreError::Conflict(Conflict::EvaluationChanged))
+        Err(StoreError::Conflict(Conflict::Changed))
     ));
     assert_eq!(store.contract(package.id).await.expect("read"), Some(signed));
+    // Its execution: written whole on the version read, and read back per company.
+    use lelang_core::execution::{self, Execution, Milestone, Stamp};
+    let mut x = Execution {
+        package_id: package.id,
+        tenant_id: bwi.id,
+        vendor_id: vendor.id,
+        signed_value: 900_000_000,
+        milestones: vec![Milestone {
+            title: "Seluruh pekerjaan".into(),
+            amount: 900_000_000,
+            due: time::macros::date!(2027 - 03 - 31),
+            reports: vec![],
+            accepted: None,
+            paid: None,
+        }],
+        amendments: vec![],
+        handover: None,
+        termination: None,
+        rating: None,
+        version: 1,
+    };
+    let put_x = |x: &Execution, expected: Option<u32>| Change {
+        events: vec![],
+        mutations: vec![Mutation::Execution(execution::Mutation::PutExecution {
+            execution: x.clone(),
+            expected_version: expected,
+        })],
+    };
+    assert!(store.executions_of(vendor.id).await.expect("read").is_empty());
+    store.commit(put_x(&x, None)).await.expect("planned");
+    let stale = x.clone();
+    x.version = 2;
+    x.milestones[0].accepted = Some(Stamp {
+        number: "BA-1".into(),
+        at: t0(),
+    });
+    store.commit(put_x(&x, Some(1))).await.expect("accepted");
+    assert!(matches!(
+        store.commit(put_x(&stale, Some(1))).await,
+        Err(StoreError::Conflict(Conflict::Changed))
+    ));
+    assert_eq!(store.execution(package.id).await.expect("read"), Some(x.clone()));
+    assert_eq!(store.executions_of(vendor.id).await.expect("read"), vec![x]);
     // No evaluation at the version read: refused, by type.
     assert!(matches!(
         store

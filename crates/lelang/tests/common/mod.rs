@@ -397,6 +397,19 @@ impl TestApp {
         self._dir.path().join("documents")
     }
 
+    /// The demo user who acts for company `vendor` (read from the directory, not guessed from
+    /// its name).
+    pub async fn user_of(&self, vendor: lelang_core::ids::VendorId) -> String {
+        self.store
+            .users(None)
+            .await
+            .expect("users")
+            .into_iter()
+            .find(|u| u.vendor_id == Some(vendor))
+            .map(|u| u.username)
+            .expect("a user of the company")
+    }
+
     /// A client signed in as a demo user, holding a CSRF token for API changes.
     pub async fn signed_in(&self, username: &str) -> Client {
         let mut c = self.client();
