@@ -68,7 +68,9 @@ impl NewEvent {
         }
         Ok(Self {
             id: cx.id(),
-            at: cx.now,
+            // In UTC: the store reads instants back in UTC, and a leaf's bytes (its time as text)
+            // must not depend on the offset a caller's clock happened to carry.
+            at: cx.now.to_offset(time::UtcOffset::UTC),
             tenant_id,
             actor_id,
             actor_role,
@@ -104,4 +106,30 @@ pub struct Event {
     /// [`PUBLIC_FORM`].
     #[serde(skip)]
     pub public_form: u8,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    /// A clock carrying the regency's offset decides the same instant, and the event holds it in
+    /// UTC: the store reads it back in UTC and the log's leaf must hash the same text both times.
+    #[test]
+    fn an_event_decided_at_a_local_offset_is_held_in_utc() {
+        let local = datetime!(2026-11-20 10:00 +7);
+        let e = NewEvent::new(
+            &crate::fixtures::cx(local),
+            None,
+            None,
+            None,
+            &crate::calendar::Event::DayOffRemoved {
+                date: time::macros::date!(2026 - 12 - 25),
+            },
+        )
+        .expect("event");
+        assert_eq!(e.at, local);
+        assert_eq!(e.at.offset(), time::UtcOffset::UTC);
+        assert_eq!(e.at, datetime!(2026-11-20 03:00 UTC));
+    }
 }

@@ -29,6 +29,11 @@ pub struct Requirements {
     /// Registered for VAT (PKP), with last year's annual tax return filed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tax: bool,
+    /// A mean performance rating (0–100) of at least this over the company's rated contracts
+    /// ([`crate::execution::record`]); a company never rated meets it, so that a newcomer is
+    /// not shut out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_performance_score: Option<u32>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -67,6 +72,7 @@ impl Requirements {
         if self.min_experience_value.is_some_and(|v| v <= 0)
             || self.experience_years > 50
             || self.key_personnel > 100
+            || self.min_performance_score.is_some_and(|s| s > 100)
         {
             return Err("out-of-range");
         }

@@ -590,13 +590,20 @@ pub enum Unmet {
     Equipment(String),
     /// Not PKP, or last year's return not filed.
     Tax,
+    /// A mean performance rating below the minimum.
+    Performance,
 }
 
 /// What of a tender's qualification requirements a profile does not meet on `today` (empty: all
 /// met): what the pokja sees beside each bid at the qualification step. It informs; the pokja's
 /// finding decides (a profile may be out of date, and the proof of qualification looks at the
-/// originals).
-pub fn unmet(r: &Requirements, profile: Option<&VendorProfile>, today: time::Date) -> Vec<Unmet> {
+/// originals). `record` is the company's rated contracts and their mean score, if any.
+pub fn unmet(
+    r: &Requirements,
+    profile: Option<&VendorProfile>,
+    record: Option<(usize, u32)>,
+    today: time::Date,
+) -> Vec<Unmet> {
     let Some(p) = profile else {
         return vec![Unmet::NoProfile];
     };
@@ -645,6 +652,11 @@ pub fn unmet(r: &Requirements, profile: Option<&VendorProfile>, today: time::Dat
     }
     if r.tax && !(p.tax.pkp && p.tax.last_return_year.is_some_and(|y| y >= today.year() - 1)) {
         out.push(Unmet::Tax);
+    }
+    if let (Some(min), Some((_, score))) = (r.min_performance_score, record)
+        && score < min
+    {
+        out.push(Unmet::Performance);
     }
     out
 }
@@ -970,10 +982,11 @@ mod unmet_tests {
             key_personnel: 2,
             equipment: vec!["excavator".into(), "Vibro roller".into()],
             tax: true,
+            min_performance_score: Some(70),
         };
         // The SBU expired in June; one certified person of two; no vibro roller.
         assert_eq!(
-            unmet(&r, Some(&profile()), today),
+            unmet(&r, Some(&profile()), Some((2, 70)), today),
             vec![
                 Unmet::Sbu,
                 Unmet::Personnel,
@@ -983,10 +996,16 @@ mod unmet_tests {
         // 2023 is within four years of 2026; a contract of 2021 is not.
         let mut old = profile();
         old.experience[0].year = 2021;
-        assert!(unmet(&r, Some(&old), today).contains(&Unmet::Experience));
-        assert_eq!(unmet(&Requirements::default(), Some(&profile()), today), vec![]);
+        assert!(unmet(&r, Some(&old), None, today).contains(&Unmet::Experience));
+        // A mean rating of 69 is under 70; a company never rated is not shut out.
+        assert!(unmet(&r, Some(&profile()), Some((3, 69)), today).contains(&Unmet::Performance));
+        assert!(!unmet(&r, Some(&profile()), None, today).contains(&Unmet::Performance));
         assert_eq!(
-            unmet(&Requirements::default(), None, today),
+            unmet(&Requirements::default(), Some(&profile()), Some((1, 10)), today),
+            vec![]
+        );
+        assert_eq!(
+            unmet(&Requirements::default(), None, None, today),
             vec![Unmet::NoProfile]
         );
     }

@@ -1254,3 +1254,7 @@ event-contract_amended = Contract amended
 event-work_handed_over = Work handed over
 event-contract_terminated = Contract terminated
 event-vendor_rated = Company rated
+requirements-performance = A mean performance rating of at least { $score } out of 100 over the contracts rated (a company never rated meets it)
+requirements-form-performance = Minimum mean performance rating (0–100, empty if not required)
+requirements-form-performance-hint = From the PPKs' ratings of the company's finished contracts; a company never rated is not shut out.
+unmet-performance = mean performance rating below the minimum

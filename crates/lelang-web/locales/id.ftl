@@ -1254,3 +1254,7 @@ event-contract_amended = Kontrak diadendum
 event-work_handed_over = Pekerjaan diserahterimakan
 event-contract_terminated = Kontrak diputus
 event-vendor_rated = Penyedia dinilai
+requirements-performance = Penilaian kinerja rata-rata sekurang-kurangnya { $score } dari 100 atas kontrak yang pernah dinilai (penyedia yang belum pernah dinilai memenuhi)
+requirements-form-performance = Penilaian kinerja rata-rata minimal (0–100, kosongkan bila tidak disyaratkan)
+requirements-form-performance-hint = Dari penilaian PPK atas kontrak penyedia yang sudah selesai; penyedia yang belum pernah dinilai tidak tersingkir.
+unmet-performance = penilaian kinerja rata-rata di bawah batas

@@ -627,6 +627,7 @@ pub struct RequirementsView {
     pub key_personnel: String,
     pub equipment: String,
     pub tax: bool,
+    pub min_performance_score: String,
 }
 
 impl RequirementsView {
@@ -660,6 +661,9 @@ impl RequirementsView {
         if r.tax {
             lines.push(t.get("requirements-tax"));
         }
+        if let Some(s) = r.min_performance_score {
+            lines.push(t.arg("requirements-performance", "score", &s.to_string()));
+        }
         let n = |v: u32| if v == 0 { String::new() } else { v.to_string() };
         Self {
             lines,
@@ -670,6 +674,7 @@ impl RequirementsView {
             key_personnel: n(r.key_personnel),
             equipment: r.equipment.join(", "),
             tax: r.tax,
+            min_performance_score: r.min_performance_score.map(|s| s.to_string()).unwrap_or_default(),
         }
     }
 }

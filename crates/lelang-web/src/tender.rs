@@ -247,6 +247,8 @@ struct RequirementsForm {
     equipment: String,
     #[serde(default)]
     tax: Option<String>,
+    #[serde(default)]
+    min_performance_score: String,
 }
 
 impl RequirementsForm {
@@ -280,6 +282,9 @@ impl RequirementsForm {
             key_personnel: small(&self.key_personnel)?,
             equipment: list(&self.equipment),
             tax: self.tax.is_some(),
+            min_performance_score: number(&self.min_performance_score)?
+                .map(|s| u32::try_from(s).map_err(|_| invalid()))
+                .transpose()?,
         })
     }
 }

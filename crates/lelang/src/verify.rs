@@ -262,7 +262,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     }
     if root != cp.root {
         bail!(
-            "the entries do not produce the signed root: recomputed {}, checkpoint says {}",
+            "the {n} entries do not produce the signed root: recomputed {}, checkpoint says {}",
             B64.encode(root),
             B64.encode(cp.root)
         );

@@ -1801,12 +1801,15 @@ async fn a_bidder_objects_and_the_pokja_answers_in_the_browser() {
     assert_eq!(all.iter().filter(|o| o.answer.is_some()).count(), 2);
 }
 
-/// From the announced winner to a started contract, in the browser: the PPK issues the letter of
-/// award once the periods are over, the winner accepts it, the PPK drafts the contract, the
-/// company gives its performance guarantee and signs, the PPK signs and issues the work order,
-/// and an anonymous visitor sees the contract and its period.
+/// From the announced winner (whose loser's objection the demo's pokja rejected; the objection
+/// itself is filed and answered in the browser by the test above) to a finished contract, in the
+/// browser: the PPK issues the letter of award once the periods are over, the winner accepts it,
+/// the PPK drafts the contract, the company gives its performance guarantee and signs, the PPK
+/// signs and issues the work order and plans its milestone, the company reports it complete on
+/// the contract's page, the PPK accepts and pays it, records the handover and rates the company,
+/// and an anonymous visitor sees all of it on the contract's public page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn from_the_letter_of_award_to_a_started_contract_in_the_browser() {
+async fn from_the_letter_of_award_to_a_finished_and_rated_contract_in_the_browser() {
     let Some((_driver, port)) = start_chromedriver() else {
         return;
     };
@@ -1922,6 +1925,91 @@ async fn from_the_letter_of_award_to_a_started_contract_in_the_browser() {
             .await?
             .screenshot(&shots.join("contract-public.png"))
             .await?;
+
+        // The PPK plans one milestone for the whole value, due a month into the work.
+        sign_in(&d, &app, &base, "bwi.ppk.dpu").await?;
+        d.goto(&tender).await?;
+        let due = {
+            use lelang_core::Clock;
+            (app.clock.now() + time::Duration::days(37)).date().to_string()
+        };
+        d.find(By::Id("plan-title-1"))
+            .await?
+            .send_keys("Normalisasi dan pasangan saluran")
+            .await?;
+        d.find(By::Id("plan-amount-1"))
+            .await?
+            .send_keys("905.000.000")
+            .await?;
+        let due_input = d.find(By::Id("plan-due-1")).await?;
+        d.execute(
+            "arguments[0].value = arguments[1];",
+            vec![due_input.to_json()?, serde_json::json!(due)],
+        )
+        .await?;
+        d.find(By::Id("plan-submit")).await?.click().await?;
+        flash(&d, "Termin ditetapkan.").await?;
+        sign_out(&d).await?;
+
+        // The company reports it complete on the contract's page.
+        sign_in(&d, &app, &base, "vendor.ijen").await?;
+        d.goto(format!("{base}/tenders/{}/contract", p.id)).await?;
+        d.find(By::Id("progress-percent-1"))
+            .await?
+            .send_keys("100")
+            .await?;
+        d.find(By::Id("progress-note-1"))
+            .await?
+            .send_keys("Normalisasi 1,2 km dan pasangan batu kali selesai.")
+            .await?;
+        d.screenshot(&shots.join("contract-progress-vendor.png")).await?;
+        d.find(By::Id("progress-submit-1")).await?.click().await?;
+        flash(&d, "Laporan kemajuan dicatat.").await?;
+        sign_out(&d).await?;
+
+        // The PPK accepts, pays, records the handover and rates the company.
+        sign_in(&d, &app, &base, "bwi.ppk.dpu").await?;
+        d.goto(&tender).await?;
+        d.find(By::Id("accept-number-1"))
+            .await?
+            .send_keys("027/BA-PEMERIKSAAN/DPU-PENGAIRAN/2026")
+            .await?;
+        d.find(By::Id("accept-submit-1")).await?.click().await?;
+        flash(&d, "Hasil pekerjaan termin diterima.").await?;
+        d.find(By::Id("pay-number-1"))
+            .await?
+            .send_keys("SP2D-00931")
+            .await?;
+        d.find(By::Id("pay-submit-1")).await?.click().await?;
+        flash(&d, "Pembayaran dicatat.").await?;
+        d.find(By::Id("handover-number"))
+            .await?
+            .send_keys("027/BAST/DPU-PENGAIRAN/2026")
+            .await?;
+        d.find(By::Id("handover-submit")).await?.click().await?;
+        flash(&d, "Serah terima pekerjaan dicatat.").await?;
+        for (aspect, mark) in [("quality", "3"), ("cost", "2"), ("time", "3"), ("service", "3")] {
+            d.find(By::Css(format!("#rate-{aspect} option[value='{mark}']")))
+                .await?
+                .click()
+                .await?;
+        }
+        d.screenshot(&shots.join("contract-execution-ppk.png")).await?;
+        d.find(By::Id("rate-submit")).await?.click().await?;
+        flash(&d, "Penilaian kinerja penyedia disimpan.").await?;
+        sign_out(&d).await?;
+
+        // Anyone reads the contract's public page: the payment, the handover and the rating
+        // ((3 + 2 + 3 + 3) / 12 = 91.7 → 92).
+        d.goto(format!("{base}/tenders/{}", p.id)).await?;
+        let link = d.find(By::Id("contract-page-link")).await?.attr("href").await?;
+        assert_eq!(link, Some(format!("/tenders/{}/contract", p.id)));
+        d.goto(format!("{base}/tenders/{}/contract", p.id)).await?;
+        let section = d.find(By::Id("contract-execution")).await?.text().await?;
+        for text in ["SP2D-00931", "027/BAST/DPU-PENGAIRAN/2026", "92 / 100", "Dibayar"] {
+            assert!(section.contains(text), "{text}: {section}");
+        }
+        d.screenshot(&shots.join("contract-page-public.png")).await?;
         Ok(())
     }
     .await;
@@ -1932,6 +2020,8 @@ async fn from_the_letter_of_award_to_a_started_contract_in_the_browser() {
     result.expect("the letter of award in the browser");
     let letters = app.store.award_letters(p.id).await.expect("q").expect("letters");
     assert!(letters.accepted().is_some());
+    let x = app.store.execution(p.id).await.expect("q").expect("execution");
+    assert_eq!((x.paid(), x.rating.map(|r| r.score)), (905_000_000, Some(92)));
 }
 
 /// The bidder whose objection the demo's pokja rejected appeals on the public page, with its

@@ -202,3 +202,48 @@ async fn a_started_contract_runs_to_its_handover_and_rating() {
         assert!(published.tags.contains(tag), "{tag}");
     }
 }
+
+/// The demo's contracts in execution and finished, as a visitor sees them today: Sempu's first
+/// milestone paid and its second late; Kalibendo's handed over and its company rated, which the
+/// company's record carries into its next tenders.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_shows_a_contract_in_execution_and_a_finished_one() {
+    use lelang_core::Clock;
+    let app = TestApp::with_demo().await;
+    let today = app.clock.now().to_offset(time::macros::offset!(+7)).date();
+    let sempu = app
+        .package_named(SLUG, "Rehabilitasi Saluran Sekunder Sempu")
+        .await;
+    let x = app
+        .store
+        .execution(sempu.id)
+        .await
+        .expect("q")
+        .expect("execution");
+    assert!(x.milestones[0].paid.is_some(), "the first milestone is paid");
+    let late = &x.milestones[1];
+    assert!(late.accepted.is_none() && late.percent() == 70);
+    assert!(late.late(today, |t| t.date()), "the second is late on {today}");
+    assert!(!x.milestones[2].late(today, |t| t.date()));
+    let mut anon = app.client();
+    let page = anon.get(&format!("/tenders/{}/contract", sempu.id.0)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.body.matches("class=\"late\"").count(), 1, "{}", page.body);
+
+    let kalibendo = app
+        .package_named(SLUG, "Pemeliharaan Saluran Primer Kalibendo")
+        .await;
+    let x = app
+        .store
+        .execution(kalibendo.id)
+        .await
+        .expect("q")
+        .expect("execution");
+    assert!(x.handover.is_some() && x.milestones.iter().all(|m| m.paid.is_some()));
+    // Marks 3, 3, 2, 3 under even weights: 11 / 12 = 91.7 → 92.
+    assert_eq!(x.rating.as_ref().map(|r| r.score), Some(92));
+    let record = lelang_core::execution::record(&app.store.executions_of(x.vendor_id).await.expect("q"));
+    assert_eq!(record, Some((1, 92)));
+    let page = anon.get(&format!("/tenders/{}/contract", kalibendo.id.0)).await;
+    assert!(page.body.contains("92 / 100") && page.body.contains("027/BAST/DPU-PENGAIRAN/2026"));
+}

@@ -105,6 +105,7 @@ fn unmet_text(t: &Tr, u: &lelang_core::vendor::Unmet) -> String {
         Unmet::Personnel => t.get("unmet-personnel"),
         Unmet::Equipment(name) => t.arg("unmet-equipment", "name", name),
         Unmet::Tax => t.get("unmet-tax"),
+        Unmet::Performance => t.get("unmet-performance"),
     }
 }
 
@@ -314,7 +315,9 @@ async fn view_page(
             None
         } else {
             let profile = state.store.vendor_profile(b.vendor_id).await?;
-            let unmet = lelang_core::vendor::unmet(&requirements, profile.as_ref(), state.clock.now().date());
+            let record = lelang_app::execution::record(&state.app, b.vendor_id).await?;
+            let unmet =
+                lelang_core::vendor::unmet(&requirements, profile.as_ref(), record, state.clock.now().date());
             Some(unmet.iter().map(|u| unmet_text(&t, u)).collect())
         };
         page.bids.push(BidRow {

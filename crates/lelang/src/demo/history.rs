@@ -2,7 +2,9 @@
 //! commands under a clock that steps through the past weeks: one whose deadline and grace window
 //! have passed with sealed bids ready to open, one in evaluation, one awarded (its announcement
 //! public), one failed because every bid is above HPS, one cancelled by its budget holder before
-//! its deadline. Every event is genuine: the bids are
+//! its deadline, one with an objection in its period, and three contracted: one just started, one
+//! in execution with a milestone paid and one late, one finished with its company rated. Every
+//! event is genuine: the bids are
 //! sealed to the ceremony's key, opened by two members' proven partials, corrected from the
 //! schedules inside them, and the log verifies.
 
@@ -42,6 +44,10 @@ enum Reached {
     Objected,
     /// Awarded, no objection; the letter of award accepted and the contract signed and started.
     Contracted,
+    /// Contracted weeks ago: its first milestone paid, its second late.
+    Executing,
+    /// Contracted long ago: every milestone accepted and paid, handed over, the company rated.
+    Finished,
 }
 
 /// A bid: the company's user and its schedule as (item, volume, unit price, amount written).
@@ -184,6 +190,24 @@ const PAST: &[Past] = &[
         reached: Reached::Contracted,
     },
     Past {
+        item: "Rehabilitasi Saluran Sekunder Sempu",
+        location: "Kecamatan Sempu",
+        budget_ceiling: 1_000_000_000,
+        hps: SALURAN,
+        days_ago: 50,
+        bids: KALIBARU_BIDS,
+        reached: Reached::Executing,
+    },
+    Past {
+        item: "Pemeliharaan Saluran Primer Kalibendo",
+        location: "Kecamatan Glagah",
+        budget_ceiling: 1_000_000_000,
+        hps: SALURAN,
+        days_ago: 75,
+        bids: KALIBARU_BIDS,
+        reached: Reached::Finished,
+    },
+    Past {
         item: "Rehabilitasi Bendung Sumberwadung",
         location: "Kecamatan Tegalsari",
         budget_ceiling: 1_000_000_000,
@@ -301,7 +325,7 @@ pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> 
     lelang_app::plan::announce(&past, &pa, tenant.id, unit.id, year).await?;
     for p in PAST {
         clock.ticking(now - Duration::days(p.days_ago), Duration::seconds(1));
-        run(&past, &clock, docs, &tenant, p)
+        run(&past, &clock, docs, &tenant, p, now)
             .await
             .with_context(|| format!("demo history: {}", p.item))?;
     }
@@ -333,6 +357,7 @@ async fn run(
     docs: &dyn BlobStore,
     tenant: &lelang_core::model::Tenant,
     p: &Past,
+    present: time::OffsetDateTime,
 ) -> anyhow::Result<()> {
     let store = app.store.as_ref();
     let ppk = official_actor(store, PPK).await?;
@@ -521,7 +546,11 @@ async fn run(
                 }
             }
         }
-        Reached::Awarded | Reached::Objected | Reached::Contracted => {
+        Reached::Awarded
+        | Reached::Objected
+        | Reached::Contracted
+        | Reached::Executing
+        | Reached::Finished => {
             // Each candidate through every step, by the first two members; the third dissents once.
             for bid in e.candidates() {
                 for step in [
@@ -583,7 +612,7 @@ async fn run(
             .await?;
             vote(0, Proposal::Award).await?;
             vote(1, Proposal::Award).await?;
-            after_award(app, clock, &lead, package.id, p.reached).await?;
+            after_award(app, clock, &lead, package.id, p.reached, present).await?;
         }
         Reached::ReadyToOpen | Reached::Cancelled => {}
     }
@@ -599,6 +628,7 @@ async fn after_award(
     lead: &Actor,
     package: lelang_core::PackageId,
     reached: Reached,
+    present: time::OffsetDateTime,
 ) -> anyhow::Result<()> {
     let store = app.store.as_ref();
     let e = store
@@ -622,7 +652,7 @@ async fn after_award(
                 lelang_app::objection::answer(app, lead, package, o.id, false, OBJECTION_ANSWER).await?;
             }
         }
-        Reached::Contracted => {
+        Reached::Contracted | Reached::Executing | Reached::Finished => {
             // No objection: the morning after the period the PPK issues the letter of award,
             // the winner accepts, and the contract follows over the next days.
             clock.ticking(w.closes + Duration::hours(17), Duration::seconds(1));
@@ -654,7 +684,7 @@ async fn after_award(
                 package,
                 lelang_core::contract::Kind::UnitPrice,
                 "027/KONTRAK/DPU-PENGAIRAN/2026",
-                120,
+                if reached == Reached::Finished { 30 } else { 120 },
             )
             .await?;
             if let Some(required) = c.guarantee_required {
@@ -671,9 +701,133 @@ async fn after_award(
             let start = (app.clock.now() + Duration::days(2)).date();
             lelang_app::contract::work_order(app, &ppk, package, "027/SPMK/DPU-PENGAIRAN/2026", start)
                 .await?;
+            if reached != Reached::Contracted {
+                execute(
+                    app,
+                    clock,
+                    &ppk,
+                    &company,
+                    package,
+                    reached == Reached::Finished,
+                    present,
+                )
+                .await?;
+            }
         }
         _ => {}
     }
+    Ok(())
+}
+
+/// The execution of a started contract: milestones planned on its first day; the first reported
+/// complete, accepted and paid; then either the second reported part done and now late
+/// (`finished` false), or every milestone done and paid, the handover, and the company rated.
+async fn execute(
+    app: &App,
+    clock: &FixedClock,
+    ppk: &Actor,
+    company: &Actor,
+    package: lelang_core::PackageId,
+    finished: bool,
+    present: time::OffsetDateTime,
+) -> anyhow::Result<()> {
+    use lelang_app::execution as x;
+    use lelang_core::execution::{Marks, Planned};
+    let c = app
+        .store
+        .contract(package)
+        .await?
+        .ok_or_else(|| anyhow!("contract"))?;
+    let start = c.work_order.as_ref().ok_or_else(|| anyhow!("work order"))?.start;
+    let end = c.end().ok_or_else(|| anyhow!("end"))?;
+    // 10:00 WIB of day `d` after the start; never past the demo's present.
+    let at = |d: i64| -> anyhow::Result<()> {
+        let t = time::PrimitiveDateTime::new(start + Duration::days(d), time::macros::time!(10:00))
+            .assume_offset(time::macros::offset!(+7));
+        anyhow::ensure!(t < present, "the demo's execution would pass the present");
+        clock.ticking(t, Duration::seconds(1));
+        Ok(())
+    };
+    let days = (end - start).whole_days();
+    let first = c.value * 3 / 10;
+    let plan = if finished {
+        vec![
+            Planned {
+                title: "Pembersihan sedimen dan galian".into(),
+                amount: first,
+                due: start + Duration::days(14),
+            },
+            Planned {
+                title: "Perbaikan pasangan dan pembersihan akhir".into(),
+                amount: c.value - first,
+                due: end,
+            },
+        ]
+    } else {
+        let second = c.value * 4 / 10;
+        vec![
+            Planned {
+                title: "Galian dan normalisasi saluran".into(),
+                amount: first,
+                due: start + Duration::days(10),
+            },
+            Planned {
+                title: "Pasangan batu kali".into(),
+                amount: second,
+                due: start + Duration::days(20),
+            },
+            Planned {
+                title: "Plesteran dan pembersihan akhir".into(),
+                amount: c.value - first - second,
+                due: end,
+            },
+        ]
+    };
+    let first_due = (plan[0].due - start).whole_days();
+    at(0)?;
+    x::plan(app, ppk, package, plan).await?;
+    at(first_due - 1)?;
+    x::report(
+        app,
+        company,
+        package,
+        1,
+        100,
+        "Pekerjaan termin pertama selesai seluruhnya.",
+    )
+    .await?;
+    at(first_due)?;
+    x::accept(app, ppk, package, 1, "027/BA-PEMERIKSAAN/DPU-PENGAIRAN/01").await?;
+    at(first_due + 2)?;
+    x::pay(app, ppk, package, 1, "SP2D-00873").await?;
+    if !finished {
+        at(19)?;
+        x::report(
+            app,
+            company,
+            package,
+            2,
+            70,
+            "Pasangan batu kali 70 %: hujan menghentikan pekerjaan empat hari.",
+        )
+        .await?;
+        return Ok(());
+    }
+    at(days - 1)?;
+    x::report(app, company, package, 2, 100, "Seluruh pekerjaan selesai.").await?;
+    at(days)?;
+    x::accept(app, ppk, package, 2, "027/BA-PEMERIKSAAN/DPU-PENGAIRAN/02").await?;
+    at(days + 1)?;
+    x::hand_over(app, ppk, package, "027/BAST/DPU-PENGAIRAN/2026").await?;
+    at(days + 2)?;
+    x::pay(app, ppk, package, 2, "SP2D-00991").await?;
+    let marks = Marks {
+        quality: 3,
+        cost: 3,
+        time: 2,
+        service: 3,
+    };
+    x::rate(app, ppk, package, marks).await?;
     Ok(())
 }
 
