@@ -26,6 +26,7 @@ pub mod log;
 pub mod objection;
 pub mod opening;
 pub mod package;
+pub mod period;
 pub mod plan;
 pub mod pokja;
 pub mod rules;

@@ -29,6 +29,7 @@ pub mod objection;
 pub mod package;
 pub mod password;
 pub mod payload;
+pub mod period;
 pub mod plan;
 pub mod pokja;
 pub mod policy;

@@ -11,7 +11,7 @@ use crate::privacy::EventRules;
 use crate::sealing::opening;
 use crate::{
     appeal, award_letter, calendar, cancellation, clarification, contract, directory, document, evaluation,
-    execution, objection, package, plan, pokja, sealing, second_factor, submission, tender, vendor,
+    execution, objection, package, period, plan, pokja, sealing, second_factor, submission, tender, vendor,
 };
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};

@@ -39,6 +39,8 @@ macro_rules! for_each_stage {
             Objection => objection,
             /// Appeals of construction bidders (sanggah banding).
             Appeal => appeal,
+            /// The ends of the periods after an award, put on the log by the server's timer.
+            Period => period,
             /// The letter of award (SPPBJ) and the company's response.
             AwardLetter => award_letter,
             /// The contract: drafted, guaranteed, signed, and its work order.

@@ -452,6 +452,17 @@ pub trait EvaluationStore: Send + Sync + 'static {
     /// A contract's execution, once its milestones are planned.
     async fn execution(&self, package: PackageId) -> Result<Option<crate::execution::Execution>, StoreError>;
 
+    /// The periods already ended of the award the evaluation at `version` holds.
+    async fn period_ends(
+        &self,
+        package: PackageId,
+        version: u32,
+    ) -> Result<Vec<crate::period::Period>, StoreError>;
+
+    /// Concluded tenders whose current award may still have a period to end: not settled (no
+    /// last end recorded for the evaluation's version) and not contracted.
+    async fn unsettled_awards(&self) -> Result<Vec<PackageId>, StoreError>;
+
     /// A company's executions (its record of contracts), oldest first.
     async fn executions_of(&self, vendor: VendorId) -> Result<Vec<crate::execution::Execution>, StoreError>;
 

@@ -58,6 +58,7 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
         Mutation::Appeal(m) => appeal(tx, m).await,
         Mutation::Contract(m) => contract(tx, m).await,
         Mutation::Execution(m) => execution(tx, m).await,
+        Mutation::Period(m) => period(tx, m).await,
     }
 }
 
@@ -333,6 +334,18 @@ async fn contract<D: Db>(tx: &mut D, m: &lelang_core::contract::Mutation) -> Res
             contract,
             expected_version,
         } => crate::contract::put_contract(tx, contract, *expected_version).await,
+    }
+}
+
+async fn period<D: Db>(tx: &mut D, m: &lelang_core::period::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::period::Mutation;
+    match m {
+        Mutation::InsertPeriodEnd {
+            package_id,
+            evaluation_version,
+            period,
+            last,
+        } => crate::period::insert(tx, *package_id, *evaluation_version, *period, *last).await,
     }
 }
 

@@ -30,6 +30,7 @@ pub mod evaluation;
 pub mod log;
 pub mod objection;
 pub mod ocds;
+pub mod period;
 pub mod plan;
 pub mod sealing;
 pub mod tender;
@@ -734,6 +735,22 @@ macro_rules! sql_store {
         package: lelang_core::ids::PackageId,
     ) -> Result<Option<lelang_core::execution::Execution>, StoreError> {
         $crate::contract::execution(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn period_ends(
+        &self,
+        package: lelang_core::ids::PackageId,
+        version: u32,
+    ) -> Result<Vec<lelang_core::period::Period>, StoreError> {
+        $crate::period::ends(&mut &self.reader, package, version)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn unsettled_awards(&self) -> Result<Vec<lelang_core::ids::PackageId>, StoreError> {
+        $crate::period::unsettled(&mut &self.reader)
             .await
             .map_err($crate::store_error)
     }

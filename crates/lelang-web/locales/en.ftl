@@ -1258,3 +1258,4 @@ requirements-performance = A mean performance rating of at least { $score } out 
 requirements-form-performance = Minimum mean performance rating (0–100, empty if not required)
 requirements-form-performance-hint = From the PPKs' ratings of the company's finished contracts; a company never rated is not shut out.
 unmet-performance = mean performance rating below the minimum
+event-period_ended = A period after the award ended

@@ -1258,3 +1258,4 @@ requirements-performance = Penilaian kinerja rata-rata sekurang-kurangnya { $sco
 requirements-form-performance = Penilaian kinerja rata-rata minimal (0–100, kosongkan bila tidak disyaratkan)
 requirements-form-performance-hint = Dari penilaian PPK atas kontrak penyedia yang sudah selesai; penyedia yang belum pernah dinilai tidak tersingkir.
 unmet-performance = penilaian kinerja rata-rata di bawah batas
+event-period_ended = Masa setelah penetapan pemenang berakhir

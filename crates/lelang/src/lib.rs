@@ -157,6 +157,8 @@ pub async fn serve(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result
         state.committer.clone(),
         state.log.clone(),
     ));
+    // The periods after an award end on the log when they pass, whether or not anyone asks.
+    let periods = tokio::spawn(lelang_app::period::run_timer(state.app.clone()));
     let dumps = tokio::spawn(lelang_web::ocds::run_dumps(state.clone()));
     let router = lelang_web::router(state);
     let listener = tokio::net::TcpListener::bind(settings.listen)
@@ -182,6 +184,7 @@ pub async fn serve(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result
     purge.abort();
     checkpoints.abort();
     closer.abort();
+    periods.abort();
     dumps.abort();
     tracing::info!("stopped");
     Ok(())
