@@ -386,11 +386,11 @@ async fn lelang_verify_award_agrees_with_the_demo_and_refuses_a_changed_reason()
         assert!(!ok, "{name}: a rewritten reason verified: {out}");
         assert!(out.contains("which its figures contradict"), "{out}");
     }
-    // Every concluded tender of the demo (five awarded — one contracted, one in execution, one
-    // finished, one objected to — and the failed one) verifies offline.
+    // Every concluded tender of the demo (six awarded — one contracted, one in execution, one
+    // finished, one objected to, one appealed — and the failed one) verifies offline.
     let regency = app.store.tenant_by_slug(SLUG).await.expect("q").expect("tenant");
     let concluded = app.store.concluded(regency.id).await.expect("q");
-    assert_eq!(concluded.len(), 6);
+    assert_eq!(concluded.len(), 7);
     let file = dir.path().join("concluded.json");
     for record in concluded {
         let r = anon
@@ -471,8 +471,8 @@ async fn lelang_verify_award_agrees_with_the_demo_and_refuses_a_changed_reason()
         .collect();
     assert_eq!(
         concluded.len(),
-        6,
-        "the five awarded tenders (three contracted, one objected) and the failed one"
+        7,
+        "the six awarded tenders (three contracted, one objected, one appealed) and the failed one"
     );
     let cancelled: Vec<_> = app
         .store

@@ -203,11 +203,12 @@ async fn a_started_contract_runs_to_its_handover_and_rating() {
     }
 }
 
-/// The demo's contracts in execution and finished, as a visitor sees them today: Sempu's first
-/// milestone paid and its second late; Kalibendo's handed over and its company rated, which the
-/// company's record carries into its next tenders.
+/// The demo's later stages as a visitor sees them today: Tamansuruh's appeal waiting for its
+/// answer (its objection period's end on the log); Sempu's first milestone paid and its second
+/// late; Kalibendo's handed over and its company rated, which the company's record carries into
+/// its next tenders.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_demo_shows_a_contract_in_execution_and_a_finished_one() {
+async fn the_demo_shows_an_appeal_pending_a_contract_in_execution_and_a_finished_one() {
     use lelang_core::Clock;
     let app = TestApp::with_demo().await;
     let today = app.clock.now().to_offset(time::macros::offset!(+7)).date();

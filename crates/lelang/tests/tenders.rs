@@ -34,8 +34,8 @@ async fn public_search_filters_and_refuses_bad_parameters() {
     assert_eq!(all.status, StatusCode::OK, "{}", all.body);
     let all = all.json();
     assert_eq!(
-        all["total"], 12,
-        "the demo announces one open tender per regency, nine of this year's in Banyuwangi (eight closed, one cancelled) and the repeat of the one that failed (open): {all}"
+        all["total"], 13,
+        "the demo announces one open tender per regency, ten of this year's in Banyuwangi (nine closed, one cancelled) and the repeat of the one that failed (open): {all}"
     );
     assert_eq!(
         q(&mut anon, "q=irigasi").await,
@@ -58,7 +58,7 @@ async fn public_search_filters_and_refuses_bad_parameters() {
     );
     assert_eq!(
         q(&mut anon, "status=closed").await.len(),
-        9,
+        10,
         "the cancelled tender is closed too"
     );
     assert_eq!(
@@ -69,7 +69,7 @@ async fn public_search_filters_and_refuses_bad_parameters() {
     assert!(q(&mut anon, "max=1000").await.is_empty());
     assert_eq!(
         q(&mut anon, "page=0").await.len(),
-        12,
+        13,
         "page 0 reads as the first"
     );
     let long = format!("/api/v1/tenders?q={}", "a".repeat(201));

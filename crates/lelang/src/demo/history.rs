@@ -2,7 +2,8 @@
 //! commands under a clock that steps through the past weeks: one whose deadline and grace window
 //! have passed with sealed bids ready to open, one in evaluation, one awarded (its announcement
 //! public), one failed because every bid is above HPS, one cancelled by its budget holder before
-//! its deadline, one with an objection in its period, and three contracted: one just started, one
+//! its deadline, one with an objection in its period, one whose appeal waits for its answer, and
+//! three contracted: one just started, one
 //! in execution with a milestone paid and one late, one finished with its company rated. Every
 //! event is genuine: the bids are
 //! sealed to the ceremony's key, opened by two members' proven partials, corrected from the
@@ -42,6 +43,9 @@ enum Reached {
     Cancelled,
     /// Awarded a few days ago; one objection waits inside its period.
     Objected,
+    /// Awarded; the objection rejected and the bidder's appeal (construction) waits for the
+    /// budget holder's answer.
+    Appealed,
     /// Awarded, no objection; the letter of award accepted and the contract signed and started.
     Contracted,
     /// Contracted weeks ago: its first milestone paid, its second late.
@@ -190,6 +194,15 @@ const PAST: &[Past] = &[
         reached: Reached::Contracted,
     },
     Past {
+        item: "Rehabilitasi Saluran Tersier Desa Tamansuruh",
+        location: "Kecamatan Glagah",
+        budget_ceiling: 1_000_000_000,
+        hps: SALURAN,
+        days_ago: 19,
+        bids: KALIBARU_BIDS,
+        reached: Reached::Appealed,
+    },
+    Past {
         item: "Rehabilitasi Saluran Sekunder Sempu",
         location: "Kecamatan Sempu",
         budget_ceiling: 1_000_000_000,
@@ -250,6 +263,10 @@ const OBJECTION: &str = "Kami keberatan atas koreksi aritmetik penawaran kami: j
 const OBJECTION_ANSWER: &str = "Sanggah ditolak. Dalam koreksi aritmetik, hasil perkalian volume dengan \
     harga satuan yang berlaku (4.000 m3 × Rp175.000 = Rp700.000.000); total terkoreksi Rp910.000.000 \
     berada di atas penawaran pemenang Rp905.000.000.";
+
+/// The appeal of the bidder whose objection was rejected.
+const APPEAL: &str = "Kami mengajukan sanggah banding: jawaban sanggah tidak menanggapi bahwa dokumen pemilihan \
+    menyatakan jumlah harga yang tertulis pada daftar kuantitas yang berlaku bila terdapat perbedaan.";
 
 /// Why the budget holder cancels the demo's cancelled tender (published).
 const CANCEL_REASON: &str = "Anggaran kegiatan dialihkan untuk penanganan darurat banjir bandang \
@@ -344,6 +361,8 @@ pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> 
     for username in POKJA {
         members.push(official_actor(store, username).await?);
     }
+    // Today the server's timer ends the periods that have passed since.
+    lelang_app::period::fire_due(app).await?;
     let repeat = lelang_app::evaluation::repeat(app, &members[0], package.id).await?;
     announce(app, docs, &tenant, &repeat, &members)
         .await
@@ -548,6 +567,7 @@ async fn run(
         }
         Reached::Awarded
         | Reached::Objected
+        | Reached::Appealed
         | Reached::Contracted
         | Reached::Executing
         | Reached::Finished => {
@@ -639,23 +659,39 @@ async fn after_award(
         .await?
         .ok_or_else(|| anyhow!("no objection window"))?;
     match reached {
-        Reached::Awarded | Reached::Objected => {
+        Reached::Awarded | Reached::Objected | Reached::Appealed => {
             // The next day the bidder the correction moved behind objects.
             clock.ticking(app.clock.now() + Duration::days(1), Duration::seconds(1));
             let (objector, _) = vendor_actor(store, "vendor.blambangan").await?;
             lelang_app::objection::file(app, &objector, package, OBJECTION).await?;
-            if reached == Reached::Awarded {
-                // Once the period ends, the pokja answers: the correction stands.
+            if reached != Reached::Objected {
+                // Once the period ends (the server's timer puts its end on the log), the pokja
+                // answers: the correction stands.
                 clock.ticking(w.closes + Duration::hours(17), Duration::seconds(1));
+                lelang_app::period::fire(app, package).await?;
                 let filed = store.objections(package).await?;
                 let o = filed.first().ok_or_else(|| anyhow!("the objection"))?;
                 lelang_app::objection::answer(app, lead, package, o.id, false, OBJECTION_ANSWER).await?;
+                if reached == Reached::Appealed {
+                    // The next morning the bidder appeals, with its guarantee of 1 % of HPS.
+                    clock.ticking(app.clock.now() + Duration::hours(20), Duration::seconds(1));
+                    let p = store.package(package).await?.ok_or_else(|| anyhow!("package"))?;
+                    let rules = lelang_app::rules::of(&p)?;
+                    let g = lelang_core::appeal::Guarantee {
+                        issuer: "Bank Jatim Cabang Genteng".into(),
+                        number: "JSB-2026-0042".into(),
+                        amount: rules.appeal_guarantee(p.owner_estimate),
+                        valid_until: (app.clock.now() + Duration::days(30)).date(),
+                    };
+                    lelang_app::appeal::file(app, &objector, package, APPEAL, g).await?;
+                }
             }
         }
         Reached::Contracted | Reached::Executing | Reached::Finished => {
             // No objection: the morning after the period the PPK issues the letter of award,
             // the winner accepts, and the contract follows over the next days.
             clock.ticking(w.closes + Duration::hours(17), Duration::seconds(1));
+            lelang_app::period::fire(app, package).await?;
             let ppk = official_actor(store, PPK).await?;
             lelang_app::award_letter::issue(app, &ppk, package, "027/SPPBJ/DPU-PENGAIRAN/2026").await?;
             let letters = store
