@@ -2,6 +2,7 @@
 //! accepts, pays, amends, records the handover or terminates, and rates the company.
 
 use crate::{App, AppError};
+use lelang_core::appeal::Guarantee;
 use lelang_core::contract::Contract;
 use lelang_core::execution::{self, Addendum, Execution, Ground, Marks, Planned};
 use lelang_core::ids::{PackageId, VendorId};
@@ -109,6 +110,36 @@ pub async fn rate(app: &App, actor: &Actor, package: PackageId, marks: Marks) ->
     let (p, e) = read(app, package).await?;
     let rules = crate::rules::of(&p)?;
     app.run(|cx| execution::rate(actor, &p, &e, rules, marks, cx))
+        .await
+}
+
+/// The PPK pays the advance against the company's guarantee.
+pub async fn pay_advance(
+    app: &App,
+    actor: &Actor,
+    package: PackageId,
+    amount: lelang_core::rules::Rupiah,
+    guarantee: Guarantee,
+    reference: &str,
+) -> Result<Execution, AppError> {
+    let (p, e) = read(app, package).await?;
+    let c = app.store.contract(package).await?.ok_or(AppError::NotFound)?;
+    let end = c.end().ok_or(AppError::NotFound)?;
+    let rules = crate::rules::of(&p)?;
+    app.run(|cx| execution::pay_advance(actor, &p, &e, end, rules, amount, guarantee, reference, cx))
+        .await
+}
+
+/// The company gives its maintenance guarantee after the handover.
+pub async fn give_maintenance_guarantee(
+    app: &App,
+    actor: &Actor,
+    package: PackageId,
+    guarantee: Guarantee,
+) -> Result<Execution, AppError> {
+    let (p, e) = read(app, package).await?;
+    let rules = crate::rules::of(&p)?;
+    app.run(|cx| execution::give_maintenance_guarantee(actor, &p, &e, rules, guarantee, cx))
         .await
 }
 

@@ -214,6 +214,10 @@ pub struct ContractRules {
     /// Amendments may raise the contract value by at most this share of the signed value, per
     /// mille, all amendments together.
     pub amendment_increase_permille: Figure,
+    /// The largest advance payment, per mille of the contract value.
+    pub advance_payment_max_permille: Figure,
+    /// The maintenance guarantee of construction at the handover, per mille of the contract value.
+    pub maintenance_guarantee_permille: Figure,
     /// The weight of the quality (and quantity) of the work in the company's rating.
     pub rating_quality_weight: Figure,
     /// The weight of cost.
@@ -430,6 +434,11 @@ impl RuleSet {
     pub fn amendment_increase_limit(&self, signed_value: Rupiah) -> Rupiah {
         let p = i128::from(self.contract.amendment_increase_permille.value);
         (i128::from(signed_value) * p / 1000) as Rupiah
+    }
+
+    /// A share of `value` in per mille, rounded up to the rupiah (a guarantee's floor).
+    pub fn permille_up(value: Rupiah, permille: &Figure) -> Rupiah {
+        ((i128::from(value) * i128::from(permille.value) + 999) / 1000) as Rupiah
     }
 
     /// The appeal guarantee for a construction package (1 % of HPS under every rule set so far),

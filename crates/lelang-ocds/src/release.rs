@@ -53,7 +53,7 @@ pub struct Publisher {
 /// deadline rush appends many commitments that publish nothing until the opening). A type that
 /// `release_of` maps must be listed here, or its releases silently never appear: the unit test
 /// below folds one event of every mapped type and expects its release.
-const READ: [&str; 29] = [
+const READ: [&str; 30] = [
     "tenant_created",
     "work_unit_created",
     "vendor_registered",
@@ -80,6 +80,7 @@ const READ: [&str; 29] = [
     "milestones_planned",
     "milestone_accepted",
     "milestone_paid",
+    "advance_paid",
     "contract_amended",
     "work_handed_over",
     "contract_terminated",
@@ -585,17 +586,31 @@ impl Publisher {
                 amount,
                 ..
             }) => {
-                let mut payer = d
-                    .buyers
-                    .get(package_id)
-                    .map_or_else(|| json!({ "id": "skpd", "name": "Perangkat Daerah" }), |u| d.buyer(*u));
-                payer["roles"] = json!(["buyer", "payer"]);
-                let mut payee = d.tenderer(*vendor_id);
-                payee["roles"] = json!(["tenderer", "supplier", "payee"]);
+                let (payer, payee) = d.payer_payee(*package_id, *vendor_id);
                 let mut fields = d.contract(
                     *package_id,
                     json!({ "implementation": { "transactions": [{
                         "id": format!("payment-{}-{milestone}", package_id.0),
+                        "date": date(e.at),
+                        "value": idr(*amount),
+                        "payer": reference(&payer),
+                        "payee": reference(&payee),
+                    }]}}),
+                );
+                fields["parties"] = json!([payer, payee]);
+                (*package_id, "implementationUpdate", fields)
+            }
+            EventPayload::Execution(execution::Event::AdvancePaid {
+                package_id,
+                vendor_id,
+                amount,
+                ..
+            }) => {
+                let (payer, payee) = d.payer_payee(*package_id, *vendor_id);
+                let mut fields = d.contract(
+                    *package_id,
+                    json!({ "implementation": { "transactions": [{
+                        "id": format!("advance-{}", package_id.0),
                         "date": date(e.at),
                         "value": idr(*amount),
                         "payer": reference(&payer),
@@ -695,6 +710,18 @@ impl Directory {
             c.extend(f);
         }
         json!({ "contracts": [c] })
+    }
+
+    /// The parties of a payment: the process's buyer pays the company.
+    fn payer_payee(&self, package: PackageId, vendor: VendorId) -> (Value, Value) {
+        let mut payer = self.buyers.get(&package).map_or_else(
+            || json!({ "id": "skpd", "name": "Perangkat Daerah" }),
+            |u| self.buyer(*u),
+        );
+        payer["roles"] = json!(["buyer", "payer"]);
+        let mut payee = self.tenderer(vendor);
+        payee["roles"] = json!(["tenderer", "supplier", "payee"]);
+        (payer, payee)
     }
 
     fn buyer(&self, unit: WorkUnitId) -> Value {

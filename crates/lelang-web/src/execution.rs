@@ -125,10 +125,32 @@ async fn package(state: &AppState, slug: &str, id: Uuid) -> Result<PackageId, Ap
     )
 }
 
+/// An advance payment and the guarantee that covers it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdvanceInput {
+    /// The amount advanced, rupiah.
+    pub amount: i64,
+    /// The payment's reference (SP2D).
+    pub reference: String,
+    /// The company's advance guarantee.
+    pub guarantee: crate::contract::GuaranteeInput,
+}
+
+fn guarantee(g: &crate::contract::GuaranteeInput) -> Result<lelang_core::appeal::Guarantee, ApiError> {
+    Ok(lelang_core::appeal::Guarantee {
+        issuer: g.issuer.clone(),
+        number: g.number.clone(),
+        amount: g.amount,
+        valid_until: crate::contract::date(&g.valid_until, "valid_until")?,
+    })
+}
+
 /// What the PPK does, one command per action.
 #[derive(Debug)]
 enum PpkAction {
     Plan(PlanInput),
+    Advance(AdvanceInput),
     Accept(u16, NumberInput),
     Pay(u16, NumberInput),
     Amend(AmendmentInput),
@@ -142,6 +164,7 @@ impl PpkAction {
     fn done(&self) -> &'static str {
         match self {
             PpkAction::Plan(_) => "milestones-planned",
+            PpkAction::Advance(_) => "advance-paid",
             PpkAction::Accept(..) => "milestone-accepted",
             PpkAction::Pay(..) => "milestone-paid",
             PpkAction::Amend(_) => "contract-amended",
@@ -177,6 +200,10 @@ async fn run_ppk(
                 })
                 .collect::<Result<Vec<_>, ApiError>>()?;
             x::plan(app, actor, p, items).await?
+        }
+        PpkAction::Advance(i) => {
+            let g = guarantee(&i.guarantee)?;
+            x::pay_advance(app, actor, p, i.amount, g, &i.reference).await?
         }
         PpkAction::Accept(n, i) => x::accept(app, actor, p, n, &i.number).await?,
         PpkAction::Pay(n, i) => x::pay(app, actor, p, n, &i.number).await?,
@@ -260,6 +287,14 @@ ppk_api!(
     [],
     |i, n| PpkAction::Plan(i)
 );
+ppk_api!(
+    advance_api,
+    "/api/v1/tenants/{slug}/packages/{id}/execution/advance",
+    AdvanceInput,
+    "The PPK pays an advance (at most the rule set's share) against the company's guarantee covering it.",
+    [],
+    |i, n| PpkAction::Advance(i)
+);
 ppk_api!(accept_api, "/api/v1/tenants/{slug}/packages/{id}/execution/milestones/{n}/acceptance", NumberInput,
     "The PPK's inspection accepts a milestone reported complete (its minutes' number).",
     [, ("n" = u16, Path, description = "Milestone, from 1")], |i, n| PpkAction::Accept(n, i));
@@ -324,6 +359,31 @@ pub(crate) async fn progress_api(
     ))
 }
 
+/// The company gives its maintenance guarantee after the handover (construction).
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/execution/maintenance-guarantee", tag = "contracts", request_body = crate::contract::GuaranteeInput,
+    params(("id" = Uuid, Path, description = "Package id")),
+    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn maintenance_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<crate::contract::GuaranteeInput>,
+) -> Result<Json<Execution>, ApiError> {
+    Ok(Json(maintenance(&state, &ctx, id, &input).await?))
+}
+
+async fn maintenance(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    input: &crate::contract::GuaranteeInput,
+) -> Result<Execution, ApiError> {
+    ctx.user_actor()?;
+    let g = guarantee(input)?;
+    Ok(lelang_app::execution::give_maintenance_guarantee(&state.app, &ctx.actor, PackageId(id), g).await?)
+}
+
 fn offset(tenant: &Tenant) -> UtcOffset {
     UtcOffset::from_hms(tenant.time_zone.utc_offset_hours(), 0, 0).unwrap_or(UtcOffset::UTC)
 }
@@ -364,6 +424,32 @@ pub(crate) async fn panel(
             .and_then(|end| end.checked_add(time::Duration::days(i64::from(e.days_added()))));
         if let Some(end) = end {
             summary.push((t.get("contract-period"), format!("{} – {}", w.start, end)));
+        }
+        if let Some(a) = &e.advance {
+            summary.push((
+                t.get("execution-advance"),
+                format!(
+                    "{} · {} · {} {} · {} · {}",
+                    rupiah(a.amount),
+                    a.paid.number,
+                    t.get("execution-guarantee"),
+                    a.guarantee.issuer,
+                    a.guarantee.number,
+                    rupiah(a.guarantee.amount)
+                ),
+            ));
+        }
+        if let Some(g) = &e.maintenance_guarantee {
+            summary.push((
+                t.get("execution-maintenance-guarantee"),
+                format!(
+                    "{} · {} · {} · {}",
+                    g.issuer,
+                    g.number,
+                    rupiah(g.amount),
+                    g.valid_until
+                ),
+            ));
         }
         if let Some(h) = &e.handover {
             summary.push((
@@ -457,6 +543,11 @@ pub(crate) async fn panel(
         }
     }
     let ended = e.as_ref().is_some_and(Execution::ended);
+    let rules = lelang_app::rules::of(&p)?;
+    let maintenance_required = e
+        .as_ref()
+        .filter(|_| !ppk_page)
+        .and_then(|e| execution::may_give_maintenance_guarantee(actor, &p, e, rules).ok());
     let value = e.as_ref().map_or(c.value, Execution::value);
     Ok(Some(ExecutionPanel {
         planned: e.is_some(),
@@ -470,6 +561,11 @@ pub(crate) async fn panel(
         can_amend: e
             .as_ref()
             .is_some_and(|e| ppk(execution::may_amend(actor, &p, e))),
+        can_advance: e
+            .as_ref()
+            .is_some_and(|e| ppk(execution::may_pay_advance(actor, &p, e))),
+        advance_max: rupiah(value * rules.contract.advance_payment_max_permille.value / 1000),
+        maintenance_required: maintenance_required.map(rupiah),
         can_hand_over: e
             .as_ref()
             .is_some_and(|e| ppk(execution::may_hand_over(actor, &p, e))),
@@ -539,6 +635,22 @@ fn ppk_form(action: &str, f: &HashMap<String, String>) -> Result<PpkAction, ApiE
             }
             PpkAction::Plan(PlanInput { milestones })
         }
+        "advance" => {
+            let rp = |k: &'static str| -> Result<i64, ApiError> {
+                let digits: String = field(f, k).chars().filter(char::is_ascii_digit).collect();
+                digits.parse().map_err(|_| invalid(k, "invalid-amount"))
+            };
+            PpkAction::Advance(AdvanceInput {
+                amount: rp("amount")?,
+                reference: field(f, "number").to_owned(),
+                guarantee: crate::contract::GuaranteeInput {
+                    issuer: field(f, "issuer").to_owned(),
+                    number: field(f, "guarantee_number").to_owned(),
+                    amount: rp("guarantee_amount")?,
+                    valid_until: field(f, "valid_until").to_owned(),
+                },
+            })
+        }
         "acceptance" => PpkAction::Accept(n()?, num()),
         "payment" => PpkAction::Pay(n()?, num()),
         "amendments" => PpkAction::Amend(AmendmentInput {
@@ -594,6 +706,30 @@ async fn ppk_page(
         Err(e) => ("", Err(e)),
     };
     crate::tender::finish(state.clone(), ctx, slug, id, ok, result).await
+}
+
+/// The company's maintenance guarantee form on the contract page.
+async fn maintenance_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    PageForm(f): PageForm<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let digits: String = field(&f, "amount").chars().filter(char::is_ascii_digit).collect();
+        let input = crate::contract::GuaranteeInput {
+            issuer: field(&f, "issuer").to_owned(),
+            number: field(&f, "number").to_owned(),
+            amount: digits.parse().map_err(|_| invalid("amount", "invalid-amount"))?,
+            valid_until: field(&f, "valid_until").to_owned(),
+        };
+        maintenance(&state, &ctx, id, &input).await?;
+        Ok(format!("/tenders/{id}/contract?ok=maintenance-guarantee-given"))
+    }
+    .await;
+    let path = format!("/tenders/{id}/contract");
+    let again = |errors| page_view(&state, &ctx, id, StatusCode::UNPROCESSABLE_ENTITY, errors, None);
+    crate::view::form_done(&state, &ctx, &path, result, again).await
 }
 
 /// The company's progress form on the contract page.
@@ -669,7 +805,7 @@ async fn page_view(
     let path = format!("/tenders/{id}/contract");
     let mut nav = crate::view::nav_for(state, ctx, &path).await;
     nav.flash = flash
-        .filter(|k| *k == "progress-reported")
+        .filter(|k| ["progress-reported", "maintenance-guarantee-given"].contains(k))
         .map(|k| t.get(&format!("execution-flash-{k}")));
     let page = ContractPage {
         title: tender.name.clone(),
@@ -722,6 +858,18 @@ pub fn routes() -> crate::routes::Routes {
         )
         .route("/tenders/{id}/contract", get(page))
         .route("/tenders/{id}/contract/progress", post(progress_page))
+        .route(
+            "/tenders/{id}/contract/maintenance-guarantee",
+            post(maintenance_page),
+        )
+        .route(
+            "/api/v1/tenders/{id}/execution/maintenance-guarantee",
+            post(maintenance_api),
+        )
+        .route(
+            "/api/v1/tenants/{slug}/packages/{id}/execution/advance",
+            post(advance_api),
+        )
         .route(
             "/t/{slug}/packages/{id}/tender/execution/{action}",
             post(ppk_page),

@@ -797,6 +797,11 @@ pub struct ExecutionPanel {
     /// The work's first day (no milestone before it).
     pub start: String,
     pub can_amend: bool,
+    pub can_advance: bool,
+    /// The largest advance, formatted.
+    pub advance_max: String,
+    /// The maintenance guarantee the reader (the company) owes now, formatted.
+    pub maintenance_required: Option<String>,
     pub can_hand_over: bool,
     pub can_terminate: bool,
     pub can_rate: bool,

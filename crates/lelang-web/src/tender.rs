@@ -572,6 +572,7 @@ pub(crate) async fn page_view(
                 "contract-signed",
                 "work-order-issued",
                 "milestones-planned",
+                "advance-paid",
                 "milestone-accepted",
                 "milestone-paid",
                 "contract-amended",

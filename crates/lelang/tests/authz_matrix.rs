@@ -1921,6 +1921,9 @@ const SEALING_ROUTES: &[&str] = &[
     "/tenders/{id}/contract",
     "/tenders/{id}/contract/progress",
     "/t/{slug}/packages/{id}/tender/execution/{action}",
+    "/api/v1/tenants/{slug}/packages/{id}/execution/advance",
+    "/api/v1/tenders/{id}/execution/maintenance-guarantee",
+    "/tenders/{id}/contract/maintenance-guarantee",
     // Covered by tests/submission.rs (`submission_routes_refuse_everyone_else`).
     "/api/v1/tenders/{id}/bids/{bid}",
     "/api/v1/tenders/{id}/bids/{bid}/content",

@@ -62,6 +62,26 @@ async fn a_started_contract_runs_to_its_handover_and_rating() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
+    // The advance: at most 30 % of the value, covered by the company's guarantee through the end.
+    let most = c.value * 3 / 10;
+    let advance = |amount: i64, covered: i64| {
+        json!({ "amount": amount, "reference": "SP2D-UM-00102", "guarantee": {
+            "issuer": "Bank Jatim Cabang Banyuwangi", "number": "JUM-2026-0031", "amount": covered,
+            "valid_until": end.to_string() } })
+    };
+    let r = ppk
+        .post_json(&format!("{base}/advance"), &advance(most + 1, most + 1), None)
+        .await;
+    assert!(r.body.contains("advance-over-limit"), "{}", r.body);
+    let r = ppk
+        .post_json(&format!("{base}/advance"), &advance(most, most - 1), None)
+        .await;
+    assert!(r.body.contains("advance-guarantee-too-small"), "{}", r.body);
+    let r = ppk
+        .post_json(&format!("{base}/advance"), &advance(most, most), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
     // Only the contracted company reports; the PPK accepts a complete milestone and pays it.
     let progress = |n: u16| format!("/api/v1/tenders/{id}/execution/milestones/{n}/progress");
     let report = json!({ "percent": 100, "note": "Galian 400 m dan pasangan batu kali selesai." });
@@ -172,8 +192,20 @@ async fn a_started_contract_runs_to_its_handover_and_rating() {
     assert!(r.body.contains("invalid-mark"), "{}", r.body);
     let r = ppk.post_json(&format!("{base}/rating"), &rating, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let value_now = r.json()["signed_value"].as_i64().expect("value") + limit / 2;
+    let score = r.json()["rating"]["score"].clone();
+    // Construction: the company's maintenance guarantee, 5 % of the value now, after the handover.
+    let maintenance = format!("/api/v1/tenders/{id}/execution/maintenance-guarantee");
+    let g = |amount: i64| json!({ "issuer": "Bank Jatim Cabang Banyuwangi", "number": "JPM-2027-0004", "amount": amount, "valid_until": "2027-12-31" });
+    let needed = (value_now * 50 + 999) / 1000;
+    let r = ppk.post_json(&maintenance, &g(needed), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = v.post_json(&maintenance, &g(needed - 1), None).await;
+    assert!(r.body.contains("maintenance-guarantee-too-small"), "{}", r.body);
+    let r = v.post_json(&maintenance, &g(needed), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // (3 + 2 + 2 + 3) / 12 under even weights = 83.3 → 83.
-    assert_eq!(r.json()["rating"]["score"], 83);
+    assert_eq!(score, 83);
 
     // The public: the JSON, the contract's page, and the open data.
     let mut anon = app.client();
@@ -198,6 +230,10 @@ async fn a_started_contract_runs_to_its_handover_and_rating() {
         record.body
     );
     let published = common::ocds::check_everything(&app).await;
+    assert!(
+        record.body.contains(&format!("advance-{id}")),
+        "the advance is a transaction"
+    );
     for tag in ["implementation", "implementationUpdate", "contractAmendment"] {
         assert!(published.tags.contains(tag), "{tag}");
     }

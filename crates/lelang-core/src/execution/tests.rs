@@ -328,3 +328,115 @@ fn a_terminated_contract_takes_no_more_work_and_only_a_default_proposes_the_blac
         .is_ok()
     );
 }
+
+#[test]
+fn the_advance_is_covered_by_its_guarantee_and_construction_owes_a_maintenance_guarantee() {
+    let (t, c) = started();
+    let (ppk, p, at) = (t.w.ppk.clone(), t.w.package.clone(), cx(now()));
+    let v = company(c.vendor_id);
+    let (e, _) = plan(&ppk, &p, &c, None, two_terms(), &at).expect("planned");
+    let end = c.end().expect("end");
+    let g = |amount, valid_until| Guarantee {
+        issuer: "Bank Jatim".into(),
+        number: "JUM-7".into(),
+        amount,
+        valid_until,
+    };
+    // 30 % of 730,000,000 = 219,000,000 at most; the guarantee covers the whole advance, through
+    // the planned end.
+    let pay = |who: &Actor, amount, guarantee| {
+        pay_advance(who, &p, &e, end, &t.w.rules, amount, guarantee, "SP2D-UM-1", &at)
+    };
+    assert_eq!(
+        code(pay(&ppk, 219_000_001, g(219_000_001, end))),
+        "advance-over-limit"
+    );
+    assert_eq!(
+        code(pay(&ppk, 100_000_000, g(99_999_999, end))),
+        "advance-guarantee-too-small"
+    );
+    assert_eq!(
+        code(pay(
+            &ppk,
+            100_000_000,
+            g(100_000_000, end - time::Duration::days(1))
+        )),
+        "advance-guarantee-expires"
+    );
+    assert!(matches!(
+        pay(&v, 100_000_000, g(100_000_000, end)),
+        Err(CommandError::Denied(_))
+    ));
+    let (e, change) = pay(&ppk, 100_000_000, g(100_000_000, end)).expect("advanced");
+    assert_eq!(change.events[0].event_type, "advance_paid");
+    assert_eq!(
+        code(pay_advance(
+            &ppk,
+            &p,
+            &e,
+            end,
+            &t.w.rules,
+            1_000,
+            g(1_000, end),
+            "SP2D-UM-2",
+            &at
+        )),
+        "advance-paid-already"
+    );
+
+    // Construction: 5 % of the value, after the handover, by the company.
+    let (e, _) = report(&v, &e, 1, 100, "Selesai", &at).expect("r");
+    let (e, _) = accept(&ppk, &p, &e, 1, "BA-1", &at).expect("a");
+    let (e, _) = report(&v, &e, 2, 100, "Selesai", &at).expect("r");
+    let (e, _) = accept(&ppk, &p, &e, 2, "BA-2", &at).expect("a");
+    let valid = date!(2027 - 12 - 31);
+    assert_eq!(
+        code(give_maintenance_guarantee(
+            &v,
+            &p,
+            &e,
+            &t.w.rules,
+            g(36_500_000, valid),
+            &at
+        )),
+        "contract-running"
+    );
+    let (e, _) = hand_over(&ppk, &p, &e, "BAST-1", &at).expect("handed over");
+    assert_eq!(
+        maintenance_guarantee_required(&p, &e, &t.w.rules),
+        Some(36_500_000)
+    );
+    assert!(matches!(
+        give_maintenance_guarantee(&ppk, &p, &e, &t.w.rules, g(36_500_000, valid), &at),
+        Err(CommandError::Denied(_))
+    ));
+    assert_eq!(
+        code(give_maintenance_guarantee(
+            &v,
+            &p,
+            &e,
+            &t.w.rules,
+            g(36_499_999, valid),
+            &at
+        )),
+        "maintenance-guarantee-too-small"
+    );
+    let (e, change) =
+        give_maintenance_guarantee(&v, &p, &e, &t.w.rules, g(36_500_000, valid), &at).expect("given");
+    assert_eq!(change.events[0].event_type, "maintenance_guarantee_given");
+    assert_eq!(
+        code(give_maintenance_guarantee(
+            &v,
+            &p,
+            &e,
+            &t.w.rules,
+            g(36_500_000, valid),
+            &at
+        )),
+        "maintenance-guarantee-given"
+    );
+    // Goods owe none.
+    let mut goods = p.clone();
+    goods.category = crate::rules::Category::Goods;
+    assert_eq!(maintenance_guarantee_required(&goods, &e, &t.w.rules), None);
+}

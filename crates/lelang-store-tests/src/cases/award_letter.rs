@@ -104,6 +104,8 @@ pub async fn award_letters_are_versioned(store: Arc<dyn Store>) {
         handover: None,
         termination: None,
         rating: None,
+        advance: None,
+        maintenance_guarantee: None,
         version: 1,
     };
     let put_x = |x: &Execution, expected: Option<u32>| Change {
