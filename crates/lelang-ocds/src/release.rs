@@ -444,7 +444,8 @@ impl Publisher {
             // A declined letter of award withdraws the award that stood; a letter to a reserve
             // is a new award to it.
             EventPayload::AwardLetter(award_letter::Event::AwardLetterDeclined { package_id, .. }) => {
-                let award = d.awarded.insert(*package_id, String::new())?;
+                // Only a process whose award stands has one to withdraw.
+                let award = std::mem::take(d.awarded.get_mut(package_id)?);
                 if award.is_empty() {
                     return None;
                 }

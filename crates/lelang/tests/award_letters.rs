@@ -22,10 +22,6 @@ async fn the_ppk_issues_the_letter_and_a_decline_passes_it_to_the_first_reserve(
     let Status::Awarded { record, .. } = e.status else {
         panic!("awarded")
     };
-    let name = |v| {
-        let store = app.store.clone();
-        async move { store.vendor(v).await.expect("q").expect("vendor").name }
-    };
     let winner = record
         .bids
         .iter()
@@ -63,24 +59,14 @@ async fn the_ppk_issues_the_letter_and_a_decline_passes_it_to_the_first_reserve(
     assert!(r.body.contains("award-letter-exists"), "{}", r.body);
 
     // Only the company named responds; its decline needs a reason.
-    let winner_user = if name(winner.vendor_id).await.contains("Ijen") {
-        "vendor.ijen"
-    } else {
-        "vendor.blambangan"
-    };
-    let reserve_user = if name(reserve.vendor_id).await.contains("Ijen") {
-        "vendor.ijen"
-    } else if name(reserve.vendor_id).await.contains("Blambangan") {
-        "vendor.blambangan"
-    } else {
-        "vendor.prigi"
-    };
-    let mut other = app.signed_in(reserve_user).await;
+    let winner_user = app.user_of(winner.vendor_id).await;
+    let reserve_user = app.user_of(reserve.vendor_id).await;
+    let mut other = app.signed_in(&reserve_user).await;
     let r = other
         .post_json(&respond, &json!({ "accepted": true }), None)
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    let mut w = app.signed_in(winner_user).await;
+    let mut w = app.signed_in(&winner_user).await;
     let r = w.post_json(&respond, &json!({ "accepted": false }), None).await;
     assert!(r.body.contains("invalid-reason"), "{}", r.body);
     let r = w
@@ -106,7 +92,7 @@ async fn the_ppk_issues_the_letter_and_a_decline_passes_it_to_the_first_reserve(
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.json()[1]["vendor_id"], reserve.vendor_id.0.to_string());
     assert_eq!(r.json()[1]["amount"], reserve.corrected.expect("corrected"));
-    let mut rs = app.signed_in(reserve_user).await;
+    let mut rs = app.signed_in(&reserve_user).await;
     let r = rs.post_json(&respond, &json!({ "accepted": true }), None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()[1]["status"], "accepted");
