@@ -144,6 +144,23 @@ fn ppk(actor: &Actor, p: &Package) -> Result<(), CommandError> {
 /// at most a few years), not a regulation's.
 pub const MAX_DURATION_DAYS: u32 = 3 * 366;
 
+/// Whether `actor` may draft the contract now: the PPK, once, after a letter was accepted.
+pub fn may_draft(
+    actor: &Actor,
+    p: &Package,
+    letters: Option<&Letters>,
+    existing: Option<&Contract>,
+) -> Result<(), CommandError> {
+    ppk(actor, p)?;
+    if existing.is_some() {
+        return Err(invalid("package_id", "contract-exists"));
+    }
+    if letters.and_then(Letters::accepted).is_none() {
+        return Err(invalid("package_id", "no-letter-accepted"));
+    }
+    Ok(())
+}
+
 /// The PPK drafts the contract with the company whose letter of award was accepted.
 #[allow(clippy::too_many_arguments)]
 pub fn draft(
@@ -158,11 +175,8 @@ pub fn draft(
     duration_days: u32,
     cx: &Cx<'_>,
 ) -> Result<(Contract, Change<Mutation>), CommandError> {
-    ppk(actor, p)?;
+    may_draft(actor, p, letters, existing)?;
     let a = acting(actor)?;
-    if existing.is_some() {
-        return Err(invalid("package_id", "contract-exists"));
-    }
     let Some(letter) = letters.and_then(Letters::accepted) else {
         return Err(invalid("package_id", "no-letter-accepted"));
     };
@@ -226,6 +240,19 @@ fn next(c: &Contract) -> Contract {
     n
 }
 
+/// Whether `actor` may give the performance guarantee: the company, where one is required,
+/// before the PPK signs; the amount required.
+pub fn may_give_guarantee(actor: &Actor, c: &Contract) -> Result<Rupiah, CommandError> {
+    authorize(actor, Action::ActForVendor(c.vendor_id))?;
+    let Some(required) = c.guarantee_required else {
+        return Err(invalid("package_id", "guarantee-not-required"));
+    };
+    if c.ppk_signed_at.is_some() {
+        return Err(invalid("package_id", "contract-signed-already"));
+    }
+    Ok(required)
+}
+
 /// The company gives its performance guarantee, before the contract is signed: at least the
 /// amount required, valid at least until the work's planned end plus a margin of the duration.
 pub fn give_guarantee(
@@ -234,14 +261,8 @@ pub fn give_guarantee(
     g: Guarantee,
     cx: &Cx<'_>,
 ) -> Result<(Contract, Change<Mutation>), CommandError> {
-    authorize(actor, Action::ActForVendor(c.vendor_id))?;
+    let required = may_give_guarantee(actor, c)?;
     let a = acting(actor)?;
-    let Some(required) = c.guarantee_required else {
-        return Err(invalid("package_id", "guarantee-not-required"));
-    };
-    if c.ppk_signed_at.is_some() {
-        return Err(invalid("package_id", "contract-signed-already"));
-    }
     let g = Guarantee {
         issuer: clean("issuer", "invalid-guarantee", &g.issuer)?,
         number: clean("number", "invalid-guarantee", &g.number)?,
@@ -269,6 +290,28 @@ pub fn give_guarantee(
     Ok(put(n, Some(c.version), ev))
 }
 
+/// Which party `actor` may sign for now: the company first, then the PPK once any guarantee
+/// required is given.
+pub fn may_sign(actor: &Actor, p: &Package, c: &Contract) -> Result<Party, CommandError> {
+    if authorize(actor, Action::ActForVendor(c.vendor_id)).is_ok() {
+        if c.vendor_signed_at.is_some() {
+            return Err(invalid("package_id", "already-signed"));
+        }
+        return Ok(Party::Vendor);
+    }
+    ppk(actor, p).map_err(|_| CommandError::Denied(Denied::Forbidden))?;
+    if c.ppk_signed_at.is_some() {
+        return Err(invalid("package_id", "already-signed"));
+    }
+    if c.vendor_signed_at.is_none() {
+        return Err(invalid("package_id", "vendor-signs-first"));
+    }
+    if c.guarantee_required.is_some() && c.guarantee.is_none() {
+        return Err(invalid("package_id", "performance-guarantee-missing"));
+    }
+    Ok(Party::Ppk)
+}
+
 /// A party signs: the company first, then the PPK, once any guarantee required is given.
 pub fn sign(
     actor: &Actor,
@@ -276,28 +319,13 @@ pub fn sign(
     c: &Contract,
     cx: &Cx<'_>,
 ) -> Result<(Contract, Change<Mutation>), CommandError> {
+    let party = may_sign(actor, p, c)?;
     let a = acting(actor)?;
     let mut n = next(c);
-    let party = if authorize(actor, Action::ActForVendor(c.vendor_id)).is_ok() {
-        if c.vendor_signed_at.is_some() {
-            return Err(invalid("package_id", "already-signed"));
-        }
-        n.vendor_signed_at = Some(cx.now);
-        Party::Vendor
-    } else {
-        ppk(actor, p).map_err(|_| CommandError::Denied(Denied::Forbidden))?;
-        if c.ppk_signed_at.is_some() {
-            return Err(invalid("package_id", "already-signed"));
-        }
-        if c.vendor_signed_at.is_none() {
-            return Err(invalid("package_id", "vendor-signs-first"));
-        }
-        if c.guarantee_required.is_some() && c.guarantee.is_none() {
-            return Err(invalid("package_id", "performance-guarantee-missing"));
-        }
-        n.ppk_signed_at = Some(cx.now);
-        Party::Ppk
-    };
+    match party {
+        Party::Vendor => n.vendor_signed_at = Some(cx.now),
+        Party::Ppk => n.ppk_signed_at = Some(cx.now),
+    }
     let ev = event(
         a,
         cx,
@@ -310,6 +338,18 @@ pub fn sign(
     Ok(put(n, Some(c.version), ev))
 }
 
+/// Whether `actor` may issue the work order: the PPK, once, after both signatures.
+pub fn may_issue_work_order(actor: &Actor, p: &Package, c: &Contract) -> Result<(), CommandError> {
+    ppk(actor, p)?;
+    if !c.signed() {
+        return Err(invalid("package_id", "contract-not-signed"));
+    }
+    if c.work_order.is_some() {
+        return Err(invalid("package_id", "work-order-exists"));
+    }
+    Ok(())
+}
+
 /// The PPK issues the work order (SPMK) of a signed contract, with the work's first day (not
 /// before today).
 pub fn work_order(
@@ -320,14 +360,8 @@ pub fn work_order(
     start: Date,
     cx: &Cx<'_>,
 ) -> Result<(Contract, Change<Mutation>), CommandError> {
-    ppk(actor, p)?;
+    may_issue_work_order(actor, p, c)?;
     let a = acting(actor)?;
-    if !c.signed() {
-        return Err(invalid("package_id", "contract-not-signed"));
-    }
-    if c.work_order.is_some() {
-        return Err(invalid("package_id", "work-order-exists"));
-    }
     if start < cx.now.date() || start > cx.now.date() + Duration::days(366) {
         return Err(invalid("start", "invalid-start"));
     }

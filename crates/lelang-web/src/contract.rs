@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use lelang_core::contract::{Contract, Kind};
 use lelang_core::ids::PackageId;
 use lelang_core::model::Tenant;
-use lelang_core::policy::{Action, Actor, authorize};
+use lelang_core::policy::Actor;
 use serde::Deserialize;
 use time::Date;
 use utoipa::ToSchema;
@@ -223,17 +223,6 @@ pub(crate) async fn panel(
         return Ok(None);
     }
     let p = state.store.package(package).await?.ok_or(ApiError::NotFound)?;
-    let ppk = authorize(
-        actor,
-        Action::ManagePackage {
-            tenant: p.tenant_id,
-            work_unit: p.work_unit_id,
-        },
-    )
-    .is_ok();
-    let vendor = c
-        .as_ref()
-        .is_some_and(|c| authorize(actor, Action::ActForVendor(c.vendor_id)).is_ok());
     let mut lines = Vec::new();
     if let Some(c) = &c {
         let company = state
@@ -284,35 +273,32 @@ pub(crate) async fn panel(
         )
         .date()
         .to_string();
-    let can_sign = match &c {
-        Some(c) if ppk_page => {
-            ppk && c.ppk_signed_at.is_none()
-                && c.vendor_signed_at.is_some()
-                && (c.guarantee_required.is_none() || c.guarantee.is_some())
-        }
-        Some(c) => vendor && c.vendor_signed_at.is_none(),
-        None => false,
-    };
+    use lelang_core::contract::{self as rules, Party};
+    let can_sign = c.as_ref().is_some_and(|c| match rules::may_sign(actor, &p, c) {
+        Ok(Party::Ppk) => ppk_page,
+        Ok(Party::Vendor) => !ppk_page,
+        Err(_) => false,
+    });
     Ok(Some(ContractPanel {
         lines,
         drafted: c.is_some(),
-        can_draft: ppk_page && ppk && c.is_none() && accepted,
+        can_draft: ppk_page && rules::may_draft(actor, &p, letters.as_ref(), c.as_ref()).is_ok(),
         kinds: Kind::ALL
             .iter()
             .map(|k| (k.code().to_owned(), t.get(&format!("contract-kind-{}", k.code()))))
             .collect(),
         can_guarantee: !ppk_page
-            && vendor
-            && c.as_ref().is_some_and(|c| {
-                c.guarantee_required.is_some() && c.guarantee.is_none() && c.ppk_signed_at.is_none()
-            }),
+            && c.as_ref()
+                .is_some_and(|c| rules::may_give_guarantee(actor, c).is_ok()),
         guarantee_required: c
             .as_ref()
             .and_then(|c| c.guarantee_required)
             .map(crate::view::rupiah)
             .unwrap_or_default(),
         can_sign,
-        can_work_order: ppk_page && ppk && c.as_ref().is_some_and(|c| c.signed() && c.work_order.is_none()),
+        can_work_order: ppk_page
+            && c.as_ref()
+                .is_some_and(|c| rules::may_issue_work_order(actor, &p, c).is_ok()),
         today,
         ppk_base: format!("/t/{}/packages/{}/tender/contract", tenant.slug, package.0),
         vendor_base: if ppk_page {
