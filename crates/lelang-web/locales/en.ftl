@@ -1278,3 +1278,4 @@ maintenance-guarantee-too-small = The maintenance guarantee is less than require
 maintenance-guarantee-expires = The maintenance guarantee must be valid beyond today.
 event-advance_paid = Advance paid
 event-maintenance_guarantee_given = Maintenance guarantee given
+execution-record-none = no contract rated yet

@@ -1278,3 +1278,4 @@ maintenance-guarantee-too-small = Jaminan pemeliharaan kurang dari yang disyarat
 maintenance-guarantee-expires = Jaminan pemeliharaan harus berlaku setelah hari ini.
 event-advance_paid = Uang muka dibayar
 event-maintenance_guarantee_given = Jaminan pemeliharaan diserahkan
+execution-record-none = belum ada kontrak yang dinilai

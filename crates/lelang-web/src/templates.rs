@@ -539,6 +539,8 @@ pub struct VendorProfilePage {
     pub nav: Nav,
     pub company: String,
     pub nib: String,
+    /// Its performance record (mean rating over the contracts rated), if any.
+    pub record: Option<String>,
     pub verified: bool,
     /// Regency, status, note.
     pub verifications: Vec<(String, String, String)>,

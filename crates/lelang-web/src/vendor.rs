@@ -515,10 +515,20 @@ async fn profile_view(
     let f = form
         .or_else(|| stored.as_ref().map(profile_form))
         .unwrap_or_default();
+    let record = lelang_app::execution::record(&state.app, v)
+        .await?
+        .map(|(count, score)| {
+            t.arg2(
+                "execution-record-value",
+                ("score", &score.to_string()),
+                ("count", &count.to_string()),
+            )
+        });
     let mut nav = nav_for(state, ctx, "/vendor/profile").await;
     nav.flash = flash.filter(|k| *k == "profile-saved").map(|k| t.get(k));
     let page = VendorProfilePage {
         nav,
+        record,
         company: vendor.name,
         nib: vendor.nib,
         verified: is_verified(&vs),

@@ -281,6 +281,9 @@ async fn the_demo_shows_an_appeal_pending_a_contract_in_execution_and_a_finished
     assert_eq!(x.rating.as_ref().map(|r| r.score), Some(92));
     let record = lelang_core::execution::record(&app.store.executions_of(x.vendor_id).await.expect("q"));
     assert_eq!(record, Some((1, 92)));
+    let mut company = app.signed_in(&app.user_of(x.vendor_id).await).await;
+    let profile = company.get("/vendor/profile").await;
+    assert!(profile.body.contains("92 / 100"), "{}", profile.body);
     let page = anon.get(&format!("/tenders/{}/contract", kalibendo.id.0)).await;
     assert!(page.body.contains("92 / 100") && page.body.contains("027/BAST/DPU-PENGAIRAN/2026"));
 }
