@@ -31,9 +31,6 @@ pub const MAX_NOTE_CHARS: usize = 2000;
 /// The longest title or document number, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
 
-/// The highest mark of one aspect of the rating (0 poor, 1 fair, 2 good, 3 very good).
-pub const MAX_MARK: u8 = 3;
-
 /// A contract's execution, written whole and versioned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,18 +61,6 @@ pub struct Execution {
     pub maintenance_guarantee: Option<Guarantee>,
     /// Bumped by every change.
     pub version: u32,
-}
-
-/// An advance payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Advance {
-    /// What was advanced.
-    pub amount: Rupiah,
-    /// The company's advance guarantee, covering it.
-    pub guarantee: Guarantee,
-    /// The payment's reference and time.
-    pub paid: Stamp,
 }
 
 /// A term of the contract.
@@ -184,53 +169,6 @@ pub struct Termination {
     /// When.
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
-}
-
-/// The marks of the four aspects, each 0 (poor) to [`MAX_MARK`] (very good).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Marks {
-    /// Quality and quantity of the work.
-    pub quality: u8,
-    /// Cost.
-    pub cost: u8,
-    /// Time.
-    pub time: u8,
-    /// Service.
-    pub service: u8,
-}
-
-/// The company's rating.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rating {
-    /// The marks.
-    pub marks: Marks,
-    /// Their weighted mean on a 0–100 scale.
-    pub score: u32,
-    /// When.
-    #[serde(with = "time::serde::rfc3339")]
-    pub at: OffsetDateTime,
-}
-
-impl Marks {
-    /// The weighted mean on a 0–100 scale, rounded half up, under the rule set's weights.
-    pub fn score(self, rules: &RuleSet) -> u32 {
-        let c = &rules.contract;
-        let parts = [
-            (self.quality, c.rating_quality_weight.value),
-            (self.cost, c.rating_cost_weight.value),
-            (self.time, c.rating_time_weight.value),
-            (self.service, c.rating_service_weight.value),
-        ];
-        let weights: i64 = parts.iter().map(|(_, w)| (*w).max(0)).sum();
-        if weights == 0 {
-            return 0;
-        }
-        let sum: i64 = parts.iter().map(|(m, w)| i64::from(*m) * (*w).max(0)).sum();
-        let denominator = weights * i64::from(MAX_MARK);
-        ((sum * 100 * 2 + denominator) / (denominator * 2)) as u32
-    }
 }
 
 /// Where a milestone stands.
@@ -772,203 +710,6 @@ pub fn terminate(
     Ok(put(x, Some(e.version), ev))
 }
 
-/// Whether `actor` may rate the company: the work ended, not rated yet.
-pub fn may_rate(actor: &Actor, p: &Package, e: &Execution) -> Result<(), CommandError> {
-    ppk(actor, p)?;
-    if !e.ended() {
-        return Err(invalid("package_id", "contract-running"));
-    }
-    if e.rating.is_some() {
-        return Err(invalid("package_id", "rated-already"));
-    }
-    Ok(())
-}
-
-/// The PPK rates the company once the work ended.
-pub fn rate(
-    actor: &Actor,
-    p: &Package,
-    e: &Execution,
-    rules: &RuleSet,
-    marks: Marks,
-    cx: &Cx<'_>,
-) -> Result<(Execution, Change<Mutation>), CommandError> {
-    may_rate(actor, p, e)?;
-    let a = acting(actor)?;
-    if [marks.quality, marks.cost, marks.time, marks.service]
-        .iter()
-        .any(|m| *m > MAX_MARK)
-    {
-        return Err(invalid("marks", "invalid-mark"));
-    }
-    let score = marks.score(rules);
-    let mut x = e.next();
-    x.rating = Some(Rating {
-        marks,
-        score,
-        at: cx.now,
-    });
-    let ev = event(
-        a,
-        cx,
-        Some(e.tenant_id),
-        Event::VendorRated {
-            package_id: e.package_id,
-            vendor_id: e.vendor_id,
-            marks,
-            score,
-        },
-    )?;
-    Ok(put(x, Some(e.version), ev))
-}
-
-fn guarantee_of(g: Guarantee) -> Result<Guarantee, CommandError> {
-    Ok(Guarantee {
-        issuer: text("issuer", "invalid-guarantee", &g.issuer, MAX_TITLE_CHARS)?,
-        number: text("number", "invalid-guarantee", &g.number, MAX_TITLE_CHARS)?,
-        ..g
-    })
-}
-
-/// Whether `actor` may pay the advance: the PPK, once, while the work runs and before any
-/// milestone is paid.
-pub fn may_pay_advance(actor: &Actor, p: &Package, e: &Execution) -> Result<(), CommandError> {
-    ppk(actor, p)?;
-    running(e)?;
-    if e.advance.is_some() {
-        return Err(invalid("package_id", "advance-paid-already"));
-    }
-    if e.milestones.iter().any(|m| m.paid.is_some()) {
-        return Err(invalid("package_id", "milestones-paid"));
-    }
-    Ok(())
-}
-
-/// The PPK pays an advance, at most the rule set's share of the contract value, against the
-/// company's advance guarantee of at least the amount, valid through the work's planned end.
-#[allow(clippy::too_many_arguments)]
-pub fn pay_advance(
-    actor: &Actor,
-    p: &Package,
-    e: &Execution,
-    end: Date,
-    rules: &RuleSet,
-    amount: Rupiah,
-    guarantee: Guarantee,
-    reference: &str,
-    cx: &Cx<'_>,
-) -> Result<(Execution, Change<Mutation>), CommandError> {
-    may_pay_advance(actor, p, e)?;
-    let a = acting(actor)?;
-    let most = e.value() * rules.contract.advance_payment_max_permille.value / 1000;
-    if amount <= 0 || amount > most {
-        return Err(invalid("amount", "advance-over-limit"));
-    }
-    let guarantee = guarantee_of(guarantee)?;
-    if guarantee.amount < amount {
-        return Err(invalid("guarantee_amount", "advance-guarantee-too-small"));
-    }
-    if guarantee.valid_until < end {
-        return Err(invalid("valid_until", "advance-guarantee-expires"));
-    }
-    let number = text("number", "invalid-document-number", reference, MAX_TITLE_CHARS)?;
-    let mut x = e.next();
-    x.advance = Some(Advance {
-        amount,
-        guarantee: guarantee.clone(),
-        paid: Stamp {
-            number: number.clone(),
-            at: cx.now,
-        },
-    });
-    let ev = event(
-        a,
-        cx,
-        Some(e.tenant_id),
-        Event::AdvancePaid {
-            package_id: e.package_id,
-            vendor_id: e.vendor_id,
-            amount,
-            guarantee,
-            reference: number,
-        },
-    )?;
-    Ok(put(x, Some(e.version), ev))
-}
-
-/// The maintenance guarantee a construction contract's company owes at the handover: at least
-/// the rule set's share of the contract value (none for other categories).
-pub fn maintenance_guarantee_required(p: &Package, e: &Execution, rules: &RuleSet) -> Option<Rupiah> {
-    (p.category == crate::rules::Category::Works)
-        .then(|| RuleSet::permille_up(e.value(), &rules.contract.maintenance_guarantee_permille))
-}
-
-/// Whether `actor` may give the maintenance guarantee: the company, after the handover of
-/// construction, once.
-pub fn may_give_maintenance_guarantee(
-    actor: &Actor,
-    p: &Package,
-    e: &Execution,
-    rules: &RuleSet,
-) -> Result<Rupiah, CommandError> {
-    authorize(actor, Action::ActForVendor(e.vendor_id))?;
-    let Some(required) = maintenance_guarantee_required(p, e, rules) else {
-        return Err(invalid("package_id", "guarantee-not-required"));
-    };
-    if e.handover.is_none() {
-        return Err(invalid("package_id", "contract-running"));
-    }
-    if e.maintenance_guarantee.is_some() {
-        return Err(invalid("package_id", "maintenance-guarantee-given"));
-    }
-    Ok(required)
-}
-
-/// The company gives its maintenance guarantee after the handover.
-pub fn give_maintenance_guarantee(
-    actor: &Actor,
-    p: &Package,
-    e: &Execution,
-    rules: &RuleSet,
-    g: Guarantee,
-    cx: &Cx<'_>,
-) -> Result<(Execution, Change<Mutation>), CommandError> {
-    let required = may_give_maintenance_guarantee(actor, p, e, rules)?;
-    let a = acting(actor)?;
-    let g = guarantee_of(g)?;
-    if g.amount < required {
-        return Err(invalid("amount", "maintenance-guarantee-too-small"));
-    }
-    if g.valid_until <= cx.now.date() {
-        return Err(invalid("valid_until", "maintenance-guarantee-expires"));
-    }
-    let mut x = e.next();
-    x.maintenance_guarantee = Some(g.clone());
-    let ev = event(
-        a,
-        cx,
-        Some(e.tenant_id),
-        Event::MaintenanceGuaranteeGiven {
-            package_id: e.package_id,
-            guarantee: g,
-        },
-    )?;
-    Ok(put(x, Some(e.version), ev))
-}
-
-/// A company's record over its finished contracts: how many were rated and their mean score.
-pub fn record(executions: &[Execution]) -> Option<(usize, u32)> {
-    let scores: Vec<u32> = executions
-        .iter()
-        .filter_map(|e| e.rating.as_ref().map(|r| r.score))
-        .collect();
-    if scores.is_empty() {
-        return None;
-    }
-    let n = scores.len() as u32;
-    Some((scores.len(), (scores.iter().sum::<u32>() + n / 2) / n))
-}
-
 /// A milestone as published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1169,6 +910,11 @@ pub enum Mutation {
         expected_version: Option<u32>,
     },
 }
+
+mod guarantee;
+mod rating;
+pub use guarantee::*;
+pub use rating::*;
 
 #[cfg(test)]
 mod tests;
