@@ -691,21 +691,23 @@ fn ppk_form(action: &str, f: &HashMap<String, String>) -> Result<PpkAction, ApiE
     })
 }
 
-/// The PPK's forms on the tender page: `/t/{slug}/packages/{id}/tender/execution/{action}`.
-async fn ppk_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((slug, id, action)): Path<(String, Uuid, String)>,
-    PageForm(f): PageForm<HashMap<String, String>>,
-) -> Response {
-    let (ok, result) = match ppk_form(&action, &f) {
+/// A PPK's form of the tender page (`/t/{slug}/packages/{id}/tender/execution/{action}`, served
+/// with the tender page's other forms): the flash key on success, and the outcome.
+pub(crate) async fn page_action(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    id: Uuid,
+    action: &str,
+    f: &HashMap<String, String>,
+) -> (&'static str, Result<(), ApiError>) {
+    match ppk_form(action, f) {
         Ok(a) => {
             let ok = a.done();
-            (ok, run_ppk(&state, &ctx, &slug, id, a).await.map(|_| ()))
+            (ok, run_ppk(state, ctx, slug, id, a).await.map(|_| ()))
         }
         Err(e) => ("", Err(e)),
-    };
-    crate::tender::finish(state.clone(), ctx, slug, id, ok, result).await
+    }
 }
 
 /// The company's maintenance guarantee form on the contract page.
@@ -869,9 +871,5 @@ pub fn routes() -> crate::routes::Routes {
         .route(
             "/api/v1/tenants/{slug}/packages/{id}/execution/advance",
             post(advance_api),
-        )
-        .route(
-            "/t/{slug}/packages/{id}/tender/execution/{action}",
-            post(ppk_page),
         )
 }

@@ -341,6 +341,10 @@ pub fn routes() -> crate::routes::Routes {
         )
         .route("/t/{slug}/packages/{id}/tender/contract", post(page_contract))
         .route(
+            "/t/{slug}/packages/{id}/tender/execution/{action}",
+            post(page_execution),
+        )
+        .route(
             "/t/{slug}/packages/{id}/tender/contract/signature",
             post(page_contract_sign),
         )
@@ -348,6 +352,17 @@ pub fn routes() -> crate::routes::Routes {
             "/t/{slug}/packages/{id}/tender/contract/work-order",
             post(page_work_order),
         )
+}
+
+/// The PPK's forms of the contract's execution.
+async fn page_execution(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id, action)): Path<(String, Uuid, String)>,
+    PageForm(f): PageForm<std::collections::HashMap<String, String>>,
+) -> Response {
+    let (ok, result) = crate::execution::page_action(&state, &ctx, &slug, id, &action, &f).await;
+    finish(state.clone(), ctx, slug, id, ok, result).await
 }
 
 #[derive(Debug, Deserialize)]
