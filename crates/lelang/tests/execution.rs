@@ -242,7 +242,7 @@ async fn a_started_contract_runs_to_its_handover_and_rating() {
 /// The demo's later stages as a visitor sees them today: Tamansuruh's appeal waiting for its
 /// answer (its objection period's end on the log); Sempu's first milestone paid and its second
 /// late; Kalibendo's handed over and its company rated, which the company's record carries into
-/// its next tenders.
+/// its next tenders. Then the PPK terminates Sempu's late contract.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_shows_an_appeal_pending_a_contract_in_execution_and_a_finished_one() {
     use lelang_core::Clock;
@@ -286,4 +286,58 @@ async fn the_demo_shows_an_appeal_pending_a_contract_in_execution_and_a_finished
     assert!(profile.body.contains("92 / 100"), "{}", profile.body);
     let page = anon.get(&format!("/tenders/{}/contract", kalibendo.id.0)).await;
     assert!(page.body.contains("92 / 100") && page.body.contains("027/BAST/DPU-PENGAIRAN/2026"));
+
+    // The PPK terminates Sempu's late contract for the company's default, proposing the
+    // blacklist; the reason is public, the work takes no more reports, and the open data says so.
+    let base = format!("/api/v1/tenants/{SLUG}/packages/{}/execution", sempu.id.0);
+    let mut ppk = app.signed_in("bwi.ppk.dpu").await;
+    let terminate = json!({ "ground": "vendor_default", "reason": "Keterlambatan melampaui batas dan teguran ketiga tidak diindahkan.", "blacklist_proposed": true });
+    let sempu_company = app
+        .user_of(
+            app.store
+                .execution(sempu.id)
+                .await
+                .expect("q")
+                .expect("x")
+                .vendor_id,
+        )
+        .await;
+    let mut c = app.signed_in(&sempu_company).await;
+    let r = c
+        .post_json(&format!("{base}/termination"), &terminate, None)
+        .await;
+    assert!(
+        matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        r.body
+    );
+    let r = ppk
+        .post_json(
+            &format!("{base}/termination"),
+            &json!({ "ground": "bosan", "reason": "x y" }),
+            None,
+        )
+        .await;
+    assert!(r.body.contains("invalid-ground"), "{}", r.body);
+    let r = ppk
+        .post_json(&format!("{base}/termination"), &terminate, None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["termination"]["blacklist_proposed"], true);
+    let r = c
+        .post_json(
+            &format!("/api/v1/tenders/{}/execution/milestones/2/progress", sempu.id.0),
+            &json!({ "percent": 90, "note": "Lanjut." }),
+            None,
+        )
+        .await;
+    assert!(r.body.contains("contract-ended"), "{}", r.body);
+    let page = anon.get(&format!("/tenders/{}/contract", sempu.id.0)).await;
+    assert!(page.body.contains("teguran ketiga"), "{}", page.body);
+    let record = anon
+        .get(&format!("/api/v1/ocds/records/ocds-lelang-{}", sempu.id.0))
+        .await;
+    assert!(record.body.contains("\"terminated\""), "{}", record.body);
+    let published = common::ocds::check_everything(&app).await;
+    assert!(published.tags.contains("contractUpdate"));
 }
