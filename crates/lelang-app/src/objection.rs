@@ -4,7 +4,7 @@
 use crate::{App, AppError};
 use lelang_core::evaluation::Evaluation;
 use lelang_core::ids::{ObjectionId, PackageId, VendorId};
-use lelang_core::objection::{self, Objection, Window};
+use lelang_core::objection::{self, Evidence, Objection, Window};
 use lelang_core::policy::{Actor, Denied};
 
 /// The objection window of a tender's announced award, in its regency's time and calendar.
@@ -59,4 +59,35 @@ pub async fn answer(
         .ok_or(AppError::NotFound)?;
     app.run(|cx| objection::answer(actor, &o, &e, &w, upheld, reason, cx))
         .await
+}
+
+/// The company adds a file in support of its objection: decided first, then its bytes kept (by
+/// `keep`), then committed — so a refused file is never kept.
+pub async fn add_evidence<E, F>(
+    app: &App,
+    actor: &Actor,
+    package: PackageId,
+    id: ObjectionId,
+    file: Evidence,
+    max_bytes: u64,
+    keep: impl FnOnce() -> F,
+) -> Result<Objection, E>
+where
+    E: From<AppError>,
+    F: std::future::Future<Output = Result<(), E>>,
+{
+    let (_, w) = awarded(app, package).await?;
+    let o = app
+        .store
+        .objections(package)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .find(|o| o.id == id)
+        .ok_or(AppError::NotFound)?;
+    let (next, change) =
+        objection::add_evidence(actor, &w, &o, file, max_bytes, &app.cx()).map_err(AppError::from)?;
+    keep().await?;
+    app.commit(change).await?;
+    Ok(next)
 }

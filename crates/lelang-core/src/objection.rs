@@ -46,7 +46,30 @@ pub struct Objection {
     pub filed_at: OffsetDateTime,
     /// The pokja's answer.
     pub answer: Option<Answer>,
+    /// Files the company filed in support, in order (read by those who read the text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
 }
+
+/// A file in support of an objection; its bytes are kept by their SHA-256 in the document store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// The file's name as uploaded.
+    pub filename: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: String,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// The most files an objection may carry.
+pub const MAX_EVIDENCE: usize = 5;
 
 /// The pokja's answer to an objection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,6 +205,7 @@ pub fn file(
         text: text.clone(),
         filed_at: cx.now,
         answer: None,
+        evidence: Vec::new(),
     };
     let ev = event(
         a,
@@ -278,6 +302,19 @@ pub enum Event {
         /// Its reasons.
         text: String,
     },
+    /// The company added a file in support of its objection.
+    ObjectionEvidenceAdded {
+        /// The objection.
+        objection_id: ObjectionId,
+        /// The tender.
+        package_id: PackageId,
+        /// The file's name.
+        filename: String,
+        /// Its size in bytes.
+        size: u64,
+        /// SHA-256 of its bytes, hex.
+        sha256: String,
+    },
     /// The pokja answered an objection.
     ObjectionAnswered {
         /// The objection.
@@ -298,12 +335,97 @@ crate::privacy::event_table! {
         vendor_id: PUBLIC => "the bidders are public from the opening",
         text: PERSONAL => "its reasons may name people; the bidders, the pokja and auditors read them",
     }
+    ObjectionEvidenceAdded "objection_evidence_added" actor: PERSONAL, role: PUBLIC, {
+        objection_id: PUBLIC => "the objection",
+        package_id: PUBLIC => "the tender",
+        filename: PERSONAL => "a file's name may name people; the bidders, the pokja and auditors read it",
+        size: PUBLIC => "a size says nothing of the content",
+        sha256: PERSONAL => "what the bidders, the pokja and auditors read, committed",
+    }
     ObjectionAnswered "objection_answered" actor: PERSONAL, role: PUBLIC, {
         objection_id: PUBLIC => "the objection",
         package_id: PUBLIC => "the tender",
         upheld: PUBLIC => "whether the award stands is public",
         reason: PERSONAL => "its reasons may name people; the bidders, the pokja and auditors read them",
     }
+}
+
+/// Whether `actor` may add evidence to objection `o`: its company, inside the objection period,
+/// before the answer, up to [`MAX_EVIDENCE`] files.
+pub fn may_add_evidence(
+    actor: &Actor,
+    window: &Window,
+    o: &Objection,
+    now: OffsetDateTime,
+) -> Result<(), CommandError> {
+    authorize(actor, Action::ActForVendor(o.vendor_id))?;
+    if o.filed_at < window.opens || !window.open_at(now) {
+        return Err(invalid("package_id", "objection-period-closed"));
+    }
+    if o.answer.is_some() {
+        return Err(invalid("package_id", "objection-answered-already"));
+    }
+    if o.evidence.len() >= MAX_EVIDENCE {
+        return Err(invalid("file", "too-much-evidence"));
+    }
+    Ok(())
+}
+
+/// The company adds a file in support of its objection (its name and type checked as a tender
+/// document's; its bytes stored by their hash once this is decided; `max_bytes` is the
+/// deployment's upload limit). The `media_type` given is replaced by the one its name implies.
+pub fn add_evidence(
+    actor: &Actor,
+    window: &Window,
+    o: &Objection,
+    file: Evidence,
+    max_bytes: u64,
+    cx: &Cx<'_>,
+) -> Result<(Objection, Change<Mutation>), CommandError> {
+    may_add_evidence(actor, window, o, cx.now)?;
+    let a = acting(actor)?;
+    // The documents' rules for a name and its type: no path, a known type.
+    let (filename, media_type) = crate::document::check_filename(&file.filename)?;
+    if file.size == 0 || file.size > max_bytes {
+        return Err(invalid("file", "invalid-file-size"));
+    }
+    if file.sha256.len() != 64 || !file.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(invalid("file", "invalid-file"));
+    }
+    let mut next = o.clone();
+    next.evidence.push(Evidence {
+        filename: filename.clone(),
+        media_type: media_type.to_owned(),
+        at: cx.now,
+        ..file
+    });
+    let added = next
+        .evidence
+        .last()
+        .cloned()
+        .ok_or(invalid("file", "invalid-file"))?;
+    let ev = event(
+        a,
+        cx,
+        Some(o.tenant_id),
+        Event::ObjectionEvidenceAdded {
+            objection_id: o.id,
+            package_id: o.package_id,
+            filename,
+            size: added.size,
+            sha256: added.sha256.clone(),
+        },
+    )?;
+    Ok((
+        next.clone(),
+        Change {
+            events: vec![ev],
+            mutations: vec![Mutation::AddEvidence {
+                objection: next,
+                read: o.clone(),
+            }],
+        },
+    ))
 }
 
 /// A state mutation of this stage, always applied together with the events that explain it.
@@ -315,6 +437,13 @@ pub enum Mutation {
     InsertObjection(Objection),
     /// An objection answered; refused if it already was.
     AnswerObjection(Objection),
+    /// Evidence added: the objection written whole, only over the one read.
+    AddEvidence {
+        /// The objection with the file.
+        objection: Objection,
+        /// As it was read.
+        read: Objection,
+    },
 }
 
 #[cfg(test)]

@@ -302,6 +302,9 @@ async fn objection<D: Db>(tx: &mut D, m: &lelang_core::objection::Mutation) -> R
         Mutation::Evaluation(m) => evaluation(tx, m).await,
         Mutation::InsertObjection(o) => crate::objection::insert_objection(tx, o).await,
         Mutation::AnswerObjection(o) => crate::objection::answer_objection(tx, o).await,
+        Mutation::AddEvidence { objection, read } => {
+            crate::objection::add_evidence(tx, objection, read).await
+        }
     }
 }
 

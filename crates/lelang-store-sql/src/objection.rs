@@ -41,3 +41,17 @@ pub async fn answer_objection<D: Db>(db: &mut D, o: &Objection) -> Result<(), Ap
     }
     Ok(())
 }
+
+/// Evidence added: the objection written whole, only over the text read and while unanswered.
+pub async fn add_evidence<D: Db>(db: &mut D, o: &Objection, read: &Objection) -> Result<(), ApplyError> {
+    let n = db
+        .execute(
+            "UPDATE objections SET data = $1 WHERE id = $2 AND answered = 0 AND data = $3",
+            args![to_json(o)?, o.id.0, to_json(read)?],
+        )
+        .await?;
+    if n != 1 {
+        return Err(ApplyError::Refused(Conflict::Changed));
+    }
+    Ok(())
+}

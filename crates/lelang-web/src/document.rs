@@ -342,7 +342,20 @@ pub(crate) async fn download(
     {
         return Err(ApiError::NotFound);
     }
-    let etag = format!("\"{}\"", d.sha256);
+    serve_blob(&state, &d.sha256, &d.filename, &d.media_type, &headers).await
+}
+
+/// A stored file's bytes as an attachment: `304` to a matching `If-None-Match`, else streamed
+/// from disk in bounded memory after the bytes were checked against `sha256`, with its name,
+/// type, ETag and digest.
+pub(crate) async fn serve_blob(
+    state: &AppState,
+    sha256: &str,
+    filename: &str,
+    media_type: &str,
+    headers: &axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let etag = format!("\"{sha256}\"");
     if headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -351,15 +364,14 @@ pub(crate) async fn download(
         return Ok(StatusCode::NOT_MODIFIED.into_response());
     }
     // Streamed from disk in bounded memory, after the bytes were checked against the hash.
-    let (file, len) = state.blobs.open(&d.sha256).await?;
+    let (file, len) = state.blobs.open(sha256).await?;
     let mut resp = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file)).into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    if let Ok(v) = HeaderValue::from_str(&d.media_type) {
+    if let Ok(v) = HeaderValue::from_str(media_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    let ascii: String = d
-        .filename
+    let ascii: String = filename
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
@@ -369,8 +381,7 @@ pub(crate) async fn download(
             }
         })
         .collect();
-    let encoded: String = d
-        .filename
+    let encoded: String = filename
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
@@ -388,7 +399,7 @@ pub(crate) async fn download(
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&format!("sha-256=:{}:", base64_of_hex(&d.sha256))) {
+    if let Ok(v) = HeaderValue::from_str(&format!("sha-256=:{}:", base64_of_hex(sha256))) {
         h.insert("repr-digest", v);
     }
     Ok(resp)

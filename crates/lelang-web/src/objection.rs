@@ -155,6 +155,80 @@ pub(crate) async fn answer(
     .await?)
 }
 
+/// Adds a file in support of the signed-in company's objection (multipart: `file`), inside the
+/// objection period and before the answer; the files' names and contents reach those who read the
+/// objection's text.
+#[utoipa::path(post, path = "/api/v1/tenders/{id}/objections/{objection}/evidence", tag = "objections",
+    request_body(content_type = "multipart/form-data", description = "file"),
+    params(("id" = Uuid, Path, description = "Package id"), ("objection" = Uuid, Path)),
+    responses((status = 201, body = Object), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub(crate) async fn evidence_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, objection)): Path<(Uuid, Uuid)>,
+    up: crate::document::Upload,
+) -> Result<(StatusCode, Json<Vec<objection::Evidence>>), ApiError> {
+    let o = add_evidence(&state, &ctx, id, objection, up).await?;
+    Ok((StatusCode::CREATED, Json(o.evidence)))
+}
+
+/// The company's evidence, from the API or the page's form.
+pub(crate) async fn add_evidence(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    objection: Uuid,
+    up: crate::document::Upload,
+) -> Result<Objection, ApiError> {
+    ctx.user_actor()?;
+    let Some((filename, staged)) = up.file else {
+        return Err(ApiError::Invalid {
+            field: "file".into(),
+            code: "file-missing".into(),
+        });
+    };
+    let file = objection::Evidence {
+        filename,
+        media_type: String::new(),
+        size: staged.size,
+        sha256: staged.sha256.clone(),
+        at: state.clock.now(),
+    };
+    lelang_app::objection::add_evidence(
+        &state.app,
+        &ctx.actor,
+        PackageId(id),
+        ObjectionId(objection),
+        file,
+        state.config.max_document_bytes,
+        || async { Ok::<(), ApiError>(state.blobs.keep(staged).await?) },
+    )
+    .await
+}
+
+/// Downloads a file filed with an objection: only for those who read the objection's text (the
+/// tender's bidders, its pokja, auditors); to anyone else it does not exist.
+pub(crate) async fn evidence_download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, objection, n)): Path<(Uuid, Uuid, usize)>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, ApiError> {
+    let package = PackageId(id);
+    let e = state.store.evaluation(package).await?.ok_or(ApiError::NotFound)?;
+    if !objection::may_read(&ctx.actor, &e) {
+        return Err(ApiError::NotFound);
+    }
+    let all = state.store.objections(package).await?;
+    let file = all
+        .iter()
+        .find(|o| o.id.0 == objection)
+        .and_then(|o| n.checked_sub(1).and_then(|i| o.evidence.get(i)))
+        .ok_or(ApiError::NotFound)?;
+    crate::document::serve_blob(&state, &file.sha256, &file.filename, &file.media_type, &headers).await
+}
+
 /// The objections panel of a tender's pages, once its award is announced or objected to.
 pub(crate) async fn panel(
     state: &AppState,
@@ -179,6 +253,7 @@ pub(crate) async fn panel(
     let member = actor.user().is_some_and(|u| e.members.contains(&u.user_id));
     for (row, o) in panel.rows.iter_mut().zip(&all) {
         row.can_answer = member && o.answer.is_none() && now >= w.closes && o.filed_at >= w.opens;
+        row.can_add_evidence = objection::may_add_evidence(actor, &w, o, now).is_ok();
     }
     let vendor = actor.user().and_then(|u| u.vendor_id);
     panel.closes = crate::view::local_time(tenant, w.closes);
@@ -224,6 +299,26 @@ async fn rows_only(
             answered_at: o.answer.as_ref().map(|a| crate::view::local_time(tenant, a.at)),
             late: o.answer.as_ref().is_some_and(|a| a.late),
             can_answer: false,
+            evidence: if reads {
+                o.evidence
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        (
+                            format!(
+                                "/tenders/{}/objections/{}/evidence/{}",
+                                o.package_id.0,
+                                o.id.0,
+                                i + 1
+                            ),
+                            format!("{} ({:.1} KB)", f.filename, f.size as f64 / 1024.0),
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            can_add_evidence: false,
         });
     }
     Ok(ObjectionsPanel {
@@ -248,6 +343,14 @@ pub fn routes() -> crate::routes::Routes {
         .route(
             "/api/v1/tenants/{slug}/packages/{id}/objections/{objection}/answer",
             post(answer_api),
+        )
+        .route(
+            "/api/v1/tenders/{id}/objections/{objection}/evidence",
+            post(evidence_api),
+        )
+        .route(
+            "/tenders/{id}/objections/{objection}/evidence/{n}",
+            get(evidence_download),
         )
         .route("/api/v1/tenders/{id}/appeals", get(appeals_api).post(appeal_api))
         .route(

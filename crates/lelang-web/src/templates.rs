@@ -707,6 +707,10 @@ pub struct ObjectionRow {
     pub late: bool,
     /// Whether the reader may answer it now (a member of the pokja, after the period).
     pub can_answer: bool,
+    /// Its files (address, name and size), for those who read its text.
+    pub evidence: Vec<(String, String)>,
+    /// Whether the reader (its company, in the period) may add a file.
+    pub can_add_evidence: bool,
 }
 
 /// The objections of a tender's award: the period, the rows, and whether the reader may object.

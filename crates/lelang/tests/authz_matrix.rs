@@ -1880,6 +1880,9 @@ const SEALING_ROUTES: &[&str] = &[
     // the winner, strangers and the public cannot object; only the tender's pokja answers; the
     // texts reach only bidders, the pokja and auditors. The page forms by tests/browser.rs.
     "/api/v1/tenders/{id}/objections",
+    "/api/v1/tenders/{id}/objections/{objection}/evidence",
+    "/tenders/{id}/objections/{objection}/evidence",
+    "/tenders/{id}/objections/{objection}/evidence/{n}",
     "/api/v1/tenants/{slug}/packages/{id}/objections/{objection}/answer",
     "/tenders/{id}/objections",
     "/t/{slug}/packages/{id}/tender/objections/{objection}/answer",

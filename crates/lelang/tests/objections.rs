@@ -58,6 +58,33 @@ async fn losing_bidders_object_and_the_pokja_answers_after_the_period() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let objection = r.json()["id"].as_str().expect("id").to_owned();
 
+    // Evidence: only the objecting company adds files; those who read the text read the files.
+    let evidence = format!("/api/v1/tenders/{id}/objections/{objection}/evidence");
+    let photo: &[u8] = b"%PDF-1.4 foto lapangan: ekskavator milik pihak lain";
+    let mut blambangan = app.signed_in("vendor.blambangan").await;
+    let r = blambangan
+        .post_multipart(&evidence, &[], Some(("bukti.pdf", photo)))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = prigi
+        .post_multipart(&evidence, &[], Some(("bukti.exe", photo)))
+        .await;
+    assert!(r.body.contains("file-type-not-allowed"), "{}", r.body);
+    let r = prigi
+        .post_multipart(&evidence, &[], Some(("bukti-peralatan.pdf", photo)))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()[0]["filename"], "bukti-peralatan.pdf");
+    let file = format!("/tenders/{id}/objections/{objection}/evidence/1");
+    let got = blambangan.get(&file).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body.as_bytes(), photo, "a bidder reads it");
+    for who in ["vendor.medika", "bwi.ppk.dpu"] {
+        let mut c = app.signed_in(who).await;
+        assert_eq!(c.get(&file).await.status, StatusCode::NOT_FOUND, "{who}");
+    }
+    assert_eq!(app.client().get(&file).await.status, StatusCode::NOT_FOUND);
+
     // Who reads what.
     for (who, reads) in [
         ("vendor.blambangan", true),
@@ -91,6 +118,15 @@ async fn losing_bidders_object_and_the_pokja_answers_after_the_period() {
     let r = pokja.post_json(&answer, &reject, None).await;
     assert!(r.body.contains("objection-period-running"), "{}", r.body);
     app.clock.set(w.closes + time::Duration::hours(1));
+    let mut prigi = app.signed_in("vendor.prigi").await;
+    let r = prigi
+        .post_multipart(&evidence, &[], Some(("bukti-2.pdf", photo)))
+        .await;
+    assert!(
+        r.body.contains("objection-period-closed"),
+        "late evidence: {}",
+        r.body
+    );
     // Days later: the session has expired; the member signs in again.
     let mut pokja = app.signed_in(&member).await;
     let r = pokja

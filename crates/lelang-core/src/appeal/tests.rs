@@ -39,6 +39,7 @@ fn rejected_objection() -> (T, Window, Objection) {
             at: w.closes + Duration::days(1),
             late: false,
         }),
+        evidence: vec![],
     };
     (t, w, o)
 }

@@ -31,6 +31,7 @@ fn objection(t: &T, w: &Window, bid: usize, answered: Option<OffsetDateTime>) ->
             at,
             late: false,
         }),
+        evidence: vec![],
     }
 }
 

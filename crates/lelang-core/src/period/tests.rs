@@ -30,6 +30,7 @@ fn objection(
             at,
             late: false,
         }),
+        evidence: vec![],
     }
 }
 

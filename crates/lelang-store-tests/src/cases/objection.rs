@@ -16,6 +16,7 @@ pub async fn objections_are_answered_once(store: Arc<dyn Store>) {
         text: "Harga pemenang tidak wajar.".into(),
         filed_at: t0(),
         answer: None,
+        evidence: vec![],
     };
     let one = |m: objection::Mutation| Change {
         events: vec![],
@@ -26,6 +27,31 @@ pub async fn objections_are_answered_once(store: Arc<dyn Store>) {
         .await
         .expect("filed");
     assert_eq!(store.objections(package.id).await.expect("read"), vec![o.clone()]);
+    // Evidence: written over the objection read; a second write over the same read is stale.
+    let mut with = o.clone();
+    with.evidence.push(objection::Evidence {
+        filename: "foto-lapangan.jpg".into(),
+        media_type: "image/jpeg".into(),
+        size: 1234,
+        sha256: "ab".repeat(32),
+        at: t0(),
+    });
+    let add = |objection: &Objection, read: &Objection| {
+        one(objection::Mutation::AddEvidence {
+            objection: objection.clone(),
+            read: read.clone(),
+        })
+    };
+    store.commit(add(&with, &o)).await.expect("evidence");
+    assert!(matches!(
+        store.commit(add(&with, &o)).await,
+        Err(StoreError::Conflict(Conflict::Changed))
+    ));
+    assert_eq!(
+        store.objections(package.id).await.expect("read"),
+        vec![with.clone()]
+    );
+    let o = with;
     let mut answered = o.clone();
     answered.answer = Some(Answer {
         upheld: false,

@@ -594,6 +594,10 @@ pub fn routes() -> crate::routes::Routes {
         .route("/tenders/{id}/join", post(join_page))
         .route("/tenders/{id}/questions", post(ask_page))
         .route("/tenders/{id}/objections", post(pages::objection_page))
+        .route(
+            "/tenders/{id}/objections/{objection}/evidence",
+            post(pages::evidence_page),
+        )
         .route("/tenders/{id}/appeals", post(pages::appeal_page))
         .route("/tenders/{id}/contract/guarantee", post(pages::guarantee_page))
         .route("/tenders/{id}/contract/signature", post(pages::sign_page))

@@ -155,6 +155,7 @@ pub(super) async fn detail_view(
                 "joined",
                 "question-asked",
                 "objection-filed",
+                "evidence-added",
                 "letter-answered",
                 "appeal-filed",
                 "guarantee-given",
@@ -355,6 +356,19 @@ pub(super) async fn objection_page(
     }
     .await;
     detail_done(state.clone(), ctx, id, "objection-filed", result).await
+}
+
+/// The company's evidence form (multipart, its CSRF token checked with the upload).
+pub(super) async fn evidence_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, objection)): Path<(Uuid, Uuid)>,
+    up: crate::document::Upload,
+) -> Response {
+    let result = crate::objection::add_evidence(&state, &ctx, id, objection, up)
+        .await
+        .map(|_| ());
+    detail_done(state.clone(), ctx, id, "evidence-added", result).await
 }
 
 #[derive(Debug, Deserialize)]
