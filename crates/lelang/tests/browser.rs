@@ -1763,6 +1763,20 @@ async fn a_bidder_objects_and_the_pokja_answers_in_the_browser() {
             section.contains("Menunggu jawaban") && section.contains("bukti dukungan"),
             "{section}"
         );
+        // Its evidence: a file chosen in the form, then listed for the company to download.
+        let evidence = profile.path().join("bukti-peralatan.pdf");
+        std::fs::write(&evidence, b"%PDF-1.4 bukti dukungan peralatan").expect("file");
+        let input = d.find(By::Css("input[type='file'][name='file']")).await?;
+        input
+            .send_keys(evidence.to_str().expect("path"))
+            .await?;
+        d.find(By::Css("form[id^='evidence-form-'] button[type='submit']"))
+            .await?
+            .click()
+            .await?;
+        flash(&d, "Bukti sanggah diunggah.").await?;
+        let section = d.find(By::Id("tender-objections")).await?.text().await?;
+        assert!(section.contains("bukti-peralatan.pdf"), "{section}");
         d.screenshot(&shots.join("objection-filed-vendor.png")).await?;
         sign_out(&d).await?;
 
