@@ -29,18 +29,13 @@ pub async fn fire(app: &App, package: PackageId) -> Result<usize, AppError> {
     let p = store.package(package).await?.ok_or(AppError::NotFound)?;
     let rules = crate::rules::of(&p)?;
     let objections = store.objections(package).await?;
-    let appeals = store
-        .appeals(package)
-        .await?
-        .iter()
-        .filter(|a| a.filed_at >= w.opens)
-        .count() as u32;
+    let appeals = store.appeals(package).await?;
     let fired = store.period_ends(package, e.version).await?;
     let x = Award {
         evaluation: &e,
         window: &w,
         objections: &objections,
-        appeals,
+        appeals: &appeals,
         category: p.category,
         rules,
     };

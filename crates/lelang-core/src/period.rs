@@ -1,12 +1,14 @@
 //! The periods after an award, ended by the server's timer: the objection period (sanggah), the
 //! pokja's answer period when objections were filed, and — for construction, once a rejected
-//! objection's answer is in — the appeal period (sanggah banding). Commands already enforce each
+//! objection's answer is in — the appeal period (sanggah banding) and, when appeals came, the
+//! budget holder's answer period. Commands already enforce each
 //! window at its instant, from the recorded announcement and answers; the timer puts each end on
 //! the public log when it passes (with what was filed and what is still unanswered), so that
 //! nobody has to remember it and everyone can see it. It is decided from the record and the clock
 //! alone: a server that restarts in the middle of a window fires it when it ends, once (the store
 //! keeps one end per award and period), and a second server racing it changes nothing.
 
+use crate::appeal::Appeal;
 use crate::command::{Change, CommandError};
 use crate::evaluation::Evaluation;
 use crate::event::NewEvent;
@@ -27,6 +29,8 @@ pub enum Period {
     ObjectionAnswer,
     /// A construction bidder whose objection was rejected may appeal.
     Appeal,
+    /// The budget holder answers the appeals filed.
+    AppealAnswer,
 }
 
 impl Period {
@@ -36,14 +40,20 @@ impl Period {
             Period::Objection => "objection",
             Period::ObjectionAnswer => "objection_answer",
             Period::Appeal => "appeal",
+            Period::AppealAnswer => "appeal_answer",
         }
     }
 
     /// The period of a code.
     pub fn from_code(s: &str) -> Option<Period> {
-        [Period::Objection, Period::ObjectionAnswer, Period::Appeal]
-            .into_iter()
-            .find(|p| p.code() == s)
+        [
+            Period::Objection,
+            Period::ObjectionAnswer,
+            Period::Appeal,
+            Period::AppealAnswer,
+        ]
+        .into_iter()
+        .find(|p| p.code() == s)
     }
 }
 
@@ -56,7 +66,7 @@ pub struct End {
     pub at: OffsetDateTime,
     /// Objections (or, for the appeal period, appeals) filed in it.
     pub filed: u32,
-    /// Objections still unanswered when the answer period ended (0 otherwise).
+    /// Objections (appeals) still unanswered when their answer period ended (0 otherwise).
     pub unanswered: u32,
     /// Whether no period of this award remains after this one.
     pub last: bool,
@@ -71,8 +81,8 @@ pub struct Award<'a> {
     pub window: &'a Window,
     /// The tender's objections.
     pub objections: &'a [Objection],
-    /// How many appeals were filed against this award.
-    pub appeals: u32,
+    /// The tender's appeals.
+    pub appeals: &'a [Appeal],
     /// The package's category (appeals are for construction only).
     pub category: Category,
     /// The rule set.
@@ -109,8 +119,20 @@ pub fn due(x: Award<'_>, fired: &[Period], now: OffsetDateTime) -> Vec<End> {
     if filed > 0 {
         ends.push((Period::ObjectionAnswer, x.window.answer_by, filed, unanswered));
     }
+    let appeals: Vec<&Appeal> = x
+        .appeals
+        .iter()
+        .filter(|a| a.filed_at >= x.window.opens)
+        .collect();
     if let Some(at) = appeal_ends {
-        ends.push((Period::Appeal, at, x.appeals, 0));
+        ends.push((Period::Appeal, at, appeals.len() as u32, 0));
+        // Appeals are answered within their period of the last filed (all filed by now, since
+        // the answer period outlasts the appeal period).
+        if let Some(last) = appeals.iter().map(|a| a.filed_at).max() {
+            let by = last + Duration::days(i64::from(x.rules.periods.appeal_answer_calendar_days));
+            let open = appeals.iter().filter(|a| a.answer.is_none()).count() as u32;
+            ends.push((Period::AppealAnswer, by, appeals.len() as u32, open));
+        }
     }
     // Settled: the objection period over and, if objections came, all answered (an answer still
     // to come may open the appeal period).

@@ -1767,9 +1767,7 @@ async fn a_bidder_objects_and_the_pokja_answers_in_the_browser() {
         let evidence = profile.path().join("bukti-peralatan.pdf");
         std::fs::write(&evidence, b"%PDF-1.4 bukti dukungan peralatan").expect("file");
         let input = d.find(By::Css("input[type='file'][name='file']")).await?;
-        input
-            .send_keys(evidence.to_str().expect("path"))
-            .await?;
+        input.send_keys(evidence.to_str().expect("path")).await?;
         d.find(By::Css("form[id^='evidence-form-'] button[type='submit']"))
             .await?
             .click()

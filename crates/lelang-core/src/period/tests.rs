@@ -44,7 +44,7 @@ fn award<'a>(
         evaluation: &t.e,
         window: w,
         objections,
-        appeals: 0,
+        appeals: &[],
         category,
         rules: &t.w.rules,
     }
@@ -104,6 +104,44 @@ fn the_answer_period_ends_with_what_is_unanswered_and_the_appeal_period_follows_
     let ends = due(x(&answered, Category::Works), &fired, appeal_ends);
     assert_eq!(periods(&ends), [(Period::Appeal, true)]);
     assert_eq!(ends[0].at, appeal_ends);
+    // With an appeal filed two days after the rejection, the budget holder's 14 days follow it and
+    // their end is the last, counting the appeal still unanswered.
+    let filed = answered_at + Duration::days(2);
+    let appeals = [crate::appeal::Appeal {
+        id: crate::ids::AppealId::new(),
+        package_id: t.e.package_id,
+        tenant_id: t.e.tenant_id,
+        vendor_id: t.e.bids[1].vendor_id,
+        objection_id: answered[0].id,
+        text: "Sanggah banding atas jawaban sanggah.".into(),
+        guarantee: crate::appeal::Guarantee {
+            issuer: "Bank Jatim".into(),
+            number: "JSB-1".into(),
+            amount: 9_600_000,
+            valid_until: time::macros::date!(2026 - 12 - 31),
+        },
+        filed_at: filed,
+        answer: None,
+    }];
+    let with_appeal = Award {
+        appeals: &appeals,
+        ..x(&answered, Category::Works)
+    };
+    let ends = due(with_appeal, &fired, appeal_ends);
+    assert_eq!(
+        periods(&ends),
+        [(Period::Appeal, false)],
+        "an answer period follows"
+    );
+    assert_eq!(ends[0].filed, 1);
+    let answer_by = filed + Duration::days(14);
+    let ends = due(
+        with_appeal,
+        &[Period::Objection, Period::ObjectionAnswer, Period::Appeal],
+        answer_by,
+    );
+    assert_eq!(periods(&ends), [(Period::AppealAnswer, true)]);
+    assert_eq!((ends[0].at, ends[0].filed, ends[0].unanswered), (answer_by, 1, 1));
     // Goods have no appeal period: the answer period's end is the last.
     let ends = due(x(&answered, Category::Goods), &[Period::Objection], w.answer_by);
     assert_eq!(periods(&ends), [(Period::ObjectionAnswer, true)]);
