@@ -89,12 +89,7 @@ impl Appeal {
 }
 
 fn text(field: &'static str, code: &'static str, s: &str, min: usize) -> Result<String, CommandError> {
-    let s = s.trim();
-    let n = s.chars().count();
-    if !(min..=MAX_TEXT_CHARS).contains(&n) || s.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(invalid(field, code));
-    }
-    Ok(s.to_owned())
+    crate::command::bounded(field, code, s, min..=MAX_TEXT_CHARS, true)
 }
 
 /// What [`file`] reads.

@@ -141,12 +141,7 @@ pub struct Issue<'a> {
 }
 
 fn clean(field: &'static str, code: &'static str, s: &str) -> Result<String, CommandError> {
-    let s = s.trim();
-    let n = s.chars().count();
-    if !(2..=MAX_TEXT_CHARS).contains(&n) || s.chars().any(char::is_control) {
-        return Err(invalid(field, code));
-    }
-    Ok(s.to_owned())
+    crate::command::bounded(field, code, s, 2..=MAX_TEXT_CHARS, false)
 }
 
 /// The PPK of the package's work unit issues the letter to the next in line.

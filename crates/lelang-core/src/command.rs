@@ -87,6 +87,24 @@ pub(crate) fn event(
     )?)
 }
 
+/// Text a user wrote: trimmed, its length in characters within `chars`, no control characters
+/// — but line breaks (`\n`, and the `\r` a browser's text area sends with it) where `lines`.
+pub(crate) fn bounded(
+    field: &'static str,
+    code: &'static str,
+    s: &str,
+    chars: std::ops::RangeInclusive<usize>,
+    lines: bool,
+) -> Result<String, CommandError> {
+    let s = s.trim();
+    let n = s.chars().count();
+    let bad = |c: char| c.is_control() && !(lines && matches!(c, '\n' | '\r'));
+    if !chars.contains(&n) || s.chars().any(bad) {
+        return Err(invalid(field, code));
+    }
+    Ok(s.to_owned())
+}
+
 /// A display name or title: trimmed, 2–200 characters, no control characters.
 pub fn valid_name(field: &'static str, s: &str) -> Result<String, CommandError> {
     let s = s.trim();

@@ -16,7 +16,7 @@ use crate::command::{Change, CommandError, acting, event, invalid};
 use crate::evaluation::Evaluation;
 use crate::fresh::Cx;
 use crate::ids::{BidId, PackageId, TenantId, VendorId};
-use crate::package::Package;
+use crate::package::{Package, as_ppk as ppk};
 use crate::policy::{Action, Actor, Denied, authorize};
 use crate::rules::{RuleSet, Rupiah};
 use serde::{Deserialize, Serialize};
@@ -121,23 +121,7 @@ impl Contract {
 }
 
 fn clean(field: &'static str, code: &'static str, s: &str) -> Result<String, CommandError> {
-    let s = s.trim();
-    let n = s.chars().count();
-    if !(2..=MAX_TEXT_CHARS).contains(&n) || s.chars().any(char::is_control) {
-        return Err(invalid(field, code));
-    }
-    Ok(s.to_owned())
-}
-
-fn ppk(actor: &Actor, p: &Package) -> Result<(), CommandError> {
-    authorize(
-        actor,
-        Action::ManagePackage {
-            tenant: p.tenant_id,
-            work_unit: p.work_unit_id,
-        },
-    )
-    .map_err(Into::into)
+    crate::command::bounded(field, code, s, 2..=MAX_TEXT_CHARS, false)
 }
 
 /// The longest duration a contract may name, in days: lelang's bound (a multi-year contract runs

@@ -16,7 +16,7 @@ use crate::command::{Change, CommandError, acting, event, invalid};
 use crate::contract::Contract;
 use crate::fresh::Cx;
 use crate::ids::{PackageId, TenantId, VendorId};
-use crate::package::Package;
+use crate::package::{Package, as_ppk as ppk};
 use crate::policy::{Action, Actor, authorize};
 use crate::rules::{RuleSet, Rupiah};
 use serde::{Deserialize, Serialize};
@@ -261,23 +261,7 @@ impl Execution {
 }
 
 fn text(field: &'static str, code: &'static str, s: &str, max: usize) -> Result<String, CommandError> {
-    let s = s.trim();
-    let n = s.chars().count();
-    if !(2..=max).contains(&n) || s.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
-        return Err(invalid(field, code));
-    }
-    Ok(s.to_owned())
-}
-
-fn ppk(actor: &Actor, p: &Package) -> Result<(), CommandError> {
-    authorize(
-        actor,
-        Action::ManagePackage {
-            tenant: p.tenant_id,
-            work_unit: p.work_unit_id,
-        },
-    )
-    .map_err(Into::into)
+    crate::command::bounded(field, code, s, 2..=max, true)
 }
 
 fn running(e: &Execution) -> Result<(), CommandError> {

@@ -154,12 +154,7 @@ pub fn may_read(actor: &Actor, e: &Evaluation) -> bool {
 }
 
 fn text(field: &'static str, code: &'static str, s: &str) -> Result<String, CommandError> {
-    let s = s.trim();
-    let n = s.chars().count();
-    if !(10..=MAX_TEXT_CHARS).contains(&n) || s.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(invalid(field, code));
-    }
-    Ok(s.to_owned())
+    crate::command::bounded(field, code, s, 10..=MAX_TEXT_CHARS, true)
 }
 
 /// A company that bid objects to the announced award, inside the objection period, once (as SPSE

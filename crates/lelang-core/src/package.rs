@@ -226,6 +226,19 @@ pub enum Mutation {
     InsertPackage(crate::package::Package),
 }
 
+/// Refused unless `actor` is the PPK of the package's work unit (who drafts, signs and manages its
+/// contract).
+pub(crate) fn as_ppk(actor: &Actor, p: &Package) -> Result<(), CommandError> {
+    authorize(
+        actor,
+        Action::ManagePackage {
+            tenant: p.tenant_id,
+            work_unit: p.work_unit_id,
+        },
+    )
+    .map_err(Into::into)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

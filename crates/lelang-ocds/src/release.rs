@@ -586,41 +586,21 @@ impl Publisher {
                 milestone,
                 amount,
                 ..
-            }) => {
-                let (payer, payee) = d.payer_payee(*package_id, *vendor_id);
-                let mut fields = d.contract(
-                    *package_id,
-                    json!({ "implementation": { "transactions": [{
-                        "id": format!("payment-{}-{milestone}", package_id.0),
-                        "date": date(e.at),
-                        "value": idr(*amount),
-                        "payer": reference(&payer),
-                        "payee": reference(&payee),
-                    }]}}),
-                );
-                fields["parties"] = json!([payer, payee]);
-                (*package_id, "implementationUpdate", fields)
-            }
+            }) => (
+                *package_id,
+                "implementationUpdate",
+                d.payment(e, *package_id, *vendor_id, format!("payment-{}-{milestone}", package_id.0), *amount),
+            ),
             EventPayload::Execution(execution::Event::AdvancePaid {
                 package_id,
                 vendor_id,
                 amount,
                 ..
-            }) => {
-                let (payer, payee) = d.payer_payee(*package_id, *vendor_id);
-                let mut fields = d.contract(
-                    *package_id,
-                    json!({ "implementation": { "transactions": [{
-                        "id": format!("advance-{}", package_id.0),
-                        "date": date(e.at),
-                        "value": idr(*amount),
-                        "payer": reference(&payer),
-                        "payee": reference(&payee),
-                    }]}}),
-                );
-                fields["parties"] = json!([payer, payee]);
-                (*package_id, "implementationUpdate", fields)
-            }
+            }) => (
+                *package_id,
+                "implementationUpdate",
+                d.payment(e, *package_id, *vendor_id, format!("advance-{}", package_id.0), *amount),
+            ),
             EventPayload::Execution(execution::Event::ContractAmended {
                 package_id,
                 number,
@@ -711,6 +691,24 @@ impl Directory {
             c.extend(f);
         }
         json!({ "contracts": [c] })
+    }
+
+    /// A payment to the company as a transaction of the contract's implementation, the buyer as
+    /// payer and the company as payee among the parties.
+    fn payment(&self, e: &Event, package: PackageId, vendor: VendorId, id: String, amount: i64) -> Value {
+        let (payer, payee) = self.payer_payee(package, vendor);
+        let mut fields = self.contract(
+            package,
+            json!({ "implementation": { "transactions": [{
+                "id": id,
+                "date": date(e.at),
+                "value": idr(amount),
+                "payer": reference(&payer),
+                "payee": reference(&payee),
+            }]}}),
+        );
+        fields["parties"] = json!([payer, payee]);
+        fields
     }
 
     /// The parties of a payment: the process's buyer pays the company.
