@@ -1288,3 +1288,4 @@ too-much-evidence = At most 5 files of evidence per objection.
 invalid-file-size = The file's size is not accepted.
 invalid-file = The file cannot be accepted.
 event-objection_evidence_added = Objection evidence added
+bid-link-closed = Your bid and its receipt

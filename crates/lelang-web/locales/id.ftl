@@ -1288,3 +1288,4 @@ too-much-evidence = Paling banyak 5 berkas bukti untuk satu sanggah.
 invalid-file-size = Ukuran berkas tidak diterima.
 invalid-file = Berkas tidak dapat diterima.
 event-objection_evidence_added = Bukti sanggah ditambahkan
+bid-link-closed = Penawaran dan tanda terima Anda
