@@ -18,6 +18,7 @@ pub mod document;
 pub mod error;
 pub mod evaluation;
 pub mod execution;
+mod files;
 pub mod i18n;
 pub mod input;
 pub mod limits;

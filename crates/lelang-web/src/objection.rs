@@ -167,7 +167,7 @@ pub(crate) async fn evidence_api(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, objection)): Path<(Uuid, Uuid)>,
-    up: crate::document::Upload,
+    up: crate::files::Upload,
 ) -> Result<(StatusCode, Json<Vec<objection::Evidence>>), ApiError> {
     let o = add_evidence(&state, &ctx, id, objection, up).await?;
     Ok((StatusCode::CREATED, Json(o.evidence)))
@@ -179,7 +179,7 @@ pub(crate) async fn add_evidence(
     ctx: &Ctx,
     id: Uuid,
     objection: Uuid,
-    up: crate::document::Upload,
+    up: crate::files::Upload,
 ) -> Result<Objection, ApiError> {
     ctx.user_actor()?;
     let Some((filename, staged)) = up.file else {
@@ -226,7 +226,7 @@ pub(crate) async fn evidence_download(
         .find(|o| o.id.0 == objection)
         .and_then(|o| n.checked_sub(1).and_then(|i| o.evidence.get(i)))
         .ok_or(ApiError::NotFound)?;
-    crate::document::serve_blob(&state, &file.sha256, &file.filename, &file.media_type, &headers).await
+    crate::files::serve_blob(&state, &file.sha256, &file.filename, &file.media_type, &headers).await
 }
 
 /// The objections panel of a tender's pages, once its award is announced or objected to.

@@ -721,7 +721,7 @@ async fn page_import_file(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
-    up: crate::document::Upload,
+    up: crate::files::Upload,
 ) -> Response {
     let (st, cx, sl) = (state.clone(), ctx.clone(), slug.clone());
     let work = async move {

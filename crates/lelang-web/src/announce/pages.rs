@@ -363,7 +363,7 @@ pub(super) async fn evidence_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, objection)): Path<(Uuid, Uuid)>,
-    up: crate::document::Upload,
+    up: crate::files::Upload,
 ) -> Response {
     let result = crate::objection::add_evidence(&state, &ctx, id, objection, up)
         .await
