@@ -8,11 +8,16 @@ use lelang_core::period::{self, Award};
 use lelang_core::store::{Conflict, StoreError};
 use std::time::Duration;
 
-/// Ends every period that has passed, on every unsettled award; how many it recorded.
+/// Ends every period that has passed, on every unsettled award; how many it recorded. A tender
+/// that fails (a broken record, a store error on its rows) is logged and passed over, so that
+/// one tender never holds up every other award's periods.
 pub async fn fire_due(app: &App) -> Result<usize, AppError> {
     let mut n = 0;
     for package in app.store.unsettled_awards().await? {
-        n += fire(app, package).await?;
+        match fire(app, package).await {
+            Ok(k) => n += k,
+            Err(e) => tracing::warn!(error = %e, %package, "ending a tender's periods failed"),
+        }
     }
     Ok(n)
 }
