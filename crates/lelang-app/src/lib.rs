@@ -18,6 +18,7 @@ pub mod blobs;
 pub mod cancellation;
 pub mod closing;
 pub mod committer;
+pub mod complaint;
 pub mod contract;
 pub mod document;
 pub mod evaluation;

@@ -59,7 +59,8 @@ pub async fn fire(app: &App, package: PackageId) -> Result<usize, AppError> {
     Ok(n)
 }
 
-/// Fires the periods' ends every five seconds: the server's own clock work.
+/// Fires the periods' ends and logs complaints' missed first answers every five seconds: the
+/// server's own clock work.
 pub async fn run_timer(app: App) {
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -67,6 +68,9 @@ pub async fn run_timer(app: App) {
         tick.tick().await;
         if let Err(e) = fire_due(&app).await {
             tracing::warn!(error = %e, "ending the periods after awards failed");
+        }
+        if let Err(e) = crate::complaint::fire_overdue(&app).await {
+            tracing::warn!(error = %e, "logging overdue complaints failed");
         }
     }
 }

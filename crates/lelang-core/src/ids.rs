@@ -99,6 +99,10 @@ id_type!(
     ObjectionId
 );
 id_type!(
+    /// One complaint (pengaduan) to a regency's auditor.
+    ComplaintId
+);
+id_type!(
     /// One appeal (sanggah banding) of a bidder against the answer to its objection.
     AppealId
 );

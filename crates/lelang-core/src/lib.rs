@@ -13,6 +13,7 @@ pub mod canonical;
 pub mod clarification;
 pub mod clock;
 pub mod command;
+pub mod complaint;
 pub mod contract;
 pub mod directory;
 pub mod document;

@@ -379,26 +379,9 @@ pub fn add_evidence(
 ) -> Result<(Objection, Change<Mutation>), CommandError> {
     may_add_evidence(actor, window, o, cx.now)?;
     let a = acting(actor)?;
-    // The documents' rules for a name and its type: no path, a known type.
-    let (filename, media_type) = crate::document::check_filename(&file.filename)?;
-    if file.size == 0 || file.size > max_bytes {
-        return Err(invalid("file", "invalid-file-size"));
-    }
-    if file.sha256.len() != 64 || !file.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(invalid("file", "invalid-file"));
-    }
+    let added = checked_evidence(file, max_bytes, cx.now)?;
     let mut next = o.clone();
-    next.evidence.push(Evidence {
-        filename: filename.clone(),
-        media_type: media_type.to_owned(),
-        at: cx.now,
-        ..file
-    });
-    let added = next
-        .evidence
-        .last()
-        .cloned()
-        .ok_or(invalid("file", "invalid-file"))?;
+    next.evidence.push(added.clone());
     let ev = event(
         a,
         cx,
@@ -406,9 +389,9 @@ pub fn add_evidence(
         Event::ObjectionEvidenceAdded {
             objection_id: o.id,
             package_id: o.package_id,
-            filename,
+            filename: added.filename,
             size: added.size,
-            sha256: added.sha256.clone(),
+            sha256: added.sha256,
         },
     )?;
     Ok((
@@ -421,6 +404,29 @@ pub fn add_evidence(
             }],
         },
     ))
+}
+
+/// A file in support of a claim (an objection's, a complaint's), checked: its name and type by
+/// the documents' rules (no path, a known type, the type its name implies), its size within
+/// `max_bytes`, its hash well formed; stamped `now`.
+pub fn checked_evidence(
+    file: Evidence,
+    max_bytes: u64,
+    now: OffsetDateTime,
+) -> Result<Evidence, CommandError> {
+    let (filename, media_type) = crate::document::check_filename(&file.filename)?;
+    if file.size == 0 || file.size > max_bytes {
+        return Err(invalid("file", "invalid-file-size"));
+    }
+    if file.sha256.len() != 64 || !file.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(invalid("file", "invalid-file"));
+    }
+    Ok(Evidence {
+        filename,
+        media_type: media_type.to_owned(),
+        at: now,
+        ..file
+    })
 }
 
 /// A state mutation of this stage, always applied together with the events that explain it.

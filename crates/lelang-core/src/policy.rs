@@ -126,6 +126,9 @@ pub enum Action {
     /// Read an evaluation's findings, prices and decisions before its announcement (auditors;
     /// the tender's own pokja is checked by the command). Each read is logged.
     ViewEvaluation(TenantId),
+    /// Read complaints in full — their text, their complainant, their evidence — and triage them
+    /// (the regency's auditors, APIP). Each read of a complainant's identity is logged.
+    HandleComplaints(TenantId),
     /// Cancel a tender before its award (the budget holder of the work unit that pays for it).
     CancelTender {
         /// The regency.
@@ -235,6 +238,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             matches!(u.role, Role::Auditor | Role::LawEnforcement) && own_tenant(t)
         }
         Action::ViewEvaluation(t) => u.role == Role::Auditor && own_tenant(t),
+        Action::HandleComplaints(t) => u.role == Role::Auditor && own_tenant(t),
         Action::CancelTender { tenant, work_unit } => {
             u.role == Role::BudgetHolder && own_tenant(tenant) && u.work_unit_id == Some(work_unit)
         }

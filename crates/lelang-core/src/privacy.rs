@@ -33,6 +33,8 @@ pub enum Confidential {
     /// An evaluation's working record — prices read out and corrected, findings, decisions —
     /// until the award publishes its result.
     Evaluation,
+    /// A complaint's text, notes, files and complainant: the regency's auditors only.
+    Complaint,
 }
 
 /// How one field appears on the public log.
@@ -85,6 +87,8 @@ pub mod table {
     pub const MEMBERSHIP: Visibility = Visibility::Commit(Confidential::Membership);
     /// Committed until the award: the evaluation's working record.
     pub const EVALUATION: Visibility = Visibility::Commit(Confidential::Evaluation);
+    /// Committed always: a complaint's contents and complainant.
+    pub const COMPLAINT: Visibility = Visibility::Commit(Confidential::Complaint);
 }
 
 /// Writes a struct's rules and a pattern that names each of its fields, so that a field added to
@@ -159,6 +163,7 @@ pub fn markdown<'a>(events: impl IntoIterator<Item = &'a EventRules>) -> String 
             Confidential::Participant => "participant",
             Confidential::Membership => "pokja membership",
             Confidential::Evaluation => "evaluation",
+            Confidential::Complaint => "complaint",
         }
     }
     fn rows(out: &mut String, prefix: &str, rules: &[Rule]) {

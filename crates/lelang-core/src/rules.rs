@@ -203,6 +203,16 @@ pub struct RuleSet {
     pub evaluation: EvaluationRules,
     /// The contract's guarantee, amendments and the company's rating.
     pub contract: ContractRules,
+    /// Complaints to the regency's auditor.
+    pub complaint: ComplaintRules,
+}
+
+/// Complaints' service level (Perpres 16/2018 Pasal 77 gives complaints to APIP, without a period).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintRules {
+    /// The auditor first answers a complaint within this many working days after the day it came.
+    pub answer_working_days: Figure,
 }
 
 /// The contract's figures (Perpres 16/2018 Pasal 33 and 54; SIKaP's rating).

@@ -47,6 +47,8 @@ macro_rules! for_each_stage {
             Contract => contract,
             /// The contract's execution: milestones, payments, amendments, handover, rating.
             Execution => execution,
+            /// Complaints (pengaduan) to the regency's auditor.
+            Complaint => complaint,
         }
     };
 }

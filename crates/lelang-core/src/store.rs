@@ -469,6 +469,25 @@ pub trait EvaluationStore: Send + Sync + 'static {
     /// A tender's appeals, in the order they were filed.
     async fn appeals(&self, package: PackageId) -> Result<Vec<crate::appeal::Appeal>, StoreError>;
 
+    /// A complaint by id.
+    async fn complaint(
+        &self,
+        id: crate::ids::ComplaintId,
+    ) -> Result<Option<crate::complaint::Complaint>, StoreError>;
+
+    /// The complaint whose follow-up code hashes to `code_hash` (hex SHA-256).
+    async fn complaint_by_code(
+        &self,
+        code_hash: &str,
+    ) -> Result<Option<crate::complaint::Complaint>, StoreError>;
+
+    /// A regency's complaints, in the order they were filed.
+    async fn complaints(&self, tenant: TenantId) -> Result<Vec<crate::complaint::Complaint>, StoreError>;
+
+    /// Complaints still waiting for their first answer whose overdue is not yet logged (the
+    /// timer's scan).
+    async fn pending_complaints(&self) -> Result<Vec<crate::complaint::Complaint>, StoreError>;
+
     /// A tender's objections to its award, in the order they were filed.
     async fn objections(&self, package: PackageId) -> Result<Vec<crate::objection::Objection>, StoreError>;
 

@@ -54,6 +54,7 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
         Mutation::Evaluation(m) => evaluation(tx, m).await,
         Mutation::Cancellation(m) => cancellation(tx, m).await,
         Mutation::Objection(m) => objection(tx, m).await,
+        Mutation::Complaint(m) => complaint(tx, m).await,
         Mutation::AwardLetter(m) => award_letter(tx, m).await,
         Mutation::Appeal(m) => appeal(tx, m).await,
         Mutation::Contract(m) => contract(tx, m).await,
@@ -305,6 +306,17 @@ async fn objection<D: Db>(tx: &mut D, m: &lelang_core::objection::Mutation) -> R
         Mutation::AddEvidence { objection, read } => {
             crate::objection::add_evidence(tx, objection, read).await
         }
+    }
+}
+
+async fn complaint<D: Db>(tx: &mut D, m: &lelang_core::complaint::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::complaint::Mutation;
+    match m {
+        Mutation::InsertComplaint(c) => crate::complaint::insert(tx, c).await,
+        Mutation::PutComplaint {
+            complaint,
+            read_version,
+        } => crate::complaint::put(tx, complaint, *read_version).await,
     }
 }
 

@@ -22,6 +22,7 @@ pub mod award_letter;
 pub use apply::{apply, refused, store_error};
 pub mod calendar;
 pub mod cancellation;
+pub mod complaint;
 pub mod contract;
 pub mod dialect;
 pub mod directory;
@@ -724,6 +725,28 @@ macro_rules! sql_store {
         $crate::contract::executions_of(&mut &self.reader, vendor)
             .await
             .map_err($crate::store_error)
+    }
+
+    async fn complaint(
+        &self,
+        id: lelang_core::ids::ComplaintId,
+    ) -> Result<Option<lelang_core::complaint::Complaint>, StoreError> {
+        $crate::complaint::complaint(&mut &self.reader, id).await.map_err($crate::store_error)
+    }
+
+    async fn complaint_by_code(
+        &self,
+        code_hash: &str,
+    ) -> Result<Option<lelang_core::complaint::Complaint>, StoreError> {
+        $crate::complaint::by_code(&mut &self.reader, code_hash).await.map_err($crate::store_error)
+    }
+
+    async fn complaints(&self, tenant: TenantId) -> Result<Vec<lelang_core::complaint::Complaint>, StoreError> {
+        $crate::complaint::complaints(&mut &self.reader, tenant).await.map_err($crate::store_error)
+    }
+
+    async fn pending_complaints(&self) -> Result<Vec<lelang_core::complaint::Complaint>, StoreError> {
+        $crate::complaint::pending_complaints(&mut &self.reader).await.map_err($crate::store_error)
     }
 
     async fn objections(

@@ -172,6 +172,7 @@ pub mod cases {
     mod award_letter;
     mod calendar;
     mod cancellation;
+    mod complaint;
     mod directory;
     mod evaluation;
     mod event_log;
@@ -184,6 +185,7 @@ pub mod cases {
     pub use award_letter::*;
     pub use calendar::*;
     pub use cancellation::*;
+    pub use complaint::*;
     pub use directory::*;
     pub use evaluation::*;
     pub use event_log::*;
@@ -223,7 +225,8 @@ macro_rules! conformance_suite {
             announcement_search_and_clarification, sealing_state_is_versioned,
             concurrent_commits_stay_gapless, ocds_releases_follow_the_cursor, second_factor_lifecycle,
             evaluations_are_versioned, cancellations_close_the_tender_for_good,
-            objections_are_answered_once, award_letters_are_versioned);
+            objections_are_answered_once, award_letters_are_versioned,
+            complaints_are_versioned_and_numbered_once);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(
@@ -255,6 +258,7 @@ mod tests {
             include_str!("cases/cancellation.rs"),
             include_str!("cases/objection.rs"),
             include_str!("cases/award_letter.rs"),
+            include_str!("cases/complaint.rs"),
         ]
         .concat();
         let macro_start = source.find("macro_rules! conformance_suite").expect("the macro");

@@ -344,6 +344,7 @@ pub(crate) fn may_see(
         (Confidential::Participant, Some(t)) => authorize(actor, Action::ViewParticipants(t)).is_ok(),
         (Confidential::Membership, Some(t)) => authorize(actor, Action::ViewPackages(t)).is_ok(),
         (Confidential::Evaluation, Some(t)) => authorize(actor, Action::ViewEvaluation(t)).is_ok(),
+        (Confidential::Complaint, Some(t)) => authorize(actor, Action::HandleComplaints(t)).is_ok(),
         (_, None) => authorize(actor, Action::ManageTenants).is_ok(),
     }
 }
