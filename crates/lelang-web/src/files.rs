@@ -39,8 +39,10 @@ impl Upload {
 
 async fn read_upload(req: Request, state: &AppState) -> Result<Upload, ApiError> {
     let ctx = req.extensions().get::<Ctx>().cloned();
-    // Nobody signed in uploads anything: refused before a byte is read or written.
-    if ctx.as_ref().is_none_or(|c| c.user.is_none()) {
+    // Nobody signed in uploads anything — but a complainant, who may be anonymous, adds files
+    // with their follow-up code, which must open a complaint before a byte of the file is written.
+    let by_code = req.uri().path().ends_with("/complaints/follow-up/evidence");
+    if !by_code && ctx.as_ref().is_none_or(|c| c.user.is_none()) {
         return Err(ApiError::Unauthenticated);
     }
     let page = !req.uri().path().starts_with("/api/");
@@ -67,6 +69,11 @@ async fn read_upload(req: Request, state: &AppState) -> Result<Upload, ApiError>
             }
             if up.file.is_some() {
                 return Err(ApiError::BadRequest("one file per upload".into()));
+            }
+            if by_code {
+                let address = ctx.as_ref().map(|c| c.address.clone()).unwrap_or_default();
+                state.complaint_codes.take(address)?;
+                lelang_app::complaint::by_code(&state.app, &up.text("code")).await?;
             }
             let filename = field.file_name().unwrap_or("").to_owned();
             let mut r = state.blobs.receive(state.config.max_document_bytes).await?;

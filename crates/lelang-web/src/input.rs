@@ -22,6 +22,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         if req.extensions().get::<Ctx>().is_none_or(|c| c.user.is_none()) {
             return Err(ApiError::Unauthenticated);
         }
+        PublicJson::from_request(req, state)
+            .await
+            .map(|PublicJson(v)| ApiJson(v))
+    }
+}
+
+/// A JSON body anyone may send, signed in or not (a complaint, a follow-up code): otherwise read
+/// as [`ApiJson`] is.
+pub struct PublicJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PublicJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let is_json = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -42,7 +56,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             }
         })?;
         serde_json::from_slice(&bytes)
-            .map(ApiJson)
+            .map(PublicJson)
             .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))
     }
 }

@@ -13,6 +13,7 @@ pub use lelang_app::blobs;
 pub mod cache;
 pub mod calendar;
 pub mod cancellation;
+pub mod complaint;
 pub mod contract;
 pub mod document;
 pub mod error;
@@ -160,6 +161,10 @@ pub struct AppState {
     pub work: Arc<limits::Work>,
     /// Company sign-ups per client address.
     pub sign_ups: Arc<limits::Buckets<String>>,
+    /// Complaints one client address may file (anyone may, signed in or not)…
+    pub complaints: Arc<limits::Buckets<String>>,
+    /// …and follow-up codes it may try (a code has 120 bits; this keeps the server's work bounded).
+    pub complaint_codes: Arc<limits::Buckets<String>>,
     /// Settings.
     pub config: WebConfig,
     /// The transparency log's identity (origin and checkpoint key).
@@ -216,6 +221,11 @@ impl AppState {
                 config.sign_up_burst,
                 config.sign_ups_per_hour,
             )),
+            complaints: Arc::new(limits::Buckets::per_hour(
+                config.sign_up_burst,
+                config.sign_ups_per_hour,
+            )),
+            complaint_codes: Arc::new(limits::Buckets::per_minute(30, 30)),
             blobs: Arc::new(blobs::LocalBlobs::new(config.documents_dir.clone())),
             public_cache: Arc::new(cache::PublicCache::new(config.public_cache_ttl, 10_000)),
             committer: submission::Committer::start(
@@ -258,6 +268,7 @@ pub fn routes(config: &WebConfig) -> Routes {
         .merge(evaluation::routes())
         .merge(cancellation::routes())
         .merge(objection::routes())
+        .merge(complaint::routes())
         .merge(award_letter::routes())
         .merge(contract::routes())
         .merge(execution::routes())

@@ -861,3 +861,104 @@ pub struct ContractPage {
     pub execution: Option<ExecutionPanel>,
     pub errors: Vec<String>,
 }
+
+/// One complaint's public status line on a regency's list.
+#[derive(Debug, Clone)]
+pub struct ComplaintLineRow {
+    pub number: String,
+    pub category: String,
+    pub subject: String,
+    pub tender_href: Option<String>,
+    pub status: String,
+    pub filed: String,
+    pub due: String,
+    pub late: bool,
+    /// To the complaint in full, for its auditors and its signed-in complainant.
+    pub href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "complaints.html")]
+pub struct ComplaintsPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub regency: String,
+    pub slug: String,
+    pub rows: Vec<ComplaintLineRow>,
+}
+
+#[derive(Template)]
+#[template(path = "complaint_new.html")]
+pub struct ComplaintNewPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub regency: String,
+    pub slug: String,
+    pub categories: Vec<(String, String)>,
+    pub subjects: Vec<(String, String)>,
+    /// The regency's announced tenders: (package id, name).
+    pub packages: Vec<(String, String)>,
+    pub signed_in: bool,
+    pub anonymous: bool,
+    pub category: String,
+    pub subject: String,
+    pub package_id: String,
+    pub text: String,
+    pub name: String,
+    pub contact: String,
+    pub errors: Vec<String>,
+}
+
+/// The code form, or — once filed — the number and the follow-up code, shown this once.
+#[derive(Template)]
+#[template(path = "complaint_follow.html")]
+pub struct ComplaintFollowPage {
+    pub t: Tr,
+    pub nav: Nav,
+    /// (number, code) of the complaint just filed.
+    pub filed: Option<(String, String)>,
+    pub regency: String,
+    pub errors: Vec<String>,
+}
+
+/// A note of a complaint's conversation.
+#[derive(Debug, Clone)]
+pub struct ComplaintNoteRow {
+    pub auditor: bool,
+    pub decision: Option<String>,
+    pub text: String,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "complaint.html")]
+pub struct ComplaintPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub number: String,
+    pub category: String,
+    pub subject: String,
+    /// (href, name) of the package it concerns.
+    pub package: Option<(String, String)>,
+    pub status: String,
+    pub filed: String,
+    pub due: String,
+    pub late: bool,
+    pub text: String,
+    /// Who filed it: to the auditors only.
+    pub complainant: Option<String>,
+    pub notes: Vec<ComplaintNoteRow>,
+    /// (address, label) of each file.
+    pub evidence: Vec<(String, String)>,
+    /// The follow-up code, carried in the forms' bodies when the complaint was opened with it.
+    pub code: Option<String>,
+    pub can_reply: bool,
+    pub can_add_evidence: bool,
+    /// (code, label) of the auditor's decisions now.
+    pub decisions: Vec<(String, String)>,
+    /// (id, number) of the complaints a duplicate may join.
+    pub merge_targets: Vec<(String, String)>,
+    /// The complaint's address (signed-in forms post below it).
+    pub base: String,
+    pub errors: Vec<String>,
+}

@@ -86,6 +86,9 @@ pub(crate) const FLASH_KEYS: &[&str] = &[
     "second-factor-expired",
     "second-factor-reset",
     "second-factor-policy",
+    "complaint-replied",
+    "complaint-evidence-added",
+    "complaint-triaged",
 ];
 
 #[derive(Debug, Deserialize, Default)]
@@ -145,6 +148,7 @@ pub(crate) async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&
                 tenant_link("plan", "nav-plan", Action::ViewPlanDrafts(tid));
                 tenant_link("packages", "nav-packages", Action::ViewPackages(tid));
                 tenant_link("vendors", "nav-vendors", Action::ReviewVendors(tid));
+                tenant_link("complaints", "nav-complaints", Action::HandleComplaints(tid));
                 if authorize(&ctx.actor, Action::AssignPokja(tid)).is_ok()
                     || authorize(&ctx.actor, Action::DeclareNoConflict(tid)).is_ok()
                 {

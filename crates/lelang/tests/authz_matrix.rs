@@ -421,6 +421,8 @@ fn cases() -> Vec<Case> {
         // Pages
         c("GET", "/", false, EVERYONE, S::OK),
         c("GET", "/t/{slug}", false, EVERYONE, S::OK),
+        // Complaints: anyone reads every public status line (the rest: tests/complaints.rs).
+        c("GET", "/t/{slug}/complaints", false, EVERYONE, S::OK),
         c("GET", "/home", false, SIGNED_IN, S::OK),
         c("GET", "/account", false, SIGNED_IN, S::OK),
         c(
@@ -1927,6 +1929,27 @@ const SEALING_ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/packages/{id}/execution/advance",
     "/api/v1/tenders/{id}/execution/maintenance-guarantee",
     "/tenders/{id}/contract/maintenance-guarantee",
+    // Covered by tests/complaints.rs: anyone files (a problem for bad input); a code opens only
+    // its complaint; only the regency's auditor reads in full and triages — law enforcement, the
+    // ULP head, the pokja and another regency's auditor find nothing; its company reads its own.
+    "/api/v1/tenants/{slug}/complaints",
+    "/api/v1/tenants/{slug}/complaints/{id}",
+    "/api/v1/tenants/{slug}/complaints/{id}/triage",
+    "/api/v1/tenants/{slug}/complaints/{id}/replies",
+    "/api/v1/tenants/{slug}/complaints/{id}/evidence",
+    "/api/v1/complaints/follow-up",
+    "/api/v1/complaints/follow-up/replies",
+    "/api/v1/complaints/follow-up/evidence",
+    "/t/{slug}/complaints/new",
+    "/t/{slug}/complaints/{id}",
+    "/t/{slug}/complaints/{id}/triage",
+    "/t/{slug}/complaints/{id}/replies",
+    "/t/{slug}/complaints/{id}/evidence",
+    "/t/{slug}/complaints/{id}/evidence/{n}",
+    "/complaints/follow-up",
+    "/complaints/follow-up/replies",
+    "/complaints/follow-up/evidence",
+    "/complaints/follow-up/evidence/{n}",
     // Covered by tests/submission.rs (`submission_routes_refuse_everyone_else`).
     "/api/v1/tenders/{id}/bids/{bid}",
     "/api/v1/tenders/{id}/bids/{bid}/content",
