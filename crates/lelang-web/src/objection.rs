@@ -333,6 +333,10 @@ async fn rows_only(
         can_appeal,
         appeal_action: format!("/tenders/{}/appeals", e.package_id.0),
         appeal_answer_base: format!("/t/{}/packages/{}/tender/appeals", tenant.slug, e.package_id.0),
+        complaint_href: format!(
+            "/t/{}/complaints/new?package={}&category=late_objection",
+            tenant.slug, e.package_id.0
+        ),
     })
 }
 

@@ -729,6 +729,8 @@ pub struct ObjectionsPanel {
     pub can_appeal: bool,
     pub appeal_action: String,
     pub appeal_answer_base: String,
+    /// Where an objection out of time, or by a company that did not bid, goes: a complaint.
+    pub complaint_href: String,
 }
 
 /// One appeal as a page shows it.
