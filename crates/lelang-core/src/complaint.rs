@@ -24,6 +24,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
+pub mod mediation;
+
 /// The longest complaint, note or reply, in characters.
 pub const MAX_TEXT_CHARS: usize = 10_000;
 /// The most files a complaint may carry.
@@ -151,6 +153,12 @@ pub enum Status {
     AwaitingInformation,
     /// Accepted for handling.
     Accepted,
+    /// Being mediated.
+    InMediation,
+    /// Settled by a mediation's agreement.
+    Settled,
+    /// Escalated to law enforcement as a case.
+    Escalated,
     /// Rejected with a reason.
     Rejected,
     /// A duplicate, handled as the other complaint.
@@ -169,6 +177,9 @@ impl Status {
             Status::Received => "received",
             Status::AwaitingInformation => "awaiting_information",
             Status::Accepted => "accepted",
+            Status::InMediation => "in_mediation",
+            Status::Settled => "settled",
+            Status::Escalated => "escalated",
             Status::Rejected => "rejected",
             Status::Merged { .. } => "merged",
             Status::Closed => "closed",
@@ -179,7 +190,7 @@ impl Status {
     pub fn is_open(self) -> bool {
         matches!(
             self,
-            Status::Received | Status::AwaitingInformation | Status::Accepted
+            Status::Received | Status::AwaitingInformation | Status::Accepted | Status::InMediation
         )
     }
 }
@@ -288,6 +299,9 @@ pub struct Complaint {
     pub notes: Vec<Note>,
     /// Files in support, in order.
     pub evidence: Vec<Evidence>,
+    /// Its mediations, in order (the last is the current one while in mediation).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mediations: Vec<mediation::Mediation>,
     /// Bumped by every change, so that a change holds only on the version read.
     pub version: u32,
 }
@@ -474,6 +488,7 @@ pub fn file(
         status: Status::Received,
         notes: Vec::new(),
         evidence: Vec::new(),
+        mediations: Vec::new(),
         version: 1,
     };
     let payload = Event::ComplaintFiled {
@@ -611,7 +626,12 @@ pub fn decisions(c: &Complaint) -> Vec<Decision> {
         ],
         Status::AwaitingInformation => vec![Decision::Reject, Decision::Merge],
         Status::Accepted => vec![Decision::AskMore, Decision::Close],
-        Status::Rejected | Status::Merged { .. } | Status::Closed => vec![],
+        Status::InMediation
+        | Status::Settled
+        | Status::Escalated
+        | Status::Rejected
+        | Status::Merged { .. }
+        | Status::Closed => vec![],
     }
 }
 
@@ -769,6 +789,84 @@ pub enum Event {
         #[serde(with = "time::serde::rfc3339")]
         answer_due: OffsetDateTime,
     },
+    /// A mediation of the complaint opened.
+    MediationOpened {
+        /// The complaint.
+        complaint_id: ComplaintId,
+        /// The mediator.
+        mediator: UserId,
+        /// The parties, by kind.
+        parties: Vec<mediation::PartyKind>,
+    },
+    /// A session was scheduled.
+    MediationSessionScheduled {
+        /// The complaint.
+        complaint_id: ComplaintId,
+        /// The session's number (from 1).
+        session: u32,
+        /// When.
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+        /// Where.
+        place: String,
+    },
+    /// A held session was recorded: who attended, the minutes' hash.
+    MediationSessionRecorded {
+        /// The complaint.
+        complaint_id: ComplaintId,
+        /// The session's number.
+        session: u32,
+        /// The parties who attended.
+        attended: Vec<mediation::PartyKind>,
+        /// SHA-256 of the minutes, hex.
+        minutes_sha256: String,
+    },
+    /// A party approved a session's minutes.
+    MediationMinutesApproved {
+        /// The complaint.
+        complaint_id: ComplaintId,
+        /// The session's number.
+        session: u32,
+        /// The party.
+        party: mediation::PartyKind,
+        /// The minutes approved, by their hash.
+        minutes_sha256: String,
+    },
+    /// The mediation ended: an agreement (with its number of actions) or none (with why).
+    MediationConcluded {
+        /// The complaint.
+        complaint_id: ComplaintId,
+        /// The number of agreed actions, when agreed.
+        agreed_actions: Option<u32>,
+        /// Why there is no agreement.
+        reason: Option<String>,
+    },
+    /// An agreed action was reported done.
+    MediationActionDone {
+        /// The complaint.
+        complaint_id: ComplaintId,
+        /// The action (from 0).
+        action: u32,
+        /// Whether after its deadline.
+        late: bool,
+    },
+    /// An agreed action is past its deadline and not done (the server's timer).
+    MediationActionOverdue {
+        /// The complaint.
+        complaint_id: ComplaintId,
+        /// The action (from 0).
+        action: u32,
+        /// Its deadline.
+        #[serde(with = "time::serde::rfc3339")]
+        due: OffsetDateTime,
+    },
+    /// A settled complaint reopened: an agreed action was not done.
+    ComplaintReopened {
+        /// The complaint.
+        complaint_id: ComplaintId,
+        /// Why.
+        reason: String,
+    },
 }
 
 crate::privacy::event_table! {
@@ -802,6 +900,48 @@ crate::privacy::event_table! {
     ComplaintAnswerOverdue "complaint_answer_overdue" actor: PUBLIC, role: PUBLIC, {
         complaint_id: PUBLIC => "the complaint",
         answer_due: PUBLIC => "the service level is public",
+    }
+    MediationOpened "mediation_opened" actor: PERSONAL, role: PUBLIC, {
+        complaint_id: PUBLIC => "the status line says it is in mediation",
+        mediator: PERSONAL => "who mediates is personal data",
+        parties: PUBLIC => "which kinds of party sit at the table",
+    }
+    MediationSessionScheduled "mediation_session_scheduled" actor: PERSONAL, role: PUBLIC, {
+        complaint_id: PUBLIC => "the complaint",
+        session: PUBLIC => "how many sessions a mediation takes is a public figure",
+        at: PUBLIC => "when",
+        place: COMPLAINT => "where the parties meet: the regency's auditors only",
+    }
+    MediationSessionRecorded "mediation_session_recorded" actor: PERSONAL, role: PUBLIC, {
+        complaint_id: PUBLIC => "the complaint",
+        session: PUBLIC => "the session",
+        attended: PUBLIC => "which kinds of party came",
+        minutes_sha256: PUBLIC => "the minutes' hash: anyone given the minutes can check them against the log",
+    }
+    MediationMinutesApproved "mediation_minutes_approved" actor: PERSONAL, role: PERSONAL, {
+        complaint_id: PUBLIC => "the complaint",
+        session: PUBLIC => "the session",
+        party: PUBLIC => "which kind of party approved",
+        minutes_sha256: PUBLIC => "what they approved, by its hash",
+    }
+    MediationConcluded "mediation_concluded" actor: PERSONAL, role: PUBLIC, {
+        complaint_id: PUBLIC => "settled or not is on the status line",
+        agreed_actions: PUBLIC => "how many actions were agreed",
+        reason: COMPLAINT => "it may name people: the regency's auditors only",
+    }
+    MediationActionDone "mediation_action_done" actor: PERSONAL, role: PERSONAL, {
+        complaint_id: PUBLIC => "the complaint",
+        action: PUBLIC => "which action",
+        late: PUBLIC => "overdue agreed actions are a public figure",
+    }
+    MediationActionOverdue "mediation_action_overdue" actor: PUBLIC, role: PUBLIC, {
+        complaint_id: PUBLIC => "the complaint",
+        action: PUBLIC => "which action",
+        due: PUBLIC => "overdue agreed actions are a public figure",
+    }
+    ComplaintReopened "complaint_reopened" actor: PERSONAL, role: PUBLIC, {
+        complaint_id: PUBLIC => "the status line",
+        reason: COMPLAINT => "it may name people: the regency's auditors only",
     }
 }
 

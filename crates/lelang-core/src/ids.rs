@@ -103,6 +103,14 @@ id_type!(
     ComplaintId
 );
 id_type!(
+    /// A regency's memorandum of understanding with a law-enforcement body.
+    MouId
+);
+id_type!(
+    /// A matter escalated to law enforcement under an MoU.
+    CaseId
+);
+id_type!(
     /// One appeal (sanggah banding) of a bidder against the answer to its objection.
     AppealId
 );

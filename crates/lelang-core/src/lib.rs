@@ -10,6 +10,7 @@ pub mod award_letter;
 pub mod calendar;
 pub mod cancellation;
 pub mod canonical;
+pub mod case;
 pub mod clarification;
 pub mod clock;
 pub mod command;

@@ -6,9 +6,9 @@
 
 use crate::sealing::opening;
 use crate::{
-    appeal, award_letter, calendar, cancellation, clarification, complaint, contract, directory, document,
-    evaluation, execution, objection, package, period, plan, pokja, sealing, second_factor, submission,
-    tender, vendor,
+    appeal, award_letter, calendar, cancellation, case, clarification, complaint, contract, directory,
+    document, evaluation, execution, objection, package, period, plan, pokja, sealing, second_factor,
+    submission, tender, vendor,
 };
 
 /// Writes the top-level enum over each stage's `Mutation` and its conversions.

@@ -10,9 +10,9 @@ use crate::event::{Event as Stored, Payload};
 use crate::privacy::EventRules;
 use crate::sealing::opening;
 use crate::{
-    appeal, award_letter, calendar, cancellation, clarification, complaint, contract, directory, document,
-    evaluation, execution, objection, package, period, plan, pokja, sealing, second_factor, submission,
-    tender, vendor,
+    appeal, award_letter, calendar, cancellation, case, clarification, complaint, contract, directory,
+    document, evaluation, execution, objection, package, period, plan, pokja, sealing, second_factor,
+    submission, tender, vendor,
 };
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};

@@ -49,6 +49,8 @@ macro_rules! for_each_stage {
             Execution => execution,
             /// Complaints (pengaduan) to the regency's auditor.
             Complaint => complaint,
+            /// MoUs with law enforcement and the cases escalated under them.
+            Case => case,
         }
     };
 }

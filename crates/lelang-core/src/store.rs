@@ -469,6 +469,18 @@ pub trait EvaluationStore: Send + Sync + 'static {
     /// A tender's appeals, in the order they were filed.
     async fn appeals(&self, package: PackageId) -> Result<Vec<crate::appeal::Appeal>, StoreError>;
 
+    /// A regency's MoUs with law enforcement, oldest first.
+    async fn mous(&self, tenant: TenantId) -> Result<Vec<crate::case::Mou>, StoreError>;
+
+    /// An MoU by id.
+    async fn mou(&self, id: crate::ids::MouId) -> Result<Option<crate::case::Mou>, StoreError>;
+
+    /// A regency's cases, oldest first.
+    async fn cases(&self, tenant: TenantId) -> Result<Vec<crate::case::Case>, StoreError>;
+
+    /// A case by id.
+    async fn case(&self, id: crate::ids::CaseId) -> Result<Option<crate::case::Case>, StoreError>;
+
     /// A complaint by id.
     async fn complaint(
         &self,

@@ -55,6 +55,7 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
         Mutation::Cancellation(m) => cancellation(tx, m).await,
         Mutation::Objection(m) => objection(tx, m).await,
         Mutation::Complaint(m) => complaint(tx, m).await,
+        Mutation::Case(m) => case(tx, m).await,
         Mutation::AwardLetter(m) => award_letter(tx, m).await,
         Mutation::Appeal(m) => appeal(tx, m).await,
         Mutation::Contract(m) => contract(tx, m).await,
@@ -317,6 +318,16 @@ async fn complaint<D: Db>(tx: &mut D, m: &lelang_core::complaint::Mutation) -> R
             complaint,
             read_version,
         } => crate::complaint::put(tx, complaint, *read_version).await,
+    }
+}
+
+async fn case<D: Db>(tx: &mut D, m: &lelang_core::case::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::case::Mutation;
+    match m {
+        Mutation::InsertMou(x) => crate::case::insert_mou(tx, x).await,
+        Mutation::InsertCase(x) => crate::case::insert_case(tx, x).await,
+        Mutation::PutCase { case, read_version } => crate::case::put_case(tx, case, *read_version).await,
+        Mutation::Complaint(m) => complaint(tx, m).await,
     }
 }
 

@@ -8,8 +8,15 @@ use lelang_core::complaint::Complaint;
 use lelang_core::ids::{ComplaintId, TenantId};
 use lelang_core::store::Conflict;
 
+/// Whether the timer has something to watch: a first answer not given nor logged overdue, or an
+/// agreed action of a settled complaint neither done nor logged overdue.
 fn pending(c: &Complaint) -> i64 {
-    i64::from(c.first_answer_at.is_none() && !c.overdue && c.status.is_open())
+    let answer = c.first_answer_at.is_none() && !c.overdue && c.status.is_open();
+    let action = c.status == lelang_core::complaint::Status::Settled
+        && lelang_core::complaint::mediation::actions(c)
+            .iter()
+            .any(|a| a.done_at.is_none() && !a.overdue);
+    i64::from(answer || action)
 }
 
 /// A complaint by id.

@@ -22,6 +22,7 @@ pub mod award_letter;
 pub use apply::{apply, refused, store_error};
 pub mod calendar;
 pub mod cancellation;
+pub mod case;
 pub mod complaint;
 pub mod contract;
 pub mod dialect;
@@ -725,6 +726,22 @@ macro_rules! sql_store {
         $crate::contract::executions_of(&mut &self.reader, vendor)
             .await
             .map_err($crate::store_error)
+    }
+
+    async fn mous(&self, tenant: TenantId) -> Result<Vec<lelang_core::case::Mou>, StoreError> {
+        $crate::case::mous(&mut &self.reader, tenant).await.map_err($crate::store_error)
+    }
+
+    async fn mou(&self, id: lelang_core::ids::MouId) -> Result<Option<lelang_core::case::Mou>, StoreError> {
+        $crate::case::mou(&mut &self.reader, id).await.map_err($crate::store_error)
+    }
+
+    async fn cases(&self, tenant: TenantId) -> Result<Vec<lelang_core::case::Case>, StoreError> {
+        $crate::case::cases(&mut &self.reader, tenant).await.map_err($crate::store_error)
+    }
+
+    async fn case(&self, id: lelang_core::ids::CaseId) -> Result<Option<lelang_core::case::Case>, StoreError> {
+        $crate::case::case(&mut &self.reader, id).await.map_err($crate::store_error)
     }
 
     async fn complaint(

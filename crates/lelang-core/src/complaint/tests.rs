@@ -480,7 +480,10 @@ fn the_public_log_holds_commitments_to_every_private_field() {
     let rules = EVENT_RULES;
     for r in rules {
         for f in r.fields {
-            let private = matches!(f.field, "text" | "complainant" | "note" | "filename" | "sha256");
+            let private = matches!(
+                f.field,
+                "text" | "complainant" | "note" | "filename" | "sha256" | "place" | "reason"
+            );
             assert_eq!(
                 private,
                 f.visibility == crate::privacy::table::COMPLAINT,
@@ -489,5 +492,216 @@ fn the_public_log_holds_commitments_to_every_private_field() {
                 f.field
             );
         }
+    }
+}
+
+mod mediating {
+    use super::*;
+    use crate::complaint::mediation::{self, Conclusion, Held, Party, PartyKind};
+
+    fn ppk_user() -> UserId {
+        UserId::from(uuid::Uuid::from_u128(41))
+    }
+
+    fn as_ppk() -> Actor {
+        Actor::User(crate::policy::UserActor {
+            user_id: ppk_user(),
+            username: "ppk".into(),
+            role: Role::CommitmentOfficer,
+            tenant_id: Some(tenant()),
+            work_unit_id: None,
+            vendor_id: None,
+        })
+    }
+
+    fn process_complaint() -> Complaint {
+        let mut f = filing(true, None);
+        f.category = Category::Process;
+        filed(&Actor::Anonymous, f).0
+    }
+
+    /// Opened by the auditor with themself as mediator, one session held with the complainant
+    /// (by code) and the PPK, its minutes approved by both.
+    fn mediated_to_minutes() -> (Complaint, Actor) {
+        let a = auditor();
+        let me = a.user().expect("user").user_id;
+        let c = process_complaint();
+        let at = cx(now());
+        let ppk = Party {
+            kind: PartyKind::Ppk,
+            users: vec![ppk_user()],
+        };
+        let (c, _) = mediation::open(&a, &c, me, vec![ppk], &at).expect("opened");
+        assert_eq!(c.status, Status::InMediation);
+        let session = now() + Duration::days(2);
+        let (c, _) = mediation::schedule(&a, &c, session, "Ruang rapat Inspektorat", &at).expect("scheduled");
+        assert_eq!(
+            refused(mediation::record(&a, &c, held(), &at)),
+            "mediation-session-not-yet"
+        );
+        let then = cx(session + Duration::hours(2));
+        let (c, change) = mediation::record(&a, &c, held(), &then).expect("recorded");
+        let sha = &mediation::current(&c).expect("m").sessions[0]
+            .record
+            .as_ref()
+            .expect("r")
+            .minutes_sha256;
+        assert!(
+            change.events[0].payload.contains(sha.as_str()),
+            "the minutes' hash is on the log"
+        );
+        // Concluding needs both approvals; a stranger cannot approve; each party once.
+        assert_eq!(
+            refused(mediation::conclude(
+                &a,
+                &c,
+                Conclusion::NoAgreement("Tidak sepakat.".into()),
+                &then
+            )),
+            "mediation-minutes-not-approved"
+        );
+        let stranger = actor(Role::PokjaMember, Some(tenant()), None, None);
+        assert_eq!(
+            refused(mediation::approve(
+                Follower::Actor(&stranger),
+                &stranger,
+                &c,
+                &then
+            )),
+            "forbidden"
+        );
+        let (c, change) =
+            mediation::approve(Follower::Code(CODE), &Actor::Anonymous, &c, &then).expect("complainant");
+        assert_eq!(
+            change.events[0].actor_id, None,
+            "an anonymous approval names nobody"
+        );
+        assert_eq!(
+            refused(mediation::approve(
+                Follower::Code(CODE),
+                &Actor::Anonymous,
+                &c,
+                &then
+            )),
+            "mediation-approved-already"
+        );
+        let (c, _) = mediation::approve(Follower::Actor(&as_ppk()), &as_ppk(), &c, &then).expect("ppk");
+        (c, a)
+    }
+
+    fn held() -> Held {
+        Held {
+            attended: vec![PartyKind::Complainant, PartyKind::Ppk],
+            positions: vec![
+                (
+                    PartyKind::Complainant,
+                    "Jadwal diubah tanpa pemberitahuan.".into(),
+                ),
+                (PartyKind::Ppk, "Perubahan diumumkan di SPSE.".into()),
+            ],
+            minutes: "Para pihak hadir; PPK bersedia mengumumkan ulang jadwal.".into(),
+        }
+    }
+
+    #[test]
+    fn bribery_is_never_mediated_and_only_the_auditor_or_ulp_head_opens() {
+        let c = filed(&Actor::Anonymous, filing(true, None)).0;
+        let a = auditor();
+        let me = a.user().expect("user").user_id;
+        assert_eq!(
+            refused(mediation::open(&a, &c, me, vec![], &cx(now()))),
+            "complaint-not-mediable"
+        );
+        let c = process_complaint();
+        let pokja = actor(Role::PokjaMember, Some(tenant()), None, None);
+        assert_eq!(
+            refused(mediation::open(&pokja, &c, me, vec![], &cx(now()))),
+            "forbidden"
+        );
+        assert_eq!(
+            refused(mediation::open(&a, &c, me, vec![], &cx(now()))),
+            "mediation-needs-parties"
+        );
+        let ulp = actor(Role::UlpHead, Some(tenant()), None, None);
+        let named = UserId::new();
+        let party = Party {
+            kind: PartyKind::Pokja,
+            users: vec![],
+        };
+        let (c, _) = mediation::open(&ulp, &c, named, vec![party], &cx(now())).expect("named a mediator");
+        // Only the named mediator schedules.
+        assert_eq!(
+            refused(mediation::schedule(
+                &a,
+                &c,
+                now() + Duration::days(1),
+                "Aula",
+                &cx(now())
+            )),
+            "forbidden"
+        );
+    }
+
+    #[test]
+    fn an_agreement_settles_and_an_undone_action_is_flagged_and_reopens() {
+        let (c, a) = mediated_to_minutes();
+        let at = cx(now() + Duration::days(3));
+        let due = now() + Duration::days(10);
+        let agreed = Conclusion::Agreement(vec![
+            (PartyKind::Ppk, "Mengumumkan ulang jadwal pembuktian.".into(), due),
+            (
+                PartyKind::Complainant,
+                "Mencabut pengaduan setelah pengumuman.".into(),
+                due,
+            ),
+        ]);
+        let (c, _) = mediation::conclude(&a, &c, agreed, &at).expect("settled");
+        assert_eq!(c.status, Status::Settled);
+        assert!(!c.status.is_open());
+        // The PPK reports its action done; it cannot report the complainant's.
+        let (c, _) = mediation::action_done(Follower::Actor(&as_ppk()), &as_ppk(), &c, 0, &at).expect("done");
+        assert_eq!(
+            refused(mediation::action_done(
+                Follower::Actor(&as_ppk()),
+                &as_ppk(),
+                &c,
+                1,
+                &at
+            )),
+            "forbidden"
+        );
+        // Not yet due: nothing flagged, nothing to reopen for.
+        assert!(mediation::overdue_actions(&c, &at).expect("decided").is_none());
+        assert_eq!(
+            refused(mediation::reopen(&a, &c, "Belum dicabut.", &at)),
+            "mediation-nothing-overdue"
+        );
+        let late = cx(due + Duration::hours(1));
+        let (c, change) = mediation::overdue_actions(&c, &late)
+            .expect("decided")
+            .expect("one overdue");
+        assert_eq!(change.events.len(), 1, "only the action not done");
+        assert!(
+            mediation::overdue_actions(&c, &late).expect("decided").is_none(),
+            "once"
+        );
+        let (c, _) = mediation::reopen(&a, &c, "Pengadu tidak mencabut pengaduan.", &late).expect("reopened");
+        assert_eq!(c.status, Status::Accepted);
+    }
+
+    #[test]
+    fn no_agreement_returns_it_to_the_auditor_who_may_escalate() {
+        let (c, a) = mediated_to_minutes();
+        assert!(!mediation::failed(&c));
+        let (c, _) = mediation::conclude(
+            &a,
+            &c,
+            Conclusion::NoAgreement("PPK menolak mengumumkan ulang.".into()),
+            &cx(now() + Duration::days(3)),
+        )
+        .expect("ended");
+        assert_eq!(c.status, Status::Accepted);
+        assert!(mediation::failed(&c));
+        assert_eq!(c.mediations.len(), 1);
     }
 }
