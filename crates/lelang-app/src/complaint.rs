@@ -4,8 +4,9 @@
 
 use crate::{App, AppError};
 use lelang_core::command::CommandError;
+use lelang_core::complaint::mediation::{self, Party, PartyKind};
 use lelang_core::complaint::{self, Complaint, Decision, Filing, Follower};
-use lelang_core::ids::{ComplaintId, TenantId};
+use lelang_core::ids::{ComplaintId, TenantId, UserId, VendorId};
 use lelang_core::objection::Evidence;
 use lelang_core::policy::Actor;
 use lelang_core::store::{Conflict, StoreError};
@@ -170,12 +171,14 @@ pub async fn triage(
         .await
 }
 
-/// Logs every complaint whose first answer is past due; how many it logged. A complaint another
+/// Logs every complaint whose first answer is past due, and every agreed action of a settled one
+/// past its deadline and not done; how many complaints it logged. A complaint another
 /// server logged (or answered) first is passed over.
 pub async fn fire_overdue(app: &App) -> Result<usize, AppError> {
     let mut n = 0;
     for c in app.store.pending_complaints().await? {
-        let Some((_, change)) = complaint::overdue(&c, &app.cx())? else {
+        let cx = app.cx();
+        let Some((_, change)) = complaint::overdue(&c, &cx)?.or(mediation::overdue_actions(&c, &cx)?) else {
             continue;
         };
         match app.commit(change).await {
@@ -185,4 +188,168 @@ pub async fn fire_overdue(app: &App) -> Result<usize, AppError> {
         }
     }
     Ok(n)
+}
+
+/// The users who act for each kind of party of a complaint about `c`'s package: its pokja's
+/// members, its work unit's PPK, the company's users.
+async fn parties(
+    app: &App,
+    c: &Complaint,
+    kinds: &[PartyKind],
+    vendor: Option<VendorId>,
+) -> Result<Vec<Party>, AppError> {
+    let store = app.store.as_ref();
+    let package = match c.subject.package() {
+        Some(p) => store.package(p).await?,
+        None => None,
+    };
+    let mut out = Vec::new();
+    for kind in kinds {
+        let users = match kind {
+            PartyKind::Complainant => continue,
+            PartyKind::Pokja => {
+                let p = package
+                    .as_ref()
+                    .ok_or(invalid("parties", "mediation-party-unknown"))?;
+                store
+                    .pokja_assignment(p.id)
+                    .await?
+                    .map(|a| a.members)
+                    .ok_or(invalid("parties", "mediation-party-unknown"))?
+            }
+            PartyKind::Ppk => {
+                let p = package
+                    .as_ref()
+                    .ok_or(invalid("parties", "mediation-party-unknown"))?;
+                let mut ppk = Vec::new();
+                for u in store.users(Some(c.tenant_id)).await? {
+                    let grants = store.role_grants(u.id).await?;
+                    if grants.iter().any(|g| {
+                        g.role == lelang_core::role::Role::CommitmentOfficer
+                            && g.work_unit_id == Some(p.work_unit_id)
+                    }) {
+                        ppk.push(u.id);
+                    }
+                }
+                ppk
+            }
+            PartyKind::Vendor => {
+                let v = vendor.ok_or(invalid("vendor_id", "mediation-party-unknown"))?;
+                store
+                    .users(None)
+                    .await?
+                    .into_iter()
+                    .filter(|u| u.vendor_id == Some(v))
+                    .map(|u| u.id)
+                    .collect()
+            }
+        };
+        if users.is_empty() {
+            return Err(invalid("parties", "mediation-party-unknown"));
+        }
+        out.push(Party { kind: *kind, users });
+    }
+    Ok(out)
+}
+
+async fn of_tenant(app: &App, tenant: TenantId, id: ComplaintId) -> Result<Complaint, AppError> {
+    app.store
+        .complaint(id)
+        .await?
+        .filter(|c| c.tenant_id == tenant)
+        .ok_or(AppError::NotFound)
+}
+
+/// The auditor or the ULP head opens a mediation with `mediator` (an official of the regency)
+/// and the parties of `kinds` (the company's: `vendor`).
+pub async fn open_mediation(
+    app: &App,
+    actor: &Actor,
+    tenant: TenantId,
+    id: ComplaintId,
+    mediator: UserId,
+    kinds: &[PartyKind],
+    vendor: Option<VendorId>,
+) -> Result<Complaint, AppError> {
+    let c = of_tenant(app, tenant, id).await?;
+    let official = app.store.role_grants(mediator).await?.iter().any(|g| {
+        g.tenant_id == Some(tenant) && !g.role.is_read_only() && g.role != lelang_core::role::Role::Vendor
+    });
+    if !official {
+        return Err(invalid("mediator", "mediation-mediator-not-official"));
+    }
+    let parties = parties(app, &c, kinds, vendor).await?;
+    app.run(|cx| mediation::open(actor, &c, mediator, parties, cx))
+        .await
+}
+
+/// A mediator's step on a complaint of `tenant`.
+pub async fn mediate(
+    app: &App,
+    actor: &Actor,
+    tenant: TenantId,
+    id: ComplaintId,
+    step: Step,
+) -> Result<Complaint, AppError> {
+    let c = of_tenant(app, tenant, id).await?;
+    app.run(|cx| match step {
+        Step::Schedule { at, place } => mediation::schedule(actor, &c, at, &place, cx),
+        Step::Record(h) => mediation::record(actor, &c, h, cx),
+        Step::Conclude(how) => mediation::conclude(actor, &c, how, cx),
+        Step::Reopen(reason) => mediation::reopen(actor, &c, &reason, cx),
+    })
+    .await
+}
+
+/// What a mediator (or, to reopen, the auditor) does.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Schedule the next session.
+    Schedule {
+        /// When.
+        at: time::OffsetDateTime,
+        /// Where.
+        place: String,
+    },
+    /// Record the pending session.
+    Record(mediation::Held),
+    /// End the mediation.
+    Conclude(mediation::Conclusion),
+    /// Reopen a settled complaint whose agreed action was not done.
+    Reopen(String),
+}
+
+/// A party approves the last session's minutes (the complainant by account or code).
+pub async fn approve(
+    app: &App,
+    actor: &Actor,
+    by: Follower<'_>,
+    id: ComplaintId,
+) -> Result<Complaint, AppError> {
+    let c = followed_or_party(app, by, id).await?;
+    app.run(|cx| mediation::approve(by, actor, &c, cx)).await
+}
+
+/// A party (or the mediator) reports agreed action `i` done.
+pub async fn action_done(
+    app: &App,
+    actor: &Actor,
+    by: Follower<'_>,
+    id: ComplaintId,
+    i: usize,
+) -> Result<Complaint, AppError> {
+    let c = followed_or_party(app, by, id).await?;
+    app.run(|cx| mediation::action_done(by, actor, &c, i, cx)).await
+}
+
+/// The complaint a code opens, or (for a signed-in party) by id.
+async fn followed_or_party(app: &App, by: Follower<'_>, id: ComplaintId) -> Result<Complaint, AppError> {
+    let c = match by {
+        Follower::Code(code) => by_code(app, code).await?,
+        Follower::Actor(_) => app.store.complaint(id).await?.ok_or(AppError::NotFound)?,
+    };
+    if c.id != id {
+        return Err(AppError::NotFound);
+    }
+    Ok(c)
 }

@@ -16,6 +16,7 @@ pub mod appeal;
 pub mod award_letter;
 pub mod blobs;
 pub mod cancellation;
+pub mod case;
 pub mod closing;
 pub mod committer;
 pub mod complaint;

@@ -16,6 +16,8 @@ use crate::role::Role;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
+pub mod file;
+
 /// The most packages in one case's scope, and officers named in an MoU or a case.
 pub const MAX_SCOPE: usize = 50;
 /// The longest access a case grants at once, in days (renewed by a new case).

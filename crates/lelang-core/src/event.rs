@@ -13,7 +13,7 @@
 use crate::canonical::{CanonicalError, to_canonical_string};
 use crate::ids::{EventId, TenantId, UserId};
 use crate::role::Role;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// An event's payload: its canonical JSON carries a `type` tag, and it knows its type's name.
@@ -83,7 +83,7 @@ impl NewEvent {
 }
 
 /// An event as stored: its position `seq` is gapless and totally orders the log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// Position in the log, from 1.
     pub seq: i64,

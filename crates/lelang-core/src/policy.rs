@@ -181,9 +181,11 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
                 || u.role == Role::PlatformAdmin
                 || u.role == Role::TenantAdmin && tenant.is_some_and(own_tenant)
         }
+        // Law enforcement reads nothing by its role alone: only what an active case grants
+        // (see [`crate::case`]).
         Action::ReadEventLog(t) => match u.role {
             Role::PlatformAdmin => true,
-            Role::Auditor | Role::LawEnforcement => t.is_some_and(own_tenant),
+            Role::Auditor => t.is_some_and(own_tenant),
             _ => false,
         },
         Action::ManagePlan { tenant, work_unit } => {
@@ -234,9 +236,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         },
         Action::ActForVendor(v) => u.role == Role::Vendor && u.vendor_id == Some(v),
         Action::ReviewVendors(t) => matches!(u.role, Role::TenantAdmin | Role::UlpHead) && own_tenant(t),
-        Action::ViewParticipants(t) => {
-            matches!(u.role, Role::Auditor | Role::LawEnforcement) && own_tenant(t)
-        }
+        Action::ViewParticipants(t) => u.role == Role::Auditor && own_tenant(t),
         Action::ViewEvaluation(t) => u.role == Role::Auditor && own_tenant(t),
         Action::HandleComplaints(t) => u.role == Role::Auditor && own_tenant(t),
         Action::CancelTender { tenant, work_unit } => {
@@ -320,11 +320,16 @@ mod tests {
     }
 
     #[test]
-    fn law_enforcement_reads_only_its_regency() {
+    fn law_enforcement_reads_nothing_by_its_role_alone() {
         let (mine, other) = (TenantId::new(), TenantId::new());
         let a = actor(Role::LawEnforcement, Some(mine));
-        assert!(authorize(&a, Action::ReadEventLog(Some(mine))).is_ok());
-        assert!(authorize(&a, Action::ReadEventLog(Some(other))).is_err());
+        for t in [mine, other] {
+            assert!(authorize(&a, Action::ReadEventLog(Some(t))).is_err());
+            assert!(authorize(&a, Action::ViewParticipants(t)).is_err());
+            assert!(authorize(&a, Action::ViewEvaluation(t)).is_err());
+            assert!(authorize(&a, Action::ViewHpsBreakdown(t)).is_err());
+            assert!(authorize(&a, Action::HandleComplaints(t)).is_err());
+        }
         assert!(authorize(&a, Action::ManageOwnAccount).is_err());
     }
 }

@@ -13,6 +13,7 @@ pub use lelang_app::blobs;
 pub mod cache;
 pub mod calendar;
 pub mod cancellation;
+pub mod case;
 pub mod complaint;
 pub mod contract;
 pub mod document;
@@ -269,6 +270,7 @@ pub fn routes(config: &WebConfig) -> Routes {
         .merge(cancellation::routes())
         .merge(objection::routes())
         .merge(complaint::routes())
+        .merge(case::routes())
         .merge(award_letter::routes())
         .merge(contract::routes())
         .merge(execution::routes())

@@ -547,7 +547,7 @@ pub async fn ensure_closed(state: &AppState, tender: &PublicTender) -> Result<Op
     lelang_app::closing::ensure_closed(&state.app, &state.committer, &state.log, tender).await
 }
 
-async fn proven(state: &AppState, index: u64, size: u64) -> Result<ProvenEntry, ApiError> {
+pub(crate) async fn proven(state: &AppState, index: u64, size: u64) -> Result<ProvenEntry, ApiError> {
     let (event, salt) = state
         .store
         .leaves(index, 1)

@@ -964,3 +964,67 @@ pub struct ComplaintPage {
     pub base: String,
     pub errors: Vec<String>,
 }
+
+/// One case on the cases page.
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub href: String,
+    pub number: String,
+    pub ground: String,
+    pub closes: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+pub struct CasesPage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub regency: String,
+    pub slug: String,
+    /// The ULP head or the auditor (records, escalates, sees reads).
+    pub managing: bool,
+    pub mous: Vec<String>,
+    pub mou_options: Vec<(String, String)>,
+    pub complaint_options: Vec<(String, String)>,
+    pub package_options: Vec<(String, String)>,
+    pub cases: Vec<CaseRow>,
+    /// (case number, officer, reads).
+    pub reads: Vec<(String, String, u64)>,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+pub struct CasePage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub number: String,
+    pub counterpart: String,
+    pub ground: String,
+    pub summary: String,
+    pub opens: String,
+    pub closes: String,
+    pub status: String,
+    /// (href, name) of each package in scope.
+    pub packages: Vec<(String, String)>,
+    pub file_href: String,
+    pub can_revoke: bool,
+    pub revoke_action: String,
+    pub errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "case_package.html")]
+pub struct CasePackagePage {
+    pub t: Tr,
+    pub nav: Nav,
+    pub case_number: String,
+    pub case_href: String,
+    pub name: String,
+    pub estimate: String,
+    /// (item, quantity, unit price).
+    pub breakdown: Vec<(String, String, String)>,
+    /// (href, title).
+    pub documents: Vec<(String, String)>,
+    pub events: Vec<EventRow>,
+}

@@ -149,6 +149,9 @@ pub(crate) async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&
                 tenant_link("packages", "nav-packages", Action::ViewPackages(tid));
                 tenant_link("vendors", "nav-vendors", Action::ReviewVendors(tid));
                 tenant_link("complaints", "nav-complaints", Action::HandleComplaints(tid));
+                if lelang_core::case::may_manage(&ctx.actor, tid) || a.role == Role::LawEnforcement {
+                    links.push(link(&t, &format!("/t/{slug}/cases"), "nav-cases", path));
+                }
                 if authorize(&ctx.actor, Action::AssignPokja(tid)).is_ok()
                     || authorize(&ctx.actor, Action::DeclareNoConflict(tid)).is_ok()
                 {

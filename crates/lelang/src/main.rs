@@ -67,6 +67,23 @@ enum Command {
     /// A company's sealed bid: seal it, submit it (commit, then upload), fetch its proof.
     #[command(subcommand)]
     Bid(BidCommand),
+    /// A law-enforcement case's file (for its officers, the ULP head and the auditor; the API
+    /// token comes from LELANG_TOKEN): the case, its scope's events in clear with their inclusion
+    /// proofs in a signed checkpoint, and its documents. Check it with `lelang verify case-file`.
+    CaseFile {
+        /// The server's base URL.
+        #[arg(long)]
+        server: String,
+        /// The regency's URL name.
+        #[arg(long)]
+        regency: String,
+        /// The case's id.
+        #[arg(long)]
+        case: String,
+        /// Where to write the file.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Export the public record in bulk.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -144,6 +161,17 @@ enum VerifyCommand {
         /// A decrypted bid archive (ZIP with `manifest.json`); repeat for several.
         #[arg(long = "bid")]
         bids: Vec<PathBuf>,
+    },
+    /// A case file (from `lelang case-file`), offline: the checkpoint's signature, every event's
+    /// content against its log entry and the entry's inclusion, every event within the case's
+    /// scope, every document's hash and that a logged event names it.
+    CaseFile {
+        /// The case file (JSON).
+        file: PathBuf,
+        /// The log's verifier key, as the regency publishes it. Without it the file's own key is
+        /// used and the output says so.
+        #[arg(long)]
+        key: Option<String>,
     },
 }
 
@@ -362,6 +390,19 @@ fn run_member(cmd: Command) -> anyhow::Result<()> {
                     lelang::vendor::proof(&client, &vendor.tender, &bid, &out)?
                 }
             }
+        }
+        Command::CaseFile {
+            server,
+            regency,
+            case,
+            out,
+        } => {
+            let token = std::env::var("LELANG_TOKEN").context("set LELANG_TOKEN to your API token")?;
+            let client = lelang::member::Client::new(&server, &token);
+            let file = client.get(&format!("/api/v1/tenants/{regency}/cases/{case}/file"))?;
+            std::fs::write(&out, serde_json::to_vec(&file)?)
+                .with_context(|| format!("writing {}", out.display()))?;
+            format!("case file written to {}", out.display())
         }
         _ => bail!("not a member command"),
     };
@@ -589,7 +630,10 @@ fn return_large_blocks_to_the_system() {
 async fn main() -> anyhow::Result<()> {
     return_large_blocks_to_the_system();
     let cli = Cli::parse();
-    if matches!(cli.command, Command::Keys(_) | Command::Bids(_) | Command::Bid(_)) {
+    if matches!(
+        cli.command,
+        Command::Keys(_) | Command::Bids(_) | Command::Bid(_) | Command::CaseFile { .. }
+    ) {
         let cmd = cli.command;
         return tokio::task::spawn_blocking(move || run_member(cmd)).await?;
     }
@@ -607,6 +651,34 @@ async fn main() -> anyhow::Result<()> {
     } = &cli.command
     {
         println!("{}", lelang::verify::award(record, bids)?);
+        return Ok(());
+    }
+    if let Command::Verify {
+        what: Some(VerifyCommand::CaseFile { file, key }),
+        ..
+    } = &cli.command
+    {
+        let mut bytes = Vec::new();
+        std::fs::File::open(file)
+            .and_then(|f| {
+                let limit = lelang_core::case::file::MAX_FILE_BYTES as u64 + 1;
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut bytes)
+            })
+            .with_context(|| format!("reading {}", file.display()))?;
+        let f = lelang_core::case::file::CaseFile::parse(&bytes)
+            .with_context(|| format!("{} is not a case file", file.display()))?;
+        let pinned = key.is_some();
+        let key = key.clone().unwrap_or_else(|| f.log_key.clone());
+        let v = f.verify(&key).map_err(|e| anyhow::anyhow!("not proven: {e}"))?;
+        println!(
+            "case file verified: case {}, {} events proven in the checkpoint of size {}, {} documents intact",
+            v.number, v.events, v.size, v.documents
+        );
+        if !pinned {
+            println!(
+                "warning: checked against the key in the file ({key}); compare it with the regency's published key or pass --key"
+            );
+        }
         return Ok(());
     }
     if let Command::Verify {
@@ -683,7 +755,11 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let args = match &cli.command {
-        Command::Verify { .. } | Command::Keys(_) | Command::Bids(_) | Command::Bid(_) => {
+        Command::Verify { .. }
+        | Command::Keys(_)
+        | Command::Bids(_)
+        | Command::Bid(_)
+        | Command::CaseFile { .. } => {
             unreachable!("handled above")
         }
         Command::Serve(a) | Command::Migrate(a) | Command::Export(ExportCommand::Ocds { serve: a, .. }) => a,
@@ -693,7 +769,11 @@ async fn main() -> anyhow::Result<()> {
     init_logs(&log);
     let store = open_store(&settings.database_url(), &settings.data).await?;
     match cli.command {
-        Command::Verify { .. } | Command::Keys(_) | Command::Bids(_) | Command::Bid(_) => {
+        Command::Verify { .. }
+        | Command::Keys(_)
+        | Command::Bids(_)
+        | Command::Bid(_)
+        | Command::CaseFile { .. } => {
             unreachable!("handled above")
         }
         Command::Migrate(_) => {

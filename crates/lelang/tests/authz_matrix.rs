@@ -55,6 +55,11 @@ const VENDOR_VIEWERS: Allowed = Allowed {
     other: &[Role::PlatformAdmin, Role::TenantAdmin, Role::UlpHead],
     anonymous: false,
 };
+const CASE_MANAGERS: Allowed = Allowed {
+    own: &[Role::UlpHead, Role::Auditor],
+    other: &[],
+    anonymous: false,
+};
 const EVERYONE: Allowed = Allowed {
     own: &Role::ALL,
     other: &Role::ALL,
@@ -388,7 +393,7 @@ fn cases() -> Vec<Case> {
             "/api/v1/events",
             true,
             Allowed {
-                own: &[Role::PlatformAdmin, Role::Auditor, Role::LawEnforcement],
+                own: &[Role::PlatformAdmin, Role::Auditor],
                 other: &[Role::PlatformAdmin],
                 anonymous: false,
             },
@@ -423,6 +428,15 @@ fn cases() -> Vec<Case> {
         c("GET", "/t/{slug}", false, EVERYONE, S::OK),
         // Complaints: anyone reads every public status line (the rest: tests/complaints.rs).
         c("GET", "/t/{slug}/complaints", false, EVERYONE, S::OK),
+        // Law enforcement: only the ULP head and the auditor see the reads per case and officer
+        // (the rest: tests/cases.rs).
+        c(
+            "GET",
+            "/api/v1/tenants/{slug}/cases/reads",
+            true,
+            CASE_MANAGERS,
+            S::OK,
+        ),
         c("GET", "/home", false, SIGNED_IN, S::OK),
         c("GET", "/account", false, SIGNED_IN, S::OK),
         c(
@@ -492,7 +506,7 @@ fn cases() -> Vec<Case> {
             "/t/{slug}/events",
             false,
             Allowed {
-                own: &[Role::PlatformAdmin, Role::Auditor, Role::LawEnforcement],
+                own: &[Role::PlatformAdmin, Role::Auditor],
                 other: &[Role::PlatformAdmin],
                 anonymous: false,
             },
@@ -1950,6 +1964,19 @@ const SEALING_ROUTES: &[&str] = &[
     "/complaints/follow-up/replies",
     "/complaints/follow-up/evidence",
     "/complaints/follow-up/evidence/{n}",
+    // Covered by tests/cases.rs: only the ULP head and the auditor record MoUs, escalate and
+    // revoke; an officer reads a case's packages only while it is active for them, never after
+    // its end or its revocation, never another package; every read is logged.
+    "/api/v1/tenants/{slug}/cases",
+    "/api/v1/tenants/{slug}/mous",
+    "/api/v1/tenants/{slug}/cases/{id}/revocation",
+    "/api/v1/tenants/{slug}/cases/{id}/packages/{package}/events",
+    "/api/v1/tenants/{slug}/cases/{id}/file",
+    "/t/{slug}/cases",
+    "/t/{slug}/mous",
+    "/t/{slug}/cases/{id}",
+    "/t/{slug}/cases/{id}/revocation",
+    "/t/{slug}/cases/{id}/packages/{package}",
     // Covered by tests/submission.rs (`submission_routes_refuse_everyone_else`).
     "/api/v1/tenders/{id}/bids/{bid}",
     "/api/v1/tenders/{id}/bids/{bid}/content",

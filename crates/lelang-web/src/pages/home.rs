@@ -155,7 +155,31 @@ pub(super) async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
                 }
                 "home-vendor-lead"
             }
-            Role::Auditor | Role::LawEnforcement => {
+            Role::LawEnforcement => {
+                // Nothing by the role alone: the cases that grant this officer access now.
+                if let Some(x) = &tenant {
+                    let cases = lelang_app::case::active_for(&state.app, &ctx.actor, x.id).await?;
+                    let items = cases
+                        .iter()
+                        .map(|(c, m)| {
+                            format!(
+                                "{} — {} ({})",
+                                c.number,
+                                m.counterpart,
+                                crate::view::local_time(x, c.closes)
+                            )
+                        })
+                        .collect();
+                    sections.push(Section {
+                        title: t.get("home-law-cases"),
+                        items,
+                        empty: t.get("home-law-no-cases"),
+                        link: Some((format!("/t/{}/cases", x.slug), t.get("nav-cases"))),
+                    });
+                }
+                "home-law-lead"
+            }
+            Role::Auditor => {
                 if let Some(x) = &tenant {
                     let recent = state
                         .store
@@ -179,11 +203,7 @@ pub(super) async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
                         link: Some((format!("/t/{}/events", x.slug), t.get("nav-events"))),
                     });
                 }
-                if a.role == Role::Auditor {
-                    "home-auditor-lead"
-                } else {
-                    "home-law-lead"
-                }
+                "home-auditor-lead"
             }
         };
         let nav = nav(&state, &ctx, "/home", None).await;
