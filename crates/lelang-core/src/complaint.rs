@@ -391,9 +391,22 @@ pub fn may_handle(actor: &Actor, tenant: TenantId) -> bool {
     authorize(actor, Action::HandleComplaints(tenant)).is_ok()
 }
 
-/// Whether `actor` (or a code's holder) reads complaint `c` in full.
+/// Whether `actor` (or a code's holder) reads complaint `c` in full: its complainant, the
+/// regency's auditors, and — once it is mediated — its mediators and the parties at the table
+/// (the complainant's identity stays with the auditors: see the views).
 pub fn may_read(by: Follower<'_>, c: &Complaint) -> bool {
-    by.follows(c) || matches!(by, Follower::Actor(a) if may_handle(a, c.tenant_id))
+    let at_the_table = |a: &Actor| {
+        a.user().is_some_and(|u| {
+            u.tenant_id.is_none_or(|t| t == c.tenant_id)
+                && c.mediations.iter().any(|m| {
+                    m.mediator == u.user_id
+                        || m.parties.iter().any(|p| {
+                            p.kind != mediation::PartyKind::Complainant && p.users.contains(&u.user_id)
+                        })
+                })
+        })
+    };
+    by.follows(c) || matches!(by, Follower::Actor(a) if may_handle(a, c.tenant_id) || at_the_table(a))
 }
 
 /// The day a complaint filed at `filed` must first be answered by: the rule set's working days

@@ -834,6 +834,5 @@ macro_rules! sql_store {
     };
 }
 
-
 #[cfg(test)]
 mod tests;

@@ -495,12 +495,14 @@ async fn add_evidence(
     .await
 }
 
+pub(crate) mod mediation;
 mod pages;
 
 /// The complaint routes.
 pub fn routes() -> crate::routes::Routes {
     use pages::*;
-    crate::routes::Routes::new()
+    let r = crate::routes::Routes::new();
+    mediation::routes(r)
         .route("/api/v1/tenants/{slug}/complaints", get(list_api).post(file_api))
         .route("/api/v1/tenants/{slug}/complaints/{id}", get(get_api))
         .route("/api/v1/tenants/{slug}/complaints/{id}/triage", post(triage_api))

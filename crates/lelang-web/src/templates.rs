@@ -864,6 +864,5 @@ pub struct ContractPage {
     pub errors: Vec<String>,
 }
 
-
 mod disputes;
 pub use disputes::*;

@@ -89,6 +89,7 @@ pub(crate) const FLASH_KEYS: &[&str] = &[
     "complaint-replied",
     "complaint-evidence-added",
     "complaint-triaged",
+    "complaint-mediation-saved",
 ];
 
 #[derive(Debug, Deserialize, Default)]

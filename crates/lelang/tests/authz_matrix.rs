@@ -1943,7 +1943,8 @@ const SEALING_ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/packages/{id}/execution/advance",
     "/api/v1/tenders/{id}/execution/maintenance-guarantee",
     "/tenders/{id}/contract/maintenance-guarantee",
-    // Covered by tests/complaints.rs: anyone files (a problem for bad input); a code opens only
+    // Covered by tests/complaints.rs (mediation: tests/mediation.rs): anyone files (a problem for
+    // bad input); a code opens only
     // its complaint; only the regency's auditor reads in full and triages — law enforcement, the
     // ULP head, the pokja and another regency's auditor find nothing; its company reads its own.
     "/api/v1/tenants/{slug}/complaints",
@@ -1964,6 +1965,16 @@ const SEALING_ROUTES: &[&str] = &[
     "/complaints/follow-up/replies",
     "/complaints/follow-up/evidence",
     "/complaints/follow-up/evidence/{n}",
+    "/api/v1/tenants/{slug}/complaints/{id}/mediation",
+    "/api/v1/tenants/{slug}/complaints/{id}/mediation/sessions",
+    "/api/v1/tenants/{slug}/complaints/{id}/mediation/record",
+    "/api/v1/tenants/{slug}/complaints/{id}/mediation/conclusion",
+    "/api/v1/tenants/{slug}/complaints/{id}/mediation/approval",
+    "/api/v1/tenants/{slug}/complaints/{id}/mediation/actions/{n}/done",
+    "/api/v1/tenants/{slug}/complaints/{id}/reopening",
+    "/api/v1/complaints/follow-up/approval",
+    "/t/{slug}/complaints/{id}/mediation/{action}",
+    "/complaints/follow-up/approval",
     // Covered by tests/cases.rs: only the ULP head and the auditor record MoUs, escalate and
     // revoke; an officer reads a case's packages only while it is active for them, never after
     // its end or its revocation, never another package; every read is logged.

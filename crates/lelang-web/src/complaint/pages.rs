@@ -229,7 +229,12 @@ pub(super) struct CodeForm {
 }
 
 /// The complaint a code opens, or the code form again with "no complaint has this code".
-async fn follow_or_again(state: &AppState, ctx: &Ctx, code: &str, flash: Option<&str>) -> Response {
+pub(super) async fn follow_or_again(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    flash: Option<&str>,
+) -> Response {
     let path = "/complaints/follow-up";
     match by_code(state, ctx, code).await {
         Ok(c) => detail_view(state, ctx, &c, Some(code), flash, vec![])
@@ -271,7 +276,7 @@ pub(super) async fn code_reply_page(
 }
 
 /// A follower's refused reply or file: the complaint again with the message.
-async fn again_as_follower(state: &AppState, ctx: &Ctx, code: &str, e: ApiError) -> Response {
+pub(super) async fn again_as_follower(state: &AppState, ctx: &Ctx, code: &str, e: ApiError) -> Response {
     let t = crate::view::tr(state, ctx.lang);
     let path = "/complaints/follow-up";
     match (
@@ -472,6 +477,9 @@ async fn detail_view(
         merge_targets,
         base,
         errors,
+        mediation: super::mediation::panel(state, ctx, c, by, auditor, &tenant)
+            .await?
+            .panel,
         t,
     };
     Ok(render(StatusCode::OK, &page))
@@ -546,7 +554,7 @@ pub(super) async fn evidence_page(
 }
 
 /// After a signed-in form: back to the complaint with its flash, or its page with the message.
-async fn done(
+pub(super) async fn done(
     state: &AppState,
     ctx: &Ctx,
     slug: &str,

@@ -103,6 +103,7 @@ pub struct ComplaintPage {
     /// The complaint's address (signed-in forms post below it).
     pub base: String,
     pub errors: Vec<String>,
+    pub mediation: MediationPanel,
 }
 
 /// One case on the cases page.
@@ -167,4 +168,51 @@ pub struct CasePackagePage {
     /// (href, title).
     pub documents: Vec<(String, String)>,
     pub events: Vec<EventRow>,
+}
+
+/// A mediation session on a complaint's page.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub n: usize,
+    pub at: String,
+    pub place: String,
+    pub attended: String,
+    /// (party, position).
+    pub positions: Vec<(String, String)>,
+    pub minutes: Option<String>,
+    pub sha256: String,
+    pub approvals: String,
+}
+
+/// An agreed action on a complaint's page.
+#[derive(Debug, Clone)]
+pub struct ActionRow {
+    pub n: usize,
+    pub party: String,
+    pub what: String,
+    pub due: String,
+    pub done: Option<String>,
+    pub overdue: bool,
+    pub can_done: bool,
+}
+
+/// The mediation part of a complaint's page, with what the reader may do.
+#[derive(Debug, Clone, Default)]
+pub struct MediationPanel {
+    pub exists: bool,
+    pub mediator_name: String,
+    pub parties: String,
+    pub sessions: Vec<SessionRow>,
+    pub outcome: Option<String>,
+    pub actions: Vec<ActionRow>,
+    pub can_open: bool,
+    /// (id, name) of the tender's companies, to name one a party.
+    pub vendors: Vec<(String, String)>,
+    pub can_schedule: bool,
+    pub can_record: bool,
+    pub can_conclude: bool,
+    pub can_approve: bool,
+    pub can_reopen: bool,
+    /// (code, label) of the parties at the table.
+    pub party_options: Vec<(String, String)>,
 }
