@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
+pub mod figures;
 pub mod mediation;
 
 /// The longest complaint, note or reply, in characters.

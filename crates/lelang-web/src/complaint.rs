@@ -285,6 +285,20 @@ pub(crate) async fn list_api(
     Ok(Json(all.iter().map(|c| line(c, now)).collect()))
 }
 
+/// A regency's complaint figures (public): by category, time to the first answer, settled by
+/// mediation, escalated, overdue agreed actions.
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/complaints/figures", tag = "complaints",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+pub(crate) async fn figures_api(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<complaint::figures::Figures>, ApiError> {
+    let tenant = tenant_or_404(&state, &slug).await?;
+    let all = state.store.complaints(tenant.id).await?;
+    Ok(Json(complaint::figures::figures(&all, state.clock.now())))
+}
+
 /// Files a complaint with a regency: signed in or not, anonymously if asked (then nothing about
 /// the sender is kept). The answer carries the follow-up code, shown this once.
 #[utoipa::path(post, path = "/api/v1/tenants/{slug}/complaints", tag = "complaints", request_body = FilingInput,
@@ -504,6 +518,7 @@ pub fn routes() -> crate::routes::Routes {
     let r = crate::routes::Routes::new();
     mediation::routes(r)
         .route("/api/v1/tenants/{slug}/complaints", get(list_api).post(file_api))
+        .route("/api/v1/tenants/{slug}/complaints/figures", get(figures_api))
         .route("/api/v1/tenants/{slug}/complaints/{id}", get(get_api))
         .route("/api/v1/tenants/{slug}/complaints/{id}/triage", post(triage_api))
         .route("/api/v1/tenants/{slug}/complaints/{id}/replies", post(reply_api))

@@ -428,6 +428,13 @@ fn cases() -> Vec<Case> {
         c("GET", "/t/{slug}", false, EVERYONE, S::OK),
         // Complaints: anyone reads every public status line (the rest: tests/complaints.rs).
         c("GET", "/t/{slug}/complaints", false, EVERYONE, S::OK),
+        c(
+            "GET",
+            "/api/v1/tenants/{slug}/complaints/figures",
+            true,
+            EVERYONE,
+            S::OK,
+        ),
         // Law enforcement: only the ULP head and the auditor see the reads per case and officer
         // (the rest: tests/cases.rs).
         c(

@@ -51,6 +51,8 @@ async fn a_complaint_is_mediated_settled_reopened_and_escalated(app: TestApp) {
     let tender = app.demo_tender("Sumberwadung").await;
     let pkg = tender.package_id.0.to_string();
     let mut citizen = app.client();
+    let figures = format!("/api/v1/tenants/{SLUG}/complaints/figures");
+    let before = citizen.get(&figures).await.json();
     let r = citizen
         .post_json(
             &format!("/api/v1/tenants/{SLUG}/complaints"),
@@ -257,6 +259,16 @@ async fn a_complaint_is_mediated_settled_reopened_and_escalated(app: TestApp) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.json()["ground"], "mediation_failed");
     assert_eq!(status_of(&app, &id).await, "escalated");
+    // The public figures count it: one more complaint, mediated, escalated.
+    let after = app.client().get(&figures).await.json();
+    for (k, more) in [
+        ("total", 1),
+        ("mediated", 1),
+        ("escalated", 1),
+        ("settled_by_mediation", 0),
+    ] {
+        assert_eq!(after[k].as_u64(), before[k].as_u64().map(|b| b + more), "{k}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

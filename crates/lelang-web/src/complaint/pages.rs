@@ -36,7 +36,35 @@ async fn list_view(state: &AppState, ctx: &Ctx, slug: &str, path: &str) -> Resul
                 .then(|| format!("/t/{slug}/complaints/{}", c.id.0)),
         })
         .collect();
+    let f = complaint::figures::figures(&all, now);
+    let figures = vec![
+        (t.get("complaint-figure-total"), f.total.to_string()),
+        (
+            t.get("complaint-figure-on-time"),
+            format!("{} / {}", f.answered_on_time, f.answered),
+        ),
+        (
+            t.get("complaint-figure-median"),
+            f.median_hours_to_first_answer
+                .map(|h| format!("{h} {}", t.get("complaint-figure-hours")))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            t.get("complaint-figure-settled"),
+            format!(
+                "{} / {}{}",
+                f.settled_by_mediation,
+                f.mediated,
+                f.settled_permille
+                    .map(|p| format!(" ({},{} %)", p / 10, p % 10))
+                    .unwrap_or_default()
+            ),
+        ),
+        (t.get("complaint-figure-escalated"), f.escalated.to_string()),
+        (t.get("complaint-figure-overdue"), f.overdue_actions.to_string()),
+    ];
     let page = ComplaintsPage {
+        figures,
         nav: nav_for(state, ctx, path).await,
         regency: tenant.name.clone(),
         slug: slug.to_owned(),

@@ -24,6 +24,8 @@ pub struct ComplaintLineRow {
 pub struct ComplaintsPage {
     pub t: Tr,
     pub nav: Nav,
+    /// (label, value) of the regency's complaint figures.
+    pub figures: Vec<(String, String)>,
     pub regency: String,
     pub slug: String,
     pub rows: Vec<ComplaintLineRow>,
