@@ -307,6 +307,7 @@ pub fn escalate(
             };
             let mut n = c.clone();
             n.status = Status::Escalated;
+            n.first_answer_at.get_or_insert(cx.now);
             n.version = c.version + 1;
             (ground, Some((c, n)))
         }

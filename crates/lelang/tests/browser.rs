@@ -7,6 +7,9 @@
 
 mod common;
 
+#[path = "browser/disputes.rs"]
+mod disputes;
+
 use common::TestApp;
 use lelang::demo::DEMO_PASSWORD;
 use lelang_core::role::Role;

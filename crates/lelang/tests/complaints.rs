@@ -67,6 +67,11 @@ async fn file_anonymously(app: &TestApp, citizen: &mut Client, package: &str) ->
     assert_eq!(r.headers["cache-control"], "no-store");
     assert!(!r.body.contains(NAME) && !r.body.contains(ADDRESS));
     let code = code_on(&r.body);
+    let id = citizen
+        .post_json("/api/v1/complaints/follow-up", &json!({ "code": code }), None)
+        .await
+        .json()["id"]
+        .clone();
     let list = citizen
         .get(&format!("/api/v1/tenants/{SLUG}/complaints"))
         .await
@@ -75,9 +80,10 @@ async fn file_anonymously(app: &TestApp, citizen: &mut Client, package: &str) ->
         .as_array()
         .expect("lines")
         .iter()
-        .find(|l| l["package_id"] == package)
+        .find(|l| l["id"] == id)
         .expect("its line")
         .clone();
+    assert_eq!(line["package_id"], package);
     assert_eq!(
         (line["status"].as_str(), line["category"].as_str()),
         (Some("received"), Some("bribery"))

@@ -179,15 +179,19 @@ async fn a_complaint_is_mediated_settled_reopened_and_escalated(app: TestApp) {
         r.body
     );
     app.clock.set(due + Duration::minutes(1));
-    assert_eq!(
-        lelang_app::complaint::fire_overdue(&app.app).await.expect("fire"),
-        1
-    );
+    // (The demo's own settled complaint may have an action overdue by then too.)
+    assert!(lelang_app::complaint::fire_overdue(&app.app).await.expect("fire") >= 1);
     assert_eq!(
         lelang_app::complaint::fire_overdue(&app.app).await.expect("fire"),
         0
     );
-    assert_eq!(events(&app, "mediation_action_overdue").await.len(), 1);
+    let ours = events(&app, "mediation_action_overdue")
+        .await
+        .into_iter()
+        .filter(|e| e.payload.contains(&id))
+        .collect::<Vec<_>>();
+    assert_eq!(ours.len(), 1, "only the action not done, once");
+    assert!(ours[0].payload.contains("\"action\":1"));
     let mut apip = app.signed_in("bwi.apip").await;
     let r = apip
         .post_json(

@@ -15,6 +15,7 @@ use lelang_core::store::prelude::*;
 use lelang_core::{TenantId, WorkUnitId};
 use lelang_web::blobs::BlobStore;
 
+mod disputes;
 mod history;
 pub mod sealing;
 mod tenders;
@@ -406,6 +407,9 @@ pub async fn load_scope(
     if scope == Scope::Everything {
         tenders::load(app, documents).await?;
         history::load(app, documents).await?;
+        disputes::load(app).await?;
+        // Today the server's timer logs the complaints whose first answer is overdue.
+        lelang_app::complaint::fire_overdue(app).await?;
     }
     load_second_factors(app).await?;
     Ok(accounts)
