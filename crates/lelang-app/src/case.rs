@@ -80,7 +80,7 @@ pub async fn escalate(app: &App, actor: &Actor, tenant: TenantId, x: Escalate) -
         None => None,
     };
     for p in &x.packages {
-        if !store.package(*p).await?.is_some_and(|p| p.tenant_id == tenant) {
+        if store.package(*p).await?.is_none_or(|p| p.tenant_id != tenant) {
             return Err(invalid("packages", "invalid-case-scope"));
         }
     }

@@ -39,7 +39,7 @@ async fn a_complaint_is_mediated_and_another_escalated_in_the_browser() {
             .await?
             .click()
             .await?;
-        d.query(By::Css(&format!("#c-package option[value='{pkg}']")))
+        d.query(By::Css(format!("#c-package option[value='{pkg}']")))
             .first()
             .await?
             .click()
@@ -211,7 +211,7 @@ async fn a_complaint_is_mediated_and_another_escalated_in_the_browser() {
         .await?
         .click()
         .await?;
-        d.query(By::Css(&format!("label[for='scope-{pkg}']")))
+        d.query(By::Css(format!("label[for='scope-{pkg}']")))
             .first()
             .await?
             .click()
