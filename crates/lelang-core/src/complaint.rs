@@ -911,7 +911,7 @@ crate::privacy::event_table! {
         note: COMPLAINT => "it may name people: the regency's auditors and the complainant only",
         late: PUBLIC => "the service level is public",
     }
-    ComplaintAnswerOverdue "complaint_answer_overdue" actor: PUBLIC, role: PUBLIC, {
+    ComplaintAnswerOverdue "complaint_answer_overdue" actor: PERSONAL, role: PUBLIC, {
         complaint_id: PUBLIC => "the complaint",
         answer_due: PUBLIC => "the service level is public",
     }
@@ -948,7 +948,7 @@ crate::privacy::event_table! {
         action: PUBLIC => "which action",
         late: PUBLIC => "overdue agreed actions are a public figure",
     }
-    MediationActionOverdue "mediation_action_overdue" actor: PUBLIC, role: PUBLIC, {
+    MediationActionOverdue "mediation_action_overdue" actor: PERSONAL, role: PUBLIC, {
         complaint_id: PUBLIC => "the complaint",
         action: PUBLIC => "which action",
         due: PUBLIC => "overdue agreed actions are a public figure",

@@ -205,6 +205,22 @@ async fn an_anonymous_complaint_is_followed_and_triaged(app: TestApp) {
         .await;
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
     assert_eq!(added.json()["evidence"][0]["filename"], "tangkapan-layar.pdf");
+    // The file comes back by the code (posted, never in the address) and to the auditor; to a
+    // pokja member it does not exist.
+    let back = citizen
+        .post_form("/complaints/follow-up/evidence/1", &[("code", &code)])
+        .await;
+    assert_eq!((back.status, back.body.as_bytes()), (StatusCode::OK, &photo[..]));
+    let by_auditor = apip.get(&format!("/t/{SLUG}/complaints/{id}/evidence/1")).await;
+    assert_eq!(by_auditor.status, StatusCode::OK);
+    let mut member = app.signed_in("bwi.pokja1").await;
+    assert_eq!(
+        member
+            .get(&format!("/t/{SLUG}/complaints/{id}/evidence/1"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     // With a wrong code no byte is kept.
     let refused = citizen
         .post_multipart(
@@ -326,6 +342,25 @@ async fn a_company_complains_by_name_and_the_auditor_merges_and_rejects() {
     assert_eq!(line(&all, &second_id)["status"], "merged");
     let third = v.post_json(&path, &filing(true), None).await.json();
     let third_id = third["complaint"]["id"].as_str().expect("id").to_owned();
+    // Its company replies on the complaint's page and adds a file by the API, by its account.
+    let replied = v
+        .post_form(
+            &format!("/t/{SLUG}/complaints/{first_id}/replies"),
+            &[("text", "Pengumuman perubahan jadwal tidak kami terima.")],
+        )
+        .await;
+    assert_eq!(replied.status, StatusCode::SEE_OTHER, "{}", replied.body);
+    let added = v
+        .post_multipart(
+            &format!("{path}/{first_id}/evidence"),
+            &[],
+            Some(("surel.pdf", b"%PDF-1.4 surel")),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let own = v.get(&format!("{path}/{first_id}")).await.json();
+    assert_eq!(own["notes"][0]["author"], "complainant");
+    assert_eq!(own["evidence"][0]["filename"], "surel.pdf");
     // Signed in but anonymous: its company cannot read it by account, only by code.
     assert_eq!(
         v.get(&format!("{path}/{third_id}")).await.status,
