@@ -235,6 +235,13 @@ async fn parties(
             }
             PartyKind::Vendor => {
                 let v = vendor.ok_or(invalid("vendor_id", "mediation-party-unknown"))?;
+                // A company of the tender: registered for it (or it is not a party at all).
+                let p = package
+                    .as_ref()
+                    .ok_or(invalid("parties", "mediation-party-unknown"))?;
+                if !store.participants(p.id).await?.iter().any(|(x, _)| *x == v) {
+                    return Err(invalid("vendor_id", "mediation-party-unknown"));
+                }
                 store
                     .users(None)
                     .await?

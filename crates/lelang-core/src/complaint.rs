@@ -393,13 +393,14 @@ pub fn may_handle(actor: &Actor, tenant: TenantId) -> bool {
 }
 
 /// Whether `actor` (or a code's holder) reads complaint `c` in full: its complainant, the
-/// regency's auditors, and — once it is mediated — its mediators and the parties at the table
-/// (the complainant's identity stays with the auditors: see the views).
+/// regency's auditors, and — while a mediation runs — its mediator and the parties at the table
+/// (the complainant's identity stays with the auditors: see the views). A past mediation's
+/// parties read nothing more once it ends.
 pub fn may_read(by: Follower<'_>, c: &Complaint) -> bool {
     let at_the_table = |a: &Actor| {
         a.user().is_some_and(|u| {
             u.tenant_id.is_none_or(|t| t == c.tenant_id)
-                && c.mediations.iter().any(|m| {
+                && mediation::current(c).is_some_and(|m| {
                     m.mediator == u.user_id
                         || m.parties.iter().any(|p| {
                             p.kind != mediation::PartyKind::Complainant && p.users.contains(&u.user_id)
@@ -888,7 +889,7 @@ crate::privacy::event_table! {
         complaint_id: PUBLIC => "the complaint",
         number: PUBLIC => "its public number",
         category: PUBLIC => "the public figures count complaints by category",
-        subject: PUBLIC => "the package it concerns is public; a person is named only in the text",
+        subject: COMPLAINT => "which package a complaint concerns could warn the subject of an investigation: the status line shows it only for complaints neither about bribery nor escalated",
         anonymous: PUBLIC => "that a complainant stays anonymous says nothing of who they are",
         complainant: COMPLAINT => "a complainant's identity: the regency's auditors only, each read logged",
         text: COMPLAINT => "it may name people and the complainant: the regency's auditors only",

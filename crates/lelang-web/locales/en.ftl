@@ -1538,3 +1538,4 @@ complaint-figure-hours = hours
 complaint-figure-settled = Settled by mediation / mediated
 complaint-figure-escalated = Escalated to law enforcement
 complaint-figure-overdue = Agreed actions overdue
+mediation-mediator-is-party = The mediator cannot be one of the parties.

@@ -1538,3 +1538,4 @@ complaint-figure-hours = jam
 complaint-figure-settled = Selesai dengan mediasi / dimediasi
 complaint-figure-escalated = Dieskalasi ke APH
 complaint-figure-overdue = Tindakan kesepakatan lewat batas waktu
+mediation-mediator-is-party = Mediator tidak boleh salah satu pihak.

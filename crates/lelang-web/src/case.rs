@@ -173,6 +173,11 @@ async fn users_named(state: &AppState, names: &[String]) -> Result<Vec<UserId>, 
     Ok(out)
 }
 
+/// The regency's auditor (who reads the event log whole).
+fn complaint_handler(ctx: &Ctx, tenant: &Tenant) -> bool {
+    lelang_core::complaint::may_handle(&ctx.actor, tenant.id)
+}
+
 fn managing(ctx: &Ctx, tenant: &Tenant) -> Result<(), ApiError> {
     ctx.user_actor()?;
     if case::may_manage(&ctx.actor, tenant.id) {
@@ -393,8 +398,12 @@ async fn package_events(
             let pkg = v["package_id"]
                 .as_str()
                 .or_else(|| v["document"]["package_id"].as_str());
+            // Another case's events (its reads, its revocation) are that case's: an officer does
+            // not learn who else investigates the package, or when.
+            if let Some(other) = v["case_id"].as_str() {
+                return case.as_deref() == Some(other);
+            }
             pkg.is_some_and(|p| wanted.iter().any(|w| w == p))
-                || case.as_deref().is_some_and(|c| v["case_id"].as_str() == Some(c))
         })
         .collect())
 }
@@ -404,8 +413,8 @@ async fn package_events(
 const MAX_FILE_DOCUMENTS_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The case file: the case, its scope's events in clear with their salts and inclusion proofs in
-/// one signed checkpoint, and its documents — for its officers (logged) and the ULP head and the
-/// auditor. `lelang verify case-file` checks it offline.
+/// one signed checkpoint, and its documents — for its officers and the regency's auditor, each
+/// fetch logged. `lelang verify case-file` checks it offline.
 #[utoipa::path(get, path = "/api/v1/tenants/{slug}/cases/{id}/file", tag = "cases",
     params(("slug" = String, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 401, body = Problem), (status = 404, body = Problem)),
@@ -418,7 +427,17 @@ pub(crate) async fn file_api(
     ctx.user_actor()?;
     let tenant = tenant_or_404(&state, &slug).await?;
     let (c, m) = lelang_app::case::with_mou(&state.app, tenant.id, CaseId(id)).await?;
-    if !case::may_manage(&ctx.actor, tenant.id) {
+    // The file holds the scope's events in clear with their salts: its officers (each fetch a
+    // case read) and the regency's auditors (who read the log whole; the fetch logged as their
+    // confidential read) — not the ULP head, whose role does not read HPS breakdowns or bids.
+    if complaint_handler(&ctx, &tenant) {
+        state
+            .app
+            .apply_some(|cx| {
+                lelang_core::directory::confidential_read(&ctx.actor, tenant.id, "case_file", 1, cx)
+            })
+            .await?;
+    } else {
         lelang_app::case::log_read(&state.app, &ctx.actor, &c, &m, None, "case file").await?;
     }
     let f = case_file(&state, &tenant, &c).await?;
@@ -432,8 +451,9 @@ pub(crate) async fn file_api(
 }
 
 async fn case_file(state: &AppState, tenant: &Tenant, c: &Case) -> Result<CaseFile, ApiError> {
-    let events = package_events(state, tenant, &c.packages, Some(c.id)).await?;
+    // The tree's size first: every event in the file lies within the checkpoint.
     let size = state.store.tree_size().await?;
+    let events = package_events(state, tenant, &c.packages, Some(c.id)).await?;
     let checkpoint = state
         .log
         .signed_checkpoint(state.store.as_ref(), state.clock.as_ref(), size)
@@ -456,10 +476,20 @@ async fn case_file(state: &AppState, tenant: &Tenant, c: &Case) -> Result<CaseFi
             proof: proven.proof,
         });
     }
+    // Only the documents the file's events name (one published since has no event here yet).
+    let named: std::collections::BTreeSet<String> = events
+        .iter()
+        .filter(|e| (e.seq as u64) <= size && e.event_type == "document_published")
+        .filter_map(|e| serde_json::from_str::<serde_json::Value>(&e.payload).ok())
+        .filter_map(|v| v["document"]["sha256"].as_str().map(str::to_owned))
+        .collect();
     let mut documents = Vec::new();
     let mut total = 0u64;
     for p in &c.packages {
         for d in state.store.documents(*p).await? {
+            if !named.contains(&d.sha256) {
+                continue;
+            }
             total += d.size;
             if total > MAX_FILE_DOCUMENTS_BYTES {
                 break;
@@ -644,7 +674,11 @@ async fn case_page(
             } else {
                 Vec::new()
             },
-            file_href: format!("/api/v1/tenants/{slug}/cases/{id}/file"),
+            file_href: if managing && !complaint_handler(&ctx, &tenant) {
+                String::new()
+            } else {
+                format!("/api/v1/tenants/{slug}/cases/{id}/file")
+            },
             can_revoke: managing && c.revoked.is_none(),
             revoke_action: format!("/t/{slug}/cases/{id}/revocation"),
             errors: vec![],

@@ -159,13 +159,20 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// The package a complaint's public line names: none for bribery or an escalated complaint, so
+/// that the list never warns the subject of an investigation.
+fn public_package(c: &Complaint) -> Option<PackageId> {
+    let sensitive = c.category == Category::Bribery || c.status == Status::Escalated;
+    c.subject.package().filter(|_| !sensitive)
+}
+
 fn line(c: &Complaint, now: time::OffsetDateTime) -> ComplaintLine {
     ComplaintLine {
         id: c.id.0,
         number: c.number.clone(),
         category: c.category.code(),
         subject: c.subject.kind(),
-        package_id: c.subject.package().map(|p| p.0),
+        package_id: public_package(c).map(|p| p.0),
         status: c.status.code(),
         filed_at: rfc3339(c.filed_at),
         answer_due: rfc3339(c.answer_due),

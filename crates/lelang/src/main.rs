@@ -67,7 +67,7 @@ enum Command {
     /// A company's sealed bid: seal it, submit it (commit, then upload), fetch its proof.
     #[command(subcommand)]
     Bid(BidCommand),
-    /// A law-enforcement case's file (for its officers, the ULP head and the auditor; the API
+    /// A law-enforcement case's file (for its officers and the regency's auditor; the API
     /// token comes from LELANG_TOKEN): the case, its scope's events in clear with their inclusion
     /// proofs in a signed checkpoint, and its documents. Check it with `lelang verify case-file`.
     CaseFile {

@@ -138,6 +138,10 @@ async fn an_officer_reads_exactly_an_active_case(app: TestApp) {
         .cloned()
         .expect("line");
     assert_eq!(line["status"], "escalated");
+    assert!(
+        line["package_id"].is_null(),
+        "the public line does not name the investigated tender"
+    );
 
     // The officer reads the tender in scope — its events in clear — and nothing else.
     let listed = aph.get(&format!("/api/v1/tenants/{SLUG}/cases")).await.json();
@@ -154,6 +158,13 @@ async fn an_officer_reads_exactly_an_active_case(app: TestApp) {
             .as_array()
             .is_some_and(|a| a.iter().any(|e| e["event_type"] == "objection_filed"))
     );
+    // Another case's reads of the same tender (the demo's) are not shown: an officer does not
+    // learn who else investigates it.
+    for e in events.as_array().expect("events") {
+        if e["event_type"].as_str().is_some_and(|t| t.starts_with("case_")) {
+            assert!(e["payload"].as_str().is_some_and(|p| p.contains(&case_id)), "{e}");
+        }
+    }
     let outside = aph
         .get(&format!(
             "/api/v1/tenants/{SLUG}/cases/{case_id}/packages/{other_pkg}/events"
@@ -237,9 +248,15 @@ async fn an_officer_reads_exactly_an_active_case(app: TestApp) {
     let page = ulp.get(&format!("/t/{SLUG}/cases")).await;
     assert!(page.body.contains("bwi.aph"));
 
-    // The case file, fetched by the CLI with the ULP head's token, verifies offline; one byte
-    // changed, it does not.
-    let mut c = app.signed_in("bwi.ulp").await;
+    // The case file holds the events in clear: not for the ULP head (who reads no HPS breakdown);
+    // fetched by the CLI with the auditor's token it verifies offline; one byte changed, it does not.
+    assert_eq!(
+        ulp.get(&format!("/api/v1/tenants/{SLUG}/cases/{case_id}/file"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let mut c = app.signed_in("bwi.apip").await;
     c.get("/account").await;
     let r = c
         .post_form("/account/tokens", &[("name", "berkas perkara")])
@@ -274,6 +291,15 @@ async fn an_officer_reads_exactly_an_active_case(app: TestApp) {
             .output()
             .expect("run")
     };
+    // The header rewritten (another number): refused.
+    let mut f: Value = serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("json");
+    f["case"]["number"] = json!("KAS-2026-9999");
+    let header = dir.path().join("kasus-kepala.json");
+    std::fs::write(&header, serde_json::to_vec(&f).expect("json")).expect("write");
+    assert!(
+        !verify(&header).status.success(),
+        "a rewritten header must not verify"
+    );
     let ok = verify(&file);
     assert!(
         ok.status.success(),

@@ -83,7 +83,8 @@ async fn file_anonymously(app: &TestApp, citizen: &mut Client, package: &str) ->
         .find(|l| l["id"] == id)
         .expect("its line")
         .clone();
-    assert_eq!(line["package_id"], package);
+    // A bribery complaint's line does not name the tender: that would warn its subject.
+    assert!(line["package_id"].is_null(), "{line}");
     assert_eq!(
         (line["status"].as_str(), line["category"].as_str()),
         (Some("received"), Some("bribery"))

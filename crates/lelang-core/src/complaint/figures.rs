@@ -28,7 +28,7 @@ pub struct Figures {
     pub settled_permille: Option<u64>,
     /// How many went to law enforcement.
     pub escalated: u64,
-    /// Agreed actions past their deadline and not done.
+    /// Agreed actions past their deadline and not done (also once the complaint reopened for it).
     pub overdue_actions: u64,
 }
 
@@ -79,7 +79,7 @@ pub fn figures(all: &[Complaint], now: OffsetDateTime) -> Figures {
         overdue_actions: all
             .iter()
             .flat_map(|c| mediation::actions(c).iter().map(move |a| (c, a)))
-            .filter(|(c, a)| c.status == Status::Settled && a.done_at.is_none() && now > a.due)
+            .filter(|(_, a)| a.done_at.is_none() && now > a.due)
             .count() as u64,
     }
 }

@@ -185,12 +185,15 @@ pub fn current(c: &Complaint) -> Option<&Mediation> {
     c.mediations.last().filter(|_| c.status == Status::InMediation)
 }
 
-/// Whether the complaint's last mediation ended without an agreement (so it may be escalated).
+/// Whether the complaint's last mediation failed (so it may be escalated): it ended without an
+/// agreement, or its agreement was not kept and the complaint was reopened.
 pub fn failed(c: &Complaint) -> bool {
     c.status == Status::Accepted
-        && c.mediations
-            .last()
-            .is_some_and(|m| matches!(m.outcome, Some(Outcome::NoAgreement { .. })))
+        && c.mediations.last().is_some_and(|m| match &m.outcome {
+            Some(Outcome::NoAgreement { .. }) => true,
+            Some(Outcome::Agreement { actions, .. }) => actions.iter().any(|a| a.done_at.is_none()),
+            None => false,
+        })
 }
 
 fn text(field: &'static str, code: &'static str, s: &str, max: usize) -> Result<String, CommandError> {
@@ -236,7 +239,13 @@ pub fn open(
     if c.category == Category::Bribery {
         return Err(invalid("complaint_id", "complaint-not-mediable"));
     }
-    if !matches!(c.status, Status::Received | Status::Accepted) {
+    // The auditor triages and may mediate at once; the ULP head names a mediator for a complaint
+    // the auditor accepted (so it never opens, or reads, one the auditor has not seen).
+    let open_now = match a.role {
+        Role::Auditor => matches!(c.status, Status::Received | Status::Accepted),
+        _ => c.status == Status::Accepted,
+    };
+    if !open_now {
         return Err(invalid("complaint_id", "complaint-decision-not-now"));
     }
     parties.retain(|p| p.kind != PartyKind::Complainant);
@@ -252,6 +261,10 @@ pub fn open(
     parties.insert(0, complainant);
     if parties.len() < 2 {
         return Err(invalid("parties", "mediation-needs-parties"));
+    }
+    // A mediator is not one of the parties (nor the complainant).
+    if parties.iter().any(|p| p.users.contains(&mediator)) {
+        return Err(invalid("mediator", "mediation-mediator-is-party"));
     }
     let mut n = c.clone();
     n.status = Status::InMediation;

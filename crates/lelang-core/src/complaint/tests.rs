@@ -482,7 +482,7 @@ fn the_public_log_holds_commitments_to_every_private_field() {
         for f in r.fields {
             let private = matches!(
                 f.field,
-                "text" | "complainant" | "note" | "filename" | "sha256" | "place" | "reason"
+                "text" | "complainant" | "note" | "filename" | "sha256" | "place" | "reason" | "subject"
             );
             assert_eq!(
                 private,
@@ -628,7 +628,34 @@ mod mediating {
             kind: PartyKind::Pokja,
             users: vec![],
         };
+        // The ULP head names a mediator only once the auditor accepted the complaint, and never
+        // one of the parties.
+        assert_eq!(
+            refused(mediation::open(&ulp, &c, named, vec![party.clone()], &cx(now()))),
+            "complaint-decision-not-now"
+        );
+        let (c, _) = triage(
+            &a,
+            &c,
+            Decision::Accept,
+            "Diterima untuk ditangani.",
+            None,
+            &cx(now()),
+        )
+        .expect("accepted");
+        let ppk = Party {
+            kind: PartyKind::Ppk,
+            users: vec![ppk_user()],
+        };
+        assert_eq!(
+            refused(mediation::open(&ulp, &c, ppk_user(), vec![ppk], &cx(now()))),
+            "mediation-mediator-is-party"
+        );
         let (c, _) = mediation::open(&ulp, &c, named, vec![party], &cx(now())).expect("named a mediator");
+        assert!(
+            !may_read(Follower::Actor(&as_ppk()), &c),
+            "the PPK is no party here"
+        );
         // Only the named mediator schedules.
         assert_eq!(
             refused(mediation::schedule(
@@ -687,6 +714,10 @@ mod mediating {
         );
         let (c, _) = mediation::reopen(&a, &c, "Pengadu tidak mencabut pengaduan.", &late).expect("reopened");
         assert_eq!(c.status, Status::Accepted);
+        // An agreement not kept is a failed mediation: the complaint may go to law enforcement.
+        assert!(mediation::failed(&c));
+        // The mediation over, its parties read the complaint no more.
+        assert!(!may_read(Follower::Actor(&as_ppk()), &c));
     }
 
     #[test]

@@ -636,7 +636,9 @@ pub(super) async fn panel(
             due: local_time(tenant, a.due),
             done: a.done_at.map(|d| local_time(tenant, d)),
             overdue: a.done_at.is_none() && now > a.due,
-            can_done: c.status == Status::Settled
+            // (Signed in: a complainant who follows by code reports through the mediator.)
+            can_done: matches!(by, Follower::Actor(_))
+                && c.status == Status::Settled
                 && a.done_at.is_none()
                 && (mediator_of(c, me) || my_party == Some(a.party)),
         })

@@ -27,7 +27,7 @@ async fn list_view(state: &AppState, ctx: &Ctx, slug: &str, path: &str) -> Resul
             number: c.number.clone(),
             category: t.get(&format!("complaint-category-{}", c.category.code())),
             subject: t.get(&format!("complaint-subject-{}", c.subject.kind())),
-            tender_href: c.subject.package().map(|p| format!("/tenders/{}", p.0)),
+            tender_href: public_package(c).map(|p| format!("/tenders/{}", p.0)),
             status: status_label(&t, c.status),
             filed: local_time(&tenant, c.filed_at),
             due: local_time(&tenant, c.answer_due),
