@@ -104,6 +104,18 @@ async fn an_officer_reads_exactly_an_active_case(app: TestApp) {
         StatusCode::FORBIDDEN
     );
 
+    // A scope too wide is the scope's refusal, not the period's.
+    let wide: Vec<String> = (0..51).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    let r = ulp
+        .post_json(
+            &format!("/api/v1/tenants/{SLUG}/cases"),
+            &json!({ "mou_id": mou_id, "packages": wide, "officers": ["bwi.aph"], "days": 30,
+                     "summary": "Lingkup terlalu luas untuk satu kasus." }),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["code"], "invalid-case-scope", "{}", r.body);
     // A bribery complaint escalated: the complaint's public line says so.
     let complaint = bribery(&app, &pkg).await;
     let escalation = |complaint: Option<&str>, days: u32| {

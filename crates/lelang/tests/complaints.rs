@@ -43,7 +43,7 @@ async fn events_of(app: &TestApp, kind: &str) -> Vec<Value> {
 
 /// An anonymous citizen files on the page, giving a name and an address they then choose not to
 /// send; returns the complaint's id and code.
-async fn file_anonymously(app: &TestApp, citizen: &mut Client, package: &str) -> (String, String) {
+async fn file_anonymously(citizen: &mut Client, package: &str) -> (String, String) {
     let form = citizen
         .get(&format!("/t/{SLUG}/complaints/new?package={package}"))
         .await;
@@ -91,7 +91,6 @@ async fn file_anonymously(app: &TestApp, citizen: &mut Client, package: &str) ->
     );
     assert!(line.get("text").is_none(), "the public line has no text");
     assert!(r.body.contains(line["number"].as_str().expect("number")));
-    let _ = app;
     (line["id"].as_str().expect("id").to_owned(), code)
 }
 
@@ -99,7 +98,7 @@ async fn an_anonymous_complaint_is_followed_and_triaged(app: TestApp) {
     let tender = app.demo_tender("Sumberwadung").await;
     let package = tender.package_id.0.to_string();
     let mut citizen = app.client();
-    let (id, code) = file_anonymously(&app, &mut citizen, &package).await;
+    let (id, code) = file_anonymously(&mut citizen, &package).await;
 
     // The code opens it (in the body, never the address); a wrong one opens nothing.
     let seen = citizen
@@ -507,7 +506,7 @@ async fn an_anonymous_complainant_is_in_no_file_on_sqlite() {
     let app = TestApp::with_demo_at(url, dir, lelang_web::WebConfig::default()).await;
     let tender = app.demo_tender("Sumberwadung").await;
     let mut citizen = app.client();
-    let (_, code) = file_anonymously(&app, &mut citizen, &tender.package_id.0.to_string()).await;
+    let (_, code) = file_anonymously(&mut citizen, &tender.package_id.0.to_string()).await;
     let mut files = Vec::new();
     files_under(&root, &mut files);
     let mut all = Vec::new();
@@ -538,7 +537,7 @@ async fn an_anonymous_complainant_is_in_no_row_on_postgresql() {
     };
     let tender = app.demo_tender("Sumberwadung").await;
     let mut citizen = app.client();
-    let (_, code) = file_anonymously(&app, &mut citizen, &tender.package_id.0.to_string()).await;
+    let (_, code) = file_anonymously(&mut citizen, &tender.package_id.0.to_string()).await;
     let dump = Command::new("pg_dump")
         .args(["--data-only", "--dbname", &app.db_url])
         .output()

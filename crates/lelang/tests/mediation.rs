@@ -68,7 +68,6 @@ async fn a_complaint_is_mediated_settled_reopened_and_escalated(app: TestApp) {
     let mut apip = app.signed_in("bwi.apip").await;
     let mut ppk = app.signed_in("bwi.ppk.dpu").await;
     let member = app.pokja_member(tender.package_id).await;
-    let mut pokja = app.signed_in(&member).await;
 
     // Before the mediation the PPK does not read the complaint; the auditor opens it.
     assert_eq!(ppk.get(&base).await.status, StatusCode::NOT_FOUND);
@@ -101,7 +100,6 @@ async fn a_complaint_is_mediated_settled_reopened_and_escalated(app: TestApp) {
     let mut apip = app.signed_in("bwi.apip").await;
     let mut ppk = app.signed_in("bwi.ppk.dpu").await;
     let mut pokja_member = app.signed_in(&member).await;
-    let _ = &mut pokja;
     let record = json!({ "attended": ["complainant", "ppk", "pokja"],
         "positions": [{ "party": "complainant", "text": "Jadwal diubah tanpa pengumuman." },
                       { "party": "ppk", "text": "Perubahan diumumkan di papan pengumuman." }],

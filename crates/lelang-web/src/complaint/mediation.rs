@@ -561,11 +561,6 @@ pub(super) async fn code_approve_page(
     }
 }
 
-/// The mediation as a complaint's page shows it.
-pub(super) struct Shown {
-    pub(super) panel: crate::templates::MediationPanel,
-}
-
 /// The mediation panel of a complaint's page for `by` (the auditor, the mediator, a party, the
 /// complainant by code).
 pub(super) async fn panel(
@@ -575,7 +570,7 @@ pub(super) async fn panel(
     by: Follower<'_>,
     auditor: bool,
     tenant: &lelang_core::model::Tenant,
-) -> Result<Shown, ApiError> {
+) -> Result<crate::templates::MediationPanel, ApiError> {
     let t = crate::view::tr(state, ctx.lang);
     let current = c.mediations.last();
     let me = ctx.actor.user().map(|u| u.user_id);
@@ -667,45 +662,43 @@ pub(super) async fn panel(
                 .collect()
         })
         .unwrap_or_default();
-    Ok(Shown {
-        panel: crate::templates::MediationPanel {
-            exists: current.is_some(),
-            mediator_name: match current {
-                Some(m) => state
-                    .store
-                    .user(m.mediator)
-                    .await?
-                    .map(|u| u.display_name)
-                    .unwrap_or_default(),
-                None => String::new(),
-            },
-            parties: all_parties
-                .iter()
-                .map(|(_, l)| l.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
-            sessions,
-            outcome,
-            actions,
-            can_open: auditor
-                && matches!(c.status, Status::Received | Status::Accepted)
-                && c.category != lelang_core::complaint::Category::Bribery,
-            vendors,
-            can_schedule: mediator && !pending,
-            can_record: mediator && pending,
-            can_conclude: mediator
-                && current
-                    .and_then(|m| m.sessions.last())
-                    .and_then(|s| s.record.as_ref())
-                    .is_some_and(lelang_core::complaint::mediation::Record::approved),
-            can_approve,
-            can_reopen: auditor
-                && c.status == Status::Settled
-                && lelang_core::complaint::mediation::actions(c)
-                    .iter()
-                    .any(|a| a.done_at.is_none() && now > a.due),
-            party_options: all_parties,
+    Ok(crate::templates::MediationPanel {
+        exists: current.is_some(),
+        mediator_name: match current {
+            Some(m) => state
+                .store
+                .user(m.mediator)
+                .await?
+                .map(|u| u.display_name)
+                .unwrap_or_default(),
+            None => String::new(),
         },
+        parties: all_parties
+            .iter()
+            .map(|(_, l)| l.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+        sessions,
+        outcome,
+        actions,
+        can_open: auditor
+            && matches!(c.status, Status::Received | Status::Accepted)
+            && c.category != lelang_core::complaint::Category::Bribery,
+        vendors,
+        can_schedule: mediator && !pending,
+        can_record: mediator && pending,
+        can_conclude: mediator
+            && current
+                .and_then(|m| m.sessions.last())
+                .and_then(|s| s.record.as_ref())
+                .is_some_and(lelang_core::complaint::mediation::Record::approved),
+        can_approve,
+        can_reopen: auditor
+            && c.status == Status::Settled
+            && lelang_core::complaint::mediation::actions(c)
+                .iter()
+                .any(|a| a.done_at.is_none() && now > a.due),
+        party_options: all_parties,
     })
 }
 

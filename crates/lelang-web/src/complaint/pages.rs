@@ -505,9 +505,7 @@ async fn detail_view(
         merge_targets,
         base,
         errors,
-        mediation: super::mediation::panel(state, ctx, c, by, auditor, &tenant)
-            .await?
-            .panel,
+        mediation: super::mediation::panel(state, ctx, c, by, auditor, &tenant).await?,
         t,
     };
     Ok(render(StatusCode::OK, &page))
