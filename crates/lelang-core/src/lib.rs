@@ -16,6 +16,7 @@ pub mod clock;
 pub mod command;
 pub mod complaint;
 pub mod contract;
+pub mod dashboard;
 pub mod directory;
 pub mod document;
 pub mod evaluation;

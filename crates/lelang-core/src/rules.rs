@@ -205,6 +205,27 @@ pub struct RuleSet {
     pub contract: ContractRules,
     /// Complaints to the regency's auditor.
     pub complaint: ComplaintRules,
+    /// The thresholds of the dashboard's red flags (indicators to look closer, not rules).
+    pub red_flags: RedFlagRules,
+}
+
+/// Thresholds of the red flags ([`crate::dashboard::flags`]): the regulation sets none, so each
+/// is a configurable default with its source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedFlagRules {
+    /// A submission window shorter than this many calendar days is flagged.
+    pub short_window_days: Figure,
+    /// Every price within this share of HPS (per mille) under it: clustered under the HPS.
+    pub near_estimate_permille: Figure,
+    /// Price gaps differing by at most this share (per mille) of their mean: evenly spaced.
+    pub evenly_spaced_permille: Figure,
+    /// A schedule change closer than this many days to the deadline it moves is late.
+    pub late_change_days: Figure,
+    /// A winner's profile replaced within this many days before the announcement is flagged.
+    pub profile_change_days: Figure,
+    /// The same bidders in at least this many awarded tenders, won by two or more: a rotation.
+    pub rotation_tenders: Figure,
 }
 
 /// Complaints' service level (Perpres 16/2018 Pasal 77 gives complaints to APIP, without a period).

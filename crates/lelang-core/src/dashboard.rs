@@ -1,0 +1,602 @@
+//! The unit's dashboard: the log folded into one row of facts per tender ([`Ledger`]), and pure
+//! figures ([`figures`]) and red flags ([`flags`]) over those rows.
+//!
+//! The fold reads every event in clear (it runs inside the server, like the OCDS publisher), so a
+//! row holds confidential facts too (the pokja, a company's profile, findings before the award).
+//! What leaves it is decided by a [`View`]: the public view counts only what the public log
+//! already shows, the unit's adds the pokja's load and the flags that read confidential facts.
+//! Nothing here is a decision: a flag is a reason to look, with its definition and source.
+
+use crate::evaluation::rank::{AwardRecord, BidStatus, FailureReason};
+use crate::event::Event;
+use crate::ids::{BidId, PackageId, PlanItemId, TenantId, UserId, VendorId, WorkUnitId};
+use crate::payload::EventPayload;
+use crate::rules::{Category, Method, Rupiah, StageKind};
+use crate::schedule::PlannedStage;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use time::{Date, OffsetDateTime, UtcOffset};
+
+mod figures;
+pub mod flags;
+#[cfg(test)]
+mod tests;
+
+pub use figures::{
+    Bidders, Count, Cycle, Figures, Filter, Load, Objections, OnTime, Phase, Savings, figures,
+};
+pub use flags::{Flag, FlagKind, flags};
+
+/// Who the figures are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// Anyone: only what the public log shows; flags only of decided tenders, and none that read a
+    /// company's confidential profile.
+    Public,
+    /// The unit's head, the auditor, a tender's own pokja: every flag, before the award too, and
+    /// the pokja's load.
+    Unit,
+}
+
+/// Where a tender stands, for the dashboard's count by stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Prepared by the PPK, not announced yet.
+    Preparation,
+    /// Announced, bids not closed.
+    Announced,
+    /// Bids closed: opening and evaluation.
+    Evaluation,
+    /// A winner announced, no signed contract yet.
+    Awarded,
+    /// The contract signed by both sides.
+    Contracted,
+    /// Failed (Perpres 16/2018 Pasal 51).
+    Failed,
+    /// Cancelled by its budget holder.
+    Cancelled,
+}
+
+impl Stage {
+    /// Every stage, in the order of the lifecycle.
+    pub const ALL: [Stage; 7] = [
+        Stage::Preparation,
+        Stage::Announced,
+        Stage::Evaluation,
+        Stage::Awarded,
+        Stage::Contracted,
+        Stage::Failed,
+        Stage::Cancelled,
+    ];
+
+    /// Its stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Preparation => "preparation",
+            Stage::Announced => "announced",
+            Stage::Evaluation => "evaluation",
+            Stage::Awarded => "awarded",
+            Stage::Contracted => "contracted",
+            Stage::Failed => "failed",
+            Stage::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// A bid as opened: who, and the price read out (none when it did not open).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedBid {
+    /// The bid.
+    pub bid_id: BidId,
+    /// The company.
+    pub vendor_id: VendorId,
+    /// The price read out at the opening.
+    pub price: Option<Rupiah>,
+}
+
+/// How a tender ended its evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A winner was announced.
+    Awarded {
+        /// When.
+        at: OffsetDateTime,
+        /// The published record (every bid's price and status).
+        record: Box<AwardRecord>,
+    },
+    /// The tender failed.
+    Failed {
+        /// When.
+        at: OffsetDateTime,
+        /// Why.
+        reason: FailureReason,
+        /// The published record.
+        record: Box<AwardRecord>,
+    },
+}
+
+impl Outcome {
+    /// When it was decided.
+    pub fn at(&self) -> OffsetDateTime {
+        match self {
+            Outcome::Awarded { at, .. } | Outcome::Failed { at, .. } => *at,
+        }
+    }
+
+    /// The published record.
+    pub fn record(&self) -> &AwardRecord {
+        match self {
+            Outcome::Awarded { record, .. } | Outcome::Failed { record, .. } => record,
+        }
+    }
+}
+
+/// One tender's facts, as the log told them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenderFacts {
+    /// The package.
+    pub package_id: PackageId,
+    /// Its regency.
+    pub tenant_id: TenantId,
+    /// Its work unit.
+    pub work_unit_id: WorkUnitId,
+    /// Its category (from its plan item).
+    pub category: Category,
+    /// The budget year (from its plan item).
+    pub fiscal_year: i32,
+    /// The method: as scheduled, else as planned.
+    pub method: Method,
+    /// Pagu.
+    pub budget_ceiling: Rupiah,
+    /// HPS.
+    pub owner_estimate: Rupiah,
+    /// The rule set it runs under.
+    pub rule_set: String,
+    /// When the PPK prepared it.
+    pub created_at: OffsetDateTime,
+    /// The schedule as first set (what the unit planned).
+    pub planned: Vec<PlannedStage>,
+    /// When it was announced.
+    pub announced_at: Option<OffsetDateTime>,
+    /// The submission deadline now (it moves with schedule changes).
+    pub deadline: Option<OffsetDateTime>,
+    /// Each schedule change: when, and the deadline it had just before.
+    pub schedule_changes: Vec<(OffsetDateTime, Option<OffsetDateTime>)>,
+    /// The pokja (confidential while the tender runs).
+    pub pokja: Vec<UserId>,
+    /// Bids committed and not withdrawn, with their companies (who bids is sealed until the
+    /// opening: only their number leaves in the public view).
+    pub bids: BTreeMap<BidId, VendorId>,
+    /// When the submission closed.
+    pub closed_at: Option<OffsetDateTime>,
+    /// The bids as opened.
+    pub opened: Vec<OpenedBid>,
+    /// Bids a step failed before the award (the pokja's decisions; confidential until then).
+    pub failed_steps: BTreeSet<BidId>,
+    /// The evaluation's end, if it ended (cleared when the evaluation is restarted).
+    pub outcome: Option<Outcome>,
+    /// When and on which ground its budget holder cancelled it.
+    pub cancelled: Option<(OffsetDateTime, String)>,
+    /// Objections filed.
+    pub objections: u32,
+    /// Objections upheld.
+    pub objections_upheld: u32,
+    /// Appeals filed.
+    pub appeals: u32,
+    /// Signatures on the contract (the company's and the PPK's make it signed).
+    pub contract_signatures: u8,
+    /// When the contract was signed by both.
+    pub contract_signed_at: Option<OffsetDateTime>,
+    /// The contract's value.
+    pub contract_value: Option<Rupiah>,
+}
+
+impl TenderFacts {
+    /// Where the tender stands.
+    pub fn stage(&self) -> Stage {
+        if self.cancelled.is_some() {
+            return Stage::Cancelled;
+        }
+        match &self.outcome {
+            Some(Outcome::Failed { .. }) => Stage::Failed,
+            Some(Outcome::Awarded { .. }) if self.contract_signed_at.is_some() => Stage::Contracted,
+            Some(Outcome::Awarded { .. }) => Stage::Awarded,
+            None if self.closed_at.is_some() => Stage::Evaluation,
+            None if self.announced_at.is_some() => Stage::Announced,
+            None => Stage::Preparation,
+        }
+    }
+
+    /// The winner's price after correction, when a winner was announced.
+    pub fn award_value(&self) -> Option<Rupiah> {
+        let Some(Outcome::Awarded { record, .. }) = &self.outcome else {
+            return None;
+        };
+        let winner = record.winner?;
+        record.bids.iter().find(|b| b.bid_id == winner)?.corrected
+    }
+
+    /// The winning company.
+    pub fn winner(&self) -> Option<VendorId> {
+        let Some(Outcome::Awarded { record, .. }) = &self.outcome else {
+            return None;
+        };
+        let winner = record.winner?;
+        record
+            .bids
+            .iter()
+            .find(|b| b.bid_id == winner)
+            .map(|b| b.vendor_id)
+    }
+
+    /// Whether a bid failed a step, as far as `view` may know.
+    pub fn disqualified(&self, bid: BidId, view: View) -> bool {
+        if let Some(o) = &self.outcome {
+            return o
+                .record()
+                .bids
+                .iter()
+                .any(|b| b.bid_id == bid && matches!(b.status, BidStatus::Failed { .. }));
+        }
+        view == View::Unit && self.failed_steps.contains(&bid)
+    }
+
+    /// The planned last day of a stage, from the schedule as first set.
+    pub fn planned_end(&self, kind: StageKind) -> Option<Date> {
+        self.planned.iter().find(|s| s.kind == kind).map(|s| s.last_day)
+    }
+}
+
+/// What the fold keeps of a company's profile, for the flags that compare bidders.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileFacts {
+    /// The address, normalised (lower case, letters and digits, single spaces).
+    pub address: String,
+    /// Key personnel: normalised names and certificate numbers.
+    pub personnel: BTreeSet<String>,
+    /// When the profile was entered or replaced.
+    pub updated: Vec<OffsetDateTime>,
+}
+
+/// The fold of the log: every tender's facts, the plan items they come from, companies' profiles.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    folded: i64,
+    plan_items: HashMap<PlanItemId, (TenantId, Category, Method, i32)>,
+    tenders: BTreeMap<PackageId, TenderFacts>,
+    profiles: HashMap<VendorId, ProfileFacts>,
+    zones: HashMap<TenantId, UtcOffset>,
+    /// Awarded tenders by their set of bidders (for the rotation flag).
+    bidder_sets: HashMap<(TenantId, Vec<VendorId>), BTreeSet<PackageId>>,
+}
+
+/// Lower case, letters and digits, single spaces: "Jl. Merdeka  No.1" and "jl merdeka no 1" match.
+pub fn normalise(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Ledger {
+    /// The position of the last event folded in.
+    pub fn folded(&self) -> i64 {
+        self.folded
+    }
+
+    /// Every tender folded so far.
+    pub fn tenders(&self) -> impl Iterator<Item = &TenderFacts> {
+        self.tenders.values()
+    }
+
+    /// One tender.
+    pub fn tender(&self, id: PackageId) -> Option<&TenderFacts> {
+        self.tenders.get(&id)
+    }
+
+    /// A company's profile facts.
+    pub fn profile(&self, id: VendorId) -> Option<&ProfileFacts> {
+        self.profiles.get(&id)
+    }
+
+    /// The awarded tenders of a regency whose published record lists exactly these bidders.
+    pub fn same_bidders(&self, tenant: TenantId, bidders: &[VendorId]) -> Vec<PackageId> {
+        self.bidder_sets
+            .get(&(tenant, bidders.to_vec()))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|id| {
+                self.tenders
+                    .get(id)
+                    .and_then(flags::bidder_set)
+                    .is_some_and(|set| set == bidders)
+            })
+            .collect()
+    }
+
+    /// The regency's offset from UTC (WIB when the log did not say).
+    pub fn zone(&self, tenant: TenantId) -> UtcOffset {
+        self.zones
+            .get(&tenant)
+            .copied()
+            .unwrap_or(UtcOffset::from_hms(7, 0, 0).unwrap_or(UtcOffset::UTC))
+    }
+
+    /// Folds one event in. Events must come in log order; one already folded is skipped, and one
+    /// this version cannot read is passed over (it carries nothing the figures use).
+    pub fn fold(&mut self, e: &Event) {
+        if e.seq <= self.folded {
+            return;
+        }
+        self.folded = e.seq;
+        let Ok(payload) = e.parsed() else { return };
+        self.apply(e.at, payload);
+    }
+
+    fn apply(&mut self, at: OffsetDateTime, payload: EventPayload) {
+        use crate::{
+            appeal, cancellation, contract, directory, evaluation, objection, package, plan, pokja,
+            submission, tender, vendor,
+        };
+        match payload {
+            EventPayload::Directory(directory::Event::TenantCreated {
+                tenant_id, time_zone, ..
+            }) => {
+                let hours = time_zone.utc_offset_hours();
+                if let Ok(offset) = UtcOffset::from_hms(hours, 0, 0) {
+                    self.zones.insert(tenant_id, offset);
+                }
+            }
+            EventPayload::Plan(plan::Event::PlanItemCreated { plan_item }) => {
+                self.plan_items.insert(
+                    plan_item.id,
+                    (
+                        plan_item.tenant_id,
+                        plan_item.category,
+                        plan_item.planned_method,
+                        plan_item.fiscal_year,
+                    ),
+                );
+            }
+            EventPayload::Package(package::Event::PackageCreated {
+                package_id,
+                plan_item_id,
+                work_unit_id,
+                budget_ceiling,
+                owner_estimate,
+                rule_set,
+                ..
+            }) => {
+                let Some(&(tenant_id, category, method, fiscal_year)) = self.plan_items.get(&plan_item_id)
+                else {
+                    return;
+                };
+                self.tenders.insert(
+                    package_id,
+                    TenderFacts {
+                        package_id,
+                        tenant_id,
+                        work_unit_id,
+                        category,
+                        fiscal_year,
+                        method,
+                        budget_ceiling,
+                        owner_estimate,
+                        rule_set,
+                        created_at: at,
+                        planned: Vec::new(),
+                        announced_at: None,
+                        deadline: None,
+                        schedule_changes: Vec::new(),
+                        pokja: Vec::new(),
+                        bids: BTreeMap::new(),
+                        closed_at: None,
+                        opened: Vec::new(),
+                        failed_steps: BTreeSet::new(),
+                        outcome: None,
+                        cancelled: None,
+                        objections: 0,
+                        objections_upheld: 0,
+                        appeals: 0,
+                        contract_signatures: 0,
+                        contract_signed_at: None,
+                        contract_value: None,
+                    },
+                );
+            }
+            EventPayload::Pokja(pokja::Event::PokjaAssigned { package_id, members }) => {
+                self.with(package_id, |t| t.pokja = members);
+            }
+            EventPayload::Pokja(pokja::Event::PokjaMemberReplaced {
+                package_id,
+                out,
+                replacement,
+                ..
+            }) => self.with(package_id, |t| {
+                for m in &mut t.pokja {
+                    if *m == out {
+                        *m = replacement;
+                    }
+                }
+            }),
+            EventPayload::Tender(tender::Event::TenderScheduled {
+                package_id,
+                method,
+                stages,
+                ..
+            }) => {
+                self.with(package_id, |t| {
+                    t.method = method;
+                    t.planned = stages;
+                });
+            }
+            EventPayload::Tender(tender::Event::ScheduleChanged {
+                package_id, stages, ..
+            }) => {
+                self.with(package_id, |t| {
+                    t.schedule_changes.push((at, t.deadline));
+                    // Before the announcement a change is still planning: the plan is the new one.
+                    if t.announced_at.is_none() {
+                        t.planned = stages;
+                    }
+                });
+            }
+            EventPayload::Tender(tender::Event::TenderAnnounced {
+                package_id,
+                method,
+                submission_deadline,
+                ..
+            }) => self.with(package_id, |t| {
+                t.method = method;
+                t.announced_at = Some(at);
+                t.deadline = Some(submission_deadline);
+            }),
+            EventPayload::Submission(submission::Event::BidSubmitted {
+                bid_id,
+                package_id,
+                vendor_id,
+                ..
+            }) => self.with(package_id, |t| {
+                t.bids.insert(bid_id, vendor_id);
+            }),
+            EventPayload::Submission(submission::Event::BidWithdrawn {
+                bid_id, package_id, ..
+            }) => {
+                self.with(package_id, |t| {
+                    t.bids.remove(&bid_id);
+                });
+            }
+            EventPayload::Submission(submission::Event::SubmissionClosed { package_id, deadline }) => {
+                self.with(package_id, |t| {
+                    t.closed_at = Some(at);
+                    t.deadline = Some(deadline);
+                });
+            }
+            EventPayload::Opening(crate::sealing::opening::Event::BidOpened {
+                bid_id,
+                package_id,
+                vendor_id,
+                opened,
+                price,
+                ..
+            }) => self.with(package_id, |t| {
+                t.opened.retain(|b| b.bid_id != bid_id);
+                t.opened.push(OpenedBid {
+                    bid_id,
+                    vendor_id,
+                    price: if opened { price } else { None },
+                });
+            }),
+            EventPayload::Evaluation(evaluation::Event::StepDecided {
+                package_id,
+                bid_id,
+                pass,
+                ..
+            }) => {
+                self.with(package_id, |t| {
+                    if pass {
+                        t.failed_steps.remove(&bid_id);
+                    } else {
+                        t.failed_steps.insert(bid_id);
+                    }
+                });
+            }
+            EventPayload::Evaluation(evaluation::Event::AwardAnnounced { package_id, record }) => {
+                self.with(package_id, |t| t.outcome = Some(Outcome::Awarded { at, record }));
+                if let Some(t) = self.tenders.get(&package_id)
+                    && let Some(set) = flags::bidder_set(t)
+                {
+                    self.bidder_sets
+                        .entry((t.tenant_id, set))
+                        .or_default()
+                        .insert(package_id);
+                }
+            }
+            EventPayload::Evaluation(evaluation::Event::TenderFailed {
+                package_id,
+                reason,
+                record,
+                ..
+            }) => {
+                self.with(package_id, |t| {
+                    t.outcome = Some(Outcome::Failed { at, reason, record })
+                });
+            }
+            EventPayload::Evaluation(evaluation::Event::EvaluationRestarted { package_id, .. }) => {
+                self.with(package_id, |t| {
+                    t.outcome = None;
+                    t.failed_steps.clear();
+                });
+            }
+            EventPayload::Cancellation(cancellation::Event::TenderCancelled {
+                package_id, ground, ..
+            }) => {
+                self.with(package_id, |t| {
+                    t.cancelled = Some((at, crate::rules::code(&ground)))
+                });
+            }
+            EventPayload::Objection(objection::Event::ObjectionFiled { package_id, .. }) => {
+                self.with(package_id, |t| t.objections += 1);
+            }
+            EventPayload::Objection(objection::Event::ObjectionAnswered {
+                package_id, upheld, ..
+            }) => {
+                self.with(package_id, |t| t.objections_upheld += u32::from(upheld));
+            }
+            EventPayload::Appeal(appeal::Event::AppealFiled { package_id, .. }) => {
+                self.with(package_id, |t| t.appeals += 1);
+            }
+            EventPayload::Contract(contract::Event::ContractDrafted {
+                package_id, value, ..
+            }) => {
+                self.with(package_id, |t| t.contract_value = Some(value));
+            }
+            EventPayload::Contract(contract::Event::ContractSigned { package_id, .. }) => {
+                self.with(package_id, |t| {
+                    t.contract_signatures = t.contract_signatures.saturating_add(1);
+                    if t.contract_signatures >= 2 && t.contract_signed_at.is_none() {
+                        t.contract_signed_at = Some(at);
+                    }
+                });
+            }
+            EventPayload::Vendor(vendor::Event::VendorProfileUpdated { vendor_id, profile }) => {
+                let p = self.profiles.entry(vendor_id).or_default();
+                p.address = normalise(&profile.address);
+                p.personnel = profile
+                    .personnel
+                    .iter()
+                    .flat_map(|person| {
+                        let name = normalise(&person.name);
+                        let cert = person.certificate.as_deref().map(normalise);
+                        std::iter::once(format!("name:{name}"))
+                            .chain(cert.filter(|c| !c.is_empty()).map(|c| format!("certificate:{c}")))
+                    })
+                    .collect();
+                p.updated.push(at);
+            }
+            _ => {}
+        }
+    }
+
+    fn with(&mut self, id: PackageId, f: impl FnOnce(&mut TenderFacts)) {
+        if let Some(t) = self.tenders.get_mut(&id) {
+            f(t);
+        }
+    }
+}
+
+/// The local date of an instant at an offset.
+pub fn local_day(at: OffsetDateTime, zone: UtcOffset) -> Date {
+    at.to_offset(zone).date()
+}
