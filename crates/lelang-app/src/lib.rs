@@ -21,6 +21,7 @@ pub mod closing;
 pub mod committer;
 pub mod complaint;
 pub mod contract;
+pub mod dashboard;
 pub mod document;
 pub mod evaluation;
 pub mod execution;

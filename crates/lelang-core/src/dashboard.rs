@@ -18,6 +18,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use time::{Date, OffsetDateTime, UtcOffset};
 
 mod figures;
+#[cfg(any(test, feature = "testing"))]
+pub mod fixture;
 pub mod flags;
 #[cfg(test)]
 mod tests;

@@ -517,7 +517,7 @@ async fn add_evidence(
 }
 
 pub(crate) mod mediation;
-mod pages;
+pub(crate) mod pages;
 
 /// The complaint routes.
 pub fn routes() -> crate::routes::Routes {

@@ -16,6 +16,7 @@ pub mod cancellation;
 pub mod case;
 pub mod complaint;
 pub mod contract;
+pub mod dashboard;
 pub mod document;
 pub mod error;
 pub mod evaluation;
@@ -180,6 +181,8 @@ pub struct AppState {
     pub limits: Arc<submission::Limits>,
     /// The fold of the log into OCDS releases (one per app server; see [`ocds::catch_up`]).
     pub ocds: Arc<tokio::sync::Mutex<lelang_ocds::Publisher>>,
+    /// The fold of the log into the dashboard's facts (one per app server).
+    pub dashboard: Arc<lelang_app::dashboard::Dashboard>,
     metrics: Arc<metrics::Metrics>,
 }
 
@@ -245,6 +248,7 @@ impl AppState {
             ocds: Arc::new(tokio::sync::Mutex::new(lelang_ocds::Publisher::new(
                 config.publication.clone(),
             ))),
+            dashboard: Arc::new(lelang_app::dashboard::Dashboard::new()),
             config,
             log,
             metrics,
@@ -270,6 +274,7 @@ pub fn routes(config: &WebConfig) -> Routes {
         .merge(cancellation::routes())
         .merge(objection::routes())
         .merge(complaint::routes())
+        .merge(dashboard::routes())
         .merge(case::routes())
         .merge(award_letter::routes())
         .merge(contract::routes())

@@ -498,6 +498,8 @@ pub struct TenderDetailPage {
     pub signed_in: bool,
     /// The prices read out and, once announced, every bid's result.
     pub results: Option<PublicResults>,
+    /// The red flags the reader may see: (label, definition with its figure, source).
+    pub flags: Vec<(String, String, String)>,
     /// The qualification requirements, in words.
     pub requirements: Vec<String>,
     /// The failed tender this one repeats, and the repeat of this one once announced.
@@ -864,5 +866,7 @@ pub struct ContractPage {
     pub errors: Vec<String>,
 }
 
+mod dashboard;
 mod disputes;
+pub use dashboard::*;
 pub use disputes::*;

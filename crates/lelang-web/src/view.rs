@@ -120,6 +120,7 @@ pub(crate) async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&
         link(&t, "/", "nav-public", path),
         link(&t, "/tenders", "nav-tenders", path),
         link(&t, "/log", "nav-log", path),
+        link(&t, "/compare", "nav-compare", path),
     ];
     let mut user = None;
     if let (Some(a), Some(u)) = (ctx.actor.user(), &ctx.user) {
@@ -150,6 +151,7 @@ pub(crate) async fn nav(state: &AppState, ctx: &Ctx, path: &str, flash: Option<&
                 tenant_link("packages", "nav-packages", Action::ViewPackages(tid));
                 tenant_link("vendors", "nav-vendors", Action::ReviewVendors(tid));
                 tenant_link("complaints", "nav-complaints", Action::HandleComplaints(tid));
+                tenant_link("dashboard", "nav-dashboard", Action::ViewUnitDashboard(tid));
                 if lelang_core::case::may_manage(&ctx.actor, tid) || a.role == Role::LawEnforcement {
                     links.push(link(&t, &format!("/t/{slug}/cases"), "nav-cases", path));
                 }

@@ -435,6 +435,13 @@ fn cases() -> Vec<Case> {
             EVERYONE,
             S::OK,
         ),
+        // The dashboard: everyone reads one; the view differs by role (tests/dashboard.rs).
+        c("GET", "/api/v1/tenants/{slug}/dashboard", true, EVERYONE, S::OK),
+        c("GET", "/t/{slug}/dashboard", false, EVERYONE, S::OK),
+        c("GET", "/t/{slug}/dashboard.csv", false, EVERYONE, S::OK),
+        c("GET", "/api/v1/compare", true, EVERYONE, S::OK),
+        c("GET", "/compare", false, EVERYONE, S::OK),
+        c("GET", "/api/v1/tenders/{id}/flags", true, EVERYONE, S::OK),
         // Law enforcement: only the ULP head and the auditor see the reads per case and officer
         // (the rest: tests/cases.rs).
         c(
@@ -856,6 +863,7 @@ fn fill(
         "/tenders/{id}/documents/{doc}" => doc.0.as_str(),
         "/api/v1/tenders/{id}"
         | "/api/v1/tenders/{id}/ceremony"
+        | "/api/v1/tenders/{id}/flags"
         | "/tenders/{id}"
         | "/api/v1/tenders/{id}/questions"
         | "/tenders/{id}/questions"

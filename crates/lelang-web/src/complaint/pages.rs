@@ -36,8 +36,21 @@ async fn list_view(state: &AppState, ctx: &Ctx, slug: &str, path: &str) -> Resul
                 .then(|| format!("/t/{slug}/complaints/{}", c.id.0)),
         })
         .collect();
-    let f = complaint::figures::figures(&all, now);
-    let figures = vec![
+    let figures = facts(&t, &complaint::figures::figures(&all, now));
+    let page = ComplaintsPage {
+        figures,
+        nav: nav_for(state, ctx, path).await,
+        regency: tenant.name.clone(),
+        slug: slug.to_owned(),
+        rows,
+        t,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// The regency's complaint figures as (label, value), for its complaints page and its dashboard.
+pub(crate) fn facts(t: &Tr, f: &complaint::figures::Figures) -> Vec<(String, String)> {
+    vec![
         (t.get("complaint-figure-total"), f.total.to_string()),
         (
             t.get("complaint-figure-on-time"),
@@ -62,16 +75,7 @@ async fn list_view(state: &AppState, ctx: &Ctx, slug: &str, path: &str) -> Resul
         ),
         (t.get("complaint-figure-escalated"), f.escalated.to_string()),
         (t.get("complaint-figure-overdue"), f.overdue_actions.to_string()),
-    ];
-    let page = ComplaintsPage {
-        figures,
-        nav: nav_for(state, ctx, path).await,
-        regency: tenant.name.clone(),
-        slug: slug.to_owned(),
-        rows,
-        t,
-    };
-    Ok(render(StatusCode::OK, &page))
+    ]
 }
 
 /// The filing form's fields.
