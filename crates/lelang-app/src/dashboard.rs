@@ -83,7 +83,13 @@ pub async fn figures(
     dash.catch_up(app.store.as_ref()).await?;
     let th = thresholds()?;
     let ledger = dash.ledger.read().await;
-    Ok(dashboard::figures(&ledger, tenant.id, filter, view_of(actor, tenant.id), &th))
+    Ok(dashboard::figures(
+        &ledger,
+        tenant.id,
+        filter,
+        view_of(actor, tenant.id),
+        &th,
+    ))
 }
 
 /// Regencies side by side, each from public data only (what a visiting regency may see).
@@ -103,22 +109,30 @@ pub async fn compare(
 }
 
 /// A tender's red flags: in full for its own pokja, the ULP head and the auditors; for anyone
-/// else, only once it is decided and only those from public data.
+/// else, only once it is decided and only those from public data. None: no such tender, or one
+/// not announced yet that the reader may not know of.
 pub async fn tender_flags(
     app: &App,
     dash: &Dashboard,
     actor: &Actor,
     package: PackageId,
-) -> Result<Vec<Flag>, AppError> {
+) -> Result<Option<Vec<Flag>>, AppError> {
     dash.catch_up(app.store.as_ref()).await?;
     let th = thresholds()?;
     let ledger = dash.ledger.read().await;
     let Some(t) = ledger.tender(package) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
-    let own_pokja = actor
-        .user()
-        .is_some_and(|u| t.pokja.contains(&u.user_id) && authorize(actor, Action::RunTender(t.tenant_id)).is_ok());
-    let view = if own_pokja { View::Unit } else { view_of(actor, t.tenant_id) };
-    Ok(dashboard::flags(&ledger, t, view, &th(&t.rule_set)))
+    let own_pokja = actor.user().is_some_and(|u| {
+        t.pokja.contains(&u.user_id) && authorize(actor, Action::RunTender(t.tenant_id)).is_ok()
+    });
+    let view = if own_pokja {
+        View::Unit
+    } else {
+        view_of(actor, t.tenant_id)
+    };
+    if view == View::Public && t.announced_at.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(dashboard::flags(&ledger, t, view, &th(&t.rule_set))))
 }

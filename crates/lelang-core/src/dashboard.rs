@@ -13,7 +13,7 @@ use crate::ids::{BidId, PackageId, PlanItemId, TenantId, UserId, VendorId, WorkU
 use crate::payload::EventPayload;
 use crate::rules::{Category, Method, Rupiah, StageKind};
 use crate::schedule::PlannedStage;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use time::{Date, OffsetDateTime, UtcOffset};
 
@@ -30,7 +30,7 @@ pub use figures::{
 pub use flags::{Flag, FlagKind, flags};
 
 /// Who the figures are for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum View {
     /// Anyone: only what the public log shows; flags only of decided tenders, and none that read a
@@ -42,7 +42,7 @@ pub enum View {
 }
 
 /// Where a tender stands, for the dashboard's count by stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// Prepared by the PPK, not announced yet.

@@ -71,7 +71,9 @@ impl DashboardQuery {
                 })
                 .transpose()?,
             category: given(&self.category)
-                .map(|c| rules::from_code::<Category>(c).ok_or_else(|| invalid("category", "invalid-category")))
+                .map(|c| {
+                    rules::from_code::<Category>(c).ok_or_else(|| invalid("category", "invalid-category"))
+                })
                 .transpose()?,
             method: given(&self.method)
                 .map(|m| rules::from_code::<Method>(m).ok_or_else(|| invalid("method", "invalid-method")))
@@ -105,7 +107,10 @@ pub struct Compared {
 
 const MAX_COMPARED: usize = 6;
 
-async fn compared(state: &AppState, q: &CompareQuery) -> Result<(Vec<Tenant>, Vec<Figures>, Filter), ApiError> {
+async fn compared(
+    state: &AppState,
+    q: &CompareQuery,
+) -> Result<(Vec<Tenant>, Vec<Figures>, Filter), ApiError> {
     let filter = DashboardQuery {
         year: q.year.clone(),
         ..DashboardQuery::default()
@@ -149,7 +154,8 @@ pub(crate) async fn dashboard_api(
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> Result<Response, ApiError> {
     let tenant = tenant_or_404(&state, &slug).await?;
-    let f = lelang_app::dashboard::figures(&state.app, &state.dashboard, &ctx.actor, &tenant, q.filter()?).await?;
+    let f = lelang_app::dashboard::figures(&state.app, &state.dashboard, &ctx.actor, &tenant, q.filter()?)
+        .await?;
     Ok(private(Json(f).into_response()))
 }
 
@@ -186,8 +192,9 @@ pub(crate) async fn flags_api(
     ctx: Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
-    state.store.public_tender(PackageId(id)).await?.ok_or(ApiError::NotFound)?;
-    let flags = lelang_app::dashboard::tender_flags(&state.app, &state.dashboard, &ctx.actor, PackageId(id)).await?;
+    let flags = lelang_app::dashboard::tender_flags(&state.app, &state.dashboard, &ctx.actor, PackageId(id))
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let out: Vec<FlagOut> = flags.into_iter().map(FlagOut::from).collect();
     Ok(private(Json(out).into_response()))
 }
@@ -214,8 +221,10 @@ impl From<Flag> for FlagOut {
 
 /// Answers that depend on who asks are kept by nobody on the way.
 fn private(mut r: Response) -> Response {
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     r
 }
 
@@ -278,7 +287,10 @@ pub(crate) fn headline(t: &Tr, f: &Figures) -> Vec<(String, String)> {
     vec![
         (t.get("dashboard-tenders"), f.tenders.to_string()),
         (t.get("dashboard-hps-total"), rupiah(f.owner_estimate)),
-        (t.get("dashboard-awarded"), format!("{} ({})", rupiah(s.awarded), s.tenders)),
+        (
+            t.get("dashboard-awarded"),
+            format!("{} ({})", rupiah(s.awarded), s.tenders),
+        ),
         (
             t.get("dashboard-savings-hps"),
             format!(
@@ -306,9 +318,17 @@ pub(crate) fn headline(t: &Tr, f: &Figures) -> Vec<(String, String)> {
         ),
         (
             t.get("dashboard-mean-bidders"),
-            f.bidders
-                .mean_tenths
-                .map_or_else(|| "—".into(), |m| format!("{}{}{}", m / 10, if t.lang == Lang::En { '.' } else { ',' }, m % 10)),
+            f.bidders.mean_tenths.map_or_else(
+                || "—".into(),
+                |m| {
+                    format!(
+                        "{}{}{}",
+                        m / 10,
+                        if t.lang == Lang::En { '.' } else { ',' },
+                        m % 10
+                    )
+                },
+            ),
         ),
         (
             t.get("dashboard-objections"),
@@ -321,7 +341,11 @@ pub(crate) fn headline(t: &Tr, f: &Figures) -> Vec<(String, String)> {
 }
 
 /// The charts of one regency's figures; `members` names the pokja for the unit's view.
-pub(crate) fn sections(t: &Tr, f: &Figures, members: &dyn Fn(lelang_core::ids::UserId) -> String) -> Vec<Section> {
+pub(crate) fn sections(
+    t: &Tr,
+    f: &Figures,
+    members: &dyn Fn(lelang_core::ids::UserId) -> String,
+) -> Vec<Section> {
     let mut out = Vec::new();
     let stage = |s: Stage| t.get(&format!("dashboard-stage-{}", s.code()));
     out.push(section(
@@ -341,7 +365,11 @@ pub(crate) fn sections(t: &Tr, f: &Figures, members: &dyn Fn(lelang_core::ids::U
     let phase = |p: Phase| t.get(&format!("dashboard-phase-{}", p.code()));
     let mut cycle_bars = Vec::new();
     for c in &f.cycle {
-        cycle_bars.push(bar(phase(c.phase), c.median_days.unwrap_or(0), days(t, c.median_days)));
+        cycle_bars.push(bar(
+            phase(c.phase),
+            c.median_days.unwrap_or(0),
+            days(t, c.median_days),
+        ));
         if c.planned_median_days.is_some() {
             cycle_bars.push(Bar {
                 label: t.arg("dashboard-planned", "phase", &phase(c.phase)),
@@ -404,7 +432,10 @@ pub(crate) fn sections(t: &Tr, f: &Figures, members: &dyn Fn(lelang_core::ids::U
     let mut savings = section(
         "savings",
         t.get("dashboard-savings"),
-        money.iter().map(|(l, v)| bar(l.clone(), *v, rupiah(*v))).collect(),
+        money
+            .iter()
+            .map(|(l, v)| bar(l.clone(), *v, rupiah(*v)))
+            .collect(),
         vec![t.get("dashboard-measure"), t.get("dashboard-amount")],
         money.iter().map(|(l, v)| vec![l.clone(), rupiah(*v)]).collect(),
     );
@@ -424,9 +455,15 @@ pub(crate) fn sections(t: &Tr, f: &Figures, members: &dyn Fn(lelang_core::ids::U
     out.push(section(
         "failed",
         t.get("dashboard-failed"),
-        grounds.iter().map(|(l, n)| bar(l.clone(), i64::from(*n), n.to_string())).collect(),
+        grounds
+            .iter()
+            .map(|(l, n)| bar(l.clone(), i64::from(*n), n.to_string()))
+            .collect(),
         vec![t.get("dashboard-ground"), t.get("dashboard-count")],
-        grounds.iter().map(|(l, n)| vec![l.clone(), n.to_string()]).collect(),
+        grounds
+            .iter()
+            .map(|(l, n)| vec![l.clone(), n.to_string()])
+            .collect(),
     ));
 
     let flag = |k: FlagKind| t.get(&format!("flag-{}", k.code()));
@@ -437,7 +474,11 @@ pub(crate) fn sections(t: &Tr, f: &Figures, members: &dyn Fn(lelang_core::ids::U
             .iter()
             .map(|c| bar(flag(c.key), i64::from(c.count), c.count.to_string()))
             .collect(),
-        vec![t.get("dashboard-flag"), t.get("dashboard-count"), t.get("dashboard-flag-definition")],
+        vec![
+            t.get("dashboard-flag"),
+            t.get("dashboard-count"),
+            t.get("dashboard-flag-definition"),
+        ],
         f.flags
             .iter()
             .map(|c| {
@@ -468,7 +509,11 @@ pub(crate) fn sections(t: &Tr, f: &Figures, members: &dyn Fn(lelang_core::ids::U
                 .iter()
                 .map(|l| bar(members(l.member), i64::from(l.active), l.active.to_string()))
                 .collect(),
-            vec![t.get("dashboard-member"), t.get("dashboard-active"), t.get("dashboard-hps")],
+            vec![
+                t.get("dashboard-member"),
+                t.get("dashboard-active"),
+                t.get("dashboard-hps"),
+            ],
             f.pokja_load
                 .iter()
                 .map(|l| vec![members(l.member), l.active.to_string(), rupiah(l.owner_estimate)])
@@ -513,7 +558,9 @@ mod tests {
         assert!(q("2026", "works").filter().is_ok());
         assert!(q("", "").filter().is_ok_and(|f| f == Filter::default()));
         assert!(matches!(q("20x6", "").filter(), Err(ApiError::Invalid { field, .. }) if field == "year"));
-        assert!(matches!(q("", "bricks").filter(), Err(ApiError::Invalid { field, .. }) if field == "category"));
+        assert!(
+            matches!(q("", "bricks").filter(), Err(ApiError::Invalid { field, .. }) if field == "category")
+        );
         assert!(matches!(q("99999", "").filter(), Err(ApiError::Invalid { .. })));
     }
 }

@@ -5,12 +5,12 @@ use super::flags::{FlagKind, Thresholds, flags};
 use super::{Ledger, Outcome, Stage, TenderFacts, View, local_day};
 use crate::ids::{TenantId, UserId, WorkUnitId};
 use crate::rules::{Category, Method, Rupiah, StageKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime, UtcOffset};
 
 /// Which tenders the figures count.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filter {
     /// The budget year (from the plan item).
     pub year: Option<i32>,
@@ -33,7 +33,7 @@ impl Filter {
 }
 
 /// A count under a key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Count<K> {
     /// What is counted.
     pub key: K,
@@ -42,7 +42,7 @@ pub struct Count<K> {
 }
 
 /// Savings of the awarded tenders: what the winners' corrected prices leave of the HPS and pagu.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Savings {
     /// Tenders with an announced winner (contracted ones included).
     pub tenders: u32,
@@ -63,7 +63,7 @@ pub struct Savings {
 }
 
 /// Bids per tender, over the tenders whose submission closed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bidders {
     /// Tenders whose submission closed.
     pub tenders: u32,
@@ -76,7 +76,7 @@ pub struct Bidders {
 }
 
 /// A phase of a tender's life whose length is measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// From the package's preparation to the announcement (no schedule plans it).
@@ -110,7 +110,7 @@ impl Phase {
 }
 
 /// How long a phase took, in calendar days of the regency, against the schedule as first set.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cycle {
     /// The phase.
     pub phase: Phase,
@@ -125,7 +125,7 @@ pub struct Cycle {
 }
 
 /// Decisions (award or failure) on or before the schedule's day for the winner's announcement.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OnTime {
     /// Tenders decided, with a planned day.
     pub decided: u32,
@@ -136,7 +136,7 @@ pub struct OnTime {
 }
 
 /// Objections and appeals.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Objections {
     /// Tenders with at least one objection.
     pub tenders: u32,
@@ -149,7 +149,7 @@ pub struct Objections {
 }
 
 /// A pokja member's load: tenders assigned and not decided yet (the unit's view only).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Load {
     /// The member.
     pub member: UserId,
@@ -160,7 +160,7 @@ pub struct Load {
 }
 
 /// The dashboard.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figures {
     /// For whom.
     pub view: View,

@@ -3,10 +3,10 @@
 //! it to SQLite and PostgreSQL and read the figures back over HTTP.
 
 use super::*;
-use crate::ids::{TenantId, WorkUnitId};
 use crate::evaluation::Step;
 use crate::evaluation::rank::BidResult;
 use crate::ids::{EventId, ObjectionId};
+use crate::ids::{TenantId, WorkUnitId};
 use crate::rules::DayUnit;
 use crate::rules::EvaluationMethod;
 use time::macros::{date, datetime};
@@ -533,7 +533,6 @@ pub fn log(tenant: TenantId, unit: WorkUnitId) -> Log {
     log
 }
 
-
 /// The unit's figures over [`log`], as worked out by hand.
 pub fn check_unit(f: &Figures) {
     assert_eq!(f.view, View::Unit);
@@ -687,7 +686,6 @@ pub fn check_unit(f: &Figures) {
         ]
     );
 }
-
 
 /// The count under a key (0 when absent).
 pub fn count<K: PartialEq + std::fmt::Debug>(v: &[Count<K>], key: K) -> u32 {

@@ -5,7 +5,7 @@
 
 use super::{Ledger, Outcome, TenderFacts, View, local_day};
 use crate::rules::{RuleSet, Rupiah};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use time::Duration;
 
@@ -45,7 +45,7 @@ impl Thresholds {
 }
 
 /// A kind of red flag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagKind {
     /// Only one bid at the close (OCP R018).
@@ -142,7 +142,7 @@ impl FlagKind {
 }
 
 /// A raised flag and the number behind it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flag {
     /// Which.
     pub kind: FlagKind,

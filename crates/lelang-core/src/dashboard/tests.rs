@@ -23,7 +23,6 @@ fn th(_: &str) -> Thresholds {
     }
 }
 
-
 #[test]
 fn the_unit_figures_are_the_hand_computed_ones() {
     let l = fixture().ledger();

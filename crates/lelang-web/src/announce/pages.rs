@@ -266,17 +266,27 @@ pub(super) async fn detail_view(
         clarification_open,
         signed_in: ctx.actor.user().is_some(),
         results: crate::evaluation::pages::public_results(state, &t, d.tender.package_id).await?,
-        flags: lelang_app::dashboard::tender_flags(&state.app, &state.dashboard, &ctx.actor, d.tender.package_id)
-            .await?
-            .into_iter()
-            .map(|f| {
-                (
-                    t.get(&format!("flag-{}", f.kind.code())),
-                    format!("{} ({})", t.get(&format!("flag-{}-definition", f.kind.code())), f.value),
-                    f.kind.source().to_owned(),
-                )
-            })
-            .collect(),
+        flags: lelang_app::dashboard::tender_flags(
+            &state.app,
+            &state.dashboard,
+            &ctx.actor,
+            d.tender.package_id,
+        )
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| {
+            (
+                t.get(&format!("flag-{}", f.kind.code())),
+                format!(
+                    "{} ({})",
+                    t.get(&format!("flag-{}-definition", f.kind.code())),
+                    f.value
+                ),
+                f.kind.source().to_owned(),
+            )
+        })
+        .collect(),
         repeat_of: state
             .store
             .package(d.tender.package_id)

@@ -99,7 +99,11 @@ mod tests {
 
     #[test]
     fn bars_are_as_long_as_their_values_and_text_is_escaped() {
-        let svg = bars("c", "Tender <per> tahap", &[bar("A & B", 10), bar("C", 5), bar("D", 0)]);
+        let svg = bars(
+            "c",
+            "Tender <per> tahap",
+            &[bar("A & B", 10), bar("C", 5), bar("D", 0)],
+        );
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.contains("<title id=\"c-title\">Tender &lt;per&gt; tahap</title>"));
         assert!(svg.contains("A &amp; B"));

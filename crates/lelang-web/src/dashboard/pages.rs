@@ -26,7 +26,10 @@ fn years(state: &AppState, picked: Option<i32>) -> Vec<Choice> {
 }
 
 /// The members' names for the unit's view.
-async fn member_names(state: &AppState, tenant: &Tenant) -> Result<HashMap<lelang_core::ids::UserId, String>, ApiError> {
+async fn member_names(
+    state: &AppState,
+    tenant: &Tenant,
+) -> Result<HashMap<lelang_core::ids::UserId, String>, ApiError> {
     Ok(state
         .store
         .users(Some(tenant.id))
@@ -44,17 +47,26 @@ struct Built {
     sections: Vec<Section>,
 }
 
-async fn build(state: &AppState, ctx: &Ctx, t: &Tr, slug: &str, q: &DashboardQuery) -> Result<Built, ApiError> {
+async fn build(
+    state: &AppState,
+    ctx: &Ctx,
+    t: &Tr,
+    slug: &str,
+    q: &DashboardQuery,
+) -> Result<Built, ApiError> {
     let tenant = tenant_or_404(state, slug).await?;
     let filter = q.filter()?;
-    let figures = lelang_app::dashboard::figures(&state.app, &state.dashboard, &ctx.actor, &tenant, filter).await?;
+    let figures =
+        lelang_app::dashboard::figures(&state.app, &state.dashboard, &ctx.actor, &tenant, filter).await?;
     let names = if figures.view == View::Unit {
         member_names(state, &tenant).await?
     } else {
         HashMap::new()
     };
     let unknown = t.get("dashboard-unknown-member");
-    let sections = super::sections(t, &figures, &|id| names.get(&id).cloned().unwrap_or_else(|| unknown.clone()));
+    let sections = super::sections(t, &figures, &|id| {
+        names.get(&id).cloned().unwrap_or_else(|| unknown.clone())
+    });
     let units = state.store.work_units(tenant.id).await?;
     Ok(Built {
         tenant,
@@ -76,7 +88,11 @@ fn query_string(q: &DashboardQuery) -> String {
         .iter()
         .filter_map(|(k, v)| given(v).map(|v| format!("{k}={}", crate::view::urlencode(v))))
         .collect();
-    if s.is_empty() { String::new() } else { format!("?{}", s.join("&")) }
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", s.join("&"))
+    }
 }
 
 pub(super) async fn dashboard_page(
@@ -91,11 +107,20 @@ pub(super) async fn dashboard_page(
         .unwrap_or_else(|e| fail_page(&state, &ctx, &path, e))
 }
 
-async fn page(state: &AppState, ctx: &Ctx, slug: &str, q: &DashboardQuery, path: &str) -> Result<Response, ApiError> {
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    q: &DashboardQuery,
+    path: &str,
+) -> Result<Response, ApiError> {
     let t = crate::view::tr(state, ctx.lang);
     let b = build(state, ctx, &t, slug, q).await?;
     let complaints = state.store.complaints(b.tenant.id).await?;
-    let complaints = crate::complaint::pages::facts(&t, &lelang_core::complaint::figures::figures(&complaints, state.clock.now()));
+    let complaints = crate::complaint::pages::facts(
+        &t,
+        &lelang_core::complaint::figures::figures(&complaints, state.clock.now()),
+    );
     let page = DashboardPage {
         nav: nav_for(state, ctx, path).await,
         regency: b.tenant.name.clone(),
@@ -111,12 +136,18 @@ async fn page(state: &AppState, ctx: &Ctx, slug: &str, q: &DashboardQuery, path:
                 selected: b.filter.work_unit == Some(u.id),
             })
             .collect(),
-        categories: choices(&Category::ALL, b.filter.category, |c| rules::code(&c), |c| {
-            t.get(&format!("category-{}", rules::code(&c)))
-        }),
-        methods: choices(&Method::ALL, b.filter.method, |m| rules::code(&m), |m| {
-            t.get(&format!("method-{}", rules::code(&m)))
-        }),
+        categories: choices(
+            &Category::ALL,
+            b.filter.category,
+            |c| rules::code(&c),
+            |c| t.get(&format!("category-{}", rules::code(&c))),
+        ),
+        methods: choices(
+            &Method::ALL,
+            b.filter.method,
+            |m| rules::code(&m),
+            |m| t.get(&format!("method-{}", rules::code(&m))),
+        ),
         headline: headline(&t, &b.figures),
         sections: b.sections,
         csv_href: format!("/t/{slug}/dashboard.csv{}", query_string(q)),
@@ -128,7 +159,11 @@ async fn page(state: &AppState, ctx: &Ctx, slug: &str, q: &DashboardQuery, path:
 
 fn csv_cell(s: &str) -> String {
     // A cell a spreadsheet would run as a formula is quoted as text (CSV injection).
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -147,7 +182,12 @@ pub(super) async fn dashboard_csv(
     let b = build(&state, &ctx, &t, &slug, &q).await?;
     let mut out = String::new();
     for (l, v) in headline(&t, &b.figures) {
-        out.push_str(&format!("{},{},{}\n", csv_cell(&t.get("dashboard-headline")), csv_cell(&l), csv_cell(&v)));
+        out.push_str(&format!(
+            "{},{},{}\n",
+            csv_cell(&t.get("dashboard-headline")),
+            csv_cell(&l),
+            csv_cell(&v)
+        ));
     }
     for s in &b.sections {
         for r in &s.rows {
@@ -170,8 +210,10 @@ pub(super) async fn dashboard_csv(
         out,
     )
         .into_response();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     Ok(r)
 }
 
@@ -213,7 +255,11 @@ async fn compare_view(state: &AppState, ctx: &Ctx, q: ComparePageQuery) -> Resul
     if let Some(first) = lines.first() {
         for (i, (label, _)) in first.iter().enumerate() {
             let mut row = vec![label.clone()];
-            row.extend(lines.iter().map(|l| l.get(i).map(|c| c.1.clone()).unwrap_or_default()));
+            row.extend(
+                lines
+                    .iter()
+                    .map(|l| l.get(i).map(|c| c.1.clone()).unwrap_or_default()),
+            );
             table.push(row);
         }
     }
@@ -238,23 +284,43 @@ async fn compare_view(state: &AppState, ctx: &Ctx, q: ComparePageQuery) -> Resul
 
 /// One chart per comparable figure, a bar per regency.
 fn compare_sections(t: &Tr, names: &[String], figures: &[Figures]) -> Vec<Section> {
-    type Measure = (&'static str, fn(&Figures) -> Option<i64>, fn(Lang, Option<i64>) -> String);
+    type Measure = (
+        &'static str,
+        fn(&Figures) -> Option<i64>,
+        fn(Lang, Option<i64>) -> String,
+    );
     fn plain(_: Lang, v: Option<i64>) -> String {
         v.map_or_else(|| "—".into(), |v| v.to_string())
     }
     fn tenths(lang: Lang, v: Option<i64>) -> String {
-        v.map_or_else(|| "—".into(), |v| {
-            format!("{}{}{}", v / 10, if lang == Lang::En { '.' } else { ',' }, v % 10)
-        })
+        v.map_or_else(
+            || "—".into(),
+            |v| format!("{}{}{}", v / 10, if lang == Lang::En { '.' } else { ',' }, v % 10),
+        )
     }
     let measures: [Measure; 5] = [
         ("dashboard-tenders", |f| Some(i64::from(f.tenders)), plain),
-        ("dashboard-savings-hps", |f| f.savings.vs_owner_estimate_permille, percent),
-        ("dashboard-on-time", |f| f.on_time.permille.map(i64::from), percent),
-        ("dashboard-mean-bidders", |f| f.bidders.mean_tenths.map(i64::from), tenths),
+        (
+            "dashboard-savings-hps",
+            |f| f.savings.vs_owner_estimate_permille,
+            percent,
+        ),
+        (
+            "dashboard-on-time",
+            |f| f.on_time.permille.map(i64::from),
+            percent,
+        ),
+        (
+            "dashboard-mean-bidders",
+            |f| f.bidders.mean_tenths.map(i64::from),
+            tenths,
+        ),
         (
             "dashboard-single-bid-share",
-            |f| (f.bidders.tenders > 0).then(|| i64::from(f.bidders.distribution[1]) * 1000 / i64::from(f.bidders.tenders)),
+            |f| {
+                (f.bidders.tenders > 0)
+                    .then(|| i64::from(f.bidders.distribution[1]) * 1000 / i64::from(f.bidders.tenders))
+            },
             percent,
         ),
     ];
