@@ -256,7 +256,7 @@ impl TenderFacts {
 pub struct ProfileFacts {
     /// The address, normalised (lower case, letters and digits, single spaces).
     pub address: String,
-    /// Key personnel: normalised names and certificate numbers.
+    /// Key personnel: their normalised names (a certificate names a kind, not a person).
     pub personnel: BTreeSet<String>,
     /// When the profile was entered or replaced.
     pub updated: Vec<OffsetDateTime>,
@@ -578,12 +578,8 @@ impl Ledger {
                 p.personnel = profile
                     .personnel
                     .iter()
-                    .flat_map(|person| {
-                        let name = normalise(&person.name);
-                        let cert = person.certificate.as_deref().map(normalise);
-                        std::iter::once(format!("name:{name}"))
-                            .chain(cert.filter(|c| !c.is_empty()).map(|c| format!("certificate:{c}")))
-                    })
+                    .map(|person| normalise(&person.name))
+                    .filter(|n| !n.is_empty())
                     .collect();
                 p.updated.push(at);
             }

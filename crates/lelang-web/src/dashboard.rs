@@ -372,7 +372,7 @@ pub(crate) fn sections(
         ));
         if c.planned_median_days.is_some() {
             cycle_bars.push(Bar {
-                label: t.arg("dashboard-planned", "phase", &phase(c.phase)),
+                label: t.get("dashboard-plan"),
                 value: c.planned_median_days.unwrap_or(0),
                 text: days(t, c.planned_median_days),
                 muted: true,

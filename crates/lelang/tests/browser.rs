@@ -7,6 +7,8 @@
 
 mod common;
 
+#[path = "browser/dashboard.rs"]
+mod dashboard;
 #[path = "browser/disputes.rs"]
 mod disputes;
 

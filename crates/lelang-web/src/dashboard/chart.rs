@@ -18,7 +18,7 @@ pub(crate) struct Bar {
 }
 
 const WIDTH: i64 = 640;
-const LABEL: i64 = 230;
+const LABEL: i64 = 250;
 const AREA: i64 = 300;
 const ROW: i64 = 26;
 
@@ -40,7 +40,7 @@ pub(crate) fn esc(s: &str) -> String {
 
 /// A label cut to fit its column (the table beside the chart has it whole).
 fn fit(s: &str) -> String {
-    const MAX: usize = 32;
+    const MAX: usize = 30;
     if s.chars().count() <= MAX {
         s.to_owned()
     } else {
@@ -119,6 +119,6 @@ mod tests {
         let long = "Dinas Pekerjaan Umum, Cipta Karya dan Penataan Ruang";
         let svg = bars("c", "t", &[bar(long, 1)]);
         assert!(!svg.contains(long));
-        assert!(svg.contains("Dinas Pekerjaan Umum, Cipta Kar…"));
+        assert!(svg.contains("Dinas Pekerjaan Umum, Cipta K…"));
     }
 }

@@ -221,7 +221,14 @@ async fn load_vendors(app: &App) -> anyhow::Result<()> {
                 value: 1_250_000_000,
             }],
             personnel: vec![Person {
-                name: "Bambang Sutrisno, S.T.".into(),
+                // Each company its own site manager, except that two name the same one: a red
+                // flag (shared personnel) the dashboard can show wherever both bid.
+                name: match username {
+                    "vendor.ijen" => "Dwi Hartono, S.T.",
+                    "vendor.medika" => "Rina Kusumawati, S.Farm.",
+                    _ => "Bambang Sutrisno, S.T.",
+                }
+                .into(),
                 position: "Manajer lapangan".into(),
                 certificate: Some("SKK Ahli Muda Teknik Jalan".into()),
             }],
