@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use time::{Date, OffsetDateTime, UtcOffset};
 
+pub mod capacity;
 mod figures;
 #[cfg(any(test, feature = "testing"))]
 pub mod fixture;
@@ -262,11 +263,34 @@ pub struct ProfileFacts {
     pub updated: Vec<OffsetDateTime>,
 }
 
+/// A plan item (RUP line) as the forecast needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanFacts {
+    /// Its regency.
+    pub tenant_id: TenantId,
+    /// Its category.
+    pub category: Category,
+    /// The method planned.
+    pub method: Method,
+    /// The budget year.
+    pub fiscal_year: i32,
+    /// When the procurement is planned to start.
+    pub planned_start: Date,
+    /// Pagu.
+    pub budget_ceiling: Rupiah,
+    /// The rule set it runs under.
+    pub rule_set: String,
+    /// Whether its plan was announced (a draft item forecasts nothing).
+    pub announced: bool,
+    /// Whether a package was prepared from it (it is then counted as a tender).
+    pub packaged: bool,
+}
+
 /// The fold of the log: every tender's facts, the plan items they come from, companies' profiles.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     folded: i64,
-    plan_items: HashMap<PlanItemId, (TenantId, Category, Method, i32)>,
+    plan_items: HashMap<PlanItemId, PlanFacts>,
     tenders: BTreeMap<PackageId, TenderFacts>,
     profiles: HashMap<VendorId, ProfileFacts>,
     zones: HashMap<TenantId, UtcOffset>,
@@ -299,6 +323,11 @@ impl Ledger {
     /// Every tender folded so far.
     pub fn tenders(&self) -> impl Iterator<Item = &TenderFacts> {
         self.tenders.values()
+    }
+
+    /// Every plan item folded so far.
+    pub fn plan_items(&self) -> impl Iterator<Item = &PlanFacts> {
+        self.plan_items.values()
     }
 
     /// One tender.
@@ -363,13 +392,25 @@ impl Ledger {
             EventPayload::Plan(plan::Event::PlanItemCreated { plan_item }) => {
                 self.plan_items.insert(
                     plan_item.id,
-                    (
-                        plan_item.tenant_id,
-                        plan_item.category,
-                        plan_item.planned_method,
-                        plan_item.fiscal_year,
-                    ),
+                    PlanFacts {
+                        tenant_id: plan_item.tenant_id,
+                        category: plan_item.category,
+                        method: plan_item.planned_method,
+                        fiscal_year: plan_item.fiscal_year,
+                        planned_start: plan_item.planned_start,
+                        budget_ceiling: plan_item.budget_ceiling,
+                        rule_set: plan_item.rule_set.clone(),
+                        announced: plan_item.announced_at.is_some(),
+                        packaged: false,
+                    },
                 );
+            }
+            EventPayload::Plan(plan::Event::PlanAnnounced { plan_items, .. }) => {
+                for id in plan_items {
+                    if let Some(p) = self.plan_items.get_mut(&id) {
+                        p.announced = true;
+                    }
+                }
             }
             EventPayload::Package(package::Event::PackageCreated {
                 package_id,
@@ -380,10 +421,12 @@ impl Ledger {
                 rule_set,
                 ..
             }) => {
-                let Some(&(tenant_id, category, method, fiscal_year)) = self.plan_items.get(&plan_item_id)
-                else {
+                let Some(item) = self.plan_items.get_mut(&plan_item_id) else {
                     return;
                 };
+                item.packaged = true;
+                let (tenant_id, category, method, fiscal_year) =
+                    (item.tenant_id, item.category, item.method, item.fiscal_year);
                 self.tenders.insert(
                     package_id,
                     TenderFacts {

@@ -207,6 +207,33 @@ pub struct RuleSet {
     pub complaint: ComplaintRules,
     /// The thresholds of the dashboard's red flags (indicators to look closer, not rules).
     pub red_flags: RedFlagRules,
+    /// How much a tender weighs on its pokja, and what a member carries (the forecast).
+    pub capacity: CapacityRules,
+}
+
+/// The pokja's load ([`crate::dashboard::capacity`]): weights per mille of an ordinary open
+/// tender of goods. The regulation sets none; each is a configurable default with its source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityRules {
+    /// Goods.
+    pub goods_weight_permille: Figure,
+    /// Works.
+    pub works_weight_permille: Figure,
+    /// Consulting (a selection weighs technical proposals).
+    pub consulting_weight_permille: Figure,
+    /// Other services.
+    pub other_services_weight_permille: Figure,
+    /// A quick tender (price only, pre-qualified companies).
+    pub quick_tender_weight_permille: Figure,
+    /// Above this HPS (rupiah) a tender weighs more…
+    pub large_value_above: Figure,
+    /// …by this much.
+    pub large_value_weight_permille: Figure,
+    /// The load one member carries at once.
+    pub member_capacity_permille: Figure,
+    /// Months a tender occupies its pokja from its planned start.
+    pub tender_months: Figure,
 }
 
 /// Thresholds of the red flags ([`crate::dashboard::flags`]): the regulation sets none, so each

@@ -88,7 +88,7 @@ fn stage(kind: StageKind, first: Date, last: Date) -> PlannedStage {
 
 /// A tender's plan: announcement from `announce`, submission to `submit`, the winner's
 /// announcement by `award`, the letter of award by `letter`.
-fn plan(announce: Date, submit: Date, award: Date, letter: Date) -> Vec<PlannedStage> {
+pub fn plan(announce: Date, submit: Date, award: Date, letter: Date) -> Vec<PlannedStage> {
     vec![
         stage(StageKind::Announcement, announce, announce),
         stage(StageKind::Submission, announce, submit),
@@ -150,7 +150,8 @@ pub fn create(log: &mut Log, t: &Tender) {
     );
 }
 
-fn schedule_and_announce(log: &mut Log, t: &Tender, stages: Vec<PlannedStage>, deadline: OffsetDateTime) {
+/// Its schedule (as `stages`) and its announcement on 9 March with this deadline.
+pub fn schedule_and_announce(log: &mut Log, t: &Tender, stages: Vec<PlannedStage>, deadline: OffsetDateTime) {
     let pkg = id(t.n);
     log.push(
         datetime!(2026-03-05 03:00 UTC),
@@ -177,7 +178,7 @@ fn schedule_and_announce(log: &mut Log, t: &Tender, stages: Vec<PlannedStage>, d
 }
 
 /// Bids `(bid, vendor, price)` committed, closed at `deadline`, and opened.
-fn bid_close_open(log: &mut Log, t: &Tender, bids: &[(u128, u128, Rupiah)], deadline: OffsetDateTime) {
+pub fn bid_close_open(log: &mut Log, t: &Tender, bids: &[(u128, u128, Rupiah)], deadline: OffsetDateTime) {
     let pkg = id(t.n);
     for &(b, v, _) in bids {
         log.push(

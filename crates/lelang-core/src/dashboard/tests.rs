@@ -180,3 +180,141 @@ fn every_built_in_rule_set_has_its_flag_thresholds() {
         assert_eq!(t, th(""), "{}", r.id);
     }
 }
+
+fn weights(_: &str) -> capacity::Weights {
+    capacity::Weights {
+        category: [1000, 1200, 1500, 1000],
+        quick_tender: 500,
+        large_value_above: 10_000 * M,
+        large_value: 1500,
+        member_capacity: 4000,
+        tender_months: 2,
+    }
+}
+
+/// An announced (or draft) plan item with no package yet.
+fn planned(
+    log: &mut Log,
+    n: u128,
+    category: Category,
+    method: Method,
+    start: Date,
+    pagu: Rupiah,
+    announced: bool,
+) {
+    let at = datetime!(2026-03-02 03:00 UTC);
+    log.push(
+        at,
+        crate::plan::Event::PlanItemCreated {
+            plan_item: Box::new(crate::plan::PlanItem {
+                id: id(n),
+                tenant_id: id(T),
+                work_unit_id: id(W),
+                fiscal_year: 2026,
+                name: format!("Rencana {n}"),
+                category,
+                budget_ceiling: pagu,
+                funding_source: "APBD".into(),
+                planned_method: method,
+                planned_start: start,
+                planned_end: time::macros::date!(2026 - 12 - 31),
+                rule_set: "perpres-46-2025".into(),
+                announced_at: announced.then_some(at),
+                created_at: at,
+            }),
+        },
+    );
+}
+
+#[test]
+fn the_forecast_says_when_and_how_many_members_the_unit_lacks() {
+    use time::macros::date;
+    let mut log = fixture();
+    planned(
+        &mut log,
+        801,
+        Category::Goods,
+        Method::Tender,
+        date!(2026 - 05 - 10),
+        200 * M,
+        true,
+    );
+    planned(
+        &mut log,
+        802,
+        Category::Consulting,
+        Method::Seleksi,
+        date!(2026 - 06 - 01),
+        12_000 * M,
+        true,
+    );
+    planned(
+        &mut log,
+        803,
+        Category::Goods,
+        Method::PengadaanLangsung,
+        date!(2026 - 05 - 01),
+        50 * M,
+        true,
+    );
+    planned(
+        &mut log,
+        804,
+        Category::Works,
+        Method::Tender,
+        date!(2026 - 04 - 01),
+        500 * M,
+        false,
+    );
+    let l = log.ledger();
+    let f = capacity::forecast(&l, id(T), 1, date!(2026 - 03 - 25), 4, &weights(""), &weights);
+    // Under way: D goods 1000 (no schedule: March–April), E works 1200 (to May), G works 1200 (to
+    // April). Planned: goods 1000 in May–June; consulting above Rp10 miliar 1500 × 1.5 = 2250 in
+    // June–July; direct procurement needs no pokja; a draft item forecasts nothing. Load = weights
+    // × 3 members; one member carries 4000.
+    let months: Vec<(u8, u32, i64, u32)> = f
+        .months
+        .iter()
+        .map(|m| (m.month, m.tenders, m.load_permille, m.short_members))
+        .collect();
+    assert_eq!(
+        months,
+        vec![
+            (3, 3, 10_200, 2), // (1000 + 1200 + 1200) × 3; ⌈6200 / 4000⌉
+            (4, 3, 10_200, 2),
+            (5, 2, 6_600, 1), // (1200 + 1000) × 3; ⌈2600 / 4000⌉
+            (6, 2, 9_750, 2), // (1000 + 2250) × 3; ⌈5750 / 4000⌉
+        ]
+    );
+    assert!(
+        f.months
+            .iter()
+            .all(|m| m.year == 2026 && m.capacity_permille == 4000)
+    );
+    assert_eq!((f.peak_short, f.first_short), (2, Some((2026, 3))));
+    let per: Vec<(u128, u32, i64)> = f
+        .per_member
+        .iter()
+        .map(|m| (m.member.0.as_u128(), m.active, m.weighted_permille))
+        .collect();
+    assert_eq!(
+        per,
+        vec![
+            (P4, 2, 2400),
+            (P5, 2, 2400),
+            (P1, 2, 2200),
+            (P2, 2, 2200),
+            (P3, 1, 1000)
+        ]
+    );
+    // Three members carry 12 000: enough every month.
+    let enough = capacity::forecast(&l, id(T), 3, date!(2026 - 03 - 25), 4, &weights(""), &weights);
+    assert_eq!((enough.peak_short, enough.first_short), (0, None));
+}
+
+#[test]
+fn every_built_in_rule_set_weighs_tenders() {
+    for r in crate::rules::built_in().expect("rule sets") {
+        assert_eq!(capacity::Weights::of(&r), weights(""), "{}", r.id);
+    }
+}
