@@ -4,8 +4,9 @@
 
 use crate::{App, AppError};
 use lelang_core::Store;
+use lelang_core::dashboard::capacity::{self, Forecast, Weights};
 use lelang_core::dashboard::{self, Figures, Filter, Flag, Ledger, View, flags::Thresholds};
-use lelang_core::ids::{PackageId, TenantId};
+use lelang_core::ids::{PackageId, TenantId, UserId};
 use lelang_core::model::Tenant;
 use lelang_core::policy::{Action, Actor, authorize};
 use lelang_core::store::{EventFilter, StoreError};
@@ -135,4 +136,37 @@ pub async fn tender_flags(
         return Ok(None);
     }
     Ok(Some(dashboard::flags(&ledger, t, view, &th(&t.rule_set))))
+}
+
+/// Months the forecast looks ahead.
+pub const FORECAST_MONTHS: u8 = 12;
+
+/// A regency's pokja forecast — the tenders under way and the announced plan against the members
+/// available — with the members' names (the regency's ULP head and auditors).
+pub async fn forecast(
+    app: &App,
+    dash: &Dashboard,
+    actor: &Actor,
+    tenant: &Tenant,
+) -> Result<(Forecast, HashMap<UserId, String>), AppError> {
+    authorize(actor, Action::ViewUnitDashboard(tenant.id))?;
+    let members: HashMap<UserId, String> = crate::pokja::members(app, tenant).await?.into_iter().collect();
+    dash.catch_up(app.store.as_ref()).await?;
+    let sets = crate::rules::sets()?;
+    let now = Weights::of(crate::rules::today(app)?);
+    let by_id: HashMap<&str, Weights> = sets.iter().map(|r| (r.id.as_str(), Weights::of(r))).collect();
+    let offset = time::UtcOffset::from_hms(tenant.time_zone.utc_offset_hours(), 0, 0)
+        .map_err(|e| AppError::Broken(e.to_string()))?;
+    let today = app.clock.now().to_offset(offset).date();
+    let ledger = dash.ledger.read().await;
+    let f = capacity::forecast(
+        &ledger,
+        tenant.id,
+        u32::try_from(members.len()).unwrap_or(u32::MAX),
+        today,
+        FORECAST_MONTHS,
+        &now,
+        &|id| by_id.get(id).copied().unwrap_or(now),
+    );
+    Ok((f, members))
 }

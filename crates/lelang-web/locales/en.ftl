@@ -1646,3 +1646,17 @@ flag-winner-profile-changed = Winner's profile just changed
 flag-winner-profile-changed-definition = The winner's profile changed within the rule set's threshold (days) before the announcement or during the submission.
 tender-flags = Red flags
 tender-flags-lead = Patterns in this tender's record that the Open Contracting Partnership's red-flags guide names as reasons to look closer. Not decisions.
+forecast-heading = Pokja capacity
+forecast-enough = { $count ->
+    [one] Enough pokja members for the next month.
+   *[other] Enough pokja members for the next { $count } months.
+}
+forecast-short = From { $month } the unit lacks pokja members: up to { $peak } more are needed in one month.
+forecast-title = Load by month against capacity ({ $members } members)
+forecast-month = Month
+forecast-tenders = Tenders
+forecast-load = Load
+forecast-capacity = Capacity
+forecast-short-members = Members short
+forecast-note = Load: each tender's weight (category, method, value; rule-set data, not confirmed) × 3 members, for tenders under way until their planned award announcement and for announced plan items not yet prepared, from their planned month. One unit = one ordinary tender of goods. Members' leave is not yet counted.
+forecast-weighted = Each member's weighted load now

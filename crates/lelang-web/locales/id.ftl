@@ -1646,3 +1646,17 @@ flag-winner-profile-changed = Profil pemenang baru diubah
 flag-winner-profile-changed-definition = Profil pemenang diubah dalam ambang aturan (hari) sebelum pengumuman atau selama masa penawaran.
 tender-flags = Tanda bahaya
 tender-flags-lead = Pola dalam catatan tender ini yang disebut panduan red flags Open Contracting Partnership sebagai alasan untuk memeriksa lebih dekat. Bukan keputusan.
+forecast-heading = Kapasitas pokja
+forecast-enough = { $count ->
+    [one] Anggota pokja cukup untuk 1 bulan ke depan.
+   *[other] Anggota pokja cukup untuk { $count } bulan ke depan.
+}
+forecast-short = Mulai { $month } unit kekurangan anggota pokja: paling banyak { $peak } orang lagi dibutuhkan dalam satu bulan.
+forecast-title = Beban per bulan terhadap kapasitas ({ $members } anggota)
+forecast-month = Bulan
+forecast-tenders = Tender
+forecast-load = Beban
+forecast-capacity = Kapasitas
+forecast-short-members = Kekurangan anggota
+forecast-note = Beban: bobot tiap tender (jenis, metode, nilai; data aturan, belum dikonfirmasi) × 3 anggota, untuk tender berjalan sampai jadwal pengumuman pemenangnya dan untuk paket RUP yang diumumkan tetapi belum disiapkan, mulai dari bulan rencananya. Satu satuan = satu tender barang biasa. Cuti anggota belum diperhitungkan.
+forecast-weighted = Beban berbobot tiap anggota sekarang

@@ -14,6 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use lelang_core::dashboard::capacity::{Forecast, Month};
 use lelang_core::dashboard::{Figures, Filter, Flag, FlagKind, Phase, Stage, View};
 use lelang_core::ids::{PackageId, WorkUnitId};
 use lelang_core::model::{Tenant, WorkUnit};
@@ -523,6 +524,95 @@ pub(crate) fn sections(
     out
 }
 
+/// A regency's pokja forecast, for its ULP head and auditors: month by month, the tenders under
+/// way and the announced plan's items against the members available, and the members short.
+#[utoipa::path(get, path = "/api/v1/tenants/{slug}/pokja/forecast", tag = "dashboard",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
+pub(crate) async fn forecast_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
+    let tenant = tenant_or_404(&state, &slug).await?;
+    let (f, _) = lelang_app::dashboard::forecast(&state.app, &state.dashboard, &ctx.actor, &tenant).await?;
+    Ok(private(Json(f).into_response()))
+}
+
+/// The forecast as the dashboard shows it: a plain sentence, a chart of each month's load against
+/// the capacity, and the members' weighted load now.
+pub(crate) fn forecast_sections(
+    t: &Tr,
+    f: &Forecast,
+    names: &dyn Fn(lelang_core::ids::UserId) -> String,
+) -> (String, Vec<Section>) {
+    let month = |m: &Month| format!("{}-{:02}", m.year, m.month);
+    let verdict = match f.first_short {
+        None => t.count("forecast-enough", f.months.len()),
+        Some((y, m)) => t.arg2(
+            "forecast-short",
+            ("month", &format!("{y}-{m:02}")),
+            ("peak", &f.peak_short.to_string()),
+        ),
+    };
+    let units = |p: i64| {
+        format!(
+            "{}{}{}",
+            p / 1000,
+            if t.lang == Lang::En { '.' } else { ',' },
+            (p % 1000) / 100
+        )
+    };
+    let mut chart = Vec::new();
+    for m in &f.months {
+        chart.push(bar(month(m), m.load_permille, units(m.load_permille)));
+    }
+    let mut months = section(
+        "forecast",
+        t.arg("forecast-title", "members", &f.members.to_string()),
+        chart,
+        vec![
+            t.get("forecast-month"),
+            t.get("forecast-tenders"),
+            t.get("forecast-load"),
+            t.get("forecast-capacity"),
+            t.get("forecast-short-members"),
+        ],
+        f.months
+            .iter()
+            .map(|m| {
+                vec![
+                    month(m),
+                    m.tenders.to_string(),
+                    units(m.load_permille),
+                    units(m.capacity_permille),
+                    m.short_members.to_string(),
+                ]
+            })
+            .collect(),
+    );
+    months.note = Some(t.get("forecast-note"));
+    let per = section(
+        "weighted-load",
+        t.get("forecast-weighted"),
+        f.per_member
+            .iter()
+            .map(|m| bar(names(m.member), m.weighted_permille, units(m.weighted_permille)))
+            .collect(),
+        vec![
+            t.get("dashboard-member"),
+            t.get("dashboard-active"),
+            t.get("forecast-load"),
+        ],
+        f.per_member
+            .iter()
+            .map(|m| vec![names(m.member), m.active.to_string(), units(m.weighted_permille)])
+            .collect(),
+    );
+    (verdict, vec![months, per])
+}
+
 mod pages;
 
 /// The dashboard routes.
@@ -531,6 +621,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/tenants/{slug}/dashboard", get(dashboard_api))
         .route("/api/v1/compare", get(compare_api))
         .route("/api/v1/tenders/{id}/flags", get(flags_api))
+        .route("/api/v1/tenants/{slug}/pokja/forecast", get(forecast_api))
         .route("/t/{slug}/dashboard", get(pages::dashboard_page))
         .route("/t/{slug}/dashboard.csv", get(pages::dashboard_csv))
         .route("/compare", get(pages::compare_page))

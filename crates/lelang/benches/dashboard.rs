@@ -15,7 +15,7 @@
 use lelang_core::command::Change;
 use lelang_core::dashboard::fixture::{self, Log, Tender, id};
 use lelang_core::directory::{CreateTenant, CreateWorkUnit, create_tenant, create_work_unit};
-use lelang_core::evaluation::FailureReason;
+use lelang_core::evaluation::rank::FailureReason;
 use lelang_core::event::NewEvent;
 use lelang_core::ids::UserId;
 use lelang_core::model::TimeZone;
@@ -143,7 +143,8 @@ async fn fill(store: &SqliteStore, n: usize) -> anyhow::Result<(String, usize)> 
             &cx,
         )?;
         store.commit(c.lift()).await?;
-        logs.push((t, Log::new(t.id, w.id)));
+        let log = Log::new(t.id, w.id);
+        logs.push((t, log));
     }
     let mut events = 0;
     let mut change = Change::default();

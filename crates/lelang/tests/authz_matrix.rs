@@ -442,6 +442,14 @@ fn cases() -> Vec<Case> {
         c("GET", "/api/v1/compare", true, EVERYONE, S::OK),
         c("GET", "/compare", false, EVERYONE, S::OK),
         c("GET", "/api/v1/tenders/{id}/flags", true, EVERYONE, S::OK),
+        // The pokja forecast names members: the ULP head's and the auditors'.
+        c(
+            "GET",
+            "/api/v1/tenants/{slug}/pokja/forecast",
+            true,
+            CASE_MANAGERS,
+            S::OK,
+        ),
         // Law enforcement: only the ULP head and the auditor see the reads per case and officer
         // (the rest: tests/cases.rs).
         c(

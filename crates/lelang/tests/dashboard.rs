@@ -126,6 +126,46 @@ async fn every_figure_over_http(app: &TestApp) {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 
+    // The pokja forecast (the unit's): D, E and G are under way. E's and G's planned ends are
+    // past, so they weigh on this month only; D has no schedule yet, so it weighs for the rule
+    // set's two months. November: (1000 goods + 1200 works + 1200 works) × 3 members = 10 200
+    // against 5 members × 4000; December: D alone, 1000 × 3 = 3000; then nothing.
+    assert!(page.body.contains("id=\"forecast-verdict\"") && page.body.contains("id=\"forecast-table\""));
+    let r = ulp.get("/api/v1/tenants/banyuwangi/pokja/forecast").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let f = r.json();
+    assert_eq!(f["members"], 5);
+    assert_eq!(f["months"].as_array().map(Vec::len), Some(12));
+    assert_eq!(
+        (f["months"][0]["year"].as_i64(), f["months"][0]["month"].as_i64()),
+        (Some(2026), Some(11))
+    );
+    assert_eq!(f["months"][0]["tenders"], 3);
+    assert_eq!(f["months"][0]["load_permille"], 10_200);
+    assert_eq!(f["months"][0]["capacity_permille"], 20_000);
+    assert_eq!(
+        (
+            f["months"][1]["tenders"].as_i64(),
+            f["months"][1]["load_permille"].as_i64()
+        ),
+        (Some(1), Some(3000))
+    );
+    assert_eq!(f["months"][2]["tenders"], 0);
+    assert_eq!(f["peak_short"], 0);
+    assert_eq!(
+        anyone
+            .get("/api/v1/tenants/banyuwangi/pokja/forecast")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let mut ppk = app.signed_in("bwi.ppk.dpu").await;
+    assert_eq!(
+        ppk.get("/api/v1/tenants/banyuwangi/pokja/forecast").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(!public.body.contains("forecast-verdict"));
+
     // The CSV: the same rows, one per line, under their section's title.
     let csv = ulp.get("/t/banyuwangi/dashboard.csv").await;
     assert_eq!(csv.status, StatusCode::OK);

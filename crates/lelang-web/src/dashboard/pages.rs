@@ -116,6 +116,17 @@ async fn page(
 ) -> Result<Response, ApiError> {
     let t = crate::view::tr(state, ctx.lang);
     let b = build(state, ctx, &t, slug, q).await?;
+    let (forecast, forecast_sections) = if b.figures.view == View::Unit {
+        let (f, names) =
+            lelang_app::dashboard::forecast(&state.app, &state.dashboard, &ctx.actor, &b.tenant).await?;
+        let unknown = t.get("dashboard-unknown-member");
+        let (verdict, sections) = super::forecast_sections(&t, &f, &|id| {
+            names.get(&id).cloned().unwrap_or_else(|| unknown.clone())
+        });
+        (Some(verdict), sections)
+    } else {
+        (None, Vec::new())
+    };
     let complaints = state.store.complaints(b.tenant.id).await?;
     let complaints = crate::complaint::pages::facts(
         &t,
@@ -150,6 +161,8 @@ async fn page(
         ),
         headline: headline(&t, &b.figures),
         sections: b.sections,
+        forecast,
+        forecast_sections,
         csv_href: format!("/t/{slug}/dashboard.csv{}", query_string(q)),
         complaints,
         t,

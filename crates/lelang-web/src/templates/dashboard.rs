@@ -29,6 +29,9 @@ pub struct DashboardPage {
     /// (label, value) of the headline figures.
     pub headline: Vec<(String, String)>,
     pub sections: Vec<Section>,
+    /// The pokja forecast in a sentence, and its charts (the unit's view).
+    pub forecast: Option<String>,
+    pub forecast_sections: Vec<Section>,
     /// The same figures as CSV, with the same filters.
     pub csv_href: String,
     /// (label, value) of the regency's complaint figures.
