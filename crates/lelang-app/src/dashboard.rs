@@ -28,6 +28,11 @@ impl Dashboard {
         Self::default()
     }
 
+    /// The fold as it stands (call [`Dashboard::catch_up`] first for the log's end).
+    pub async fn ledger(&self) -> tokio::sync::RwLockReadGuard<'_, Ledger> {
+        self.ledger.read().await
+    }
+
     /// Folds whatever the log appended since the last look.
     pub async fn catch_up(&self, store: &dyn Store) -> Result<i64, StoreError> {
         loop {

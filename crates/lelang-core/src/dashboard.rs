@@ -145,6 +145,8 @@ pub struct TenderFacts {
     pub tenant_id: TenantId,
     /// Its work unit.
     pub work_unit_id: WorkUnitId,
+    /// What is bought.
+    pub name: String,
     /// Its category (from its plan item).
     pub category: Category,
     /// The budget year (from its plan item).
@@ -184,6 +186,8 @@ pub struct TenderFacts {
     pub cancelled: Option<(OffsetDateTime, String)>,
     /// Objections filed.
     pub objections: u32,
+    /// Objections answered.
+    pub objections_answered: u32,
     /// Objections upheld.
     pub objections_upheld: u32,
     /// Appeals filed.
@@ -294,8 +298,10 @@ pub struct Ledger {
     tenders: BTreeMap<PackageId, TenderFacts>,
     profiles: HashMap<VendorId, ProfileFacts>,
     zones: HashMap<TenantId, UtcOffset>,
-    /// Awarded tenders by their set of bidders (for the rotation flag).
+    /// Tenders that were awarded, by their set of bidders (for the rotation flag)…
     bidder_sets: HashMap<(TenantId, Vec<VendorId>), BTreeSet<PackageId>>,
+    /// …and the set of bidders of each tender whose award stands now.
+    award_sets: HashMap<PackageId, Vec<VendorId>>,
 }
 
 /// Lower case, letters and digits, single spaces: "Jl. Merdeka  No.1" and "jl merdeka no 1" match.
@@ -340,20 +346,45 @@ impl Ledger {
         self.profiles.get(&id)
     }
 
-    /// The awarded tenders of a regency whose published record lists exactly these bidders.
-    pub fn same_bidders(&self, tenant: TenantId, bidders: &[VendorId]) -> Vec<PackageId> {
-        self.bidder_sets
-            .get(&(tenant, bidders.to_vec()))
-            .into_iter()
-            .flatten()
+    /// The awarded tenders of a regency whose published record lists exactly these bidders (two
+    /// or more), when two or more of those bidders won them: the rotation flag's group.
+    fn rotating(&self, tenant: TenantId, bidders: &[VendorId]) -> Option<Vec<PackageId>> {
+        let group: Vec<PackageId> = self
+            .bidder_sets
+            .get(&(tenant, bidders.to_vec()))?
+            .iter()
             .copied()
-            .filter(|id| {
-                self.tenders
-                    .get(id)
-                    .and_then(flags::bidder_set)
-                    .is_some_and(|set| set == bidders)
-            })
-            .collect()
+            .filter(|id| self.award_sets.get(id).is_some_and(|set| set == bidders))
+            .collect();
+        let winners: BTreeSet<VendorId> = group
+            .iter()
+            .filter_map(|id| self.tenders.get(id))
+            .filter_map(TenderFacts::winner)
+            .collect();
+        (winners.len() >= 2).then_some(group)
+    }
+
+    /// The size of a tender's rotation group, if it belongs to one.
+    pub fn rotation_of(&self, t: &TenderFacts) -> Option<usize> {
+        let set = self.award_sets.get(&t.package_id)?;
+        self.rotating(t.tenant_id, set).map(|g| g.len())
+    }
+
+    /// Every rotation group of a regency at once, by member: what [`Ledger::rotation_of`] answers
+    /// for each, in one pass (the dashboard asks for every tender).
+    pub fn rotations(&self, tenant: TenantId) -> HashMap<PackageId, usize> {
+        let mut out = HashMap::new();
+        for (t, set) in self.bidder_sets.keys() {
+            if *t != tenant {
+                continue;
+            }
+            if let Some(group) = self.rotating(tenant, set) {
+                for id in &group {
+                    out.insert(*id, group.len());
+                }
+            }
+        }
+        out
     }
 
     /// The regency's offset from UTC (WIB when the log did not say).
@@ -416,6 +447,7 @@ impl Ledger {
                 package_id,
                 plan_item_id,
                 work_unit_id,
+                name,
                 budget_ceiling,
                 owner_estimate,
                 rule_set,
@@ -433,6 +465,7 @@ impl Ledger {
                         package_id,
                         tenant_id,
                         work_unit_id,
+                        name,
                         category,
                         fiscal_year,
                         method,
@@ -452,6 +485,7 @@ impl Ledger {
                         outcome: None,
                         cancelled: None,
                         objections: 0,
+                        objections_answered: 0,
                         objections_upheld: 0,
                         appeals: 0,
                         contract_signatures: 0,
@@ -559,13 +593,15 @@ impl Ledger {
             }
             EventPayload::Evaluation(evaluation::Event::AwardAnnounced { package_id, record }) => {
                 self.with(package_id, |t| t.outcome = Some(Outcome::Awarded { at, record }));
+                self.award_sets.remove(&package_id);
                 if let Some(t) = self.tenders.get(&package_id)
                     && let Some(set) = flags::bidder_set(t)
                 {
                     self.bidder_sets
-                        .entry((t.tenant_id, set))
+                        .entry((t.tenant_id, set.clone()))
                         .or_default()
                         .insert(package_id);
+                    self.award_sets.insert(package_id, set);
                 }
             }
             EventPayload::Evaluation(evaluation::Event::TenderFailed {
@@ -574,11 +610,13 @@ impl Ledger {
                 record,
                 ..
             }) => {
+                self.award_sets.remove(&package_id);
                 self.with(package_id, |t| {
                     t.outcome = Some(Outcome::Failed { at, reason, record })
                 });
             }
             EventPayload::Evaluation(evaluation::Event::EvaluationRestarted { package_id, .. }) => {
+                self.award_sets.remove(&package_id);
                 self.with(package_id, |t| {
                     t.outcome = None;
                     t.failed_steps.clear();
@@ -597,7 +635,10 @@ impl Ledger {
             EventPayload::Objection(objection::Event::ObjectionAnswered {
                 package_id, upheld, ..
             }) => {
-                self.with(package_id, |t| t.objections_upheld += u32::from(upheld));
+                self.with(package_id, |t| {
+                    t.objections_answered += 1;
+                    t.objections_upheld += u32::from(upheld);
+                });
             }
             EventPayload::Appeal(appeal::Event::AppealFiled { package_id, .. }) => {
                 self.with(package_id, |t| t.appeals += 1);

@@ -1660,3 +1660,14 @@ forecast-capacity = Capacity
 forecast-short-members = Members short
 forecast-note = Load: each tender's weight (category, method, value; rule-set data, not confirmed) × 3 members, for tenders under way until their planned award announcement and for announced plan items not yet prepared, from their planned month. One unit = one ordinary tender of goods. Members' leave is not yet counted.
 forecast-weighted = Each member's weighted load now
+home-inbox = To act on
+home-inbox-empty = Nothing waits for you.
+inbox-assign-pokja = Assign a pokja to the package { $name }.
+inbox-pokja-short = From { $month } the unit lacks pokja members (up to { $members }).
+inbox-announce = Declare no conflict of interest, set the schedule and announce the tender { $name }.
+inbox-opening-ready = Bids for { $name } have closed: the opening is ready.
+inbox-evaluation-due = The evaluation of { $name } waits for the pokja.
+inbox-objections = { $count } objections to { $name } wait for the pokja's answer.
+inbox-contract = The winner of { $name } is announced: issue the letter of award and prepare the contract.
+inbox-complaint-due = The first answer to complaint { $number } is due { $due }.
+inbox-complaint-late = The first answer to complaint { $number } is late (due { $due }).

@@ -1660,3 +1660,14 @@ forecast-capacity = Kapasitas
 forecast-short-members = Kekurangan anggota
 forecast-note = Beban: bobot tiap tender (jenis, metode, nilai; data aturan, belum dikonfirmasi) × 3 anggota, untuk tender berjalan sampai jadwal pengumuman pemenangnya dan untuk paket RUP yang diumumkan tetapi belum disiapkan, mulai dari bulan rencananya. Satu satuan = satu tender barang biasa. Cuti anggota belum diperhitungkan.
 forecast-weighted = Beban berbobot tiap anggota sekarang
+home-inbox = Perlu tindakan
+home-inbox-empty = Tidak ada yang menunggu tindakan Anda.
+inbox-assign-pokja = Tetapkan pokja untuk paket { $name }.
+inbox-pokja-short = Mulai { $month } unit kekurangan anggota pokja (sampai { $members } orang).
+inbox-announce = Nyatakan tidak ada konflik kepentingan, susun jadwal dan umumkan tender { $name }.
+inbox-opening-ready = Penawaran { $name } sudah ditutup: pembukaan siap.
+inbox-evaluation-due = Evaluasi penawaran { $name } menunggu pokja.
+inbox-objections = { $count } sanggah atas { $name } menunggu jawaban pokja.
+inbox-contract = Pemenang { $name } sudah ditetapkan: terbitkan SPPBJ dan siapkan kontrak.
+inbox-complaint-due = Jawaban pertama pengaduan { $number } jatuh tempo { $due }.
+inbox-complaint-late = Jawaban pertama pengaduan { $number } terlambat (jatuh tempo { $due }).

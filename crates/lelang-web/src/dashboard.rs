@@ -613,6 +613,22 @@ pub(crate) fn forecast_sections(
     (verdict, vec![months, per])
 }
 
+/// What the signed-in official must act on now, derived from the record at each look (empty for
+/// roles that act on no tender or complaint).
+#[utoipa::path(get, path = "/api/v1/me/inbox", tag = "dashboard",
+    responses((status = 200, body = Object), (status = 401, body = Problem)))]
+pub(crate) async fn inbox_api(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
+    let a = ctx.user_actor()?;
+    let items = match a.tenant_id {
+        Some(id) => {
+            let tenant = state.store.tenant(id).await?.ok_or(ApiError::NotFound)?;
+            lelang_app::inbox::items(&state.app, &state.dashboard, &ctx.actor, &tenant).await?
+        }
+        None => Vec::new(),
+    };
+    Ok(private(Json(items).into_response()))
+}
+
 mod pages;
 
 /// The dashboard routes.
@@ -622,6 +638,7 @@ pub fn routes() -> crate::routes::Routes {
         .route("/api/v1/compare", get(compare_api))
         .route("/api/v1/tenders/{id}/flags", get(flags_api))
         .route("/api/v1/tenants/{slug}/pokja/forecast", get(forecast_api))
+        .route("/api/v1/me/inbox", get(inbox_api))
         .route("/t/{slug}/dashboard", get(pages::dashboard_page))
         .route("/t/{slug}/dashboard.csv", get(pages::dashboard_csv))
         .route("/compare", get(pages::compare_page))

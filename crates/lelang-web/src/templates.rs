@@ -86,7 +86,17 @@ pub struct HomePage {
     pub context_line: Option<String>,
     pub lead: String,
     pub stats: Vec<Stat>,
+    /// What the reader must act on (officials of a regency who act on tenders or complaints).
+    pub inbox: Option<Vec<InboxRow>>,
     pub sections: Vec<Section>,
+}
+
+/// One item of an official's inbox.
+#[derive(Debug, Clone)]
+pub struct InboxRow {
+    pub text: String,
+    pub href: String,
+    pub late: bool,
 }
 
 /// One token row of the account page.

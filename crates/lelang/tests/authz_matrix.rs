@@ -442,6 +442,8 @@ fn cases() -> Vec<Case> {
         c("GET", "/api/v1/compare", true, EVERYONE, S::OK),
         c("GET", "/compare", false, EVERYONE, S::OK),
         c("GET", "/api/v1/tenders/{id}/flags", true, EVERYONE, S::OK),
+        // Everyone signed in has an inbox (tests/dashboard.rs checks what is in it).
+        c("GET", "/api/v1/me/inbox", true, SIGNED_IN, S::OK),
         // The pokja forecast names members: the ULP head's and the auditors'.
         c(
             "GET",

@@ -285,3 +285,102 @@ async fn the_demo_dashboard_answers_every_role_and_catches_up() {
     let after = figures(&anyone.get("/api/v1/tenants/banyuwangi/dashboard").await.body);
     assert_eq!(after.tenders, before.tenders + 7, "{}", tenant.slug);
 }
+
+/// The demo's officials each find in their inbox what is theirs to act on, and only that.
+#[tokio::test]
+async fn the_inbox_lists_what_each_official_must_act_on() {
+    let app = TestApp::with_demo().await;
+    let inbox = |c: &mut common::Client| {
+        let mut c = c.clone();
+        async move {
+            let r = c.get("/api/v1/me/inbox").await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            r.json().as_array().cloned().expect("a list")
+        }
+    };
+    let package = |item: &serde_json::Value| {
+        lelang_core::ids::PackageId(
+            item["package_id"]
+                .as_str()
+                .expect("package")
+                .parse()
+                .expect("uuid"),
+        )
+    };
+
+    // A pokja member: only tenders of their own pokja, each at the stage the item names.
+    let mut pokja = app.signed_in("bwi.pokja1").await;
+    let items = inbox(&mut pokja).await;
+    assert!(!items.is_empty());
+    let me = app
+        .store
+        .credentials("bwi.pokja1")
+        .await
+        .expect("store")
+        .expect("user")
+        .user
+        .id;
+    for item in &items {
+        let kind = item["kind"].as_str().expect("kind");
+        assert!(
+            [
+                "announce",
+                "opening_ready",
+                "evaluation_due",
+                "objections_to_answer"
+            ]
+            .contains(&kind),
+            "{item}"
+        );
+        assert!(app.pokja_of(package(item)).await.members.contains(&me), "{item}");
+    }
+    let home = pokja.get("/home").await;
+    assert!(home.body.contains("id=\"inbox\""), "{}", home.body);
+
+    // The auditor: the company's late objection, filed as a complaint, is past its first answer.
+    let mut apip = app.signed_in("bwi.apip").await;
+    let items = inbox(&mut apip).await;
+    assert!(
+        items
+            .iter()
+            .any(|i| i["kind"] == "complaint_due" && i["late"] == true),
+        "{items:?}"
+    );
+
+    // The PPK: winners of its own work unit only.
+    let mut ppk = app.signed_in("bwi.ppk.dpu").await;
+    let unit = app
+        .store
+        .role_grants(
+            app.store
+                .credentials("bwi.ppk.dpu")
+                .await
+                .expect("store")
+                .expect("user")
+                .user
+                .id,
+        )
+        .await
+        .expect("grants")
+        .iter()
+        .find_map(|g| g.work_unit_id)
+        .expect("a work unit");
+    for item in inbox(&mut ppk).await {
+        assert_eq!(item["kind"], "contract", "{item}");
+        let p = app
+            .store
+            .package(package(&item))
+            .await
+            .expect("store")
+            .expect("package");
+        assert_eq!(p.work_unit_id, unit);
+    }
+
+    // A company has nothing here; nobody signed in has no inbox.
+    let mut vendor = app.signed_in("vendor.blambangan").await;
+    assert!(inbox(&mut vendor).await.is_empty());
+    assert_eq!(
+        app.client().get("/api/v1/me/inbox").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}

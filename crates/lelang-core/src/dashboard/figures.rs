@@ -1,7 +1,7 @@
 //! The dashboard's figures over the ledger's rows: pure arithmetic, each figure defined where it
 //! is computed, so a test can compute it again by hand.
 
-use super::flags::{FlagKind, Thresholds, flags};
+use super::flags::{FlagKind, Thresholds, flags_with};
 use super::{Ledger, Outcome, Stage, TenderFacts, View, local_day};
 use crate::ids::{TenantId, UserId, WorkUnitId};
 use crate::rules::{Category, Method, Rupiah, StageKind};
@@ -356,8 +356,10 @@ pub fn figures(
         objections.appeals += t.appeals;
     }
 
+    let rotations = ledger.rotations(tenant);
     let flag_counts = counts(rows.iter().flat_map(|t| {
-        flags(ledger, t, view, &thresholds(&t.rule_set))
+        let rotation = rotations.get(&t.package_id).copied();
+        flags_with(ledger, t, view, &thresholds(&t.rule_set), rotation)
             .into_iter()
             .map(|f| f.kind)
     }));

@@ -160,6 +160,18 @@ fn prices(t: &TenderFacts) -> Vec<Rupiah> {
 /// The flags a tender raises, as `view` may see them: the public view flags only decided tenders
 /// (the record is published with the decision) and never reads a company's profile.
 pub fn flags(ledger: &Ledger, t: &TenderFacts, view: View, th: &Thresholds) -> Vec<Flag> {
+    flags_with(ledger, t, view, th, ledger.rotation_of(t))
+}
+
+/// [`flags`], with the tender's rotation group's size already known (the dashboard computes
+/// every group once: [`Ledger::rotations`]).
+pub(super) fn flags_with(
+    ledger: &Ledger,
+    t: &TenderFacts,
+    view: View,
+    th: &Thresholds,
+    rotation: Option<usize>,
+) -> Vec<Flag> {
     let mut out = Vec::new();
     if view == View::Public && t.outcome.is_none() {
         return out;
@@ -221,7 +233,7 @@ pub fn flags(ledger: &Ledger, t: &TenderFacts, view: View, th: &Thresholds) -> V
         );
     }
 
-    if let Some(n) = rotation(ledger, t, th.rotation_tenders) {
+    if let Some(n) = rotation.filter(|n| *n >= th.rotation_tenders) {
         raise(FlagKind::Rotation, i64::try_from(n).unwrap_or(i64::MAX));
     }
 
@@ -262,20 +274,6 @@ pub fn flags(ledger: &Ledger, t: &TenderFacts, view: View, th: &Thresholds) -> V
         }
     }
     out
-}
-
-/// The number of awarded tenders of the regency with exactly this tender's bidders, when there
-/// are at least `min` of them and two or more of those bidders won them.
-fn rotation(ledger: &Ledger, t: &TenderFacts, min: usize) -> Option<usize> {
-    t.winner()?;
-    let key = bidder_set(t)?;
-    let group = ledger.same_bidders(t.tenant_id, &key);
-    let winners: BTreeSet<_> = group
-        .iter()
-        .filter_map(|id| ledger.tender(*id))
-        .filter_map(TenderFacts::winner)
-        .collect();
-    (group.len() >= min && winners.len() >= 2).then_some(group.len())
 }
 
 /// The companies whose bids the published record lists, when two or more.

@@ -68,15 +68,7 @@ pub(super) async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
                 });
                 "home-ulp-lead"
             }
-            Role::PokjaMember => {
-                sections.push(Section {
-                    title: t.get("nav-home"),
-                    items: vec![],
-                    empty: t.get("home-no-tenders"),
-                    link: None,
-                });
-                "home-pokja-lead"
-            }
+            Role::PokjaMember => "home-pokja-lead",
             Role::CommitmentOfficer | Role::BudgetHolder => {
                 if let (Some(x), Some(wu)) = (&tenant, a.work_unit_id) {
                     let units = state.store.work_units(x.id).await?;
@@ -206,6 +198,13 @@ pub(super) async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
                 "home-auditor-lead"
             }
         };
+        let inbox = match (&tenant, a.role) {
+            (Some(x), Role::UlpHead | Role::PokjaMember | Role::CommitmentOfficer | Role::Auditor) => {
+                let items = lelang_app::inbox::items(&state.app, &state.dashboard, &ctx.actor, x).await?;
+                Some(items.iter().map(|i| inbox_row(&t, x, i)).collect())
+            }
+            _ => None,
+        };
         let nav = nav(&state, &ctx, "/home", None).await;
         Ok(html(
             StatusCode::OK,
@@ -218,6 +217,7 @@ pub(super) async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
                 acting_as,
                 context_line,
                 stats,
+                inbox,
                 sections,
             },
         ))
@@ -228,3 +228,77 @@ pub(super) async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
 
 // ---------------------------------------------------------------------------------------------
 // Account: password, sessions, tokens
+
+/// An inbox item in words, with where to act on it.
+fn inbox_row(
+    t: &crate::i18n::Tr,
+    tenant: &lelang_core::model::Tenant,
+    i: &lelang_app::inbox::Item,
+) -> crate::templates::InboxRow {
+    use lelang_app::inbox::Item;
+    let slug = &tenant.slug;
+    let (text, href, late) = match i {
+        Item::AssignPokja { name, .. } => (
+            t.arg("inbox-assign-pokja", "name", name),
+            format!("/t/{slug}/pokja"),
+            false,
+        ),
+        Item::PokjaShort { year, month, members } => (
+            t.arg2(
+                "inbox-pokja-short",
+                ("month", &format!("{year}-{month:02}")),
+                ("members", &members.to_string()),
+            ),
+            format!("/t/{slug}/dashboard#forecast-heading"),
+            false,
+        ),
+        Item::Announce { package_id, name } => (
+            t.arg("inbox-announce", "name", name),
+            format!("/t/{slug}/packages/{}/tender", package_id.0),
+            false,
+        ),
+        Item::OpeningReady { package_id, name } => (
+            t.arg("inbox-opening-ready", "name", name),
+            format!("/t/{slug}/packages/{}/sealing", package_id.0),
+            false,
+        ),
+        Item::EvaluationDue { package_id, name } => (
+            t.arg("inbox-evaluation-due", "name", name),
+            format!("/t/{slug}/packages/{}/evaluation", package_id.0),
+            false,
+        ),
+        Item::ObjectionsToAnswer {
+            package_id,
+            name,
+            count,
+        } => (
+            t.arg2("inbox-objections", ("count", &count.to_string()), ("name", name)),
+            format!("/tenders/{}", package_id.0),
+            false,
+        ),
+        Item::Contract { package_id, name } => (
+            t.arg("inbox-contract", "name", name),
+            format!("/tenders/{}/contract", package_id.0),
+            false,
+        ),
+        Item::ComplaintDue {
+            complaint_id,
+            number,
+            due,
+            late,
+        } => (
+            t.arg2(
+                if *late {
+                    "inbox-complaint-late"
+                } else {
+                    "inbox-complaint-due"
+                },
+                ("number", number),
+                ("due", &crate::view::local_time(tenant, *due)),
+            ),
+            format!("/t/{slug}/complaints/{}", complaint_id.0),
+            *late,
+        ),
+    };
+    crate::templates::InboxRow { text, href, late }
+}
