@@ -147,7 +147,8 @@ async fn compared(
 /// objections, red flags; the pokja's load for the regency's ULP head and auditors.
 #[utoipa::path(get, path = "/api/v1/tenants/{slug}/dashboard", tag = "dashboard",
     params(("slug" = String, Path), DashboardQuery),
-    responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Object), (status = 400, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
 pub(crate) async fn dashboard_api(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -163,7 +164,7 @@ pub(crate) async fn dashboard_api(
 /// Regencies side by side, from public data only.
 #[utoipa::path(get, path = "/api/v1/compare", tag = "dashboard",
     params(CompareQuery),
-    responses((status = 200, body = [Compared]), (status = 400, body = Problem)))]
+    responses((status = 200, body = [Compared]), (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn compare_api(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<CompareQuery>,
@@ -187,7 +188,7 @@ pub(crate) async fn compare_api(
 /// closer at, never decisions.
 #[utoipa::path(get, path = "/api/v1/tenders/{id}/flags", tag = "dashboard",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<Object>), (status = 404, body = Problem)))]
 pub(crate) async fn flags_api(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -616,7 +617,7 @@ pub(crate) fn forecast_sections(
 /// What the signed-in official must act on now, derived from the record at each look (empty for
 /// roles that act on no tender or complaint).
 #[utoipa::path(get, path = "/api/v1/me/inbox", tag = "dashboard",
-    responses((status = 200, body = Object), (status = 401, body = Problem)))]
+    responses((status = 200, body = Vec<Object>), (status = 401, body = Problem)))]
 pub(crate) async fn inbox_api(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
     let a = ctx.user_actor()?;
     let items = match a.tenant_id {

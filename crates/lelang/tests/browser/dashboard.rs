@@ -1,7 +1,7 @@
 //! The dashboard in the browser, over the demo's history: the ULP head follows the navigation to
 //! the unit's dashboard, filters it by category and sees every chart beside its table and the
 //! pokja's load; an anonymous visitor sees the public dashboard without the load, compares the
-//! two regencies, and reads a tender's red flags on its page when it raises any.
+//! two regencies; a pokja member finds the inbox of what to act on at home.
 
 use super::*;
 
@@ -31,7 +31,7 @@ async fn the_dashboard_and_the_comparison_render_with_their_charts() {
             );
         }
         d.screenshot(&shots.join("dashboard-unit.png")).await?;
-        for id in ["by-stage", "cycle", "flags", "load"] {
+        for id in ["by-stage", "cycle", "flags", "load", "forecast-heading"] {
             d.execute(
                 &format!("document.getElementById('{id}').scrollIntoView()"),
                 Vec::new(),
@@ -57,6 +57,15 @@ async fn the_dashboard_and_the_comparison_render_with_their_charts() {
         let url = d.current_url().await?;
         assert!(url.as_str().contains("category=works"), "{url}");
         d.screenshot(&shots.join("dashboard-unit-works.png")).await?;
+        let verdict = d.query(By::Id("forecast-verdict")).first().await?.text().await?;
+        assert!(!verdict.is_empty());
+        sign_out(&d).await?;
+
+        // A pokja member's home: the inbox of what to act on, each item a link to where.
+        sign_in(&d, &app, &base, "bwi.pokja1").await?;
+        let items = d.find_all(By::Css("#inbox li a")).await?;
+        assert!(!items.is_empty(), "the pokja member's inbox is empty");
+        d.screenshot(&shots.join("home-inbox-pokja.png")).await?;
         sign_out(&d).await?;
 
         // The public: the same charts, no pokja load; then the regencies side by side.
