@@ -83,7 +83,7 @@ fn history(log: &mut Log, i: usize) {
         })
         .collect();
     fixture::bid_close_open(log, &t, &bids, deadline);
-    if i % 11 == 0 {
+    if i.is_multiple_of(11) {
         return;
     }
     let lines: Vec<_> = bids
@@ -93,7 +93,7 @@ fn history(log: &mut Log, i: usize) {
         .map(|(rank, &(b, v, p))| fixture::line(b, v, p, Some(rank as u32 + 1)))
         .collect();
     let at = datetime!(2026-04-01 03:00 UTC);
-    if i % 7 == 0 {
+    if i.is_multiple_of(7) {
         log.push(
             at,
             lelang_core::evaluation::Event::TenderFailed {

@@ -202,7 +202,7 @@ pub fn forecast(
             weighted_permille,
         })
         .collect();
-    per_member.sort_by(|a, b| b.weighted_permille.cmp(&a.weighted_permille));
+    per_member.sort_by_key(|m| std::cmp::Reverse(m.weighted_permille));
     Forecast {
         members,
         peak_short: months.iter().map(|m| m.short_members).max().unwrap_or(0),

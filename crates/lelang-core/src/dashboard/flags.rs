@@ -219,10 +219,11 @@ pub(super) fn flags_with(
     }
 
     let priced: Vec<_> = t.opened.iter().filter(|b| b.price.is_some()).collect();
-    if let Some(lowest) = priced.iter().min_by_key(|b| b.price) {
-        if priced.len() >= 2 && t.disqualified(lowest.bid_id, view) {
-            raise(FlagKind::LowestDisqualified, lowest.price.unwrap_or(0));
-        }
+    if let Some(lowest) = priced.iter().min_by_key(|b| b.price)
+        && priced.len() >= 2
+        && t.disqualified(lowest.bid_id, view)
+    {
+        raise(FlagKind::LowestDisqualified, lowest.price.unwrap_or(0));
     }
     let out_of = t.opened.len();
     let disqualified = t.opened.iter().filter(|b| t.disqualified(b.bid_id, view)).count();
