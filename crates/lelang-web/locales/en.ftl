@@ -1671,3 +1671,4 @@ inbox-objections = { $count } objections to { $name } wait for the pokja's answe
 inbox-contract = The winner of { $name } is announced: issue the letter of award and prepare the contract.
 inbox-complaint-due = The first answer to complaint { $number } is due { $due }.
 inbox-complaint-late = The first answer to complaint { $number } is late (due { $due }).
+pokja-weighted-load = load { $load }

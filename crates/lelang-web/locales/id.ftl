@@ -1671,3 +1671,4 @@ inbox-objections = { $count } sanggah atas { $name } menunggu jawaban pokja.
 inbox-contract = Pemenang { $name } sudah ditetapkan: terbitkan SPPBJ dan siapkan kontrak.
 inbox-complaint-due = Jawaban pertama pengaduan { $number } jatuh tempo { $due }.
 inbox-complaint-late = Jawaban pertama pengaduan { $number } terlambat (jatuh tempo { $due }).
+pokja-weighted-load = beban { $load }

@@ -297,20 +297,48 @@ async fn view(
         }
     }
     let unassigned = if head {
+        // The suggestion: the three members with the least load weighted by each tender's
+        // category, method and value (the dashboard's forecast; rule-set data), then the fewest
+        // tenders, checked in advance.
+        let (forecast, _) =
+            lelang_app::dashboard::forecast(&state.app, &state.dashboard, &ctx.actor, &tenant).await?;
+        let weighted = |id: &UserId| {
+            forecast
+                .per_member
+                .iter()
+                .find(|m| m.member == *id)
+                .map_or(0, |m| m.weighted_permille)
+        };
+        let mut suggested: Vec<_> = candidates.iter().collect();
+        suggested.sort_by_key(|c| (weighted(&c.user_id), c.workload, c.name.clone()));
         packages
             .iter()
             .filter(|p| !assignments.iter().any(|a| a.package_id == p.id))
             .map(|p| AssignRow {
                 id: p.id.to_string(),
                 name: p.name.clone(),
-                // The suggestion: the three least-loaded members, checked in advance.
-                candidates: candidates
+                candidates: suggested
                     .iter()
                     .enumerate()
                     .map(|(i, c)| {
+                        let w = weighted(&c.user_id);
                         (
                             c.user_id.to_string(),
-                            format!("{} ({})", c.name, t.count("pokja-workload-count", c.workload)),
+                            format!(
+                                "{} ({}, {})",
+                                c.name,
+                                t.count("pokja-workload-count", c.workload),
+                                t.arg(
+                                    "pokja-weighted-load",
+                                    "load",
+                                    &format!(
+                                        "{}{}{}",
+                                        w / 1000,
+                                        if t.lang == crate::i18n::Lang::En { '.' } else { ',' },
+                                        (w % 1000) / 100
+                                    )
+                                )
+                            ),
                             i < 3,
                         )
                     })
