@@ -165,10 +165,13 @@ pub struct TenderFacts {
     pub planned: Vec<PlannedStage>,
     /// When it was announced.
     pub announced_at: Option<OffsetDateTime>,
-    /// The submission deadline now (it moves with schedule changes).
+    /// The submission deadline as announced, then as closed (exact only from the closing).
     pub deadline: Option<OffsetDateTime>,
-    /// Each schedule change: when, and the deadline it had just before.
-    pub schedule_changes: Vec<(OffsetDateTime, Option<OffsetDateTime>)>,
+    /// The schedule now (it moves with each change).
+    pub schedule: Vec<PlannedStage>,
+    /// Each schedule change after the announcement that moved the submission's last day: when,
+    /// and that last day before and after.
+    pub deadline_moves: Vec<(OffsetDateTime, Date, Date)>,
     /// The pokja (confidential while the tender runs).
     pub pokja: Vec<UserId>,
     /// Bids committed and not withdrawn, with their companies (who bids is sealed until the
@@ -238,16 +241,20 @@ impl TenderFacts {
             .map(|b| b.vendor_id)
     }
 
-    /// Whether a bid failed a step, as far as `view` may know.
-    pub fn disqualified(&self, bid: BidId, view: View) -> bool {
-        if let Some(o) = &self.outcome {
-            return o
+    /// The bids that failed a step, as far as `view` may know: the published record's once
+    /// decided, the pokja's decisions before that (the unit's view only).
+    pub fn disqualified(&self, view: View) -> BTreeSet<BidId> {
+        match &self.outcome {
+            Some(o) => o
                 .record()
                 .bids
                 .iter()
-                .any(|b| b.bid_id == bid && matches!(b.status, BidStatus::Failed { .. }));
+                .filter(|b| matches!(b.status, BidStatus::Failed { .. }))
+                .map(|b| b.bid_id)
+                .collect(),
+            None if view == View::Unit => self.failed_steps.clone(),
+            None => BTreeSet::new(),
         }
-        view == View::Unit && self.failed_steps.contains(&bid)
     }
 
     /// The planned last day of a stage, from the schedule as first set.
@@ -263,8 +270,10 @@ pub struct ProfileFacts {
     pub address: String,
     /// Key personnel: their normalised names (a certificate names a kind, not a person).
     pub personnel: BTreeSet<String>,
-    /// When the profile was entered or replaced.
+    /// When the profile was replaced by a different one (its first entry is not a change).
     pub updated: Vec<OffsetDateTime>,
+    /// A fingerprint of the profile as last entered, to tell a change from a save of the same.
+    pub fingerprint: Option<u64>,
 }
 
 /// A plan item (RUP line) as the forecast needs it.
@@ -476,7 +485,8 @@ impl Ledger {
                         planned: Vec::new(),
                         announced_at: None,
                         deadline: None,
-                        schedule_changes: Vec::new(),
+                        schedule: Vec::new(),
+                        deadline_moves: Vec::new(),
                         pokja: Vec::new(),
                         bids: BTreeMap::new(),
                         closed_at: None,
@@ -517,6 +527,7 @@ impl Ledger {
             }) => {
                 self.with(package_id, |t| {
                     t.method = method;
+                    t.schedule = stages.clone();
                     t.planned = stages;
                 });
             }
@@ -524,11 +535,22 @@ impl Ledger {
                 package_id, stages, ..
             }) => {
                 self.with(package_id, |t| {
-                    t.schedule_changes.push((at, t.deadline));
+                    let last = |s: &[PlannedStage]| {
+                        s.iter()
+                            .find(|x| x.kind == StageKind::Submission)
+                            .map(|x| x.last_day)
+                    };
+                    if t.announced_at.is_some()
+                        && let (Some(before), Some(after)) = (last(&t.schedule), last(&stages))
+                        && before != after
+                    {
+                        t.deadline_moves.push((at, before, after));
+                    }
                     // Before the announcement a change is still planning: the plan is the new one.
                     if t.announced_at.is_none() {
-                        t.planned = stages;
+                        t.planned = stages.clone();
                     }
+                    t.schedule = stages;
                 });
             }
             EventPayload::Tender(tender::Event::TenderAnnounced {
@@ -658,6 +680,16 @@ impl Ledger {
             }
             EventPayload::Vendor(vendor::Event::VendorProfileUpdated { vendor_id, profile }) => {
                 let p = self.profiles.entry(vendor_id).or_default();
+                let fingerprint = {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    serde_json::to_string(&profile).unwrap_or_default().hash(&mut h);
+                    h.finish()
+                };
+                if p.fingerprint.is_some_and(|f| f != fingerprint) {
+                    p.updated.push(at);
+                }
+                p.fingerprint = Some(fingerprint);
                 p.address = normalise(&profile.address);
                 p.personnel = profile
                     .personnel
@@ -665,7 +697,6 @@ impl Ledger {
                     .map(|person| normalise(&person.name))
                     .filter(|n| !n.is_empty())
                     .collect();
-                p.updated.push(at);
             }
             _ => {}
         }

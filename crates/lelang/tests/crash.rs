@@ -248,7 +248,9 @@ async fn crash_cycles(database: Option<String>) {
             )));
         }
         rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1);
-        let wait = 400 + (rng >> 40) % 1600;
+        // At least 1.5 s after the server is ready: on a loaded two-core machine a client needs
+        // most of a second to seal and commit its first 1–5 MiB file.
+        let wait = 1500 + (rng >> 40) % 1600;
         tokio::time::sleep(Duration::from_millis(wait)).await;
         child.kill().expect("SIGKILL");
         let _ = child.wait();

@@ -147,7 +147,10 @@ pub fn forecast(
     // (first month, last month, weight) of every tender that will occupy a pokja.
     let mut spans: Vec<(i64, i64, i64)> = Vec::new();
     let mut per: BTreeMap<UserId, (u32, i64)> = BTreeMap::new();
-    for t in ledger.tenders().filter(|t| t.tenant_id == tenant && under_way(t)) {
+    for t in ledger
+        .tenders()
+        .filter(|t| t.tenant_id == tenant && under_way(t) && needs_pokja(t.method))
+    {
         let w = weights(&t.rule_set);
         let weight = w.weight(t.category, t.method, t.owner_estimate);
         let end = t

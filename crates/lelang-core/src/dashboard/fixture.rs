@@ -372,7 +372,7 @@ pub fn log(tenant: TenantId, unit: WorkUnitId) -> Log {
         ),
         a_deadline,
     );
-    profile(&mut log, datetime!(2026-03-15 03:00 UTC), V2, "Jl. Ahmad Yani 9");
+    profile(&mut log, datetime!(2026-03-15 03:00 UTC), V2, "Jl. Ahmad Yani 11");
     bid_close_open(
         &mut log,
         &A,
@@ -438,24 +438,30 @@ pub fn log(tenant: TenantId, unit: WorkUnitId) -> Log {
         },
     );
 
-    // C: the schedule changed 2 days 4 hours before the deadline; two identical prices 1% under
-    // the HPS; both fail qualification; the tender fails on 2 April.
-    let c_deadline = datetime!(2026-03-20 07:00 UTC);
+    // C: on 18 March, 2 days before the deadline of 20 March, the schedule moved the deadline to
+    // 23 March; two identical prices 1% under the HPS; both fail qualification; the tender fails
+    // on 2 April.
+    let c_deadline = datetime!(2026-03-23 07:00 UTC);
     let c_plan = plan(
         date!(2026 - 03 - 09),
         date!(2026 - 03 - 20),
         date!(2026 - 04 - 03),
         date!(2026 - 04 - 10),
     );
-    schedule_and_announce(&mut log, &C, c_plan.clone(), c_deadline);
+    schedule_and_announce(&mut log, &C, c_plan, datetime!(2026-03-20 07:00 UTC));
     log.push(
         datetime!(2026-03-18 03:00 UTC),
         crate::tender::Event::ScheduleChanged {
             package_id: id(C.n),
-            stage: StageKind::Clarification,
+            stage: StageKind::Submission,
             reason: "adendum".into(),
-            submission_extended: false,
-            stages: c_plan,
+            submission_extended: true,
+            stages: plan(
+                date!(2026 - 03 - 09),
+                date!(2026 - 03 - 23),
+                date!(2026 - 04 - 03),
+                date!(2026 - 04 - 10),
+            ),
         },
     );
     bid_close_open(&mut log, &C, &[(31, V2, 495 * M), (32, V3, 495 * M)], c_deadline);
@@ -589,7 +595,8 @@ pub fn check_unit(f: &Figures) {
             late: 0
         }
     );
-    // Closed: A 11 (plan 11), B 4 (4), C 11 (11), G 11 (11): sorted 4 11 11 11, lower middle 11.
+    // Closed: A 11 (plan 11), B 4 (4), C 14 (plan 11: late, its deadline moved), G 11 (11):
+    // sorted 4 11 11 14, lower middle 11.
     assert_eq!(
         cycle(Phase::Bidding),
         Cycle {
@@ -597,11 +604,11 @@ pub fn check_unit(f: &Figures) {
             tenders: 4,
             median_days: Some(11),
             planned_median_days: Some(11),
-            late: 0
+            late: 1
         }
     );
-    // Decided: A 20 Mar → 1 Apr = 12 (plan 14), B 13 → 25 Mar = 12 (plan 7: late), C 20 Mar →
-    // 2 Apr = 13 (plan 14); medians 12 and 14.
+    // Decided: A 20 Mar → 1 Apr = 12 (plan 14), B 13 → 25 Mar = 12 (plan 7: late), C 23 Mar →
+    // 2 Apr = 10 (plan 14); medians 12 and 14.
     assert_eq!(
         cycle(Phase::Evaluation),
         Cycle {
@@ -664,7 +671,7 @@ pub fn check_unit(f: &Figures) {
     assert_eq!(count(&f.flags, FlagKind::LowestDisqualified), 3); // A, C, and G before its award
     assert_eq!(count(&f.flags, FlagKind::MostDisqualified), 1); // C: 2 of 2
     assert_eq!(count(&f.flags, FlagKind::Rotation), 0);
-    assert_eq!(count(&f.flags, FlagKind::LateScheduleChange), 1); // C: 2 days before
+    assert_eq!(count(&f.flags, FlagKind::LateScheduleChange), 1); // C: 2 days before 20 March
     assert_eq!(count(&f.flags, FlagKind::SharedAddress), 2); // V1 and V3 bid in A and G
     assert_eq!(count(&f.flags, FlagKind::SharedPersonnel), 0);
     assert_eq!(count(&f.flags, FlagKind::WinnerProfileChanged), 1); // A's winner V2, 15 March

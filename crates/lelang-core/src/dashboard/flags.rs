@@ -6,7 +6,7 @@
 use super::{Ledger, Outcome, TenderFacts, View, local_day};
 use crate::rules::{RuleSet, Rupiah};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use time::Duration;
 
 /// The thresholds of the flags, from a rule set's `red_flags` (data, not constants).
@@ -186,10 +186,22 @@ pub(super) fn flags_with(
     if t.closed_at.is_some() && t.bids.len() == 1 {
         raise(FlagKind::SingleBid, 1);
     }
-    if let (Some(a), Some(d)) = (t.announced_at, t.deadline) {
-        let window = (local_day(d, zone) - local_day(a, zone)).whole_days();
-        if window < th.short_window_days {
-            raise(FlagKind::ShortWindow, window);
+    if let Some(a) = t.announced_at {
+        // Exact from the closing; before it, the schedule's last day of submission now.
+        let end = match (t.closed_at, t.deadline) {
+            (Some(_), Some(d)) => Some(local_day(d, zone)),
+            (_, d) => t
+                .schedule
+                .iter()
+                .find(|s| s.kind == crate::rules::StageKind::Submission)
+                .map(|s| s.last_day)
+                .or(d.map(|d| local_day(d, zone))),
+        };
+        if let Some(end) = end {
+            let window = (end - local_day(a, zone)).whole_days();
+            if window < th.short_window_days {
+                raise(FlagKind::ShortWindow, window);
+            }
         }
     }
 
@@ -199,34 +211,39 @@ pub(super) fn flags_with(
         if p.iter().all(|&x| x >= floor && x <= t.owner_estimate) {
             raise(FlagKind::NearEstimate, i64::try_from(p.len()).unwrap_or(i64::MAX));
         }
-        let same = p
-            .iter()
-            .filter(|&&x| p.iter().filter(|&&y| y == x).count() > 1)
+        // Sorted: a price shared is equal to a neighbour.
+        let same = (0..p.len())
+            .filter(|&i| (i > 0 && p[i - 1] == p[i]) || (i + 1 < p.len() && p[i + 1] == p[i]))
             .count();
         if same > 0 {
             raise(FlagKind::IdenticalPrices, i64::try_from(same).unwrap_or(i64::MAX));
         }
     }
     if p.len() >= 3 {
-        let gaps: Vec<Rupiah> = p.windows(2).map(|w| w[1] - w[0]).collect();
+        // In i128: a price read out is the bidder's own number, any i64.
+        let gaps: Vec<i128> = p
+            .windows(2)
+            .map(|w| i128::from(w[1]) - i128::from(w[0]))
+            .collect();
         let (lo, hi) = (gaps.iter().min(), gaps.iter().max());
         if let (Some(&lo), Some(&hi)) = (lo, hi) {
-            let mean = gaps.iter().sum::<Rupiah>() / i64::try_from(gaps.len()).unwrap_or(1);
-            if lo > 0 && (hi - lo).saturating_mul(1000) <= mean.saturating_mul(th.evenly_spaced_permille) {
-                raise(FlagKind::EvenlySpaced, mean);
+            let mean = gaps.iter().sum::<i128>() / i128::try_from(gaps.len()).unwrap_or(1);
+            if lo > 0 && (hi - lo) * 1000 <= mean * i128::from(th.evenly_spaced_permille) {
+                raise(FlagKind::EvenlySpaced, i64::try_from(mean).unwrap_or(i64::MAX));
             }
         }
     }
 
+    let failed = t.disqualified(view);
     let priced: Vec<_> = t.opened.iter().filter(|b| b.price.is_some()).collect();
     if let Some(lowest) = priced.iter().min_by_key(|b| b.price)
         && priced.len() >= 2
-        && t.disqualified(lowest.bid_id, view)
+        && failed.contains(&lowest.bid_id)
     {
         raise(FlagKind::LowestDisqualified, lowest.price.unwrap_or(0));
     }
     let out_of = t.opened.len();
-    let disqualified = t.opened.iter().filter(|b| t.disqualified(b.bid_id, view)).count();
+    let disqualified = t.opened.iter().filter(|b| failed.contains(&b.bid_id)).count();
     if out_of >= 2 && disqualified * 2 > out_of {
         raise(
             FlagKind::MostDisqualified,
@@ -238,30 +255,35 @@ pub(super) fn flags_with(
         raise(FlagKind::Rotation, i64::try_from(n).unwrap_or(i64::MAX));
     }
 
-    let late = Duration::days(th.late_change_days);
-    if let Some((at, d)) = t
-        .schedule_changes
+    // A change that moved the submission's last day, made fewer than the threshold's days before
+    // the last day it moved.
+    if let Some(days) = t
+        .deadline_moves
         .iter()
-        .filter_map(|(at, d)| d.map(|d| (*at, d)))
-        .find(|(at, d)| *at <= *d && *d - *at < late)
+        .map(|(at, before, _)| (*before - local_day(*at, zone)).whole_days())
+        .find(|d| (0..th.late_change_days).contains(d))
     {
-        raise(FlagKind::LateScheduleChange, (d - at).whole_days());
+        raise(FlagKind::LateScheduleChange, days);
     }
 
+    // Who bid is sealed until the opening: only the opened bids' companies are compared.
     if view == View::Unit {
-        let bidders: BTreeSet<_> = t
-            .bids
-            .values()
-            .chain(t.opened.iter().map(|b| &b.vendor_id))
-            .collect();
-        let profiles: Vec<_> = bidders.iter().filter_map(|v| ledger.profile(**v)).collect();
-        let shared = |f: &dyn Fn(usize, usize) -> bool| {
-            (0..profiles.len()).any(|i| (i + 1..profiles.len()).any(|j| f(i, j)))
-        };
-        if shared(&|i, j| !profiles[i].address.is_empty() && profiles[i].address == profiles[j].address) {
+        let bidders: BTreeSet<_> = t.opened.iter().map(|b| b.vendor_id).collect();
+        let profiles: Vec<_> = bidders.iter().filter_map(|v| ledger.profile(*v)).collect();
+        let mut addresses: HashMap<&str, usize> = HashMap::new();
+        let mut people: HashMap<&str, usize> = HashMap::new();
+        for p in &profiles {
+            if !p.address.is_empty() {
+                *addresses.entry(p.address.as_str()).or_default() += 1;
+            }
+            for n in &p.personnel {
+                *people.entry(n.as_str()).or_default() += 1;
+            }
+        }
+        if addresses.values().any(|n| *n > 1) {
             raise(FlagKind::SharedAddress, 1);
         }
-        if shared(&|i, j| !profiles[i].personnel.is_disjoint(&profiles[j].personnel)) {
+        if people.values().any(|n| *n > 1) {
             raise(FlagKind::SharedPersonnel, 1);
         }
         if let (Some(w), Some(a), Some(d)) = (t.winner(), t.announced_at, t.deadline) {

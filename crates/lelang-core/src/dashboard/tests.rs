@@ -318,3 +318,132 @@ fn every_built_in_rule_set_weighs_tenders() {
         assert_eq!(capacity::Weights::of(&r), weights(""), "{}", r.id);
     }
 }
+
+/// Review findings, each held: who bid stays sealed until the opening even for the unit; a
+/// profile saved unchanged (or entered for the first time) is not a change; a schedule change
+/// that leaves the deadline is not late; prices at the ends of i64 raise no panic.
+#[test]
+fn the_flags_read_nothing_sealed_and_no_change_that_is_not_one() {
+    use time::macros::date;
+    let mut log = fixture();
+    // H: V1 and V3 (one address) have committed bids; nothing is opened yet.
+    let h = Tender {
+        n: 80,
+        category: Category::Works,
+        hps: 100 * M,
+        pagu: 100 * M,
+    };
+    create(&mut log, &h);
+    let plan_h = plan(
+        date!(2026 - 03 - 09),
+        date!(2026 - 03 - 30),
+        date!(2026 - 04 - 10),
+        date!(2026 - 04 - 17),
+    );
+    schedule_and_announce(&mut log, &h, plan_h.clone(), datetime!(2026-03-30 07:00 UTC));
+    for (b, v) in [(81, V1), (82, V3)] {
+        log.push(
+            datetime!(2026-03-20 03:00 UTC),
+            crate::submission::Event::BidSubmitted {
+                bid_id: id(b),
+                package_id: id(h.n),
+                vendor_id: id(v),
+                sha256: "00".repeat(32),
+                size: 1,
+            },
+        );
+    }
+    // A change one day before the deadline that leaves it where it was.
+    log.push(
+        datetime!(2026-03-29 03:00 UTC),
+        crate::tender::Event::ScheduleChanged {
+            package_id: id(h.n),
+            stage: StageKind::Clarification,
+            reason: "adendum".into(),
+            submission_extended: false,
+            stages: plan_h,
+        },
+    );
+    // B's winner V1 saves the very profile it had, during B's submission.
+    log.push(
+        datetime!(2026-03-10 03:00 UTC),
+        crate::vendor::Event::VendorProfileUpdated {
+            vendor_id: id(V1),
+            profile: Box::new(crate::vendor::VendorProfile {
+                npwp: "012345678901234".into(),
+                address: "Jl. Merdeka No. 1, Genteng".into(),
+                licences: Vec::new(),
+                experience: Vec::new(),
+                personnel: Vec::new(),
+                equipment: Vec::new(),
+                tax: Default::default(),
+            }),
+        },
+    );
+    let l = log.ledger();
+    let th = th("");
+    assert!(flags(&l, l.tender(id(h.n)).expect("H"), View::Unit, &th).is_empty());
+    let b = flags(&l, l.tender(id(B.n)).expect("B"), View::Unit, &th);
+    assert!(
+        !b.iter().any(|f| f.kind == FlagKind::WinnerProfileChanged),
+        "{b:?}"
+    );
+
+    // Prices at the ends of i64 (a bidder writes its own) are compared without overflow.
+    let mut odd = Log::new(id(T), id(W));
+    let x = Tender {
+        n: 90,
+        category: Category::Goods,
+        hps: 100 * M,
+        pagu: 100 * M,
+    };
+    create(&mut odd, &x);
+    bid_close_open(
+        &mut odd,
+        &x,
+        &[(91, V1, i64::MIN), (92, V2, 0), (93, V3, i64::MAX)],
+        datetime!(2026-03-20 07:00 UTC),
+    );
+    let l = odd.ledger();
+    let raised = flags(&l, l.tender(id(x.n)).expect("X"), View::Unit, &th);
+    assert!(
+        raised.iter().any(|f| f.kind == FlagKind::EvenlySpaced),
+        "{raised:?}"
+    );
+}
+
+#[test]
+fn direct_procurement_weighs_on_no_pokja() {
+    use time::macros::date;
+    let mut log = Log::new(id(T), id(W));
+    planned(
+        &mut log,
+        811,
+        Category::Goods,
+        Method::PengadaanLangsung,
+        date!(2026 - 03 - 01),
+        50 * M,
+        true,
+    );
+    log.push(
+        datetime!(2026-03-02 03:00 UTC),
+        crate::package::Event::PackageCreated {
+            package_id: id(812),
+            plan_item_id: id(811),
+            work_unit_id: id(W),
+            name: "Langsung".into(),
+            budget_ceiling: 50 * M,
+            owner_estimate: 50 * M,
+            hps_breakdown: Vec::new(),
+            location: "Banyuwangi".into(),
+            rule_set: "perpres-46-2025".into(),
+            repeat_of: None,
+        },
+    );
+    let l = log.ledger();
+    let f = capacity::forecast(&l, id(T), 1, date!(2026 - 03 - 25), 2, &weights(""), &weights);
+    assert!(
+        f.months.iter().all(|m| m.tenders == 0 && m.load_permille == 0),
+        "{f:?}"
+    );
+}
