@@ -247,10 +247,20 @@ async fn crash_cycles(database: Option<String>) {
                 told.clone(),
             )));
         }
+        // The kill comes mid-burst: once this cycle has given a receipt (and, until one has been
+        // seen, acknowledged an upload), then after a random 0–1.6 s more. A disk slowed by the
+        // tests beside this one delays the crash instead of leaving it nothing to lose.
+        let before = told.lock().expect("lock").len();
+        let until = std::time::Instant::now() + Duration::from_secs(60);
+        while std::time::Instant::now() < until {
+            let seen = told.lock().expect("lock").clone();
+            if seen.len() > before && seen.iter().any(|t| t.uploaded) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1);
-        // At least 1.5 s after the server is ready: on a loaded two-core machine a client needs
-        // most of a second to seal and commit its first 1–5 MiB file.
-        let wait = 1500 + (rng >> 40) % 1600;
+        let wait = (rng >> 40) % 1600;
         tokio::time::sleep(Duration::from_millis(wait)).await;
         child.kill().expect("SIGKILL");
         let _ = child.wait();
