@@ -9,6 +9,7 @@ use lelang_core::dashboard::{self, Figures, Filter, Flag, Ledger, View, flags::T
 use lelang_core::ids::{PackageId, TenantId, UserId};
 use lelang_core::model::Tenant;
 use lelang_core::policy::{Action, Actor, authorize};
+use lelang_core::rules::RuleSet;
 use lelang_core::store::{EventFilter, StoreError};
 use std::collections::HashMap;
 use tokio::sync::RwLock;
@@ -66,16 +67,20 @@ pub fn view_of(actor: &Actor, tenant: TenantId) -> View {
     }
 }
 
-/// Each rule set's flag thresholds, by id (a package's rule set always exists; the newest stands
-/// in for one a deployment removed).
-fn thresholds() -> Result<impl Fn(&str) -> Thresholds, AppError> {
+/// What `of` reads from each rule set, by the rule set's id: a package names the rule set it
+/// runs under; the newest stands in for one a deployment removed.
+fn per_rule_set<T: Copy>(of: fn(&RuleSet) -> T) -> Result<impl Fn(&str) -> T, AppError> {
     let sets = crate::rules::sets()?;
-    let by_id: HashMap<&str, Thresholds> = sets.iter().map(|r| (r.id.as_str(), Thresholds::of(r))).collect();
+    let by_id: HashMap<&str, T> = sets.iter().map(|r| (r.id.as_str(), of(r))).collect();
     let newest = sets
         .last()
-        .map(Thresholds::of)
+        .map(of)
         .ok_or_else(|| AppError::Broken("no rule set".into()))?;
     Ok(move |id: &str| by_id.get(id).copied().unwrap_or(newest))
+}
+
+fn thresholds() -> Result<impl Fn(&str) -> Thresholds, AppError> {
+    per_rule_set(Thresholds::of)
 }
 
 /// A regency's figures as `actor` may see them.
@@ -157,9 +162,8 @@ pub async fn forecast(
     authorize(actor, Action::ViewUnitDashboard(tenant.id))?;
     let members: HashMap<UserId, String> = crate::pokja::members(app, tenant).await?.into_iter().collect();
     dash.catch_up(app.store.as_ref()).await?;
-    let sets = crate::rules::sets()?;
     let now = Weights::of(crate::rules::today(app)?);
-    let by_id: HashMap<&str, Weights> = sets.iter().map(|r| (r.id.as_str(), Weights::of(r))).collect();
+    let weights = per_rule_set(Weights::of)?;
     let offset = time::UtcOffset::from_hms(tenant.time_zone.utc_offset_hours(), 0, 0)
         .map_err(|e| AppError::Broken(e.to_string()))?;
     let today = app.clock.now().to_offset(offset).date();
@@ -171,7 +175,7 @@ pub async fn forecast(
         today,
         FORECAST_MONTHS,
         &now,
-        &|id| by_id.get(id).copied().unwrap_or(now),
+        &weights,
     );
     Ok((f, members))
 }

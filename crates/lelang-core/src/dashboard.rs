@@ -174,9 +174,9 @@ pub struct TenderFacts {
     pub deadline_moves: Vec<(OffsetDateTime, Date, Date)>,
     /// The pokja (confidential while the tender runs).
     pub pokja: Vec<UserId>,
-    /// Bids committed and not withdrawn, with their companies (who bids is sealed until the
-    /// opening: only their number leaves in the public view).
-    pub bids: BTreeMap<BidId, VendorId>,
+    /// Bids committed and not withdrawn. Only the bids, never their companies: who bids is sealed
+    /// until the opening, and the fold keeps nothing it may not show someone.
+    pub bids: BTreeSet<BidId>,
     /// When the submission closed.
     pub closed_at: Option<OffsetDateTime>,
     /// The bids as opened.
@@ -199,8 +199,6 @@ pub struct TenderFacts {
     pub contract_signatures: u8,
     /// When the contract was signed by both.
     pub contract_signed_at: Option<OffsetDateTime>,
-    /// The contract's value.
-    pub contract_value: Option<Rupiah>,
 }
 
 impl TenderFacts {
@@ -488,7 +486,7 @@ impl Ledger {
                         schedule: Vec::new(),
                         deadline_moves: Vec::new(),
                         pokja: Vec::new(),
-                        bids: BTreeMap::new(),
+                        bids: BTreeSet::new(),
                         closed_at: None,
                         opened: Vec::new(),
                         failed_steps: BTreeSet::new(),
@@ -500,7 +498,6 @@ impl Ledger {
                         appeals: 0,
                         contract_signatures: 0,
                         contract_signed_at: None,
-                        contract_value: None,
                     },
                 );
             }
@@ -564,13 +561,12 @@ impl Ledger {
                 t.deadline = Some(submission_deadline);
             }),
             EventPayload::Submission(submission::Event::BidSubmitted {
-                bid_id,
-                package_id,
-                vendor_id,
-                ..
-            }) => self.with(package_id, |t| {
-                t.bids.insert(bid_id, vendor_id);
-            }),
+                bid_id, package_id, ..
+            }) => {
+                self.with(package_id, |t| {
+                    t.bids.insert(bid_id);
+                });
+            }
             EventPayload::Submission(submission::Event::BidWithdrawn {
                 bid_id, package_id, ..
             }) => {
@@ -664,11 +660,6 @@ impl Ledger {
             }
             EventPayload::Appeal(appeal::Event::AppealFiled { package_id, .. }) => {
                 self.with(package_id, |t| t.appeals += 1);
-            }
-            EventPayload::Contract(contract::Event::ContractDrafted {
-                package_id, value, ..
-            }) => {
-                self.with(package_id, |t| t.contract_value = Some(value));
             }
             EventPayload::Contract(contract::Event::ContractSigned { package_id, .. }) => {
                 self.with(package_id, |t| {

@@ -53,6 +53,20 @@ pub fn rank_candidates(members: &[(UserId, String)], assignments: &[PokjaAssignm
     out
 }
 
+/// The suggestion for a new pokja, best first: the members with the least load weighted by each
+/// tender's category, method and value (`weighted`, per mille: the dashboard's forecast), then the
+/// fewest tenders, then by name. The first three (or five) are proposed.
+pub fn suggest(candidates: &[Candidate], weighted: impl Fn(UserId) -> i64) -> Vec<&Candidate> {
+    let mut out: Vec<&Candidate> = candidates.iter().collect();
+    out.sort_by(|a, b| {
+        weighted(a.user_id)
+            .cmp(&weighted(b.user_id))
+            .then(a.workload.cmp(&b.workload))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    out
+}
+
 fn invalid(field: &'static str, code: &'static str) -> CommandError {
     CommandError::Invalid { field, code }
 }
@@ -326,6 +340,25 @@ mod tests {
             order,
             [("Yusuf", 0), ("Nur", 1), ("Rudi", 1), ("Agus", 2), ("Dewi", 2)]
         );
+    }
+
+    /// Weight first: two tenders of goods weigh less than one large consulting selection.
+    #[test]
+    fn the_suggestion_weighs_the_load_before_counting_it() {
+        let c = |name: &str, workload: u32| Candidate {
+            user_id: UserId::new(),
+            name: name.into(),
+            workload,
+        };
+        let all = [c("Agus", 2), c("Dewi", 1), c("Nur", 0), c("Rudi", 1)];
+        // Agus: two goods tenders (2 × 1000); Dewi: one consulting selection above Rp10 miliar
+        // (1500 × 1.5 = 2250); Rudi: one goods tender (1000); Nur: nothing.
+        let load = |id: UserId| {
+            let i = all.iter().position(|x| x.user_id == id).unwrap_or(0);
+            [2000, 2250, 0, 1000][i]
+        };
+        let order: Vec<&str> = suggest(&all, load).iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(order, ["Nur", "Rudi", "Agus", "Dewi"]);
     }
 
     /// The ULP head replaces a member before the announcement; the newcomer has not declared.

@@ -8,7 +8,7 @@ use crate::auth::Ctx;
 use crate::error::{ApiError, Problem};
 use crate::i18n::{Lang, Tr};
 use crate::input::{ApiQuery, tenant_or_404};
-use crate::view::{fail_page, nav_for, render, rupiah};
+use crate::view::{decimal, fail_page, nav_for, percent, render, rupiah};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -230,19 +230,6 @@ fn private(mut r: Response) -> Response {
     r
 }
 
-/// A per-mille figure as a percentage with one decimal, in the page's language.
-pub(crate) fn percent(lang: Lang, permille: Option<i64>) -> String {
-    match permille {
-        None => "—".into(),
-        Some(p) => {
-            let sep = if lang == Lang::En { '.' } else { ',' };
-            let sign = if p < 0 { "-" } else { "" };
-            let p = p.abs();
-            format!("{sign}{}{sep}{} %", p / 10, p % 10)
-        }
-    }
-}
-
 fn days(t: &Tr, d: Option<i64>) -> String {
     d.map_or_else(|| "—".into(), |d| t.count("dashboard-days", d))
 }
@@ -320,17 +307,9 @@ pub(crate) fn headline(t: &Tr, f: &Figures) -> Vec<(String, String)> {
         ),
         (
             t.get("dashboard-mean-bidders"),
-            f.bidders.mean_tenths.map_or_else(
-                || "—".into(),
-                |m| {
-                    format!(
-                        "{}{}{}",
-                        m / 10,
-                        if t.lang == Lang::En { '.' } else { ',' },
-                        m % 10
-                    )
-                },
-            ),
+            f.bidders
+                .mean_tenths
+                .map_or_else(|| "—".into(), |m| decimal(t.lang, i64::from(m), 10)),
         ),
         (
             t.get("dashboard-objections"),
@@ -557,14 +536,7 @@ pub(crate) fn forecast_sections(
             ("peak", &f.peak_short.to_string()),
         ),
     };
-    let units = |p: i64| {
-        format!(
-            "{}{}{}",
-            p / 1000,
-            if t.lang == Lang::En { '.' } else { ',' },
-            (p % 1000) / 100
-        )
-    };
+    let units = |p: i64| decimal(t.lang, p, 1000);
     let mut chart = Vec::new();
     for m in &f.months {
         chart.push(bar(month(m), m.load_permille, units(m.load_permille)));
@@ -655,6 +627,11 @@ mod tests {
         assert_eq!(percent(Lang::En, Some(433)), "43.3 %");
         assert_eq!(percent(Lang::Id, Some(-5)), "-0,5 %");
         assert_eq!(percent(Lang::Id, None), "—");
+        // Tenths and per mille alike, one decimal, rounded down.
+        assert_eq!(decimal(Lang::Id, 20, 10), "2,0");
+        assert_eq!(decimal(Lang::En, 4500, 1000), "4.5");
+        assert_eq!(decimal(Lang::Id, 2250, 1000), "2,2");
+        assert_eq!(decimal(Lang::Id, i64::MIN, 1000), "-9223372036854775,8");
     }
 
     #[test]

@@ -309,8 +309,7 @@ async fn view(
                 .find(|m| m.member == *id)
                 .map_or(0, |m| m.weighted_permille)
         };
-        let mut suggested: Vec<_> = candidates.iter().collect();
-        suggested.sort_by_key(|c| (weighted(&c.user_id), c.workload, c.name.clone()));
+        let suggested = lelang_core::pokja::suggest(&candidates, |id| weighted(&id));
         packages
             .iter()
             .filter(|p| !assignments.iter().any(|a| a.package_id == p.id))
@@ -331,12 +330,7 @@ async fn view(
                                 t.arg(
                                     "pokja-weighted-load",
                                     "load",
-                                    &format!(
-                                        "{}{}{}",
-                                        w / 1000,
-                                        if t.lang == crate::i18n::Lang::En { '.' } else { ',' },
-                                        (w % 1000) / 100
-                                    )
+                                    &crate::view::decimal(t.lang, w, 1000)
                                 )
                             ),
                             i < 3,

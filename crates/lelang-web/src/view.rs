@@ -360,6 +360,22 @@ pub(crate) fn see_other(to: &str) -> Response {
 /// Rupiah as Indonesians write it: `Rp2.750.000.000`.
 pub(crate) use lelang_core::text::rupiah;
 
+/// `value` counted in `per` parts of a unit (10: tenths, 1000: per mille) as a number with one
+/// decimal, in the page's language: `decimal(Id, 433, 10)` is `43,3`, in English `43.3`.
+pub(crate) fn decimal(lang: crate::i18n::Lang, value: i64, per: i64) -> String {
+    let per = per.max(1);
+    let sep = if lang == crate::i18n::Lang::En { '.' } else { ',' };
+    let sign = if value < 0 { "-" } else { "" };
+    let v = value.unsigned_abs();
+    let per = per.unsigned_abs();
+    format!("{sign}{}{sep}{}", v / per, v % per * 10 / per)
+}
+
+/// A per-mille figure as a percentage with one decimal (`43,3 %`), or a dash when there is none.
+pub(crate) fn percent(lang: crate::i18n::Lang, permille: Option<i64>) -> String {
+    permille.map_or_else(|| "—".into(), |p| format!("{} %", decimal(lang, p, 10)))
+}
+
 /// A time in the regency's zone, as people there read it: `2026-11-16 08:00 WIB`.
 pub(crate) fn local_time(tenant: &Tenant, t: OffsetDateTime) -> String {
     let offset =

@@ -1,6 +1,6 @@
 //! Benchmark of the unit's dashboard (issue 17): 10,000 tenders' histories on SQLite — each a
 //! plan item, a package, a schedule, an announcement, bids committed, closed and opened, and an
-//! award or a failure (about 12 events a tender) — then the dashboard asked over HTTP one request
+//! award or a failure (about 14 events a tender) — then the dashboard asked over HTTP one request
 //! at a time: p50 and p99 of the JSON figures and of the HTML page with its charts. In the same
 //! run, the baselines: the raw engine answering one aggregate over the same log
 //! (`SELECT event_type, count(*) … GROUP BY event_type`, sqlx on the same file) and a bare axum
@@ -11,6 +11,9 @@
 //! only the log, and deciding 10,000 sealed tenders would take the benchmark's whole budget.
 //!
 //! `cargo bench -p lelang --bench dashboard -- [TENDERS] [REQUESTS]` (defaults 10000, 300).
+
+mod support;
+use support::serve;
 
 use lelang_core::command::Change;
 use lelang_core::dashboard::fixture::{self, Log, Tender, id};
@@ -26,7 +29,6 @@ use lelang_core::store::prelude::*;
 use lelang_store_sqlite::SqliteStore;
 use lelang_trust::note::NoteSigner;
 use lelang_web::log::TransparencyLog;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 use time::macros::{date, datetime};
@@ -166,19 +168,6 @@ async fn fill(store: &SqliteStore, n: usize) -> anyhow::Result<(String, usize)> 
     events += change.events.len();
     store.commit(change).await?;
     Ok((logs[0].0.slug.clone(), events))
-}
-
-async fn serve(router: axum::Router) -> anyhow::Result<SocketAddr> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
-    });
-    Ok(addr)
 }
 
 /// p50 and p99 of `runs` calls, in milliseconds.

@@ -6,6 +6,9 @@
 //! `cargo bench -p lelang --bench tenders -- [TENDERS] [CONNECTIONS] [SECONDS]`
 //! (defaults 10000, 64, 10).
 
+mod support;
+use support::serve;
+
 use lelang_core::Mutation;
 use lelang_core::command::Change;
 use lelang_core::directory::{CreateTenant, CreateWorkUnit, create_tenant, create_work_unit};
@@ -21,7 +24,6 @@ use lelang_core::tender::PublicTender;
 use lelang_store_sqlite::SqliteStore;
 use lelang_trust::note::NoteSigner;
 use lelang_web::log::TransparencyLog;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -221,19 +223,6 @@ async fn fill(store: &SqliteStore, n: usize) -> anyhow::Result<()> {
     }
     store.commit(change).await?;
     Ok(())
-}
-
-async fn serve(router: axum::Router) -> anyhow::Result<SocketAddr> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
-    });
-    Ok(addr)
 }
 
 struct Load {

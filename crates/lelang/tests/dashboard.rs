@@ -349,6 +349,11 @@ async fn the_inbox_lists_what_each_official_must_act_on() {
 
     // The PPK: winners of its own work unit only.
     let mut ppk = app.signed_in("bwi.ppk.dpu").await;
+    let contracts = inbox(&mut ppk).await;
+    assert!(
+        !contracts.is_empty(),
+        "the demo has a winner of DPU without a signed contract"
+    );
     let unit = app
         .store
         .role_grants(
@@ -365,7 +370,7 @@ async fn the_inbox_lists_what_each_official_must_act_on() {
         .iter()
         .find_map(|g| g.work_unit_id)
         .expect("a work unit");
-    for item in inbox(&mut ppk).await {
+    for item in contracts {
         assert_eq!(item["kind"], "contract", "{item}");
         let p = app
             .store

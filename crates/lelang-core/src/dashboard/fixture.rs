@@ -109,45 +109,81 @@ pub struct Tender {
     pub pagu: Rupiah,
 }
 
-/// Its plan item and package, prepared on 2 March 2026.
-pub fn create(log: &mut Log, t: &Tender) {
+/// A plan item (RUP line) of the fixture.
+pub struct Item {
+    /// Its number (its id's).
+    pub n: u128,
+    /// Its category.
+    pub category: Category,
+    /// The method planned.
+    pub method: Method,
+    /// When it is planned to start.
+    pub start: Date,
+    /// Pagu.
+    pub pagu: Rupiah,
+    /// Announced, or still a draft.
+    pub announced: bool,
+}
+
+/// A plan item entered on 2 March 2026.
+pub fn plan_item(log: &mut Log, item: &Item) {
     let at = datetime!(2026-03-02 03:00 UTC);
     log.push(
         at,
         crate::plan::Event::PlanItemCreated {
             plan_item: Box::new(crate::plan::PlanItem {
-                id: id(t.n + 100),
+                id: id(item.n),
                 tenant_id: log.tenant,
                 work_unit_id: log.unit,
                 fiscal_year: 2026,
-                name: format!("Paket {}", t.n),
-                category: t.category,
-                budget_ceiling: t.pagu,
+                name: format!("Paket {}", item.n),
+                category: item.category,
+                budget_ceiling: item.pagu,
                 funding_source: "APBD".into(),
-                planned_method: Method::Tender,
-                planned_start: date!(2026 - 03 - 01),
+                planned_method: item.method,
+                planned_start: item.start,
                 planned_end: date!(2026 - 12 - 31),
                 rule_set: "perpres-46-2025".into(),
-                announced_at: Some(at),
+                announced_at: item.announced.then_some(at),
                 created_at: at,
             }),
         },
     );
+}
+
+/// Package `n`, prepared on 2 March 2026 from plan item `item`.
+pub fn package(log: &mut Log, n: u128, item: u128, hps: Rupiah, pagu: Rupiah) {
     log.push(
-        at,
+        datetime!(2026-03-02 03:00 UTC),
         crate::package::Event::PackageCreated {
-            package_id: id(t.n),
-            plan_item_id: id(t.n + 100),
+            package_id: id(n),
+            plan_item_id: id(item),
             work_unit_id: log.unit,
-            name: format!("Paket {}", t.n),
-            budget_ceiling: t.pagu,
-            owner_estimate: t.hps,
+            name: format!("Paket {n}"),
+            budget_ceiling: pagu,
+            owner_estimate: hps,
             hps_breakdown: Vec::new(),
             location: "Banyuwangi".into(),
             rule_set: "perpres-46-2025".into(),
             repeat_of: None,
         },
     );
+}
+
+/// Its plan item (an announced open tender from 1 March) and package, prepared on 2 March 2026.
+pub fn create(log: &mut Log, t: &Tender) {
+    plan_item(
+        log,
+        &Item {
+            n: t.n + 100,
+            category: t.category,
+            method: Method::Tender,
+            start: date!(2026 - 03 - 01),
+            pagu: t.pagu,
+            announced: true,
+        },
+    );
+    package(log, t.n, t.n + 100, t.hps, t.pagu);
 }
 
 /// Its schedule (as `stages`) and its announcement on 9 March with this deadline.

@@ -202,26 +202,15 @@ fn planned(
     pagu: Rupiah,
     announced: bool,
 ) {
-    let at = datetime!(2026-03-02 03:00 UTC);
-    log.push(
-        at,
-        crate::plan::Event::PlanItemCreated {
-            plan_item: Box::new(crate::plan::PlanItem {
-                id: id(n),
-                tenant_id: id(T),
-                work_unit_id: id(W),
-                fiscal_year: 2026,
-                name: format!("Rencana {n}"),
-                category,
-                budget_ceiling: pagu,
-                funding_source: "APBD".into(),
-                planned_method: method,
-                planned_start: start,
-                planned_end: time::macros::date!(2026 - 12 - 31),
-                rule_set: "perpres-46-2025".into(),
-                announced_at: announced.then_some(at),
-                created_at: at,
-            }),
+    plan_item(
+        log,
+        &Item {
+            n,
+            category,
+            method,
+            start,
+            pagu,
+            announced,
         },
     );
 }
@@ -425,21 +414,7 @@ fn direct_procurement_weighs_on_no_pokja() {
         50 * M,
         true,
     );
-    log.push(
-        datetime!(2026-03-02 03:00 UTC),
-        crate::package::Event::PackageCreated {
-            package_id: id(812),
-            plan_item_id: id(811),
-            work_unit_id: id(W),
-            name: "Langsung".into(),
-            budget_ceiling: 50 * M,
-            owner_estimate: 50 * M,
-            hps_breakdown: Vec::new(),
-            location: "Banyuwangi".into(),
-            rule_set: "perpres-46-2025".into(),
-            repeat_of: None,
-        },
-    );
+    package(&mut log, 812, 811, 50 * M, 50 * M);
     let l = log.ledger();
     let f = capacity::forecast(&l, id(T), 1, date!(2026 - 03 - 25), 2, &weights(""), &weights);
     assert!(

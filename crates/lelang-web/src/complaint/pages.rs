@@ -69,7 +69,7 @@ pub(crate) fn facts(t: &Tr, f: &complaint::figures::Figures) -> Vec<(String, Str
                 f.settled_by_mediation,
                 f.mediated,
                 f.settled_permille
-                    .map(|p| format!(" ({},{} %)", p / 10, p % 10))
+                    .map(|p| format!(" ({})", crate::view::percent(t.lang, i64::try_from(p).ok())))
                     .unwrap_or_default()
             ),
         ),

@@ -170,17 +170,13 @@ async fn page(
     Ok(private(render(StatusCode::OK, &page)))
 }
 
+/// A cell a spreadsheet would run as a formula is written as text (CSV injection); the `csv`
+/// writer does the quoting.
 fn csv_cell(s: &str) -> String {
-    // A cell a spreadsheet would run as a formula is quoted as text (CSV injection).
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {
         s.to_owned()
-    };
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
     }
 }
 
@@ -193,25 +189,24 @@ pub(super) async fn dashboard_csv(
 ) -> Result<Response, ApiError> {
     let t = crate::view::tr(&state, ctx.lang);
     let b = build(&state, &ctx, &t, &slug, &q).await?;
-    let mut out = String::new();
-    for (l, v) in headline(&t, &b.figures) {
-        out.push_str(&format!(
-            "{},{},{}\n",
-            csv_cell(&t.get("dashboard-headline")),
-            csv_cell(&l),
-            csv_cell(&v)
-        ));
-    }
-    for s in &b.sections {
-        for r in &s.rows {
-            let cells: Vec<String> = std::iter::once(s.title.as_str())
-                .chain(r.iter().map(String::as_str))
-                .map(csv_cell)
-                .collect();
-            out.push_str(&cells.join(","));
-            out.push('\n');
-        }
-    }
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let heading = t.get("dashboard-headline");
+    let written: Result<(), csv::Error> = headline(&t, &b.figures)
+        .iter()
+        .try_for_each(|(l, v)| w.write_record([csv_cell(&heading), csv_cell(l), csv_cell(v)]))
+        .and_then(|()| {
+            b.sections.iter().try_for_each(|s| {
+                s.rows.iter().try_for_each(|r| {
+                    w.write_record(std::iter::once(csv_cell(&s.title)).chain(r.iter().map(|c| csv_cell(c))))
+                })
+            })
+        });
+    let out = written
+        .map_err(|e| ApiError::Internal(e.to_string()))
+        .and_then(|()| w.into_inner().map_err(|e| ApiError::Internal(e.to_string())))?;
     let mut r = (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -306,10 +301,7 @@ fn compare_sections(t: &Tr, names: &[String], figures: &[Figures]) -> Vec<Sectio
         v.map_or_else(|| "—".into(), |v| v.to_string())
     }
     fn tenths(lang: Lang, v: Option<i64>) -> String {
-        v.map_or_else(
-            || "—".into(),
-            |v| format!("{}{}{}", v / 10, if lang == Lang::En { '.' } else { ',' }, v % 10),
-        )
+        v.map_or_else(|| "—".into(), |v| crate::view::decimal(lang, v, 10))
     }
     let measures: [Measure; 5] = [
         ("dashboard-tenders", |f| Some(i64::from(f.tenders)), plain),
@@ -359,4 +351,16 @@ fn compare_sections(t: &Tr, names: &[String], figures: &[Figures]) -> Vec<Sectio
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_written_as_text() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_cell("-0,5 %"), "'-0,5 %");
+        assert_eq!(csv_cell("Rp1.000"), "Rp1.000");
+    }
 }
