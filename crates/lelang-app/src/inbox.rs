@@ -5,6 +5,7 @@
 use crate::dashboard::Dashboard;
 use crate::{App, AppError};
 use lelang_core::dashboard::Stage;
+use lelang_core::handover::Status;
 use lelang_core::ids::{ComplaintId, PackageId};
 use lelang_core::model::Tenant;
 use lelang_core::policy::Actor;
@@ -16,7 +17,37 @@ use time::OffsetDateTime;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Item {
-    /// A package has no pokja yet (the ULP head).
+    /// A package handed over waits for the review (the ULP head).
+    HandoverToReview {
+        /// The package.
+        package_id: PackageId,
+        /// What is bought.
+        name: String,
+    },
+    /// A package of one's work unit was returned with notes (the PPK).
+    HandoverReturned {
+        /// The package.
+        package_id: PackageId,
+        /// What is bought.
+        name: String,
+    },
+    /// A package of one's work unit is not handed over yet (the PPK).
+    HandOver {
+        /// The package.
+        package_id: PackageId,
+        /// What is bought.
+        name: String,
+    },
+    /// Messages in a package's conversation mention the reader since they last wrote there.
+    Mentioned {
+        /// The package.
+        package_id: PackageId,
+        /// What is bought.
+        name: String,
+        /// How many.
+        count: u32,
+    },
+    /// A package accepted by the unit has no pokja yet (the ULP head).
     AssignPokja {
         /// The package.
         package_id: PackageId,
@@ -122,12 +153,54 @@ pub async fn items(
     }
     dash.catch_up(app.store.as_ref()).await?;
     let ledger = dash.ledger().await;
+    let handovers = app.store.handovers(tenant.id).await?;
+    let status_of = |p: PackageId| handovers.iter().find(|h| h.package_id == p).map(|h| h.status);
+    let name_of = |p: PackageId| {
+        ledger
+            .tenders()
+            .find(|t| t.package_id == p)
+            .map(|t| t.name.clone())
+            .unwrap_or_default()
+    };
+    // Mentions since the reader last wrote in that package's conversation, by package.
+    let mut mentioned: Vec<(PackageId, u32)> = Vec::new();
+    for m in app.store.messages_mentioning(tenant.id, u.user_id).await? {
+        if m.author == u.user_id {
+            mentioned.retain(|(p, _)| *p != m.package_id);
+        } else if m.mentions.contains(&u.user_id) {
+            match mentioned.iter_mut().find(|(p, _)| *p == m.package_id) {
+                Some((_, n)) => *n += 1,
+                None => mentioned.push((m.package_id, 1)),
+            }
+        }
+    }
+    for (package_id, count) in mentioned {
+        out.push(Item::Mentioned {
+            package_id,
+            name: name_of(package_id),
+            count,
+        });
+    }
     for t in ledger.tenders().filter(|t| t.tenant_id == tenant.id) {
         let (package_id, name) = (t.package_id, t.name.clone());
         let stage = t.stage();
+        let handover = status_of(package_id);
         match u.role {
-            Role::UlpHead if stage == Stage::Preparation && t.pokja.is_empty() => {
-                out.push(Item::AssignPokja { package_id, name });
+            Role::UlpHead if stage == Stage::Preparation && t.pokja.is_empty() => match handover {
+                Some(Status::Accepted) => out.push(Item::AssignPokja { package_id, name }),
+                Some(Status::Submitted) => out.push(Item::HandoverToReview { package_id, name }),
+                _ => {}
+            },
+            Role::CommitmentOfficer
+                if u.work_unit_id == Some(t.work_unit_id)
+                    && stage == Stage::Preparation
+                    && t.pokja.is_empty() =>
+            {
+                match handover {
+                    None => out.push(Item::HandOver { package_id, name }),
+                    Some(Status::Returned) => out.push(Item::HandoverReturned { package_id, name }),
+                    _ => {}
+                }
             }
             Role::PokjaMember if t.pokja.contains(&u.user_id) => {
                 if t.objections > t.objections_answered && stage != Stage::Cancelled {

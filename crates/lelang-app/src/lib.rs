@@ -25,6 +25,7 @@ pub mod dashboard;
 pub mod document;
 pub mod evaluation;
 pub mod execution;
+pub mod handover;
 pub mod inbox;
 pub mod log;
 pub mod objection;

@@ -75,7 +75,8 @@ pub async fn assign(
     let (candidates, assignments) = ranked(app, tenant).await?;
     let eligible: Vec<UserId> = candidates.iter().map(|c| c.user_id).collect();
     let existing = assignments.iter().find(|a| a.package_id == pkg.id);
-    app.run(|cx| assign_pokja(actor, &pkg, chosen, &eligible, existing, cx))
+    let accepted = lelang_core::handover::is_accepted(app.store.handover(pkg.id).await?.as_ref());
+    app.run(|cx| assign_pokja(actor, &pkg, accepted, chosen, &eligible, existing, cx))
         .await
 }
 

@@ -111,6 +111,10 @@ id_type!(
     CaseId
 );
 id_type!(
+    /// One message of a package's conversation.
+    MessageId
+);
+id_type!(
     /// One appeal (sanggah banding) of a bidder against the answer to its objection.
     AppealId
 );

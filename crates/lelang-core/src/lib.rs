@@ -25,6 +25,7 @@ pub mod execution;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod fresh;
+pub mod handover;
 pub mod ids;
 pub mod model;
 pub mod mutation;

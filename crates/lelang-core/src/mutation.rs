@@ -7,8 +7,8 @@
 use crate::sealing::opening;
 use crate::{
     appeal, award_letter, calendar, cancellation, case, clarification, complaint, contract, directory,
-    document, evaluation, execution, objection, package, period, plan, pokja, sealing, second_factor,
-    submission, tender, vendor,
+    document, evaluation, execution, handover, objection, package, period, plan, pokja, sealing,
+    second_factor, submission, tender, vendor,
 };
 
 /// Writes the top-level enum over each stage's `Mutation` and its conversions.

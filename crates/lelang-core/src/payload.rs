@@ -11,8 +11,8 @@ use crate::privacy::EventRules;
 use crate::sealing::opening;
 use crate::{
     appeal, award_letter, calendar, cancellation, case, clarification, complaint, contract, directory,
-    document, evaluation, execution, objection, package, period, plan, pokja, sealing, second_factor,
-    submission, tender, vendor,
+    document, evaluation, execution, handover, objection, package, period, plan, pokja, sealing,
+    second_factor, submission, tender, vendor,
 };
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};

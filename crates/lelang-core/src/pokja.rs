@@ -72,10 +72,11 @@ fn invalid(field: &'static str, code: &'static str) -> CommandError {
 }
 
 /// The ULP head assigns a pokja of 3 or 5 distinct pokja members of the regency to a package that
-/// has none yet.
+/// has none yet, once the unit has `accepted` its hand-over (see [`crate::handover`]).
 pub fn assign_pokja(
     actor: &Actor,
     package: &Package,
+    accepted: bool,
     members: &[UserId],
     eligible: &[UserId],
     existing: Option<&PokjaAssignment>,
@@ -88,6 +89,9 @@ pub fn assign_pokja(
         .ok_or(CommandError::Denied(Denied::Unauthenticated))?;
     if existing.is_some() {
         return Err(invalid("package_id", "pokja-already-assigned"));
+    }
+    if !accepted {
+        return Err(invalid("package_id", "handover-not-accepted"));
     }
     let mut distinct = members.to_vec();
     distinct.sort();

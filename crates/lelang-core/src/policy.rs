@@ -132,6 +132,9 @@ pub enum Action {
     /// Read the unit's dashboard: the pokja's load and every red flag, before the award too (the
     /// regency's ULP head and auditors; everyone else gets the public dashboard).
     ViewUnitDashboard(TenantId),
+    /// Read every package's hand-over and conversation of a regency (its participants read their
+    /// own packages': see [`crate::handover::may_read`]).
+    ReadConversations(TenantId),
     /// Cancel a tender before its award (the budget holder of the work unit that pays for it).
     CancelTender {
         /// The regency.
@@ -242,7 +245,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::ViewParticipants(t) => u.role == Role::Auditor && own_tenant(t),
         Action::ViewEvaluation(t) => u.role == Role::Auditor && own_tenant(t),
         Action::HandleComplaints(t) => u.role == Role::Auditor && own_tenant(t),
-        Action::ViewUnitDashboard(t) => matches!(u.role, Role::UlpHead | Role::Auditor) && own_tenant(t),
+        Action::ViewUnitDashboard(t) | Action::ReadConversations(t) => {
+            matches!(u.role, Role::UlpHead | Role::Auditor) && own_tenant(t)
+        }
         Action::CancelTender { tenant, work_unit } => {
             u.role == Role::BudgetHolder && own_tenant(tenant) && u.work_unit_id == Some(work_unit)
         }

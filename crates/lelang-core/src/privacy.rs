@@ -35,6 +35,9 @@ pub enum Confidential {
     Evaluation,
     /// A complaint's text, notes, files and complainant: the regency's auditors only.
     Complaint,
+    /// Officials' working conversation on a package (its hand-over's notes, its messages): its
+    /// participants on its page, the ULP head and auditors on the log.
+    Conversation,
 }
 
 /// How one field appears on the public log.
@@ -89,6 +92,8 @@ pub mod table {
     pub const EVALUATION: Visibility = Visibility::Commit(Confidential::Evaluation);
     /// Committed always: a complaint's contents and complainant.
     pub const COMPLAINT: Visibility = Visibility::Commit(Confidential::Complaint);
+    /// Committed always: officials' working conversation on a package.
+    pub const CONVERSATION: Visibility = Visibility::Commit(Confidential::Conversation);
 }
 
 /// Writes a struct's rules and a pattern that names each of its fields, so that a field added to
@@ -164,6 +169,7 @@ pub fn markdown<'a>(events: impl IntoIterator<Item = &'a EventRules>) -> String 
             Confidential::Membership => "pokja membership",
             Confidential::Evaluation => "evaluation",
             Confidential::Complaint => "complaint",
+            Confidential::Conversation => "conversation",
         }
     }
     fn rows(out: &mut String, prefix: &str, rules: &[Rule]) {

@@ -15,6 +15,8 @@ macro_rules! for_each_stage {
             Calendar => calendar,
             /// Packages and their owner's estimate.
             Package => package,
+            /// Packages handed over to the procurement unit, and their conversations.
+            Handover => handover,
             /// Pokja assignment and declarations.
             Pokja => pokja,
             /// A tender's schedule and announcement.

@@ -352,6 +352,19 @@ pub trait PlanStore: Send + Sync + 'static {
         &self,
         package: PackageId,
     ) -> Result<Option<crate::pokja::PokjaAssignment>, StoreError>;
+    /// A package's hand-over to the procurement unit, once submitted.
+    async fn handover(&self, package: PackageId) -> Result<Option<crate::handover::Handover>, StoreError>;
+    /// A regency's hand-overs.
+    async fn handovers(&self, tenant: TenantId) -> Result<Vec<crate::handover::Handover>, StoreError>;
+    /// A package's conversation, oldest first.
+    async fn package_messages(&self, package: PackageId)
+    -> Result<Vec<crate::handover::Message>, StoreError>;
+    /// A regency's messages that mention someone or that `user` wrote, oldest first (the inbox).
+    async fn messages_mentioning(
+        &self,
+        tenant: TenantId,
+        user: crate::ids::UserId,
+    ) -> Result<Vec<crate::handover::Message>, StoreError>;
     /// One package's tender setup, once set.
     async fn tender_setup(
         &self,

@@ -43,6 +43,7 @@ pub async fn apply<D: Db>(tx: &mut D, m: &Mutation, span: (i64, i64)) -> Result<
         Mutation::Plan(m) => plan(tx, m).await,
         Mutation::Calendar(m) => calendar(tx, m).await,
         Mutation::Package(m) => package(tx, m).await,
+        Mutation::Handover(m) => handover(tx, m).await,
         Mutation::Pokja(m) => pokja(tx, m).await,
         Mutation::Tender(m) => tender(tx, m).await,
         Mutation::Vendor(m) => vendor(tx, m).await,
@@ -285,6 +286,17 @@ async fn evaluation<D: Db>(tx: &mut D, m: &lelang_core::evaluation::Mutation) ->
             evaluation,
             expected_version,
         } => crate::evaluation::put_evaluation(tx, evaluation, *expected_version).await,
+    }
+}
+
+async fn handover<D: Db>(tx: &mut D, m: &lelang_core::handover::Mutation) -> Result<(), ApplyError> {
+    use lelang_core::handover::Mutation;
+    match m {
+        Mutation::SaveHandover {
+            handover,
+            read_version,
+        } => crate::handover::save_handover(tx, handover, *read_version).await,
+        Mutation::InsertMessage(msg) => crate::handover::insert_message(tx, msg).await,
     }
 }
 

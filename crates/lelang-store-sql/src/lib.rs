@@ -30,6 +30,8 @@ pub mod contract;
 pub mod dialect;
 pub mod directory;
 pub mod evaluation;
+/// Hand-overs of packages to the procurement unit, and packages' conversations.
+pub mod handover;
 pub mod log;
 pub mod objection;
 pub mod ocds;
@@ -505,6 +507,43 @@ macro_rules! sql_store {
         tenant: TenantId,
     ) -> Result<Vec<lelang_core::tender::TenderSetup>, StoreError> {
         $crate::plan::tender_setups(&mut &self.reader, tenant)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn handover(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Option<lelang_core::handover::Handover>, StoreError> {
+        $crate::handover::handover(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn handovers(
+        &self,
+        tenant: lelang_core::ids::TenantId,
+    ) -> Result<Vec<lelang_core::handover::Handover>, StoreError> {
+        $crate::handover::handovers(&mut &self.reader, tenant)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn package_messages(
+        &self,
+        package: lelang_core::ids::PackageId,
+    ) -> Result<Vec<lelang_core::handover::Message>, StoreError> {
+        $crate::handover::messages(&mut &self.reader, package)
+            .await
+            .map_err($crate::store_error)
+    }
+
+    async fn messages_mentioning(
+        &self,
+        tenant: lelang_core::ids::TenantId,
+        user: lelang_core::ids::UserId,
+    ) -> Result<Vec<lelang_core::handover::Message>, StoreError> {
+        $crate::handover::mentioning(&mut &self.reader, tenant, user)
             .await
             .map_err($crate::store_error)
     }

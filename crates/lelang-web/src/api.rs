@@ -345,6 +345,7 @@ pub(crate) fn may_see(
         (Confidential::Membership, Some(t)) => authorize(actor, Action::ViewPackages(t)).is_ok(),
         (Confidential::Evaluation, Some(t)) => authorize(actor, Action::ViewEvaluation(t)).is_ok(),
         (Confidential::Complaint, Some(t)) => authorize(actor, Action::HandleComplaints(t)).is_ok(),
+        (Confidential::Conversation, Some(t)) => authorize(actor, Action::ReadConversations(t)).is_ok(),
         (_, None) => authorize(actor, Action::ManageTenants).is_ok(),
     }
 }
@@ -859,6 +860,8 @@ async fn revoke_token(
         crate::log::inclusion, crate::log::consistency, crate::plan::list_items, crate::plan::create_items,
         crate::plan::import_items, crate::plan::announce_plan, crate::calendar::list, crate::calendar::set,
         crate::calendar::remove, crate::package::list, crate::package::create_api, crate::pokja::workload,
+        crate::handover::get_api, crate::handover::submit_api, crate::handover::return_api,
+        crate::handover::accept_api, crate::handover::message_api,
         crate::pokja::assign_api, crate::pokja::replace_api, crate::pokja::declare_api, crate::tender::get_api, crate::tender::setup_api,
         crate::tender::change_api, crate::tender::requirements_api, crate::announce::list_api, crate::announce::detail_api,
         crate::announce::join_api, crate::announce::ask_api, crate::announce::announce_api,

@@ -22,6 +22,7 @@ pub mod error;
 pub mod evaluation;
 pub mod execution;
 mod files;
+pub mod handover;
 pub mod i18n;
 pub mod input;
 pub mod limits;
@@ -266,6 +267,7 @@ pub fn routes(config: &WebConfig) -> Routes {
         .merge(calendar::routes())
         .merge(package::routes())
         .merge(pokja::routes())
+        .merge(handover::routes())
         .merge(tender::routes())
         .merge(document::routes(config))
         .merge(sealing::routes(config))

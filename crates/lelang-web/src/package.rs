@@ -235,10 +235,28 @@ async fn page_view(
     let shown = visible.iter().filter(|v| **v).count();
     log_breakdown_read(state, ctx, &tenant, shown > 0, shown).await?;
     let breakdown = shown > 0;
+    let handovers = state.store.handovers(tenant.id).await?;
+    let pokja = state.store.pokja_assignments(tenant.id).await?;
+    let handover_of = |p: &Package| {
+        let status = handovers
+            .iter()
+            .find(|h| h.package_id == p.id)
+            .map_or("not_submitted", |h| h.status.code());
+        let c = lelang_core::handover::Conversation {
+            package: p,
+            pokja: pokja.iter().find(|a| a.package_id == p.id),
+            people: &[],
+        };
+        (
+            t.get(&format!("handover-status-{status}")),
+            lelang_core::handover::may_read(&ctx.actor, c),
+        )
+    };
     let rows = packages
         .iter()
         .zip(visible)
         .map(|(p, breakdown)| PackageRow {
+            handover: handover_of(p),
             id: p.id.to_string(),
             name: p.name.clone(),
             location: p.location.clone(),

@@ -310,9 +310,18 @@ async fn view(
                 .map_or(0, |m| m.weighted_permille)
         };
         let suggested = lelang_core::pokja::suggest(&candidates, |id| weighted(&id));
+        // Only packages whose hand-over the unit accepted are given a pokja.
+        let accepted: Vec<PackageId> = state
+            .store
+            .handovers(tenant.id)
+            .await?
+            .iter()
+            .filter(|h| h.status == lelang_core::handover::Status::Accepted)
+            .map(|h| h.package_id)
+            .collect();
         packages
             .iter()
-            .filter(|p| !assignments.iter().any(|a| a.package_id == p.id))
+            .filter(|p| !assignments.iter().any(|a| a.package_id == p.id) && accepted.contains(&p.id))
             .map(|p| AssignRow {
                 id: p.id.to_string(),
                 name: p.name.clone(),

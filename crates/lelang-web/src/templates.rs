@@ -285,6 +285,8 @@ pub struct PackageRow {
     pub pagu: String,
     pub hps: String,
     pub lines: Vec<String>,
+    /// The hand-over's status in words, and whether the reader may open it.
+    pub handover: (String, bool),
 }
 
 #[derive(Template)]
@@ -878,5 +880,6 @@ pub struct ContractPage {
 
 mod dashboard;
 mod disputes;
+pub mod handover;
 pub use dashboard::*;
 pub use disputes::*;

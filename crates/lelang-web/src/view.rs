@@ -76,6 +76,10 @@ pub(crate) fn safe_next(next: Option<&str>) -> Option<String> {
 
 /// Success messages that may appear after a redirect (`?ok=`): only these keys, never free text.
 pub(crate) const FLASH_KEYS: &[&str] = &[
+    "handover-submitted-done",
+    "handover-returned-done",
+    "handover-accepted-done",
+    "message-posted",
     "signed-out",
     "account-password-changed",
     "tenants-created",

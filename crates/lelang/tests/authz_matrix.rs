@@ -108,6 +108,17 @@ const PACKAGE_VIEWERS: Allowed = Allowed {
     other: &[Role::PlatformAdmin],
     anonymous: false,
 };
+/// A package before its pokja: its PPK and the ULP head take part, auditors read.
+const HANDOVER_READERS: Allowed = Allowed {
+    own: &[Role::CommitmentOfficer, Role::UlpHead, Role::Auditor],
+    other: &[],
+    anonymous: false,
+};
+const CONVERSATION: Allowed = Allowed {
+    own: &[Role::CommitmentOfficer, Role::UlpHead],
+    other: &[],
+    anonymous: false,
+};
 const ULP_HEAD: Allowed = Allowed {
     own: &[Role::UlpHead],
     other: &[],
@@ -673,6 +684,78 @@ fn cases() -> Vec<Case> {
             POKJA,
             S::SEE_OTHER,
         ),
+        // The hand-over: the unit's PPK submits, the ULP head returns or accepts, they write to
+        // each other (with the pokja, once assigned); auditors read.
+        c(
+            "GET",
+            "/api/v1/tenants/{slug}/packages/{id}/handover",
+            true,
+            HANDOVER_READERS,
+            S::OK,
+        ),
+        c(
+            "GET",
+            "/t/{slug}/packages/{id}/handover",
+            false,
+            HANDOVER_READERS,
+            S::OK,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/packages/{id}/handover",
+            true,
+            UNIT_PPK,
+            S::CREATED,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/handover",
+            false,
+            UNIT_PPK,
+            S::SEE_OTHER,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/packages/{id}/handover/return",
+            true,
+            ULP_HEAD,
+            S::OK,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/handover/return",
+            false,
+            ULP_HEAD,
+            S::SEE_OTHER,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/packages/{id}/handover/accept",
+            true,
+            ULP_HEAD,
+            S::OK,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/handover/accept",
+            false,
+            ULP_HEAD,
+            S::SEE_OTHER,
+        ),
+        c(
+            "POST",
+            "/api/v1/tenants/{slug}/packages/{id}/messages",
+            true,
+            CONVERSATION,
+            S::CREATED,
+        ),
+        c(
+            "POST",
+            "/t/{slug}/packages/{id}/messages",
+            false,
+            CONVERSATION,
+            S::SEE_OTHER,
+        ),
         // The tender's method and schedule: its pokja sets and changes them, officials read them.
         c(
             "POST",
@@ -898,6 +981,30 @@ fn fill(
                 t.other_packages[k].as_str()
             }
         }
+        "/api/v1/tenants/{slug}/packages/{id}/handover"
+        | "/t/{slug}/packages/{id}/handover"
+        | "/api/v1/tenants/{slug}/packages/{id}/handover/return"
+        | "/t/{slug}/packages/{id}/handover/return"
+        | "/api/v1/tenants/{slug}/packages/{id}/handover/accept"
+        | "/t/{slug}/packages/{id}/handover/accept"
+        | "/api/v1/tenants/{slug}/packages/{id}/messages"
+        | "/t/{slug}/packages/{id}/messages" => {
+            let k = match (case.method, case.template) {
+                ("GET", _) => 13,
+                (_, "/api/v1/tenants/{slug}/packages/{id}/handover") => 7,
+                (_, "/t/{slug}/packages/{id}/handover") => 8,
+                (_, "/api/v1/tenants/{slug}/packages/{id}/handover/return") => 9,
+                (_, "/t/{slug}/packages/{id}/handover/return") => 10,
+                (_, "/api/v1/tenants/{slug}/packages/{id}/handover/accept") => 11,
+                (_, "/t/{slug}/packages/{id}/handover/accept") => 12,
+                _ => 13,
+            };
+            if scope == Scope::Own {
+                t.own_packages[k].as_str()
+            } else {
+                t.other_packages[k].as_str()
+            }
+        }
         "/api/v1/tenants/{slug}/packages/{id}/tender"
         | "/t/{slug}/packages/{id}/tender"
         | "/api/v1/tenants/{slug}/packages/{id}/tender/schedule-change"
@@ -1045,6 +1152,35 @@ fn fill(
                 ("breakdown", "Pekerjaan tanah; 300; m3; 150.000".into()),
             ],
         ),
+        ("POST", "/api/v1/tenants/{slug}/packages/{id}/handover") => (
+            Some(json!({"checklist": {
+                "specification": "KAK 027/1/2028", "owner_estimate": "HPS 027/2/2028",
+                "draft_contract": "Kontrak 027/3/2028", "budget_document": "DPA 2028"}})),
+            vec![],
+        ),
+        ("POST", "/t/{slug}/packages/{id}/handover") => (
+            None,
+            vec![
+                ("item-specification", "KAK 027/1/2028".into()),
+                ("item-owner_estimate", "HPS 027/2/2028".into()),
+                ("item-draft_contract", "Kontrak 027/3/2028".into()),
+                ("item-budget_document", "DPA 2028".into()),
+            ],
+        ),
+        ("POST", "/api/v1/tenants/{slug}/packages/{id}/handover/return") => (
+            Some(json!({"notes": "Rancangan kontrak perlu diperbaiki."})),
+            vec![],
+        ),
+        ("POST", "/t/{slug}/packages/{id}/handover/return") => (
+            None,
+            vec![("notes", "Rancangan kontrak perlu diperbaiki.".into())],
+        ),
+        ("POST", "/api/v1/tenants/{slug}/packages/{id}/messages") => {
+            (Some(json!({"body": format!("Pesan matriks {unique}")})), vec![])
+        }
+        ("POST", "/t/{slug}/packages/{id}/messages") => {
+            (None, vec![("body", format!("Pesan matriks {unique}"))])
+        }
         ("POST", "/api/v1/tenants/{slug}/packages/{id}/pokja") => {
             (Some(json!({"members": t.own_pokja})), vec![])
         }
@@ -1230,7 +1366,7 @@ async fn pokja_fixtures(
     let unit = g.work_unit_id.expect("unit");
     let tenant = g.tenant_id.expect("tenant");
     let ppk = actor(u, g);
-    let items: Vec<NewPlanItem> = (0..7)
+    let items: Vec<NewPlanItem> = (0..14)
         .map(|i| NewPlanItem {
             fiscal_year: 2028,
             name: format!("Paket pokja {i}"),
@@ -1290,9 +1426,41 @@ async fn pokja_fixtures(
     }
     let (u, g) = as_user(ulp).await;
     let ulp = actor(u, g);
+    // Hand-overs: 0–6 accepted (0 and 1 wait for their pokja); 7 and 8 not handed over (for the
+    // submission's rows); 9–12 submitted (for the return's and the acceptance's); 13 has none.
+    let checklist: Vec<lelang_core::handover::Entry> = lelang_core::handover::Item::ALL
+        .iter()
+        .map(|i| lelang_core::handover::Entry {
+            item: *i,
+            reference: format!("027/{}/2028", i.code()),
+        })
+        .collect();
+    let mut accepted = Vec::new();
+    for (i, p) in packages.iter().enumerate() {
+        if matches!(i, 7 | 8 | 13) {
+            continue;
+        }
+        let (h, c) =
+            lelang_core::handover::submit(&ppk, p, None, &checklist, "", &common::cx(now)).expect("submit");
+        app.store.commit(c.lift()).await.expect("submit");
+        if i < 7 {
+            let (h, c) = lelang_core::handover::accept(&ulp, &h, &common::cx(now)).expect("accept");
+            app.store.commit(c.lift()).await.expect("accept");
+            accepted.push(h);
+        }
+    }
     let mut assignments = Vec::new();
-    for p in &packages[2..] {
-        let (a, c) = assign_pokja(&ulp, p, &members, &members, None, &common::cx(now)).expect("assign");
+    for (p, h) in packages[2..7].iter().zip(&accepted[2..]) {
+        let (a, c) = assign_pokja(
+            &ulp,
+            p,
+            lelang_core::handover::is_accepted(Some(h)),
+            &members,
+            &members,
+            None,
+            &common::cx(now),
+        )
+        .expect("assign");
         app.store.commit(c.lift()).await.expect("assign");
         assignments.push(a);
     }
@@ -1483,8 +1651,16 @@ async fn tender_fixtures(
         .expect("package");
         store.commit(c.lift()).await.expect("package");
         ids.push(pkg.id.to_string());
-        let (mut assignment, c) =
-            assign_pokja(&ulp, &pkg, &member_ids, &member_ids, None, &common::cx(now)).expect("assign");
+        let (mut assignment, c) = assign_pokja(
+            &ulp,
+            &pkg,
+            true, // the hand-over is the subject of its own rows
+            &member_ids,
+            &member_ids,
+            None,
+            &common::cx(now),
+        )
+        .expect("assign");
         store.commit(c.lift()).await.expect("assign");
         if i == 5 {
             continue; // the draft

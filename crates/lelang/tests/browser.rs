@@ -298,12 +298,28 @@ async fn every_role_signs_in_and_sees_its_home_page() {
         assert_eq!(d.query(By::Css(".flash")).first().await?.text().await?, "Paket disiapkan.");
         assert!(d.source().await?.contains("Rp115.000.000"), "HPS = 45 jt + 70 jt");
         d.screenshot(&shots.join("packages-ppk.png")).await?;
+        // It is handed over to the unit with its checklist (the hand-over's own scenario is
+        // `from_package_to_addendum_as_new_users_would`).
+        d.find(By::XPath("//tr[contains(., 'Rp115.000.000')]//a[contains(@href, '/handover')]"))
+            .await?
+            .click()
+            .await?;
+        d.query(By::Id("item-specification")).first().await?;
+        for item in ["specification", "owner_estimate", "draft_contract", "budget_document"] {
+            d.find(By::Id(format!("item-{item}"))).await?.send_keys("027/401/429.107/2026").await?;
+        }
+        d.find(By::Css("#handover-submit button")).await?.click().await?;
+        self::flash(&d, "Paket diserahkan ke UKPBJ.").await?;
         d.find(By::Id("sign-out")).await?.click().await?;
         d.query(By::Id("sign-in")).first().await?;
 
-        // The ULP head assigns a pokja, taking the suggested least-loaded members; a member declares.
+        // The ULP head accepts it, then assigns a pokja, taking the suggested least-loaded
+        // members; a member declares.
         sign_in(&d, &app, &base, "bwi.ulp").await?;
         d.query(By::Css("h1[data-role]")).first().await?;
+        d.find(By::Css("#inbox a[href$='/handover']")).await?.click().await?;
+        d.query(By::Id("handover-accept")).first().await?.click().await?;
+        self::flash(&d, "Paket diterima. Pokja dapat ditetapkan.").await?;
         d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
         d.screenshot(&shots.join("pokja-ulp.png")).await?;
         let assigned_before: Vec<_> = app
@@ -494,17 +510,72 @@ async fn from_package_to_addendum_as_new_users_would() {
         flash(&d, "Dokumen diterbitkan.").await?;
         assert!(d.source().await?.contains("kak-konsultan-pengawas.pdf"));
         d.screenshot(&shots.join("tender-documents-ppk.png")).await?;
-        sign_out(&d).await?;
-
-        // The ULP head assigns the pokja the system suggests (the least loaded).
-        sign_in(&d, &app, &base, "bwi.ulp").await?;
-        d.query(By::Css("h1[data-role]")).first().await?;
-        d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
         let package_id = package_path
             .trim_start_matches("/t/banyuwangi/packages/")
             .trim_end_matches("/tender")
             .to_owned();
-        d.find(By::Css(format!("form[action='/t/banyuwangi/packages/{package_id}/pokja'] button.assign")))
+        let handover = format!("/t/banyuwangi/packages/{package_id}/handover");
+
+        // The PPK hands it over to the unit with the readiness checklist, from the packages list.
+        d.goto(format!("{base}/t/banyuwangi/packages")).await?;
+        d.find(By::Css(format!("a[href='{handover}']"))).await?.click().await?;
+        d.query(By::Id("item-specification")).first().await?;
+        for (item, reference) in [
+            ("specification", "KAK No. 027/311/429.107/2026, 14 Oktober 2026"),
+            ("owner_estimate", "Penetapan HPS No. 027/312/429.107/2026"),
+            ("draft_contract", "Rancangan kontrak No. 027/313/429.107/2026"),
+            ("budget_document", "DPA-SKPD 1.03.01 Tahun 2026"),
+        ] {
+            d.find(By::Id(format!("item-{item}"))).await?.send_keys(reference).await?;
+        }
+        d.find(By::Css("#handover-submit button")).await?.click().await?;
+        flash(&d, "Paket diserahkan ke UKPBJ.").await?;
+        sign_out(&d).await?;
+
+        // The ULP head finds it in the inbox and returns it with a note.
+        sign_in(&d, &app, &base, "bwi.ulp").await?;
+        d.find(By::Css(format!("#inbox a[href='{handover}']"))).await?.click().await?;
+        d.query(By::Id("handover-checklist")).first().await?;
+        d.find(By::Id("return-notes"))
+            .await?
+            .send_keys("Rancangan kontrak belum memuat jaminan pemeliharaan.")
+            .await?;
+        d.screenshot(&shots.join("handover-review.png")).await?;
+        d.find(By::Css("#handover-return button")).await?.click().await?;
+        flash(&d, "Paket dikembalikan ke PPK dengan catatan.").await?;
+        sign_out(&d).await?;
+
+        // The PPK reads the note, fixes the draft contract and hands it over again.
+        sign_in(&d, &app, &base, "bwi.ppk.dpu").await?;
+        d.find(By::Css(format!("#inbox a[href='{handover}']"))).await?.click().await?;
+        let notes = d.query(By::Id("handover-notes")).first().await?.text().await?;
+        assert!(notes.contains("jaminan pemeliharaan"), "{notes}");
+        let contract = d.find(By::Id("item-draft_contract")).await?;
+        contract.clear().await?;
+        contract
+            .send_keys("Rancangan kontrak No. 027/313/429.107/2026 (revisi 1)")
+            .await?;
+        d.find(By::Id("note"))
+            .await?
+            .send_keys("Pasal jaminan pemeliharaan 5% ditambahkan.")
+            .await?;
+        d.screenshot(&shots.join("handover-returned-ppk.png")).await?;
+        d.find(By::Css("#handover-submit button")).await?.click().await?;
+        flash(&d, "Paket diserahkan ke UKPBJ.").await?;
+        sign_out(&d).await?;
+
+        // The ULP head accepts it and, from there, assigns the pokja the system suggests (the
+        // least loaded).
+        sign_in(&d, &app, &base, "bwi.ulp").await?;
+        d.find(By::Css(format!("#inbox a[href='{handover}']"))).await?.click().await?;
+        d.query(By::Id("handover-accept")).first().await?.click().await?;
+        flash(&d, "Paket diterima. Pokja dapat ditetapkan.").await?;
+        let steps = d.find_all(By::Css("#history + ol li")).await?;
+        assert_eq!(steps.len(), 4, "submitted, returned, submitted, accepted");
+        d.screenshot(&shots.join("handover-accepted.png")).await?;
+        d.find(By::Id("handover-assign")).await?.click().await?;
+        d.query(By::Css(format!("form[action='/t/banyuwangi/packages/{package_id}/pokja'] button.assign")))
+            .first()
             .await?
             .click()
             .await?;
@@ -528,10 +599,12 @@ async fn from_package_to_addendum_as_new_users_would() {
             "the demo's busiest member is not suggested: {members:?}"
         );
 
-        // Every member declares no conflict of interest.
+        // Every member finds the new tender in the inbox, and declares no conflict of interest.
         for m in &members {
             sign_in(&d, &app, &base, m).await?;
             d.query(By::Css("h1[data-role]")).first().await?;
+            let inbox = d.find(By::Id("inbox")).await?.text().await?;
+            assert!(inbox.contains("Konsultan Pengawas Rehabilitasi Irigasi"), "{m}: {inbox}");
             d.goto(format!("{base}/t/banyuwangi/pokja")).await?;
             d.find(By::Css(format!("form[action='/t/banyuwangi/packages/{package_id}/declare'] button")))
                 .await?

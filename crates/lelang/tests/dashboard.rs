@@ -354,22 +354,7 @@ async fn the_inbox_lists_what_each_official_must_act_on() {
         !contracts.is_empty(),
         "the demo has a winner of DPU without a signed contract"
     );
-    let unit = app
-        .store
-        .role_grants(
-            app.store
-                .credentials("bwi.ppk.dpu")
-                .await
-                .expect("store")
-                .expect("user")
-                .user
-                .id,
-        )
-        .await
-        .expect("grants")
-        .iter()
-        .find_map(|g| g.work_unit_id)
-        .expect("a work unit");
+    let unit = app.work_unit_of("bwi.ppk.dpu").await;
     for item in contracts {
         assert_eq!(item["kind"], "contract", "{item}");
         let p = app

@@ -16,22 +16,7 @@ async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
         .await
         .expect("q")
         .expect("t");
-    let packaged: Vec<_> = app
-        .store
-        .packages(t.id)
-        .await
-        .expect("packages")
-        .iter()
-        .map(|p| p.plan_item_id)
-        .collect();
-    let mut items: Vec<_> = app
-        .store
-        .plan_items(t.id, true)
-        .await
-        .expect("plan")
-        .into_iter()
-        .filter(|i| !packaged.contains(&i.id))
-        .collect();
+    let mut items = app.unpackaged_items("banyuwangi").await;
     items.sort_by_key(|i| std::cmp::Reverse(i.budget_ceiling));
     let (item, second) = (items[0].clone(), items[1].clone());
     let mut ppk = app.signed_in("bwi.ppk.dpu").await;
@@ -92,6 +77,17 @@ async fn the_hps_breakdown_is_seen_only_by_the_ppk_the_pokja_and_auditors() {
         .find(|p| p.owner_estimate == 375_000_000)
         .expect("ours")
         .id;
+    // Once its PPK has handed it over and the unit accepted it.
+    let handover = format!("/api/v1/tenants/banyuwangi/packages/{pkg_id}/handover");
+    let checklist = json!({"checklist": {
+        "specification": "KAK No. 027/201/2026", "owner_estimate": "HPS No. 027/202/2026",
+        "draft_contract": "Rancangan kontrak No. 027/203/2026", "budget_document": "DPA-SKPD 2026"}});
+    let r = ppk.post_json(&handover, &checklist, None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = ulp
+        .post_json(&format!("{handover}/accept"), &json!(null), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let mut members = Vec::new();
     for u in ["bwi.pokja1", "bwi.pokja2", "bwi.pokja3"] {
         members.push(
@@ -324,4 +320,247 @@ async fn the_ulp_head_replaces_a_member_before_the_announcement() {
         !public.contains(&newcomer.0.to_string()) && !public.contains(&out.0.to_string()),
         "{public}"
     );
+}
+
+/// The hand-over on SQLite: see [`hand_over_and_talk`].
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_package_is_handed_over_returned_fixed_and_accepted_before_its_pokja() {
+    hand_over_and_talk(&TestApp::with_demo().await).await;
+}
+
+/// The hand-over on PostgreSQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_package_is_handed_over_returned_fixed_and_accepted_before_its_pokja_on_postgresql() {
+    let Some(app) = TestApp::with_demo_on_postgres("the hand-over").await else {
+        return;
+    };
+    hand_over_and_talk(&app).await;
+}
+
+/// The PPK hands a new package over with its checklist; no pokja before the unit accepts it; the
+/// ULP head returns it with notes, the PPK fixes it and hands it over again, the head accepts and
+/// assigns; the package's conversation mentions reach the inbox; each reader sees what is theirs.
+async fn hand_over_and_talk(app: &TestApp) {
+    let t = app
+        .store
+        .tenant_by_slug("banyuwangi")
+        .await
+        .expect("q")
+        .expect("t");
+    let unit = app.work_unit_of("bwi.ppk.dpu").await;
+    let item = app
+        .unpackaged_items("banyuwangi")
+        .await
+        .into_iter()
+        .find(|i| i.work_unit_id == unit && i.planned_method != lelang_core::rules::Method::PengadaanLangsung)
+        .expect("a plan item of DPU without a package");
+    let mut ppk = app.signed_in("bwi.ppk.dpu").await;
+    ppk.refresh_csrf().await;
+    let body = json!({"location": "Desa Sumberagung, Kecamatan Pesanggaran", "hps_breakdown": [
+        {"description": "Pasangan batu kali 1:4", "quantity": 300, "unit": "m3", "unit_price": 950_000}]});
+    let r = ppk
+        .post_json(
+            &format!("/api/v1/tenants/banyuwangi/plan-items/{}/package", item.id),
+            &body,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_str().expect("id").to_owned();
+    let api = format!("/api/v1/tenants/banyuwangi/packages/{id}");
+    let kinds_for = |items: &[serde_json::Value]| -> Vec<String> {
+        items
+            .iter()
+            .filter(|i| i["package_id"] == id.as_str())
+            .map(|i| i["kind"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(kinds_for(&inbox_of(&mut ppk).await), ["hand_over"]);
+    let r = ppk.get(&format!("{api}/handover")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "not_submitted");
+
+    // No pokja before the hand-over is accepted.
+    let mut ulp = app.signed_in("bwi.ulp").await;
+    ulp.refresh_csrf().await;
+    let members: Vec<String> = app
+        .store
+        .pokja_assignments(t.id)
+        .await
+        .expect("q")
+        .first()
+        .expect("an assignment")
+        .members
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    let assign = json!({ "members": members });
+    let r = ulp.post_json(&format!("{api}/pokja"), &assign, None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.content_type().starts_with("application/problem+json"));
+    assert!(r.body.contains("handover-not-accepted"), "{}", r.body);
+
+    // An incomplete checklist is refused; the complete one is taken.
+    let mut checklist = json!({
+        "specification": "KAK No. 027/301/429.107/2026, 12 Oktober 2026",
+        "owner_estimate": "Penetapan HPS No. 027/302/429.107/2026, 12 Oktober 2026",
+        "draft_contract": "Rancangan kontrak No. 027/303/429.107/2026",
+    });
+    let r = ppk
+        .post_json(
+            &format!("{api}/handover"),
+            &json!({ "checklist": checklist }),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("handover-item-missing"), "{}", r.body);
+    checklist["budget_document"] = json!("DPA-SKPD No. 1.03.01/2026");
+    let r = ppk
+        .post_json(
+            &format!("{api}/handover"),
+            &json!({ "checklist": checklist }),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        (r.json()["status"].clone(), r.json()["round"].clone()),
+        (json!("submitted"), json!(1))
+    );
+    assert_eq!(kinds_for(&inbox_of(&mut ulp).await), ["handover_to_review"]);
+
+    // Who reads it: the participants and the regency's auditor; not another unit's PPK, another
+    // regency's head, a company or the public.
+    for (who, status) in [
+        ("bwi.apip", StatusCode::OK),
+        ("bwi.ppk.dinkes", StatusCode::FORBIDDEN),
+        ("tgl.ulp", StatusCode::NOT_FOUND),
+        ("vendor.ijen", StatusCode::FORBIDDEN),
+    ] {
+        let mut c = app.signed_in(who).await;
+        let path = if who.starts_with("tgl") {
+            format!("/api/v1/tenants/trenggalek/packages/{id}/handover")
+        } else {
+            format!("{api}/handover")
+        };
+        assert_eq!(c.get(&path).await.status, status, "{who}");
+    }
+    assert_eq!(
+        app.client().get(&format!("{api}/handover")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Returned with notes; the PPK cannot accept; a resubmission must say what was fixed.
+    let notes = "Rancangan kontrak belum memuat jaminan pemeliharaan 5% (kode-4417).";
+    assert_eq!(
+        ppk.post_json(&format!("{api}/handover/accept"), &json!(null), None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = ulp
+        .post_json(
+            &format!("{api}/handover/return"),
+            &json!({ "notes": notes }),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        (r.json()["status"].clone(), r.json()["notes"].clone()),
+        (json!("returned"), json!(notes))
+    );
+    assert_eq!(kinds_for(&inbox_of(&mut ppk).await), ["handover_returned"]);
+    let r = ppk
+        .post_json(
+            &format!("{api}/handover"),
+            &json!({ "checklist": checklist }),
+            None,
+        )
+        .await;
+    assert!(r.body.contains("handover-note-invalid"), "{}", r.body);
+    checklist["draft_contract"] = json!("Rancangan kontrak No. 027/303/429.107/2026 (revisi 1)");
+    let r = ppk
+        .post_json(
+            &format!("{api}/handover"),
+            &json!({ "checklist": checklist, "note": "Jaminan pemeliharaan 5% ditambahkan." }),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["round"], 2);
+
+    // The conversation: a mention reaches the PPK's inbox until they write back; the auditor
+    // reads but does not write.
+    let r = ulp
+        .post_json(
+            &format!("{api}/messages"),
+            &json!({ "body": "@bwi.ppk.dpu apakah lokasi sudah bebas sengketa lahan?" }),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["mentions"].as_array().map(Vec::len), Some(1));
+    assert_eq!(kinds_for(&inbox_of(&mut ppk).await), ["mentioned"]);
+    let r = ppk
+        .post_json(
+            &format!("{api}/messages"),
+            &json!({ "body": "Sudah, surat camat terlampir." }),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert!(kinds_for(&inbox_of(&mut ppk).await).is_empty());
+    let mut apip = app.signed_in("bwi.apip").await;
+    apip.refresh_csrf().await;
+    let r = apip.get(&format!("{api}/handover")).await;
+    assert_eq!(r.json()["messages"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        apip.post_json(
+            &format!("{api}/messages"),
+            &json!({ "body": "Catatan auditor" }),
+            None
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = ppk
+        .post_json(&format!("{api}/messages"), &json!({ "body": "" }), None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    // Accepted, then assigned; the history holds every step.
+    let r = ulp
+        .post_json(&format!("{api}/handover/accept"), &json!(null), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let steps: Vec<String> = r.json()["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(steps, ["submitted", "returned", "submitted", "accepted"]);
+    assert_eq!(kinds_for(&inbox_of(&mut ulp).await), ["assign_pokja"]);
+    let r = ulp.post_json(&format!("{api}/pokja"), &assign, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+
+    // The public log shows the steps, never the notes or the messages.
+    let log = app.client().get("/log").await;
+    assert!(log.status == StatusCode::OK);
+    assert!(!log.body.contains("kode-4417") && !log.body.contains("sengketa lahan"));
+    let events = apip.get("/api/v1/events?tenant=banyuwangi&limit=1000").await;
+    assert!(
+        events.body.contains("kode-4417"),
+        "the auditor reads the notes in clear"
+    );
+}
+
+/// What the signed-in official's inbox lists.
+async fn inbox_of(c: &mut common::Client) -> Vec<serde_json::Value> {
+    let r = c.get("/api/v1/me/inbox").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json().as_array().cloned().expect("a list")
 }

@@ -134,11 +134,88 @@ pub async fn plan_items_round_trip(store: Arc<dyn Store>) {
         vendor_id: None,
     });
     let pkg = store.packages(t.id).await.expect("packages").remove(0);
-    let (assignment, c) =
-        assign_pokja(&ulp, &pkg, &members, &members, None, &crate::cx(t0())).expect("valid");
+    // The hand-over: kept whole, changed only over the version read; its conversation in order.
+    use lelang_core::handover::{self, Entry, Item, Status};
+    let checklist: Vec<Entry> = Item::ALL
+        .iter()
+        .map(|i| Entry {
+            item: *i,
+            reference: format!("027/{}/2027", i.code()),
+        })
+        .collect();
+    let (submitted, c) = handover::submit(&ppk, &pkg, None, &checklist, "", &crate::cx(t0())).expect("valid");
+    store.commit(c.lift()).await.expect("submit");
+    let (_, twice) =
+        handover::submit(&ppk, &pkg, None, &checklist, "", &crate::cx(t0())).expect("built blind");
+    assert!(
+        matches!(
+            store.commit(twice.lift()).await,
+            Err(StoreError::Conflict(Conflict::Changed))
+        ),
+        "a second first submission"
+    );
+    let (accepted, c) = handover::accept(&ulp, &submitted, &crate::cx(t0())).expect("valid");
+    store.commit(c.lift()).await.expect("accept");
+    let (_, stale) = handover::return_to_ppk(&ulp, &submitted, "Rancangan kontrak kurang.", &crate::cx(t0()))
+        .expect("built from the stale read");
+    assert!(
+        matches!(
+            store.commit(stale.lift()).await,
+            Err(StoreError::Conflict(Conflict::Changed))
+        ),
+        "a decision over a stale read"
+    );
+    assert_eq!(
+        store.handover(pkg.id).await.expect("read"),
+        Some(accepted.clone())
+    );
+    assert_eq!(store.handovers(t.id).await.expect("read"), vec![accepted.clone()]);
+    assert_eq!(accepted.status, Status::Accepted);
+    let people = vec![(members[0], "pokja0".to_string())];
+    let talk = handover::Conversation {
+        package: &pkg,
+        pokja: None,
+        people: &people,
+    };
+    let mut written = Vec::new();
+    for body in ["Mohon dicek @pokja0", "Sudah dicek", "Terima kasih"] {
+        let (m, c) = handover::post(&ppk, talk, body, &crate::cx(t0())).expect("valid");
+        store.commit(c.lift()).await.expect("message");
+        written.push(m);
+    }
+    assert_eq!(store.package_messages(pkg.id).await.expect("read"), written);
+    let ppk_id = ppk.user().expect("user").user_id;
+    assert_eq!(
+        store.messages_mentioning(t.id, ppk_id).await.expect("read").len(),
+        3,
+        "the writer's own messages"
+    );
+    assert_eq!(
+        store.messages_mentioning(t.id, members[1]).await.expect("read"),
+        vec![written[0].clone()],
+        "only those that mention someone"
+    );
+    let (assignment, c) = assign_pokja(
+        &ulp,
+        &pkg,
+        handover::is_accepted(Some(&accepted)),
+        &members,
+        &members,
+        None,
+        &crate::cx(t0()),
+    )
+    .expect("valid");
     store.commit(c.lift()).await.expect("assign");
-    let (_, again) = assign_pokja(&ulp, &pkg, &members, &members, None, &crate::cx(t0()))
-        .expect("built without the store's view");
+    let (_, again) = assign_pokja(
+        &ulp,
+        &pkg,
+        handover::is_accepted(Some(&accepted)),
+        &members,
+        &members,
+        None,
+        &crate::cx(t0()),
+    )
+    .expect("built without the store's view");
     assert!(
         matches!(
             store.commit(again.lift()).await,

@@ -238,6 +238,30 @@ fn inbox_row(
     use lelang_app::inbox::Item;
     let slug = &tenant.slug;
     let (text, href, late) = match i {
+        Item::HandoverToReview { package_id, name } => (
+            t.arg("inbox-handover-review", "name", name),
+            format!("/t/{slug}/packages/{}/handover", package_id.0),
+            false,
+        ),
+        Item::HandoverReturned { package_id, name } => (
+            t.arg("inbox-handover-returned", "name", name),
+            format!("/t/{slug}/packages/{}/handover", package_id.0),
+            true,
+        ),
+        Item::HandOver { package_id, name } => (
+            t.arg("inbox-handover-submit", "name", name),
+            format!("/t/{slug}/packages/{}/handover", package_id.0),
+            false,
+        ),
+        Item::Mentioned {
+            package_id,
+            name,
+            count,
+        } => (
+            t.arg2("inbox-mentioned", ("count", &count.to_string()), ("name", name)),
+            format!("/t/{slug}/packages/{}/handover#conversation", package_id.0),
+            false,
+        ),
         Item::AssignPokja { name, .. } => (
             t.arg("inbox-assign-pokja", "name", name),
             format!("/t/{slug}/pokja"),

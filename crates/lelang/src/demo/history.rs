@@ -419,6 +419,7 @@ async fn run(
                 .user_id,
         );
     }
+    super::hand_over(app, tenant, package.id, PPK, ULP).await?;
     let ulp = official_actor(store, ULP).await?;
     lelang_app::pokja::assign(app, &ulp, tenant, package.id, &chosen).await?;
     let mut members = Vec::new();

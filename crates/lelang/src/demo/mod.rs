@@ -580,6 +580,46 @@ const PLANS: &[DemoPlan] = &[
 ];
 
 /// The actor of a demo official acting in their own grant.
+/// The PPK hands a package over with its readiness checklist and the ULP head accepts it, as a
+/// regency does before its pokja is assigned (again after a return, with a note; nothing when it
+/// is accepted already).
+pub(crate) async fn hand_over(
+    app: &App,
+    tenant: &Tenant,
+    package: lelang_core::PackageId,
+    ppk: &str,
+    ulp: &str,
+) -> anyhow::Result<()> {
+    use lelang_core::handover::{Entry, Item, Status};
+    let store = app.store.as_ref();
+    let current = store.handover(package).await?;
+    let status = current.as_ref().map(|h| h.status);
+    if status == Some(Status::Accepted) {
+        return Ok(());
+    }
+    if status != Some(Status::Submitted) {
+        let number = |i: usize| format!("027/{}/429.107/2026, 5 Oktober 2026", 101 + i);
+        let checklist: Vec<Entry> = Item::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, item)| Entry {
+                item: *item,
+                reference: number(i),
+            })
+            .collect();
+        let note = if current.is_some() {
+            "Dokumen dilengkapi sesuai catatan."
+        } else {
+            ""
+        };
+        let by = official_actor(store, ppk).await?;
+        lelang_app::handover::submit(app, &by, tenant, package, &checklist, note).await?;
+    }
+    let by = official_actor(store, ulp).await?;
+    lelang_app::handover::decide(app, &by, tenant, package, lelang_app::handover::Decision::Accept).await?;
+    Ok(())
+}
+
 pub(crate) async fn official_actor(store: &dyn Store, username: &str) -> anyhow::Result<Actor> {
     let user = existing_user(store, username)
         .await?
@@ -777,6 +817,7 @@ async fn load_packages(app: &App) -> anyhow::Result<()> {
         // The ULP head takes the three least-loaded members, as the workload page suggests.
         let (candidates, _) = lelang_app::pokja::ranked(app, &tenant).await?;
         let chosen: Vec<_> = candidates.iter().take(3).map(|c| c.user_id).collect();
+        hand_over(app, &tenant, pkg.id, ppk, ulp).await?;
         let by = official_actor(store, ulp).await?;
         let assignment = lelang_app::pokja::assign(app, &by, &tenant, pkg.id, &chosen).await?;
         if declare {

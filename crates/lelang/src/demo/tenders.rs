@@ -324,6 +324,7 @@ pub(crate) async fn load(app: &App, docs: &dyn BlobStore) -> anyhow::Result<()> 
         if find_assignment().await?.is_none() {
             let (candidates, _) = lelang_app::pokja::ranked(app, &tenant).await?;
             let chosen: Vec<_> = candidates.iter().take(3).map(|x| x.user_id).collect();
+            super::hand_over(app, &tenant, package.id, c.ppk, c.ulp).await?;
             let by = official_actor(store, c.ulp).await?;
             lelang_app::pokja::assign(app, &by, &tenant, package.id, &chosen).await?;
         }

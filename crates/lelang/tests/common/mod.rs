@@ -341,6 +341,49 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no package {name} in {slug}"))
     }
 
+    /// A regency's announced plan items that have no package yet.
+    pub async fn unpackaged_items(&self, slug: &str) -> Vec<lelang_core::plan::PlanItem> {
+        let tenant = self
+            .store
+            .tenant_by_slug(slug)
+            .await
+            .expect("q")
+            .unwrap_or_else(|| panic!("no regency {slug}"));
+        let packaged: Vec<_> = self
+            .store
+            .packages(tenant.id)
+            .await
+            .expect("packages")
+            .iter()
+            .map(|p| p.plan_item_id)
+            .collect();
+        self.store
+            .plan_items(tenant.id, true)
+            .await
+            .expect("plan")
+            .into_iter()
+            .filter(|i| !packaged.contains(&i.id))
+            .collect()
+    }
+
+    /// The work unit an official acts for (a PPK's, a budget holder's).
+    pub async fn work_unit_of(&self, username: &str) -> lelang_core::WorkUnitId {
+        let user = self
+            .store
+            .credentials(username)
+            .await
+            .expect("store")
+            .unwrap_or_else(|| panic!("no user {username}"))
+            .user;
+        self.store
+            .role_grants(user.id)
+            .await
+            .expect("grants")
+            .iter()
+            .find_map(|g| g.work_unit_id)
+            .unwrap_or_else(|| panic!("{username} acts for no work unit"))
+    }
+
     /// A package's pokja, as the ULP head assigned it.
     pub async fn pokja_of(&self, package: lelang_core::PackageId) -> lelang_core::pokja::PokjaAssignment {
         for t in self.store.tenants().await.expect("tenants") {
